@@ -1,0 +1,82 @@
+"""FastAPI factory: routers, exception handlers, middleware, lifespan."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+from fastapi.middleware.cors import CORSMiddleware
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from immersio_booking.auth.endpoints import router as auth_router
+from immersio_booking.config import Settings, get_settings
+from immersio_booking.db.session import make_engine, make_sessionmaker, resolve_database_url
+from immersio_booking.kit import error_handlers
+from immersio_booking.kit.observability import ObservabilityMiddleware, configure_logging
+from immersio_booking.members.endpoints import router as members_router
+from immersio_booking.ops.endpoints import router as ops_router
+from immersio_booking.organizations.endpoints import router as organizations_router
+from immersio_booking.subscriptions.endpoints import router as subscriptions_router
+from immersio_booking.teams.endpoints import router as teams_router
+
+CAL_API_HEADERS = [
+    "cal-api-version",
+    "authorization",
+    "content-type",
+    "x-cal-client-id",
+    "x-cal-secret-key",
+    "idempotency-key",
+    "x-act-as-user",
+    "x-request-id",
+]
+
+
+def create_app(settings: Settings | None = None, engine: AsyncEngine | None = None) -> FastAPI:
+    settings = settings or get_settings()
+    configure_logging(settings.log_level, settings.json_logs)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        own_engine = engine is None
+        app.state.engine = engine or make_engine(
+            resolve_database_url(settings),
+            pool_size=settings.db_pool_size,
+            max_overflow=settings.db_max_overflow,
+        )
+        app.state.sessionmaker = make_sessionmaker(app.state.engine)
+        try:
+            yield
+        finally:
+            if own_engine:
+                await app.state.engine.dispose()
+
+    app = FastAPI(
+        title="Immersio Booking",
+        version="0.1.0",
+        description="Workshops for language schools and tutors; Cal.com API v2 on the wire.",
+        lifespan=lifespan,
+    )
+    app.state.settings = settings
+    if engine is not None:  # tests hand over an engine and may skip the lifespan
+        app.state.engine = engine
+        app.state.sessionmaker = make_sessionmaker(engine)
+    error_handlers.install(app)
+    app.add_middleware(
+        CORSMiddleware,
+        allow_origins=["*"],
+        allow_methods=["*"],
+        allow_headers=CAL_API_HEADERS,
+        expose_headers=["x-request-id", "retry-after"],
+    )
+    app.add_middleware(ObservabilityMiddleware)
+    for router in (
+        ops_router,
+        auth_router,
+        organizations_router,
+        subscriptions_router,
+        members_router,
+        teams_router,
+    ):
+        app.include_router(router)
+    return app

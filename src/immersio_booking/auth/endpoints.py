@@ -1,0 +1,102 @@
+"""``/v2/me`` and ``/v2/api-keys``."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from fastapi import APIRouter, status
+
+from immersio_booking.auth import keys, repository, service
+from immersio_booking.auth.dependencies import AuthSubject
+from immersio_booking.auth.schemas import (
+    ApiKeyCreate,
+    ApiKeyCreated,
+    ApiKeyOut,
+    MeMembership,
+    MeOrganization,
+    MeOut,
+)
+from immersio_booking.db.dependencies import Session
+from immersio_booking.kit.errors import BadRequest, NotFound
+from immersio_booking.kit.schemas import Envelope, ResourceId, ok
+from immersio_booking.models import ApiKey, Team
+
+router = APIRouter(tags=["Me and API keys"])
+
+
+def _key_out(api_key: ApiKey) -> ApiKeyOut:
+    return ApiKeyOut(
+        id=api_key.id,
+        masked_key=keys.masked(api_key.prefix),
+        note=api_key.note,
+        created_at=api_key.created_at,
+        expires_at=api_key.expires_at,
+        last_used_at=api_key.last_used_at,
+        revoked_at=api_key.revoked_at,
+    )
+
+
+@router.get("/v2/me")
+async def me(principal: AuthSubject, session: Session) -> Envelope[MeOut]:
+    """The caller: user, organization, memberships and roles."""
+    user = await repository.get_user(session, principal.user_id)
+    if user is None:
+        raise NotFound("User not found")
+    org = await session.get(Team, user.organization_id) if user.organization_id else None
+    memberships = await repository.memberships_with_teams(session, user.id)
+    return ok(
+        MeOut(
+            id=user.id,
+            uuid=user.uuid,
+            email=user.email,
+            username=user.username,
+            name=user.name,
+            time_zone=user.time_zone,
+            locale=user.locale,
+            default_schedule_id=user.default_schedule_id,
+            organization_id=user.organization_id,
+            organization=MeOrganization(id=org.id, slug=org.slug, is_platform=org.is_platform)
+            if org
+            else None,
+            is_platform_admin=user.is_platform_admin,
+            memberships=[
+                MeMembership(
+                    team_id=m.team_id, role=m.role, accepted=m.accepted, is_organization=is_org
+                )
+                for m, is_org in memberships
+            ],
+            actor_user_id=principal.actor_user_id,
+        )
+    )
+
+
+@router.get("/v2/api-keys")
+async def list_api_keys(principal: AuthSubject, session: Session) -> Envelope[list[ApiKeyOut]]:
+    """The caller's keys, masked."""
+    return ok([_key_out(k) for k in await repository.keys_of_user(session, principal.user_id)])
+
+
+@router.post("/v2/api-keys", status_code=status.HTTP_201_CREATED)
+async def create_api_key(
+    body: ApiKeyCreate, principal: AuthSubject, session: Session
+) -> Envelope[ApiKeyCreated]:
+    """A new key for the caller; the key is in this reply only."""
+    if body.expires_at is not None and body.expires_at <= datetime.now(UTC):
+        raise BadRequest("expiresAt must be in the future", reason="invalid_expiry")
+    user = await repository.get_user(session, principal.user_id)
+    if user is None:
+        raise NotFound("User not found")
+    api_key, raw = await service.issue_key(session, user, body.note, body.expires_at)
+    await session.refresh(api_key)
+    return ok(ApiKeyCreated(**_key_out(api_key).model_dump(), api_key=raw))
+
+
+@router.delete("/v2/api-keys/{keyId}")
+async def revoke_api_key(
+    keyId: ResourceId,
+    principal: AuthSubject,
+    session: Session,  # noqa: N803
+) -> Envelope[ApiKeyOut]:
+    """Revoke one of the caller's keys; it stops working at once."""
+    api_key = await service.revoke_key(session, principal, keyId)
+    return ok(_key_out(api_key))

@@ -1,0 +1,73 @@
+"""Queries of the auth domain: keys, principals, impersonation targets."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from immersio_booking.models import ApiKey, Membership, User
+
+
+async def key_with_user(session: AsyncSession, hashed_key: str) -> tuple[ApiKey, User] | None:
+    row = (
+        await session.execute(
+            select(ApiKey, User)
+            .join(User, User.id == ApiKey.user_id)
+            .where(ApiKey.hashed_key == hashed_key)
+        )
+    ).first()
+    return (row[0], row[1]) if row else None
+
+
+async def accepted_roles(session: AsyncSession, user_id: int) -> dict[int, str]:
+    rows = await session.execute(
+        select(Membership.team_id, Membership.role).where(
+            Membership.user_id == user_id, Membership.accepted.is_(True)
+        )
+    )
+    return {int(team_id): str(role) for team_id, role in rows.all()}  # noqa: C416
+
+
+async def membership(session: AsyncSession, user_id: int, team_id: int) -> Membership | None:
+    return (
+        await session.execute(
+            select(Membership).where(Membership.user_id == user_id, Membership.team_id == team_id)
+        )
+    ).scalar_one_or_none()
+
+
+async def get_user(session: AsyncSession, user_id: int) -> User | None:
+    return await session.get(User, user_id)
+
+
+async def touch_key(session: AsyncSession, key_id: int, now: datetime) -> None:
+    await session.execute(update(ApiKey).where(ApiKey.id == key_id).values(last_used_at=now))
+
+
+async def keys_of_user(session: AsyncSession, user_id: int) -> list[ApiKey]:
+    rows = await session.execute(
+        select(ApiKey).where(ApiKey.user_id == user_id).order_by(ApiKey.id)
+    )
+    return list(rows.scalars())
+
+
+async def key_of_user(session: AsyncSession, user_id: int, key_id: int) -> ApiKey | None:
+    return (
+        await session.execute(select(ApiKey).where(ApiKey.id == key_id, ApiKey.user_id == user_id))
+    ).scalar_one_or_none()
+
+
+async def memberships_with_teams(
+    session: AsyncSession, user_id: int
+) -> list[tuple[Membership, bool]]:
+    from immersio_booking.models import Team
+
+    rows = await session.execute(
+        select(Membership, Team.is_organization)
+        .join(Team, Team.id == Membership.team_id)
+        .where(Membership.user_id == user_id)
+        .order_by(Membership.id)
+    )
+    return [(m, bool(is_org)) for m, is_org in rows.all()]

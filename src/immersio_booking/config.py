@@ -1,0 +1,122 @@
+"""Settings. Every setting has a safe default for the embedded (development) mode.
+
+Environment variables carry the prefix ``IMMERSIO_`` except ``DATABASE_URL``.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import secrets
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+from cryptography.fernet import Fernet
+from pydantic import AliasChoices, Field, field_validator, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="IMMERSIO_", extra="ignore")
+
+    environment: Literal["development", "production"] = "development"
+    data_dir: Path = Path("./.data")
+    database_url: str | None = Field(
+        default=None, validation_alias=AliasChoices("DATABASE_URL", "IMMERSIO_DATABASE_URL")
+    )
+    db_pool_size: int = 10
+    db_max_overflow: int = 10
+    secret_key: str | None = None
+    encryption_keys: str | None = Field(
+        default=None, description="Comma-separated Fernet keys; the first encrypts, all decrypt."
+    )
+    public_base_url: str = "http://127.0.0.1:8000"
+    log_level: str = "INFO"
+    log_json: bool | None = None
+    smtp_host: str | None = None
+    smtp_port: int = 25
+    smtp_username: str | None = None
+    smtp_password: str | None = None
+    smtp_starttls: bool = False
+    mail_from: str = "Immersio Booking <no-reply@immersio.local>"
+    stripe_api_base: str = "https://api.stripe.com"
+    allow_private_network_targets: bool = False
+    audit_impersonation: bool = True
+
+    @field_validator("database_url")
+    @classmethod
+    def _normalise_database_url(cls, value: str | None) -> str | None:
+        if not value:
+            return None
+        for prefix in ("postgres://", "postgresql://", "postgresql+asyncpg://"):
+            if value.startswith(prefix):
+                return "postgresql+psycopg://" + value[len(prefix) :]
+        return value
+
+    @field_validator("public_base_url")
+    @classmethod
+    def _strip_trailing_slash(cls, value: str) -> str:
+        return value.rstrip("/")
+
+    @model_validator(mode="after")
+    def _production_needs_explicit_secrets(self) -> Settings:
+        if self.environment == "production":
+            missing = [
+                name
+                for name, value in (
+                    ("IMMERSIO_SECRET_KEY", self.secret_key),
+                    ("IMMERSIO_ENCRYPTION_KEYS", self.encryption_keys),
+                    ("DATABASE_URL", self.database_url),
+                )
+                if not value
+            ]
+            if missing:
+                raise ValueError(f"production mode requires {', '.join(missing)}")
+        return self
+
+    @property
+    def embedded(self) -> bool:
+        return self.database_url is None
+
+    @property
+    def json_logs(self) -> bool:
+        return self.log_json if self.log_json is not None else self.environment == "production"
+
+    def resolved_secret_key(self) -> str:
+        return self.secret_key or _generated_secrets(self.data_dir)["secret_key"]
+
+    def resolved_encryption_keys(self) -> list[str]:
+        raw = self.encryption_keys or _generated_secrets(self.data_dir)["encryption_key"]
+        return [key.strip() for key in raw.split(",") if key.strip()]
+
+
+def _generated_secrets(data_dir: Path) -> dict[str, str]:
+    """Secrets generated once into the data directory (development/embedded mode only)."""
+    path = data_dir / "secrets.json"
+    if path.exists():
+        loaded: dict[str, str] = json.loads(path.read_text())
+        return loaded
+    data_dir.mkdir(parents=True, exist_ok=True)
+    values = {
+        "secret_key": secrets.token_urlsafe(48),
+        "encryption_key": Fernet.generate_key().decode(),
+    }
+    # Written to a private temporary file, then linked into place: link() fails when another
+    # process got there first, and readers never see a half-written file.
+    tmp = path.with_name(f".secrets.{os.getpid()}.{secrets.token_hex(4)}")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w") as handle:
+        json.dump(values, handle)
+    try:
+        os.link(tmp, path)
+    except FileExistsError:
+        return _generated_secrets(data_dir)
+    finally:
+        tmp.unlink()
+    return values
+
+
+@lru_cache
+def get_settings() -> Settings:
+    return Settings()

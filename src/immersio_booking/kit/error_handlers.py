@@ -1,0 +1,161 @@
+"""One handler per failure family, all rendering Cal.com's error envelope."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+import structlog
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from sqlalchemy.exc import DBAPIError, IntegrityError
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from immersio_booking.kit.errors import DomainError, exception_name, reason_phrase
+
+log = structlog.get_logger(__name__)
+
+
+def _path(request: Request) -> str:
+    query = request.url.query
+    return request.url.path + (f"?{query}" if query else "")
+
+
+def error_response(
+    request: Request,
+    status: int,
+    message: str,
+    *,
+    code: str | None = None,
+    reason: str | None = None,
+    details: dict[str, Any] | None = None,
+    headers: dict[str, str] | None = None,
+) -> JSONResponse:
+    body_details: dict[str, Any] = {
+        "message": message,
+        "error": reason_phrase(status),
+        "statusCode": status,
+    }
+    if reason:
+        body_details["reason"] = reason
+    if details:
+        body_details.update(details)
+    now = datetime.now(UTC)
+    body = {
+        "status": "error",
+        "timestamp": now.strftime("%Y-%m-%dT%H:%M:%S.") + f"{now.microsecond // 1000:03d}Z",
+        "path": _path(request),
+        "error": {
+            "code": code or exception_name(status),
+            "message": message,
+            "details": body_details,
+        },
+    }
+    return JSONResponse(body, status_code=status, headers=headers)
+
+
+def _validation_errors(exc: RequestValidationError) -> tuple[str, list[dict[str, Any]]]:
+    items: list[dict[str, Any]] = []
+    messages: list[str] = []
+    for error in exc.errors():
+        location = [
+            str(part) for part in error.get("loc", ()) if part not in ("body", "query", "path")
+        ]
+        prop = ".".join(location) or str(error.get("loc", ["body"])[0])
+        message = str(error.get("msg", "is invalid"))
+        if message.startswith("Value error, "):
+            message = message[len("Value error, ") :]
+        value = error.get("input")
+        if error.get("type") == "missing":
+            value = None
+        items.append(
+            {
+                "property": prop,
+                "value": value if isinstance(value, str | int | float | bool | None) else None,
+                "constraints": {str(error.get("type", "invalid")): f"{prop}: {message}"},
+                "children": [],
+            }
+        )
+        messages.append(f"{prop}: {message}")
+    return "; ".join(messages) or "Bad Request Exception", items
+
+
+async def _domain_error(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, DomainError)
+    return error_response(
+        request,
+        exc.status_code,
+        exc.message,
+        reason=exc.reason,
+        details=exc.details,
+        headers=exc.headers,
+    )
+
+
+async def _request_validation(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, RequestValidationError)
+    message, errors = _validation_errors(exc)
+    return error_response(
+        request, 400, message, reason="validation_failed", details={"errors": errors}
+    )
+
+
+async def _http_exception(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, StarletteHTTPException)
+    reasons = {404: "not_found", 405: "method_not_allowed", 401: "unauthorized"}
+    message = str(exc.detail) if exc.detail else reason_phrase(exc.status_code)
+    if exc.status_code == 404 and message == "Not Found":
+        message = f"Cannot {request.method} {request.url.path}"
+    return error_response(
+        request,
+        exc.status_code,
+        message,
+        reason=reasons.get(exc.status_code, "http_error"),
+        headers=getattr(exc, "headers", None),
+    )
+
+
+async def _integrity_error(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, IntegrityError)
+    # A constraint caught a race the service's own checks could not see: a clean 409.
+    constraint = getattr(getattr(exc.orig, "diag", None), "constraint_name", None)
+    log.info("integrity_conflict", constraint=constraint)
+    return error_response(
+        request,
+        409,
+        "The request conflicts with existing data.",
+        code="CONFLICT",
+        reason="conflict",
+        details={"constraint": constraint} if constraint else None,
+    )
+
+
+async def _database_error(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, DBAPIError)
+    sqlstate = getattr(exc.orig, "sqlstate", None)
+    if sqlstate in ("55P03", "40001", "40P01"):  # lock timeout, serialization, deadlock
+        return error_response(
+            request,
+            409,
+            "The resource is busy; try again.",
+            reason="busy_try_again",
+            headers={"Retry-After": "1"},
+        )
+    if sqlstate and sqlstate.startswith("22"):  # data exception: value out of range etc.
+        return error_response(request, 400, "A value is out of range.", reason="invalid_value")
+    return await _unhandled(request, exc)
+
+
+async def _unhandled(request: Request, exc: Exception) -> JSONResponse:
+    log.exception("unhandled_error", error=repr(exc))
+    return error_response(request, 500, "Internal server error", reason="internal_error")
+
+
+def install(app: FastAPI) -> None:
+    app.add_exception_handler(DomainError, _domain_error)
+    app.add_exception_handler(RequestValidationError, _request_validation)
+    app.add_exception_handler(StarletteHTTPException, _http_exception)
+    app.add_exception_handler(IntegrityError, _integrity_error)
+    app.add_exception_handler(DBAPIError, _database_error)
+    app.add_exception_handler(Exception, _unhandled)

@@ -1,0 +1,46 @@
+"""Base of every API schema: camelCase on the wire (Cal.com's convention), snake_case in Python."""
+
+from __future__ import annotations
+
+from typing import Annotated, Generic, Literal, TypeVar
+
+from fastapi import Path
+from pydantic import BaseModel, ConfigDict
+from pydantic.alias_generators import to_camel
+
+T = TypeVar("T")
+
+
+class ApiModel(BaseModel):
+    """Request and response bodies. Unknown input keys are dropped (Cal.com's DTO behaviour)."""
+
+    model_config = ConfigDict(
+        alias_generator=to_camel,
+        populate_by_name=True,
+        from_attributes=True,
+        extra="ignore",
+        str_strip_whitespace=True,
+    )
+
+
+class StrictApiModel(ApiModel):
+    """Union inputs (slots query, booking create/cancel/reschedule) reject unknown keys."""
+
+    model_config = ConfigDict(extra="forbid")
+
+
+class Envelope(BaseModel, Generic[T]):
+    status: Literal["success"] = "success"
+    data: T
+
+
+class EmptyEnvelope(BaseModel):
+    status: Literal["success"] = "success"
+
+
+def ok(data: T) -> Envelope[T]:
+    return Envelope[T](data=data)
+
+
+# Path ids are PostgreSQL bigints: anything outside 1..2^63-1 cannot name a row (400, not 500).
+ResourceId = Annotated[int, Path(ge=1, le=9223372036854775807)]

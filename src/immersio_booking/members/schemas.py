@@ -1,0 +1,88 @@
+"""Wire shapes of organization users (teachers, staff) and memberships."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any, Literal
+
+from pydantic import EmailStr, Field
+
+from immersio_booking.kit.schemas import ApiModel
+from immersio_booking.kit.validation import Slug, TimeZoneName
+
+Role = Literal["OWNER", "ADMIN", "MEMBER"]
+Locale = Field(default=None, pattern=r"^[a-z]{2,3}(?:[-_][A-Za-z0-9]{2,8})*$", max_length=16)
+
+
+class ProfileOut(ApiModel):
+    id: int
+    organization_id: int
+    user_id: int
+    username: str
+
+
+class OrganizationUserOut(ApiModel):
+    id: int
+    uuid: str
+    email: str
+    username: str | None
+    name: str | None
+    time_zone: str
+    locale: str | None
+    default_schedule_id: int | None
+    metadata: dict[str, Any]
+    created_date: datetime
+    organization_id: int | None
+    role: str | None
+    accepted: bool
+    profile: ProfileOut | None
+
+
+class OrganizationUserCreate(ApiModel):
+    email: EmailStr
+    name: str | None = Field(default=None, max_length=255)
+    username: Slug | None = None
+    time_zone: TimeZoneName = "Europe/London"
+    locale: str | None = Locale
+    organization_role: Role = "MEMBER"
+    auto_accept: bool = True
+    metadata: dict[str, Any] | None = None
+
+
+class OrganizationUserPatch(ApiModel):
+    name: str | None = Field(default=None, max_length=255)
+    username: Slug | None = None
+    time_zone: TimeZoneName | None = None
+    locale: str | None = Locale
+    organization_role: Role | None = None
+    metadata: dict[str, Any] | None = None
+
+
+class MembershipUser(ApiModel):
+    username: str | None
+    name: str | None
+    email: str
+
+
+class MembershipOut(ApiModel):
+    id: int
+    user_id: int
+    team_id: int
+    accepted: bool
+    role: str
+    disable_impersonation: bool
+    created_at: datetime
+    user: MembershipUser
+
+
+class MembershipCreate(ApiModel):
+    user_id: int = Field(ge=1)
+    role: Role = "MEMBER"
+    accepted: bool = False
+    disable_impersonation: bool = False
+
+
+class MembershipPatch(ApiModel):
+    role: Role | None = None
+    accepted: bool | None = None
+    disable_impersonation: bool | None = None

@@ -1,0 +1,51 @@
+"""Every table, imported here so that ``Base.metadata`` knows them all."""
+
+from immersio_booking.models.automation import Webhook, Workflow, WorkflowStep
+from immersio_booking.models.bookings import (
+    Attendee,
+    Booking,
+    BookingCancellationHistory,
+    WorkshopWhitelist,
+)
+from immersio_booking.models.immersio import (
+    ImmersioCourseMapping,
+    ImmersioIntegration,
+    ImmersioSyncLog,
+)
+from immersio_booking.models.organizations import (
+    OrganizationSettings,
+    Team,
+    TenantLandingSettings,
+    TenantSubscription,
+)
+from immersio_booking.models.payments import App, Credential, Payment
+from immersio_booking.models.scheduling import Availability, EventType, Schedule
+from immersio_booking.models.users import ApiKey, AuditEvent, Membership, Profile, User
+
+__all__ = [
+    "ApiKey",
+    "App",
+    "Attendee",
+    "AuditEvent",
+    "Availability",
+    "Booking",
+    "BookingCancellationHistory",
+    "Credential",
+    "EventType",
+    "ImmersioCourseMapping",
+    "ImmersioIntegration",
+    "ImmersioSyncLog",
+    "Membership",
+    "OrganizationSettings",
+    "Payment",
+    "Profile",
+    "Schedule",
+    "Team",
+    "TenantLandingSettings",
+    "TenantSubscription",
+    "User",
+    "Webhook",
+    "Workflow",
+    "WorkflowStep",
+    "WorkshopWhitelist",
+]

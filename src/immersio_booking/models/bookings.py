@@ -1,0 +1,105 @@
+"""Bookings (one row per seat), their attendees, cancellation history and workshop whitelists."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import BigInteger, Boolean, ForeignKey, Index, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from immersio_booking.db.base import Base, CreatedAtMixin, IdMixin, TimestampMixin
+from immersio_booking.models._columns import JSON_OBJECT, OrganizationScoped, one_of
+
+BOOKING_STATUSES = ("accepted", "pending", "cancelled", "rejected")
+REFUND_STATUSES = ("pending", "processing", "completed", "failed", "not_eligible")
+
+
+class Booking(OrganizationScoped, IdMixin, TimestampMixin, Base):
+    __tablename__ = "bookings"
+
+    uid: Mapped[str] = mapped_column(String(64), unique=True, nullable=False)
+    user_id: Mapped[int | None] = mapped_column(
+        BigInteger, ForeignKey("users.id", ondelete="SET NULL")
+    )
+    event_type_id: Mapped[int | None] = mapped_column(
+        BigInteger, ForeignKey("event_types.id", ondelete="SET NULL")
+    )
+    title: Mapped[str] = mapped_column(String(255), nullable=False)
+    description: Mapped[str | None] = mapped_column(Text)
+    start_time: Mapped[datetime] = mapped_column(nullable=False)
+    end_time: Mapped[datetime] = mapped_column(nullable=False)
+    status: Mapped[str] = mapped_column(String(16), default="accepted", nullable=False)
+    paid: Mapped[bool] = mapped_column(Boolean, default=False, nullable=False)
+    metadata_: Mapped[dict[str, Any]] = mapped_column(
+        "metadata", JSON_OBJECT, default=dict, nullable=False
+    )
+    location: Mapped[str | None] = mapped_column(Text)
+    cancellation_reason: Mapped[str | None] = mapped_column(Text)
+    rejection_reason: Mapped[str | None] = mapped_column(Text)
+    rescheduled: Mapped[bool] = mapped_column(Boolean, default=False, nullable=False)
+    from_reschedule: Mapped[int | None] = mapped_column(
+        BigInteger, ForeignKey("bookings.id", ondelete="SET NULL")
+    )
+
+    attendees: Mapped[list[Attendee]] = relationship(
+        back_populates="booking", lazy="raise", passive_deletes=True
+    )
+
+    __table_args__ = (
+        Index("idx_booking_eventtype", "event_type_id"),
+        Index("idx_booking_user", "user_id"),
+        Index("idx_booking_status", "status"),
+        Index("idx_booking_time", "start_time", "end_time"),
+        one_of("status", BOOKING_STATUSES, "status"),
+    )
+
+
+class Attendee(OrganizationScoped, IdMixin, CreatedAtMixin, Base):
+    __tablename__ = "attendees"
+
+    booking_id: Mapped[int] = mapped_column(
+        BigInteger, ForeignKey("bookings.id", ondelete="CASCADE"), nullable=False, index=True
+    )
+    email: Mapped[str] = mapped_column(String(320), nullable=False)
+    name: Mapped[str] = mapped_column(String(255), nullable=False)
+    time_zone: Mapped[str] = mapped_column(String(64), nullable=False)
+    locale: Mapped[str | None] = mapped_column(String(16))
+
+    booking: Mapped[Booking] = relationship(back_populates="attendees", lazy="raise")
+
+
+class BookingCancellationHistory(OrganizationScoped, IdMixin, CreatedAtMixin, Base):
+    __tablename__ = "booking_cancellation_history"
+
+    booking_id: Mapped[int] = mapped_column(
+        BigInteger, ForeignKey("bookings.id", ondelete="CASCADE"), nullable=False, index=True
+    )
+    cancelled_by: Mapped[int | None] = mapped_column(
+        BigInteger, ForeignKey("users.id", ondelete="SET NULL")
+    )
+    cancellation_reason: Mapped[str | None] = mapped_column(Text)
+    refund_status: Mapped[str] = mapped_column(String(16), nullable=False)
+    refund_amount: Mapped[int] = mapped_column(Integer, default=0, nullable=False)
+    refund_transaction_id: Mapped[str | None] = mapped_column(String(255))
+    within_refund_window: Mapped[bool] = mapped_column(Boolean, nullable=False)
+
+    __table_args__ = (one_of("refund_status", REFUND_STATUSES, "refund_status"),)
+
+
+class WorkshopWhitelist(OrganizationScoped, IdMixin, CreatedAtMixin, Base):
+    """Students allowed to book a whitelist workshop; emails trimmed and lower-cased."""
+
+    __tablename__ = "workshop_whitelist"
+
+    event_type_id: Mapped[int] = mapped_column(
+        BigInteger, ForeignKey("event_types.id", ondelete="CASCADE"), nullable=False
+    )
+    email: Mapped[str] = mapped_column(String(320), nullable=False)
+    name: Mapped[str | None] = mapped_column(String(255))
+    immersio_student_id: Mapped[str | None] = mapped_column(String(255))
+    added_by: Mapped[int | None] = mapped_column(
+        BigInteger, ForeignKey("users.id", ondelete="SET NULL")
+    )
+
+    __table_args__ = (Index("idx_whitelist_email", "event_type_id", "email", unique=True),)

@@ -1,0 +1,50 @@
+"""Liveness, readiness and metrics."""
+
+from __future__ import annotations
+
+import asyncio
+
+from fastapi import APIRouter, Request, Response
+from fastapi.responses import JSONResponse
+from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+from sqlalchemy import text
+
+from immersio_booking.db import migrate
+
+router = APIRouter(tags=["Operations"], include_in_schema=True)
+
+
+@router.get("/healthz")
+async def healthz() -> dict[str, str]:
+    """The process is up."""
+    return {"status": "ok"}
+
+
+@router.get("/readyz")
+async def readyz(request: Request) -> JSONResponse:
+    """The database answers and its schema is at the head migration."""
+    checks: dict[str, object] = {}
+    ready = True
+    try:
+        async with request.app.state.engine.connect() as conn:
+            await conn.execute(text("SELECT 1"))
+            current = (
+                await conn.execute(text("SELECT version_num FROM alembic_version"))
+            ).scalar_one_or_none()
+        head = await asyncio.to_thread(migrate.head_revision)
+        checks["database"] = "ok"
+        checks["migrations"] = {"current": current, "head": head}
+        if current != head:
+            ready = False
+    except Exception as exc:  # any failure means not ready; say which
+        checks["database"] = f"error: {type(exc).__name__}"
+        ready = False
+    return JSONResponse(
+        {"status": "ok" if ready else "unavailable", "checks": checks},
+        status_code=200 if ready else 503,
+    )
+
+
+@router.get("/metrics")
+async def metrics() -> Response:
+    return Response(generate_latest(), media_type=CONTENT_TYPE_LATEST)

@@ -1,0 +1,67 @@
+"""Queries of organizations (tenants) and their settings. Tenant filter applied here."""
+
+from __future__ import annotations
+
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from immersio_booking.auth.principal import Principal
+from immersio_booking.kit.errors import NotFound
+from immersio_booking.models import OrganizationSettings, Team, User
+
+
+async def readable_organization(
+    session: AsyncSession, principal: Principal, organization_id: int
+) -> Team:
+    """The organization if the caller belongs to it (or is a platform admin); else 404."""
+    if not principal.can_see_organization(organization_id):
+        raise NotFound("Organization not found")
+    org = await session.get(Team, organization_id)
+    if org is None or not org.is_organization:
+        raise NotFound("Organization not found")
+    return org
+
+
+async def by_slug(session: AsyncSession, slug: str) -> Team | None:
+    return (
+        await session.execute(select(Team).where(Team.slug == slug, Team.is_organization.is_(True)))
+    ).scalar_one_or_none()
+
+
+async def settings_of(session: AsyncSession, organization_id: int) -> OrganizationSettings | None:
+    return (
+        await session.execute(
+            select(OrganizationSettings).where(
+                OrganizationSettings.organization_id == organization_id
+            )
+        )
+    ).scalar_one_or_none()
+
+
+async def list_all(session: AsyncSession, take: int, skip: int) -> list[Team]:
+    rows = await session.execute(
+        select(Team)
+        .where(Team.is_organization.is_(True))
+        .order_by(Team.id)
+        .limit(take)
+        .offset(skip)
+    )
+    return list(rows.scalars())
+
+
+async def user_by_email(session: AsyncSession, email: str) -> User | None:
+    return (
+        await session.execute(select(User).where(User.email == email.lower()))
+    ).scalar_one_or_none()
+
+
+async def count_users(session: AsyncSession, organization_id: int) -> int:
+    return int(
+        (
+            await session.execute(
+                select(func.count())
+                .select_from(User)
+                .where(User.organization_id == organization_id)
+            )
+        ).scalar_one()
+    )

@@ -1,0 +1,94 @@
+"""Tenant isolation over every route that takes an id.
+
+For each operation of the app whose path names an object, tenant B's key is sent at tenant A's
+object with a valid body. The answer must be 404 (or 403 for a role check), never success, and
+A's objects must be unchanged afterwards. Routes are read from the app itself, so new routes are
+covered as soon as they exist; a path parameter with no known object fails the test until one
+is added to ``objects_of_tenant_a``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import httpx
+import pytest
+from fastapi import FastAPI
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from tests.api_catalog import example, operations
+from tests.factories import Tenant, make_member
+from tests.helpers import data
+
+
+async def objects_of_tenant_a(
+    client: httpx.AsyncClient, a: Tenant, sessionmaker: async_sessionmaker[AsyncSession]
+) -> dict[str, Any]:
+    member = await make_member(sessionmaker, a)
+    team = data(
+        await client.post(
+            f"/v2/organizations/{a.id}/teams", headers=a.headers, json={"name": "Isolated"}
+        ),
+        201,
+    )
+    memberships = data(await client.get(f"/v2/organizations/{a.id}/memberships", headers=a.headers))
+    key = data(await client.post("/v2/api-keys", headers=a.headers, json={"note": "a"}), 201)
+    return {
+        "orgId": a.id,
+        "userId": member.id,
+        "teamId": team["id"],
+        "membershipId": next(m["id"] for m in memberships if m["userId"] == member.id),
+        "keyId": key["id"],
+    }
+
+
+async def test_another_tenant_gets_not_found_on_every_route_with_an_id(
+    client: httpx.AsyncClient,
+    tenant: Tenant,
+    other_tenant: Tenant,
+    sessionmaker: async_sessionmaker[AsyncSession],
+) -> None:
+    app: FastAPI = client._transport.app  # type: ignore[attr-defined]
+    ids = await objects_of_tenant_a(client, tenant, sessionmaker)
+    before = await snapshot(client, tenant, ids)
+    checked = 0
+    for op in operations(app):
+        if not op.params:
+            continue
+        missing = [p for p in op.params if p not in ids]
+        if missing:
+            pytest.fail(f"{op}: add an object of tenant A for {missing} to objects_of_tenant_a")
+        body = example(op.body_schema) if op.body_schema else None
+        r = await client.request(op.method, op.url(ids), headers=other_tenant.headers, json=body)
+        assert r.status_code in (403, 404), f"{op} answered {r.status_code}: {r.text}"
+        assert r.json()["status"] == "error"
+        checked += 1
+    assert checked >= 20
+    assert await snapshot(client, tenant, ids) == before
+
+
+async def snapshot(client: httpx.AsyncClient, a: Tenant, ids: dict[str, Any]) -> list[Any]:
+    """What tenant A sees of its objects; must not change under tenant B's requests."""
+    base = f"/v2/organizations/{a.id}"
+    urls = [
+        base,
+        f"{base}/settings",
+        f"{base}/subscription",
+        f"{base}/users",
+        f"{base}/teams",
+        f"{base}/teams/{ids['teamId']}/memberships",
+        f"{base}/memberships",
+        "/v2/api-keys",
+    ]
+    out = []
+    for url in urls:
+        body = data(await client.get(url, headers=a.headers))
+        if isinstance(body, list):
+            body = sorted(
+                ({k: v for k, v in item.items() if k != "lastUsedAt"} for item in body),
+                key=lambda item: item.get("id", 0),
+            )
+        elif isinstance(body, dict):
+            body = {k: v for k, v in body.items() if k != "updatedAt"}
+        out.append(body)
+    return out
