@@ -33,12 +33,21 @@ async def objects_of_tenant_a(
     )
     memberships = data(await client.get(f"/v2/organizations/{a.id}/memberships", headers=a.headers))
     key = data(await client.post("/v2/api-keys", headers=a.headers, json={"note": "a"}), 201)
+    schedule = data(
+        await client.post(
+            "/v2/schedules",
+            headers=a.headers,
+            json={"name": "A hours", "timeZone": "Europe/Paris", "isDefault": True},
+        ),
+        201,
+    )
     return {
         "orgId": a.id,
         "userId": member.id,
         "teamId": team["id"],
         "membershipId": next(m["id"] for m in memberships if m["userId"] == member.id),
         "keyId": key["id"],
+        "scheduleId": schedule["id"],
     }
 
 
@@ -79,6 +88,7 @@ async def snapshot(client: httpx.AsyncClient, a: Tenant, ids: dict[str, Any]) ->
         f"{base}/teams/{ids['teamId']}/memberships",
         f"{base}/memberships",
         "/v2/api-keys",
+        f"/v2/schedules/{ids['scheduleId']}",
     ]
     out = []
     for url in urls:

@@ -17,6 +17,7 @@ from immersio_booking.kit.observability import ObservabilityMiddleware, configur
 from immersio_booking.members.endpoints import router as members_router
 from immersio_booking.ops.endpoints import router as ops_router
 from immersio_booking.organizations.endpoints import router as organizations_router
+from immersio_booking.schedules.endpoints import router as schedules_router
 from immersio_booking.subscriptions.endpoints import router as subscriptions_router
 from immersio_booking.teams.endpoints import router as teams_router
 
@@ -77,6 +78,7 @@ def create_app(settings: Settings | None = None, engine: AsyncEngine | None = No
         subscriptions_router,
         members_router,
         teams_router,
+        schedules_router,
     ):
         app.include_router(router)
     return app

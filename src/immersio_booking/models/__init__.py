@@ -19,7 +19,7 @@ from immersio_booking.models.organizations import (
     TenantSubscription,
 )
 from immersio_booking.models.payments import App, Credential, Payment
-from immersio_booking.models.scheduling import Availability, EventType, Schedule
+from immersio_booking.models.scheduling import Availability, EventType, EventTypeHost, Schedule
 from immersio_booking.models.users import ApiKey, AuditEvent, Membership, Profile, User
 
 __all__ = [
@@ -32,6 +32,7 @@ __all__ = [
     "BookingCancellationHistory",
     "Credential",
     "EventType",
+    "EventTypeHost",
     "ImmersioCourseMapping",
     "ImmersioIntegration",
     "ImmersioSyncLog",

@@ -15,13 +15,16 @@ from sqlalchemy import (
     String,
     Text,
     Time,
+    UniqueConstraint,
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
-from immersio_booking.db.base import Base, IdMixin, TimestampMixin
+from immersio_booking.db.base import Base, CreatedAtMixin, IdMixin, TimestampMixin
 from immersio_booking.models._columns import JSON_OBJECT, OrganizationScoped, one_of
 
 PERIOD_TYPES = ("UNLIMITED", "ROLLING", "RANGE")
+SCHEDULING_TYPES = ("COLLECTIVE", "ROUND_ROBIN")
+HOST_PRIORITIES = ("lowest", "low", "medium", "high", "highest")
 
 
 class EventType(OrganizationScoped, IdMixin, TimestampMixin, Base):
@@ -70,12 +73,38 @@ class EventType(OrganizationScoped, IdMixin, TimestampMixin, Base):
     currency: Mapped[str] = mapped_column(String(3), default="usd", nullable=False)
     requires_confirmation: Mapped[bool] = mapped_column(Boolean, default=False, nullable=False)
     recurring_event: Mapped[dict[str, Any] | None] = mapped_column(JSON_OBJECT)
+    # Team event types: how hosts are combined (COLLECTIVE: all free; ROUND_ROBIN: any free).
+    scheduling_type: Mapped[str | None] = mapped_column(String(16))
+    length_options: Mapped[list[int] | None] = mapped_column(JSON_OBJECT)
+    # Cal.com presentation settings we accept and echo (colour, custom name, layouts, ...).
+    extra: Mapped[dict[str, Any]] = mapped_column(JSON_OBJECT, default=dict, nullable=False)
 
     __table_args__ = (
         Index("idx_eventtype_team", "team_id"),
         Index("idx_eventtype_user", "user_id"),
         Index("uq_event_types_organization_id_slug", "organization_id", "slug", unique=True),
         one_of("period_type", PERIOD_TYPES, "period_type"),
+        one_of("scheduling_type", SCHEDULING_TYPES, "scheduling_type"),
+    )
+
+
+class EventTypeHost(OrganizationScoped, IdMixin, CreatedAtMixin, Base):
+    """A host of a team event type (Cal.com's ``hosts``)."""
+
+    __tablename__ = "event_type_hosts"
+
+    event_type_id: Mapped[int] = mapped_column(
+        BigInteger, ForeignKey("event_types.id", ondelete="CASCADE"), nullable=False
+    )
+    user_id: Mapped[int] = mapped_column(
+        BigInteger, ForeignKey("users.id", ondelete="CASCADE"), nullable=False, index=True
+    )
+    mandatory: Mapped[bool] = mapped_column(Boolean, default=False, nullable=False)
+    priority: Mapped[str] = mapped_column(String(16), default="medium", nullable=False)
+
+    __table_args__ = (
+        UniqueConstraint("event_type_id", "user_id"),
+        one_of("priority", HOST_PRIORITIES, "priority"),
     )
 
 

@@ -43,7 +43,10 @@ class User(IdMixin, TimestampMixin, Base):
         "metadata", JSON_OBJECT, default=dict, nullable=False
     )
     is_platform_admin: Mapped[bool] = mapped_column(Boolean, default=False, nullable=False)
-    default_schedule_id: Mapped[int | None] = mapped_column(BigInteger)
+    default_schedule_id: Mapped[int | None] = mapped_column(
+        BigInteger,
+        ForeignKey("schedules.id", ondelete="SET NULL", use_alter=True),
+    )
 
     memberships: Mapped[list[Membership]] = relationship(
         back_populates="user",

@@ -1,0 +1,66 @@
+"""``/v2/schedules`` (Cal.com 2024-06-11): the caller's weekly hours and date overrides."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, status
+
+from immersio_booking.auth.dependencies import AuthSubject
+from immersio_booking.db.dependencies import Session
+from immersio_booking.kit.schemas import EmptyEnvelope, Envelope, ResourceId, ok
+from immersio_booking.schedules import service
+from immersio_booking.schedules.schemas import ScheduleCreate, ScheduleOut, SchedulePatch
+
+router = APIRouter(prefix="/v2/schedules", tags=["Schedules"])
+
+
+@router.post("", status_code=status.HTTP_201_CREATED)
+async def create_schedule(
+    body: ScheduleCreate, principal: AuthSubject, session: Session
+) -> Envelope[ScheduleOut]:
+    """A schedule of the caller; ``isDefault`` makes it the one event types use by default."""
+    return ok(await service.create(session, principal, body))
+
+
+@router.get("")
+async def list_schedules(principal: AuthSubject, session: Session) -> Envelope[list[ScheduleOut]]:
+    return ok(await service.list_mine(session, principal))
+
+
+@router.get("/default")
+async def default_schedule(
+    principal: AuthSubject, session: Session
+) -> Envelope[ScheduleOut | None]:
+    """The caller's default schedule, or ``null``."""
+    return ok(await service.default_of(session, principal))
+
+
+@router.get("/{scheduleId}")
+async def get_schedule(
+    scheduleId: ResourceId,
+    principal: AuthSubject,
+    session: Session,  # noqa: N803
+) -> Envelope[ScheduleOut]:
+    return ok(
+        await service.to_out(session, await service.get_owned(session, principal, scheduleId))
+    )
+
+
+@router.patch("/{scheduleId}")
+async def patch_schedule(
+    scheduleId: ResourceId,
+    body: SchedulePatch,
+    principal: AuthSubject,
+    session: Session,  # noqa: N803
+) -> Envelope[ScheduleOut]:
+    """Given ``availability`` or ``overrides`` arrays replace the stored ones."""
+    return ok(await service.patch(session, principal, scheduleId, body))
+
+
+@router.delete("/{scheduleId}")
+async def delete_schedule(
+    scheduleId: ResourceId,
+    principal: AuthSubject,
+    session: Session,  # noqa: N803
+) -> EmptyEnvelope:
+    await service.delete(session, principal, scheduleId)
+    return EmptyEnvelope()
