@@ -41,8 +41,23 @@ async def objects_of_tenant_a(
         ),
         201,
     )
+    workshop = data(
+        await client.post(
+            f"/v2/organizations/{a.id}/teams/{team['id']}/event-types",
+            headers=a.headers,
+            json={
+                "lengthInMinutes": 30,
+                "title": "A class",
+                "slug": "a-class",
+                "schedulingType": "collective",
+                "assignAllTeamMembers": True,
+            },
+        ),
+        201,
+    )
     return {
         "orgId": a.id,
+        "eventTypeId": workshop["id"],
         "userId": member.id,
         "teamId": team["id"],
         "membershipId": next(m["id"] for m in memberships if m["userId"] == member.id),
@@ -89,6 +104,7 @@ async def snapshot(client: httpx.AsyncClient, a: Tenant, ids: dict[str, Any]) ->
         f"{base}/memberships",
         "/v2/api-keys",
         f"/v2/schedules/{ids['scheduleId']}",
+        f"/v2/event-types/{ids['eventTypeId']}",
     ]
     out = []
     for url in urls:

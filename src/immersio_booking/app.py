@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from immersio_booking.auth.endpoints import router as auth_router
 from immersio_booking.config import Settings, get_settings
 from immersio_booking.db.session import make_engine, make_sessionmaker, resolve_database_url
+from immersio_booking.event_types.endpoints import router as event_types_router
 from immersio_booking.kit import error_handlers
 from immersio_booking.kit.observability import ObservabilityMiddleware, configure_logging
 from immersio_booking.members.endpoints import router as members_router
@@ -77,6 +78,7 @@ def create_app(settings: Settings | None = None, engine: AsyncEngine | None = No
         organizations_router,
         subscriptions_router,
         members_router,
+        event_types_router,  # before teams: /teams/event-types is not /teams/{teamId}
         teams_router,
         schedules_router,
     ):
