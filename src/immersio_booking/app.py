@@ -19,6 +19,7 @@ from immersio_booking.members.endpoints import router as members_router
 from immersio_booking.ops.endpoints import router as ops_router
 from immersio_booking.organizations.endpoints import router as organizations_router
 from immersio_booking.schedules.endpoints import router as schedules_router
+from immersio_booking.slots.endpoints import router as slots_router
 from immersio_booking.subscriptions.endpoints import router as subscriptions_router
 from immersio_booking.teams.endpoints import router as teams_router
 
@@ -81,6 +82,7 @@ def create_app(settings: Settings | None = None, engine: AsyncEngine | None = No
         event_types_router,  # before teams: /teams/event-types is not /teams/{teamId}
         teams_router,
         schedules_router,
+        slots_router,
     ):
         app.include_router(router)
     return app

@@ -15,6 +15,8 @@ from immersio_booking.models.metadata import EventTypeMetadata
 
 CURRENCY_RE = re.compile(r"^[A-Za-z]{3}$")
 Minutes = Annotated[int, Field(ge=0, le=60 * 24 * 365)]
+# Buffers are bounded (a day) so a slot query can bound its search for neighbouring bookings.
+BufferMinutes = Annotated[int, Field(ge=0, le=1440)]
 
 
 class Disabled(ApiModel):
@@ -101,8 +103,8 @@ class _EventTypeFields(ApiModel):
     disable_guests: bool | None = None
     slot_interval: int | None = Field(default=None, ge=1, le=1440)
     minimum_booking_notice: Minutes | None = None
-    before_event_buffer: Minutes | None = None
-    after_event_buffer: Minutes | None = None
+    before_event_buffer: BufferMinutes | None = None
+    after_event_buffer: BufferMinutes | None = None
     schedule_id: int | None = Field(default=None, ge=1)
     booking_window: DaysWindow | RangeWindow | Disabled | None = None
     confirmation_policy: ConfirmationPolicy | Disabled | None = None

@@ -66,7 +66,7 @@ def _color(value: str) -> str:
 _ZONES: frozenset[str] | None = None
 
 
-def _time_zone(value: str) -> str:
+def validate_time_zone(value: str) -> str:
     global _ZONES
     if _ZONES is None:
         _ZONES = frozenset(available_timezones())
@@ -89,6 +89,6 @@ def _http_url(value: str) -> str:
 Slug = Annotated[str, AfterValidator(_slug)]
 OrganizationSlug = Annotated[str, AfterValidator(_org_slug)]
 Color = Annotated[str, AfterValidator(_color)]
-TimeZoneName = Annotated[str, AfterValidator(_time_zone)]
+TimeZoneName = Annotated[str, AfterValidator(validate_time_zone)]
 HttpUrlText = Annotated[str, Field(max_length=2048), AfterValidator(_http_url)]
 ShortText = Annotated[str, Field(min_length=1, max_length=255)]

@@ -51,6 +51,9 @@ class Booking(OrganizationScoped, IdMixin, TimestampMixin, Base):
         Index("idx_booking_user", "user_id"),
         Index("idx_booking_status", "status"),
         Index("idx_booking_time", "start_time", "end_time"),
+        # The slot and seat queries read one host's (or one workshop's) bookings in a window.
+        Index("ix_bookings_org_user_start", "organization_id", "user_id", "start_time"),
+        Index("ix_bookings_org_event_type_start", "organization_id", "event_type_id", "start_time"),
         one_of("status", BOOKING_STATUSES, "status"),
     )
 
@@ -61,7 +64,7 @@ class Attendee(OrganizationScoped, IdMixin, CreatedAtMixin, Base):
     booking_id: Mapped[int] = mapped_column(
         BigInteger, ForeignKey("bookings.id", ondelete="CASCADE"), nullable=False, index=True
     )
-    email: Mapped[str] = mapped_column(String(320), nullable=False)
+    email: Mapped[str] = mapped_column(String(320), nullable=False, index=True)
     name: Mapped[str] = mapped_column(String(255), nullable=False)
     time_zone: Mapped[str] = mapped_column(String(64), nullable=False)
     locale: Mapped[str | None] = mapped_column(String(16))

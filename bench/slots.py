@@ -1,0 +1,149 @@
+"""Slots benchmark: engine-only time per call, then ``GET /v2/slots`` over HTTP.
+
+One host, weekdays 09:00–17:00 (Europe/Berlin), 15-minute interval, 30-minute workshops, a
+31-day window; 500 / 5,000 / 50,000 bookings in the host's history (spread over four years, so
+the window holds about 2% of them). Run: ``make bench`` or ``.venv/bin/python bench/slots.py``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import random
+import secrets
+import statistics
+import time
+from datetime import UTC, datetime, timedelta
+
+import httpx
+import psycopg
+
+from _setup import percentile, scratch_database, served  # type: ignore[import-not-found]
+from immersio_booking.slots.engine import compute_slots
+from immersio_booking.slots.model import BusyInterval, EventRules, HostCalendar, SlotQuery, WeeklyRule
+
+WINDOW_START = datetime(2027, 3, 1, tzinfo=UTC)
+WINDOW_END = WINDOW_START + timedelta(days=31)
+HISTORY_START = WINDOW_START - timedelta(days=3 * 365)
+HISTORY_DAYS = 4 * 365
+
+
+def engine_case(busy_in_window: int) -> float:
+    rng = random.Random(7)
+    busy = tuple(
+        BusyInterval(
+            start=(s := WINDOW_START + timedelta(minutes=15 * rng.randrange(0, 31 * 96))),
+            end=s + timedelta(minutes=30),
+            event_type_id=2,
+        )
+        for _ in range(busy_in_window)
+    )
+    host = HostCalendar(1, "Europe/Berlin", (WeeklyRule(frozenset(range(5)), 540, 1020),), (), busy)
+    event = EventRules(event_type_id=1, length=30, slot_interval=15)
+    query = SlotQuery(WINDOW_START, WINDOW_END, WINDOW_START - timedelta(days=1), "Europe/Berlin")
+    runs = []
+    for _ in range(200):
+        began = time.perf_counter()
+        compute_slots(event, [host], query)
+        runs.append(time.perf_counter() - began)
+    return statistics.median(runs) * 1000
+
+
+def seed(url: str, bookings: int) -> int:
+    """A tenant, a host with a schedule and a workshop, and ``bookings`` in its history."""
+    conninfo = url.replace("postgresql+psycopg://", "postgresql://")
+    rng = random.Random(bookings)
+    with psycopg.connect(conninfo) as conn:
+        org = conn.execute(
+            "INSERT INTO teams (name, slug, is_organization, is_platform, is_private, metadata)"
+            " VALUES ('Bench', %s, true, false, false, '{}') RETURNING id",
+            (f"bench-{secrets.token_hex(3)}",),
+        ).fetchone()[0]  # type: ignore[index]
+        conn.execute("UPDATE teams SET organization_id = id WHERE id = %s", (org,))
+        user = conn.execute(
+            "INSERT INTO users (uuid, email, username, time_zone, organization_id,"
+            " completed_onboarding, metadata, is_platform_admin)"
+            " VALUES (gen_random_uuid()::text, %s, 'host', 'Europe/Berlin', %s, true, '{}', false)"
+            " RETURNING id",
+            (f"host-{secrets.token_hex(3)}@bench.example.com", org),
+        ).fetchone()[0]  # type: ignore[index]
+        schedule = conn.execute(
+            "INSERT INTO schedules (organization_id, user_id, name, time_zone)"
+            " VALUES (%s, %s, 'Hours', 'Europe/Berlin') RETURNING id",
+            (org, user),
+        ).fetchone()[0]  # type: ignore[index]
+        conn.execute(
+            "INSERT INTO availability (organization_id, user_id, schedule_id, days, start_time,"
+            " end_time) VALUES (%s, %s, %s, 62, '09:00', '17:00')",
+            (org, user, schedule),
+        )
+        conn.execute("UPDATE users SET default_schedule_id = %s WHERE id = %s", (schedule, user))
+        event_type = conn.execute(
+            "INSERT INTO event_types (organization_id, user_id, title, slug, length, hidden,"
+            " locations, period_type, minimum_booking_notice, before_event_buffer,"
+            " after_event_buffer, seats_show_availability_count, seats_show_attendees,"
+            " booking_fields, disable_guests, slot_interval, metadata, price, currency,"
+            " requires_confirmation, extra)"
+            " VALUES (%s, %s, 'Bench', 'bench', 30, false, '[]', 'UNLIMITED', 0, 0, 0, true,"
+            " false, '[]', false, 15, '{}', 0, 'usd', false, '{}') RETURNING id",
+            (org, user),
+        ).fetchone()[0]  # type: ignore[index]
+        with conn.cursor().copy(
+            "COPY bookings (organization_id, uid, user_id, event_type_id, title, start_time,"
+            " end_time, status, paid, metadata, rescheduled) FROM STDIN"
+        ) as copy:
+            for _ in range(bookings):
+                start = HISTORY_START + timedelta(
+                    days=rng.randrange(HISTORY_DAYS), minutes=15 * rng.randrange(32, 64)
+                )
+                copy.write_row(
+                    (org, secrets.token_urlsafe(12), user, event_type, "b", start,
+                     start + timedelta(minutes=30), "accepted", False, "{}", False)
+                )
+        conn.execute("ANALYZE bookings")
+    return int(event_type)
+
+
+async def http_case(base: str, event_type: int, requests: int = 600, clients: int = 8) -> dict[str, float]:
+    params = {"eventTypeId": event_type, "start": WINDOW_START.date().isoformat(),
+              "end": (WINDOW_END - timedelta(days=1)).date().isoformat(), "timeZone": "Europe/Berlin"}
+    latencies: list[float] = []
+    async with httpx.AsyncClient(base_url=base, timeout=10) as client:
+        for _ in range(20):  # warm-up
+            (await client.get("/v2/slots", params=params)).raise_for_status()
+        queue = list(range(requests))
+
+        async def worker() -> None:
+            while queue:
+                queue.pop()
+                began = time.perf_counter()
+                r = await client.get("/v2/slots", params=params)
+                latencies.append(time.perf_counter() - began)
+                assert r.status_code == 200, r.text
+
+        began = time.perf_counter()
+        await asyncio.gather(*(worker() for _ in range(clients)))
+        elapsed = time.perf_counter() - began
+    return {"p50_ms": percentile(latencies, 0.5) * 1000, "p99_ms": percentile(latencies, 0.99) * 1000,
+            "rps": requests / elapsed}
+
+
+def main() -> None:
+    print("slots engine, one host, 31 days, 15-min grid, 30-min workshops (median of 200 calls)")
+    for busy in (0, 10, 100, 500):
+        print(f"  {busy:>5} bookings in the window: {engine_case(busy):.3f} ms per call")
+    print("GET /v2/slots over HTTP (1 uvicorn worker, 8 concurrent clients, 600 requests)")
+    with scratch_database() as (url, data_dir):
+        with served(url, data_dir) as base:
+            for history in (500, 5_000, 50_000):
+                event_type = seed(url, history)
+                single = asyncio.run(http_case(base, event_type, requests=200, clients=1))
+                loaded = asyncio.run(http_case(base, event_type))
+                print(
+                    f"  {history:>6} in history: p50 {single['p50_ms']:.1f} ms, p99 {single['p99_ms']:.1f} ms"
+                    f" (1 client); under 8 clients p50 {loaded['p50_ms']:.1f} ms,"
+                    f" p99 {loaded['p99_ms']:.1f} ms, {loaded['rps']:.0f} req/s"
+                )
+
+
+if __name__ == "__main__":
+    main()

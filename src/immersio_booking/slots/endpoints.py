@@ -1,0 +1,115 @@
+"""``GET /v2/slots`` (Cal.com 2024-09-04)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from fastapi import APIRouter, Request
+
+from immersio_booking.auth.dependencies import OptionalAuthSubject
+from immersio_booking.db.dependencies import Session
+from immersio_booking.kit.errors import BadRequest
+from immersio_booking.kit.schemas import Envelope, ok
+from immersio_booking.kit.validation import validate_time_zone
+from immersio_booking.slots import service
+from immersio_booking.slots.window import parse_window
+
+router = APIRouter(tags=["Slots"])
+
+ALLOWED = frozenset(
+    {
+        "start",
+        "end",
+        "timeZone",
+        "duration",
+        "format",
+        "slotFormat",
+        "bookingUidToReschedule",
+        "eventTypeId",
+        "eventTypeSlug",
+        "username",
+        "teamSlug",
+        "organizationSlug",
+        "usernames",
+    }
+)
+
+
+def _reject_unknown(params: dict[str, str]) -> None:
+    unknown = sorted(set(params) - ALLOWED)
+    if unknown:
+        message = ", ".join(
+            f"{name} property is wrong,property {name} should not exist " for name in unknown
+        )
+        raise BadRequest(message.strip(), reason="unknown_parameter", details={"unknown": unknown})
+
+
+def _int(params: dict[str, str], name: str, low: int, high: int) -> int | None:
+    raw = params.get(name)
+    if raw is None:
+        return None
+    if not raw.isdigit() or not low <= int(raw) <= high:
+        raise BadRequest(
+            f"{name} must be an integer from {low} to {high}", reason="validation_failed"
+        )
+    return int(raw)
+
+
+def parse_request(params: dict[str, str]) -> service.SlotsRequest:
+    _reject_unknown(params)
+    for required in ("start", "end"):
+        if not params.get(required):
+            raise BadRequest(f"{required} is required", reason="validation_failed")
+    window_start, window_end = parse_window(params["start"], params["end"])
+    zone = params.get("timeZone")
+    if zone is not None:
+        try:
+            zone = validate_time_zone(zone)
+        except ValueError as exc:
+            raise BadRequest(f"timeZone: {exc}", reason="invalid_time_zone") from exc
+    fmt = (params.get("format") or params.get("slotFormat") or "time").lower()
+    if fmt not in ("time", "range"):
+        raise BadRequest("format must be 'time' or 'range'", reason="validation_failed")
+    event_type_id = _int(params, "eventTypeId", 1, 2**63 - 1)
+    slug = params.get("eventTypeSlug")
+    if event_type_id is None:
+        if "usernames" in params:
+            raise BadRequest(
+                "Dynamic group events (usernames) are not offered; ask for one workshop",
+                reason="unsupported_variant",
+            )
+        if not slug or not (params.get("username") or params.get("teamSlug")):
+            raise BadRequest(
+                "Give eventTypeId, or eventTypeSlug with username or teamSlug",
+                reason="validation_failed",
+            )
+    return service.SlotsRequest(
+        event_type_id=event_type_id,
+        event_type_slug=slug,
+        username=params.get("username"),
+        team_slug=params.get("teamSlug"),
+        organization_slug=params.get("organizationSlug"),
+        window_start=window_start,
+        window_end=window_end,
+        time_zone=zone,
+        duration=_int(params, "duration", 1, 1440),
+        with_end=fmt == "range",
+        reschedule_uid=params.get("bookingUidToReschedule"),
+    )
+
+
+@router.get("/v2/slots")
+async def get_slots(
+    request: Request, principal: OptionalAuthSubject, session: Session
+) -> Envelope[dict[str, list[dict[str, Any]]]]:
+    """Free start times of a workshop, grouped by local date in ``timeZone`` (default UTC).
+
+    Public for every workshop that is not hidden; hidden ones need a key of their organization.
+    Query: ``eventTypeId``, or ``eventTypeSlug`` + ``username``/``teamSlug``
+    (+ ``organizationSlug``),
+    ``start``, ``end`` (dates or instants; at most 93 days), ``timeZone``, ``duration``,
+    ``format`` (time|range), ``bookingUidToReschedule``. Rules: docs/slots.md.
+    """
+    slots_request = parse_request(dict(request.query_params))
+    return ok(await service.available_slots(session, principal, slots_request, datetime.now(UTC)))

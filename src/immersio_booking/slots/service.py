@@ -1,0 +1,174 @@
+"""``GET /v2/slots``: find the workshop, load its hosts' rules and busy time, run the engine."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from immersio_booking.auth.principal import Principal
+from immersio_booking.event_types import repository as event_types
+from immersio_booking.kit.errors import BadRequest, NotFound
+from immersio_booking.models import EventType, User
+from immersio_booking.organizations import repository as organizations
+from immersio_booking.schedules import rules
+from immersio_booking.slots import repository
+from immersio_booking.slots.engine import compute_slots, group_by_local_date
+from immersio_booking.slots.model import EventRules, HostCalendar, SlotQuery
+from immersio_booking.teams import repository as teams
+
+
+@dataclass(frozen=True)
+class SlotsRequest:
+    event_type_id: int | None
+    event_type_slug: str | None
+    username: str | None
+    team_slug: str | None
+    organization_slug: str | None
+    window_start: datetime
+    window_end: datetime
+    time_zone: str | None
+    duration: int | None
+    with_end: bool
+    reschedule_uid: str | None
+
+
+async def find_event_type(
+    session: AsyncSession, principal: Principal | None, request: SlotsRequest
+) -> EventType:
+    et: EventType | None = None
+    if request.event_type_id is not None:
+        et = await event_types.public_event_type(session, request.event_type_id)
+        if et is None:
+            raise NotFound("Event Type not found")
+    else:
+        org_id: int | None = None
+        if request.organization_slug:
+            org = await organizations.by_slug(session, request.organization_slug)
+            if org is None:
+                raise NotFound(f"Organization with slug {request.organization_slug} not found")
+            org_id = org.id
+        if request.username:
+            user = await event_types.user_in_org_by_username(session, org_id, request.username)
+            if user is None or user.organization_id is None:
+                raise NotFound(f"User with username {request.username} not found")
+            et = await event_types.by_slug(
+                session, user.organization_id, request.event_type_slug or ""
+            )
+            if et is not None and (et.user_id != user.id or et.team_id is not None):
+                et = None
+        elif request.team_slug:
+            team = await teams.by_slug(session, org_id, request.team_slug) if org_id else None
+            if team is None:
+                raise NotFound(f"Team with slug {request.team_slug} not found")
+            et = await event_types.by_slug(
+                session, team.organization_id or team.id, request.event_type_slug or ""
+            )
+            if et is not None and et.team_id != team.id:
+                et = None
+        if et is None:
+            raise NotFound("Event Type not found")
+    if et.hidden and (principal is None or not principal.can_see_organization(et.organization_id)):
+        raise NotFound("Event Type not found")  # hidden workshops need a key of their tenant
+    return et
+
+
+def _duration(et: EventType, requested: int | None) -> int | None:
+    if requested is None or requested == et.length:
+        return None
+    if not et.length_options or requested not in et.length_options:
+        raise BadRequest(
+            f"duration must be one of the workshop's lengths: {et.length_options or [et.length]}",
+            reason="invalid_duration",
+        )
+    return requested
+
+
+async def _host_ids(session: AsyncSession, et: EventType) -> list[int]:
+    if et.team_id is None:
+        return [et.user_id] if et.user_id else []
+    return [h.user_id for h, _ in await event_types.hosts(session, et.organization_id, [et.id])]
+
+
+async def _calendars(
+    session: AsyncSession, et: EventType, hosts: list[User], request: SlotsRequest
+) -> list[HostCalendar]:
+    schedule_of = {h.id: et.schedule_id or h.default_schedule_id for h in hosts}
+    loaded = await repository.schedules(
+        session, et.organization_id, [s for s in schedule_of.values() if s is not None]
+    )
+    busy = await repository.busy(
+        session,
+        et.organization_id,
+        [h.id for h in hosts],
+        [h.email for h in hosts],
+        request.window_start,
+        request.window_end,
+        request.reschedule_uid,
+    )
+    calendars = []
+    for host in hosts:
+        schedule_id = schedule_of[host.id]
+        if schedule_id is None or schedule_id not in loaded:
+            continue  # a host without a schedule has no working hours
+        schedule, rows = loaded[schedule_id]
+        weekly, overrides = rules.engine_rules(rows)
+        calendars.append(
+            HostCalendar(
+                host_id=host.id,
+                time_zone=schedule.time_zone,
+                weekly=weekly,
+                overrides=overrides,
+                busy=tuple(busy.get(host.id, [])),
+            )
+        )
+    return calendars
+
+
+def event_rules(et: EventType, period_time_zone: str) -> EventRules:
+    return EventRules(
+        event_type_id=et.id,
+        length=et.length,
+        slot_interval=et.slot_interval,
+        minimum_booking_notice=et.minimum_booking_notice,
+        before_buffer=et.before_event_buffer,
+        after_buffer=et.after_event_buffer,
+        period_type=et.period_type,  # type: ignore[arg-type]
+        period_days=et.period_days,
+        period_count_calendar_days=bool(et.period_count_calendar_days),
+        period_start_date=et.period_start_date.astimezone(UTC).date()
+        if et.period_start_date
+        else None,
+        period_end_date=et.period_end_date.astimezone(UTC).date() if et.period_end_date else None,
+        period_time_zone=period_time_zone,
+        seats_per_time_slot=et.seats_per_time_slot,
+        scheduling_type=et.scheduling_type,  # type: ignore[arg-type]
+    )
+
+
+async def available_slots(
+    session: AsyncSession, principal: Principal | None, request: SlotsRequest, now: datetime
+) -> dict[str, list[dict[str, Any]]]:
+    et = await find_event_type(session, principal, request)
+    duration = _duration(et, request.duration)
+    hosts = await repository.hosts(session, await _host_ids(session, et))
+    calendars = await _calendars(session, et, hosts, request)
+    if not calendars:
+        return {}
+    zone = request.time_zone or "UTC"
+    slots = compute_slots(
+        event_rules(et, calendars[0].time_zone),
+        calendars,
+        SlotQuery(request.window_start, request.window_end, now, zone),
+        duration,
+    )
+    grouped = group_by_local_date(slots, zone, request.with_end)
+    if et.seats_per_time_slot and not et.seats_show_availability_count:
+        # The workshop hides how full it is: full slots are still left out, counts are not shown.
+        for day in grouped.values():
+            for slot in day:
+                for key in ("seatsBooked", "seatsRemaining", "attendeesCount"):
+                    slot.pop(key, None)
+    return grouped

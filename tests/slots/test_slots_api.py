@@ -1,0 +1,220 @@
+"""``GET /v2/slots`` end to end: rules and bookings from the database, Cal.com's wire shape."""
+
+from __future__ import annotations
+
+import secrets
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import httpx
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from immersio_booking.db.session import transaction
+from immersio_booking.models import Attendee, Booking
+from tests.factories import Tenant, make_tenant
+from tests.helpers import assert_error, data
+
+WEEK = {"start": "2027-02-01", "end": "2027-02-05"}  # Monday to Friday
+
+
+async def setup_workshop(
+    client: httpx.AsyncClient, tenant: Tenant, zone: str = "Europe/Berlin", **event: Any
+) -> dict[str, Any]:
+    data(
+        await client.post(
+            "/v2/schedules",
+            headers=tenant.headers,
+            json={
+                "name": "Hours",
+                "timeZone": zone,
+                "isDefault": True,
+                "availability": [
+                    {
+                        "days": ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday"],
+                        "startTime": "09:00",
+                        "endTime": "12:00",
+                    }
+                ],
+            },
+        ),
+        201,
+    )
+    body = {
+        "lengthInMinutes": 60,
+        "title": "Class",
+        "slug": f"c-{secrets.token_hex(3)}",
+        "minimumBookingNotice": 0,
+        **event,
+    }
+    return data(await client.post("/v2/event-types", headers=tenant.headers, json=body), 201)  # type: ignore[no-any-return]
+
+
+async def add_booking(
+    sessionmaker: async_sessionmaker[AsyncSession],
+    tenant: Tenant,
+    start: str,
+    minutes: int,
+    event_type_id: int | None,
+    status: str = "accepted",
+    user_id: int | None = None,
+    attendee_email: str = "student@example.com",
+) -> str:
+    begin = datetime.fromisoformat(start).astimezone(UTC)
+    uid = secrets.token_urlsafe(12)
+    async with transaction(sessionmaker) as session:
+        booking = Booking(
+            organization_id=tenant.id,
+            uid=uid,
+            user_id=user_id or tenant.owner_id,
+            event_type_id=event_type_id,
+            title="x",
+            start_time=begin,
+            end_time=begin + timedelta(minutes=minutes),
+            status=status,
+        )
+        session.add(booking)
+        await session.flush()
+        session.add(
+            Attendee(
+                organization_id=tenant.id,
+                booking_id=booking.id,
+                email=attendee_email,
+                name="S",
+                time_zone="UTC",
+            )
+        )
+    return uid
+
+
+async def slots(
+    client: httpx.AsyncClient, headers: dict[str, str] | None = None, **query: Any
+) -> Any:
+    r = await client.get(
+        "/v2/slots",
+        params={**WEEK, **query},
+        headers={"cal-api-version": "2024-09-04", **(headers or {})},
+    )
+    return data(r)
+
+
+async def test_slots_in_host_zone_and_booker_zone(
+    client: httpx.AsyncClient, tenant: Tenant
+) -> None:
+    et = await setup_workshop(client, tenant)
+    berlin = await slots(client, eventTypeId=et["id"], timeZone="Europe/Berlin")
+    assert list(berlin) == ["2027-02-01", "2027-02-02", "2027-02-03", "2027-02-04", "2027-02-05"]
+    assert berlin["2027-02-01"] == [
+        {"start": "2027-02-01T09:00:00.000+01:00"},
+        {"start": "2027-02-01T10:00:00.000+01:00"},
+        {"start": "2027-02-01T11:00:00.000+01:00"},
+    ]
+    utc = await slots(client, eventTypeId=et["id"])
+    assert utc["2027-02-01"][0] == {"start": "2027-02-01T08:00:00.000Z"}
+    kolkata = await slots(client, eventTypeId=et["id"], timeZone="Asia/Kolkata", format="range")
+    assert kolkata["2027-02-01"][0] == {
+        "start": "2027-02-01T13:30:00.000+05:30",
+        "end": "2027-02-01T14:30:00.000+05:30",
+    }
+
+
+async def test_bookings_block_and_cancelled_do_not(
+    client: httpx.AsyncClient, tenant: Tenant, sessionmaker: async_sessionmaker[AsyncSession]
+) -> None:
+    et = await setup_workshop(client, tenant, afterEventBuffer=30)
+    other = await setup_workshop(client, tenant)
+    await add_booking(sessionmaker, tenant, "2027-02-01T09:00:00+01:00", 60, et["id"])
+    await add_booking(sessionmaker, tenant, "2027-02-02T10:00:00+01:00", 60, other["id"])
+    await add_booking(
+        sessionmaker, tenant, "2027-02-03T09:00:00+01:00", 60, et["id"], status="cancelled"
+    )
+    await add_booking(
+        sessionmaker, tenant, "2027-02-04T11:00:00+01:00", 60, et["id"], status="pending"
+    )
+    day = await slots(client, eventTypeId=et["id"], timeZone="Europe/Berlin")
+    starts = {d: [s["start"][11:16] for s in v] for d, v in day.items()}
+    # 09:00 taken; its 30-minute after-buffer also blocks 10:00 (10:00 - 0 < 10:00 + 30)
+    assert starts["2027-02-01"] == ["11:00"]
+    # another workshop of the host blocks 10:00, and this one's after-buffer keeps 09:00 off it
+    assert starts["2027-02-02"] == ["11:00"]
+    assert starts["2027-02-03"] == ["09:00", "10:00", "11:00"]  # cancelled never blocks
+    assert starts["2027-02-04"] == ["09:00"]  # pending blocks; 10:00's after-buffer meets 11:00
+
+
+async def test_seated_workshop_reports_seats_and_hides_full_sessions(
+    client: httpx.AsyncClient, tenant: Tenant, sessionmaker: async_sessionmaker[AsyncSession]
+) -> None:
+    et = await setup_workshop(
+        client,
+        tenant,
+        seats={"seatsPerTimeSlot": 2, "showAttendeeInfo": False, "showAvailabilityCount": True},
+    )
+    first = await add_booking(sessionmaker, tenant, "2027-02-01T09:00:00+01:00", 60, et["id"])
+    for _ in range(2):
+        await add_booking(sessionmaker, tenant, "2027-02-01T10:00:00+01:00", 60, et["id"])
+    day = (await slots(client, eventTypeId=et["id"], timeZone="Europe/Berlin"))["2027-02-01"]
+    assert day[0]["start"] == "2027-02-01T09:00:00.000+01:00"
+    assert (day[0]["seatsBooked"], day[0]["seatsRemaining"], day[0]["seatsTotal"]) == (1, 1, 2)
+    assert day[0]["bookingUid"] == first
+    assert [s["start"][11:16] for s in day] == ["09:00", "11:00"]  # 10:00 is full
+    assert (day[1]["seatsBooked"], day[1]["seatsRemaining"]) == (0, 2)
+
+
+async def test_host_attending_elsewhere_is_busy(
+    client: httpx.AsyncClient, tenant: Tenant, sessionmaker: async_sessionmaker[AsyncSession]
+) -> None:
+    et = await setup_workshop(client, tenant)
+    elsewhere = await make_tenant(sessionmaker)
+    await add_booking(
+        sessionmaker,
+        elsewhere,
+        "2027-02-05T10:00:00+01:00",
+        30,
+        None,
+        attendee_email=tenant.owner_email,
+    )
+    day = (await slots(client, eventTypeId=et["id"], timeZone="Europe/Berlin"))["2027-02-05"]
+    assert [s["start"][11:16] for s in day] == ["09:00", "11:00"]
+
+
+async def test_lookup_by_slug_and_hidden_workshops(
+    client: httpx.AsyncClient, tenant: Tenant, other_tenant: Tenant
+) -> None:
+    et = await setup_workshop(client, tenant)
+    me = data(await client.get("/v2/me", headers=tenant.headers))
+    by_slug = await slots(
+        client, eventTypeSlug=et["slug"], username=me["username"], organizationSlug=tenant.slug
+    )
+    assert by_slug == await slots(client, eventTypeId=et["id"])
+    data(
+        await client.patch(
+            f"/v2/event-types/{et['id']}", headers=tenant.headers, json={"hidden": True}
+        )
+    )
+    r = await client.get("/v2/slots", params={**WEEK, "eventTypeId": et["id"]})
+    assert_error(r, 404, "not_found")
+    r = await client.get(
+        "/v2/slots", params={**WEEK, "eventTypeId": et["id"]}, headers=other_tenant.headers
+    )
+    assert_error(r, 404, "not_found")
+    assert await slots(client, headers=tenant.headers, eventTypeId=et["id"])
+
+
+async def test_slot_query_errors(client: httpx.AsyncClient, tenant: Tenant) -> None:
+    et = await setup_workshop(client, tenant)
+    cases = [
+        ({"start": "2027-02-05", "end": "2027-02-01"}, "invalid_time_range"),
+        ({"start": "2027-01-01", "end": "2027-06-01"}, "time_range_too_long"),
+        ({"start": "yesterday", "end": "2027-06-01"}, "invalid_time_range"),
+        ({**WEEK, "timeZone": "Mars/Base"}, "invalid_time_zone"),
+        ({**WEEK, "slotFormat2": "x"}, "unknown_parameter"),
+        ({**WEEK, "format": "grid"}, "validation_failed"),
+        ({**WEEK, "duration": "45"}, "invalid_duration"),
+        ({"end": "2027-02-01"}, "validation_failed"),
+    ]
+    for query, reason in cases:
+        r = await client.get("/v2/slots", params={"eventTypeId": et["id"], **query})
+        assert_error(r, 400, reason)
+    assert_error(await client.get("/v2/slots", params={**WEEK}), 400, "validation_failed")
+    assert_error(
+        await client.get("/v2/slots", params={**WEEK, "eventTypeId": 999999999}), 404, "not_found"
+    )
