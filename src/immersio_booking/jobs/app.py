@@ -1,0 +1,34 @@
+"""The Procrastinate app: a PostgreSQL-backed job queue on the service's own database.
+
+The schema is applied by Alembic (migration 0002), never by ``procrastinate schema --apply``.
+The connector is bound at run time (``bound_to``), because the database URL is only known then
+(the embedded server may have to start first).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import procrastinate
+
+# Scheduled jobs are found by polling: at most a second late.
+FETCH_POLLING_SECONDS = 1.0
+
+job_app = procrastinate.App(
+    connector=procrastinate.PsycopgConnector(),
+    import_paths=["immersio_booking.jobs.maintenance"],
+    worker_defaults={"fetch_job_polling_interval": FETCH_POLLING_SECONDS},
+)
+
+
+def libpq_url(sqlalchemy_url: str) -> str:
+    """``postgresql+psycopg://…`` (also the unix-socket ``?host=/dir`` form) → libpq URL."""
+    return sqlalchemy_url.replace("postgresql+psycopg://", "postgresql://", 1)
+
+
+@contextmanager
+def bound_to(database_url: str) -> Iterator[procrastinate.App]:
+    connector = procrastinate.PsycopgConnector(conninfo=libpq_url(database_url))
+    with job_app.replace_connector(connector) as app:
+        yield app

@@ -1,0 +1,25 @@
+"""Housekeeping jobs."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from immersio_booking.jobs.app import job_app
+
+RETENTION = "30 days"
+
+
+@job_app.periodic(cron="17 3 * * *")
+@job_app.task(
+    name="purge_expired_api_keys", queueing_lock="purge_expired_api_keys", pass_context=True
+)
+async def purge_expired_api_keys(context: Any, timestamp: int) -> int:
+    """Delete API keys revoked or expired more than 30 days ago (they can never work again)."""
+    del timestamp
+    connector = context.app.connector
+    rows = await connector.execute_query_all_async(
+        "DELETE FROM api_keys WHERE COALESCE(revoked_at, expires_at) < now() - interval '"
+        + RETENTION
+        + "' RETURNING id"
+    )
+    return len(rows)

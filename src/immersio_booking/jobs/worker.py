@@ -1,0 +1,18 @@
+"""Running the job worker until SIGTERM/SIGINT, finishing the jobs in hand first."""
+
+from __future__ import annotations
+
+import immersio_booking.jobs.maintenance  # noqa: F401  (registers the tasks)
+from immersio_booking.jobs.app import bound_to
+
+GRACEFUL_SHUTDOWN_SECONDS = 30.0
+
+
+async def run_worker(database_url: str, concurrency: int = 4) -> None:
+    with bound_to(database_url) as app:
+        async with app.open_async():
+            await app.run_worker_async(
+                concurrency=concurrency,
+                install_signal_handlers=True,
+                shutdown_graceful_timeout=GRACEFUL_SHUTDOWN_SECONDS,
+            )
