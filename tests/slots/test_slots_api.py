@@ -218,3 +218,69 @@ async def test_slot_query_errors(client: httpx.AsyncClient, tenant: Tenant) -> N
     assert_error(
         await client.get("/v2/slots", params={**WEEK, "eventTypeId": 999999999}), 404, "not_found"
     )
+
+
+async def test_team_workshop_by_team_slug_collective_and_round_robin(
+    client: httpx.AsyncClient, tenant: Tenant, sessionmaker: async_sessionmaker[AsyncSession]
+) -> None:
+    from tests.factories import make_member
+
+    a = await make_member(sessionmaker, tenant)
+    b = await make_member(sessionmaker, tenant)
+    for member, start in ((a, "09:00"), (b, "10:00")):
+        data(
+            await client.post(
+                "/v2/schedules",
+                headers=member.headers,
+                json={
+                    "name": "H",
+                    "timeZone": "Europe/Berlin",
+                    "isDefault": True,
+                    "availability": [{"days": ["Monday"], "startTime": start, "endTime": "12:00"}],
+                },
+            ),
+            201,
+        )
+    team = data(
+        await client.post(
+            f"/v2/organizations/{tenant.id}/teams", headers=tenant.headers, json={"name": "Duo"}
+        ),
+        201,
+    )
+    base = f"/v2/organizations/{tenant.id}/teams/{team['id']}"
+    for member in (a, b):
+        data(
+            await client.post(
+                f"{base}/memberships",
+                headers=tenant.headers,
+                json={"userId": member.id, "accepted": True},
+            ),
+            201,
+        )
+    for kind in ("collective", "roundRobin"):
+        data(
+            await client.post(
+                f"{base}/event-types",
+                headers=tenant.headers,
+                json={
+                    "lengthInMinutes": 60,
+                    "title": kind,
+                    "slug": f"duo-{kind.lower()}",
+                    "minimumBookingNotice": 0,
+                    "schedulingType": kind,
+                    "hosts": [{"userId": a.id}, {"userId": b.id}],
+                },
+            ),
+            201,
+        )
+    found = {}
+    for kind in ("collective", "roundRobin"):
+        day = await slots(
+            client,
+            eventTypeSlug=f"duo-{kind.lower()}",
+            teamSlug=team["slug"],
+            organizationSlug=tenant.slug,
+            timeZone="Europe/Berlin",
+        )
+        found[kind] = [s["start"][11:16] for s in day.get("2027-02-01", [])]
+    assert found == {"collective": ["10:00", "11:00"], "roundRobin": ["09:00", "10:00", "11:00"]}
