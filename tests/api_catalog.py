@@ -15,6 +15,10 @@ from fastapi import FastAPI
 
 PATH_PARAM = re.compile(r"\{(\w+)\}")
 
+# Routes whose uid is itself the capability (Cal.com's slot reservations are public by uid):
+# anyone holding the uid may read or release the hold, whatever key they send.
+PUBLIC_CAPABILITIES = frozenset({"/v2/slots/reservations/{uid}"})
+
 
 @dataclass(frozen=True)
 class Operation:

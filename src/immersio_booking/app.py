@@ -10,6 +10,8 @@ from fastapi.middleware.cors import CORSMiddleware
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from immersio_booking.auth.endpoints import router as auth_router
+from immersio_booking.bookings.endpoints import router as bookings_router
+from immersio_booking.bookings.whitelist import router as whitelist_router
 from immersio_booking.config import Settings, get_settings
 from immersio_booking.db.session import make_engine, make_sessionmaker, resolve_database_url
 from immersio_booking.event_types.endpoints import router as event_types_router
@@ -20,6 +22,7 @@ from immersio_booking.ops.endpoints import router as ops_router
 from immersio_booking.organizations.endpoints import router as organizations_router
 from immersio_booking.schedules.endpoints import router as schedules_router
 from immersio_booking.slots.endpoints import router as slots_router
+from immersio_booking.slots.reservations import router as reservations_router
 from immersio_booking.subscriptions.endpoints import router as subscriptions_router
 from immersio_booking.teams.endpoints import router as teams_router
 
@@ -83,6 +86,9 @@ def create_app(settings: Settings | None = None, engine: AsyncEngine | None = No
         teams_router,
         schedules_router,
         slots_router,
+        reservations_router,
+        bookings_router,
+        whitelist_router,
     ):
         app.include_router(router)
     return app

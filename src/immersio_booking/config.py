@@ -42,7 +42,8 @@ class Settings(BaseSettings):
     mail_from: str = "Immersio Booking <no-reply@immersio.local>"
     stripe_api_base: str = "https://api.stripe.com"
     allow_private_network_targets: bool = False
-    audit_impersonation: bool = True
+    payment_hold_minutes: int = Field(default=15, ge=1, le=24 * 60)
+    lock_timeout_ms: int = Field(default=5000, ge=100, le=60000)
 
     @field_validator("database_url")
     @classmethod

@@ -60,3 +60,6 @@ async def _required_principal(
 
 AuthSubject = Annotated[Principal, Depends(_required_principal)]
 OptionalAuthSubject = Annotated[Principal | None, Depends(_optional_principal)]
+
+# For routes that need no caller but must still refuse a bad key (401), like every /v2 route.
+CheckCredentials = Depends(_optional_principal)

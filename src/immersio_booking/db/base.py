@@ -19,6 +19,9 @@ NAMING_CONVENTION = {
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
     type_annotation_map = {datetime: DateTime(timezone=True), int: BigInteger}
+    # Server-set values (updated_at, ids) come back with the INSERT/UPDATE (RETURNING), so
+    # nothing has to be lazily reloaded afterwards (async sessions cannot lazy-load).
+    __mapper_args__ = {"eager_defaults": True}
 
 
 class IdMixin:

@@ -44,7 +44,7 @@ def _organization_of(principal: Principal) -> int:
     return principal.organization_id
 
 
-async def _ensure_may_edit(session: AsyncSession, principal: Principal, et: EventType) -> None:
+async def ensure_may_edit(session: AsyncSession, principal: Principal, et: EventType) -> None:
     """Owner or team admin may edit; organization OWNER/ADMIN always; with
     ``lockEventTypeCreation`` only OWNER/ADMIN."""
     if principal.is_org_admin(et.organization_id):
@@ -188,7 +188,7 @@ async def create_for_team(
 async def patch(
     session: AsyncSession, principal: Principal, et: EventType, body: EventTypePatch
 ) -> EventType:
-    await _ensure_may_edit(session, principal, et)
+    await ensure_may_edit(session, principal, et)
     if body.slug is not None and body.slug != et.slug:
         await _ensure_slug_free(session, et.organization_id, body.slug, except_id=et.id)
     if "schedule_id" in body.model_fields_set:
@@ -211,7 +211,7 @@ async def patch(
 
 
 async def delete(session: AsyncSession, principal: Principal, et: EventType) -> DeletedEventType:
-    await _ensure_may_edit(session, principal, et)
+    await ensure_may_edit(session, principal, et)
     out = DeletedEventType(id=et.id, length_in_minutes=et.length, slug=et.slug, title=et.title)
     await session.delete(et)
     await session.flush()

@@ -22,7 +22,7 @@ def _path(request: Request) -> str:
     return request.url.path + (f"?{query}" if query else "")
 
 
-def error_response(
+def error_body(
     request: Request,
     status: int,
     message: str,
@@ -30,8 +30,7 @@ def error_response(
     code: str | None = None,
     reason: str | None = None,
     details: dict[str, Any] | None = None,
-    headers: dict[str, str] | None = None,
-) -> JSONResponse:
+) -> dict[str, Any]:
     body_details: dict[str, Any] = {
         "message": message,
         "error": reason_phrase(status),
@@ -42,7 +41,7 @@ def error_response(
     if details:
         body_details.update(details)
     now = datetime.now(UTC)
-    body = {
+    body: dict[str, Any] = {
         "status": "error",
         "timestamp": now.strftime("%Y-%m-%dT%H:%M:%S.") + f"{now.microsecond // 1000:03d}Z",
         "path": _path(request),
@@ -52,6 +51,20 @@ def error_response(
             "details": body_details,
         },
     }
+    return body
+
+
+def error_response(
+    request: Request,
+    status: int,
+    message: str,
+    *,
+    code: str | None = None,
+    reason: str | None = None,
+    details: dict[str, Any] | None = None,
+    headers: dict[str, str] | None = None,
+) -> JSONResponse:
+    body = error_body(request, status, message, code=code, reason=reason, details=details)
     return JSONResponse(body, status_code=status, headers=headers)
 
 

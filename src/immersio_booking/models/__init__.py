@@ -5,6 +5,8 @@ from immersio_booking.models.bookings import (
     Attendee,
     Booking,
     BookingCancellationHistory,
+    IdempotencyRecord,
+    SlotReservation,
     WorkshopWhitelist,
 )
 from immersio_booking.models.immersio import (
@@ -33,6 +35,7 @@ __all__ = [
     "Credential",
     "EventType",
     "EventTypeHost",
+    "IdempotencyRecord",
     "ImmersioCourseMapping",
     "ImmersioIntegration",
     "ImmersioSyncLog",
@@ -41,6 +44,7 @@ __all__ = [
     "Payment",
     "Profile",
     "Schedule",
+    "SlotReservation",
     "Team",
     "TenantLandingSettings",
     "TenantSubscription",

@@ -5,7 +5,16 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import BigInteger, Boolean, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from immersio_booking.db.base import Base, CreatedAtMixin, IdMixin, TimestampMixin
@@ -40,6 +49,18 @@ class Booking(OrganizationScoped, IdMixin, TimestampMixin, Base):
     rescheduled: Mapped[bool] = mapped_column(Boolean, default=False, nullable=False)
     from_reschedule: Mapped[int | None] = mapped_column(
         BigInteger, ForeignKey("bookings.id", ondelete="SET NULL")
+    )
+    # Supporting fields of the booking flow (not in the ERD).
+    responses: Mapped[dict[str, Any]] = mapped_column(JSON_OBJECT, default=dict, nullable=False)
+    recurring_event_id: Mapped[str | None] = mapped_column(String(64), index=True)
+    # A pending booking holds its seat until then (payment); past it, it no longer counts.
+    hold_expires_at: Mapped[datetime | None]
+    cancelled_by_email: Mapped[str | None] = mapped_column(String(320))
+    rescheduling_reason: Mapped[str | None] = mapped_column(Text)
+    # iCalendar SEQUENCE: grows with every change sent to calendars.
+    ics_sequence: Mapped[int] = mapped_column(Integer, default=0, nullable=False)
+    created_by_user_id: Mapped[int | None] = mapped_column(
+        BigInteger, ForeignKey("users.id", ondelete="SET NULL")
     )
 
     attendees: Mapped[list[Attendee]] = relationship(
@@ -106,3 +127,49 @@ class WorkshopWhitelist(OrganizationScoped, IdMixin, CreatedAtMixin, Base):
     )
 
     __table_args__ = (Index("idx_whitelist_email", "event_type_id", "email", unique=True),)
+
+
+class SlotReservation(OrganizationScoped, IdMixin, CreatedAtMixin, Base):
+    """A short hold on a slot or seat (Cal.com's slot reservation); it stops counting at
+    ``expires_at`` by time alone, no sweeper needed."""
+
+    __tablename__ = "slot_reservations"
+
+    uid: Mapped[str] = mapped_column(String(36), unique=True, nullable=False)
+    event_type_id: Mapped[int] = mapped_column(
+        BigInteger, ForeignKey("event_types.id", ondelete="CASCADE"), nullable=False
+    )
+    host_user_id: Mapped[int | None] = mapped_column(
+        BigInteger, ForeignKey("users.id", ondelete="CASCADE")
+    )
+    start_time: Mapped[datetime] = mapped_column(nullable=False)
+    end_time: Mapped[datetime] = mapped_column(nullable=False)
+    expires_at: Mapped[datetime] = mapped_column(nullable=False)
+    reservation_minutes: Mapped[int] = mapped_column(Integer, nullable=False)
+
+    __table_args__ = (
+        Index(
+            "ix_slot_reservations_org_event_type_start",
+            "organization_id",
+            "event_type_id",
+            "start_time",
+        ),
+        Index(
+            "ix_slot_reservations_org_host_start", "organization_id", "host_user_id", "start_time"
+        ),
+    )
+
+
+class IdempotencyRecord(IdMixin, CreatedAtMixin, Base):
+    """The first response to a request with an ``Idempotency-Key``, replayed for 24 hours."""
+
+    __tablename__ = "idempotency_records"
+
+    scope: Mapped[str] = mapped_column(String(128), nullable=False)
+    key: Mapped[str] = mapped_column(String(255), nullable=False)
+    request_hash: Mapped[str] = mapped_column(String(64), nullable=False)
+    status_code: Mapped[int] = mapped_column(Integer, nullable=False)
+    body: Mapped[dict[str, Any]] = mapped_column(JSON_OBJECT, nullable=False)
+    expires_at: Mapped[datetime] = mapped_column(nullable=False, index=True)
+
+    __table_args__ = (UniqueConstraint("scope", "key"),)

@@ -5,14 +5,21 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 
-from sqlalchemy import or_, select
+from sqlalchemy import and_, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.sql.elements import ColumnElement
 
-from immersio_booking.models import Attendee, Availability, Booking, EventType, Schedule, User
+from immersio_booking.models import (
+    Attendee,
+    Availability,
+    Booking,
+    EventType,
+    Schedule,
+    SlotReservation,
+    User,
+)
 from immersio_booking.slots.model import BusyInterval
 
-# Statuses that hold a host's time: accepted bookings and pending ones (requests, payment holds).
-BLOCKING_STATUSES = ("accepted", "pending")
 # A booking lasts at most a day and buffers are at most a day each: anything starting earlier
 # than this before the window cannot reach into it. Bounding both sides keeps the index scan to
 # the window, whatever the size of the host's history.
@@ -66,9 +73,14 @@ async def busy(
     host_emails: Sequence[str],
     window_start: datetime,
     window_end: datetime,
+    now: datetime,
     exclude_uid: str | None = None,
 ) -> dict[int, list[BusyInterval]]:
-    """Blocking bookings per host in the window: as host (this tenant) or as attendee (by email)."""
+    """Blocking bookings per host in the window: as host (this tenant) or as attendee (by email).
+
+    Accepted bookings block; pending ones (requests, payment holds) block until their hold
+    expires, by time alone.
+    """
     lower, upper = window_start - REACH, window_end + REACH
     as_attendee = (
         select(Attendee.booking_id)
@@ -93,7 +105,7 @@ async def busy(
             & Attendee.email.in_([e.lower() for e in host_emails]),
         )
         .where(
-            Booking.status.in_(BLOCKING_STATUSES),
+            blocking(now),
             Booking.start_time >= lower,
             Booking.start_time < upper,
             or_(
@@ -125,3 +137,51 @@ async def busy(
         for owner in owners:
             found[owner][uid] = interval  # one interval per booking, however it was reached
     return {host_id: list(intervals.values()) for host_id, intervals in found.items()}
+
+
+def blocking(now: datetime) -> ColumnElement[bool]:
+    """Bookings that hold time or a seat at ``now``."""
+    return or_(
+        Booking.status == "accepted",
+        and_(
+            Booking.status == "pending",
+            or_(Booking.hold_expires_at.is_(None), Booking.hold_expires_at > now),
+        ),
+    )
+
+
+async def reservations(
+    session: AsyncSession,
+    organization_id: int,
+    host_ids: Sequence[int],
+    window_start: datetime,
+    window_end: datetime,
+    now: datetime,
+    exclude_uid: str | None = None,
+) -> dict[int, list[BusyInterval]]:
+    """Unexpired slot reservations per host, as busy intervals (seats for seated workshops)."""
+    statement = (
+        select(SlotReservation, EventType.before_event_buffer, EventType.after_event_buffer)
+        .join(EventType, EventType.id == SlotReservation.event_type_id)
+        .where(
+            SlotReservation.organization_id == organization_id,
+            SlotReservation.host_user_id.in_(host_ids),
+            SlotReservation.expires_at > now,
+            SlotReservation.start_time >= window_start - REACH,
+            SlotReservation.start_time < window_end + REACH,
+        )
+    )
+    if exclude_uid:
+        statement = statement.where(SlotReservation.uid != exclude_uid)
+    out: dict[int, list[BusyInterval]] = {host_id: [] for host_id in host_ids}
+    for reservation, before, after in (await session.execute(statement)).all():
+        out.setdefault(reservation.host_user_id or 0, []).append(
+            BusyInterval(
+                start=reservation.start_time,
+                end=reservation.end_time,
+                before_buffer=before,
+                after_buffer=after,
+                event_type_id=reservation.event_type_id,
+            )
+        )
+    return out

@@ -16,17 +16,23 @@ from immersio_booking.organizations import repository as organizations
 from immersio_booking.schedules import rules
 from immersio_booking.slots import repository
 from immersio_booking.slots.engine import compute_slots, group_by_local_date
-from immersio_booking.slots.model import EventRules, HostCalendar, SlotQuery
+from immersio_booking.slots.model import BusyInterval, EventRules, HostCalendar, SlotQuery
 from immersio_booking.teams import repository as teams
 
 
 @dataclass(frozen=True)
-class SlotsRequest:
+class EventTypeLookup:
+    """How a request names a workshop: by id, or by slug with a username or team slug."""
+
     event_type_id: int | None
     event_type_slug: str | None
     username: str | None
     team_slug: str | None
     organization_slug: str | None
+
+
+@dataclass(frozen=True)
+class SlotsRequest(EventTypeLookup):
     window_start: datetime
     window_end: datetime
     time_zone: str | None
@@ -36,7 +42,7 @@ class SlotsRequest:
 
 
 async def find_event_type(
-    session: AsyncSession, principal: Principal | None, request: SlotsRequest
+    session: AsyncSession, principal: Principal | None, request: EventTypeLookup
 ) -> EventType:
     et: EventType | None = None
     if request.event_type_id is not None:
@@ -75,7 +81,7 @@ async def find_event_type(
     return et
 
 
-def _duration(et: EventType, requested: int | None) -> int | None:
+def duration_for(et: EventType, requested: int | None) -> int | None:
     if requested is None or requested == et.length:
         return None
     if not et.length_options or requested not in et.length_options:
@@ -86,28 +92,44 @@ def _duration(et: EventType, requested: int | None) -> int | None:
     return requested
 
 
-async def _host_ids(session: AsyncSession, et: EventType) -> list[int]:
+async def host_ids(session: AsyncSession, et: EventType) -> list[int]:
     if et.team_id is None:
         return [et.user_id] if et.user_id else []
     return [h.user_id for h, _ in await event_types.hosts(session, et.organization_id, [et.id])]
 
 
-async def _calendars(
-    session: AsyncSession, et: EventType, hosts: list[User], request: SlotsRequest
+async def calendars(
+    session: AsyncSession,
+    et: EventType,
+    hosts: list[User],
+    window: tuple[datetime, datetime],
+    now: datetime,
+    exclude_booking_uid: str | None = None,
+    exclude_reservation_uid: str | None = None,
+    with_busy: bool = True,
 ) -> list[HostCalendar]:
+    """The hosts' rules and busy time (bookings, holds, reservations) around ``window``."""
     schedule_of = {h.id: et.schedule_id or h.default_schedule_id for h in hosts}
     loaded = await repository.schedules(
         session, et.organization_id, [s for s in schedule_of.values() if s is not None]
     )
-    busy = await repository.busy(
-        session,
-        et.organization_id,
-        [h.id for h in hosts],
-        [h.email for h in hosts],
-        request.window_start,
-        request.window_end,
-        request.reschedule_uid,
-    )
+    host_ids = [h.id for h in hosts]
+    busy: dict[int, list[BusyInterval]] = {}
+    if with_busy:
+        busy = await repository.busy(
+            session,
+            et.organization_id,
+            host_ids,
+            [h.email for h in hosts],
+            *window,
+            now,
+            exclude_booking_uid,
+        )
+        held = await repository.reservations(
+            session, et.organization_id, host_ids, *window, now, exclude_reservation_uid
+        )
+        for host_id, intervals in held.items():
+            busy[host_id] = [*busy.get(host_id, []), *intervals]
     calendars = []
     for host in hosts:
         schedule_id = schedule_of[host.id]
@@ -152,15 +174,17 @@ async def available_slots(
     session: AsyncSession, principal: Principal | None, request: SlotsRequest, now: datetime
 ) -> dict[str, list[dict[str, Any]]]:
     et = await find_event_type(session, principal, request)
-    duration = _duration(et, request.duration)
-    hosts = await repository.hosts(session, await _host_ids(session, et))
-    calendars = await _calendars(session, et, hosts, request)
-    if not calendars:
+    duration = duration_for(et, request.duration)
+    hosts = await repository.hosts(session, await host_ids(session, et))
+    found = await calendars(
+        session, et, hosts, (request.window_start, request.window_end), now, request.reschedule_uid
+    )
+    if not found:
         return {}
     zone = request.time_zone or "UTC"
     slots = compute_slots(
-        event_rules(et, calendars[0].time_zone),
-        calendars,
+        event_rules(et, found[0].time_zone),
+        found,
         SlotQuery(request.window_start, request.window_end, now, zone),
         duration,
     )

@@ -1,0 +1,90 @@
+"""Who is acting on a booking: its attendee (signed manage token), a host, or an admin."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Literal
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from immersio_booking.auth.principal import ADMIN_ROLES, Principal
+from immersio_booking.bookings import repository
+from immersio_booking.event_types import repository as event_types
+from immersio_booking.kit import signing
+from immersio_booking.kit.errors import Forbidden, NotFound, Unauthorized
+from immersio_booking.models import Booking
+
+MANAGE = "booking-manage"
+
+
+@dataclass(frozen=True)
+class Actor:
+    kind: Literal["attendee", "host", "admin"]
+    user_id: int | None
+    email: str
+
+    @property
+    def is_staff(self) -> bool:
+        return self.kind != "attendee"
+
+
+def manage_token(secret: str, booking: Booking) -> str:
+    """Unguessable, per booking, valid until the event ends; grants this booking only."""
+    return signing.sign(secret, MANAGE, booking.uid, booking.end_time)
+
+
+async def _attendee_email(session: AsyncSession, booking: Booking) -> str:
+    people = (await repository.attendees_of(session, [booking.id])).get(booking.id, [])
+    return people[0].email if people else ""
+
+
+async def actor_for(
+    session: AsyncSession,
+    booking: Booking,
+    principal: Principal | None,
+    token: str | None,
+    secret: str,
+    now: datetime,
+) -> Actor:
+    if principal is not None:
+        org_id = booking.organization_id
+        if principal.user_id == booking.user_id:
+            return Actor("host", principal.user_id, principal.email)
+        if principal.is_org_admin(org_id):
+            return Actor("admin", principal.user_id, principal.email)
+        if principal.can_see_organization(org_id):
+            et = await event_types.event_type(session, org_id, booking.event_type_id or 0)
+            if (
+                et is not None
+                and et.team_id is not None
+                and principal.roles.get(et.team_id) in ADMIN_ROLES
+            ):
+                return Actor("admin", principal.user_id, principal.email)
+            hosts = await event_types.hosts(session, org_id, [et.id]) if et and et.team_id else []
+            if any(h.user_id == principal.user_id for h, _ in hosts):
+                return Actor("host", principal.user_id, principal.email)
+            raise Forbidden("This booking is not yours", reason="not_your_booking")
+    if token is not None:
+        if signing.verify(secret, MANAGE, booking.uid, token, now):
+            return Actor("attendee", None, await _attendee_email(session, booking))
+        raise NotFound(f"Booking with uid={booking.uid} was not found")
+    if principal is None:
+        raise Unauthorized(
+            "Send an API key, or the booking's manage token (?token=...)", reason="missing_api_key"
+        )
+    raise NotFound(f"Booking with uid={booking.uid} was not found")
+
+
+async def booking_for(
+    session: AsyncSession,
+    uid: str,
+    principal: Principal | None,
+    token: str | None,
+    secret: str,
+    now: datetime,
+) -> tuple[Booking, Actor]:
+    booking = await repository.by_uid(session, uid)
+    if booking is None:
+        raise NotFound(f"Booking with uid={uid} was not found")
+    return booking, await actor_for(session, booking, principal, token, secret, now)

@@ -1,0 +1,365 @@
+"""Creating bookings: the seed's booking flow with whitelist, seats, holds and plan limits.
+
+Order of checks (each with its own reason): workshop bookable (404) → start is a slot (400
+``slot_unavailable``) → [locks] → still free (409 ``slot_unavailable``) → whitelist (403
+``not_whitelisted``) → seats (409 ``seats_full``) → attendee already in that session (409
+``already_booked``) → plan (402 ``subscription_inactive``, 403 ``plan_limit_reached``).
+"""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from immersio_booking.auth.principal import Principal
+from immersio_booking.bookings import availability, repository
+from immersio_booking.bookings.availability import Exclusions
+from immersio_booking.bookings.recurrence import occurrences
+from immersio_booking.bookings.responses import checked_responses
+from immersio_booking.bookings.schemas import BookingCreate, BookingLocationIn
+from immersio_booking.kit.errors import (
+    BadRequest,
+    Conflict,
+    Forbidden,
+    PlanLimitReached,
+    Unauthorized,
+)
+from immersio_booking.kit.locks import lock_key
+from immersio_booking.models import (
+    Attendee,
+    Booking,
+    EventType,
+    Payment,
+    Schedule,
+    SlotReservation,
+    User,
+)
+from immersio_booking.models.metadata import EventTypeMetadata
+from immersio_booking.slots import service as slots
+from immersio_booking.subscriptions import service as subscriptions
+
+
+def new_uid() -> str:
+    return secrets.token_urlsafe(16)
+
+
+@dataclass
+class Seat:
+    """One student's place: who, what they answered, and where."""
+
+    name: str
+    email: str
+    time_zone: str
+    language: str | None
+    guests: list[str] = field(default_factory=list)
+    responses: dict[str, Any] = field(default_factory=dict)
+    metadata: dict[str, Any] = field(default_factory=dict)
+    location: str | None = None
+    description: str | None = None
+
+
+def whitelist_required(et: EventType) -> bool:
+    meta = EventTypeMetadata.model_validate(et.metadata_ or {})
+    return meta.whitelist_enabled or meta.registration_mode == "whitelist"
+
+
+def location_of(et: EventType, given: BookingLocationIn | str | None) -> str | None:
+    if isinstance(given, str):
+        return given
+    if given is not None:
+        if given.type == "integration":
+            return f"integrations:{given.integration or 'cal-video'}"
+        return given.address or given.phone or given.location or given.type
+    first = (et.locations or [None])[0]
+    if not isinstance(first, dict):
+        return None
+    if first.get("type") == "integration":
+        return f"integrations:{first.get('integration')}"
+    return str(first.get("address") or first.get("link") or first.get("phone") or first.get("type"))
+
+
+def is_staff(principal: Principal | None, et: EventType) -> bool:
+    return principal is not None and principal.can_see_organization(et.organization_id)
+
+
+async def _check_plan(
+    session: AsyncSession, et: EventType, starts: list[datetime], now: datetime
+) -> int | None:
+    """Subscription active and the month's bookings under the plan's limit."""
+    await subscriptions.ensure_active(session, et.organization_id)
+    row, _ = await subscriptions.effective(session, et.organization_id)
+    limit = row.max_bookings_per_month
+    if limit is None:
+        return None
+    by_month: dict[tuple[int, int], int] = {}
+    for start in starts:
+        key = (start.year, start.month)
+        by_month[key] = by_month.get(key, 0) + 1
+    for (year, month), adding in by_month.items():
+        first = datetime(year, month, 1, tzinfo=UTC)
+        following = datetime(year + month // 12, month % 12 + 1, 1, tzinfo=UTC)
+        used = await repository.bookings_in_month(
+            session, et.organization_id, first, following, now
+        )
+        if used + adding > limit:
+            raise PlanLimitReached(
+                f"The {row.plan_type} plan allows {limit} bookings a month"
+                f" ({year}-{month:02d} is full)",
+                details={
+                    "limit": "max_bookings_per_month",
+                    "max": limit,
+                    "planType": row.plan_type,
+                },
+            )
+    return limit
+
+
+@dataclass(frozen=True)
+class Placement:
+    et: EventType
+    starts: list[datetime]
+    duration: int | None
+    seat: Seat
+    principal: Principal | None
+    paid_offline: bool = False
+    exclusions: Exclusions = Exclusions()
+    created_by: int | None = None
+
+
+async def place(
+    session: AsyncSession, placement: Placement, now: datetime, hold_minutes: int, timeout_ms: int
+) -> list[Booking]:
+    """Check and insert one booking per start, all or none, under the locks of what they use."""
+    et, seat = placement.et, placement.seat
+    hosts = await availability.hosts_of(session, et)
+    if not hosts:
+        raise Conflict("This workshop has no hosts to book", reason="no_hosts")
+    await availability.ensure_on_grid(session, et, hosts, placement.starts, placement.duration, now)
+    row, _ = await subscriptions.effective(session, et.organization_id)
+    plan_keys = [lock_key("org-bookings", et.organization_id)] if row.max_bookings_per_month else []
+    await availability.lock_for(session, et, hosts, placement.starts, timeout_ms, plan_keys)
+    chosen: list[tuple[datetime, int]] = []
+    for start in placement.starts:
+        slot = await availability.free_slot(
+            session, et, hosts, start, placement.duration, now, placement.exclusions
+        )
+        chosen.append((start, slot.host_ids[0] if slot.host_ids else hosts[0].id))
+    if whitelist_required(et) and not await repository.on_whitelist(session, et.id, seat.email):
+        raise Forbidden(
+            "This workshop is open to registered students only, and this email is not on its list."
+            " Ask the school to add you, or book with the email you registered with.",
+            reason="not_whitelisted",
+        )
+    if et.seats_per_time_slot:
+        for start in placement.starts:
+            taken = await repository.session_seats(session, et.organization_id, et.id, start, now)
+            mine = [
+                b
+                for b, email in taken
+                if email == seat.email and b.uid != placement.exclusions.booking_uid
+            ]
+            if mine:
+                raise Conflict(
+                    "This student already has a seat in that session.",
+                    reason="already_booked",
+                    details={"bookingUid": mine[0].uid},
+                )
+    await _check_plan(session, et, placement.starts, now)
+    return await _insert(session, placement, chosen, hosts, now, hold_minutes)
+
+
+async def _insert(
+    session: AsyncSession,
+    placement: Placement,
+    chosen: list[tuple[datetime, int]],
+    hosts: list[User],
+    now: datetime,
+    hold_minutes: int,
+) -> list[Booking]:
+    et, seat = placement.et, placement.seat
+    priced = et.price > 0
+    staff = is_staff(placement.principal, et)
+    paid = priced and placement.paid_offline and staff
+    needs_confirmation = _needs_confirmation(et, chosen[0][0], now)
+    status = "pending" if needs_confirmation or (priced and not paid) else "accepted"
+    hold = now + timedelta(minutes=hold_minutes) if priced and not paid else None
+    series = new_uid() if len(chosen) > 1 or et.recurring_event else None
+    by_id = {h.id: h for h in hosts}
+    length = timedelta(minutes=placement.duration or et.length)
+    created = []
+    for start, host_id in chosen:
+        host = by_id[host_id]
+        booking = Booking(
+            organization_id=et.organization_id,
+            uid=new_uid(),
+            user_id=host.id,
+            event_type_id=et.id,
+            title=f"{et.title} between {host.name or host.email} and {seat.name}",
+            description=seat.description,
+            start_time=start,
+            end_time=start + length,
+            status=status,
+            paid=paid,
+            metadata_=seat.metadata,
+            location=seat.location,
+            responses={
+                "name": seat.name,
+                "email": seat.email,
+                **seat.responses,
+                **({"guests": seat.guests} if seat.guests else {}),
+            },
+            recurring_event_id=series,
+            hold_expires_at=hold,
+            created_by_user_id=placement.created_by,
+        )
+        session.add(booking)
+        await session.flush()
+        people = [(seat.name, seat.email)] + [(g, g) for g in seat.guests]
+        if et.scheduling_type == "COLLECTIVE":
+            people += [(h.name or h.email, h.email) for h in hosts if h.id != host.id]
+        for name, email in people:
+            session.add(
+                Attendee(
+                    organization_id=et.organization_id,
+                    booking_id=booking.id,
+                    email=email,
+                    name=name,
+                    time_zone=seat.time_zone,
+                    locale=seat.language,
+                )
+            )
+        if paid:
+            session.add(
+                Payment(
+                    organization_id=et.organization_id,
+                    uid=new_uid(),
+                    booking_id=booking.id,
+                    app_id="manual-payment",
+                    amount=et.price,
+                    currency=et.currency,
+                    success=True,
+                    data={"method": "offline"},
+                )
+            )
+        created.append(booking)
+    if placement.exclusions.reservation_uid:
+        from sqlalchemy import delete
+
+        await session.execute(
+            delete(SlotReservation).where(
+                SlotReservation.uid == placement.exclusions.reservation_uid,
+                SlotReservation.organization_id == et.organization_id,
+            )
+        )
+    await session.flush()
+    return created
+
+
+def _needs_confirmation(et: EventType, start: datetime, now: datetime) -> bool:
+    if not et.requires_confirmation:
+        return False
+    policy = (et.extra or {}).get("confirmation_policy") or {}
+    threshold = policy.get("noticeThreshold")
+    if policy.get("type") == "time" and threshold:
+        minutes = threshold["count"] * (60 if threshold["unit"] == "hours" else 1)
+        return start - now < timedelta(minutes=minutes)
+    return True
+
+
+def _starts(et: EventType, body: BookingCreate, host_zone: str) -> list[datetime]:
+    start = body.start.astimezone(UTC)
+    rule = et.recurring_event
+    if rule is None:
+        if body.recurrence_count is not None:
+            raise BadRequest("This workshop does not recur", reason="not_recurring")
+        return [start]
+    count = body.recurrence_count or rule["count"]
+    if count > rule["count"]:
+        raise BadRequest(
+            f"recurrenceCount must be at most {rule['count']} for this workshop",
+            reason="recurrence_too_long",
+        )
+    return occurrences(start, rule, count, host_zone)
+
+
+async def _wall_clock_zone(session: AsyncSession, et: EventType, hosts: list[User]) -> str:
+    """The zone a series keeps its local time in: the schedule's (the host's when none)."""
+    schedule_id = et.schedule_id or (hosts[0].default_schedule_id if hosts else None)
+    schedule = await session.get(Schedule, schedule_id) if schedule_id else None
+    if schedule is not None:
+        return schedule.time_zone
+    return hosts[0].time_zone if hosts else "UTC"
+
+
+async def create(
+    session: AsyncSession,
+    principal: Principal | None,
+    body: BookingCreate,
+    now: datetime,
+    hold_minutes: int,
+    timeout_ms: int,
+) -> list[Booking]:
+    lookup = slots.EventTypeLookup(
+        body.event_type_id,
+        body.event_type_slug,
+        body.username,
+        body.team_slug,
+        body.organization_slug,
+    )
+    if lookup.event_type_id is None and not (
+        lookup.event_type_slug and (lookup.username or lookup.team_slug)
+    ):
+        raise BadRequest(
+            "Either eventTypeId or eventTypeSlug + username or eventTypeSlug + teamSlug"
+            " must be provided",
+            reason="validation_failed",
+        )
+    et = await slots.find_event_type(session, principal, lookup)
+    if (et.extra or {}).get("booking_requires_authentication"):
+        if principal is None:
+            raise Unauthorized(
+                "This workshop can only be booked with an API key", reason="missing_api_key"
+            )
+        if not is_staff(principal, et):
+            raise Forbidden("Only the school's staff may book this workshop", reason="staff_only")
+    duration = slots.duration_for(et, body.length_in_minutes)
+    fields = et.booking_fields or []
+    answers = checked_responses(fields, body.booking_fields_responses or {})
+    guests = [str(g).lower() for g in body.guests or []]
+    if guests and (et.disable_guests or et.seats_per_time_slot):
+        raise BadRequest("This workshop does not take guests", reason="guests_not_allowed")
+    hosts = await availability.hosts_of(session, et)
+    zone = await _wall_clock_zone(session, et, hosts)
+    seat = Seat(
+        name=body.attendee.name,
+        email=str(body.attendee.email).strip().lower(),
+        time_zone=body.attendee.time_zone,
+        language=body.attendee.language,
+        guests=guests,
+        responses=answers,
+        location=location_of(et, body.location),
+        metadata=body.metadata.model_dump(mode="json", exclude_none=True) if body.metadata else {},
+        description=str(answers.get("notes")) if answers.get("notes") else None,
+    )
+    if body.paid_offline and not is_staff(principal, et):
+        raise Forbidden("Only the school's staff may mark a booking as paid", reason="staff_only")
+    return await place(
+        session,
+        Placement(
+            et=et,
+            starts=_starts(et, body, zone),
+            duration=duration,
+            seat=seat,
+            principal=principal,
+            paid_offline=body.paid_offline,
+            exclusions=Exclusions(reservation_uid=body.reservation_uid),
+            created_by=principal.user_id if principal else None,
+        ),
+        now,
+        hold_minutes,
+        timeout_ms,
+    )

@@ -1,0 +1,283 @@
+"""``/v2/bookings`` (Cal.com 2024-08-13): create, read, cancel, reschedule, confirm, decline."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Header, Query, Request
+from fastapi.responses import JSONResponse
+from pydantic import AwareDatetime
+
+from immersio_booking.auth.dependencies import AuthSubject, OptionalAuthSubject
+from immersio_booking.auth.principal import Principal
+from immersio_booking.bookings import access, creation, output, repository, service
+from immersio_booking.bookings.schemas import (
+    BookingCreate,
+    BookingOut,
+    CancelInput,
+    DeclineInput,
+    RescheduleInput,
+)
+from immersio_booking.config import Settings
+from immersio_booking.db.dependencies import Session
+from immersio_booking.kit.errors import BadRequest
+from immersio_booking.kit.idempotency import run_once
+from immersio_booking.kit.pagination import Page, Pagination
+from immersio_booking.kit.schemas import ApiModel, Envelope
+from immersio_booking.models import Booking
+
+router = APIRouter(prefix="/v2/bookings", tags=["Bookings"])
+ManageToken = Annotated[str | None, Query(alias="token", max_length=200)]
+ManageHeader = Annotated[str | None, Header(alias="X-Manage-Token", max_length=200)]
+
+
+class CancellationHistoryOut(ApiModel):
+    id: int
+    booking_id: int
+    cancelled_by: int | None
+    cancellation_reason: str | None
+    refund_status: str
+    refund_amount: int
+    refund_transaction_id: str | None
+    within_refund_window: bool
+    created_at: datetime
+
+
+def _settings(request: Request) -> Settings:
+    settings: Settings = request.app.state.settings
+    return settings
+
+
+def _who(principal: Principal | None) -> str:
+    return f"user-{principal.user_id}" if principal else "anonymous"
+
+
+async def _render(
+    session: Session, request: Request, bookings: list[Booking], with_manage: bool = False
+) -> list[dict[str, Any]]:
+    settings = _settings(request)
+    links = {}
+    if with_manage:
+        secret = settings.resolved_secret_key()
+        for b in bookings:
+            token = access.manage_token(secret, b)
+            links[b.uid] = f"{settings.public_base_url}/booking/{b.uid}/manage?token={token}"
+    rendered = await output.render(session, bookings, links)
+    return [b.model_dump(mode="json", by_alias=True) for b in rendered]
+
+
+def _envelope(items: list[dict[str, Any]], many: bool) -> dict[str, Any]:
+    return {"status": "success", "data": items if many else items[0]}
+
+
+@router.post("", status_code=201, response_model=Envelope[BookingOut | list[BookingOut]])
+async def create_booking(
+    body: BookingCreate, principal: OptionalAuthSubject, session: Session, request: Request
+) -> JSONResponse:
+    """Book a workshop (public for public workshops; staff may book for a student).
+
+    A recurring workshop gives the whole series (all or none) as an array. Send an
+    ``Idempotency-Key`` to make retries safe.
+    """
+    settings = _settings(request)
+
+    async def work() -> tuple[int, dict[str, Any]]:
+        now = datetime.now(UTC)
+        created = await creation.create(
+            session, principal, body, now, settings.payment_hold_minutes, settings.lock_timeout_ms
+        )
+        items = await _render(session, request, created, with_manage=True)
+        return 201, _envelope(items, len(created) > 1 or created[0].recurring_event_id is not None)
+
+    return await run_once(session, request, _who(principal), work, settings.lock_timeout_ms)
+
+
+@router.get("")
+async def list_bookings(
+    principal: AuthSubject,
+    session: Session,
+    request: Request,
+    status: Annotated[str | None, Query(max_length=100)] = None,
+    attendeeEmail: Annotated[str | None, Query(max_length=320)] = None,  # noqa: N803
+    eventTypeId: Annotated[int | None, Query(ge=1, le=2**63 - 1)] = None,  # noqa: N803
+    afterStart: AwareDatetime | None = None,  # noqa: N803
+    beforeEnd: AwareDatetime | None = None,  # noqa: N803
+    sortStart: Annotated[str | None, Query(pattern="^(asc|desc)$")] = None,  # noqa: N803
+    take: Annotated[int, Query(ge=1, le=250)] = 100,
+    skip: Annotated[int, Query(ge=0)] = 0,
+) -> JSONResponse:
+    """Members see their own bookings; OWNER/ADMIN the organization's."""
+    statuses = tuple(s.strip() for s in status.split(",") if s.strip()) if status else ()
+    unknown = [s for s in statuses if s not in service.STATUS_FILTERS]
+    if unknown:
+        raise BadRequest(
+            "Invalid status. Allowed are " + ", ".join(service.STATUS_FILTERS),
+            reason="validation_failed",
+        )
+    query = service.ListQuery(
+        statuses,
+        attendeeEmail.replace(" ", "+") if attendeeEmail else None,
+        eventTypeId,
+        afterStart,
+        beforeEnd,
+        sortStart,
+    )
+    page = Page(take=take, skip=skip)
+    rows, total = await service.list_for(session, principal, query, page, datetime.now(UTC))
+    return JSONResponse(
+        {
+            "status": "success",
+            "data": await _render(session, request, rows),
+            "pagination": Pagination.of(total, page).model_dump(by_alias=True),
+        }
+    )
+
+
+async def _target(
+    session: Session, request: Request, uid: str, principal: Principal | None, token: str | None
+) -> tuple[Booking, access.Actor]:
+    return await access.booking_for(
+        session, uid, principal, token, _settings(request).resolved_secret_key(), datetime.now(UTC)
+    )
+
+
+@router.get("/{bookingUid}", response_model=Envelope[BookingOut | list[BookingOut]])
+async def get_booking(
+    bookingUid: str,  # noqa: N803
+    principal: OptionalAuthSubject,
+    session: Session,
+    request: Request,
+    token: ManageToken = None,
+    manage_header: ManageHeader = None,
+) -> JSONResponse:
+    """A booking (with a key of its school, or its manage token); a series uid gives them all."""
+    booking = await repository.by_uid(session, bookingUid)
+    if booking is None:
+        series = await repository.series_by_uid(session, bookingUid)
+        if series:
+            await access.actor_for(
+                session,
+                series[0],
+                principal,
+                token or manage_header,
+                _settings(request).resolved_secret_key(),
+                datetime.now(UTC),
+            )
+            return JSONResponse(_envelope(await _render(session, request, series), True))
+    booking, _ = await _target(session, request, bookingUid, principal, token or manage_header)
+    return JSONResponse(_envelope(await _render(session, request, [booking]), False))
+
+
+@router.post("/{bookingUid}/cancel", response_model=Envelope[BookingOut | list[BookingOut]])
+async def cancel_booking(
+    bookingUid: str,  # noqa: N803
+    body: CancelInput,
+    principal: OptionalAuthSubject,
+    session: Session,
+    request: Request,
+    token: ManageToken = None,
+    manage_header: ManageHeader = None,
+) -> JSONResponse:
+    """Cancel (student with the manage token, host, or school). The seat is free at once."""
+    settings = _settings(request)
+
+    async def work() -> tuple[int, dict[str, Any]]:
+        booking, actor = await _target(
+            session, request, bookingUid, principal, token or manage_header
+        )
+        booking = await repository.for_update(session, booking.id)
+        cancelled = await service.cancel(session, booking, actor, body, datetime.now(UTC))
+        items = await _render(session, request, cancelled)
+        return 200, _envelope(items, body.cancel_subsequent_bookings)
+
+    return await run_once(session, request, _who(principal), work, settings.lock_timeout_ms)
+
+
+@router.post("/{bookingUid}/reschedule", status_code=201, response_model=Envelope[BookingOut])
+async def reschedule_booking(
+    bookingUid: str,  # noqa: N803
+    body: RescheduleInput,
+    principal: OptionalAuthSubject,
+    session: Session,
+    request: Request,
+    token: ManageToken = None,
+    manage_header: ManageHeader = None,
+) -> JSONResponse:
+    """Move to a new start: a new booking (``rescheduledFromUid``), the old one cancelled."""
+    settings = _settings(request)
+
+    async def work() -> tuple[int, dict[str, Any]]:
+        booking, actor = await _target(
+            session, request, bookingUid, principal, token or manage_header
+        )
+        booking = await repository.for_update(session, booking.id)
+        new = await service.reschedule(
+            session,
+            booking,
+            actor,
+            principal,
+            body,
+            datetime.now(UTC),
+            service.Limits(settings.payment_hold_minutes, settings.lock_timeout_ms),
+        )
+        items = await _render(session, request, [new], with_manage=not actor.is_staff)
+        return 201, _envelope(items, False)
+
+    return await run_once(session, request, _who(principal), work, settings.lock_timeout_ms)
+
+
+@router.post("/{bookingUid}/confirm", response_model=Envelope[BookingOut])
+async def confirm_booking(
+    bookingUid: str,
+    principal: AuthSubject,
+    session: Session,
+    request: Request,  # noqa: N803
+) -> JSONResponse:
+    """Accept a pending request (host or school)."""
+    settings = _settings(request)
+
+    async def work() -> tuple[int, dict[str, Any]]:
+        booking, actor = await _target(session, request, bookingUid, principal, None)
+        booking = await service.confirm(
+            session, await repository.for_update(session, booking.id), actor
+        )
+        return 200, _envelope(await _render(session, request, [booking]), False)
+
+    return await run_once(session, request, _who(principal), work, settings.lock_timeout_ms)
+
+
+@router.post("/{bookingUid}/decline", response_model=Envelope[BookingOut])
+async def decline_booking(
+    bookingUid: str,  # noqa: N803
+    principal: AuthSubject,
+    session: Session,
+    request: Request,
+    body: DeclineInput | None = None,
+) -> JSONResponse:
+    """Refuse a pending request (host or school); a paid request is refunded in full."""
+    settings = _settings(request)
+
+    async def work() -> tuple[int, dict[str, Any]]:
+        booking, actor = await _target(session, request, bookingUid, principal, None)
+        booking = await repository.for_update(session, booking.id)
+        declined = await service.decline(
+            session, booking, actor, body.reason if body else None, datetime.now(UTC)
+        )
+        return 200, _envelope(await _render(session, request, [declined]), False)
+
+    return await run_once(session, request, _who(principal), work, settings.lock_timeout_ms)
+
+
+@router.get("/{bookingUid}/cancellation-history")
+async def cancellation_history(
+    bookingUid: str,  # noqa: N803
+    principal: OptionalAuthSubject,
+    session: Session,
+    request: Request,
+    token: ManageToken = None,
+    manage_header: ManageHeader = None,
+) -> Envelope[list[CancellationHistoryOut]]:
+    booking, _ = await _target(session, request, bookingUid, principal, token or manage_header)
+    rows = await repository.history(session, booking.id)
+    return Envelope(data=[CancellationHistoryOut.model_validate(r) for r in rows])

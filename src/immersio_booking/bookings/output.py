@@ -1,0 +1,108 @@
+"""Booking rows → Cal.com's BookingOutput (batched: a fixed number of queries per page)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from immersio_booking.bookings import repository
+from immersio_booking.bookings.schemas import AttendeeOut, BookingOut, EventTypeRef, HostOut
+from immersio_booking.models import Attendee, Booking, User
+
+
+def _host(user: User | None) -> HostOut:
+    if user is None:
+        return HostOut(
+            id=0,
+            name="unknown",
+            email="unknown",
+            display_email="unknown",
+            username="unknown",
+            time_zone="unknown",
+        )
+    return HostOut(
+        id=user.id,
+        name=user.name or user.email,
+        email=user.email,
+        display_email=user.email,
+        username=user.username or "unknown",
+        time_zone=user.time_zone,
+    )
+
+
+def _attendee(attendee: Attendee, seat_uid: str | None) -> AttendeeOut:
+    return AttendeeOut(
+        name=attendee.name,
+        email=attendee.email,
+        display_email=attendee.email,
+        time_zone=attendee.time_zone,
+        language=attendee.locale,
+        phone_number=None,
+        seat_uid=seat_uid,
+    )
+
+
+async def render(
+    session: AsyncSession, bookings: Sequence[Booking], manage_urls: dict[str, str] | None = None
+) -> list[BookingOut]:
+    ids = [b.id for b in bookings]
+    attendees = await repository.attendees_of(session, ids)
+    hosts = await repository.users(session, sorted({b.user_id for b in bookings if b.user_id}))
+    types = await repository.event_types(
+        session, sorted({b.event_type_id for b in bookings if b.event_type_id})
+    )
+    moved_to = await repository.rescheduled_to(session, ids)
+    moved_from = await repository.uids_of(
+        session, sorted({b.from_reschedule for b in bookings if b.from_reschedule})
+    )
+    out = []
+    for booking in bookings:
+        et = types.get(booking.event_type_id or 0)
+        seated = bool(et and et.seats_per_time_slot)
+        people = attendees.get(booking.id, [])
+        # The first attendee is the booker (the seat's holder); the rest are guests.
+        booker, guests = (people[0], people[1:]) if people else (None, [])
+        responses = booking.responses or {}
+        out.append(
+            BookingOut(
+                id=booking.id,
+                uid=booking.uid,
+                title=booking.title,
+                description=booking.description,
+                hosts=[_host(hosts.get(booking.user_id or 0))],
+                status=booking.status,
+                cancellation_reason=booking.cancellation_reason,
+                cancelled_by_email=booking.cancelled_by_email,
+                rejection_reason=booking.rejection_reason,
+                rescheduling_reason=booking.rescheduling_reason,
+                rescheduled_from_uid=moved_from.get(booking.from_reschedule or 0),
+                rescheduled_to_uid=moved_to.get(booking.id),
+                start=booking.start_time,
+                end=booking.end_time,
+                duration=int((booking.end_time - booking.start_time).total_seconds() // 60),
+                event_type_id=booking.event_type_id,
+                event_type=EventTypeRef(id=et.id, slug=et.slug) if et else None,
+                meeting_url=booking.location,
+                location=booking.location,
+                created_at=booking.created_at,
+                updated_at=booking.updated_at,
+                metadata=booking.metadata_ or {},
+                ics_uid=f"{booking.uid}@immersio-booking",
+                attendees=[
+                    _attendee(a, booking.uid if seated and a is booker else None)
+                    for a in people
+                    if a is booker or not seated
+                ]
+                if booker
+                else [],
+                guests=[g.email for g in guests] or None,
+                booking_fields_responses=None if seated else responses,
+                seat_uid=booking.uid if seated else None,
+                recurring_booking_uid=booking.recurring_event_id,
+                paid=booking.paid,
+                hold_expires_at=booking.hold_expires_at if booking.status == "pending" else None,
+                manage_url=(manage_urls or {}).get(booking.uid),
+            )
+        )
+    return out

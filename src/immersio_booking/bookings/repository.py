@@ -1,0 +1,192 @@
+"""Queries of bookings, attendees, cancellation history and whitelists."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+
+from sqlalchemy import Select, func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from immersio_booking.models import (
+    Attendee,
+    Booking,
+    BookingCancellationHistory,
+    EventType,
+    Payment,
+    User,
+    WorkshopWhitelist,
+)
+from immersio_booking.slots.repository import blocking
+
+
+async def by_uid(session: AsyncSession, uid: str) -> Booking | None:
+    """Any tenant's booking by uid: callers check access (token, host, admin) themselves."""
+    return (await session.execute(select(Booking).where(Booking.uid == uid))).scalar_one_or_none()
+
+
+async def for_update(session: AsyncSession, booking_id: int) -> Booking:
+    return (
+        await session.execute(select(Booking).where(Booking.id == booking_id).with_for_update())
+    ).scalar_one()
+
+
+async def series(session: AsyncSession, organization_id: int, recurring_id: str) -> list[Booking]:
+    rows = await session.execute(
+        select(Booking)
+        .where(
+            Booking.organization_id == organization_id, Booking.recurring_event_id == recurring_id
+        )
+        .order_by(Booking.start_time)
+    )
+    return list(rows.scalars())
+
+
+async def attendees_of(
+    session: AsyncSession, booking_ids: Sequence[int]
+) -> dict[int, list[Attendee]]:
+    if not booking_ids:
+        return {}
+    rows = await session.execute(
+        select(Attendee).where(Attendee.booking_id.in_(booking_ids)).order_by(Attendee.id)
+    )
+    out: dict[int, list[Attendee]] = {}
+    for attendee in rows.scalars():
+        out.setdefault(attendee.booking_id, []).append(attendee)
+    return out
+
+
+async def rescheduled_to(session: AsyncSession, booking_ids: Sequence[int]) -> dict[int, str]:
+    if not booking_ids:
+        return {}
+    rows = await session.execute(
+        select(Booking.from_reschedule, Booking.uid).where(Booking.from_reschedule.in_(booking_ids))
+    )
+    return {int(old): uid for old, uid in rows.all() if old is not None}
+
+
+async def uids_of(session: AsyncSession, booking_ids: Sequence[int]) -> dict[int, str]:
+    if not booking_ids:
+        return {}
+    rows = await session.execute(select(Booking.id, Booking.uid).where(Booking.id.in_(booking_ids)))
+    return {int(i): uid for i, uid in rows.all()}
+
+
+async def session_seats(
+    session: AsyncSession, organization_id: int, event_type_id: int, start: datetime, now: datetime
+) -> list[tuple[Booking, str]]:
+    """The seats (bookings) of one session that hold a seat now, with the attendee's email."""
+    rows = await session.execute(
+        select(Booking, Attendee.email)
+        .join(Attendee, Attendee.booking_id == Booking.id)
+        .where(
+            Booking.organization_id == organization_id,
+            Booking.event_type_id == event_type_id,
+            Booking.start_time == start,
+            blocking(now),
+        )
+    )
+    return [(b, e) for b, e in rows.all()]
+
+
+async def on_whitelist(session: AsyncSession, event_type_id: int, email: str) -> bool:
+    found = await session.execute(
+        select(WorkshopWhitelist.id).where(
+            WorkshopWhitelist.event_type_id == event_type_id,
+            WorkshopWhitelist.email == email.strip().lower(),
+        )
+    )
+    return found.first() is not None
+
+
+async def whitelist(
+    session: AsyncSession, organization_id: int, event_type_id: int
+) -> list[WorkshopWhitelist]:
+    rows = await session.execute(
+        select(WorkshopWhitelist)
+        .where(
+            WorkshopWhitelist.organization_id == organization_id,
+            WorkshopWhitelist.event_type_id == event_type_id,
+        )
+        .order_by(WorkshopWhitelist.id)
+    )
+    return list(rows.scalars())
+
+
+async def whitelist_entry(
+    session: AsyncSession, organization_id: int, event_type_id: int, entry_id: int
+) -> WorkshopWhitelist | None:
+    return (
+        await session.execute(
+            select(WorkshopWhitelist).where(
+                WorkshopWhitelist.organization_id == organization_id,
+                WorkshopWhitelist.event_type_id == event_type_id,
+                WorkshopWhitelist.id == entry_id,
+            )
+        )
+    ).scalar_one_or_none()
+
+
+async def bookings_in_month(
+    session: AsyncSession,
+    organization_id: int,
+    month_start: datetime,
+    month_end: datetime,
+    now: datetime,
+) -> int:
+    return int(
+        (
+            await session.execute(
+                select(func.count())
+                .select_from(Booking)
+                .where(
+                    Booking.organization_id == organization_id,
+                    Booking.start_time >= month_start,
+                    Booking.start_time < month_end,
+                    blocking(now),
+                )
+            )
+        ).scalar_one()
+    )
+
+
+async def payment_of(session: AsyncSession, booking_id: int) -> Payment | None:
+    return (
+        await session.execute(select(Payment).where(Payment.booking_id == booking_id))
+    ).scalar_one_or_none()
+
+
+async def history(session: AsyncSession, booking_id: int) -> list[BookingCancellationHistory]:
+    rows = await session.execute(
+        select(BookingCancellationHistory)
+        .where(BookingCancellationHistory.booking_id == booking_id)
+        .order_by(BookingCancellationHistory.id)
+    )
+    return list(rows.scalars())
+
+
+def listing(organization_id: int) -> Select[Booking]:
+    return select(Booking).where(Booking.organization_id == organization_id)
+
+
+async def users(session: AsyncSession, ids: Sequence[int]) -> dict[int, User]:
+    if not ids:
+        return {}
+    rows = await session.execute(select(User).where(User.id.in_(ids)))
+    return {u.id: u for u in rows.scalars()}
+
+
+async def event_types(session: AsyncSession, ids: Sequence[int]) -> dict[int, EventType]:
+    if not ids:
+        return {}
+    rows = await session.execute(select(EventType).where(EventType.id.in_(ids)))
+    return {e.id: e for e in rows.scalars()}
+
+
+async def series_by_uid(session: AsyncSession, recurring_id: str) -> list[Booking]:
+    rows = await session.execute(
+        select(Booking)
+        .where(Booking.recurring_event_id == recurring_id)
+        .order_by(Booking.start_time)
+    )
+    return list(rows.scalars())

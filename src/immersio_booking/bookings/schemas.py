@@ -1,0 +1,220 @@
+"""Wire shapes of bookings (Cal.com 2024-08-13) and workshop whitelists."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+from typing import Annotated, Any, Literal
+
+from pydantic import AwareDatetime, EmailStr, Field, field_validator
+
+from immersio_booking.kit.schemas import ApiModel, StrictApiModel
+from immersio_booking.kit.validation import TimeZoneName
+from immersio_booking.models.metadata import BookingMetadata
+
+LANGUAGES = (
+    "ar",
+    "ca",
+    "de",
+    "es",
+    "eu",
+    "he",
+    "id",
+    "ja",
+    "lv",
+    "pl",
+    "ro",
+    "sr",
+    "th",
+    "vi",
+    "az",
+    "cs",
+    "el",
+    "es-419",
+    "fi",
+    "hr",
+    "it",
+    "km",
+    "nl",
+    "pt",
+    "ru",
+    "sv",
+    "tr",
+    "zh-CN",
+    "bg",
+    "da",
+    "en",
+    "et",
+    "fr",
+    "hu",
+    "iw",
+    "ko",
+    "no",
+    "pt-BR",
+    "sk",
+    "ta",
+    "uk",
+    "zh-TW",
+    "bn",
+)
+E164 = re.compile(r"^\+[1-9]\d{6,14}$")
+
+
+class AttendeeIn(StrictApiModel):
+    name: str = Field(min_length=1, max_length=255)
+    email: EmailStr
+    time_zone: TimeZoneName
+    language: Literal[LANGUAGES] = "en"  # type: ignore[valid-type]
+    phone_number: str | None = Field(default=None, pattern=E164.pattern)
+
+
+class BookingLocationIn(StrictApiModel):
+    type: Literal[
+        "address",
+        "link",
+        "phone",
+        "integration",
+        "attendeeAddress",
+        "attendeePhone",
+        "attendeeDefined",
+        "organizersDefaultApp",
+    ]
+    integration: str | None = Field(default=None, max_length=64)
+    address: str | None = Field(default=None, min_length=1, max_length=500)
+    phone: str | None = Field(default=None, pattern=E164.pattern)
+    location: str | None = Field(default=None, min_length=1, max_length=500)
+
+
+class BookingCreate(StrictApiModel):
+    """Cal.com's union input: unknown keys are refused (400)."""
+
+    start: AwareDatetime
+    attendee: AttendeeIn
+    event_type_id: int | None = Field(default=None, ge=1, le=2**63 - 1)
+    event_type_slug: str | None = Field(default=None, max_length=255)
+    username: str | None = Field(default=None, max_length=255)
+    team_slug: str | None = Field(default=None, max_length=255)
+    organization_slug: str | None = Field(default=None, max_length=255)
+    length_in_minutes: int | None = Field(default=None, ge=1, le=1440)
+    guests: list[EmailStr] | None = Field(default=None, max_length=20)
+    location: BookingLocationIn | str | None = None
+    booking_fields_responses: dict[str, Any] | None = None
+    metadata: BookingMetadata | None = None
+    recurrence_count: int | None = Field(default=None, ge=1, le=52)
+    # Our extensions: the hold being turned into this booking, and staff marking it paid.
+    reservation_uid: str | None = Field(default=None, max_length=64)
+    paid_offline: bool = False
+
+    @field_validator("location")
+    @classmethod
+    def _legacy_location(
+        cls, value: BookingLocationIn | str | None
+    ) -> BookingLocationIn | str | None:
+        if isinstance(value, str) and not value.strip():
+            raise ValueError("location must not be empty")
+        return value
+
+
+class CancelInput(StrictApiModel):
+    cancellation_reason: str | None = Field(default=None, max_length=1000)
+    cancel_subsequent_bookings: bool = False
+    seat_uid: str | None = Field(default=None, max_length=64)
+
+
+class RescheduleInput(StrictApiModel):
+    start: AwareDatetime
+    rescheduling_reason: str | None = Field(default=None, max_length=1000)
+    rescheduled_by: EmailStr | None = None
+    seat_uid: str | None = Field(default=None, max_length=64)
+
+
+class DeclineInput(ApiModel):
+    reason: str | None = Field(default=None, max_length=1000)
+
+
+class HostOut(ApiModel):
+    id: int
+    name: str
+    email: str
+    display_email: str
+    username: str
+    time_zone: str
+
+
+class AttendeeOut(ApiModel):
+    name: str
+    email: str
+    display_email: str
+    time_zone: str
+    language: str | None
+    absent: bool = False
+    phone_number: str | None = None
+    seat_uid: str | None = None
+
+
+class EventTypeRef(ApiModel):
+    id: int
+    slug: str
+
+
+class BookingOut(ApiModel):
+    id: int
+    uid: str
+    title: str
+    description: str | None
+    hosts: list[HostOut]
+    status: str
+    cancellation_reason: str | None = None
+    cancelled_by_email: str | None = None
+    rejection_reason: str | None = None
+    rescheduling_reason: str | None = None
+    rescheduled_from_uid: str | None = None
+    rescheduled_to_uid: str | None = None
+    start: datetime
+    end: datetime
+    duration: int
+    event_type_id: int | None
+    event_type: EventTypeRef | None
+    meeting_url: str | None = None
+    location: str | None
+    absent_host: bool = False
+    created_at: datetime
+    updated_at: datetime | None
+    metadata: dict[str, Any]
+    rating: int | None = None
+    ics_uid: str
+    attendees: list[AttendeeOut]
+    guests: list[str] | None = None
+    booking_fields_responses: dict[str, Any] | None = None
+    seat_uid: str | None = None
+    recurring_booking_uid: str | None = None
+    paid: bool
+    hold_expires_at: datetime | None = None
+    manage_url: str | None = Field(
+        default=None,
+        description="The attendee's self-service link (only in create/reschedule replies)",
+    )
+
+
+class WhitelistEntryIn(ApiModel):
+    email: EmailStr
+    name: str | None = Field(default=None, max_length=255)
+    immersio_student_id: str | None = Field(default=None, max_length=255)
+
+
+class WhitelistEntryOut(ApiModel):
+    id: int
+    event_type_id: int
+    email: str
+    name: str | None
+    immersio_student_id: str | None
+    added_by: int | None
+    created_at: datetime
+
+
+BookingStatusFilter = Annotated[
+    str,
+    Field(
+        pattern=r"^(upcoming|recurring|past|cancelled|unconfirmed)(,(upcoming|recurring|past|cancelled|unconfirmed))*$"
+    ),
+]

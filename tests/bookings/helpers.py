@@ -1,0 +1,78 @@
+"""Set-up shared by the booking tests: a teacher with hours and a workshop to book."""
+
+from __future__ import annotations
+
+import secrets
+from typing import Any
+from urllib.parse import parse_qs, urlsplit
+
+import httpx
+
+from tests.factories import Tenant
+from tests.helpers import data
+
+MONDAY = "2027-02-01"
+
+
+async def teacher_hours(client: httpx.AsyncClient, tenant: Tenant, zone: str = "UTC") -> None:
+    data(
+        await client.post(
+            "/v2/schedules",
+            headers=tenant.headers,
+            json={
+                "name": "Hours",
+                "timeZone": zone,
+                "isDefault": True,
+                "availability": [
+                    {
+                        "days": ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday"],
+                        "startTime": "09:00",
+                        "endTime": "17:00",
+                    }
+                ],
+            },
+        ),
+        201,
+    )
+
+
+async def workshop(client: httpx.AsyncClient, tenant: Tenant, **fields: Any) -> dict[str, Any]:
+    body = {
+        "lengthInMinutes": 60,
+        "title": "Workshop",
+        "slug": f"w-{secrets.token_hex(3)}",
+        "minimumBookingNotice": 0,
+        **fields,
+    }
+    return data(await client.post("/v2/event-types", headers=tenant.headers, json=body), 201)  # type: ignore[no-any-return]
+
+
+def student(email: str | None = None, **extra: Any) -> dict[str, Any]:
+    return {
+        "name": "Ada Student",
+        "email": email or f"s-{secrets.token_hex(4)}@example.com",
+        "timeZone": "Europe/Paris",
+        **extra,
+    }
+
+
+async def book(
+    client: httpx.AsyncClient,
+    event_type_id: int,
+    start: str,
+    headers: dict[str, str] | None = None,
+    **fields: Any,
+) -> httpx.Response:
+    body = {
+        "eventTypeId": event_type_id,
+        "start": start,
+        "attendee": fields.pop("attendee", student()),
+        **fields,
+    }
+    return await client.post(
+        "/v2/bookings", json=body, headers={"cal-api-version": "2024-08-13", **(headers or {})}
+    )
+
+
+def token_of(booking: dict[str, Any]) -> str:
+    return parse_qs(urlsplit(booking["manageUrl"]).query)["token"][0]
