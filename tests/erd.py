@@ -464,4 +464,13 @@ INDEXES: dict[str, tuple[str, str]] = {
     "idx_synclog_tenant": ("immersio_sync_logs", "(tenant_id, started_at DESC)"),
 }
 
-NOT_TENANT_OWNED = {"teams", "users", "apps", "api_keys", "audit_events", "alembic_version"}
+# Platform-level tables; idempotency records are scoped by caller (anonymous bookers too).
+NOT_TENANT_OWNED = {
+    "teams",
+    "users",
+    "apps",
+    "api_keys",
+    "audit_events",
+    "alembic_version",
+    "idempotency_records",
+}

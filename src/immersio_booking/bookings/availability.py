@@ -122,7 +122,10 @@ async def free_slot(
         from immersio_booking.bookings import repository
 
         seats = await repository.session_seats(session, et.organization_id, et.id, start, now)
-        if len(seats) >= et.seats_per_time_slot:
+        holds = await repository.session_holds(
+            session, et.organization_id, et.id, start, now, exclusions.reservation_uid
+        )
+        if len(seats) + holds >= et.seats_per_time_slot:
             raise Conflict(
                 "No more seats left at this workshop session.",
                 reason="seats_full",

@@ -14,6 +14,7 @@ from immersio_booking.models import (
     BookingCancellationHistory,
     EventType,
     Payment,
+    SlotReservation,
     User,
     WorkshopWhitelist,
 )
@@ -190,3 +191,27 @@ async def series_by_uid(session: AsyncSession, recurring_id: str) -> list[Bookin
         .order_by(Booking.start_time)
     )
     return list(rows.scalars())
+
+
+async def session_holds(
+    session: AsyncSession,
+    organization_id: int,
+    event_type_id: int,
+    start: datetime,
+    now: datetime,
+    exclude_uid: str | None,
+) -> int:
+    """Unexpired slot reservations of one session (each holds one seat)."""
+    statement = (
+        select(func.count())
+        .select_from(SlotReservation)
+        .where(
+            SlotReservation.organization_id == organization_id,
+            SlotReservation.event_type_id == event_type_id,
+            SlotReservation.start_time == start,
+            SlotReservation.expires_at > now,
+        )
+    )
+    if exclude_uid:
+        statement = statement.where(SlotReservation.uid != exclude_uid)
+    return int((await session.execute(statement)).scalar_one())

@@ -1,0 +1,149 @@
+"""Slot reservations: holds that the engine and seat counts honour until they expire."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import httpx
+from sqlalchemy import update
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from immersio_booking.db.session import transaction
+from immersio_booking.models import SlotReservation
+from tests.bookings.helpers import book, teacher_hours, workshop
+from tests.factories import Tenant
+from tests.helpers import assert_error, data
+
+START = "2027-02-01T10:00:00Z"
+
+
+async def test_hold_blocks_others_until_it_expires_or_is_used(
+    client: httpx.AsyncClient, tenant: Tenant, sessionmaker: async_sessionmaker[AsyncSession]
+) -> None:
+    await teacher_hours(client, tenant)
+    et = await workshop(client, tenant)
+    held = data(
+        await client.post(
+            "/v2/slots/reservations", json={"eventTypeId": et["id"], "slotStart": START}
+        ),
+        201,
+    )
+    assert (held["slotDuration"], held["reservationDuration"]) == (60, 5)
+    assert held["slotEnd"] == "2027-02-01T11:00:00Z"
+    until = datetime.fromisoformat(held["reservationUntil"])
+    assert timedelta(minutes=4) < until - datetime.now(UTC) <= timedelta(minutes=5)
+    assert_error(await book(client, et["id"], START), 409, "slot_unavailable")
+    assert_error(
+        await client.post(
+            "/v2/slots/reservations", json={"eventTypeId": et["id"], "slotStart": START}
+        ),
+        422,
+        "slot_unavailable",
+    )
+    slots = data(
+        await client.get(
+            "/v2/slots",
+            params={"eventTypeId": et["id"], "start": "2027-02-01", "end": "2027-02-01"},
+        )
+    )
+    assert "2027-02-01T10:00:00.000Z" not in [s["start"] for s in slots["2027-02-01"]]
+    fetched = data(await client.get(f"/v2/slots/reservations/{held['reservationUid']}"))
+    assert fetched["reservationUid"] == held["reservationUid"] and "reservationDuration" not in {
+        k for k, v in fetched.items() if v is not None
+    }
+    # the holder books with its reservation: the hold becomes the booking
+    mine = data(await book(client, et["id"], START, reservationUid=held["reservationUid"]), 201)
+    assert mine["status"] == "accepted"
+    assert data(await client.get(f"/v2/slots/reservations/{held['reservationUid']}")) is None
+
+    other = data(
+        await client.post(
+            "/v2/slots/reservations",
+            json={"eventTypeId": et["id"], "slotStart": "2027-02-01T12:00:00Z"},
+        ),
+        201,
+    )
+    async with transaction(sessionmaker) as session:  # time passes: the hold has expired
+        await session.execute(
+            update(SlotReservation)
+            .where(SlotReservation.uid == other["reservationUid"])
+            .values(expires_at=datetime.now(UTC) - timedelta(seconds=1))
+        )
+    data(await book(client, et["id"], "2027-02-01T12:00:00Z"), 201)
+
+
+async def test_seat_holds_count_and_staff_choose_length(
+    client: httpx.AsyncClient, tenant: Tenant, other_tenant: Tenant
+) -> None:
+    await teacher_hours(client, tenant)
+    et = await workshop(
+        client,
+        tenant,
+        seats={"seatsPerTimeSlot": 2, "showAttendeeInfo": False, "showAvailabilityCount": True},
+    )
+    body = {"eventTypeId": et["id"], "slotStart": START}
+    data(await client.post("/v2/slots/reservations", json=body), 201)
+    slots = data(
+        await client.get(
+            "/v2/slots",
+            params={"eventTypeId": et["id"], "start": "2027-02-01", "end": "2027-02-01"},
+        )
+    )
+    ten = next(s for s in slots["2027-02-01"] if s["start"] == "2027-02-01T10:00:00.000Z")
+    assert (ten["seatsBooked"], ten["seatsRemaining"]) == (1, 1)
+    data(await book(client, et["id"], START), 201)
+    assert_error(await book(client, et["id"], START), 409, "seats_full")
+
+    assert_error(
+        await client.post(
+            "/v2/slots/reservations",
+            json={**body, "reservationDuration": 10, "slotStart": "2027-02-02T10:00:00Z"},
+        ),
+        401,
+        "missing_api_key",
+    )
+    assert_error(
+        await client.post(
+            "/v2/slots/reservations",
+            headers=other_tenant.headers,
+            json={**body, "reservationDuration": 10, "slotStart": "2027-02-02T10:00:00Z"},
+        ),
+        403,
+        "staff_only",
+    )
+    long = data(
+        await client.post(
+            "/v2/slots/reservations",
+            headers=tenant.headers,
+            json={**body, "reservationDuration": 15, "slotStart": "2027-02-02T10:00:00Z"},
+        ),
+        201,
+    )
+    assert long["reservationDuration"] == 15
+    assert_error(
+        await client.post("/v2/slots/reservations", json={**body, "reservationDuration": 16}),
+        400,
+        "validation_failed",
+    )
+    moved = data(
+        await client.patch(
+            f"/v2/slots/reservations/{long['reservationUid']}",
+            headers=tenant.headers,
+            json={**body, "slotStart": "2027-02-03T10:00:00Z"},
+        )
+    )
+    assert moved["slotStart"] == "2027-02-03T10:00:00Z"
+    r = await client.delete(f"/v2/slots/reservations/{long['reservationUid']}")
+    assert r.json() == {"status": "success"}
+    assert_error(
+        await client.patch(f"/v2/slots/reservations/{long['reservationUid']}", json=body),
+        404,
+        "not_found",
+    )
+    assert_error(
+        await client.post(
+            "/v2/slots/reservations", json={**body, "slotStart": "2027-02-01T10:10:00Z"}
+        ),
+        400,
+        "slot_unavailable",
+    )
