@@ -26,6 +26,7 @@ from immersio_booking.kit.idempotency import run_once
 from immersio_booking.kit.pagination import Page, Pagination
 from immersio_booking.kit.schemas import ApiModel, Envelope
 from immersio_booking.models import Booking
+from immersio_booking.notifications.service import notify
 
 router = APIRouter(prefix="/v2/bookings", tags=["Bookings"])
 ManageToken = Annotated[str | None, Query(alias="token", max_length=200)]
@@ -86,6 +87,12 @@ async def create_booking(
         now = datetime.now(UTC)
         created = await creation.create(
             session, principal, body, now, settings.payment_hold_minutes, settings.lock_timeout_ms
+        )
+        await notify(session, [b for b in created if b.status == "accepted"], "confirmed")
+        await notify(
+            session,
+            [b for b in created if b.status == "pending" and b.hold_expires_at is None],
+            "requested",
         )
         items = await _render(session, request, created, with_manage=True)
         return 201, _envelope(items, len(created) > 1 or created[0].recurring_event_id is not None)
@@ -188,6 +195,7 @@ async def cancel_booking(
         )
         booking = await repository.for_update(session, booking.id)
         cancelled = await service.cancel(session, booking, actor, body, datetime.now(UTC))
+        await notify(session, cancelled, "cancelled")
         items = await _render(session, request, cancelled)
         return 200, _envelope(items, body.cancel_subsequent_bookings)
 
@@ -221,6 +229,7 @@ async def reschedule_booking(
             datetime.now(UTC),
             service.Limits(settings.payment_hold_minutes, settings.lock_timeout_ms),
         )
+        await notify(session, [new], "rescheduled")
         items = await _render(session, request, [new], with_manage=not actor.is_staff)
         return 201, _envelope(items, False)
 
@@ -242,6 +251,7 @@ async def confirm_booking(
         booking = await service.confirm(
             session, await repository.for_update(session, booking.id), actor
         )
+        await notify(session, [booking], "confirmed")
         return 200, _envelope(await _render(session, request, [booking]), False)
 
     return await run_once(session, request, _who(principal), work, settings.lock_timeout_ms)
@@ -264,6 +274,7 @@ async def decline_booking(
         declined = await service.decline(
             session, booking, actor, body.reason if body else None, datetime.now(UTC)
         )
+        await notify(session, [declined], "declined")
         return 200, _envelope(await _render(session, request, [declined]), False)
 
     return await run_once(session, request, _who(principal), work, settings.lock_timeout_ms)

@@ -1,0 +1,36 @@
+"""Database sessions inside jobs: one engine per worker process, one transaction per job."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from functools import lru_cache
+
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from immersio_booking.config import get_settings
+from immersio_booking.db.session import (
+    make_engine,
+    make_sessionmaker,
+    resolve_database_url,
+    transaction,
+)
+
+
+@lru_cache
+def _sessionmaker() -> async_sessionmaker[AsyncSession]:
+    settings = get_settings()
+    return make_sessionmaker(
+        make_engine(resolve_database_url(settings), pool_size=5, max_overflow=5)
+    )
+
+
+def reset() -> None:
+    """Forget the engine (tests switch databases between runs)."""
+    _sessionmaker.cache_clear()
+
+
+@asynccontextmanager
+async def job_session() -> AsyncIterator[AsyncSession]:
+    async with transaction(_sessionmaker()) as session:
+        yield session

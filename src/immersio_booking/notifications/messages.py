@@ -1,0 +1,91 @@
+"""Booking emails: one per recipient, in their language (English or French), with an invite."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from email.message import EmailMessage
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined
+
+from immersio_booking.models import Booking
+
+TEMPLATES = Path(__file__).parent / "templates"
+LANGUAGES = ("en", "fr")
+KINDS = ("confirmed", "requested", "cancelled", "declined", "rescheduled")
+# Plain-text mail: nothing is interpreted as markup, so no escaping is needed or wanted.
+_env = Environment(  # noqa: S701
+    loader=FileSystemLoader(TEMPLATES),
+    undefined=StrictUndefined,
+    keep_trailing_newline=True,
+    autoescape=False,
+)
+
+
+@dataclass(frozen=True)
+class Recipient:
+    name: str
+    email: str
+    time_zone: str
+    language: str | None
+    is_host: bool
+
+
+def language_of(locale: str | None) -> str:
+    base = (locale or "en").split("-")[0].split("_")[0].lower()
+    return base if base in LANGUAGES else "en"
+
+
+def _when(moment: datetime, zone: str, language: str) -> str:
+    local = moment.astimezone(ZoneInfo(zone))
+    if language == "fr":
+        return local.strftime("%d/%m/%Y %H:%M")
+    return local.strftime("%a %d %b %Y, %H:%M")
+
+
+def compose(
+    kind: str,
+    booking: Booking,
+    *,
+    title: str,
+    host_name: str,
+    student_name: str,
+    recipient: Recipient,
+    manage_url: str | None,
+    reason: str | None,
+    refund: str | None,
+    invites: list[tuple[str, bytes]],
+    sender: str,
+) -> EmailMessage:
+    language = language_of(recipient.language)
+    text = _env.get_template(f"{language}/{kind}.txt").render(
+        title=title,
+        host_name=host_name,
+        student_name=student_name,
+        recipient_name=recipient.name,
+        to_host=recipient.is_host,
+        when=_when(booking.start_time, recipient.time_zone, language),
+        zone=recipient.time_zone,
+        location=booking.location,
+        manage_url=None if recipient.is_host else manage_url,
+        reason=reason,
+        refund_amount=refund,
+    )
+    subject, _, body = text.partition("\n")
+    message = EmailMessage()
+    message["From"] = sender
+    message["To"] = f"{recipient.name} <{recipient.email}>"
+    message["Subject"] = subject.strip()
+    message["Content-Language"] = language
+    message.set_content(body.strip() + "\n")
+    for method, ics in invites:
+        message.add_attachment(
+            ics,
+            maintype="text",
+            subtype="calendar",
+            filename="invite.ics",
+            params={"method": method},
+        )
+    return message

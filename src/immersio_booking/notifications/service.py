@@ -1,0 +1,23 @@
+"""Deferring booking emails in the same transaction as the change that causes them."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from immersio_booking.models import Booking
+from immersio_booking.notifications.tasks import send_booking_email
+
+
+async def notify(session: AsyncSession, bookings: Sequence[Booking], kind: str) -> None:
+    """Queue one email job per booking on the session's own connection: the jobs exist if and
+    only if the booking change commits."""
+    if not bookings:
+        return
+    connection = await session.connection()
+    raw = await connection.get_raw_connection()
+    for booking in bookings:
+        await send_booking_email.configure(connection=raw.driver_connection).defer_async(
+            booking_id=booking.id, kind=kind
+        )

@@ -1,0 +1,113 @@
+"""Jobs that send booking emails; deferred in the transaction that changed the booking."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from immersio_booking.bookings import access, repository
+from immersio_booking.config import get_settings
+from immersio_booking.jobs.app import job_app
+from immersio_booking.jobs.database import job_session
+from immersio_booking.models import Booking, BookingCancellationHistory, EventType, User
+from immersio_booking.notifications import ics, mailer
+from immersio_booking.notifications.messages import Recipient, compose
+
+METHOD = {"cancelled": "CANCEL", "declined": "CANCEL"}
+
+
+@job_app.task(name="send_booking_email", retry=5, pass_context=False)
+async def send_booking_email(booking_id: int, kind: str) -> int:
+    """Email the student and the host about ``booking_id``; returns the number sent."""
+    settings = get_settings()
+    async with job_session() as session:
+        return await _send(session, booking_id, kind, settings)
+
+
+async def _send(session: AsyncSession, booking_id: int, kind: str, settings: Any) -> int:
+    booking = await session.get(Booking, booking_id)
+    if booking is None:
+        return 0
+    et = await session.get(EventType, booking.event_type_id) if booking.event_type_id else None
+    host = await session.get(User, booking.user_id) if booking.user_id else None
+    people = (await repository.attendees_of(session, [booking.id])).get(booking.id, [])
+    if not people or host is None:
+        return 0
+    student = people[0]
+    now = datetime.now(UTC)
+    title = et.title if et else booking.title
+    host_name = host.name or host.email
+    invite = ics.invite(
+        booking,
+        method=METHOD.get(kind, "REQUEST"),
+        summary=title,
+        organizer=(host_name, host.email),
+        attendees=[(a.name, a.email) for a in people],
+        description=booking.description,
+        now=now,
+    )
+    invites = [(METHOD.get(kind, "REQUEST"), invite)]
+    if kind == "rescheduled" and booking.from_reschedule:
+        old = await session.get(Booking, booking.from_reschedule)
+        if old is not None:
+            invites.append(
+                (
+                    "CANCEL",
+                    ics.invite(
+                        old,
+                        method="CANCEL",
+                        summary=title,
+                        organizer=(host_name, host.email),
+                        attendees=[(a.name, a.email) for a in people],
+                        description=None,
+                        now=now,
+                    ),
+                )
+            )
+    refund = await _refund_text(session, booking)
+    secret = settings.resolved_secret_key()
+    manage = (
+        f"{settings.public_base_url}/booking/{booking.uid}/manage?token="
+        f"{access.manage_token(secret, booking)}"
+        if kind in ("confirmed", "requested", "rescheduled")
+        else None
+    )
+    recipients = [
+        Recipient(student.name, student.email, student.time_zone, student.locale, False),
+        Recipient(host_name, host.email, host.time_zone, host.locale, True),
+    ]
+    for recipient in recipients:
+        message = compose(
+            kind,
+            booking,
+            title=title,
+            host_name=host_name,
+            student_name=student.name,
+            recipient=recipient,
+            manage_url=manage,
+            reason=booking.cancellation_reason or booking.rejection_reason,
+            refund=refund,
+            invites=invites,
+            sender=settings.mail_from,
+        )
+        await mailer.deliver(settings, message)
+    return len(recipients)
+
+
+async def _refund_text(session: AsyncSession, booking: Booking) -> str | None:
+    row = (
+        await session.execute(
+            select(BookingCancellationHistory)
+            .where(BookingCancellationHistory.booking_id == booking.id)
+            .order_by(BookingCancellationHistory.id.desc())
+            .limit(1)
+        )
+    ).scalar_one_or_none()
+    if row is None or not row.refund_amount:
+        return None
+    payment = await repository.payment_of(session, booking.id)
+    currency = (payment.currency if payment else "").upper()
+    return f"{row.refund_amount / 100:.2f} {currency}".strip()
