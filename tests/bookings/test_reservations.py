@@ -147,3 +147,14 @@ async def test_seat_holds_count_and_staff_choose_length(
         400,
         "slot_unavailable",
     )
+
+
+async def test_reservation_with_idempotency_key(client: httpx.AsyncClient, tenant: Tenant) -> None:
+    await teacher_hours(client, tenant)
+    et = await workshop(client, tenant)
+    body = {"eventTypeId": et["id"], "slotStart": START}
+    headers = {"Idempotency-Key": "hold-1"}
+    first = await client.post("/v2/slots/reservations", json=body, headers=headers)
+    again = await client.post("/v2/slots/reservations", json=body, headers=headers)
+    assert first.status_code == again.status_code == 201
+    assert first.json() == again.json()

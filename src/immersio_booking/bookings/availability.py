@@ -18,7 +18,7 @@ from immersio_booking.models import EventType, User
 from immersio_booking.slots import repository as slots_repository
 from immersio_booking.slots import service as slots
 from immersio_booking.slots.engine import compute_slots
-from immersio_booking.slots.model import Slot, SlotQuery
+from immersio_booking.slots.model import HostCalendar, Slot, SlotQuery
 
 NOT_BOOKABLE = (
     'The workshop can\'t be booked at the "start" time provided: it is not one of its slots'
@@ -35,40 +35,36 @@ class Exclusions:
     reservation_uid: str | None = None
 
 
-async def hosts_of(session: AsyncSession, et: EventType) -> list[User]:
-    return await slots_repository.hosts(session, await slots.host_ids(session, et))
+@dataclass(frozen=True)
+class Workshop:
+    """A workshop with its hosts and their working rules, loaded once per request."""
+
+    et: EventType
+    hosts: list[User]
+    rules: list[HostCalendar]
+
+
+async def load(session: AsyncSession, et: EventType) -> Workshop:
+    hosts = await slots_repository.hosts(session, await slots.host_ids(session, et))
+    return Workshop(et, hosts, await slots.working_rules(session, et, hosts))
 
 
 def _window(start: datetime, duration: int) -> tuple[datetime, datetime]:
     return start, start + timedelta(minutes=duration) + timedelta(seconds=1)
 
 
-async def _slot_at(
-    session: AsyncSession,
-    et: EventType,
-    hosts: list[User],
+def _slot_at(
+    workshop: Workshop,
+    calendars: list[HostCalendar],
     start: datetime,
     duration: int | None,
     now: datetime,
-    exclusions: Exclusions,
-    with_busy: bool,
 ) -> Slot | None:
-    length = duration or et.length
-    window = _window(start, length)
-    calendars = await slots.calendars(
-        session,
-        et,
-        hosts,
-        window,
-        now,
-        exclusions.booking_uid,
-        exclusions.reservation_uid,
-        with_busy=with_busy,
-    )
     if not calendars:
         return None
+    window = _window(start, duration or workshop.et.length)
     found = compute_slots(
-        slots.event_rules(et, calendars[0].time_zone),
+        slots.event_rules(workshop.et, calendars[0].time_zone),
         calendars,
         SlotQuery(window[0], window[1], now, calendars[0].time_zone),
         duration,
@@ -76,16 +72,12 @@ async def _slot_at(
     return next((s for s in found if s.start == start), None)
 
 
-async def ensure_on_grid(
-    session: AsyncSession,
-    et: EventType,
-    hosts: list[User],
-    starts: Sequence[datetime],
-    duration: int | None,
-    now: datetime,
+def ensure_on_grid(
+    workshop: Workshop, starts: Sequence[datetime], duration: int | None, now: datetime
 ) -> None:
+    """Each start is a slot of the workshop when nothing is busy (else 400)."""
     for start in starts:
-        if await _slot_at(session, et, hosts, start, duration, now, Exclusions(), False) is None:
+        if _slot_at(workshop, workshop.rules, start, duration, now) is None:
             raise BadRequest(
                 NOT_BOOKABLE, reason="slot_unavailable", details={"start": start.isoformat()}
             )
@@ -93,39 +85,48 @@ async def ensure_on_grid(
 
 async def lock_for(
     session: AsyncSession,
-    et: EventType,
-    hosts: list[User],
+    workshop: Workshop,
     starts: Sequence[datetime],
     timeout_ms: int,
     extra: Sequence[int] = (),
 ) -> None:
     """Advisory locks on what the booking consumes: each host's time, each session's seats."""
-    keys = [lock_key("host-time", h.id) for h in hosts]
-    keys += [lock_key("session", et.id, int(s.timestamp())) for s in starts]
+    keys = [lock_key("host-time", h.id) for h in workshop.hosts]
+    keys += [lock_key("session", workshop.et.id, int(s.timestamp())) for s in starts]
     await lock(session, *keys, *extra, timeout_ms=timeout_ms)
 
 
 async def free_slot(
     session: AsyncSession,
-    et: EventType,
-    hosts: list[User],
+    workshop: Workshop,
     start: datetime,
     duration: int | None,
     now: datetime,
     exclusions: Exclusions,
 ) -> Slot:
     """The slot at ``start`` with everything busy counted, or 409 (taken / seats full)."""
-    slot = await _slot_at(session, et, hosts, start, duration, now, exclusions, True)
+    et = workshop.et
+    calendars = await slots.with_busy(
+        session,
+        et,
+        workshop.hosts,
+        workshop.rules,
+        _window(start, duration or et.length),
+        now,
+        exclusions.booking_uid,
+        exclusions.reservation_uid,
+    )
+    slot = _slot_at(workshop, calendars, start, duration, now)
     if slot is not None:
         return slot
     if et.seats_per_time_slot:
         from immersio_booking.bookings import repository
 
-        seats = await repository.session_seats(session, et.organization_id, et.id, start, now)
+        seats = await repository.seats_taken(session, et.organization_id, et.id, start, now)
         holds = await repository.session_holds(
             session, et.organization_id, et.id, start, now, exclusions.reservation_uid
         )
-        if len(seats) + holds >= et.seats_per_time_slot:
+        if seats + holds >= et.seats_per_time_slot:
             raise Conflict(
                 "No more seats left at this workshop session.",
                 reason="seats_full",

@@ -25,6 +25,7 @@ from immersio_booking.kit.errors import (
     BadRequest,
     Conflict,
     Forbidden,
+    PaymentRequired,
     PlanLimitReached,
     Unauthorized,
 )
@@ -34,8 +35,8 @@ from immersio_booking.models import (
     Booking,
     EventType,
     Payment,
-    Schedule,
     SlotReservation,
+    TenantSubscription,
     User,
 )
 from immersio_booking.models.metadata import EventTypeMetadata
@@ -87,11 +88,17 @@ def is_staff(principal: Principal | None, et: EventType) -> bool:
 
 
 async def _check_plan(
-    session: AsyncSession, et: EventType, starts: list[datetime], now: datetime
+    session: AsyncSession,
+    et: EventType,
+    row: TenantSubscription,
+    starts: list[datetime],
+    now: datetime,
 ) -> int | None:
     """Subscription active and the month's bookings under the plan's limit."""
-    await subscriptions.ensure_active(session, et.organization_id)
-    row, _ = await subscriptions.effective(session, et.organization_id)
+    if row.status in subscriptions.INACTIVE_STATUSES:
+        raise PaymentRequired(
+            f"The organization's subscription is {row.status}", reason="subscription_inactive"
+        )
     limit = row.max_bookings_per_month
     if limit is None:
         return None
@@ -128,6 +135,7 @@ class Placement:
     paid_offline: bool = False
     exclusions: Exclusions = Exclusions()
     created_by: int | None = None
+    workshop: availability.Workshop | None = None  # when the caller loaded it already
 
 
 async def place(
@@ -135,17 +143,18 @@ async def place(
 ) -> list[Booking]:
     """Check and insert one booking per start, all or none, under the locks of what they use."""
     et, seat = placement.et, placement.seat
-    hosts = await availability.hosts_of(session, et)
+    workshop = placement.workshop or await availability.load(session, et)
+    hosts = workshop.hosts
     if not hosts:
         raise Conflict("This workshop has no hosts to book", reason="no_hosts")
-    await availability.ensure_on_grid(session, et, hosts, placement.starts, placement.duration, now)
+    availability.ensure_on_grid(workshop, placement.starts, placement.duration, now)
     row, _ = await subscriptions.effective(session, et.organization_id)
     plan_keys = [lock_key("org-bookings", et.organization_id)] if row.max_bookings_per_month else []
-    await availability.lock_for(session, et, hosts, placement.starts, timeout_ms, plan_keys)
+    await availability.lock_for(session, workshop, placement.starts, timeout_ms, plan_keys)
     chosen: list[tuple[datetime, int]] = []
     for start in placement.starts:
         slot = await availability.free_slot(
-            session, et, hosts, start, placement.duration, now, placement.exclusions
+            session, workshop, start, placement.duration, now, placement.exclusions
         )
         chosen.append((start, slot.host_ids[0] if slot.host_ids else hosts[0].id))
     if whitelist_required(et) and not await repository.on_whitelist(session, et.id, seat.email):
@@ -156,19 +165,22 @@ async def place(
         )
     if et.seats_per_time_slot:
         for start in placement.starts:
-            taken = await repository.session_seats(session, et.organization_id, et.id, start, now)
-            mine = [
-                b
-                for b, email in taken
-                if email == seat.email and b.uid != placement.exclusions.booking_uid
-            ]
-            if mine:
+            held = await repository.seat_of(
+                session,
+                et.organization_id,
+                et.id,
+                start,
+                seat.email,
+                now,
+                placement.exclusions.booking_uid,
+            )
+            if held is not None:
                 raise Conflict(
                     "This student already has a seat in that session.",
                     reason="already_booked",
-                    details={"bookingUid": mine[0].uid},
+                    details={"bookingUid": held},
                 )
-    await _check_plan(session, et, placement.starts, now)
+    await _check_plan(session, et, row, placement.starts, now)
     return await _insert(session, placement, chosen, hosts, now, hold_minutes)
 
 
@@ -286,15 +298,6 @@ def _starts(et: EventType, body: BookingCreate, host_zone: str) -> list[datetime
     return occurrences(start, rule, count, host_zone)
 
 
-async def _wall_clock_zone(session: AsyncSession, et: EventType, hosts: list[User]) -> str:
-    """The zone a series keeps its local time in: the schedule's (the host's when none)."""
-    schedule_id = et.schedule_id or (hosts[0].default_schedule_id if hosts else None)
-    schedule = await session.get(Schedule, schedule_id) if schedule_id else None
-    if schedule is not None:
-        return schedule.time_zone
-    return hosts[0].time_zone if hosts else "UTC"
-
-
 async def create(
     session: AsyncSession,
     principal: Principal | None,
@@ -332,8 +335,8 @@ async def create(
     guests = [str(g).lower() for g in body.guests or []]
     if guests and (et.disable_guests or et.seats_per_time_slot):
         raise BadRequest("This workshop does not take guests", reason="guests_not_allowed")
-    hosts = await availability.hosts_of(session, et)
-    zone = await _wall_clock_zone(session, et, hosts)
+    workshop = await availability.load(session, et)
+    zone = workshop.rules[0].time_zone if workshop.rules else "UTC"
     seat = Seat(
         name=body.attendee.name,
         email=str(body.attendee.email).strip().lower(),
@@ -358,6 +361,7 @@ async def create(
             paid_offline=body.paid_offline,
             exclusions=Exclusions(reservation_uid=body.reservation_uid),
             created_by=principal.user_id if principal else None,
+            workshop=workshop,
         ),
         now,
         hold_minutes,

@@ -8,7 +8,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from immersio_booking.bookings import repository
 from immersio_booking.bookings.schemas import AttendeeOut, BookingOut, EventTypeRef, HostOut
-from immersio_booking.models import Attendee, Booking, User
+from immersio_booking.models import Attendee, Booking, EventType, User
 
 
 def _host(user: User | None) -> HostOut:
@@ -48,10 +48,17 @@ async def render(
 ) -> list[BookingOut]:
     ids = [b.id for b in bookings]
     attendees = await repository.attendees_of(session, ids)
-    hosts = await repository.users(session, sorted({b.user_id for b in bookings if b.user_id}))
-    types = await repository.event_types(
-        session, sorted({b.event_type_id for b in bookings if b.event_type_id})
-    )
+    # Usually already in the session's identity map (no query then).
+    hosts = {
+        i: u
+        for i in {b.user_id for b in bookings if b.user_id}
+        if (u := await session.get(User, i)) is not None
+    }
+    types = {
+        i: e
+        for i in {b.event_type_id for b in bookings if b.event_type_id}
+        if (e := await session.get(EventType, i)) is not None
+    }
     moved_to = await repository.rescheduled_to(session, ids)
     moved_from = await repository.uids_of(
         session, sorted({b.from_reschedule for b in bookings if b.from_reschedule})

@@ -73,21 +73,51 @@ async def uids_of(session: AsyncSession, booking_ids: Sequence[int]) -> dict[int
     return {int(i): uid for i, uid in rows.all()}
 
 
-async def session_seats(
+async def seats_taken(
     session: AsyncSession, organization_id: int, event_type_id: int, start: datetime, now: datetime
-) -> list[tuple[Booking, str]]:
-    """The seats (bookings) of one session that hold a seat now, with the attendee's email."""
-    rows = await session.execute(
-        select(Booking, Attendee.email)
+) -> int:
+    """Seats of one session held now by bookings."""
+    return int(
+        (
+            await session.execute(
+                select(func.count())
+                .select_from(Booking)
+                .where(
+                    Booking.organization_id == organization_id,
+                    Booking.event_type_id == event_type_id,
+                    Booking.start_time == start,
+                    blocking(now),
+                )
+            )
+        ).scalar_one()
+    )
+
+
+async def seat_of(
+    session: AsyncSession,
+    organization_id: int,
+    event_type_id: int,
+    start: datetime,
+    email: str,
+    now: datetime,
+    except_uid: str | None,
+) -> str | None:
+    """The uid of the seat ``email`` already holds in that session, if any."""
+    statement = (
+        select(Booking.uid)
         .join(Attendee, Attendee.booking_id == Booking.id)
         .where(
             Booking.organization_id == organization_id,
             Booking.event_type_id == event_type_id,
             Booking.start_time == start,
+            Attendee.email == email,
             blocking(now),
         )
+        .limit(1)
     )
-    return [(b, e) for b, e in rows.all()]
+    if except_uid:
+        statement = statement.where(Booking.uid != except_uid)
+    return (await session.execute(statement)).scalar_one_or_none()
 
 
 async def on_whitelist(session: AsyncSession, event_type_id: int, email: str) -> bool:

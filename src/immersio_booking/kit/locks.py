@@ -24,6 +24,10 @@ def lock_key(*parts: object) -> int:
 async def lock(
     session: AsyncSession, *keys: int, timeout_ms: int = DEFAULT_LOCK_TIMEOUT_MS
 ) -> None:
-    await session.execute(text(f"SET LOCAL lock_timeout = '{int(timeout_ms)}ms'"))
-    for key in sorted(set(keys)):
-        await session.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": key})
+    """One round trip: set the transaction's lock timeout, then take the locks in sorted order
+    (PostgreSQL evaluates a select list left to right)."""
+    ordered = sorted(set(keys))
+    calls = "".join(f", pg_advisory_xact_lock(:k{i})" for i in range(len(ordered)))
+    params: dict[str, object] = {f"k{i}": key for i, key in enumerate(ordered)}
+    params["timeout"] = f"{int(timeout_ms)}ms"
+    await session.execute(text(f"SELECT set_config('lock_timeout', :timeout, true){calls}"), params)

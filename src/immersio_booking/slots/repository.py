@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 
-from sqlalchemy import and_, or_, select
+from sqlalchemy import and_, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql.elements import ColumnElement
 
@@ -76,67 +76,65 @@ async def busy(
     now: datetime,
     exclude_uid: str | None = None,
 ) -> dict[int, list[BusyInterval]]:
-    """Blocking bookings per host in the window: as host (this tenant) or as attendee (by email).
+    """Blocking bookings per host near the window: as host (this tenant) or as attendee (by
+    email, any tenant). Bookings of one session come back as one interval with its seat count,
+    so a full seated session costs one row, not one per student.
 
     Accepted bookings block; pending ones (requests, payment holds) block until their hold
     expires, by time alone.
     """
     lower, upper = window_start - REACH, window_end + REACH
-    as_attendee = (
-        select(Attendee.booking_id)
-        .where(Attendee.email.in_([e.lower() for e in host_emails]))
-        .scalar_subquery()
+    shape = (
+        Booking.start_time,
+        Booking.end_time,
+        Booking.event_type_id,
+        EventType.before_event_buffer,
+        EventType.after_event_buffer,
     )
-    statement = (
-        select(
-            Booking.user_id,
-            Booking.start_time,
-            Booking.end_time,
-            Booking.event_type_id,
-            Booking.uid,
-            EventType.before_event_buffer,
-            EventType.after_event_buffer,
-            Attendee.email,
-        )
-        .outerjoin(EventType, EventType.id == Booking.event_type_id)
-        .outerjoin(
-            Attendee,
-            (Attendee.booking_id == Booking.id)
-            & Attendee.email.in_([e.lower() for e in host_emails]),
-        )
-        .where(
-            blocking(now),
-            Booking.start_time >= lower,
-            Booking.start_time < upper,
-            or_(
-                (Booking.organization_id == organization_id) & Booking.user_id.in_(host_ids),
-                Booking.id.in_(as_attendee),
-            ),
-        )
-    )
+    in_window = [blocking(now), Booking.start_time >= lower, Booking.start_time < upper]
     if exclude_uid:
-        statement = statement.where(Booking.uid != exclude_uid)
-    by_email = {
-        email.lower(): host_id for host_id, email in zip(host_ids, host_emails, strict=True)
-    }
-    found: dict[int, dict[str, BusyInterval]] = {host_id: {} for host_id in host_ids}
-    for user_id, start, end, event_type_id, uid, before, after, email in (
-        await session.execute(statement)
-    ).all():
-        interval = BusyInterval(
-            start=start,
-            end=end,
-            before_buffer=before or 0,
-            after_buffer=after or 0,
-            event_type_id=event_type_id,
-            booking_uid=uid,
+        in_window.append(Booking.uid != exclude_uid)
+    as_host = (
+        select(Booking.user_id, *shape, func.count(), func.min(Booking.uid))
+        .outerjoin(EventType, EventType.id == Booking.event_type_id)
+        .where(
+            Booking.organization_id == organization_id, Booking.user_id.in_(host_ids), *in_window
         )
-        owners = {user_id} if user_id in found else set()
-        if email is not None and email in by_email:
-            owners.add(by_email[email])
-        for owner in owners:
-            found[owner][uid] = interval  # one interval per booking, however it was reached
-    return {host_id: list(intervals.values()) for host_id, intervals in found.items()}
+        .group_by(Booking.user_id, *shape)
+    )
+    emails = [e.lower() for e in host_emails]
+    as_attendee = (
+        select(
+            Attendee.email,
+            Booking.organization_id,
+            Booking.user_id,
+            *shape,
+            func.count(func.distinct(Booking.id)),
+            func.min(Booking.uid),
+        )
+        .join(Attendee, Attendee.booking_id == Booking.id)
+        .outerjoin(EventType, EventType.id == Booking.event_type_id)
+        .where(Attendee.email.in_(emails), *in_window)
+        .group_by(Attendee.email, Booking.organization_id, Booking.user_id, *shape)
+    )
+    by_email = dict(zip(emails, host_ids, strict=True))
+    found: dict[int, list[BusyInterval]] = {host_id: [] for host_id in host_ids}
+    for user_id, start, end, event_type_id, before, after, seats, uid in (
+        await session.execute(as_host)
+    ).all():
+        found[user_id or 0].append(
+            BusyInterval(start, end, before or 0, after or 0, event_type_id, seats, uid)
+        )
+    for email, org_id, user_id, start, end, event_type_id, before, after, seats, uid in (
+        await session.execute(as_attendee)
+    ).all():
+        host_id = by_email[email]
+        if org_id == organization_id and user_id == host_id:
+            continue  # already counted as that host's own booking
+        found[host_id].append(
+            BusyInterval(start, end, before or 0, after or 0, event_type_id, seats, uid)
+        )
+    return found
 
 
 def blocking(now: datetime) -> ColumnElement[bool]:

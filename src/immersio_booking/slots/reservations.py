@@ -7,8 +7,10 @@ from __future__ import annotations
 
 import uuid
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from fastapi import APIRouter, Request, status
+from fastapi.responses import JSONResponse
 from pydantic import AwareDatetime, Field
 from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -25,6 +27,7 @@ from immersio_booking.kit.errors import (
     Unauthorized,
     Unprocessable,
 )
+from immersio_booking.kit.idempotency import run_once
 from immersio_booking.kit.schemas import EmptyEnvelope, Envelope, StrictApiModel, ok
 from immersio_booking.models import SlotReservation
 from immersio_booking.slots import service as slots
@@ -84,17 +87,17 @@ async def _hold(
     duration = slots.duration_for(et, body.slot_duration)
     start = body.slot_start.astimezone(UTC)
     now = datetime.now(UTC)
-    hosts = await availability.hosts_of(session, et)
+    workshop = await availability.load(session, et)
+    hosts = workshop.hosts
     if not hosts:
         raise Unprocessable("Cannot reserve a slot for a workshop without hosts", reason="no_hosts")
     timeout = request.app.state.settings.lock_timeout_ms
-    await availability.ensure_on_grid(session, et, hosts, [start], duration, now)
-    await availability.lock_for(session, et, hosts, [start], timeout)
+    availability.ensure_on_grid(workshop, [start], duration, now)
+    await availability.lock_for(session, workshop, [start], timeout)
     try:
         slot = await availability.free_slot(
             session,
-            et,
-            hosts,
+            workshop,
             start,
             duration,
             now,
@@ -121,12 +124,20 @@ async def _by_uid(session: AsyncSession, uid: str) -> SlotReservation | None:
     ).scalar_one_or_none()
 
 
-@router.post("", status_code=status.HTTP_201_CREATED)
+@router.post("", status_code=status.HTTP_201_CREATED, response_model=Envelope[ReservationOut])
 async def reserve(
     body: ReserveSlotInput, principal: OptionalAuthSubject, session: Session, request: Request
-) -> Envelope[ReservationOut]:
-    """Hold a slot (or one seat) for ``reservationDuration`` minutes (default 5, at most 15)."""
-    return ok(_out(await _hold(session, principal, body, request, None)))
+) -> JSONResponse:
+    """Hold a slot (or one seat) for ``reservationDuration`` minutes (default 5, at most 15).
+
+    Send an ``Idempotency-Key`` to make retries safe."""
+
+    async def work() -> tuple[int, dict[str, Any]]:
+        held = _out(await _hold(session, principal, body, request, None))
+        return 201, ok(held).model_dump(mode="json", by_alias=True)
+
+    who = f"user-{principal.user_id}" if principal else "anonymous"
+    return await run_once(session, request, who, work, request.app.state.settings.lock_timeout_ms)
 
 
 @router.get("/{uid}")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import Any
 
@@ -16,7 +16,7 @@ from immersio_booking.organizations import repository as organizations
 from immersio_booking.schedules import rules
 from immersio_booking.slots import repository
 from immersio_booking.slots.engine import compute_slots, group_by_local_date
-from immersio_booking.slots.model import BusyInterval, EventRules, HostCalendar, SlotQuery
+from immersio_booking.slots.model import EventRules, HostCalendar, SlotQuery
 from immersio_booking.teams import repository as teams
 
 
@@ -98,38 +98,14 @@ async def host_ids(session: AsyncSession, et: EventType) -> list[int]:
     return [h.user_id for h, _ in await event_types.hosts(session, et.organization_id, [et.id])]
 
 
-async def calendars(
-    session: AsyncSession,
-    et: EventType,
-    hosts: list[User],
-    window: tuple[datetime, datetime],
-    now: datetime,
-    exclude_booking_uid: str | None = None,
-    exclude_reservation_uid: str | None = None,
-    with_busy: bool = True,
+async def working_rules(
+    session: AsyncSession, et: EventType, hosts: list[User]
 ) -> list[HostCalendar]:
-    """The hosts' rules and busy time (bookings, holds, reservations) around ``window``."""
+    """The hosts' weekly rules and overrides (no busy time yet)."""
     schedule_of = {h.id: et.schedule_id or h.default_schedule_id for h in hosts}
     loaded = await repository.schedules(
         session, et.organization_id, [s for s in schedule_of.values() if s is not None]
     )
-    host_ids = [h.id for h in hosts]
-    busy: dict[int, list[BusyInterval]] = {}
-    if with_busy:
-        busy = await repository.busy(
-            session,
-            et.organization_id,
-            host_ids,
-            [h.email for h in hosts],
-            *window,
-            now,
-            exclude_booking_uid,
-        )
-        held = await repository.reservations(
-            session, et.organization_id, host_ids, *window, now, exclude_reservation_uid
-        )
-        for host_id, intervals in held.items():
-            busy[host_id] = [*busy.get(host_id, []), *intervals]
     calendars = []
     for host in hosts:
         schedule_id = schedule_of[host.id]
@@ -137,16 +113,37 @@ async def calendars(
             continue  # a host without a schedule has no working hours
         schedule, rows = loaded[schedule_id]
         weekly, overrides = rules.engine_rules(rows)
-        calendars.append(
-            HostCalendar(
-                host_id=host.id,
-                time_zone=schedule.time_zone,
-                weekly=weekly,
-                overrides=overrides,
-                busy=tuple(busy.get(host.id, [])),
-            )
-        )
+        calendars.append(HostCalendar(host.id, schedule.time_zone, weekly, overrides))
     return calendars
+
+
+async def with_busy(
+    session: AsyncSession,
+    et: EventType,
+    hosts: list[User],
+    calendars: list[HostCalendar],
+    window: tuple[datetime, datetime],
+    now: datetime,
+    exclude_booking_uid: str | None = None,
+    exclude_reservation_uid: str | None = None,
+) -> list[HostCalendar]:
+    """``calendars`` with the busy time around ``window``: bookings, holds, reservations."""
+    host_ids = [h.id for h in hosts]
+    busy = await repository.busy(
+        session,
+        et.organization_id,
+        host_ids,
+        [h.email for h in hosts],
+        *window,
+        now,
+        exclude_booking_uid,
+    )
+    held = await repository.reservations(
+        session, et.organization_id, host_ids, *window, now, exclude_reservation_uid
+    )
+    for host_id, intervals in held.items():
+        busy[host_id] = [*busy.get(host_id, []), *intervals]
+    return [replace(c, busy=tuple(busy.get(c.host_id, []))) for c in calendars]
 
 
 def event_rules(et: EventType, period_time_zone: str) -> EventRules:
@@ -176,8 +173,14 @@ async def available_slots(
     et = await find_event_type(session, principal, request)
     duration = duration_for(et, request.duration)
     hosts = await repository.hosts(session, await host_ids(session, et))
-    found = await calendars(
-        session, et, hosts, (request.window_start, request.window_end), now, request.reschedule_uid
+    found = await with_busy(
+        session,
+        et,
+        hosts,
+        await working_rules(session, et, hosts),
+        (request.window_start, request.window_end),
+        now,
+        request.reschedule_uid,
     )
     if not found:
         return {}
