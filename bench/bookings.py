@@ -23,9 +23,9 @@ from typing import Any
 
 import httpx
 import psycopg
+from tests import database
 
 from _setup import ROOT, percentile, served  # type: ignore[import-not-found]
-from tests import database
 
 CLIENTS = 64
 SECONDS = 10.0
@@ -40,7 +40,8 @@ PGBENCH_SCRIPT = """\\set et random(1, 64)
 BEGIN;
 SELECT pg_advisory_xact_lock(:et);
 UPDATE bench_sessions SET seats_taken = seats_taken + 1 WHERE id = :et;
-INSERT INTO bench_bookings (session_id, uid, start_time) VALUES (:et, :uid, now()) RETURNING id \\gset
+INSERT INTO bench_bookings (session_id, uid, start_time)
+  VALUES (:et, :uid, now()) RETURNING id \\gset
 INSERT INTO bench_attendees (booking_id, email) VALUES (:id, 'student@example.com');
 COMMIT;
 """
@@ -56,27 +57,66 @@ def seed(base: str, platform_key: str) -> list[int]:
     with httpx.Client(base_url=base, timeout=30) as client:
         admin = {"Authorization": f"Bearer {platform_key}"}
         slug = f"bench-{secrets.token_hex(3)}"
-        school = client.post("/v2/organizations", headers=admin, json={
-            "name": "Bench School", "slug": slug, "ownerEmail": f"owner@{slug}.example.com",
-            "plan": "enterprise"}).json()["data"]
+        school = client.post(
+            "/v2/organizations",
+            headers=admin,
+            json={
+                "name": "Bench School",
+                "slug": slug,
+                "ownerEmail": f"owner@{slug}.example.com",
+                "plan": "enterprise",
+            },
+        ).json()["data"]
         owner = {"Authorization": f"Bearer {school['apiKey']}"}
         org = school["organization"]["id"]
         workshops = []
         for t in range(TEACHERS):
-            teacher = client.post(f"/v2/organizations/{org}/users", headers=owner, json={
-                "email": f"t{t}@{slug}.example.com", "name": f"Teacher {t}"}).json()["data"]
+            teacher = client.post(
+                f"/v2/organizations/{org}/users",
+                headers=owner,
+                json={"email": f"t{t}@{slug}.example.com", "name": f"Teacher {t}"},
+            ).json()["data"]
             acting = {**owner, "X-Act-As-User": str(teacher["id"])}
-            client.post("/v2/schedules", headers=acting, json={
-                "name": "Always", "timeZone": "UTC", "isDefault": True,
-                "availability": [{"days": ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday",
-                                           "Saturday", "Sunday"], "startTime": "00:00",
-                                  "endTime": "24:00"}]}).raise_for_status()
+            client.post(
+                "/v2/schedules",
+                headers=acting,
+                json={
+                    "name": "Always",
+                    "timeZone": "UTC",
+                    "isDefault": True,
+                    "availability": [
+                        {
+                            "days": [
+                                "Monday",
+                                "Tuesday",
+                                "Wednesday",
+                                "Thursday",
+                                "Friday",
+                                "Saturday",
+                                "Sunday",
+                            ],
+                            "startTime": "00:00",
+                            "endTime": "24:00",
+                        }
+                    ],
+                },
+            ).raise_for_status()
             for w in range(WORKSHOPS_PER_TEACHER):
-                r = client.post("/v2/event-types", headers=acting, json={
-                    "lengthInMinutes": 30, "title": f"W{t}-{w}", "slug": f"w{t}-{w}",
-                    "minimumBookingNotice": 0,
-                    "seats": {"seatsPerTimeSlot": SEATS, "showAttendeeInfo": False,
-                              "showAvailabilityCount": True}})
+                r = client.post(
+                    "/v2/event-types",
+                    headers=acting,
+                    json={
+                        "lengthInMinutes": 30,
+                        "title": f"W{t}-{w}",
+                        "slug": f"w{t}-{w}",
+                        "minimumBookingNotice": 0,
+                        "seats": {
+                            "seatsPerTimeSlot": SEATS,
+                            "showAttendeeInfo": False,
+                            "showAvailabilityCount": True,
+                        },
+                    },
+                )
                 assert r.status_code == 201, r.text
                 workshops.append(r.json()["data"]["id"])
         return workshops
@@ -85,8 +125,19 @@ def seed(base: str, platform_key: str) -> list[int]:
 def platform_admin(url: str, data_dir: Path) -> str:
     env = {**os.environ, "DATABASE_URL": url, "IMMERSIO_DATA_DIR": str(data_dir)}
     done = subprocess.run(
-        [str(ROOT / ".venv/bin/immersio-booking"), "admin", "create-platform-admin", "--email",
-         "bench@platform.example.com", "--json"], env=env, capture_output=True, text=True, check=True)
+        [
+            str(ROOT / ".venv/bin/immersio-booking"),
+            "admin",
+            "create-platform-admin",
+            "--email",
+            "bench@platform.example.com",
+            "--json",
+        ],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     import json
 
     return str(json.loads(done.stdout)["api_key"])
@@ -98,16 +149,25 @@ async def load(base: str, pick: Callable[[Counter[int]], tuple[int, str]]) -> di
     deadline = time.perf_counter() + SECONDS
     limits = httpx.Limits(max_connections=CLIENTS, max_keepalive_connections=CLIENTS)
     async with httpx.AsyncClient(base_url=base, timeout=30, limits=limits) as client:
+
         async def one_client(n: int) -> None:
             i = 0
             while time.perf_counter() < deadline:
                 i += 1
                 event_type, start = pick(codes)
                 began = time.perf_counter()
-                r = await client.post("/v2/bookings", json={
-                    "eventTypeId": event_type, "start": start,
-                    "attendee": {"name": "S", "email": f"c{n}-{i}-{secrets.token_hex(3)}@example.com",
-                                 "timeZone": "UTC"}})
+                r = await client.post(
+                    "/v2/bookings",
+                    json={
+                        "eventTypeId": event_type,
+                        "start": start,
+                        "attendee": {
+                            "name": "S",
+                            "email": f"c{n}-{i}-{secrets.token_hex(3)}@example.com",
+                            "timeZone": "UTC",
+                        },
+                    },
+                )
                 latencies.append(time.perf_counter() - began)
                 codes[r.status_code] += 1
 
@@ -117,8 +177,13 @@ async def load(base: str, pick: Callable[[Counter[int]], tuple[int, str]]) -> di
     ok = codes.get(201, 0)
     # 409 seats_full at a session's turnover is an answer, not an error; anything else is.
     errors = sum(n for code, n in codes.items() if code not in (201, 409))
-    return {"rate": ok / elapsed, "p50": percentile(latencies, 0.5) * 1000,
-            "p99": percentile(latencies, 0.99) * 1000, "errors": errors, "codes": dict(codes)}
+    return {
+        "rate": ok / elapsed,
+        "p50": percentile(latencies, 0.5) * 1000,
+        "p99": percentile(latencies, 0.99) * 1000,
+        "errors": errors,
+        "codes": dict(codes),
+    }
 
 
 def pgbench(url: str) -> float:
@@ -126,19 +191,42 @@ def pgbench(url: str) -> float:
     with psycopg.connect(conninfo, autocommit=True) as conn:
         conn.execute("CREATE TABLE bench_sessions (id int PRIMARY KEY, seats_taken int NOT NULL)")
         conn.execute("INSERT INTO bench_sessions SELECT g, 0 FROM generate_series(1, 64) g")
-        conn.execute("CREATE TABLE bench_bookings (id bigserial PRIMARY KEY, session_id int,"
-                     " uid bigint, start_time timestamptz)")
-        conn.execute("CREATE TABLE bench_attendees (id bigserial PRIMARY KEY, booking_id bigint,"
-                     " email text)")
+        conn.execute(
+            "CREATE TABLE bench_bookings (id bigserial PRIMARY KEY, session_id int,"
+            " uid bigint, start_time timestamptz)"
+        )
+        conn.execute(
+            "CREATE TABLE bench_attendees (id bigserial PRIMARY KEY, booking_id bigint, email text)"
+        )
     script = Path(tempfile.mkdtemp()) / "booking.sql"
     script.write_text(PGBENCH_SCRIPT)
     dbname = url.rsplit("/", 1)[1].split("?")[0]
     host_port = re.search(r"@([^/]+)/", url)
     host, _, port = (host_port.group(1) if host_port else "127.0.0.1:5432").partition(":")
     done = subprocess.run(
-        ["pgbench", "-n", "-c", str(CLIENTS), "-j", "2", "-T", str(int(SECONDS)), "-f", str(script),
-         "-h", host or "127.0.0.1", "-p", port or "5432", "-U", "postgres", dbname],
-        capture_output=True, text=True, check=True)
+        [
+            "pgbench",
+            "-n",
+            "-c",
+            str(CLIENTS),
+            "-j",
+            "2",
+            "-T",
+            str(int(SECONDS)),
+            "-f",
+            str(script),
+            "-h",
+            host or "127.0.0.1",
+            "-p",
+            port or "5432",
+            "-U",
+            "postgres",
+            dbname,
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     match = re.search(r"tps = ([0-9.]+)", done.stdout)
     return float(match.group(1)) if match else 0.0
 
@@ -168,10 +256,15 @@ def main() -> None:
         reference = pgbench(url)
     finally:
         database.drop_database(url)
-    print(f"POST /v2/bookings, {WORKERS} uvicorn workers, {CLIENTS} concurrent clients, {SECONDS:.0f} s each")
+    print(
+        f"POST /v2/bookings, {WORKERS} uvicorn workers, {CLIENTS} concurrent clients,"
+        f" {SECONDS:.0f} s each"
+    )
     for name, result in (("spread over 64 workshops", spread_result), ("hot workshop", hot_result)):
-        print(f"  {name:<26} {result['rate']:7.1f} bookings/s  p50 {result['p50']:6.1f} ms"
-              f"  p99 {result['p99']:6.1f} ms  errors {result['errors']}  {result['codes']}")
+        print(
+            f"  {name:<26} {result['rate']:7.1f} bookings/s  p50 {result['p50']:6.1f} ms"
+            f"  p99 {result['p99']:6.1f} ms  errors {result['errors']}  {result['codes']}"
+        )
     print(f"pgbench minimal booking transaction ({CLIENTS} clients): {reference:.0f} tps")
     if reference:
         print(f"ratio spread / pgbench: {spread_result['rate'] / reference:.3f}  (target >= 0.25)")
