@@ -572,7 +572,9 @@ UNIQUE: dict[str, Unique] = {
     "Team.slug UK": Unique("teams", ("slug",), where="is_organization"),
     # DEVIATION (Team.slug): unique among organizations (partial index above) and within the
     # parent team for sub-teams.
-    "Team.slug UK (sub-teams)": Unique("teams", ("parent_id", "slug"), where="parent_id IS NOT NULL"),
+    "Team.slug UK (sub-teams)": Unique(
+        "teams", ("parent_id", "slug"), where="parent_id IS NOT NULL"
+    ),
     "OrganizationSettings.organizationId UK": Unique("organization_settings", ("organization_id",)),
     "User.uuid UK": Unique("users", ("uuid",)),
     "User.email UK": Unique("users", ("email",)),
@@ -586,7 +588,9 @@ UNIQUE: dict[str, Unique] = {
     "TenantLandingSettings.tenant_id UK": Unique("tenant_landing_settings", ("tenant_id",)),
     "ImmersioIntegration.tenant_id UK": Unique("immersio_integrations", ("tenant_id",)),
     "TenantSubscription.tenant_id UK": Unique("tenant_subscriptions", ("tenant_id",)),
-    "ImmersioCourseMapping.event_type_id UK": Unique("immersio_course_mappings", ("event_type_id",)),
+    "ImmersioCourseMapping.event_type_id UK": Unique(
+        "immersio_course_mappings", ("event_type_id",)
+    ),
     # DEVIATION: Immersio course ids come from each tenant's own Immersio organization, so the
     # course id is unique per tenant (plus the plain idx_coursemap_course index).
     "ImmersioCourseMapping.immersio_course_id UK": Unique(
@@ -629,9 +633,11 @@ INDEXES: dict[str, Index] = {
 
 # Tables that are not tenant-owned (ARCHITECTURE.md): tenants themselves, users (platform
 # admins have no organization), the app catalogue, API keys and the audit log (both may be
-# platform-wide), Alembic's bookkeeping. Procrastinate's tables are skipped by prefix.
+# platform-wide), Alembic's bookkeeping, and idempotency records: they belong to a caller (an
+# anonymous booker too), often before any tenant is known (a 404 is replayed as well), and they
+# expire after 24 hours (docs/decisions/0001). Procrastinate's tables are skipped by prefix.
 NOT_TENANT_OWNED: frozenset[str] = frozenset(
-    {"teams", "users", "apps", "api_keys", "audit_events", "alembic_version"}
+    {"teams", "users", "apps", "api_keys", "audit_events", "alembic_version", "idempotency_records"}
 )
 
 # The Immersio extension tables to which the ERD gives `tenant_id`; every other tenant-owned

@@ -23,3 +23,16 @@ async def purge_expired_api_keys(context: Any, timestamp: int) -> int:
         + "' RETURNING id"
     )
     return len(rows)
+
+
+@job_app.periodic(cron="41 * * * *")
+@job_app.task(
+    name="purge_idempotency_records", queueing_lock="purge_idempotency_records", pass_context=True
+)
+async def purge_idempotency_records(context: Any, timestamp: int) -> int:
+    """Delete stored first answers whose 24 hours have passed."""
+    del timestamp
+    rows = await context.app.connector.execute_query_all_async(
+        "DELETE FROM idempotency_records WHERE expires_at < now() RETURNING id"
+    )
+    return len(rows)

@@ -14,6 +14,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -51,14 +52,18 @@ class Booking(OrganizationScoped, IdMixin, TimestampMixin, Base):
         BigInteger, ForeignKey("bookings.id", ondelete="SET NULL")
     )
     # Supporting fields of the booking flow (not in the ERD).
-    responses: Mapped[dict[str, Any]] = mapped_column(JSON_OBJECT, default=dict, nullable=False)
+    responses: Mapped[dict[str, Any]] = mapped_column(
+        JSON_OBJECT, default=dict, server_default=text("'{}'::jsonb"), nullable=False
+    )
     recurring_event_id: Mapped[str | None] = mapped_column(String(64), index=True)
     # A pending booking holds its seat until then (payment); past it, it no longer counts.
     hold_expires_at: Mapped[datetime | None]
     cancelled_by_email: Mapped[str | None] = mapped_column(String(320))
     rescheduling_reason: Mapped[str | None] = mapped_column(Text)
     # iCalendar SEQUENCE: grows with every change sent to calendars.
-    ics_sequence: Mapped[int] = mapped_column(Integer, default=0, nullable=False)
+    ics_sequence: Mapped[int] = mapped_column(
+        Integer, default=0, server_default=text("0"), nullable=False
+    )
     created_by_user_id: Mapped[int | None] = mapped_column(
         BigInteger, ForeignKey("users.id", ondelete="SET NULL")
     )

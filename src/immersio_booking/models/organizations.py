@@ -25,7 +25,7 @@ class Team(IdMixin, TimestampMixin, Base):
 
     ``organization_id`` is the tenant key: an organization's own id, a sub-team's root organization.
     Organization slugs are unique among organizations (they are public addresses); a sub-team's
-    slug is unique within its parent (docs/decisions/0002-team-slugs.md).
+    slug is unique within its parent (docs/decisions/0001-erd-naming-and-types.md).
     """
 
     __tablename__ = "teams"

@@ -124,7 +124,7 @@ class Availability(OrganizationScoped, IdMixin, TimestampMixin, Base):
     """A weekly rule (``days`` bitmask, Sunday = bit 0) or a date override (``date``).
 
     Times are wall-clock times in the owning schedule's zone, so they are ``time`` columns;
-    ``date`` is a calendar date (docs/decisions/0003-wall-clock-availability.md).
+    ``date`` is a calendar date (docs/decisions/0001-erd-naming-and-types.md).
     """
 
     __tablename__ = "availability"
