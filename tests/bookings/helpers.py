@@ -14,7 +14,9 @@ from tests.helpers import data
 MONDAY = "2027-02-01"
 
 
-async def teacher_hours(client: httpx.AsyncClient, tenant: Tenant, zone: str = "UTC") -> None:
+async def teacher_hours(
+    client: httpx.AsyncClient, tenant: Tenant, zone: str = "UTC", end: str = "17:00"
+) -> None:
     data(
         await client.post(
             "/v2/schedules",
@@ -27,7 +29,7 @@ async def teacher_hours(client: httpx.AsyncClient, tenant: Tenant, zone: str = "
                     {
                         "days": ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday"],
                         "startTime": "09:00",
-                        "endTime": "17:00",
+                        "endTime": end,
                     }
                 ],
             },

@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from immersio_booking.db.session import transaction
 from immersio_booking.models import Attendee, Booking
+from tests.bookings.helpers import teacher_hours, workshop
 from tests.factories import Tenant, make_tenant
 from tests.helpers import assert_error, data
 
@@ -20,33 +21,9 @@ WEEK = {"start": "2027-02-01", "end": "2027-02-05"}  # Monday to Friday
 async def setup_workshop(
     client: httpx.AsyncClient, tenant: Tenant, zone: str = "Europe/Berlin", **event: Any
 ) -> dict[str, Any]:
-    data(
-        await client.post(
-            "/v2/schedules",
-            headers=tenant.headers,
-            json={
-                "name": "Hours",
-                "timeZone": zone,
-                "isDefault": True,
-                "availability": [
-                    {
-                        "days": ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday"],
-                        "startTime": "09:00",
-                        "endTime": "12:00",
-                    }
-                ],
-            },
-        ),
-        201,
-    )
-    body = {
-        "lengthInMinutes": 60,
-        "title": "Class",
-        "slug": f"c-{secrets.token_hex(3)}",
-        "minimumBookingNotice": 0,
-        **event,
-    }
-    return data(await client.post("/v2/event-types", headers=tenant.headers, json=body), 201)  # type: ignore[no-any-return]
+    """Weekdays 09:00–12:00 in ``zone`` and a 60-minute workshop without notice."""
+    await teacher_hours(client, tenant, zone=zone, end="12:00")
+    return await workshop(client, tenant, title="Class", **event)
 
 
 async def add_booking(

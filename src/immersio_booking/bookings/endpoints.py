@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Header, Query, Request
+from fastapi import APIRouter, Depends, Header, Query, Request
 from fastapi.responses import JSONResponse
 from pydantic import AwareDatetime
 
@@ -29,8 +29,17 @@ from immersio_booking.models import Booking
 from immersio_booking.notifications.service import notify
 
 router = APIRouter(prefix="/v2/bookings", tags=["Bookings"])
-ManageToken = Annotated[str | None, Query(alias="token", max_length=200)]
-ManageHeader = Annotated[str | None, Header(alias="X-Manage-Token", max_length=200)]
+
+
+def _manage_token(
+    token: Annotated[str | None, Query(max_length=200)] = None,
+    header: Annotated[str | None, Header(alias="X-Manage-Token", max_length=200)] = None,
+) -> str | None:
+    """The student's manage token, from ``?token=`` or the ``X-Manage-Token`` header."""
+    return token or header
+
+
+ManageToken = Annotated[str | None, Depends(_manage_token)]
 
 
 class CancellationHistoryOut(ApiModel):
@@ -155,8 +164,7 @@ async def get_booking(
     principal: OptionalAuthSubject,
     session: Session,
     request: Request,
-    token: ManageToken = None,
-    manage_header: ManageHeader = None,
+    token: ManageToken,
 ) -> JSONResponse:
     """A booking (with a key of its school, or its manage token); a series uid gives them all."""
     booking = await repository.by_uid(session, bookingUid)
@@ -167,12 +175,12 @@ async def get_booking(
                 session,
                 series[0],
                 principal,
-                token or manage_header,
+                token,
                 _settings(request).resolved_secret_key(),
                 datetime.now(UTC),
             )
             return JSONResponse(_envelope(await _render(session, request, series), True))
-    booking, _ = await _target(session, request, bookingUid, principal, token or manage_header)
+    booking, _ = await _target(session, request, bookingUid, principal, token)
     return JSONResponse(_envelope(await _render(session, request, [booking]), False))
 
 
@@ -183,16 +191,13 @@ async def cancel_booking(
     principal: OptionalAuthSubject,
     session: Session,
     request: Request,
-    token: ManageToken = None,
-    manage_header: ManageHeader = None,
+    token: ManageToken,
 ) -> JSONResponse:
     """Cancel (student with the manage token, host, or school). The seat is free at once."""
     settings = _settings(request)
 
     async def work() -> tuple[int, dict[str, Any]]:
-        booking, actor = await _target(
-            session, request, bookingUid, principal, token or manage_header
-        )
+        booking, actor = await _target(session, request, bookingUid, principal, token)
         booking = await repository.for_update(session, booking.id)
         cancelled = await service.cancel(session, booking, actor, body, datetime.now(UTC))
         await notify(session, cancelled, "cancelled")
@@ -209,16 +214,13 @@ async def reschedule_booking(
     principal: OptionalAuthSubject,
     session: Session,
     request: Request,
-    token: ManageToken = None,
-    manage_header: ManageHeader = None,
+    token: ManageToken,
 ) -> JSONResponse:
     """Move to a new start: a new booking (``rescheduledFromUid``), the old one cancelled."""
     settings = _settings(request)
 
     async def work() -> tuple[int, dict[str, Any]]:
-        booking, actor = await _target(
-            session, request, bookingUid, principal, token or manage_header
-        )
+        booking, actor = await _target(session, request, bookingUid, principal, token)
         booking = await repository.for_update(session, booking.id)
         new = await service.reschedule(
             session,
@@ -286,9 +288,8 @@ async def cancellation_history(
     principal: OptionalAuthSubject,
     session: Session,
     request: Request,
-    token: ManageToken = None,
-    manage_header: ManageHeader = None,
+    token: ManageToken,
 ) -> Envelope[list[CancellationHistoryOut]]:
-    booking, _ = await _target(session, request, bookingUid, principal, token or manage_header)
+    booking, _ = await _target(session, request, bookingUid, principal, token)
     rows = await repository.history(session, booking.id)
     return Envelope(data=[CancellationHistoryOut.model_validate(r) for r in rows])
