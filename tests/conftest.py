@@ -7,6 +7,10 @@ not see each other's data, and concurrency tests can race on real connections.
 from __future__ import annotations
 
 import os
+import socket
+import subprocess
+import sys
+import time
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
@@ -44,13 +48,40 @@ def database_url(server_url: str) -> Iterator[str]:
 
 
 @pytest.fixture(scope="session")
-def settings(data_dir: Path, database_url: str) -> Settings:
+def localstripe() -> Iterator[str]:
+    """The localstripe server (a stateful fake of Stripe's API) on a free loopback port."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    server = subprocess.Popen(
+        [str(Path(sys.executable).parent / "localstripe"), "--port", str(port)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline:
+        try:
+            httpx.get(f"{base}/v1/customers", auth=("sk_test_ping", ""), timeout=1)
+            break
+        except httpx.HTTPError:
+            time.sleep(0.1)
+    # Jobs read their settings from the environment: point them at localstripe too.
+    os.environ["IMMERSIO_STRIPE_API_BASE"] = base
+    yield base
+    server.terminate()
+    server.wait(10)
+
+
+@pytest.fixture(scope="session")
+def settings(data_dir: Path, database_url: str, localstripe: str) -> Settings:
     return Settings(
         data_dir=data_dir,
         database_url=database_url,
         public_base_url="http://testserver",
         allow_private_network_targets=True,
         log_level="WARNING",
+        stripe_api_base=localstripe,
     )
 
 

@@ -635,9 +635,20 @@ INDEXES: dict[str, Index] = {
 # admins have no organization), the app catalogue, API keys and the audit log (both may be
 # platform-wide), Alembic's bookkeeping, and idempotency records: they belong to a caller (an
 # anonymous booker too), often before any tenant is known (a 404 is replayed as well), and they
-# expire after 24 hours (docs/decisions/0001). Procrastinate's tables are skipped by prefix.
+# expire after 24 hours (docs/decisions/0001); inbox events, which include the platform's own
+# Stripe events (no tenant; tenant events carry organization_id). Procrastinate's tables are
+# skipped by prefix.
 NOT_TENANT_OWNED: frozenset[str] = frozenset(
-    {"teams", "users", "apps", "api_keys", "audit_events", "alembic_version", "idempotency_records"}
+    {
+        "teams",
+        "users",
+        "apps",
+        "api_keys",
+        "audit_events",
+        "alembic_version",
+        "idempotency_records",
+        "inbox_events",
+    }
 )
 
 # The Immersio extension tables to which the ERD gives `tenant_id`; every other tenant-owned

@@ -20,6 +20,8 @@ from immersio_booking.kit.observability import ObservabilityMiddleware, configur
 from immersio_booking.members.endpoints import router as members_router
 from immersio_booking.ops.endpoints import router as ops_router
 from immersio_booking.organizations.endpoints import router as organizations_router
+from immersio_booking.payments.endpoints import router as payments_router
+from immersio_booking.payments.webhooks import router as payment_webhooks_router
 from immersio_booking.schedules.endpoints import router as schedules_router
 from immersio_booking.slots.endpoints import router as slots_router
 from immersio_booking.slots.reservations import router as reservations_router
@@ -89,6 +91,8 @@ def create_app(settings: Settings | None = None, engine: AsyncEngine | None = No
         reservations_router,
         bookings_router,
         whitelist_router,
+        payments_router,
+        payment_webhooks_router,
     ):
         app.include_router(router)
     return app

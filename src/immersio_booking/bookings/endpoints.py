@@ -17,6 +17,7 @@ from immersio_booking.bookings.schemas import (
     BookingOut,
     CancelInput,
     DeclineInput,
+    PaymentOut,
     RescheduleInput,
 )
 from immersio_booking.config import Settings
@@ -25,8 +26,9 @@ from immersio_booking.kit.errors import BadRequest
 from immersio_booking.kit.idempotency import run_once
 from immersio_booking.kit.pagination import Page, Pagination
 from immersio_booking.kit.schemas import ApiModel, Envelope
-from immersio_booking.models import Booking
+from immersio_booking.models import Booking, EventType
 from immersio_booking.notifications.service import notify
+from immersio_booking.payments.service import start_payment
 
 router = APIRouter(prefix="/v2/bookings", tags=["Bookings"])
 
@@ -64,7 +66,11 @@ def _who(principal: Principal | None) -> str:
 
 
 async def _render(
-    session: Session, request: Request, bookings: list[Booking], with_manage: bool = False
+    session: Session,
+    request: Request,
+    bookings: list[Booking],
+    with_manage: bool = False,
+    payments: dict[str, PaymentOut] | None = None,
 ) -> list[dict[str, Any]]:
     settings = _settings(request)
     links = {}
@@ -73,12 +79,36 @@ async def _render(
         for b in bookings:
             token = access.manage_token(secret, b)
             links[b.uid] = f"{settings.public_base_url}/booking/{b.uid}/manage?token={token}"
-    rendered = await output.render(session, bookings, links)
+    rendered = await output.render(session, bookings, links, payments)
     return [b.model_dump(mode="json", by_alias=True) for b in rendered]
 
 
 def _envelope(items: list[dict[str, Any]], many: bool) -> dict[str, Any]:
     return {"status": "success", "data": items if many else items[0]}
+
+
+async def _start_payments(
+    session: Session, request: Request, created: list[Booking]
+) -> dict[str, PaymentOut]:
+    """A payment for each booking that holds its seat until paid."""
+    settings = _settings(request)
+    out: dict[str, PaymentOut] = {}
+    for booking in created:
+        if booking.status != "pending" or booking.hold_expires_at is None or booking.paid:
+            continue
+        et = await session.get(EventType, booking.event_type_id)
+        assert et is not None
+        payment, secret, publishable = await start_payment(session, booking, et, settings)
+        out[booking.uid] = PaymentOut(
+            uid=payment.uid,
+            client_secret=secret,
+            publishable_key=publishable,
+            amount=payment.amount,
+            currency=payment.currency,
+            status=str(payment.data.get("status", "requires_payment")),
+            payment_url=f"{settings.public_base_url}/payment/{payment.uid}",
+        )
+    return out
 
 
 @router.post("", status_code=201, response_model=Envelope[BookingOut | list[BookingOut]])
@@ -97,13 +127,14 @@ async def create_booking(
         created = await creation.create(
             session, principal, body, now, settings.payment_hold_minutes, settings.lock_timeout_ms
         )
+        payments = await _start_payments(session, request, created)
         await notify(session, [b for b in created if b.status == "accepted"], "confirmed")
         await notify(
             session,
             [b for b in created if b.status == "pending" and b.hold_expires_at is None],
             "requested",
         )
-        items = await _render(session, request, created, with_manage=True)
+        items = await _render(session, request, created, with_manage=True, payments=payments)
         return 201, _envelope(items, len(created) > 1 or created[0].recurring_event_id is not None)
 
     return await run_once(session, request, _who(principal), work, settings.lock_timeout_ms)

@@ -7,7 +7,13 @@ from collections.abc import Sequence
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from immersio_booking.bookings import repository
-from immersio_booking.bookings.schemas import AttendeeOut, BookingOut, EventTypeRef, HostOut
+from immersio_booking.bookings.schemas import (
+    AttendeeOut,
+    BookingOut,
+    EventTypeRef,
+    HostOut,
+    PaymentOut,
+)
 from immersio_booking.models import Attendee, Booking, EventType, User
 
 
@@ -44,7 +50,10 @@ def _attendee(attendee: Attendee, seat_uid: str | None) -> AttendeeOut:
 
 
 async def render(
-    session: AsyncSession, bookings: Sequence[Booking], manage_urls: dict[str, str] | None = None
+    session: AsyncSession,
+    bookings: Sequence[Booking],
+    manage_urls: dict[str, str] | None = None,
+    payments: dict[str, PaymentOut] | None = None,
 ) -> list[BookingOut]:
     ids = [b.id for b in bookings]
     attendees = await repository.attendees_of(session, ids)
@@ -110,6 +119,7 @@ async def render(
                 paid=booking.paid,
                 hold_expires_at=booking.hold_expires_at if booking.status == "pending" else None,
                 manage_url=(manage_urls or {}).get(booking.uid),
+                payment=(payments or {}).get(booking.uid),
             )
         )
     return out

@@ -157,6 +157,18 @@ class EventTypeRef(ApiModel):
     slug: str
 
 
+class PaymentOut(ApiModel):
+    uid: str
+    client_secret: str | None = Field(
+        default=None, description="For Stripe.js; only in the reply to the booker"
+    )
+    publishable_key: str | None = None
+    amount: int
+    currency: str
+    status: str
+    payment_url: str | None = None
+
+
 class BookingOut(ApiModel):
     id: int
     uid: str
@@ -190,6 +202,7 @@ class BookingOut(ApiModel):
     recurring_booking_uid: str | None = None
     paid: bool
     hold_expires_at: datetime | None = None
+    payment: PaymentOut | None = None
     manage_url: str | None = Field(
         default=None,
         description="The attendee's self-service link (only in create/reschedule replies)",

@@ -17,7 +17,11 @@ FETCH_POLLING_SECONDS = 1.0
 
 job_app = procrastinate.App(
     connector=procrastinate.PsycopgConnector(),
-    import_paths=["immersio_booking.jobs.maintenance", "immersio_booking.notifications.tasks"],
+    import_paths=[
+        "immersio_booking.jobs.maintenance",
+        "immersio_booking.notifications.tasks",
+        "immersio_booking.payments.tasks",
+    ],
     worker_defaults={"fetch_job_polling_interval": FETCH_POLLING_SECONDS},
 )
 

@@ -23,6 +23,7 @@ NEST_EXCEPTION_NAMES: dict[int, str] = {
     422: "UnprocessableEntityException",
     429: "ThrottlerException",
     500: "InternalServerErrorException",
+    502: "BadGatewayException",
     503: "ServiceUnavailableException",
 }
 

@@ -14,6 +14,7 @@ from immersio_booking.models.immersio import (
     ImmersioIntegration,
     ImmersioSyncLog,
 )
+from immersio_booking.models.inbox import InboxEvent
 from immersio_booking.models.organizations import (
     OrganizationSettings,
     Team,
@@ -37,6 +38,7 @@ __all__ = [
     "EventTypeHost",
     "IdempotencyRecord",
     "ImmersioCourseMapping",
+    "InboxEvent",
     "ImmersioIntegration",
     "ImmersioSyncLog",
     "Membership",

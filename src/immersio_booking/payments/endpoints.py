@@ -1,0 +1,68 @@
+"""``/v2/organizations/{orgId}/payments/stripe``: the school's own Stripe account."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request
+
+from immersio_booking.auth.dependencies import AuthSubject
+from immersio_booking.db.dependencies import Session
+from immersio_booking.kit.crypto import SecretBox
+from immersio_booking.kit.errors import NotFound
+from immersio_booking.kit.schemas import Envelope, ok
+from immersio_booking.models import Credential
+from immersio_booking.organizations.dependencies import ReadableOrganization
+from immersio_booking.payments import credentials
+from immersio_booking.payments.credentials import StripeKeysIn, StripeKeysOut
+from immersio_booking.payments.stripe_provider import key_works
+
+router = APIRouter(prefix="/v2/organizations/{orgId}/payments/stripe", tags=["Payments"])
+
+
+@router.put("")
+async def put_stripe_keys(
+    org: ReadableOrganization,
+    body: StripeKeysIn,
+    principal: AuthSubject,
+    session: Session,
+    request: Request,
+) -> Envelope[StripeKeysOut]:
+    """Connect the school's Stripe account (OWNER/ADMIN). Keys are checked with Stripe and
+    stored encrypted; replies show them masked."""
+    principal.require_org_admin(org.id)
+    settings = request.app.state.settings
+    box = SecretBox.of(settings)
+    credential = await credentials.stripe_credential(session, org.id)
+    if credential is None:
+        credential = Credential(
+            organization_id=org.id, team_id=org.id, type=credentials.STRIPE, app_id="stripe", key={}
+        )
+        session.add(credential)
+    credential.key = credentials.sealed_keys(box, body)
+    credential.invalid = not await key_works(body.secret_key, settings.stripe_api_base)
+    await session.flush()
+    return ok(credentials.masked_out(box, credential))
+
+
+@router.get("")
+async def get_stripe_keys(
+    org: ReadableOrganization, principal: AuthSubject, session: Session, request: Request
+) -> Envelope[StripeKeysOut]:
+    principal.require_org_admin(org.id)
+    credential = await credentials.stripe_credential(session, org.id)
+    if credential is None:
+        raise NotFound("No Stripe account is connected", reason="stripe_not_connected")
+    return ok(credentials.masked_out(SecretBox.of(request.app.state.settings), credential))
+
+
+@router.delete("")
+async def delete_stripe_keys(
+    org: ReadableOrganization, principal: AuthSubject, session: Session, request: Request
+) -> Envelope[StripeKeysOut]:
+    principal.require_org_admin(org.id)
+    credential = await credentials.stripe_credential(session, org.id)
+    if credential is None:
+        raise NotFound("No Stripe account is connected", reason="stripe_not_connected")
+    out = credentials.masked_out(SecretBox.of(request.app.state.settings), credential)
+    await session.delete(credential)
+    await session.flush()
+    return ok(out)

@@ -1,0 +1,87 @@
+"""Settling a payment from what the provider says (never from a webhook's payload)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from immersio_booking.bookings import creation, repository
+from immersio_booking.models import Booking, BookingCancellationHistory, EventType, Payment
+from immersio_booking.notifications.service import notify
+from immersio_booking.payments.provider import Charge
+
+
+async def payment_by_external_id(
+    session: AsyncSession, organization_id: int, external_id: str
+) -> Payment | None:
+    return (
+        await session.execute(
+            select(Payment)
+            .where(Payment.organization_id == organization_id, Payment.external_id == external_id)
+            .with_for_update()
+        )
+    ).scalar_one_or_none()
+
+
+async def settle(session: AsyncSession, payment: Payment, charge: Charge, now: datetime) -> str:
+    """Apply the provider's word to the payment and its booking; safe to repeat.
+
+    Paid and still holding its seat → the booking is paid and accepted (or stays pending when
+    the workshop also needs the teacher's confirmation). Paid after the hold was released →
+    refunded in full (a refund row is queued). Anything else changes nothing but the status.
+    """
+    payment.data = {**(payment.data or {}), "status": charge.status}
+    if not charge.succeeded or payment.success:
+        await session.flush()
+        return "unchanged"
+    payment.success = True
+    booking = await repository.for_update(session, payment.booking_id)
+    et = await session.get(EventType, booking.event_type_id) if booking.event_type_id else None
+    if booking.status == "pending":
+        booking.paid = True
+        booking.hold_expires_at = None
+        needs = et is not None and creation._needs_confirmation(et, booking.start_time, now)
+        booking.status = "pending" if needs else "accepted"
+        booking.ics_sequence += 1
+        await session.flush()
+        await notify(session, [booking], "requested" if needs else "confirmed")
+        return "confirmed"
+    # The hold was released before the money arrived: give it back in full.
+    session.add(
+        BookingCancellationHistory(
+            organization_id=booking.organization_id,
+            booking_id=booking.id,
+            cancelled_by=None,
+            cancellation_reason="payment arrived after the seat was released",
+            refund_status="pending",
+            refund_amount=payment.amount,
+            within_refund_window=True,
+        )
+    )
+    await session.flush()
+    return "refund_queued"
+
+
+async def expire_holds(session: AsyncSession, now: datetime | None = None) -> list[Booking]:
+    """Unpaid bookings whose hold has passed become cancelled (``payment_expired``)."""
+    moment = now or datetime.now(UTC)
+    rows = await session.execute(
+        select(Booking)
+        .where(
+            Booking.status == "pending",
+            Booking.paid.is_(False),
+            Booking.hold_expires_at.is_not(None),
+            Booking.hold_expires_at <= moment,
+        )
+        .with_for_update(skip_locked=True)
+        .limit(500)
+    )
+    expired = list(rows.scalars())
+    for booking in expired:
+        booking.status = "cancelled"
+        booking.cancellation_reason = "payment_expired"
+        booking.ics_sequence += 1
+    await session.flush()
+    return expired

@@ -1,0 +1,80 @@
+"""Stripe as a payment provider: PaymentIntents through the official SDK."""
+
+from __future__ import annotations
+
+import stripe
+
+from immersio_booking.kit.errors import DomainError
+from immersio_booking.payments.provider import Charge, Refund
+
+
+class PaymentProviderError(DomainError):
+    status_code = 502
+    reason = "payment_provider_error"
+
+
+def stripe_client(secret_key: str, api_base: str) -> stripe.StripeClient:
+    return stripe.StripeClient(
+        secret_key,
+        base_addresses={"api": api_base},
+        http_client=stripe.HTTPXClient(allow_sync_methods=True),
+        max_network_retries=2,
+    )
+
+
+def _charge(intent: stripe.PaymentIntent) -> Charge:
+    return Charge(
+        external_id=intent.id,
+        status=intent.status,
+        amount=intent.amount,
+        currency=intent.currency,
+        client_secret=intent.client_secret,
+    )
+
+
+class StripeProvider:
+    app_slug = "stripe"
+
+    def __init__(self, secret_key: str, api_base: str) -> None:
+        self._client = stripe_client(secret_key, api_base)
+
+    async def start(
+        self, *, payment_uid: str, amount: int, currency: str, metadata: dict[str, str]
+    ) -> Charge:
+        try:
+            intent = await self._client.v1.payment_intents.create_async(
+                {"amount": amount, "currency": currency, "metadata": metadata},
+                # The same payment never makes two intents, however often it is retried.
+                {"idempotency_key": f"payment-{payment_uid}"},
+            )
+        except stripe.StripeError as exc:
+            raise PaymentProviderError(
+                f"Stripe refused to start the payment: {exc.user_message or exc}"
+            ) from exc
+        return _charge(intent)
+
+    async def fetch(self, external_id: str) -> Charge:
+        return _charge(await self._client.v1.payment_intents.retrieve_async(external_id))
+
+    async def cancel(self, external_id: str) -> Charge:
+        return _charge(await self._client.v1.payment_intents.cancel_async(external_id))
+
+    async def refund(self, external_id: str, amount: int, idempotency_key: str) -> Refund:
+        refund = await self._client.v1.refunds.create_async(
+            {"payment_intent": external_id, "amount": amount},
+            {"idempotency_key": idempotency_key},
+        )
+        return Refund(
+            external_id=refund.id, status=refund.status or "pending", amount=refund.amount
+        )
+
+
+async def key_works(secret_key: str, api_base: str) -> bool:
+    """Does Stripe accept this secret key? (An authentication error means no.)"""
+    try:
+        await stripe_client(secret_key, api_base).v1.balance.retrieve_async()
+    except stripe.AuthenticationError:
+        return False
+    except stripe.StripeError:
+        return True  # reachable and authenticated, but the call itself is not supported
+    return True

@@ -1,0 +1,62 @@
+"""``POST /webhooks/stripe/{orgId}``: verify, store once in the inbox, process in a job."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import stripe
+from fastapi import APIRouter, Request
+from sqlalchemy.dialects.postgresql import insert
+
+from immersio_booking.db.dependencies import Session
+from immersio_booking.kit.errors import BadRequest, NotFound
+from immersio_booking.models import InboxEvent
+from immersio_booking.payments.service import provider_for
+from immersio_booking.payments.tasks import process_payment_event
+
+router = APIRouter(tags=["Payments"])
+TOLERANCE_SECONDS = 300
+
+
+@router.post("/webhooks/stripe/{orgId}")
+async def stripe_webhook(orgId: int, request: Request, session: Session) -> dict[str, Any]:  # noqa: N803
+    """Stripe events of a school's account. A bad or old signature is refused (400); a
+    duplicate is accepted and ignored; the answer comes at once, the work in a job."""
+    connected = await provider_for(session, orgId, request.app.state.settings)
+    if connected is None or not connected.webhook_secret:
+        raise NotFound("No Stripe account is connected here", reason="stripe_not_connected")
+    payload = await request.body()
+    try:
+        stripe.WebhookSignature.verify_header(
+            payload.decode("utf-8"),
+            request.headers.get("stripe-signature", ""),
+            connected.webhook_secret,
+            TOLERANCE_SECONDS,
+        )
+        event = json.loads(payload)
+    except (stripe.SignatureVerificationError, ValueError) as exc:
+        raise BadRequest("Invalid Stripe signature", reason="invalid_signature") from exc
+    if not isinstance(event, dict) or not event.get("id") or not event.get("type"):
+        raise BadRequest("Not a Stripe event", reason="invalid_event")
+    inserted = (
+        await session.execute(
+            insert(InboxEvent)
+            .values(
+                organization_id=orgId,
+                source="stripe",
+                external_id=str(event["id"]),
+                type=str(event["type"]),
+                payload=event,
+            )
+            .on_conflict_do_nothing(index_elements=["source", "external_id"])
+            .returning(InboxEvent.id)
+        )
+    ).scalar_one_or_none()
+    if inserted is not None:
+        connection = await session.connection()
+        raw = await connection.get_raw_connection()
+        await process_payment_event.configure(connection=raw.driver_connection).defer_async(
+            inbox_id=inserted
+        )
+    return {"received": True, "duplicate": inserted is None}

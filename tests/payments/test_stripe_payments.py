@@ -1,0 +1,274 @@
+"""Paid bookings against localstripe: pay, webhooks (signed, duplicated, lying), expiry."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import secrets
+import time
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+import stripe
+from sqlalchemy import select, text, update
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from immersio_booking.db.session import transaction
+from immersio_booking.models import Booking, Credential, Payment
+from immersio_booking.payments import settlement
+from tests.bookings.helpers import book, teacher_hours, workshop
+from tests.factories import Tenant
+from tests.helpers import assert_error, data
+from tests.jobs import job_environment, run_jobs
+
+WEBHOOK_SECRET = "whsec_testsecret123"
+
+
+@pytest.fixture
+def jobs(database_url: str, data_dir: Path, localstripe: str) -> Iterator[None]:
+    with job_environment(database_url, data_dir, IMMERSIO_STRIPE_API_BASE=localstripe):
+        yield
+
+
+def signed(
+    payload: dict[str, Any], secret: str = WEBHOOK_SECRET, at: int | None = None
+) -> dict[str, Any]:
+    body = json.dumps(payload).encode()
+    stamp = at or int(time.time())
+    signature = hmac.new(secret.encode(), b"%d.%s" % (stamp, body), hashlib.sha256).hexdigest()
+    return {
+        "content": body,
+        "headers": {
+            "Stripe-Signature": f"t={stamp},v1={signature}",
+            "Content-Type": "application/json",
+        },
+    }
+
+
+def event(intent_id: str, kind: str = "payment_intent.succeeded") -> dict[str, Any]:
+    return {
+        "id": f"evt_{secrets.token_hex(8)}",
+        "type": kind,
+        "object": "event",
+        "data": {"object": {"id": intent_id, "object": "payment_intent", "amount": 1}},
+    }
+
+
+async def connect_stripe(client: httpx.AsyncClient, tenant: Tenant) -> dict[str, Any]:
+    return data(
+        await client.put(  # type: ignore[no-any-return]
+            f"/v2/organizations/{tenant.id}/payments/stripe",
+            headers=tenant.headers,
+            json={
+                "secretKey": f"sk_test_{secrets.token_hex(8)}",
+                "publishableKey": "pk_test_abc123",
+                "webhookSecret": WEBHOOK_SECRET,
+            },
+        )
+    )
+
+
+async def pay(localstripe: str, intent_id: str, card: str = "4242424242424242") -> str:
+    """The student paying at Stripe (what Stripe.js does in the browser)."""
+    client = stripe.StripeClient(
+        "sk_test_student",
+        base_addresses={"api": localstripe},
+        http_client=stripe.HTTPXClient(allow_sync_methods=True),
+    )
+    method = await client.v1.payment_methods.create_async(
+        {"type": "card", "card": {"number": card, "exp_month": 12, "exp_year": 2030, "cvc": "123"}}
+    )
+    await client.v1.payment_intents.update_async(intent_id, {"payment_method": method.id})
+    try:
+        done = await client.v1.payment_intents.confirm_async(intent_id)
+    except stripe.CardError:
+        return "declined"
+    return str(done.status)
+
+
+async def test_keys_are_encrypted_masked_and_admin_only(
+    client: httpx.AsyncClient, tenant: Tenant, sessionmaker: async_sessionmaker[AsyncSession]
+) -> None:
+    shown = await connect_stripe(client, tenant)
+    assert shown["secretKey"].startswith("sk_…") and shown["webhookSecret"].startswith("whsec_…")
+    assert shown["publishableKey"] == "pk_test_abc123" and shown["invalid"] is False
+    async with sessionmaker() as session:
+        row = (
+            await session.execute(select(Credential).where(Credential.team_id == tenant.id))
+        ).scalar_one()
+        assert "sk_test_" not in json.dumps(row.key) and WEBHOOK_SECRET not in json.dumps(row.key)
+        assert row.app_id == "stripe" and row.type == "stripe_payment"
+    assert_error(
+        await client.put(
+            f"/v2/organizations/{tenant.id}/payments/stripe",
+            headers=tenant.headers,
+            json={
+                "secretKey": "nope",
+                "publishableKey": "pk_test_x1",
+                "webhookSecret": WEBHOOK_SECRET,
+            },
+        ),
+        400,
+        "validation_failed",
+    )
+    assert data(
+        await client.get(f"/v2/organizations/{tenant.id}/payments/stripe", headers=tenant.headers)
+    )
+    data(
+        await client.delete(
+            f"/v2/organizations/{tenant.id}/payments/stripe", headers=tenant.headers
+        )
+    )
+    assert_error(
+        await client.get(f"/v2/organizations/{tenant.id}/payments/stripe", headers=tenant.headers),
+        404,
+        "stripe_not_connected",
+    )
+
+
+@pytest.mark.usefixtures("jobs")
+async def test_pay_then_webhook_confirms_once(
+    client: httpx.AsyncClient,
+    tenant: Tenant,
+    localstripe: str,
+    database_url: str,
+    sessionmaker: async_sessionmaker[AsyncSession],
+) -> None:
+    await connect_stripe(client, tenant)
+    await teacher_hours(client, tenant)
+    et = await workshop(client, tenant, price=2500, currency="eur")
+    booking = data(await book(client, et["id"], "2027-02-01T10:00:00Z"), 201)
+    payment = booking["payment"]
+    assert booking["status"] == "pending" and booking["paid"] is False
+    assert payment["clientSecret"] and payment["publishableKey"] == "pk_test_abc123"
+    assert (payment["amount"], payment["currency"]) == (2500, "eur")
+    assert payment["paymentUrl"].endswith(f"/payment/{payment['uid']}")
+    async with sessionmaker() as session:
+        row = (
+            await session.execute(select(Payment).where(Payment.uid == payment["uid"]))
+        ).scalar_one()
+        intent_id = row.external_id
+        assert intent_id and intent_id.startswith("pi_") and row.fee == 2500 * 200 // 10_000
+    assert await pay(localstripe, intent_id) == "succeeded"
+    evt = event(intent_id)
+    for _ in range(5):  # duplicated deliveries
+        r = await client.post(f"/webhooks/stripe/{tenant.id}", **signed(evt))
+        assert r.status_code == 200
+    await run_jobs(database_url)
+    done = data(await client.get(f"/v2/bookings/{booking['uid']}", headers=tenant.headers))
+    assert (done["status"], done["paid"]) == ("accepted", True)
+    async with sessionmaker() as session:
+        assert (
+            await session.execute(select(Payment.success).where(Payment.uid == payment["uid"]))
+        ).scalar_one()
+        jobs_for_booking = (
+            await session.execute(
+                text(
+                    "SELECT count(*) FROM procrastinate_jobs"
+                    " WHERE task_name = 'send_booking_email' AND (args->>'booking_id')::bigint"
+                    " = (SELECT id FROM bookings WHERE uid = :uid)"
+                ),
+                {"uid": booking["uid"]},
+            )
+        ).scalar_one()
+        assert jobs_for_booking == 1  # one confirmation, however many deliveries
+        handled = (
+            await session.execute(
+                text("SELECT count(*) FROM inbox_events WHERE external_id = :id"), {"id": evt["id"]}
+            )
+        ).scalar_one()
+        assert handled == 1
+
+
+@pytest.mark.usefixtures("jobs")
+async def test_bad_signatures_and_lying_payloads_change_nothing(
+    client: httpx.AsyncClient,
+    tenant: Tenant,
+    localstripe: str,
+    database_url: str,
+) -> None:
+    await connect_stripe(client, tenant)
+    await teacher_hours(client, tenant)
+    et = await workshop(client, tenant, price=1000, currency="usd")
+    booking = data(await book(client, et["id"], "2027-02-02T10:00:00Z"), 201)
+    intent_id = await _intent_of(client, tenant, booking)
+    url = f"/webhooks/stripe/{tenant.id}"
+    assert_error(
+        await client.post(url, **signed(event(intent_id), secret="whsec_wrong")),
+        400,
+        "invalid_signature",
+    )
+    old = int(time.time()) - 3600
+    assert_error(
+        await client.post(url, **signed(event(intent_id), at=old)), 400, "invalid_signature"
+    )
+    assert_error(await client.post(url, content=b"{}"), 400, "invalid_signature")
+    # correctly signed, but Stripe says the intent is not paid: nothing changes
+    assert (await client.post(url, **signed(event(intent_id)))).status_code == 200
+    await run_jobs(database_url)
+    still = data(await client.get(f"/v2/bookings/{booking['uid']}", headers=tenant.headers))
+    assert (still["status"], still["paid"]) == ("pending", False)
+    assert await pay(localstripe, intent_id, card="4000000000000341") == "declined"
+    assert (
+        await client.post(url, **signed(event(intent_id, "payment_intent.payment_failed")))
+    ).status_code == 200
+    await run_jobs(database_url)
+    assert (
+        data(await client.get(f"/v2/bookings/{booking['uid']}", headers=tenant.headers))["status"]
+        == "pending"
+    )
+
+
+async def _intent_of(client: httpx.AsyncClient, tenant: Tenant, booking: dict[str, Any]) -> str:
+    del client, tenant
+    return str(booking["payment"]["clientSecret"]).split("_secret_")[0]
+
+
+@pytest.mark.usefixtures("jobs")
+async def test_expired_hold_frees_the_seat_and_late_payment_is_refunded(
+    client: httpx.AsyncClient,
+    tenant: Tenant,
+    localstripe: str,
+    database_url: str,
+    sessionmaker: async_sessionmaker[AsyncSession],
+) -> None:
+    await connect_stripe(client, tenant)
+    await teacher_hours(client, tenant)
+    et = await workshop(client, tenant, price=1500, currency="usd")
+    booking = data(await book(client, et["id"], "2027-02-03T10:00:00Z"), 201)
+    intent_id = booking["payment"]["clientSecret"].split("_secret_")[0]
+    assert_error(await book(client, et["id"], "2027-02-03T10:00:00Z"), 409, "slot_unavailable")
+    async with transaction(sessionmaker) as session:
+        await session.execute(
+            update(Booking)
+            .where(Booking.uid == booking["uid"])
+            .values(hold_expires_at=datetime.now(UTC) - timedelta(seconds=1))
+        )
+    # the hold stops counting by time alone, before any job runs
+    other = data(await book(client, et["id"], "2027-02-03T10:00:00Z"), 201)
+    async with transaction(sessionmaker) as session:
+        expired = await settlement.expire_holds(session)
+        assert booking["uid"] in {b.uid for b in expired}
+    gone = data(await client.get(f"/v2/bookings/{booking['uid']}", headers=tenant.headers))
+    assert (gone["status"], gone["cancellationReason"]) == ("cancelled", "payment_expired")
+    # the student pays anyway: the money goes back (refund queued), the other seat holder keeps it
+    assert await pay(localstripe, intent_id) == "succeeded"
+    assert (
+        await client.post(f"/webhooks/stripe/{tenant.id}", **signed(event(intent_id)))
+    ).status_code == 200
+    await run_jobs(database_url)
+    history = data(
+        await client.get(
+            f"/v2/bookings/{booking['uid']}/cancellation-history", headers=tenant.headers
+        )
+    )
+    assert [(h["refundStatus"], h["refundAmount"]) for h in history] == [("pending", 1500)]
+    assert (
+        data(await client.get(f"/v2/bookings/{other['uid']}", headers=tenant.headers))["status"]
+        == "pending"
+    )
