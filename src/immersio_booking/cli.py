@@ -240,6 +240,19 @@ def create_platform_admin(email: Annotated[str, typer.Option()], as_json: JsonFl
     _emit(_in_transaction(work), as_json)
 
 
+@admin_app.command("rotate-keys")
+def rotate_keys(as_json: JsonFlag = False) -> None:
+    """Re-encrypt every stored secret with the first key of IMMERSIO_ENCRYPTION_KEYS."""
+    from immersio_booking.payments.credentials import rotate_all
+
+    settings = get_settings()
+
+    async def work(session: AsyncSession) -> dict[str, Any]:
+        return {"rotated": await rotate_all(session, settings)}
+
+    _emit(_in_transaction(work), as_json)
+
+
 def main() -> None:
     app()
 

@@ -272,3 +272,125 @@ async def test_expired_hold_frees_the_seat_and_late_payment_is_refunded(
         data(await client.get(f"/v2/bookings/{other['uid']}", headers=tenant.headers))["status"]
         == "pending"
     )
+
+
+@pytest.mark.usefixtures("jobs")
+async def test_lost_webhook_is_caught_by_reconciliation(
+    client: httpx.AsyncClient,
+    tenant: Tenant,
+    localstripe: str,
+    sessionmaker: async_sessionmaker[AsyncSession],
+) -> None:
+    from immersio_booking.payments.tasks import reconcile_payments
+
+    await connect_stripe(client, tenant)
+    await teacher_hours(client, tenant)
+    et = await workshop(client, tenant, price=900, currency="usd")
+    booking = data(await book(client, et["id"], "2027-02-04T10:00:00Z"), 201)
+    intent_id = booking["payment"]["clientSecret"].split("_secret_")[0]
+    assert await pay(localstripe, intent_id) == "succeeded"  # ...and the webhook never comes
+    async with transaction(sessionmaker) as session:  # the hold is about to end
+        await session.execute(
+            update(Booking)
+            .where(Booking.uid == booking["uid"])
+            .values(hold_expires_at=datetime.now(UTC) + timedelta(minutes=2))
+        )
+    assert await reconcile_payments(int(time.time())) >= 1
+    done = data(await client.get(f"/v2/bookings/{booking['uid']}", headers=tenant.headers))
+    assert (done["status"], done["paid"]) == ("accepted", True)
+
+
+@pytest.mark.usefixtures("jobs")
+async def test_refund_inside_the_window_is_executed_at_stripe(
+    client: httpx.AsyncClient,
+    tenant: Tenant,
+    localstripe: str,
+    database_url: str,
+    sessionmaker: async_sessionmaker[AsyncSession],
+) -> None:
+    from immersio_booking.payments.tasks import execute_refund
+
+    await connect_stripe(client, tenant)
+    await teacher_hours(client, tenant)
+    et = await workshop(
+        client, tenant, price=4000, currency="eur", metadata={"refund_window_hours": 24}
+    )
+    booking = data(await book(client, et["id"], "2027-02-05T10:00:00Z"), 201)
+    intent_id = booking["payment"]["clientSecret"].split("_secret_")[0]
+    assert await pay(localstripe, intent_id) == "succeeded"
+    assert (
+        await client.post(f"/webhooks/stripe/{tenant.id}", **signed(event(intent_id)))
+    ).status_code == 200
+    await run_jobs(database_url)
+    data(
+        await client.post(f"/v2/bookings/{booking['uid']}/cancel", headers=tenant.headers, json={})
+    )
+    [row] = data(
+        await client.get(
+            f"/v2/bookings/{booking['uid']}/cancellation-history", headers=tenant.headers
+        )
+    )
+    assert (row["refundStatus"], row["refundAmount"]) == ("pending", 4000)
+    assert await execute_refund(row["id"]) == "completed"
+    assert await execute_refund(row["id"]) == "nothing to do"  # a retry never refunds twice
+    [row] = data(
+        await client.get(
+            f"/v2/bookings/{booking['uid']}/cancellation-history", headers=tenant.headers
+        )
+    )
+    assert row["refundStatus"] == "completed" and row["refundTransactionId"].startswith("re_")
+    client_stripe = stripe.StripeClient(
+        "sk_test_check",
+        base_addresses={"api": localstripe},
+        http_client=stripe.HTTPXClient(allow_sync_methods=True),
+    )
+    refund = await client_stripe.v1.refunds.retrieve_async(row["refundTransactionId"])
+    assert (refund.amount, refund.payment_intent) == (4000, intent_id)
+    async with sessionmaker() as session:
+        assert (
+            await session.execute(
+                select(Payment.refunded)
+                .join(Booking, Booking.id == Payment.booking_id)
+                .where(Booking.uid == booking["uid"])
+            )
+        ).scalar_one() is True
+
+
+async def test_key_rotation_keeps_every_credential_readable(
+    client: httpx.AsyncClient,
+    tenant: Tenant,
+    sessionmaker: async_sessionmaker[AsyncSession],
+    settings: Any,
+) -> None:
+    from cryptography.fernet import Fernet
+
+    from immersio_booking.config import Settings
+    from immersio_booking.kit.crypto import SecretBox
+    from immersio_booking.payments import credentials
+
+    await connect_stripe(client, tenant)
+    old_keys = settings.resolved_encryption_keys()
+    new_key = Fernet.generate_key().decode()
+    rotated = Settings(
+        data_dir=settings.data_dir,
+        database_url=settings.database_url,
+        encryption_keys=",".join([new_key, *old_keys]),
+    )
+    async with transaction(sessionmaker) as session:
+        assert await credentials.rotate_all(session, rotated) >= 1
+    try:
+        only_new = SecretBox([new_key])
+        async with sessionmaker() as session:
+            row = await credentials.stripe_credential(session, tenant.id)
+            assert row is not None
+            assert credentials.opened(only_new, row)["webhook_secret"] == WEBHOOK_SECRET
+            with pytest.raises(ValueError):
+                SecretBox(old_keys).open(row.key["secret_key"])
+    finally:  # rotate back, so the rest of the run reads with the configured keys
+        back = Settings(
+            data_dir=settings.data_dir,
+            database_url=settings.database_url,
+            encryption_keys=",".join([*old_keys, new_key]),
+        )
+        async with transaction(sessionmaker) as session:
+            await credentials.rotate_all(session, back)

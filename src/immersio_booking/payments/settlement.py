@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -85,3 +85,30 @@ async def expire_holds(session: AsyncSession, now: datetime | None = None) -> li
         booking.ics_sequence += 1
     await session.flush()
     return expired
+
+
+async def payment_of_booking(session: AsyncSession, booking_id: int) -> Payment | None:
+    return (
+        await session.execute(select(Payment).where(Payment.booking_id == booking_id))
+    ).scalar_one_or_none()
+
+
+async def open_payments_near_expiry(
+    session: AsyncSession, within: timedelta = timedelta(minutes=5)
+) -> list[Payment]:
+    """Unsettled provider payments of bookings whose hold ends soon (or has just ended)."""
+    now = datetime.now(UTC)
+    rows = await session.execute(
+        select(Payment)
+        .join(Booking, Booking.id == Payment.booking_id)
+        .where(
+            Payment.success.is_(False),
+            Payment.external_id.is_not(None),
+            Booking.hold_expires_at.is_not(None),
+            Booking.hold_expires_at <= now + within,
+            Booking.hold_expires_at > now - timedelta(hours=1),
+        )
+        .with_for_update(of=Payment, skip_locked=True)
+        .limit(200)
+    )
+    return list(rows.scalars())

@@ -57,7 +57,10 @@ class StripeProvider:
         return _charge(await self._client.v1.payment_intents.retrieve_async(external_id))
 
     async def cancel(self, external_id: str) -> Charge:
-        return _charge(await self._client.v1.payment_intents.cancel_async(external_id))
+        try:
+            return _charge(await self._client.v1.payment_intents.cancel_async(external_id))
+        except stripe.StripeError as exc:  # e.g. already paid: the caller settles from fetch()
+            raise PaymentProviderError(f"Stripe did not cancel the payment: {exc}") from exc
 
     async def refund(self, external_id: str, amount: int, idempotency_key: str) -> Refund:
         refund = await self._client.v1.refunds.create_async(

@@ -1,0 +1,59 @@
+"""Executing refunds: every cancellation-history row in ``pending`` becomes a provider refund.
+
+``pending`` → ``processing`` → ``completed`` | ``failed`` (retried with backoff by the job
+queue). The provider's idempotency key is the history row's id, so a retry never refunds twice.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from immersio_booking.config import Settings
+from immersio_booking.models import BookingCancellationHistory, Payment
+from immersio_booking.payments.service import provider_for
+
+
+async def due(session: AsyncSession, limit: int = 100) -> list[int]:
+    rows = await session.execute(
+        select(BookingCancellationHistory.id)
+        .where(BookingCancellationHistory.refund_status.in_(("pending", "processing")))
+        .order_by(BookingCancellationHistory.id)
+        .limit(limit)
+    )
+    return [int(i) for i in rows.scalars()]
+
+
+async def execute(session: AsyncSession, history_id: int, settings: Settings) -> str:
+    row = (
+        await session.execute(
+            select(BookingCancellationHistory)
+            .where(BookingCancellationHistory.id == history_id)
+            .with_for_update(skip_locked=True)
+        )
+    ).scalar_one_or_none()
+    if row is None or row.refund_status not in ("pending", "processing"):
+        return "nothing to do"
+    payment = (
+        await session.execute(select(Payment).where(Payment.booking_id == row.booking_id))
+    ).scalar_one_or_none()
+    if payment is None or not payment.success or payment.refunded:
+        row.refund_status = "completed" if payment is not None and payment.refunded else "failed"
+        return row.refund_status
+    if payment.app_id != "stripe" or payment.external_id is None:
+        # Offline payments are refunded by the school; the row waits for staff.
+        return "manual"
+    connected = await provider_for(session, row.organization_id, settings)
+    if connected is None:
+        row.refund_status = "failed"
+        return "failed"
+    row.refund_status = "processing"
+    await session.flush()
+    refund = await connected.provider.refund(
+        payment.external_id, row.refund_amount, idempotency_key=f"refund-{row.id}"
+    )
+    row.refund_transaction_id = refund.external_id
+    row.refund_status = "completed" if refund.status in ("succeeded", "pending") else "failed"
+    if row.refund_status == "completed":
+        payment.refunded = True
+    return row.refund_status
