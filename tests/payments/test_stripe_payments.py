@@ -394,3 +394,47 @@ async def test_key_rotation_keeps_every_credential_readable(
         )
         async with transaction(sessionmaker) as session:
             await credentials.rotate_all(session, back)
+
+
+@pytest.mark.usefixtures("jobs")
+async def test_late_payment_with_the_seat_still_free_confirms(
+    client: httpx.AsyncClient,
+    tenant: Tenant,
+    localstripe: str,
+    sessionmaker: async_sessionmaker[AsyncSession],
+) -> None:
+    await connect_stripe(client, tenant)
+    await teacher_hours(client, tenant)
+    et = await workshop(client, tenant, price=700, currency="usd")
+    booking = data(await book(client, et["id"], "2027-02-08T10:00:00Z"), 201)
+    intent_id = booking["payment"]["clientSecret"].split("_secret_")[0]
+    async with transaction(sessionmaker) as session:
+        await session.execute(
+            update(Booking)
+            .where(Booking.uid == booking["uid"])
+            .values(hold_expires_at=datetime.now(UTC) - timedelta(seconds=1))
+        )
+        await settlement.expire_holds(session)
+    assert await pay(localstripe, intent_id) == "succeeded"
+    from immersio_booking.payments.tasks import process_payment_event
+
+    r = await client.post(f"/webhooks/stripe/{tenant.id}", **signed(event(intent_id)))
+    assert r.status_code == 200
+    async with sessionmaker() as session:
+        inbox_id = (
+            await session.execute(
+                text("SELECT id FROM inbox_events WHERE payload->'data'->'object'->>'id' = :i"),
+                {"i": intent_id},
+            )
+        ).scalar_one()
+    assert await process_payment_event(inbox_id) == "confirmed_late"
+    done = data(await client.get(f"/v2/bookings/{booking['uid']}", headers=tenant.headers))
+    assert (done["status"], done["paid"]) == ("accepted", True)
+    assert (
+        data(
+            await client.get(
+                f"/v2/bookings/{booking['uid']}/cancellation-history", headers=tenant.headers
+            )
+        )
+        == []
+    )

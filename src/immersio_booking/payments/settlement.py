@@ -7,7 +7,9 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from immersio_booking.bookings import creation, repository
+from immersio_booking.bookings import availability, creation, repository
+from immersio_booking.config import get_settings
+from immersio_booking.kit.errors import DomainError
 from immersio_booking.models import Booking, BookingCancellationHistory, EventType, Payment
 from immersio_booking.notifications.service import notify
 from immersio_booking.payments.provider import Charge
@@ -48,7 +50,18 @@ async def settle(session: AsyncSession, payment: Payment, charge: Charge, now: d
         await session.flush()
         await notify(session, [booking], "requested" if needs else "confirmed")
         return "confirmed"
-    # The hold was released before the money arrived: give it back in full.
+    if booking.status == "cancelled" and booking.cancellation_reason == "payment_expired" and et:
+        if await _seat_still_free(session, booking, et, now):
+            needs = creation._needs_confirmation(et, booking.start_time, now)
+            booking.status = "pending" if needs else "accepted"
+            booking.paid = True
+            booking.hold_expires_at = None
+            booking.cancellation_reason = None
+            booking.ics_sequence += 1
+            await session.flush()
+            await notify(session, [booking], "requested" if needs else "confirmed")
+            return "confirmed_late"
+    # The seat went to someone else before the money arrived: give it back in full.
     session.add(
         BookingCancellationHistory(
             organization_id=booking.organization_id,
@@ -112,3 +125,27 @@ async def open_payments_near_expiry(
         .limit(200)
     )
     return list(rows.scalars())
+
+
+async def _seat_still_free(
+    session: AsyncSession, booking: Booking, et: EventType, now: datetime
+) -> bool:
+    """Under the booking's locks: would this start still be bookable for this student?"""
+    workshop = await availability.load(session, et)
+    if not workshop.hosts:
+        return False
+    timeout = get_settings().lock_timeout_ms
+    await availability.lock_for(session, workshop, [booking.start_time], timeout)
+    duration = int((booking.end_time - booking.start_time).total_seconds() // 60)
+    try:
+        await availability.free_slot(
+            session,
+            workshop,
+            booking.start_time,
+            None if duration == et.length else duration,
+            now,
+            availability.Exclusions(booking_uid=booking.uid),
+        )
+    except DomainError:
+        return False
+    return True
