@@ -438,3 +438,26 @@ async def test_late_payment_with_the_seat_still_free_confirms(
         )
         == []
     )
+
+
+async def test_school_without_stripe_marks_bookings_paid(
+    client: httpx.AsyncClient, tenant: Tenant, sessionmaker: async_sessionmaker[AsyncSession]
+) -> None:
+    await teacher_hours(client, tenant)
+    et = await workshop(client, tenant, price=1200, currency="eur")
+    booking = data(await book(client, et["id"], "2027-02-09T10:00:00Z"), 201)
+    assert booking["payment"]["clientSecret"] is None and booking["status"] == "pending"
+    url = f"/v2/bookings/{booking['uid']}/mark-paid"
+    assert_error(await client.post(url, params={"token": "x"}), 401, "missing_api_key")
+    paid = data(await client.post(url, headers=tenant.headers))
+    assert (paid["status"], paid["paid"]) == ("accepted", True)
+    assert_error(await client.post(url, headers=tenant.headers), 400, "not_awaiting_payment")
+    async with sessionmaker() as session:
+        payment = (
+            await session.execute(
+                select(Payment)
+                .join(Booking, Booking.id == Payment.booking_id)
+                .where(Booking.uid == booking["uid"])
+            )
+        ).scalar_one()
+        assert (payment.success, payment.app_id) == (True, "manual-payment")

@@ -313,6 +313,26 @@ async def decline_booking(
     return await run_once(session, request, _who(principal), work, settings.lock_timeout_ms)
 
 
+@router.post("/{bookingUid}/mark-paid", response_model=Envelope[BookingOut])
+async def mark_paid(
+    bookingUid: str,
+    principal: AuthSubject,
+    session: Session,
+    request: Request,  # noqa: N803
+) -> JSONResponse:
+    """The school received the money itself (cash, transfer): the booking is paid and holds
+    its seat like any paid booking (host or school only)."""
+    settings = _settings(request)
+
+    async def work() -> tuple[int, dict[str, Any]]:
+        booking, actor = await _target(session, request, bookingUid, principal, None)
+        booking = await repository.for_update(session, booking.id)
+        paid = await service.mark_paid(session, booking, actor, datetime.now(UTC))
+        return 200, _envelope(await _render(session, request, [paid]), False)
+
+    return await run_once(session, request, _who(principal), work, settings.lock_timeout_ms)
+
+
 @router.get("/{bookingUid}/cancellation-history")
 async def cancellation_history(
     bookingUid: str,  # noqa: N803

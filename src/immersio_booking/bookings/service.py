@@ -263,3 +263,29 @@ async def payments_of(session: AsyncSession, booking_ids: list[int]) -> dict[int
         return {}
     rows = await session.execute(select(Payment).where(Payment.booking_id.in_(booking_ids)))
     return {p.booking_id: p for p in rows.scalars()}
+
+
+async def mark_paid(
+    session: AsyncSession, booking: Booking, actor: Actor, now: datetime
+) -> Booking:
+    """Staff record an offline payment of a booking that waits for its payment."""
+    from immersio_booking.payments.provider import Charge
+    from immersio_booking.payments.settlement import settle
+
+    _ensure_staff(actor)
+    payment = await repository.payment_of(session, booking.id)
+    if booking.paid or payment is None:
+        raise BadRequest("This booking has no payment waiting", reason="not_awaiting_payment")
+    payment.app_id = "manual-payment"
+    outcome = await settle(
+        session,
+        payment,
+        Charge(payment.external_id or payment.uid, "succeeded", payment.amount, payment.currency),
+        now,
+    )
+    if outcome == "refund_queued":
+        raise Conflict(
+            "The seat was released before the payment; nothing was recorded", reason="seat_released"
+        )
+    await session.refresh(booking)
+    return booking
