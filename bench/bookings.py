@@ -23,9 +23,8 @@ from typing import Any
 
 import httpx
 import psycopg
-from tests import database
 
-from _setup import ROOT, percentile, served  # type: ignore[import-not-found]
+from _setup import ROOT, database, percentile, served  # type: ignore[import-not-found]
 
 CLIENTS = 64
 SECONDS = 10.0
@@ -146,6 +145,7 @@ def platform_admin(url: str, data_dir: Path) -> str:
 async def load(base: str, pick: Callable[[Counter[int]], tuple[int, str]]) -> dict[str, Any]:
     latencies: list[float] = []
     codes: Counter[int] = Counter()
+    reasons: Counter[str] = Counter()
     deadline = time.perf_counter() + SECONDS
     limits = httpx.Limits(max_connections=CLIENTS, max_keepalive_connections=CLIENTS)
     async with httpx.AsyncClient(base_url=base, timeout=30, limits=limits) as client:
@@ -170,6 +170,8 @@ async def load(base: str, pick: Callable[[Counter[int]], tuple[int, str]]) -> di
                 )
                 latencies.append(time.perf_counter() - began)
                 codes[r.status_code] += 1
+                if r.status_code != 201:
+                    reasons[r.json()["error"]["details"].get("reason", "?")] += 1
 
         began = time.perf_counter()
         await asyncio.gather(*(one_client(n) for n in range(CLIENTS)))
@@ -182,7 +184,7 @@ async def load(base: str, pick: Callable[[Counter[int]], tuple[int, str]]) -> di
         "p50": percentile(latencies, 0.5) * 1000,
         "p99": percentile(latencies, 0.99) * 1000,
         "errors": errors,
-        "codes": dict(codes),
+        "codes": {**{str(k): v for k, v in codes.items()}, **dict(reasons)},
     }
 
 
