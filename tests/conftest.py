@@ -47,6 +47,10 @@ def database_url(server_url: str) -> Iterator[str]:
     database.drop_database(url)
 
 
+PLATFORM_STRIPE_KEY = "sk_test_platform"
+PLATFORM_WEBHOOK_SECRET = "whsec_platform"
+
+
 @pytest.fixture(scope="session")
 def localstripe() -> Iterator[str]:
     """The localstripe server (a stateful fake of Stripe's API) on a free loopback port."""
@@ -82,6 +86,8 @@ def settings(data_dir: Path, database_url: str, localstripe: str) -> Settings:
         allow_private_network_targets=True,
         log_level="WARNING",
         stripe_api_base=localstripe,
+        platform_stripe_secret_key=PLATFORM_STRIPE_KEY,
+        platform_stripe_webhook_secret=PLATFORM_WEBHOOK_SECRET,
     )
 
 

@@ -41,6 +41,9 @@ class Settings(BaseSettings):
     smtp_starttls: bool = False
     mail_from: str = "Immersio Booking <no-reply@immersio.local>"
     stripe_api_base: str = "https://api.stripe.com"
+    # The platform's own Stripe account, which bills schools for their plan.
+    platform_stripe_secret_key: str | None = None
+    platform_stripe_webhook_secret: str | None = None
     allow_private_network_targets: bool = False
     payment_hold_minutes: int = Field(default=15, ge=1, le=24 * 60)
     lock_timeout_ms: int = Field(default=5000, ge=100, le=60000)

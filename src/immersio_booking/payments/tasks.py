@@ -101,3 +101,39 @@ async def reconcile_payments(timestamp: int) -> int:
             if await settlement.settle(session, payment, charge, datetime.now(UTC)) != "unchanged":
                 settled += 1
     return settled
+
+
+PLATFORM_HANDLED = frozenset(
+    {
+        "invoice.payment_succeeded",
+        "invoice.paid",
+        "invoice.payment_failed",
+        "customer.subscription.updated",
+        "customer.subscription.deleted",
+    }
+)
+
+
+@job_app.task(name="process_platform_event", retry=10)
+async def process_platform_event(inbox_id: int) -> str:
+    """Re-read the school's plan subscription from Stripe, then bring its row in step."""
+    from immersio_booking.subscriptions import billing
+
+    settings = get_settings()
+    async with job_session() as session:
+        event = await session.get(InboxEvent, inbox_id, with_for_update=True)
+        if event is None or event.processed_at is not None:
+            return "already processed"
+        outcome = "ignored"
+        if event.type in PLATFORM_HANDLED:
+            obj = event.payload.get("data", {}).get("object", {})
+            subscription_id = (
+                obj.get("subscription") if obj.get("object") == "invoice" else obj.get("id")
+            )
+            if subscription_id:
+                client = billing.platform_client(settings)
+                subscription = await client.v1.subscriptions.retrieve_async(str(subscription_id))
+                row = await billing.apply_stripe_subscription(session, subscription, event.type)
+                outcome = row.status if row is not None else "unknown school"
+        event.processed_at = datetime.now(UTC)
+        return outcome

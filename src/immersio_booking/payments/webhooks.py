@@ -13,10 +13,61 @@ from immersio_booking.db.dependencies import Session
 from immersio_booking.kit.errors import BadRequest, NotFound
 from immersio_booking.models import InboxEvent
 from immersio_booking.payments.service import provider_for
-from immersio_booking.payments.tasks import process_payment_event
+from immersio_booking.payments.tasks import process_payment_event, process_platform_event
 
 router = APIRouter(tags=["Payments"])
 TOLERANCE_SECONDS = 300
+
+
+def _verified(payload: bytes, signature: str, secret: str) -> dict[str, Any]:
+    try:
+        stripe.WebhookSignature.verify_header(
+            payload.decode("utf-8"), signature, secret, TOLERANCE_SECONDS
+        )
+        event = json.loads(payload)
+    except (stripe.SignatureVerificationError, ValueError) as exc:
+        raise BadRequest("Invalid Stripe signature", reason="invalid_signature") from exc
+    if not isinstance(event, dict) or not event.get("id") or not event.get("type"):
+        raise BadRequest("Not a Stripe event", reason="invalid_event")
+    return event
+
+
+async def _store(
+    session: Session, org_id: int | None, source: str, event: dict[str, Any]
+) -> int | None:
+    """The event's inbox row id, or None when this event was stored before."""
+    inserted: int | None = (
+        await session.execute(
+            insert(InboxEvent)
+            .values(
+                organization_id=org_id,
+                source=source,
+                external_id=str(event["id"]),
+                type=str(event["type"]),
+                payload=event,
+            )
+            .on_conflict_do_nothing(index_elements=["source", "external_id"])
+            .returning(InboxEvent.id)
+        )
+    ).scalar_one_or_none()
+    return inserted
+
+
+@router.post("/webhooks/stripe/platform")
+async def stripe_platform_webhook(request: Request, session: Session) -> dict[str, Any]:
+    """Stripe events of the platform's own account (schools' plan subscriptions)."""
+    secret = request.app.state.settings.platform_stripe_webhook_secret
+    if not secret:
+        raise NotFound("Plan billing is not configured here", reason="billing_not_configured")
+    event = _verified(await request.body(), request.headers.get("stripe-signature", ""), secret)
+    inserted = await _store(session, None, "stripe-platform", event)
+    if inserted is not None:
+        connection = await session.connection()
+        raw = await connection.get_raw_connection()
+        await process_platform_event.configure(connection=raw.driver_connection).defer_async(
+            inbox_id=inserted
+        )
+    return {"received": True, "duplicate": inserted is None}
 
 
 @router.post("/webhooks/stripe/{orgId}")
@@ -26,33 +77,10 @@ async def stripe_webhook(orgId: int, request: Request, session: Session) -> dict
     connected = await provider_for(session, orgId, request.app.state.settings)
     if connected is None or not connected.webhook_secret:
         raise NotFound("No Stripe account is connected here", reason="stripe_not_connected")
-    payload = await request.body()
-    try:
-        stripe.WebhookSignature.verify_header(
-            payload.decode("utf-8"),
-            request.headers.get("stripe-signature", ""),
-            connected.webhook_secret,
-            TOLERANCE_SECONDS,
-        )
-        event = json.loads(payload)
-    except (stripe.SignatureVerificationError, ValueError) as exc:
-        raise BadRequest("Invalid Stripe signature", reason="invalid_signature") from exc
-    if not isinstance(event, dict) or not event.get("id") or not event.get("type"):
-        raise BadRequest("Not a Stripe event", reason="invalid_event")
-    inserted = (
-        await session.execute(
-            insert(InboxEvent)
-            .values(
-                organization_id=orgId,
-                source="stripe",
-                external_id=str(event["id"]),
-                type=str(event["type"]),
-                payload=event,
-            )
-            .on_conflict_do_nothing(index_elements=["source", "external_id"])
-            .returning(InboxEvent.id)
-        )
-    ).scalar_one_or_none()
+    event = _verified(
+        await request.body(), request.headers.get("stripe-signature", ""), connected.webhook_secret
+    )
+    inserted = await _store(session, orgId, "stripe", event)
     if inserted is not None:
         connection = await session.connection()
         raw = await connection.get_raw_connection()

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Request
 
 from immersio_booking.auth.dependencies import AuthSubject
 from immersio_booking.db.dependencies import Session
 from immersio_booking.kit.schemas import Envelope, ok
 from immersio_booking.organizations.dependencies import ReadableOrganization
-from immersio_booking.subscriptions import service
+from immersio_booking.subscriptions import billing, service
+from immersio_booking.subscriptions.billing import CheckoutIn, CheckoutOut
 from immersio_booking.subscriptions.schemas import SubscriptionOut, SubscriptionPut
 
 router = APIRouter(prefix="/v2/organizations/{orgId}/subscription", tags=["Subscriptions"])
@@ -34,3 +35,18 @@ async def put_subscription(
     """Set the tenant's plan (platform admin only)."""
     principal.require_platform_admin()
     return ok(await service.put(session, org.id, body))
+
+
+@router.post("/checkout", status_code=201)
+async def checkout(
+    org: ReadableOrganization,
+    body: CheckoutIn,
+    principal: AuthSubject,
+    session: Session,
+    request: Request,
+) -> Envelope[CheckoutOut]:
+    """Subscribe the school to a paid plan on the platform's Stripe account (OWNER/ADMIN).
+
+    The plan takes effect when Stripe reports the first invoice paid."""
+    principal.require_org_admin(org.id)
+    return ok(await billing.checkout(session, org, body, request.app.state.settings))
