@@ -461,3 +461,50 @@ async def test_school_without_stripe_marks_bookings_paid(
             )
         ).scalar_one()
         assert (payment.success, payment.app_id) == (True, "manual-payment")
+
+
+@pytest.mark.usefixtures("jobs")
+async def test_failed_refund_stays_pending_and_succeeds_on_retry(
+    client: httpx.AsyncClient,
+    tenant: Tenant,
+    localstripe: str,
+    database_url: str,
+    sessionmaker: async_sessionmaker[AsyncSession],
+) -> None:
+    from immersio_booking.payments.tasks import execute_refund
+
+    await connect_stripe(client, tenant)
+    await teacher_hours(client, tenant)
+    et = await workshop(client, tenant, price=2200, currency="eur")
+    booking = data(await book(client, et["id"], "2027-02-10T10:00:00Z"), 201)
+    intent_id = booking["payment"]["clientSecret"].split("_secret_")[0]
+    assert await pay(localstripe, intent_id) == "succeeded"
+    assert (
+        await client.post(f"/webhooks/stripe/{tenant.id}", **signed(event(intent_id)))
+    ).status_code == 200
+    await run_jobs(database_url)
+    data(
+        await client.post(f"/v2/bookings/{booking['uid']}/cancel", headers=tenant.headers, json={})
+    )
+    [row] = data(
+        await client.get(
+            f"/v2/bookings/{booking['uid']}/cancellation-history", headers=tenant.headers
+        )
+    )
+    async with transaction(sessionmaker) as session:  # Stripe will not know this intent
+        await session.execute(
+            update(Payment).where(Payment.external_id == intent_id).values(external_id="pi_unknown")
+        )
+    with pytest.raises(stripe.StripeError):
+        await execute_refund(row["id"])  # the job fails; the queue retries it with backoff
+    [row] = data(
+        await client.get(
+            f"/v2/bookings/{booking['uid']}/cancellation-history", headers=tenant.headers
+        )
+    )
+    assert row["refundStatus"] == "pending"  # the attempt rolled back: nothing half-written
+    async with transaction(sessionmaker) as session:
+        await session.execute(
+            update(Payment).where(Payment.external_id == "pi_unknown").values(external_id=intent_id)
+        )
+    assert await execute_refund(row["id"]) == "completed"
