@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import email
-import os
 import socket
 from collections.abc import Iterator
 from email.message import EmailMessage, Message
@@ -16,13 +15,12 @@ from aiosmtpd.controller import Controller
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from immersio_booking.config import Settings, get_settings
-from immersio_booking.jobs import database as job_database
-from immersio_booking.jobs.app import bound_to
+from immersio_booking.config import Settings
 from immersio_booking.notifications import mailer
 from tests.bookings.helpers import book, student, teacher_hours, token_of, workshop
 from tests.factories import Tenant
 from tests.helpers import assert_error, data
+from tests.jobs import job_environment, run_jobs
 
 
 class Inbox:
@@ -40,39 +38,20 @@ class Inbox:
 
 @pytest.fixture
 def inbox(database_url: str, data_dir: Path) -> Iterator[Inbox]:
+    """A real SMTP server on a free port, and the job environment pointing at it."""
     handler = Inbox()
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
     controller = Controller(handler, hostname="127.0.0.1", port=port)
     controller.start()
-    saved = dict(os.environ)
-    os.environ.update(
-        {
-            "IMMERSIO_SMTP_HOST": "127.0.0.1",
-            "IMMERSIO_SMTP_PORT": str(port),
-            "DATABASE_URL": database_url,
-            "IMMERSIO_DATA_DIR": str(data_dir),
-            "IMMERSIO_PUBLIC_BASE_URL": "http://testserver",
-        }
-    )
-    get_settings.cache_clear()
-    job_database.reset()
     try:
-        yield handler
+        with job_environment(
+            database_url, data_dir, IMMERSIO_SMTP_HOST="127.0.0.1", IMMERSIO_SMTP_PORT=str(port)
+        ):
+            yield handler
     finally:
         controller.stop()
-        os.environ.clear()
-        os.environ.update(saved)
-        get_settings.cache_clear()
-        job_database.reset()
-
-
-async def run_jobs(database_url: str) -> None:
-    """The real worker, until the queue is empty."""
-    with bound_to(database_url) as app:
-        async with app.open_async():
-            await app.run_worker_async(wait=False, install_signal_handlers=False, concurrency=2)
 
 
 def invite_of(message: Message) -> str:

@@ -224,6 +224,16 @@ async def test_bad_signatures_and_lying_payloads_change_nothing(
     )
 
 
+async def pay_and_notify(
+    client: httpx.AsyncClient, tenant: Tenant, localstripe: str, database_url: str, intent_id: str
+) -> None:
+    """The student pays, Stripe sends the signed webhook, the worker settles."""
+    assert await pay(localstripe, intent_id) == "succeeded"
+    r = await client.post(f"/webhooks/stripe/{tenant.id}", **signed(event(intent_id)))
+    assert r.status_code == 200
+    await run_jobs(database_url)
+
+
 async def _intent_of(client: httpx.AsyncClient, tenant: Tenant, booking: dict[str, Any]) -> str:
     del client, tenant
     return str(booking["payment"]["clientSecret"]).split("_secret_")[0]
@@ -257,11 +267,7 @@ async def test_expired_hold_frees_the_seat_and_late_payment_is_refunded(
     gone = data(await client.get(f"/v2/bookings/{booking['uid']}", headers=tenant.headers))
     assert (gone["status"], gone["cancellationReason"]) == ("cancelled", "payment_expired")
     # the student pays anyway: the money goes back (refund queued), the other seat holder keeps it
-    assert await pay(localstripe, intent_id) == "succeeded"
-    assert (
-        await client.post(f"/webhooks/stripe/{tenant.id}", **signed(event(intent_id)))
-    ).status_code == 200
-    await run_jobs(database_url)
+    await pay_and_notify(client, tenant, localstripe, database_url, intent_id)
     history = data(
         await client.get(
             f"/v2/bookings/{booking['uid']}/cancellation-history", headers=tenant.headers
@@ -317,11 +323,7 @@ async def test_refund_inside_the_window_is_executed_at_stripe(
     )
     booking = data(await book(client, et["id"], "2027-02-05T10:00:00Z"), 201)
     intent_id = booking["payment"]["clientSecret"].split("_secret_")[0]
-    assert await pay(localstripe, intent_id) == "succeeded"
-    assert (
-        await client.post(f"/webhooks/stripe/{tenant.id}", **signed(event(intent_id)))
-    ).status_code == 200
-    await run_jobs(database_url)
+    await pay_and_notify(client, tenant, localstripe, database_url, intent_id)
     data(
         await client.post(f"/v2/bookings/{booking['uid']}/cancel", headers=tenant.headers, json={})
     )
@@ -478,11 +480,7 @@ async def test_failed_refund_stays_pending_and_succeeds_on_retry(
     et = await workshop(client, tenant, price=2200, currency="eur")
     booking = data(await book(client, et["id"], "2027-02-10T10:00:00Z"), 201)
     intent_id = booking["payment"]["clientSecret"].split("_secret_")[0]
-    assert await pay(localstripe, intent_id) == "succeeded"
-    assert (
-        await client.post(f"/webhooks/stripe/{tenant.id}", **signed(event(intent_id)))
-    ).status_code == 200
-    await run_jobs(database_url)
+    await pay_and_notify(client, tenant, localstripe, database_url, intent_id)
     data(
         await client.post(f"/v2/bookings/{booking['uid']}/cancel", headers=tenant.headers, json={})
     )

@@ -9,8 +9,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import Any
 
 import procrastinate
+from sqlalchemy.ext.asyncio import AsyncSession
 
 # Scheduled jobs are found by polling: at most a second late.
 FETCH_POLLING_SECONDS = 1.0
@@ -36,3 +38,11 @@ def bound_to(database_url: str) -> Iterator[procrastinate.App]:
     connector = procrastinate.PsycopgConnector(conninfo=libpq_url(database_url))
     with job_app.replace_connector(connector) as app:
         yield app
+
+
+async def defer_in_transaction(session: AsyncSession, task: Any, **arguments: Any) -> None:
+    """Queue ``task`` on the session's own connection: the job exists if and only if the
+    transaction commits (ARCHITECTURE.md)."""
+    connection = await session.connection()
+    raw = await connection.get_raw_connection()
+    await task.configure(connection=raw.driver_connection).defer_async(**arguments)

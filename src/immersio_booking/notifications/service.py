@@ -6,6 +6,7 @@ from collections.abc import Sequence
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from immersio_booking.jobs.app import defer_in_transaction
 from immersio_booking.models import Booking
 from immersio_booking.notifications.tasks import send_booking_email
 
@@ -15,9 +16,5 @@ async def notify(session: AsyncSession, bookings: Sequence[Booking], kind: str) 
     only if the booking change commits."""
     if not bookings:
         return
-    connection = await session.connection()
-    raw = await connection.get_raw_connection()
     for booking in bookings:
-        await send_booking_email.configure(connection=raw.driver_connection).defer_async(
-            booking_id=booking.id, kind=kind
-        )
+        await defer_in_transaction(session, send_booking_email, booking_id=booking.id, kind=kind)

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
+
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from immersio_booking.config import get_settings
 from immersio_booking.jobs.app import job_app
@@ -22,26 +25,36 @@ HANDLED = frozenset(
 )
 
 
-@job_app.task(name="process_payment_event", retry=10)
-async def process_payment_event(inbox_id: int) -> str:
-    """Re-read the PaymentIntent from Stripe with the school's key, then settle from that."""
-    settings = get_settings()
+Handler = Callable[[AsyncSession, InboxEvent], Awaitable[str]]
+
+
+async def handle_once(inbox_id: int, handler: Handler) -> str:
+    """Run ``handler`` on an inbox event exactly once (row-locked, then marked processed)."""
     async with job_session() as session:
         event = await session.get(InboxEvent, inbox_id, with_for_update=True)
         if event is None or event.processed_at is not None:
             return "already processed"
-        outcome = "ignored"
-        if event.type in HANDLED and event.organization_id is not None:
-            intent_id = str(event.payload.get("data", {}).get("object", {}).get("id", ""))
-            connected = await provider_for(session, event.organization_id, settings)
-            payment = await settlement.payment_by_external_id(
-                session, event.organization_id, intent_id
-            )
-            if connected is not None and payment is not None:
-                charge = await connected.provider.fetch(intent_id)  # trust Stripe, not the payload
-                outcome = await settlement.settle(session, payment, charge, datetime.now(UTC))
+        outcome = await handler(session, event)
         event.processed_at = datetime.now(UTC)
         return outcome
+
+
+async def _settle_payment_event(session: AsyncSession, event: InboxEvent) -> str:
+    if event.type not in HANDLED or event.organization_id is None:
+        return "ignored"
+    intent_id = str(event.payload.get("data", {}).get("object", {}).get("id", ""))
+    connected = await provider_for(session, event.organization_id, get_settings())
+    payment = await settlement.payment_by_external_id(session, event.organization_id, intent_id)
+    if connected is None or payment is None:
+        return "ignored"
+    charge = await connected.provider.fetch(intent_id)  # trust Stripe, not the payload
+    return await settlement.settle(session, payment, charge, datetime.now(UTC))
+
+
+@job_app.task(name="process_payment_event", retry=10)
+async def process_payment_event(inbox_id: int) -> str:
+    """Re-read the PaymentIntent from Stripe with the school's key, then settle from that."""
+    return await handle_once(inbox_id, _settle_payment_event)
 
 
 @job_app.periodic(cron="* * * * *")
@@ -114,26 +127,23 @@ PLATFORM_HANDLED = frozenset(
 )
 
 
+async def _apply_platform_event(session: AsyncSession, event: InboxEvent) -> str:
+    from immersio_booking.subscriptions import billing
+
+    if event.type not in PLATFORM_HANDLED:
+        return "ignored"
+    obj = event.payload.get("data", {}).get("object", {})
+    is_invoice = obj.get("object") == "invoice"
+    subscription_id = obj.get("subscription") if is_invoice else obj.get("id")
+    if not subscription_id:
+        return "ignored"
+    client = billing.platform_client(get_settings())
+    subscription = await client.v1.subscriptions.retrieve_async(str(subscription_id))
+    row = await billing.apply_stripe_subscription(session, subscription, event.type)
+    return row.status if row is not None else "unknown school"
+
+
 @job_app.task(name="process_platform_event", retry=10)
 async def process_platform_event(inbox_id: int) -> str:
     """Re-read the school's plan subscription from Stripe, then bring its row in step."""
-    from immersio_booking.subscriptions import billing
-
-    settings = get_settings()
-    async with job_session() as session:
-        event = await session.get(InboxEvent, inbox_id, with_for_update=True)
-        if event is None or event.processed_at is not None:
-            return "already processed"
-        outcome = "ignored"
-        if event.type in PLATFORM_HANDLED:
-            obj = event.payload.get("data", {}).get("object", {})
-            subscription_id = (
-                obj.get("subscription") if obj.get("object") == "invoice" else obj.get("id")
-            )
-            if subscription_id:
-                client = billing.platform_client(settings)
-                subscription = await client.v1.subscriptions.retrieve_async(str(subscription_id))
-                row = await billing.apply_stripe_subscription(session, subscription, event.type)
-                outcome = row.status if row is not None else "unknown school"
-        event.processed_at = datetime.now(UTC)
-        return outcome
+    return await handle_once(inbox_id, _apply_platform_event)

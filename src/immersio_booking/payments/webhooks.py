@@ -10,6 +10,7 @@ from fastapi import APIRouter, Request
 from sqlalchemy.dialects.postgresql import insert
 
 from immersio_booking.db.dependencies import Session
+from immersio_booking.jobs.app import defer_in_transaction
 from immersio_booking.kit.errors import BadRequest, NotFound
 from immersio_booking.models import InboxEvent
 from immersio_booking.payments.service import provider_for
@@ -62,11 +63,7 @@ async def stripe_platform_webhook(request: Request, session: Session) -> dict[st
     event = _verified(await request.body(), request.headers.get("stripe-signature", ""), secret)
     inserted = await _store(session, None, "stripe-platform", event)
     if inserted is not None:
-        connection = await session.connection()
-        raw = await connection.get_raw_connection()
-        await process_platform_event.configure(connection=raw.driver_connection).defer_async(
-            inbox_id=inserted
-        )
+        await defer_in_transaction(session, process_platform_event, inbox_id=inserted)
     return {"received": True, "duplicate": inserted is None}
 
 
@@ -82,9 +79,5 @@ async def stripe_webhook(orgId: int, request: Request, session: Session) -> dict
     )
     inserted = await _store(session, orgId, "stripe", event)
     if inserted is not None:
-        connection = await session.connection()
-        raw = await connection.get_raw_connection()
-        await process_payment_event.configure(connection=raw.driver_connection).defer_async(
-            inbox_id=inserted
-        )
+        await defer_in_transaction(session, process_payment_event, inbox_id=inserted)
     return {"received": True, "duplicate": inserted is None}
