@@ -14,7 +14,7 @@ from procrastinate.schema import SchemaManager
 from sqlalchemy.dialects.postgresql import JSONB
 
 revision: str = "0002"
-down_revision: str | None = "0001"
+down_revision: str | None = "0001c"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
