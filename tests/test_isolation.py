@@ -87,7 +87,16 @@ async def objects_of_tenant_a(
         ),
         201,
     )
+    hook = data(
+        await client.post(
+            "/v2/webhooks",
+            headers=a.headers,
+            json={"subscriberUrl": "http://127.0.0.1:9/a", "triggers": ["BOOKING_CREATED"]},
+        ),
+        201,
+    )
     return {
+        "webhookId": hook["id"],
         "orgId": a.id,
         "bookingUid": booking["uid"],
         "entryId": entry["id"],
@@ -141,6 +150,7 @@ async def snapshot(client: httpx.AsyncClient, a: Tenant, ids: dict[str, Any]) ->
         f"/v2/event-types/{ids['eventTypeId']}",
         f"/v2/bookings/{ids['bookingUid']}",
         f"/v2/bookings/{ids['bookingUid']}/cancellation-history",
+        "/v2/webhooks",
     ]
     out = []
     for url in urls:

@@ -27,6 +27,7 @@ from immersio_booking.slots.endpoints import router as slots_router
 from immersio_booking.slots.reservations import router as reservations_router
 from immersio_booking.subscriptions.endpoints import router as subscriptions_router
 from immersio_booking.teams.endpoints import router as teams_router
+from immersio_booking.webhooks.endpoints import router as webhooks_router
 
 CAL_API_HEADERS = [
     "cal-api-version",
@@ -93,6 +94,7 @@ def create_app(settings: Settings | None = None, engine: AsyncEngine | None = No
         whitelist_router,
         payments_router,
         payment_webhooks_router,
+        webhooks_router,
     ):
         app.include_router(router)
     return app

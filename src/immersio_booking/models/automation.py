@@ -33,7 +33,10 @@ class Webhook(OrganizationScoped, IdMixin, CreatedAtMixin, Base):
     app_id: Mapped[str | None] = mapped_column(
         String(64), ForeignKey("apps.slug", ondelete="CASCADE")
     )
-    secret: Mapped[str | None] = mapped_column(Text)
+    secret: Mapped[str | None] = mapped_column(Text)  # sealed (kit.crypto), never stored plain
+    # Cal.com's wire id of a webhook is a UUID string.
+    uid: Mapped[str] = mapped_column(String(36), unique=True, nullable=False)
+    payload_template: Mapped[str | None] = mapped_column(Text)
 
 
 class Workflow(OrganizationScoped, IdMixin, TimestampMixin, Base):

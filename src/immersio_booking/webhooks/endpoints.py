@@ -1,0 +1,100 @@
+"""Webhook subscriptions: ``/v2/webhooks`` (the caller's), ``/v2/event-types/{id}/webhooks``
+and ``/v2/organizations/{orgId}/webhooks`` (organization-wide)."""
+
+from collections.abc import Awaitable, Callable
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Request, status
+
+from immersio_booking.auth.dependencies import AuthSubject
+from immersio_booking.config import Settings
+from immersio_booking.db.dependencies import Session
+from immersio_booking.event_types import service as event_types
+from immersio_booking.kit.errors import BadRequest
+from immersio_booking.kit.pagination import PageParams
+from immersio_booking.kit.schemas import Envelope, ResourceId, ok
+from immersio_booking.organizations.dependencies import ReadableOrganization
+from immersio_booking.webhooks import service
+from immersio_booking.webhooks.schemas import WebhookCreate, WebhookOut, WebhookPatch
+from immersio_booking.webhooks.service import Owner
+
+router = APIRouter(tags=["Webhooks"])
+
+
+def _settings(request: Request) -> Settings:
+    settings: Settings = request.app.state.settings
+    return settings
+
+
+async def _user_owner(principal: AuthSubject) -> Owner:
+    if principal.organization_id is None or principal.organization_id not in principal.roles:
+        raise BadRequest(
+            "Webhooks belong to a user of an organization", reason="organization_required"
+        )
+    return Owner(principal.organization_id, user_id=principal.user_id)
+
+
+async def _event_type_owner(
+    eventTypeId: ResourceId,
+    principal: AuthSubject,
+    session: Session,  # noqa: N803
+) -> Owner:
+    et = await event_types.readable(session, principal, eventTypeId)
+    await event_types.ensure_may_edit(session, principal, et)
+    return Owner(et.organization_id, event_type_id=et.id)
+
+
+async def _organization_owner(org: ReadableOrganization, principal: AuthSubject) -> Owner:
+    principal.require_org_admin(org.id)
+    return Owner(org.id, team_id=org.id)
+
+
+def _routes(prefix: str, owner_of: Callable[..., Awaitable[Owner]]) -> None:
+    """The same five routes for each kind of owner."""
+    OwnerDep = Annotated[Owner, Depends(owner_of)]  # noqa: N806
+
+    @router.post(prefix, status_code=status.HTTP_201_CREATED, name=f"create {prefix}")
+    async def create(
+        owner: OwnerDep, body: WebhookCreate, session: Session, request: Request
+    ) -> Envelope[WebhookOut]:
+        """Subscribe a URL to triggers; the secret (generated when absent) is shown once."""
+        return ok(await service.create(session, owner, body, _settings(request)))
+
+    @router.get(prefix, name=f"list {prefix}")
+    async def listing(
+        owner: OwnerDep, session: Session, page: PageParams
+    ) -> Envelope[list[WebhookOut]]:
+        return ok(
+            [service.out(w) for w in await service.listing(session, owner, page.take, page.skip)]
+        )
+
+    @router.get(prefix + "/{webhookId}", name=f"get {prefix}")
+    async def get(owner: OwnerDep, webhookId: str, session: Session) -> Envelope[WebhookOut]:  # noqa: N803
+        return ok(service.out(await service.get(session, owner, webhookId)))
+
+    @router.patch(prefix + "/{webhookId}", name=f"patch {prefix}")
+    async def patch(
+        owner: OwnerDep,
+        webhookId: str,
+        body: WebhookPatch,
+        session: Session,
+        request: Request,  # noqa: N803
+    ) -> Envelope[WebhookOut]:
+        return ok(await service.patch(session, owner, webhookId, body, _settings(request)))
+
+    @router.delete(prefix + "/{webhookId}", name=f"delete {prefix}")
+    async def delete(owner: OwnerDep, webhookId: str, session: Session) -> Envelope[WebhookOut]:  # noqa: N803
+        return ok(await service.remove(session, owner, webhookId))
+
+
+_routes("/v2/webhooks", _user_owner)
+_routes("/v2/event-types/{eventTypeId}/webhooks", _event_type_owner)
+_routes("/v2/organizations/{orgId}/webhooks", _organization_owner)
+
+
+@router.delete("/v2/event-types/{eventTypeId}/webhooks")
+async def delete_all_event_type_webhooks(
+    owner: Annotated[Owner, Depends(_event_type_owner)], session: Session
+) -> Envelope[str]:
+    """Remove every subscription of the workshop (Cal.com answers with a sentence)."""
+    return ok(f"{await service.remove_all(session, owner)} webhooks deleted")

@@ -1,0 +1,136 @@
+"""Webhook subscriptions of a user, an event type or an organization: rules and storage."""
+
+from __future__ import annotations
+
+import base64
+import secrets
+import uuid
+from dataclasses import dataclass
+
+from sqlalchemy import Select, delete, func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from immersio_booking.config import Settings
+from immersio_booking.kit.crypto import SecretBox
+from immersio_booking.kit.errors import NotFound
+from immersio_booking.kit.http import vetted_addresses
+from immersio_booking.models import Webhook
+from immersio_booking.webhooks.schemas import WebhookCreate, WebhookOut, WebhookPatch
+
+
+@dataclass(frozen=True)
+class Owner:
+    """Whose subscriptions: exactly one of user, event type or team (organization)."""
+
+    organization_id: int
+    user_id: int | None = None
+    event_type_id: int | None = None
+    team_id: int | None = None
+
+    def statement(self) -> Select[Webhook]:
+        statement = select(Webhook).where(Webhook.organization_id == self.organization_id)
+        if self.event_type_id is not None:
+            return statement.where(Webhook.event_type_id == self.event_type_id)
+        if self.team_id is not None:
+            return statement.where(Webhook.team_id == self.team_id, Webhook.event_type_id.is_(None))
+        return statement.where(
+            Webhook.user_id == self.user_id,
+            Webhook.team_id.is_(None),
+            Webhook.event_type_id.is_(None),
+        )
+
+
+def new_secret() -> str:
+    """``whsec_`` + base64 of 32 random bytes (Standard Webhooks' form)."""
+    return "whsec_" + base64.b64encode(secrets.token_bytes(32)).decode()
+
+
+def out(webhook: Webhook, shown_secret: str | None = None) -> WebhookOut:
+    return WebhookOut(
+        id=webhook.uid,
+        payload_template=webhook.payload_template,
+        triggers=list(webhook.event_triggers or []),
+        subscriber_url=webhook.subscriber_url,
+        active=webhook.active,
+        secret=shown_secret,
+        user_id=webhook.user_id,
+        event_type_id=webhook.event_type_id,
+        team_id=webhook.team_id,
+    )
+
+
+async def create(
+    session: AsyncSession, owner: Owner, body: WebhookCreate, settings: Settings
+) -> WebhookOut:
+    await vetted_addresses(body.subscriber_url, settings.allow_private_network_targets)
+    secret = body.secret or new_secret()
+    webhook = Webhook(
+        uid=str(uuid.uuid4()),
+        organization_id=owner.organization_id,
+        user_id=owner.user_id,
+        event_type_id=owner.event_type_id,
+        team_id=owner.team_id,
+        subscriber_url=body.subscriber_url,
+        active=body.active,
+        event_triggers=body.triggers,
+        payload_template=body.payload_template,
+        secret=SecretBox.of(settings).seal(secret),
+    )
+    session.add(webhook)
+    await session.flush()
+    return out(webhook, shown_secret=secret)
+
+
+async def get(session: AsyncSession, owner: Owner, uid: str) -> Webhook:
+    found = (
+        await session.execute(owner.statement().where(Webhook.uid == uid))
+    ).scalar_one_or_none()
+    if found is None:
+        raise NotFound(f"Webhook with id {uid} not found")
+    return found
+
+
+async def listing(session: AsyncSession, owner: Owner, take: int, skip: int) -> list[Webhook]:
+    rows = await session.execute(owner.statement().order_by(Webhook.id).limit(take).offset(skip))
+    return list(rows.scalars())
+
+
+async def patch(
+    session: AsyncSession, owner: Owner, uid: str, body: WebhookPatch, settings: Settings
+) -> WebhookOut:
+    webhook = await get(session, owner, uid)
+    given = body.model_fields_set
+    if body.subscriber_url is not None:
+        await vetted_addresses(body.subscriber_url, settings.allow_private_network_targets)
+        webhook.subscriber_url = body.subscriber_url
+    if body.triggers is not None:
+        webhook.event_triggers = body.triggers
+    if body.active is not None:
+        webhook.active = body.active
+    if "payload_template" in given:
+        webhook.payload_template = body.payload_template
+    shown = None
+    if body.secret is not None:
+        webhook.secret = SecretBox.of(settings).seal(body.secret)
+        shown = body.secret
+    await session.flush()
+    return out(webhook, shown_secret=shown)
+
+
+async def remove(session: AsyncSession, owner: Owner, uid: str) -> WebhookOut:
+    webhook = await get(session, owner, uid)
+    result = out(webhook)
+    await session.delete(webhook)
+    await session.flush()
+    return result
+
+
+async def remove_all(session: AsyncSession, owner: Owner) -> int:
+    ids = owner.statement().with_only_columns(Webhook.id).scalar_subquery()
+    count = int(
+        (
+            await session.execute(select(func.count()).select_from(owner.statement().subquery()))
+        ).scalar_one()
+    )
+    await session.execute(delete(Webhook).where(Webhook.id.in_(ids)))
+    return count
