@@ -68,6 +68,14 @@ async def objects_of_tenant_a(
         ),
         201,
     )
+    hook = data(
+        await client.post(
+            "/v2/webhooks",
+            headers=a.headers,
+            json={"subscriberUrl": "http://127.0.0.1:9/a", "triggers": ["BOOKING_CREATED"]},
+        ),
+        201,
+    )
     booking = data(
         await client.post(
             "/v2/bookings",
@@ -87,16 +95,10 @@ async def objects_of_tenant_a(
         ),
         201,
     )
-    hook = data(
-        await client.post(
-            "/v2/webhooks",
-            headers=a.headers,
-            json={"subscriberUrl": "http://127.0.0.1:9/a", "triggers": ["BOOKING_CREATED"]},
-        ),
-        201,
-    )
+    deliveries = data(await client.get(f"/v2/webhooks/{hook['id']}/deliveries", headers=a.headers))
     return {
         "webhookId": hook["id"],
+        "deliveryId": deliveries[0]["id"],
         "orgId": a.id,
         "bookingUid": booking["uid"],
         "entryId": entry["id"],

@@ -11,7 +11,7 @@ from pydantic import AwareDatetime
 
 from immersio_booking.auth.dependencies import AuthSubject, OptionalAuthSubject
 from immersio_booking.auth.principal import Principal
-from immersio_booking.bookings import access, creation, output, repository, service
+from immersio_booking.bookings import access, creation, events, output, repository, service
 from immersio_booking.bookings.schemas import (
     BookingCreate,
     BookingOut,
@@ -27,7 +27,6 @@ from immersio_booking.kit.idempotency import run_once
 from immersio_booking.kit.pagination import Page, Pagination
 from immersio_booking.kit.schemas import ApiModel, Envelope
 from immersio_booking.models import Booking, EventType
-from immersio_booking.notifications.service import notify
 from immersio_booking.payments.service import start_payment
 
 router = APIRouter(prefix="/v2/bookings", tags=["Bookings"])
@@ -128,12 +127,7 @@ async def create_booking(
             session, principal, body, now, settings.payment_hold_minutes, settings.lock_timeout_ms
         )
         payments = await _start_payments(session, request, created)
-        await notify(session, [b for b in created if b.status == "accepted"], "confirmed")
-        await notify(
-            session,
-            [b for b in created if b.status == "pending" and b.hold_expires_at is None],
-            "requested",
-        )
+        await events.booked(session, created)
         items = await _render(session, request, created, with_manage=True, payments=payments)
         return 201, _envelope(items, len(created) > 1 or created[0].recurring_event_id is not None)
 
@@ -231,7 +225,7 @@ async def cancel_booking(
         booking, actor = await _target(session, request, bookingUid, principal, token)
         booking = await repository.for_update(session, booking.id)
         cancelled = await service.cancel(session, booking, actor, body, datetime.now(UTC))
-        await notify(session, cancelled, "cancelled")
+        await events.cancelled(session, cancelled)
         items = await _render(session, request, cancelled)
         return 200, _envelope(items, body.cancel_subsequent_bookings)
 
@@ -262,7 +256,7 @@ async def reschedule_booking(
             datetime.now(UTC),
             service.Limits(settings.payment_hold_minutes, settings.lock_timeout_ms),
         )
-        await notify(session, [new], "rescheduled")
+        await events.rescheduled(session, new)
         items = await _render(session, request, [new], with_manage=not actor.is_staff)
         return 201, _envelope(items, False)
 
@@ -284,7 +278,7 @@ async def confirm_booking(
         booking = await service.confirm(
             session, await repository.for_update(session, booking.id), actor
         )
-        await notify(session, [booking], "confirmed")
+        await events.confirmed(session, booking)
         return 200, _envelope(await _render(session, request, [booking]), False)
 
     return await run_once(session, request, _who(principal), work, settings.lock_timeout_ms)
@@ -307,7 +301,7 @@ async def decline_booking(
         declined = await service.decline(
             session, booking, actor, body.reason if body else None, datetime.now(UTC)
         )
-        await notify(session, [declined], "declined")
+        await events.rejected(session, declined)
         return 200, _envelope(await _render(session, request, [declined]), False)
 
     return await run_once(session, request, _who(principal), work, settings.lock_timeout_ms)

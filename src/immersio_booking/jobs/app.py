@@ -23,6 +23,7 @@ job_app = procrastinate.App(
         "immersio_booking.jobs.maintenance",
         "immersio_booking.notifications.tasks",
         "immersio_booking.payments.tasks",
+        "immersio_booking.webhooks.tasks",
     ],
     worker_defaults={"fetch_job_polling_interval": FETCH_POLLING_SECONDS},
 )

@@ -9,6 +9,7 @@ from immersio_booking.models.bookings import (
     SlotReservation,
     WorkshopWhitelist,
 )
+from immersio_booking.models.deliveries import WebhookDelivery
 from immersio_booking.models.immersio import (
     ImmersioCourseMapping,
     ImmersioIntegration,
@@ -52,6 +53,7 @@ __all__ = [
     "TenantSubscription",
     "User",
     "Webhook",
+    "WebhookDelivery",
     "Workflow",
     "WorkflowStep",
     "WorkshopWhitelist",

@@ -7,11 +7,10 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from immersio_booking.bookings import availability, creation, repository
+from immersio_booking.bookings import availability, creation, events, repository
 from immersio_booking.config import get_settings
 from immersio_booking.kit.errors import DomainError
 from immersio_booking.models import Booking, BookingCancellationHistory, EventType, Payment
-from immersio_booking.notifications.service import notify
 from immersio_booking.payments.provider import Charge
 
 
@@ -48,7 +47,7 @@ async def settle(session: AsyncSession, payment: Payment, charge: Charge, now: d
         booking.status = "pending" if needs else "accepted"
         booking.ics_sequence += 1
         await session.flush()
-        await notify(session, [booking], "requested" if needs else "confirmed")
+        await events.paid(session, booking)
         return "confirmed"
     if booking.status == "cancelled" and booking.cancellation_reason == "payment_expired" and et:
         if await _seat_still_free(session, booking, et, now):
@@ -59,7 +58,7 @@ async def settle(session: AsyncSession, payment: Payment, charge: Charge, now: d
             booking.cancellation_reason = None
             booking.ics_sequence += 1
             await session.flush()
-            await notify(session, [booking], "requested" if needs else "confirmed")
+            await events.paid(session, booking)
             return "confirmed_late"
     # The seat went to someone else before the money arrived: give it back in full.
     session.add(

@@ -15,7 +15,7 @@ from immersio_booking.kit.pagination import PageParams
 from immersio_booking.kit.schemas import Envelope, ResourceId, ok
 from immersio_booking.organizations.dependencies import ReadableOrganization
 from immersio_booking.webhooks import service
-from immersio_booking.webhooks.schemas import WebhookCreate, WebhookOut, WebhookPatch
+from immersio_booking.webhooks.schemas import DeliveryOut, WebhookCreate, WebhookOut, WebhookPatch
 from immersio_booking.webhooks.service import Owner
 
 router = APIRouter(tags=["Webhooks"])
@@ -81,6 +81,30 @@ def _routes(prefix: str, owner_of: Callable[..., Awaitable[Owner]]) -> None:
         request: Request,  # noqa: N803
     ) -> Envelope[WebhookOut]:
         return ok(await service.patch(session, owner, webhookId, body, _settings(request)))
+
+    @router.get(prefix + "/{webhookId}/deliveries", name=f"deliveries {prefix}")
+    async def deliveries(
+        owner: OwnerDep,
+        webhookId: str,  # noqa: N803
+        session: Session,
+        page: PageParams,
+    ) -> Envelope[list[DeliveryOut]]:
+        """Deliveries, newest first: status, attempts, last response code and first bytes."""
+        rows = await service.deliveries(session, owner, webhookId, page.take, page.skip)
+        return ok([service.delivery_out(d) for d in rows])
+
+    @router.post(
+        prefix + "/{webhookId}/deliveries/{deliveryId}/redeliver", name=f"redeliver {prefix}"
+    )
+    async def redeliver(
+        owner: OwnerDep,
+        webhookId: str,  # noqa: N803
+        deliveryId: str,  # noqa: N803
+        session: Session,
+    ) -> Envelope[DeliveryOut]:
+        return ok(
+            service.delivery_out(await service.redeliver(session, owner, webhookId, deliveryId))
+        )
 
     @router.delete(prefix + "/{webhookId}", name=f"delete {prefix}")
     async def delete(owner: OwnerDep, webhookId: str, session: Session) -> Envelope[WebhookOut]:  # noqa: N803

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from pydantic import Field, field_validator
 
 from immersio_booking.kit.schemas import ApiModel
@@ -73,3 +75,15 @@ class WebhookOut(ApiModel):
     user_id: int | None = None
     event_type_id: int | None = None
     team_id: int | None = None
+
+
+class DeliveryOut(ApiModel):
+    id: str
+    trigger: str
+    status: str
+    attempts: int
+    next_attempt_at: datetime | None
+    last_attempt_at: datetime | None
+    last_status_code: int | None
+    last_response: str | None = Field(description="The first 1,000 characters of the answer")
+    created_at: datetime

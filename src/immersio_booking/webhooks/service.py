@@ -14,8 +14,8 @@ from immersio_booking.config import Settings
 from immersio_booking.kit.crypto import SecretBox
 from immersio_booking.kit.errors import NotFound
 from immersio_booking.kit.http import vetted_addresses
-from immersio_booking.models import Webhook
-from immersio_booking.webhooks.schemas import WebhookCreate, WebhookOut, WebhookPatch
+from immersio_booking.models import Webhook, WebhookDelivery
+from immersio_booking.webhooks.schemas import DeliveryOut, WebhookCreate, WebhookOut, WebhookPatch
 
 
 @dataclass(frozen=True)
@@ -134,3 +134,60 @@ async def remove_all(session: AsyncSession, owner: Owner) -> int:
     )
     await session.execute(delete(Webhook).where(Webhook.id.in_(ids)))
     return count
+
+
+def delivery_out(delivery: WebhookDelivery) -> DeliveryOut:
+    return DeliveryOut(
+        id=delivery.uid,
+        trigger=delivery.trigger,
+        status=delivery.status,
+        attempts=delivery.attempts,
+        next_attempt_at=delivery.next_attempt_at,
+        last_attempt_at=delivery.last_attempt_at,
+        last_status_code=delivery.last_status_code,
+        last_response=delivery.last_response,
+        created_at=delivery.created_at,
+    )
+
+
+async def deliveries(
+    session: AsyncSession, owner: Owner, uid: str, take: int, skip: int
+) -> list[WebhookDelivery]:
+    webhook = await get(session, owner, uid)
+    rows = await session.execute(
+        select(WebhookDelivery)
+        .where(
+            WebhookDelivery.organization_id == owner.organization_id,
+            WebhookDelivery.webhook_id == webhook.id,
+        )
+        .order_by(WebhookDelivery.id.desc())
+        .limit(take)
+        .offset(skip)
+    )
+    return list(rows.scalars())
+
+
+async def redeliver(
+    session: AsyncSession, owner: Owner, uid: str, delivery_uid: str
+) -> WebhookDelivery:
+    """Send a delivery again now (same ``webhook-id``), whatever became of it."""
+    from immersio_booking.jobs.app import defer_in_transaction
+    from immersio_booking.webhooks.tasks import deliver_webhook
+
+    webhook = await get(session, owner, uid)
+    delivery = (
+        await session.execute(
+            select(WebhookDelivery).where(
+                WebhookDelivery.organization_id == owner.organization_id,
+                WebhookDelivery.webhook_id == webhook.id,
+                WebhookDelivery.uid == delivery_uid,
+            )
+        )
+    ).scalar_one_or_none()
+    if delivery is None:
+        raise NotFound(f"Delivery {delivery_uid} not found")
+    delivery.status = "pending"
+    delivery.attempts = 0
+    await session.flush()
+    await defer_in_transaction(session, deliver_webhook, delivery_id=delivery.id)
+    return delivery

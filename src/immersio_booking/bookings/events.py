@@ -1,0 +1,52 @@
+"""What the outside world hears about a booking change: emails and webhook events, both
+queued in the transaction of the change (one event per seat: each seat is a booking)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from immersio_booking.models import Booking
+from immersio_booking.notifications.service import notify
+from immersio_booking.webhooks.emitter import emit
+
+
+async def booked(session: AsyncSession, created: Sequence[Booking]) -> None:
+    accepted = [b for b in created if b.status == "accepted"]
+    requested = [b for b in created if b.status == "pending" and b.hold_expires_at is None]
+    awaiting_payment = [b for b in created if b.status == "pending" and b.hold_expires_at]
+    await notify(session, accepted, "confirmed")
+    await notify(session, requested, "requested")
+    await emit(session, accepted, "BOOKING_CREATED")
+    await emit(session, requested, "BOOKING_REQUESTED")
+    await emit(session, awaiting_payment, "BOOKING_PAYMENT_INITIATED")
+
+
+async def confirmed(session: AsyncSession, booking: Booking) -> None:
+    await notify(session, [booking], "confirmed")
+    await emit(session, [booking], "BOOKING_CREATED")
+
+
+async def paid(session: AsyncSession, booking: Booking) -> None:
+    await emit(session, [booking], "BOOKING_PAID")
+    if booking.status == "accepted":
+        await confirmed(session, booking)
+    else:
+        await notify(session, [booking], "requested")
+        await emit(session, [booking], "BOOKING_REQUESTED")
+
+
+async def cancelled(session: AsyncSession, bookings: Sequence[Booking]) -> None:
+    await notify(session, bookings, "cancelled")
+    await emit(session, bookings, "BOOKING_CANCELLED")
+
+
+async def rejected(session: AsyncSession, booking: Booking) -> None:
+    await notify(session, [booking], "declined")
+    await emit(session, [booking], "BOOKING_REJECTED")
+
+
+async def rescheduled(session: AsyncSession, booking: Booking) -> None:
+    await notify(session, [booking], "rescheduled")
+    await emit(session, [booking], "BOOKING_RESCHEDULED")

@@ -1,0 +1,42 @@
+"""One delivery per (event, subscription), written with the change that caused the event."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import BigInteger, ForeignKey, Index, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from immersio_booking.db.base import Base, CreatedAtMixin, IdMixin
+from immersio_booking.models._columns import JSON_OBJECT, OrganizationScoped, one_of
+
+DELIVERY_STATUSES = ("pending", "delivered", "failed")
+
+
+class WebhookDelivery(OrganizationScoped, IdMixin, CreatedAtMixin, Base):
+    __tablename__ = "webhook_deliveries"
+
+    # Standard Webhooks' ``webhook-id``: the same on every retry of this delivery.
+    uid: Mapped[str] = mapped_column(String(40), unique=True, nullable=False)
+    webhook_id: Mapped[int] = mapped_column(
+        BigInteger, ForeignKey("webhooks.id", ondelete="CASCADE"), nullable=False
+    )
+    trigger: Mapped[str] = mapped_column(String(64), nullable=False)
+    body: Mapped[dict[str, Any]] = mapped_column(JSON_OBJECT, nullable=False)
+    status: Mapped[str] = mapped_column(String(16), default="pending", nullable=False)
+    attempts: Mapped[int] = mapped_column(Integer, default=0, nullable=False)
+    next_attempt_at: Mapped[datetime | None]
+    last_attempt_at: Mapped[datetime | None]
+    last_status_code: Mapped[int | None] = mapped_column(Integer)
+    last_response: Mapped[str | None] = mapped_column(Text)
+
+    __table_args__ = (
+        Index(
+            "ix_webhook_deliveries_org_webhook_created",
+            "organization_id",
+            "webhook_id",
+            "created_at",
+        ),
+        one_of("status", DELIVERY_STATUSES, "status"),
+    )

@@ -1,0 +1,117 @@
+"""Booking events → one delivery row per matching subscription, in the same transaction."""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import or_, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from immersio_booking.bookings import repository as bookings
+from immersio_booking.jobs.app import defer_in_transaction
+from immersio_booking.models import Booking, EventType, User, Webhook, WebhookDelivery
+
+
+def _iso(moment: datetime) -> str:
+    return (
+        moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"
+    )
+
+
+async def booking_payload(session: AsyncSession, booking: Booking) -> dict[str, Any]:
+    """Cal.com's booking payload fields (one event per seat: each seat is a booking)."""
+    et = await session.get(EventType, booking.event_type_id) if booking.event_type_id else None
+    host = await session.get(User, booking.user_id) if booking.user_id else None
+    people = (await bookings.attendees_of(session, [booking.id])).get(booking.id, [])
+    return {
+        "type": et.slug if et else None,
+        "title": booking.title,
+        "description": booking.description,
+        "startTime": _iso(booking.start_time),
+        "endTime": _iso(booking.end_time),
+        "organizer": {
+            "id": host.id,
+            "name": host.name,
+            "email": host.email,
+            "timeZone": host.time_zone,
+        }
+        if host
+        else None,
+        "attendees": [
+            {
+                "name": a.name,
+                "email": a.email,
+                "timeZone": a.time_zone,
+                "language": {"locale": a.locale or "en"},
+            }
+            for a in people
+        ],
+        "uid": booking.uid,
+        "bookingId": booking.id,
+        "eventTypeId": booking.event_type_id,
+        "status": booking.status.upper(),
+        "location": booking.location,
+        "metadata": booking.metadata_ or {},
+        "responses": booking.responses or {},
+        "price": et.price if et else 0,
+        "currency": et.currency if et else None,
+        "paid": booking.paid,
+        "cancellationReason": booking.cancellation_reason,
+        "rejectionReason": booking.rejection_reason,
+        "rescheduled": booking.rescheduled,
+        "seatUid": booking.uid if et and et.seats_per_time_slot else None,
+    }
+
+
+async def subscriptions_for(session: AsyncSession, booking: Booking, trigger: str) -> list[Webhook]:
+    rows = await session.execute(
+        select(Webhook).where(
+            Webhook.organization_id == booking.organization_id,
+            Webhook.active.is_(True),
+            or_(
+                (Webhook.team_id == booking.organization_id) & Webhook.event_type_id.is_(None),
+                Webhook.event_type_id == booking.event_type_id,
+                (Webhook.user_id == booking.user_id)
+                & Webhook.team_id.is_(None)
+                & Webhook.event_type_id.is_(None),
+            ),
+        )
+    )
+    return [w for w in rows.scalars() if trigger in (w.event_triggers or [])]
+
+
+async def emit(session: AsyncSession, booking_list: Sequence[Booking], trigger: str) -> int:
+    """Write the deliveries of ``trigger`` for each booking and queue their jobs (all or
+    nothing with the caller's transaction). Returns how many deliveries were written."""
+    from immersio_booking.webhooks.tasks import deliver_webhook
+
+    written = 0
+    now = datetime.now(UTC)
+    for booking in booking_list:
+        hooks = await subscriptions_for(session, booking, trigger)
+        if not hooks:
+            continue
+        body = {
+            "triggerEvent": trigger,
+            "createdAt": _iso(now),
+            "payload": await booking_payload(session, booking),
+        }
+        for hook in hooks:
+            delivery = WebhookDelivery(
+                organization_id=booking.organization_id,
+                uid="msg_" + secrets.token_urlsafe(18),
+                webhook_id=hook.id,
+                trigger=trigger,
+                body=body,
+                status="pending",
+                attempts=0,
+                next_attempt_at=now,
+            )
+            session.add(delivery)
+            await session.flush()
+            await defer_in_transaction(session, deliver_webhook, delivery_id=delivery.id)
+            written += 1
+    return written

@@ -1,0 +1,103 @@
+"""Delivering webhooks: signed POSTs, Standard Webhooks' retry schedule, never lost."""
+
+from __future__ import annotations
+
+import json
+import random
+from datetime import UTC, datetime, timedelta
+
+from immersio_booking.config import get_settings
+from immersio_booking.jobs.app import job_app
+from immersio_booking.jobs.database import job_session
+from immersio_booking.kit.crypto import SecretBox
+from immersio_booking.kit.http import safe_client
+from immersio_booking.models import Webhook, WebhookDelivery
+from immersio_booking.webhooks import signing
+
+# Standard Webhooks' schedule: the delay before each attempt (the first is immediate).
+SCHEDULE = [
+    timedelta(0),
+    timedelta(seconds=5),
+    timedelta(minutes=5),
+    timedelta(minutes=30),
+    timedelta(hours=2),
+    timedelta(hours=5),
+    timedelta(hours=10),
+    timedelta(hours=14),
+    timedelta(hours=20),
+    timedelta(hours=24),
+]
+TIMEOUT_SECONDS = 10.0
+
+
+def next_delay(attempts: int, retry_after: float | None, rng: random.Random) -> timedelta | None:
+    """The wait before attempt ``attempts + 1``, or None when the schedule is used up."""
+    if attempts >= len(SCHEDULE):
+        return None
+    base = SCHEDULE[attempts]
+    jittered = base * rng.uniform(0.9, 1.1)
+    if retry_after is not None:
+        jittered = max(jittered, timedelta(seconds=retry_after))
+    return jittered
+
+
+def _retry_after(value: str | None) -> float | None:
+    try:
+        return max(0.0, float(value)) if value is not None else None
+    except ValueError:
+        return None
+
+
+@job_app.task(name="deliver_webhook", retry=3)
+async def deliver_webhook(delivery_id: int) -> str:
+    """One attempt; on failure the next one is queued at its time on the schedule."""
+    settings = get_settings()
+    async with job_session() as session:
+        delivery = await session.get(WebhookDelivery, delivery_id, with_for_update=True)
+        if delivery is None or delivery.status != "pending":
+            return "done"
+        hook = await session.get(Webhook, delivery.webhook_id)
+        if hook is None or not hook.active:
+            delivery.status = "failed"
+            return "subscription inactive"
+        secret = SecretBox.of(settings).open(hook.secret) if hook.secret else ""
+        body = json.dumps(delivery.body, separators=(",", ":")).encode()
+        now = datetime.now(UTC)
+        delivery.attempts += 1
+        delivery.last_attempt_at = now
+        code, text, retry_after = None, "", None
+        try:
+            async with safe_client(
+                settings.allow_private_network_targets, TIMEOUT_SECONDS
+            ) as client:
+                response = await client.post(
+                    hook.subscriber_url,
+                    content=body,
+                    headers=signing.headers(secret, delivery.uid, int(now.timestamp()), body),
+                )
+            code, text = response.status_code, response.text[:1000]
+            retry_after = _retry_after(response.headers.get("retry-after"))
+        except Exception as exc:  # noqa: BLE001  any network failure is a failed attempt
+            text = f"{type(exc).__name__}: {exc}"[:1000]
+        delivery.last_status_code, delivery.last_response = code, text
+        if code is not None and 200 <= code < 300:
+            delivery.status, delivery.next_attempt_at = "delivered", None
+            return "delivered"
+        if code == 410:  # the subscriber says it is gone for good
+            hook.active = False
+            delivery.status, delivery.next_attempt_at = "failed", None
+            return "gone"
+        delay = next_delay(
+            delivery.attempts, retry_after if code in (429, 503) else None, random.Random()
+        )
+        if delay is None:
+            delivery.status, delivery.next_attempt_at = "failed", None
+            return "failed"
+        delivery.next_attempt_at = now + delay
+        # Queued on the job's own connection: the retry exists only if this attempt's record does.
+        connection = await session.connection()
+        raw = await connection.get_raw_connection()
+        await deliver_webhook.configure(
+            connection=raw.driver_connection, schedule_at=delivery.next_attempt_at
+        ).defer_async(delivery_id=delivery.id)
+        return "retry scheduled"

@@ -1,0 +1,147 @@
+"""Webhook deliveries to a real receiver: both signatures, retries, 410, one event per seat."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import random
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import httpx
+import pytest
+from standardwebhooks import Webhook as StandardWebhook
+
+from immersio_booking.webhooks.tasks import SCHEDULE, next_delay
+from tests.bookings.helpers import book, student, teacher_hours, workshop
+from tests.factories import Tenant
+from tests.helpers import data
+from tests.jobs import job_environment, run_jobs
+from tests.webhooks.receiver import Receiver, receiver
+
+
+@pytest.fixture
+def hooks(database_url: str, data_dir: Path) -> Iterator[Receiver]:
+    with (
+        receiver() as state,
+        job_environment(database_url, data_dir, IMMERSIO_ALLOW_PRIVATE_NETWORK_TARGETS="true"),
+    ):
+        yield state
+
+
+async def subscribe(
+    client: httpx.AsyncClient, tenant: Tenant, url: str, *triggers: str
+) -> dict[str, object]:
+    return data(
+        await client.post(  # type: ignore[no-any-return]
+            f"/v2/organizations/{tenant.id}/webhooks",
+            headers=tenant.headers,
+            json={"subscriberUrl": url, "triggers": list(triggers), "active": True},
+        ),
+        201,
+    )
+
+
+async def test_signed_deliveries_verify_with_both_schemes(
+    client: httpx.AsyncClient, tenant: Tenant, hooks: Receiver, database_url: str
+) -> None:
+    hook = await subscribe(
+        client, tenant, hooks.base + "/ok", "BOOKING_CREATED", "BOOKING_CANCELLED"
+    )
+    await teacher_hours(client, tenant)
+    et = await workshop(client, tenant)
+    booking = data(await book(client, et["id"], "2027-02-01T10:00:00Z"), 201)
+    data(
+        await client.post(f"/v2/bookings/{booking['uid']}/cancel", headers=tenant.headers, json={})
+    )
+    await run_jobs(database_url)
+    got = hooks.at("/ok")
+    assert [json.loads(r.body)["triggerEvent"] for r in got] == [
+        "BOOKING_CREATED",
+        "BOOKING_CANCELLED",
+    ]
+    secret = str(hook["secret"])
+    for r in got:
+        expected = hmac.new(secret.encode(), r.body, hashlib.sha256).hexdigest()
+        assert r.headers["x-cal-signature-256"] == expected
+        StandardWebhook(secret).verify(r.body, r.headers)  # raises when the signature is wrong
+        payload = json.loads(r.body)["payload"]
+        assert payload["uid"] == booking["uid"] and payload["eventTypeId"] == et["id"]
+    deliveries = data(
+        await client.get(
+            f"/v2/organizations/{tenant.id}/webhooks/{hook['id']}/deliveries",
+            headers=tenant.headers,
+        )
+    )
+    assert [(d["status"], d["attempts"], d["lastStatusCode"]) for d in deliveries] == [
+        ("delivered", 1, 200),
+        ("delivered", 1, 200),
+    ]
+    redone = data(
+        await client.post(
+            f"/v2/organizations/{tenant.id}/webhooks/{hook['id']}/deliveries/{deliveries[0]['id']}/redeliver",
+            headers=tenant.headers,
+        )
+    )
+    assert redone["status"] == "pending"
+    await run_jobs(database_url)
+    again = hooks.at("/ok")[-1]
+    assert again.headers["webhook-id"] == got[-1].headers["webhook-id"]  # stable across sends
+
+
+async def test_failures_retry_on_schedule_and_410_disables(
+    client: httpx.AsyncClient, tenant: Tenant, hooks: Receiver, database_url: str
+) -> None:
+    hooks.answers["/fail"] = (500, {})
+    hooks.answers["/busy"] = (503, {"Retry-After": "120"})
+    hooks.answers["/gone"] = (410, {})
+    failing = await subscribe(client, tenant, hooks.base + "/fail", "BOOKING_CREATED")
+    busy = await subscribe(client, tenant, hooks.base + "/busy", "BOOKING_CREATED")
+    gone = await subscribe(client, tenant, hooks.base + "/gone", "BOOKING_CREATED")
+    await teacher_hours(client, tenant)
+    et = await workshop(client, tenant)
+    data(await book(client, et["id"], "2027-02-02T10:00:00Z"), 201)
+    started = datetime.now(UTC)
+    await run_jobs(database_url)  # the retries are scheduled later, so they do not run now
+    base = f"/v2/organizations/{tenant.id}/webhooks"
+    [first] = data(await client.get(f"{base}/{failing['id']}/deliveries", headers=tenant.headers))
+    assert (first["status"], first["attempts"], first["lastStatusCode"]) == ("pending", 1, 500)
+    wait = datetime.fromisoformat(first["nextAttemptAt"]) - started
+    assert timedelta(seconds=4) <= wait <= timedelta(seconds=7)
+    [slow] = data(await client.get(f"{base}/{busy['id']}/deliveries", headers=tenant.headers))
+    assert datetime.fromisoformat(slow["nextAttemptAt"]) - started >= timedelta(seconds=119)
+    [dead] = data(await client.get(f"{base}/{gone['id']}/deliveries", headers=tenant.headers))
+    assert (dead["status"], dead["lastStatusCode"]) == ("failed", 410)
+    assert data(await client.get(f"{base}/{gone['id']}", headers=tenant.headers))["active"] is False
+
+
+async def test_one_event_per_seat(
+    client: httpx.AsyncClient, tenant: Tenant, hooks: Receiver, database_url: str
+) -> None:
+    await subscribe(client, tenant, hooks.base + "/seats", "BOOKING_CREATED")
+    await teacher_hours(client, tenant)
+    et = await workshop(
+        client,
+        tenant,
+        seats={"seatsPerTimeSlot": 3, "showAttendeeInfo": False, "showAvailabilityCount": True},
+    )
+    for n in range(2):
+        data(
+            await book(
+                client, et["id"], "2027-02-03T10:00:00Z", attendee=student(f"seat{n}@example.com")
+            ),
+            201,
+        )
+    await run_jobs(database_url)
+    seats = {json.loads(r.body)["payload"]["attendees"][0]["email"] for r in hooks.at("/seats")}
+    assert seats == {"seat0@example.com", "seat1@example.com"}
+
+
+def test_retry_schedule_has_ten_attempts_with_jitter() -> None:
+    rng = random.Random(3)
+    delays = [next_delay(n, None, rng) for n in range(len(SCHEDULE) + 1)]
+    assert delays[-1] is None and delays[0] == timedelta(0)
+    assert timedelta(hours=21.5) <= delays[-2] <= timedelta(hours=26.5)  # type: ignore[operator]
+    assert next_delay(1, 600, rng) == timedelta(seconds=600)  # Retry-After wins when longer
