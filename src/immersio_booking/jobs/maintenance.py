@@ -36,3 +36,21 @@ async def purge_idempotency_records(context: Any, timestamp: int) -> int:
         "DELETE FROM idempotency_records WHERE expires_at < now() RETURNING id"
     )
     return len(rows)
+
+
+async def recover_stalled_jobs(app: Any, seconds_since_heartbeat: float = 30.0) -> int:
+    """Jobs left in ``doing`` by a worker that died (no heartbeat) are queued again; every
+    handler is idempotent, so at-least-once is safe."""
+    stalled = list(
+        await app.job_manager.get_stalled_jobs(seconds_since_heartbeat=seconds_since_heartbeat)
+    )
+    for job in stalled:
+        await app.job_manager.retry_job(job)
+    return len(stalled)
+
+
+@job_app.periodic(cron="* * * * *")
+@job_app.task(name="retry_stalled_jobs", queueing_lock="retry_stalled_jobs", pass_context=True)
+async def retry_stalled_jobs(context: Any, timestamp: int) -> int:
+    del timestamp
+    return await recover_stalled_jobs(context.app)
