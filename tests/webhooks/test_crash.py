@@ -94,8 +94,5 @@ async def test_every_delivery_arrives_after_a_worker_is_killed(
         arrived = hooks.at("/crash")
         ids = [r.headers["webhook-id"] for r in arrived]
         assert set(ids) == {f"msg_crash_{n}" for n in range(DELIVERIES)}
-        duplicates = len(ids) - len(set(ids))
-        print(
-            f"killed after {before_kill}; recovered {recovered} stalled jobs;"
-            f" {len(ids)} requests, {duplicates} duplicates"
-        )
+        # Duplicates may happen (a job killed after its POST) and share their webhook-id.
+        assert len(ids) >= DELIVERIES and recovered >= 0
