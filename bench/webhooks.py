@@ -1,0 +1,205 @@
+"""Webhook delivery: booking commit → arrival at a local receiver (p50/p99), and deliveries
+per second of one worker. Run: ``.venv/bin/python bench/webhooks.py``."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import secrets
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import httpx
+
+from _setup import ROOT, database, percentile, served  # type: ignore[import-not-found]
+
+sys.path.insert(0, str(ROOT))
+from tests.webhooks.receiver import receiver  # noqa: E402
+
+BOOKINGS = 200
+BULK = 2000
+
+
+def server_url() -> str:
+    raw = os.environ.get("DATABASE_URL") or "postgresql://postgres@127.0.0.1:5432/postgres"
+    return raw.replace("postgresql://", "postgresql+psycopg://", 1)
+
+
+def main() -> None:
+    data_dir = Path(tempfile.mkdtemp(prefix="immersio-bench-"))
+    url = database.create_scratch_database(server_url(), "wbench")
+    env = {
+        **os.environ,
+        "DATABASE_URL": url,
+        "IMMERSIO_DATA_DIR": str(data_dir),
+        "IMMERSIO_ALLOW_PRIVATE_NETWORK_TARGETS": "true",
+        "IMMERSIO_LOG_LEVEL": "WARNING",
+    }
+    try:
+        from immersio_booking.db import migrate
+
+        migrate.upgrade(url)
+        cli = str(ROOT / ".venv/bin/immersio-booking")
+        os.environ.update(
+            {k: env[k] for k in ("IMMERSIO_DATA_DIR", "IMMERSIO_ALLOW_PRIVATE_NETWORK_TARGETS")}
+        )
+        import json
+
+        admin = json.loads(
+            subprocess.run(
+                [
+                    cli,
+                    "admin",
+                    "create-platform-admin",
+                    "--email",
+                    "bench@platform.example.com",
+                    "--json",
+                ],
+                env=env,
+                capture_output=True,
+                text=True,
+                check=True,
+            ).stdout
+        )["api_key"]
+        with receiver() as hooks, served(url, data_dir) as base:
+            worker = subprocess.Popen(
+                [cli, "worker", "--concurrency", "8"],
+                env=env,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+            )
+            try:
+                with httpx.Client(base_url=base, timeout=30) as client:
+                    slug = f"wb-{secrets.token_hex(3)}"
+                    school = client.post(
+                        "/v2/organizations",
+                        headers={"Authorization": f"Bearer {admin}"},
+                        json={
+                            "name": "W",
+                            "slug": slug,
+                            "plan": "enterprise",
+                            "ownerEmail": f"o@{slug}.example.com",
+                        },
+                    ).json()["data"]
+                    owner = {"Authorization": f"Bearer {school['apiKey']}"}
+                    org = school["organization"]["id"]
+                    client.post(
+                        f"/v2/organizations/{org}/webhooks",
+                        headers=owner,
+                        json={"subscriberUrl": hooks.base + "/b", "triggers": ["BOOKING_CREATED"]},
+                    ).raise_for_status()
+                    client.post(
+                        "/v2/schedules",
+                        headers=owner,
+                        json={
+                            "name": "A",
+                            "timeZone": "UTC",
+                            "isDefault": True,
+                            "availability": [
+                                {
+                                    "days": [
+                                        "Monday",
+                                        "Tuesday",
+                                        "Wednesday",
+                                        "Thursday",
+                                        "Friday",
+                                        "Saturday",
+                                        "Sunday",
+                                    ],
+                                    "startTime": "00:00",
+                                    "endTime": "24:00",
+                                }
+                            ],
+                        },
+                    ).raise_for_status()
+                    et = client.post(
+                        "/v2/event-types",
+                        headers=owner,
+                        json={
+                            "lengthInMinutes": 30,
+                            "title": "W",
+                            "slug": "w",
+                            "minimumBookingNotice": 0,
+                            "seats": {
+                                "seatsPerTimeSlot": 1000,
+                                "showAttendeeInfo": False,
+                                "showAvailabilityCount": True,
+                            },
+                        },
+                    ).json()["data"]
+                    latencies = []
+                    for n in range(BOOKINGS):
+                        seen = len(hooks.at("/b"))
+                        began = time.perf_counter()
+                        client.post(
+                            "/v2/bookings",
+                            json={
+                                "eventTypeId": et["id"],
+                                "start": "2027-03-01T10:00:00Z",
+                                "attendee": {
+                                    "name": "S",
+                                    "email": f"s{n}@example.com",
+                                    "timeZone": "UTC",
+                                },
+                            },
+                        ).raise_for_status()
+                        while len(hooks.at("/b")) <= seen:
+                            time.sleep(0.002)
+                        latencies.append(time.perf_counter() - began)
+                print(
+                    f"booking POST -> delivery arrived ({BOOKINGS} bookings, one at a time):"
+                    f" p50 {percentile(latencies, 0.5) * 1000:.0f} ms,"
+                    f" p99 {percentile(latencies, 0.99) * 1000:.0f} ms"
+                )
+                bulk_rate = asyncio.run(bulk(url, hooks))
+                print(
+                    f"one worker (8 concurrent jobs): {bulk_rate:.0f} deliveries/s"
+                    f" over {BULK} deliveries"
+                )
+            finally:
+                worker.terminate()
+                worker.wait(30)
+    finally:
+        database.drop_database(url)
+
+
+async def bulk(url: str, hooks: object) -> float:
+    """Queue BULK deliveries at once and time one worker delivering them all."""
+    from immersio_booking.db.session import make_engine, make_sessionmaker, transaction
+    from immersio_booking.jobs.app import defer_in_transaction
+    from immersio_booking.models import Webhook, WebhookDelivery
+    from immersio_booking.webhooks.tasks import deliver_webhook
+
+    engine = make_engine(url)
+    try:
+        async with transaction(make_sessionmaker(engine)) as session:
+            from sqlalchemy import select
+
+            hook = (await session.execute(select(Webhook))).scalars().first()
+            assert hook is not None
+            for n in range(BULK):
+                delivery = WebhookDelivery(
+                    organization_id=hook.organization_id,
+                    uid=f"msg_bulk_{n}",
+                    webhook_id=hook.id,
+                    trigger="BOOKING_CREATED",
+                    body={"n": n},
+                )
+                session.add(delivery)
+                await session.flush()
+                await defer_in_transaction(session, deliver_webhook, delivery_id=delivery.id)
+        began = time.perf_counter()
+        while (
+            sum(1 for r in hooks.at("/b") if r.headers["webhook-id"].startswith("msg_bulk_")) < BULK
+        ):  # type: ignore[attr-defined]
+            await asyncio.sleep(0.05)
+        return BULK / (time.perf_counter() - began)
+    finally:
+        await engine.dispose()
+
+
+if __name__ == "__main__":
+    main()
