@@ -52,23 +52,36 @@ PLATFORM_WEBHOOK_SECRET = "whsec_platform"
 
 
 @pytest.fixture(scope="session")
-def localstripe() -> Iterator[str]:
+def localstripe(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """The localstripe server (a stateful fake of Stripe's API) on a free loopback port."""
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
-    server = subprocess.Popen(
-        [str(Path(sys.executable).parent / "localstripe"), "--port", str(port)],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
+    # --from-scratch: localstripe otherwise loads /tmp/localstripe.pickle, a file every
+    # localstripe on the machine rewrites on each change, and a torn copy stops it starting.
+    log = tmp_path_factory.mktemp("localstripe") / "localstripe.log"
+    with log.open("wb") as sink:
+        server = subprocess.Popen(
+            [
+                str(Path(sys.executable).parent / "localstripe"),
+                "--port",
+                str(port),
+                "--from-scratch",
+            ],
+            stdout=sink,
+            stderr=subprocess.STDOUT,
+        )
     base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 20
-    while time.monotonic() < deadline:
+    deadline = time.monotonic() + 60
+    while True:
         try:
             httpx.get(f"{base}/v1/customers", auth=("sk_test_ping", ""), timeout=1)
             break
         except httpx.HTTPError:
+            if server.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError(
+                    f"localstripe did not start: {log.read_text()[-2000:]}"
+                ) from None
             time.sleep(0.1)
     # Jobs read their settings from the environment: point them at localstripe too.
     os.environ["IMMERSIO_STRIPE_API_BASE"] = base

@@ -148,18 +148,26 @@ def compute_slots(
             )
             for s in _free(candidates, busy[h.host_id][0]):
                 hosts_at.setdefault(s, []).append(h.host_id)
-    sessions: dict[int, _Session] = {}
-    for h in hosts:
-        for start, found in busy[h.host_id][1].items():
-            known = sessions.get(start)
-            # The same booking seen through two hosts counts once: keep the larger count.
-            if known is None or found.seats > known.seats:
-                sessions[start] = found
+    if event.scheduling_type == "COLLECTIVE" and len(hosts) > 1:
+        # Every host is on the same booking: one session, seen through each host once.
+        merged: dict[int, _Session] = {}
+        for h in hosts:
+            for start, found in busy[h.host_id][1].items():
+                known = merged.get(start)
+                if known is None or found.seats > known.seats:
+                    merged[start] = found
+        sessions = {h.host_id: merged for h in hosts}
+    else:
+        # Each host runs their own session: a start is open when any free host has a seat.
+        sessions = {h.host_id: busy[h.host_id][1] for h in hosts}
     return _slots(event, hosts_at, sessions, length)
 
 
 def _slots(
-    event: EventRules, hosts_at: dict[int, list[int]], sessions: dict[int, _Session], length: int
+    event: EventRules,
+    hosts_at: dict[int, list[int]],
+    sessions: dict[int, dict[int, _Session]],
+    length: int,
 ) -> list[Slot]:
     out: list[Slot] = []
     total = event.seats_per_time_slot
@@ -170,11 +178,19 @@ def _slots(
         if total is None:
             out.append(Slot(start, end, host_ids))
             continue
-        session = sessions.get(s)
-        booked = session.seats if session else 0
-        if booked >= total:
-            continue  # a full session is not offered
-        out.append(Slot(start, end, host_ids, booked, total, session.uid if session else None))
+        # Hosts whose session at s still has a seat; a full session is not offered.
+        open_hosts = [
+            (session.seats if session else 0, session.uid if session else None, host_id)
+            for host_id in host_ids
+            if (session := sessions[host_id].get(s)) is None or session.seats < total
+        ]
+        if not open_hosts:
+            continue
+        # A booker joins the fullest open session (groups fill up before new ones start); its
+        # host comes first, the one a booking is made with.
+        booked, uid, chosen = min(open_hosts, key=lambda o: (-o[0], o[1] or "", o[2]))
+        ids = (chosen, *(h for _, _, h in open_hosts if h != chosen))
+        out.append(Slot(start, end, ids, booked, total, uid))
     return out
 
 
