@@ -145,3 +145,42 @@ def test_retry_schedule_has_ten_attempts_with_jitter() -> None:
     assert delays[-1] is None and delays[0] == timedelta(0)
     assert timedelta(hours=21.5) <= delays[-2] <= timedelta(hours=26.5)  # type: ignore[operator]
     assert next_delay(1, 600, rng) == timedelta(seconds=600)  # Retry-After wins when longer
+
+
+async def test_payload_template_is_rendered_and_signed(
+    client: httpx.AsyncClient, tenant: Tenant, hooks: Receiver, database_url: str
+) -> None:
+    template = (
+        '{"text": "{{triggerEvent}}: {{title}} with {{attendees.0.name}}", "missing": "{{nope}}"}'
+    )
+    hook = data(
+        await client.post(
+            f"/v2/organizations/{tenant.id}/webhooks",
+            headers=tenant.headers,
+            json={
+                "subscriberUrl": hooks.base + "/tpl",
+                "triggers": ["BOOKING_CREATED"],
+                "payloadTemplate": template,
+            },
+        ),
+        201,
+    )
+    await teacher_hours(client, tenant)
+    et = await workshop(client, tenant, title='Say "hi"')
+    data(
+        await book(
+            client,
+            et["id"],
+            "2027-02-04T10:00:00Z",
+            attendee=student("q@example.com", name='Zoë "Q"'),
+        ),
+        201,
+    )
+    await run_jobs(database_url)
+    [got] = hooks.at("/tpl")
+    sent = json.loads(got.body)  # still valid JSON: values are escaped
+    assert sent["text"].startswith('BOOKING_CREATED: Say "hi" between') and sent["text"].endswith(
+        'Zoë "Q"'
+    )
+    assert sent["missing"] == ""
+    StandardWebhook(str(hook["secret"])).verify(got.body, got.headers)

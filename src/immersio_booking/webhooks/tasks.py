@@ -12,7 +12,7 @@ from immersio_booking.jobs.database import job_session
 from immersio_booking.kit.crypto import SecretBox
 from immersio_booking.kit.http import safe_client
 from immersio_booking.models import Webhook, WebhookDelivery
-from immersio_booking.webhooks import signing
+from immersio_booking.webhooks import signing, templates
 
 # Standard Webhooks' schedule: the delay before each attempt (the first is immediate).
 SCHEDULE = [
@@ -61,7 +61,11 @@ async def deliver_webhook(delivery_id: int) -> str:
             delivery.status = "failed"
             return "subscription inactive"
         secret = SecretBox.of(settings).open(hook.secret) if hook.secret else ""
-        body = json.dumps(delivery.body, separators=(",", ":")).encode()
+        body = (
+            templates.render(hook.payload_template, delivery.body)
+            if hook.payload_template
+            else json.dumps(delivery.body, separators=(",", ":")).encode()
+        )
         now = datetime.now(UTC)
         delivery.attempts += 1
         delivery.last_attempt_at = now
