@@ -12,6 +12,8 @@ from pathlib import Path
 
 import httpx
 import pytest
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from standardwebhooks import Webhook as StandardWebhook
 
 from immersio_booking.webhooks.tasks import SCHEDULE, next_delay
@@ -184,3 +186,44 @@ async def test_payload_template_is_rendered_and_signed(
     )
     assert sent["missing"] == ""
     StandardWebhook(str(hook["secret"])).verify(got.body, got.headers)
+
+
+async def test_three_days_of_failures_switch_the_subscription_off_and_tell_the_owners(
+    client: httpx.AsyncClient,
+    tenant: Tenant,
+    hooks: Receiver,
+    database_url: str,
+    sessionmaker: async_sessionmaker[AsyncSession],
+    data_dir: Path,
+) -> None:
+    from sqlalchemy import update
+
+    from immersio_booking.db.session import transaction
+    from immersio_booking.models import Webhook as WebhookRow
+    from immersio_booking.models import WebhookDelivery
+
+    hooks.answers["/down"] = (500, {})
+    hook = await subscribe(client, tenant, hooks.base + "/down", "BOOKING_CREATED")
+    await teacher_hours(client, tenant)
+    et = await workshop(client, tenant)
+    data(await book(client, et["id"], "2027-02-05T10:00:00Z"), 201)
+    await run_jobs(database_url)  # first failure: still active
+    url = f"/v2/organizations/{tenant.id}/webhooks/{hook['id']}"
+    assert data(await client.get(url, headers=tenant.headers))["active"] is True
+    async with transaction(sessionmaker) as session:  # that failure began four days ago
+        row = (
+            await session.execute(select(WebhookRow).where(WebhookRow.uid == hook["id"]))
+        ).scalar_one()
+        await session.execute(
+            update(WebhookDelivery)
+            .where(WebhookDelivery.webhook_id == row.id)
+            .values(created_at=datetime.now(UTC) - timedelta(days=4))
+        )
+    data(await book(client, et["id"], "2027-02-05T11:00:00Z"), 201)
+    before = set((data_dir / "mail").glob("*.eml")) if (data_dir / "mail").exists() else set()
+    await run_jobs(database_url)
+    assert data(await client.get(url, headers=tenant.headers))["active"] is False
+    mails = set((data_dir / "mail").glob("*.eml")) - before
+    assert any(
+        tenant.owner_email in m.read_text() and "switched off" in m.read_text() for m in mails
+    )

@@ -12,7 +12,7 @@ from immersio_booking.jobs.database import job_session
 from immersio_booking.kit.crypto import SecretBox
 from immersio_booking.kit.http import safe_client
 from immersio_booking.models import Webhook, WebhookDelivery
-from immersio_booking.webhooks import signing, templates
+from immersio_booking.webhooks import health, signing, templates
 
 # Standard Webhooks' schedule: the delay before each attempt (the first is immediate).
 SCHEDULE = [
@@ -94,6 +94,9 @@ async def deliver_webhook(delivery_id: int) -> str:
         delay = next_delay(
             delivery.attempts, retry_after if code in (429, 503) else None, random.Random()
         )
+        if await health.disable_if_failing_too_long(session, hook, now, settings):
+            delivery.status, delivery.next_attempt_at = "failed", None
+            return "subscription disabled"
         if delay is None:
             delivery.status, delivery.next_attempt_at = "failed", None
             return "failed"

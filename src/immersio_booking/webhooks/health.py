@@ -1,0 +1,65 @@
+"""A subscription whose deliveries have failed for three days in a row is switched off, and
+the organization's owners and admins are told by email."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from email.message import EmailMessage
+
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from immersio_booking.config import Settings
+from immersio_booking.models import Membership, User, Webhook, WebhookDelivery
+from immersio_booking.notifications import mailer
+
+FAILING_FOR = timedelta(days=3)
+
+
+async def failing_since(session: AsyncSession, hook: Webhook) -> datetime | None:
+    """When the current run of failures began (None when the last attempt succeeded)."""
+    last_success = (
+        await session.execute(
+            select(func.max(WebhookDelivery.last_attempt_at)).where(
+                WebhookDelivery.webhook_id == hook.id, WebhookDelivery.status == "delivered"
+            )
+        )
+    ).scalar_one()
+    statement = select(func.min(WebhookDelivery.created_at)).where(
+        WebhookDelivery.webhook_id == hook.id,
+        WebhookDelivery.attempts > 0,
+        WebhookDelivery.status != "delivered",
+    )
+    if last_success is not None:
+        statement = statement.where(WebhookDelivery.created_at > last_success)
+    since: datetime | None = (await session.execute(statement)).scalar_one()
+    return since
+
+
+async def disable_if_failing_too_long(
+    session: AsyncSession, hook: Webhook, now: datetime, settings: Settings
+) -> bool:
+    since = await failing_since(session, hook)
+    if since is None or now - since < FAILING_FOR:
+        return False
+    hook.active = False
+    admins = await session.execute(
+        select(User.email)
+        .join(Membership, Membership.user_id == User.id)
+        .where(
+            Membership.team_id == hook.organization_id,
+            Membership.accepted.is_(True),
+            Membership.role.in_(("OWNER", "ADMIN")),
+        )
+    )
+    for email in admins.scalars():
+        message = EmailMessage()
+        message["To"] = email
+        message["Subject"] = "A webhook was switched off after failing for 3 days"
+        message.set_content(
+            f"Every delivery to {hook.subscriber_url} has failed since {since:%Y-%m-%d %H:%M} UTC,"
+            " so the subscription is now inactive. Fix the receiver, then set it active again"
+            ' (PATCH the webhook with {"active": true}); failed deliveries can be sent again.\n'
+        )
+        await mailer.deliver(settings, message)
+    return True
