@@ -227,3 +227,62 @@ async def test_three_days_of_failures_switch_the_subscription_off_and_tell_the_o
     assert any(
         tenant.owner_email in m.read_text() and "switched off" in m.read_text() for m in mails
     )
+
+
+async def test_meeting_started_and_ended_fire_only_for_bookings_still_at_that_time(
+    client: httpx.AsyncClient,
+    tenant: Tenant,
+    hooks: Receiver,
+    database_url: str,
+    sessionmaker: async_sessionmaker[AsyncSession],
+) -> None:
+    from sqlalchemy import text
+
+    from immersio_booking.db.session import transaction
+    from immersio_booking.webhooks.meetings import fire
+
+    await subscribe(client, tenant, hooks.base + "/meet", "MEETING_STARTED", "MEETING_ENDED")
+    await teacher_hours(client, tenant)
+    et = await workshop(client, tenant)
+    kept = data(await book(client, et["id"], "2027-02-08T10:00:00Z"), 201)
+    gone = data(await book(client, et["id"], "2027-02-08T12:00:00Z"), 201)
+    moved = data(await book(client, et["id"], "2027-02-08T14:00:00Z"), 201)
+    data(await client.post(f"/v2/bookings/{gone['uid']}/cancel", headers=tenant.headers, json={}))
+    data(
+        await client.post(
+            f"/v2/bookings/{moved['uid']}/reschedule",
+            headers=tenant.headers,
+            json={"start": "2027-02-09T14:00:00Z"},
+        ),
+        201,
+    )
+    async with sessionmaker() as session:
+        jobs = (
+            await session.execute(
+                text(
+                    "SELECT (args->>'booking_id')::bigint, args->>'trigger', scheduled_at"
+                    " FROM procrastinate_jobs"
+                    " WHERE task_name = 'meeting_event' AND status = 'todo'"
+                )
+            )
+        ).all()
+        ids = {
+            b: (
+                await session.execute(text("SELECT id FROM bookings WHERE uid = :u"), {"u": b})
+            ).scalar_one()
+            for b in (kept["uid"], gone["uid"], moved["uid"])
+        }
+    scheduled = {(bid, trig): at for bid, trig, at in jobs}
+    assert scheduled[(ids[kept["uid"]], "MEETING_STARTED")] == datetime(2027, 2, 8, 10, tzinfo=UTC)
+    assert scheduled[(ids[kept["uid"]], "MEETING_ENDED")] == datetime(2027, 2, 8, 11, tzinfo=UTC)
+    # time passes: each queued job runs; only the booking still at its time fires
+    outcomes = {}
+    for (bid, trig), at in scheduled.items():
+        async with transaction(sessionmaker) as session:
+            outcomes[(bid, trig)] = await fire(session, bid, trig, int(at.timestamp()))
+    assert outcomes[(ids[kept["uid"]], "MEETING_STARTED")] == "sent"
+    assert outcomes[(ids[gone["uid"]], "MEETING_STARTED")] == "stale"
+    assert outcomes[(ids[moved["uid"]], "MEETING_ENDED")] == "stale"
+    await run_jobs(database_url)
+    triggers = sorted(json.loads(r.body)["triggerEvent"] for r in hooks.at("/meet"))
+    assert triggers.count("MEETING_STARTED") == 2  # the kept booking and the moved one's new time

@@ -9,6 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from immersio_booking.models import Booking
 from immersio_booking.notifications.service import notify
+from immersio_booking.webhooks import meetings
 from immersio_booking.webhooks.emitter import emit
 
 
@@ -19,6 +20,7 @@ async def booked(session: AsyncSession, created: Sequence[Booking]) -> None:
     await notify(session, accepted, "confirmed")
     await notify(session, requested, "requested")
     await emit(session, accepted, "BOOKING_CREATED")
+    await meetings.schedule(session, accepted)
     await emit(session, requested, "BOOKING_REQUESTED")
     await emit(session, awaiting_payment, "BOOKING_PAYMENT_INITIATED")
 
@@ -26,6 +28,7 @@ async def booked(session: AsyncSession, created: Sequence[Booking]) -> None:
 async def confirmed(session: AsyncSession, booking: Booking) -> None:
     await notify(session, [booking], "confirmed")
     await emit(session, [booking], "BOOKING_CREATED")
+    await meetings.schedule(session, [booking])
 
 
 async def paid(session: AsyncSession, booking: Booking) -> None:
@@ -50,3 +53,4 @@ async def rejected(session: AsyncSession, booking: Booking) -> None:
 async def rescheduled(session: AsyncSession, booking: Booking) -> None:
     await notify(session, [booking], "rescheduled")
     await emit(session, [booking], "BOOKING_RESCHEDULED")
+    await meetings.schedule(session, [booking])

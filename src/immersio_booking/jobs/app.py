@@ -24,6 +24,7 @@ job_app = procrastinate.App(
         "immersio_booking.notifications.tasks",
         "immersio_booking.payments.tasks",
         "immersio_booking.webhooks.tasks",
+        "immersio_booking.webhooks.meetings",
     ],
     worker_defaults={"fetch_job_polling_interval": FETCH_POLLING_SECONDS},
 )
@@ -41,9 +42,13 @@ def bound_to(database_url: str) -> Iterator[procrastinate.App]:
         yield app
 
 
-async def defer_in_transaction(session: AsyncSession, task: Any, **arguments: Any) -> None:
+async def defer_in_transaction(
+    session: AsyncSession, task: Any, *, options: dict[str, Any] | None = None, **arguments: Any
+) -> None:
     """Queue ``task`` on the session's own connection: the job exists if and only if the
-    transaction commits (ARCHITECTURE.md)."""
+    transaction commits (ARCHITECTURE.md). ``options`` are Procrastinate's (``schedule_at``...)."""
     connection = await session.connection()
     raw = await connection.get_raw_connection()
-    await task.configure(connection=raw.driver_connection).defer_async(**arguments)
+    await task.configure(connection=raw.driver_connection, **(options or {})).defer_async(
+        **arguments
+    )

@@ -5,6 +5,7 @@ from __future__ import annotations
 import immersio_booking.jobs.maintenance  # noqa: F401  (registers the tasks)
 import immersio_booking.notifications.tasks  # noqa: F401
 import immersio_booking.payments.tasks  # noqa: F401
+import immersio_booking.webhooks.meetings  # noqa: F401
 import immersio_booking.webhooks.tasks  # noqa: F401
 from immersio_booking.jobs.app import bound_to
 
