@@ -2,14 +2,18 @@
 
 No database, no clock, no I/O: everything it needs comes in as plain data (``slots.model``),
 so the same inputs always give the same slots. The rules are written up in docs/slots.md.
+
+Inside, instants are epoch seconds: grid starts are ints, busy bounds may be floats (a busy
+interval may carry sub-second parts); Python compares and hashes equal ints and floats alike.
 """
 
 from __future__ import annotations
 
-import heapq
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from operator import attrgetter
 from typing import Any
 
 from immersio_booking.slots import period
@@ -17,89 +21,112 @@ from immersio_booking.slots.model import EventRules, HostCalendar, Slot, SlotQue
 from immersio_booking.slots.ranges import Interval, intersect, working_ranges, zone
 
 MINUTE = 60
+# Zone names written with a "Z" instead of "+00:00".
+UTC_NAMES = frozenset({"UTC", "Etc/UTC", "Etc/UCT", "UCT", "Etc/Universal", "Universal", "Zulu"})
+
+Blocked = tuple[float, float]
 
 
 @dataclass(frozen=True)
-class _Blocker:
-    """Starts in the open interval (low, high) conflict, except ``exempt`` (a seat of the same
-    seated session, which counts instead of blocking)."""
+class _HostView:
+    """One host as one request sees it."""
 
-    low: int
-    high: int
-    exempt: int | None
-
-
-@dataclass
-class _Session:
-    seats: int
-    uid: str | None
+    host_id: int
+    ranges: list[Interval]  # merged working ranges, each with its true start
+    blocked: list[Blocked]  # starts s with low < s < high conflict; merged, sorted
+    seats: dict[float, int]  # seated sessions of this event type: start → seats taken
+    uids: dict[float, str]  # start → the session's smallest booking uid
 
 
-def _grid(ranges: list[Interval], length: int, step: int) -> list[int]:
+def _blocked(
+    host: HostCalendar, event: EventRules, length: int, lower: int, upper: int
+) -> tuple[list[Blocked], dict[float, int], dict[float, str]]:
+    """Busy time as open intervals of blocked starts, plus the seats of seated sessions.
+
+    A candidate [s, s + length) with buffers (B_new, A_new) conflicts with busy [bs, be) with
+    buffers (B_old, A_old) iff s − B_new < be + A_old and bs − B_old < s + length + A_new,
+    i.e. iff bs − B_old − A_new − length < s < be + A_old + B_new. A booking of the same seated
+    event type blocks that open interval except its own start bs, where it takes seats instead.
+    Only busy time that can block a start in [lower, upper) is looked at.
+    """
+    seated = event.seats_per_time_slot is not None
+    b_new, a_new = event.before_buffer * MINUTE, event.after_buffer * MINUTE
+    raw: list[Blocked] = []
+    seats: dict[float, int] = {}
+    uids: dict[float, str] = {}
+    for busy in host.busy:
+        start, end = busy.start, busy.end
+        bs = (start if start.tzinfo else start.replace(tzinfo=UTC)).timestamp()
+        be = (end if end.tzinfo else end.replace(tzinfo=UTC)).timestamp()
+        low = bs - busy.before_buffer * MINUTE - a_new - length
+        high = be + busy.after_buffer * MINUTE + b_new
+        if high <= lower or low >= upper:
+            continue
+        if seated and busy.event_type_id == event.event_type_id:
+            raw.append((low, bs))
+            raw.append((bs, high))
+            seats[bs] = seats.get(bs, 0) + busy.seats
+            uid = busy.booking_uid
+            if uid is not None:
+                known = uids.get(bs)
+                if known is None or uid < known:
+                    uids[bs] = uid
+        else:
+            raw.append((low, high))
+    raw.sort()
+    merged: list[Blocked] = []
+    for low, high in raw:
+        if high <= low:
+            continue
+        # Open intervals: (a, b) and (b, c) leave b free, so only a real overlap merges.
+        if merged and low < merged[-1][1]:
+            if high > merged[-1][1]:
+                merged[-1] = (merged[-1][0], high)
+        else:
+            merged.append((low, high))
+    return merged, seats, uids
+
+
+def _view(host: HostCalendar, event: EventRules, length: int, lower: int, upper: int) -> _HostView:
+    ranges = working_ranges(host, lower, upper + length)
+    return _HostView(host.host_id, ranges, *_blocked(host, event, length, lower, upper))
+
+
+def _grid(ranges: list[Interval], length: int, step: int, lower: int, upper: int) -> list[int]:
+    """Starts every ``step`` from each range's start that fit in it, kept in [lower, upper)."""
     starts: list[int] = []
     for start, end in ranges:
-        s = start
-        while s + length <= end:
-            starts.append(s)
-            s += step
+        # The first start on this range's grid at or after ``lower`` (ceil division).
+        first = start if start >= lower else start - ((start - lower) // step) * step
+        last = min(end - length, upper - 1)
+        if first <= last:
+            starts.extend(range(first, last + 1, step))
     return starts
 
 
-def _blockers(
-    host: HostCalendar, event: EventRules, length: int, lower: int, upper: int
-) -> tuple[list[_Blocker], dict[int, _Session]]:
-    """Busy intervals as blocked start ranges; seats of the same seated session counted apart.
+def _free(candidates: list[int], view: _HostView, total: int | None) -> list[int]:
+    """The sorted ``candidates`` that no busy time blocks and whose session is not full.
 
-    A candidate [s, s+length) with buffers (B_new, A_new) conflicts with busy [bs, be) with
-    buffers (B_old, A_old) iff s − B_new < be + A_old and bs − B_old < s + length + A_new,
-    i.e. iff bs − B_old − A_new − length < s < be + A_old + B_new.
+    One pass with a moving pointer over the merged blocked intervals: O(candidates + busy).
     """
-    seated = event.seats_per_time_slot is not None
-    blockers: list[_Blocker] = []
-    sessions: dict[int, _Session] = {}
-    for busy in host.busy:
-        bs, be = period.epoch(busy.start), period.epoch(busy.end)
-        low = bs - busy.before_buffer * MINUTE - event.after_buffer * MINUTE - length
-        high = be + busy.after_buffer * MINUTE + event.before_buffer * MINUTE
-        if high <= lower or low >= upper:
-            continue
-        same_session = seated and busy.event_type_id == event.event_type_id
-        blockers.append(_Blocker(low, high, bs if same_session else None))
-        if same_session:
-            found = sessions.get(bs)
-            if found is None:
-                sessions[bs] = _Session(busy.seats, busy.booking_uid)
-            else:
-                found.seats += busy.seats
-                if busy.booking_uid and (found.uid is None or busy.booking_uid < found.uid):
-                    found.uid = busy.booking_uid
-    blockers.sort(key=lambda b: (b.low, b.high, b.exempt or 0))
-    return blockers, sessions
-
-
-def _free(candidates: list[int], blockers: list[_Blocker]) -> set[int]:
-    """Candidates (sorted) not inside any blocker, by one sweep: O((n + m) log m)."""
-    free: set[int] = set()
-    active: list[tuple[int, int]] = []  # heap of (high, exempt or -1)
-    exempt_count: dict[int, int] = {}
-    i = 0
+    blocked, seats = view.blocked, view.seats
+    if not blocked and not seats:
+        return candidates
+    free: list[int] = []
+    j, m = 0, len(blocked)
     for s in candidates:
-        while i < len(blockers) and blockers[i].low < s:
-            b = blockers[i]
-            heapq.heappush(active, (b.high, -1 if b.exempt is None else b.exempt))
-            if b.exempt is not None:
-                exempt_count[b.exempt] = exempt_count.get(b.exempt, 0) + 1
-            i += 1
-        while active and active[0][0] <= s:
-            _, exempt = heapq.heappop(active)
-            if exempt != -1:
-                exempt_count[exempt] -= 1
-        if len(active) - exempt_count.get(s, 0) == 0:
-            free.add(s)
+        while j < m and blocked[j][1] <= s:
+            j += 1
+        if j < m and blocked[j][0] < s:
+            continue
+        if total is not None and seats.get(s, 0) >= total:
+            continue
+        free.append(s)
     return free
 
 
 def _bounds(event: EventRules, query: SlotQuery) -> tuple[int, int]:
+    """Integer bounds on starts: ``lower <= s < upper``."""
     lower = max(
         period.epoch(query.window_start),
         period.epoch(query.now) + event.minimum_booking_notice * MINUTE,
@@ -110,7 +137,7 @@ def _bounds(event: EventRules, query: SlotQuery) -> tuple[int, int]:
         lower = max(lower, first)
     if last is not None:
         upper = min(upper, last)
-    return lower, upper
+    return math.ceil(lower), math.ceil(upper)
 
 
 def compute_slots(
@@ -119,103 +146,108 @@ def compute_slots(
     query: SlotQuery,
     duration: int | None = None,
 ) -> list[Slot]:
-    """Free slots of ``event`` for ``hosts`` in the query window (see docs/slots.md)."""
-    length = (duration or event.length) * MINUTE
-    step = (event.slot_interval or duration or event.length) * MINUTE
-    lower, upper = _bounds(event, query)
-    if upper <= lower or not hosts:
+    """Free slots of ``event`` for ``hosts`` in the query window, sorted (see docs/slots.md).
+
+    ``duration`` (minutes) replaces ``event.length`` when given. The window keeps starts with
+    ``window_start <= s < window_end``. ``host_ids`` of a slot are sorted, except for a seated
+    round-robin slot: there the host whose session the booker joins comes first.
+    """
+    minutes = duration or event.length
+    step_minutes = event.slot_interval or minutes
+    if minutes <= 0 or step_minutes <= 0 or not hosts:
         return []
-    # Ranges are read a little wider than the window: a range that starts before the window
-    # still sets the grid for the starts inside it.
-    reach_low, reach_high = lower - 86400, upper + 86400
-    ranges = {h.host_id: working_ranges(h, reach_low, reach_high) for h in hosts}
-    busy = {h.host_id: _blockers(h, event, length, reach_low, reach_high) for h in hosts}
-    hosts_at: dict[int, list[int]] = {}
-    if event.scheduling_type == "COLLECTIVE" and len(hosts) > 1:
-        shared = ranges[hosts[0].host_id]
-        for h in hosts[1:]:
-            shared = intersect(shared, ranges[h.host_id])
-        candidates = [s for s in _grid(shared, length, step) if lower <= s < upper]
-        free = set(candidates)
-        for h in hosts:
-            free &= _free(candidates, busy[h.host_id][0])
-        ids = sorted(h.host_id for h in hosts)
-        hosts_at = dict.fromkeys(free, ids)
-    else:
-        for h in hosts:
-            candidates = sorted(
-                {s for s in _grid(ranges[h.host_id], length, step) if lower <= s < upper}
-            )
-            for s in _free(candidates, busy[h.host_id][0]):
-                hosts_at.setdefault(s, []).append(h.host_id)
-    if event.scheduling_type == "COLLECTIVE" and len(hosts) > 1:
-        # Every host is on the same booking: one session, seen through each host once.
-        merged: dict[int, _Session] = {}
-        for h in hosts:
-            for start, found in busy[h.host_id][1].items():
-                known = merged.get(start)
-                if known is None or found.seats > known.seats:
-                    merged[start] = found
-        sessions = {h.host_id: merged for h in hosts}
-    else:
-        # Each host runs their own session: a start is open when any free host has a seat.
-        sessions = {h.host_id: busy[h.host_id][1] for h in hosts}
-    return _slots(event, hosts_at, sessions, length)
-
-
-def _slots(
-    event: EventRules,
-    hosts_at: dict[int, list[int]],
-    sessions: dict[int, dict[int, _Session]],
-    length: int,
-) -> list[Slot]:
-    out: list[Slot] = []
+    length, step = minutes * MINUTE, step_minutes * MINUTE
+    lower, upper = _bounds(event, query)
+    if upper <= lower:
+        return []
     total = event.seats_per_time_slot
-    for s in sorted(hosts_at):
-        start = datetime.fromtimestamp(s, UTC)
-        end = datetime.fromtimestamp(s + length, UTC)
-        host_ids = tuple(sorted(hosts_at[s]))
-        if total is None:
-            out.append(Slot(start, end, host_ids))
-            continue
-        # Hosts whose session at s still has a seat; a full session is not offered.
-        open_hosts = [
-            (session.seats if session else 0, session.uid if session else None, host_id)
-            for host_id in host_ids
-            if (session := sessions[host_id].get(s)) is None or session.seats < total
+    views = [_view(h, event, length, lower, upper) for h in hosts]
+    found: list[tuple[int, tuple[int, ...]]]
+    collective = event.scheduling_type == "COLLECTIVE" and len(views) > 1
+    if len(views) == 1:
+        view = views[0]
+        starts = _free(_grid(view.ranges, length, step, lower, upper), view, total)
+        found = [(s, (view.host_id,)) for s in starts]
+    elif collective:
+        # Everyone at once: the grid of the shared ranges, free for every host.
+        shared = views[0].ranges
+        for view in views[1:]:
+            shared = intersect(shared, view.ranges)
+        starts = _grid(shared, length, step, lower, upper)
+        for view in views:
+            starts = _free(starts, view, total)
+        ids = tuple(sorted({v.host_id for v in views}))
+        found = [(s, ids) for s in starts]
+    else:
+        # Round robin: each host's own free slots on the host's own grid, united.
+        free_at: dict[int, set[int]] = {}
+        for view in views:
+            for s in _free(_grid(view.ranges, length, step, lower, upper), view, total):
+                free_at.setdefault(s, set()).add(view.host_id)
+        found = [(s, tuple(sorted(free_at[s]))) for s in sorted(free_at)]
+    if total is None:
+        fromtimestamp = datetime.fromtimestamp
+        return [
+            Slot(fromtimestamp(s, UTC), fromtimestamp(s + length, UTC), ids) for s, ids in found
         ]
-        if not open_hosts:
-            continue
-        # A booker joins the fullest open session (groups fill up before new ones start); its
-        # host comes first, the one a booking is made with.
-        booked, uid, chosen = min(open_hosts, key=lambda o: (-o[0], o[1] or "", o[2]))
-        ids = (chosen, *(h for _, _, h in open_hosts if h != chosen))
-        out.append(Slot(start, end, ids, booked, total, uid))
+    return _seated(found, views, total, length, chosen_first=not collective)
+
+
+def _seated(
+    found: list[tuple[int, tuple[int, ...]]],
+    views: list[_HostView],
+    total: int,
+    length: int,
+    chosen_first: bool,
+) -> list[Slot]:
+    """Seated slots: the booker joins the fullest open session among the free hosts (the
+    smallest booking uid, then the smallest host id, on a tie). In round robin each host runs
+    their own sessions, and the host of the chosen one is listed first: bookings go to
+    ``host_ids[0]``. A collective booking is busy time of every host, so it counts once."""
+    by_id = {v.host_id: v for v in views}
+    out: list[Slot] = []
+    for s, ids in found:
+        sessions = [(by_id[h].seats.get(s, 0), by_id[h].uids.get(s), h) for h in ids]
+        booked, uid, chosen = min(sessions, key=lambda o: (-o[0], o[1] is None, o[1] or "", o[2]))
+        if chosen_first and len(ids) > 1:
+            ids = (chosen, *(h for h in ids if h != chosen))
+        start = datetime.fromtimestamp(s, UTC)
+        out.append(Slot(start, datetime.fromtimestamp(s + length, UTC), ids, booked, total, uid))
     return out
-
-
-def _iso(moment: datetime, time_zone: str) -> str:
-    if time_zone == "UTC":
-        return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.000Z")
-    return moment.astimezone(zone(time_zone)).isoformat(timespec="milliseconds")
 
 
 def group_by_local_date(
     slots: Sequence[Slot], time_zone: str, with_end: bool
 ) -> dict[str, list[dict[str, Any]]]:
-    """Cal.com's ``GET /v2/slots`` data: slots by local date in ``time_zone``, in time order."""
+    """Cal.com's ``GET /v2/slots`` data: slots by local date in ``time_zone``, in time order.
+
+    Times are ISO-8601 with milliseconds and the zone's offset on that instant
+    (``2027-03-10T09:00:00.000+01:00``); UTC is written with ``Z``.
+    """
     tz = zone(time_zone)
+    utc = time_zone in UTC_NAMES
+
+    def iso(moment: datetime) -> str:
+        text = moment.astimezone(tz).isoformat(timespec="milliseconds")
+        return text[:-6] + "Z" if utc else text
+
     grouped: dict[str, list[dict[str, Any]]] = {}
-    for slot in sorted(slots, key=lambda s: s.start):
-        item: dict[str, Any] = {"start": _iso(slot.start, time_zone)}
+    for slot in sorted(slots, key=attrgetter("start")):
+        start = iso(slot.start)
+        item: dict[str, Any] = {"start": start}
         if with_end:
-            item["end"] = _iso(slot.end, time_zone)
+            item["end"] = iso(slot.end)
         if slot.seats_total is not None:
-            item["seatsBooked"] = slot.seats_booked
-            item["seatsRemaining"] = slot.seats_remaining
+            booked = slot.seats_booked or 0
+            item["seatsBooked"] = booked
+            item["seatsRemaining"] = slot.seats_total - booked
             item["seatsTotal"] = slot.seats_total
-            item["attendeesCount"] = slot.seats_booked
+            item["attendeesCount"] = booked
             if slot.booking_uid:
                 item["bookingUid"] = slot.booking_uid
-        grouped.setdefault(slot.start.astimezone(tz).date().isoformat(), []).append(item)
+        day = grouped.get(start[:10])
+        if day is None:
+            grouped[start[:10]] = [item]
+        else:
+            day.append(item)
     return grouped
