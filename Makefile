@@ -1,37 +1,38 @@
-# Everyday tasks. `make run` and `make test` work on a fresh clone.
+# Everyday tasks. On a fresh clone `make run` and `make test` need only Python ≥ 3.11:
+# uv comes from PyPI, PostgreSQL from a wheel (embedded) unless DATABASE_URL is set.
 SHELL := /bin/bash
-UV := $(shell command -v uv 2>/dev/null || echo "$(HOME)/.local/bin/uv")
 VENV := .venv
 BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# The links `demo` prints and the app builds point at the address `run` serves on, unless
+# IMMERSIO_PUBLIC_BASE_URL says otherwise.
+PUBLIC_URL := $${IMMERSIO_PUBLIC_BASE_URL:-http://$(HOST):$(PORT)}
 
 .PHONY: install run test lint fmt bench clean
 
-$(UV):
-	python3 -m pip install --quiet uv || python3 -m pip install --quiet --user uv
-
-# Re-syncs only when the lock file or pyproject changed.
-$(VENV)/.synced: uv.lock pyproject.toml | $(UV)
-	$(UV) sync --frozen --extra dev --quiet
-	touch $@
-
 install: $(VENV)/.synced
 
-run: install
-	@$(BIN)/immersio-booking migrate
-	@$(BIN)/immersio-booking demo --json > .demo.json
-	@$(BIN)/python -c 'import json; d = json.load(open(".demo.json")); \
-	print(); \
-	print("  Immersio Booking is starting on http://$(HOST):$(PORT)"); \
-	print("  Demo school page:  http://$(HOST):$(PORT)/" + d["organization"]["slug"]); \
-	print("  API docs:          http://$(HOST):$(PORT)/docs"); \
-	print("  Demo API key:      " + d["api_key"]); \
-	print("  Try: curl -H \"Authorization: Bearer " + d["api_key"] + "\" http://$(HOST):$(PORT)/v2/me"); \
-	print()'
-	@rm -f .demo.json
-	$(BIN)/immersio-booking serve --host $(HOST) --port $(PORT)
+# Re-syncs only when the lock file or pyproject.toml changed (or .venv is gone). uv is the one
+# on PATH, else the copy `pip install uv` provides (`python3 -m uv`), installed if missing.
+$(VENV)/.synced: uv.lock pyproject.toml
+	@command -v uv >/dev/null 2>&1 || python3 -m uv --version >/dev/null 2>&1 \
+		|| python3 -m pip install --quiet uv \
+		|| python3 -m pip install --quiet --user --break-system-packages uv
+	@if command -v uv >/dev/null 2>&1; then uv sync --frozen --extra dev; \
+		else python3 -m uv sync --frozen --extra dev; fi
+	@touch $@
 
+# Starts the embedded PostgreSQL (migrated) if needed, loads the demo school, prints where to go
+# and the demo API key, then serves the API, the pages and the job worker. Ctrl-C stops the
+# service; the database keeps running until `.venv/bin/immersio-booking db stop`.
+run: install
+	@export IMMERSIO_PUBLIC_BASE_URL="$(PUBLIC_URL)"; \
+		$(BIN)/immersio-booking demo && \
+		echo && echo "Serving on http://$(HOST):$(PORT) — Ctrl-C to stop." && \
+		exec $(BIN)/immersio-booking serve --host $(HOST) --port $(PORT)
+
+# The tests choose their database: embedded unless DATABASE_URL is set.
 test: install
 	$(BIN)/pytest -q
 
@@ -44,9 +45,12 @@ fmt: install
 	$(BIN)/ruff format src tests bench
 	$(BIN)/ruff check --fix src tests bench
 
+# Every bench/<name>.py (files starting with `_` are shared helpers).
 bench: install
-	@set -e; for script in bench/[a-z]*.py; do \
-		echo "== $$script"; $(BIN)/python $$script; \
+	@shopt -s nullglob; scripts=(bench/[!_]*.py); \
+	if (( $${#scripts[@]} == 0 )); then echo "No benchmarks yet (bench/README.md)."; exit 0; fi; \
+	for script in "$${scripts[@]}"; do \
+		echo "== $$script"; $(BIN)/python "$$script" || exit 1; \
 	done
 
 clean:

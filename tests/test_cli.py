@@ -1,66 +1,110 @@
-"""The real ``immersio-booking`` command, run as a process against a real database."""
+"""The real ``immersio-booking`` command, run as a process against a real database.
+
+Embedded runs give the CLI its own data directory, hence its own embedded server (stopped at the
+end of the module); runs with DATABASE_URL give it a scratch database on that server.
+"""
 
 from __future__ import annotations
 
 import json
 import os
+import signal
 import subprocess
 import sys
-from collections.abc import Iterator
+import time
+from collections.abc import AsyncIterator, Iterator
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
+import httpx
 import psycopg
 import pytest
 
+from immersio_booking.app import create_app
 from immersio_booking.auth.keys import hash_key
+from immersio_booking.config import Settings
+from immersio_booking.db import embedded, migrate
+from immersio_booking.db.session import make_engine
 from tests import database
-from tests.factories import unique
+from tests.factories import auth, unique
+
+EXTERNAL = bool(os.environ.get("DATABASE_URL"))
+
+
+@dataclass
+class Cli:
+    env: dict[str, str]
+    data_dir: Path
+    url: str  # the SQLAlchemy URL of the CLI's database, as `db url` prints it
+
+    def command(self, *args: str) -> list[str]:
+        return [sys.executable, "-m", "immersio_booking.cli", *args]
+
+    def run(self, *args: str, ok: bool = True) -> subprocess.CompletedProcess[str]:
+        done = subprocess.run(
+            self.command(*args), env=self.env, capture_output=True, text=True, timeout=120
+        )
+        if ok:
+            assert done.returncode == 0, done.stderr
+        return done
+
+    def run_together(self, *commands: list[str]) -> list[subprocess.CompletedProcess[str]]:
+        """Independent commands at once (each one is mostly interpreter start-up)."""
+        started = [
+            (
+                args,
+                subprocess.Popen(
+                    self.command(*args),
+                    env=self.env,
+                    text=True,
+                    stdout=subprocess.PIPE,
+                    stderr=subprocess.PIPE,
+                ),
+            )
+            for args in commands
+        ]
+        done = []
+        for args, process in started:
+            stdout, stderr = process.communicate(timeout=120)
+            done.append(subprocess.CompletedProcess(args, process.returncode, stdout, stderr))
+        return done
+
+    def json(self, *args: str) -> Any:
+        """The command's whole stdout, parsed: it must be exactly one JSON document."""
+        return json.loads(self.run(*args, "--json").stdout)
+
+    def sql(self, query: str, *params: object) -> list[tuple[Any, ...]]:
+        with psycopg.connect(database.libpq(self.url), autocommit=True) as conn:
+            cursor = conn.execute(query, params)
+            return cursor.fetchall() if cursor.description else []
 
 
 @pytest.fixture(scope="module")
-def cli_env(
-    tmp_path_factory: pytest.TempPathFactory, database_url: str
-) -> Iterator[dict[str, str]]:
-    """Embedded runs give the CLI its own embedded server; external runs the test database."""
+def cli(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Cli]:
     data_dir = tmp_path_factory.mktemp("cli-data")
     env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
     env["IMMERSIO_DATA_DIR"] = str(data_dir)
-    if os.environ.get("DATABASE_URL"):
-        env["DATABASE_URL"] = database_url
-    yield env
-    if "DATABASE_URL" not in env:
-        run(env, "db", "stop")
+    scratch = None
+    if EXTERNAL:
+        scratch = database.create_scratch_database(database.server_url(data_dir), label="cli")
+        env["DATABASE_URL"] = scratch
+    probe = Cli(env, data_dir, url="")
+    try:
+        url = probe.run("db", "url").stdout.strip()  # starts the embedded server
+        yield Cli(env, data_dir, url)
+    finally:
+        if scratch is not None:
+            database.drop_database(scratch)
+        elif embedded.status(data_dir)["running"]:
+            probe.run("db", "stop")  # no postgres is left behind
 
 
-def run(env: dict[str, str], *args: str, ok: bool = True) -> subprocess.CompletedProcess[str]:
-    done = subprocess.run(
-        [sys.executable, "-m", "immersio_booking.cli", *args],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-    if ok:
-        assert done.returncode == 0, done.stderr
-    return done
-
-
-def db_url(env: dict[str, str]) -> str:
-    return database.libpq(run(env, "db", "url").stdout.strip())
-
-
-def test_migrate_prints_head(cli_env: dict[str, str]) -> None:
-    from immersio_booking.db import migrate
-
-    assert run(cli_env, "migrate").stdout.strip().endswith(str(migrate.head_revision()))
-
-
-def test_create_organization_prints_one_json_object_with_a_working_key(
-    cli_env: dict[str, str],
-) -> None:
+@pytest.fixture(scope="module")
+def school(cli: Cli) -> dict[str, Any]:
+    """A tenant made with ``admin create-organization --json``."""
     slug = unique("cli")
-    done = run(
-        cli_env,
+    payload: dict[str, Any] = cli.json(
         "admin",
         "create-organization",
         "--name",
@@ -69,112 +113,242 @@ def test_create_organization_prints_one_json_object_with_a_working_key(
         slug,
         "--owner-email",
         f"Owner@{slug}.example.com",
+        "--owner-name",
+        "Olga Owner",
         "--plan",
         "starter",
-        "--json",
     )
-    payload = json.loads(done.stdout)  # the whole stdout is one JSON object
-    assert set(payload) == {"organization", "owner", "api_key"}
-    assert payload["organization"]["slug"] == slug and isinstance(
-        payload["organization"]["id"], int
-    )
-    assert payload["owner"]["email"] == f"owner@{slug}.example.com"
-    with psycopg.connect(db_url(cli_env)) as conn:
-        row = conn.execute(
-            "SELECT user_id FROM api_keys WHERE hashed_key = %s", (hash_key(payload["api_key"]),)
-        ).fetchone()
-        assert row == (payload["owner"]["id"],)
-        plan = conn.execute(
-            "SELECT plan_type FROM tenant_subscriptions WHERE tenant_id = %s",
-            (payload["organization"]["id"],),
-        ).fetchone()
-        assert plan == ("starter",)
-
-    again = run(
-        cli_env,
-        "admin",
-        "create-organization",
-        "--name",
-        "X",
-        "--slug",
-        slug,
-        "--owner-email",
-        f"other@{slug}.example.com",
-        "--json",
-        ok=False,
-    )
-    assert again.returncode != 0 and again.stdout == ""
-    assert "slug" in again.stderr and "taken" in again.stderr
-    bad = run(
-        cli_env,
-        "admin",
-        "create-organization",
-        "--name",
-        "X",
-        "--slug",
-        "Not OK",
-        "--owner-email",
-        "x@example.com",
-        "--json",
-        ok=False,
-    )
-    assert bad.returncode != 0 and "slug" in bad.stderr
-
-    key = json.loads(
-        run(
-            cli_env, "admin", "create-api-key", "--email", payload["owner"]["email"], "--json"
-        ).stdout
-    )
-    assert key["user_id"] == payload["owner"]["id"] and key["api_key"].startswith("cal_live_")
-    missing = run(
-        cli_env, "admin", "create-api-key", "--email", "nobody@example.com", "--json", ok=False
-    )
-    assert missing.returncode != 0 and "nobody@example.com" in missing.stderr
+    return payload
 
 
-def test_platform_admin(cli_env: dict[str, str]) -> None:
+@pytest.fixture
+async def api(cli: Cli) -> AsyncIterator[httpx.AsyncClient]:
+    """The API on the CLI's database, to prove the printed keys work."""
+    engine = make_engine(cli.url, pool_size=2, max_overflow=0)
+    settings = Settings(data_dir=cli.data_dir, database_url=cli.url, log_level="WARNING")
+    transport = httpx.ASGITransport(app=create_app(settings, engine=engine))
+    async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as client:
+        yield client
+    await engine.dispose()
+
+
+def test_migrate_prints_the_head_revision(cli: Cli) -> None:
+    head = migrate.head_revision()
+    assert cli.run("migrate").stdout.strip() == f"schema at revision {head}"
+    assert cli.sql("SELECT version_num FROM alembic_version") == [(head,)]
+
+
+async def test_create_organization_prints_one_json_object_with_a_working_key(
+    cli: Cli, school: dict[str, Any], api: httpx.AsyncClient
+) -> None:
+    assert set(school) == {"organization", "owner", "api_key"}
+    assert set(school["organization"]) == {"id", "slug"}
+    assert set(school["owner"]) == {"id", "email"}
+    assert isinstance(school["organization"]["id"], int) and isinstance(school["owner"]["id"], int)
+    slug = school["organization"]["slug"]
+    assert school["owner"]["email"] == f"owner@{slug}.example.com"
+    assert cli.sql(
+        "SELECT user_id FROM api_keys WHERE hashed_key = %s", hash_key(school["api_key"])
+    ) == [(school["owner"]["id"],)]
+    assert cli.sql(
+        "SELECT plan_type FROM tenant_subscriptions WHERE tenant_id = %s",
+        school["organization"]["id"],
+    ) == [("starter",)]
+
+    me = await api.get("/v2/me", headers=auth(school["api_key"]))
+    assert me.status_code == 200, me.text
+    assert me.json()["data"]["organizationId"] == school["organization"]["id"]
+    assert [m["role"] for m in me.json()["data"]["memberships"]] == ["OWNER"]
+
+
+def test_create_organization_refuses_a_taken_slug_and_bad_input(
+    cli: Cli, school: dict[str, Any]
+) -> None:
+    slug = school["organization"]["slug"]
+    taken, bad = cli.run_together(
+        [
+            "admin",
+            "create-organization",
+            "--name",
+            "Copy",
+            "--slug",
+            slug,
+            "--owner-email",
+            f"other@{slug}.example.com",
+            "--json",
+        ],
+        [
+            "admin",
+            "create-organization",
+            "--name",
+            "Bad",
+            "--slug",
+            "Not OK",
+            "--owner-email",
+            "not-an-email",
+            "--plan",
+            "gold",
+            "--json",
+        ],
+    )
+    assert taken.returncode != 0 and taken.stdout == ""
+    assert slug in taken.stderr and "taken" in taken.stderr
+    assert cli.sql("SELECT count(*) FROM users WHERE email = %s", f"other@{slug}.example.com") == [
+        (0,)
+    ]
+
+    assert bad.returncode != 0 and bad.stdout == ""
+    for option in ("--slug", "--owner-email", "--plan"):
+        assert option in bad.stderr
+
+
+async def test_create_api_key_for_a_user_and_not_for_a_stranger(
+    cli: Cli, school: dict[str, Any], api: httpx.AsyncClient
+) -> None:
+    ok, stranger = cli.run_together(
+        ["admin", "create-api-key", "--email", school["owner"]["email"].upper(), "--json"],
+        ["admin", "create-api-key", "--email", "nobody@example.com", "--json"],
+    )
+    assert ok.returncode == 0, ok.stderr
+    issued = json.loads(ok.stdout)
+    assert set(issued) == {"api_key", "user_id"}
+    assert issued["user_id"] == school["owner"]["id"]
+    assert issued["api_key"] != school["api_key"]
+    me = await api.get("/v2/me", headers=auth(issued["api_key"]))
+    assert me.json()["data"]["id"] == school["owner"]["id"]
+
+    assert stranger.returncode != 0 and stranger.stdout == ""
+    assert "nobody@example.com" in stranger.stderr
+
+
+def test_create_platform_admin_creates_then_promotes(cli: Cli, school: dict[str, Any]) -> None:
     email = f"{unique('root')}@platform.example.com"
-    payload = json.loads(
-        run(cli_env, "admin", "create-platform-admin", "--email", email, "--json").stdout
+    owner = school["owner"]["email"]
+    runs = cli.run_together(
+        ["admin", "create-platform-admin", "--email", email, "--json"],
+        ["admin", "create-platform-admin", "--email", owner, "--json"],
     )
-    assert set(payload) == {"api_key"}
-    with psycopg.connect(db_url(cli_env)) as conn:
-        assert conn.execute(
-            "SELECT u.is_platform_admin FROM users u JOIN api_keys k ON k.user_id = u.id"
-            " WHERE k.hashed_key = %s",
-            (hash_key(payload["api_key"]),),
-        ).fetchone() == (True,)
+    assert [done.returncode for done in runs] == [0, 0], [done.stderr for done in runs]
+    created, promoted = (json.loads(done.stdout) for done in runs)
+    assert set(created) == set(promoted) == {"api_key"}
+    assert cli.sql(
+        "SELECT u.email, u.is_platform_admin, u.organization_id FROM users u"
+        " JOIN api_keys k ON k.user_id = u.id WHERE k.hashed_key = %s",
+        hash_key(created["api_key"]),
+    ) == [(email, True, None)]
+    # An existing user is promoted, not duplicated.
+    assert cli.sql(
+        "SELECT u.id, u.is_platform_admin FROM users u"
+        " JOIN api_keys k ON k.user_id = u.id WHERE k.hashed_key = %s",
+        hash_key(promoted["api_key"]),
+    ) == [(school["owner"]["id"], True)]
 
 
-def test_demo_is_idempotent_and_keeps_its_key(cli_env: dict[str, str]) -> None:
-    first = json.loads(run(cli_env, "demo", "--json").stdout)
-    second = json.loads(run(cli_env, "demo", "--json").stdout)
+async def test_demo_is_idempotent_and_keeps_its_key(cli: Cli, api: httpx.AsyncClient) -> None:
+    first = cli.json("demo")
+    second = cli.json("demo")
     assert first == second
+    org = first["organization"]["id"]
     assert first["organization"]["slug"] == "immersio-academy"
-    key_file = Path(cli_env["IMMERSIO_DATA_DIR"]) / "demo-api-key.txt"
+    assert len(first["teachers"]) == 2 and len(first["workshops"]) == 3
+
+    key_file = cli.data_dir / "demo-api-key.txt"
     assert key_file.read_text().strip() == first["api_key"]
-    assert oct(key_file.stat().st_mode & 0o777) == "0o600"
-    with psycopg.connect(db_url(cli_env)) as conn:
-        org = first["organization"]["id"]
-        counts = [
-            conn.execute(f"SELECT count(*) FROM {table} WHERE {key} = %s", (org,)).fetchone()
-            for table, key in (
-                ("event_types", "organization_id"),
-                ("users", "organization_id"),
-                ("tenant_landing_settings", "tenant_id"),
-                ("workshop_whitelist", "organization_id"),
-            )
-        ]
-        assert counts == [(3,), (3,), (1,), (2,)]
-        published = conn.execute(
-            "SELECT is_published FROM tenant_landing_settings WHERE tenant_id = %s", (org,)
-        ).fetchone()
-        assert published == (True,)
+    assert key_file.stat().st_mode & 0o777 == 0o600
+    me = await api.get("/v2/me", headers=auth(first["api_key"]))
+    assert me.json()["data"]["email"] == first["owner"]["email"]
+
+    counts = {
+        table: cli.sql(f"SELECT count(*) FROM {table} WHERE organization_id = %s", org)[0][0]
+        for table in ("users", "event_types", "schedules", "availability", "workshop_whitelist")
+    }
+    assert counts == {
+        "users": 3,
+        "event_types": 3,
+        "schedules": 2,
+        "availability": 2,
+        "workshop_whitelist": 2,
+    }
+    assert cli.sql(
+        "SELECT u.email, a.days, a.start_time::text, a.end_time::text, s.time_zone"
+        " FROM users u JOIN schedules s ON s.id = u.default_schedule_id"
+        " JOIN availability a ON a.schedule_id = s.id"
+        " WHERE u.organization_id = %s ORDER BY u.email",
+        org,
+    ) == [
+        ("kenji@immersio-academy.example.com", 62, "09:00:00", "17:00:00", "Asia/Tokyo"),
+        ("marie@immersio-academy.example.com", 62, "09:00:00", "17:00:00", "Europe/Paris"),
+    ]
+    assert cli.sql(
+        "SELECT template_id, is_published FROM tenant_landing_settings WHERE tenant_id = %s", org
+    ) == [("education", True)]
+
+    # A lost key file gets a new key, which is kept from then on.
+    key_file.unlink()
+    third = cli.json("demo")
+    assert third["api_key"] != first["api_key"]
+    assert {**third, "api_key": None} == {**first, "api_key": None}
+    assert key_file.read_text().strip() == third["api_key"]
 
 
-def test_db_status(cli_env: dict[str, str]) -> None:
-    status = json.loads(run(cli_env, "db", "status").stdout)
-    if "DATABASE_URL" in cli_env:
-        assert status == {"embedded": False}
-    else:
-        assert status["embedded"] is True and status["running"] is True
+async def test_worker_purges_dead_api_keys_then_stops_on_sigterm(
+    cli: Cli, school: dict[str, Any]
+) -> None:
+    from immersio_booking.jobs.app import bound_to
+    from immersio_booking.jobs.maintenance import purge_expired_api_keys
+
+    owner = school["owner"]["id"]
+    # note → (revoked this long ago, expired this long ago)
+    dead = {
+        "revoked 40 days ago": ("40 days", None),
+        "expired 31 days ago": (None, "31 days"),
+        "expired 40 days ago, revoked yesterday": ("1 day", "40 days"),
+    }
+    alive = {"revoked 5 days ago": ("5 days", None)}
+    for note, (revoked, expired) in {**dead, **alive}.items():
+        cli.sql(
+            "INSERT INTO api_keys (user_id, hashed_key, prefix, note, revoked_at, expires_at)"
+            " VALUES (%s, %s, 'cal_live_x', %s, now() - %s::interval, now() - %s::interval)",
+            owner,
+            hash_key(unique("dead")),
+            note,
+            revoked,
+            expired,
+        )
+    with bound_to(cli.url) as job_app:
+        async with job_app.open_async():
+            await purge_expired_api_keys.defer_async(timestamp=0)
+
+    worker = subprocess.Popen(
+        cli.command("worker", "--concurrency", "1"),
+        env=cli.env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        deadline = time.monotonic() + 30
+        notes: set[str] = set(dead)
+        while time.monotonic() < deadline and notes & set(dead):
+            time.sleep(0.2)
+            rows = cli.sql("SELECT note FROM api_keys WHERE user_id = %s", owner)
+            notes = {note for (note,) in rows}
+    finally:
+        worker.send_signal(signal.SIGTERM)
+        _, stderr = worker.communicate(timeout=30)
+    assert not notes & set(dead), stderr
+    assert set(alive) <= notes, "a key revoked 5 days ago is kept"
+    assert worker.returncode == 0, stderr
+    assert "Stopped worker" in stderr
+
+
+def test_db_status_and_stop(cli: Cli) -> None:
+    status = json.loads(cli.run("db", "status").stdout)
+    if EXTERNAL:
+        assert status == {"embedded": False, "reachable": True}
+        assert cli.run("db", "stop", ok=False).returncode != 0
+        return
+    assert status["embedded"] is True and status["running"] is True
+    assert isinstance(status["pid"], int)
+    assert cli.run("db", "stop").stdout.strip() == "stopped"
+    assert embedded.status(cli.data_dir)["running"] is False

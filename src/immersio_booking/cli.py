@@ -1,55 +1,130 @@
-"""The ``immersio-booking`` command."""
+"""The ``immersio-booking`` command: serve, work the job queue, migrate, demo data, bootstrap.
+
+Human output is printed with rich. ``--json`` prints exactly one JSON object on stdout; progress,
+logs and errors always go to stderr. Heavy modules are imported by the commands that need them,
+so ``--help`` and ``db status`` answer at once.
+"""
 
 from __future__ import annotations
 
 import asyncio
 import json
 import os
+import re
 import signal
-import subprocess
 import sys
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterator
+from contextlib import contextmanager, nullcontext
 from pathlib import Path
-from typing import Annotated, Any, TypeVar
+from types import FrameType
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn, TypeVar
 
 import typer
-from pydantic import ValidationError
+from pydantic import BaseModel, EmailStr, ValidationError
 from rich.console import Console
-from sqlalchemy import select
-from sqlalchemy.ext.asyncio import AsyncSession
+from rich.markup import escape
 
-from immersio_booking.config import get_settings
-from immersio_booking.db import embedded, migrate
-from immersio_booking.db.session import (
-    make_engine,
-    make_sessionmaker,
-    resolve_database_url,
-    transaction,
-)
-from immersio_booking.kit.errors import DomainError
+from immersio_booking.config import Settings, get_settings
+
+if TYPE_CHECKING:
+    from sqlalchemy.ext.asyncio import AsyncSession
 
 T = TypeVar("T")
-app = typer.Typer(help="Immersio Booking: workshops for language schools.", no_args_is_help=True)
+
+app = typer.Typer(
+    help="Immersio Booking: live workshops for language schools.",
+    no_args_is_help=True,
+    pretty_exceptions_show_locals=False,
+)
 db_app = typer.Typer(help="The embedded PostgreSQL server.", no_args_is_help=True)
 admin_app = typer.Typer(
     help="Bootstrap commands the API cannot do for itself.", no_args_is_help=True
 )
 app.add_typer(db_app, name="db")
 app.add_typer(admin_app, name="admin")
+
+out = Console()
 err = Console(stderr=True)
 
 JsonFlag = Annotated[bool, typer.Option("--json", help="Print one JSON object on stdout.")]
+# How long `serve` waits, when it stops, for the worker to finish the jobs in hand.
+WORKER_STOP_SECONDS = 35.0
 
 
-def _database_url(run_migrations: bool = True) -> str:
-    url = resolve_database_url(get_settings())
-    if run_migrations:
-        migrate.upgrade(url)
+# ---------------------------------------------------------------------------------------------
+# Shared pieces
+
+
+def fail(message: str, code: int = 1) -> NoReturn:
+    err.print(f"[red]error:[/red] {escape(message)}", highlight=False, soft_wrap=True)
+    raise typer.Exit(code)
+
+
+def _option(field: object) -> str:
+    """A validation error's field (``owner_email`` or ``ownerEmail``) as its CLI option."""
+    return "--" + re.sub(r"(?<!^)(?=[A-Z])", "-", str(field)).replace("_", "-").lower()
+
+
+def fail_validation(exc: ValidationError) -> NoReturn:
+    for problem in exc.errors():
+        where = _option(problem["loc"][0]) if problem["loc"] else "input"
+        err.print(
+            f"[red]error:[/red] {where}: {escape(problem['msg'])}", highlight=False, soft_wrap=True
+        )
+    raise typer.Exit(2)
+
+
+def _settings() -> Settings:
+    try:
+        return get_settings()
+    except ValidationError as exc:
+        for problem in exc.errors():
+            err.print(
+                f"[red]configuration error:[/red] {escape(problem['msg'])}",
+                highlight=False,
+                soft_wrap=True,
+            )
+        raise typer.Exit(2) from exc
+
+
+def _database_url(settings: Settings) -> str:
+    """The SQLAlchemy URL: DATABASE_URL, or the embedded server's (started if needed)."""
+    from immersio_booking.db.session import resolve_database_url
+
+    with err.status("Starting the embedded PostgreSQL…") if settings.embedded else nullcontext():
+        return resolve_database_url(settings)
+
+
+def _upgrade_schema(url: str, *, only_if_behind: bool) -> str | None:
+    """Bring the schema to the newest migration; return the revision it is at."""
+    from alembic.util.exc import CommandError
+
+    from immersio_booking.db import migrate
+
+    try:
+        if not only_if_behind or migrate.current_revision(url) != migrate.head_revision():
+            with err.status("Migrating the schema…"):
+                migrate.upgrade(url)
+        return migrate.current_revision(url)
+    except CommandError as exc:
+        fail(f"cannot migrate: {exc}")
+
+
+def _ready_database() -> str:
+    """The database of an operator command: started if embedded, schema at head."""
+    url = _database_url(_settings())
+    # Checking first is ~20 ms; an upgrade with nothing to do is ~0.5 s. upgrade() itself
+    # serialises concurrent migrators with an advisory lock.
+    _upgrade_schema(url, only_if_behind=True)
     return url
 
 
-def _in_transaction(work: Callable[[AsyncSession], Awaitable[T]]) -> T:
-    url = _database_url()
+def in_transaction(work: Callable[[AsyncSession], Awaitable[T]]) -> T:
+    """Run ``work`` in one transaction on the ready database; domain errors end the command."""
+    from immersio_booking.db.session import make_engine, make_sessionmaker, transaction
+    from immersio_booking.kit.errors import DomainError
+
+    url = _ready_database()
 
     async def run() -> T:
         engine = make_engine(url, pool_size=1, max_overflow=0)
@@ -62,51 +137,69 @@ def _in_transaction(work: Callable[[AsyncSession], Awaitable[T]]) -> T:
     try:
         return asyncio.run(run())
     except DomainError as exc:
-        err.print(f"[red]error:[/red] {exc.message} ({exc.reason})")
-        raise typer.Exit(1) from exc
+        fail(f"{exc.message} ({exc.reason})")
     except ValidationError as exc:
-        for problem in exc.errors():
-            where = ".".join(str(p) for p in problem["loc"])
-            err.print(f"[red]error:[/red] {where}: {problem['msg']}")
-        raise typer.Exit(2) from exc
+        fail_validation(exc)
 
 
-def _emit(payload: dict[str, Any], as_json: bool) -> None:
+def emit(payload: dict[str, Any], as_json: bool, human: Callable[[], None]) -> None:
     if as_json:
         sys.stdout.write(json.dumps(payload) + "\n")
     else:
-        for key, value in payload.items():
-            typer.echo(f"{key}: {value}")
+        human()
 
 
-@app.command("migrate")
-def migrate_schema() -> None:
-    """Upgrade the database schema to the newest migration."""
-    url = _database_url()
-    typer.echo(f"schema at revision {migrate.current_revision(url)}")
+def show(title: str, rows: list[tuple[str, str]]) -> None:
+    """A title and aligned ``label  value`` lines; values never wrap (keys and URLs are copied)."""
+    out.print(f"[bold]{escape(title)}[/bold]", soft_wrap=True)
+    width = max(len(label) for label, _ in rows)
+    for label, value in rows:
+        out.print(f"  [bold]{escape(label.ljust(width))}[/bold]  {escape(value)}", soft_wrap=True)
+
+
+# ---------------------------------------------------------------------------------------------
+# Serving
+
+
+def _note_signal(signum: int, frame: FrameType | None) -> None:
+    """Installed while uvicorn serves. uvicorn handles SIGINT/SIGTERM itself (a graceful
+    shutdown), then raises the same signal again for the previous handler; the default handlers
+    would kill this process (SIGTERM) or interrupt the app's shutdown (SIGINT) before the job
+    worker is stopped. The repeat is ignored: the shutdown is already under way."""
+    del signum, frame
 
 
 @app.command()
 def serve(
-    host: str = "127.0.0.1",
-    port: int = 8000,
-    workers: int = 1,
+    host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
+    workers: Annotated[int, typer.Option(min=1, help="API processes.")] = 1,
     no_worker: Annotated[
-        bool, typer.Option("--no-worker", help="Do not run the job worker.")
+        bool, typer.Option("--no-worker", help="Do not run the job worker here.")
     ] = False,
+    worker_concurrency: Annotated[
+        int, typer.Option(min=1, help="Jobs the worker runs at once.")
+    ] = 4,
 ) -> None:
-    """Serve the API and pages (and, unless --no-worker, the job worker)."""
+    """Serve the API and pages, and (unless --no-worker) one job worker beside them.
+
+    In embedded mode the schema is migrated first; with DATABASE_URL run `migrate` yourself.
+    """
     import uvicorn
 
-    settings = get_settings()
-    url = resolve_database_url(settings)
+    from immersio_booking.jobs.supervisor import WorkerProcess
+
+    settings = _settings()
+    url = _database_url(settings)
     if settings.embedded:
-        migrate.upgrade(url)
-    env = {**os.environ, "DATABASE_URL": url}
-    worker: subprocess.Popen[bytes] | None = None
-    if not no_worker:
-        worker = subprocess.Popen([sys.executable, "-m", "immersio_booking.cli", "worker"], env=env)
-    os.environ["DATABASE_URL"] = url  # uvicorn's worker processes attach to the same database
+        _upgrade_schema(url, only_if_behind=False)
+    # API processes and the worker attach to exactly this database; they need not start the
+    # embedded server again.
+    os.environ["DATABASE_URL"] = url
+    job_worker = None if no_worker else WorkerProcess(worker_concurrency, dict(os.environ))
+    if job_worker is not None:
+        job_worker.start()
+    previous = {sig: signal.signal(sig, _note_signal) for sig in (signal.SIGINT, signal.SIGTERM)}
     try:
         uvicorn.run(
             "immersio_booking.app:create_app",
@@ -115,72 +208,143 @@ def serve(
             port=port,
             workers=workers,
             log_level=settings.log_level.lower(),
-            access_log=False,
+            access_log=False,  # the app logs every request itself, with its request id
         )
     finally:
-        if worker is not None:
-            worker.send_signal(signal.SIGTERM)
-            try:
-                worker.wait(35)
-            except subprocess.TimeoutExpired:
-                worker.kill()
+        # A second Ctrl-C from here on ends the wait; the worker then stops by itself when it
+        # sees that this process is gone.
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+        if job_worker is not None:
+            job_worker.stop(WORKER_STOP_SECONDS)
 
 
 @app.command()
-def worker(concurrency: int = 4) -> None:
-    """Run the job worker until SIGTERM or Ctrl-C."""
-    from immersio_booking.jobs.worker import run_worker
+def worker(
+    concurrency: Annotated[int, typer.Option(min=1, help="Jobs run at once.")] = 4,
+    stop_with_parent: Annotated[bool, typer.Option(hidden=True)] = False,
+) -> None:
+    """Run the job worker until SIGTERM or Ctrl-C (then finish the jobs in hand)."""
+    from immersio_booking.jobs.worker import configure_worker_logging, run_worker
 
-    asyncio.run(run_worker(_database_url(), concurrency))
+    settings = _settings()
+    url = _database_url(settings)
+    if settings.embedded:
+        _upgrade_schema(url, only_if_behind=True)
+    configure_worker_logging(settings.log_level, settings.json_logs)
+    asyncio.run(run_worker(concurrency, url, stop_with_parent=stop_with_parent))
+
+
+# ---------------------------------------------------------------------------------------------
+# Schema and demo data
+
+
+@app.command("migrate")
+def migrate_schema() -> None:
+    """Upgrade the database schema to the newest migration and print its revision."""
+    url = _database_url(_settings())
+    revision = _upgrade_schema(url, only_if_behind=False)
+    out.print(f"schema at revision {revision}", highlight=False)
 
 
 @app.command()
 def demo(as_json: JsonFlag = False) -> None:
-    """Load the demo school (idempotent)."""
+    """Load the demo school (idempotent) and print where to find it and its API key."""
     from immersio_booking.demo import load_demo
 
-    settings = get_settings()
-    result = _in_transaction(lambda s: load_demo(s, Path(settings.data_dir)))
-    _emit(result, as_json)
+    settings = _settings()
+    result = in_transaction(lambda session: load_demo(session, Path(settings.data_dir)))
+
+    def human() -> None:
+        base = settings.public_base_url
+        key = result["api_key"]
+        org = result["organization"]
+        teachers = ", ".join(f"{t['name']} <{t['email']}>" for t in result["teachers"])
+        workshops = ", ".join(w["title"] for w in result["workshops"])
+        show(
+            f"{org['name']} is ready",
+            [
+                ("School page", f"{base}/{org['slug']}"),
+                ("API docs", f"{base}/docs"),
+                ("Demo API key", key),
+                ("Try", f'curl -H "Authorization: Bearer {key}" {base}/v2/me'),
+                ("Teachers", teachers),
+                ("Workshops", workshops),
+            ],
+        )
+
+    emit(result, as_json, human)
+
+
+# ---------------------------------------------------------------------------------------------
+# The embedded server
 
 
 @db_app.command("status")
 def db_status() -> None:
-    """Is the embedded server running? (JSON)"""
-    settings = get_settings()
-    if not settings.embedded:
-        typer.echo(json.dumps({"embedded": False}))
-        return
-    typer.echo(json.dumps({"embedded": True, **embedded.status(Path(settings.data_dir))}))
+    """Whether the embedded server is running, as JSON."""
+    settings = _settings()
+    if settings.embedded:
+        from immersio_booking.db import embedded
+
+        report = {"embedded": True, **embedded.status(Path(settings.data_dir))}
+    else:
+        report = {"embedded": False, "reachable": _reachable(settings.database_url or "")}
+    sys.stdout.write(json.dumps(report) + "\n")
+
+
+def _reachable(sqlalchemy_url: str) -> bool:
+    import psycopg
+
+    from immersio_booking.jobs.app import libpq_url
+
+    try:
+        with psycopg.connect(libpq_url(sqlalchemy_url), connect_timeout=3):
+            return True
+    except psycopg.Error:
+        return False
 
 
 @db_app.command("url")
 def db_url() -> None:
     """The SQLAlchemy URL of the database (starts the embedded server if needed)."""
-    typer.echo(resolve_database_url(get_settings()))
+    sys.stdout.write(_database_url(_settings()) + "\n")
 
 
 @db_app.command("stop")
 def db_stop() -> None:
-    """Stop the embedded server."""
-    stopped = embedded.stop(Path(get_settings().data_dir))
-    typer.echo("stopped" if stopped else "not running")
+    """Stop the embedded server (it keeps running after the commands that started it)."""
+    from immersio_booking.db import embedded
+
+    settings = _settings()
+    if not settings.embedded:
+        fail("DATABASE_URL is set: there is no embedded server to stop")
+    stopped = embedded.stop(Path(settings.data_dir))
+    out.print("stopped" if stopped else "not running")
+
+
+# ---------------------------------------------------------------------------------------------
+# Bootstrap
+
+
+class PlatformAdminCreate(BaseModel):
+    email: EmailStr
 
 
 @admin_app.command("create-organization")
 def create_organization(
-    name: Annotated[str, typer.Option()],
-    slug: Annotated[str, typer.Option()],
-    owner_email: Annotated[str, typer.Option("--owner-email")],
-    owner_name: Annotated[str | None, typer.Option("--owner-name")] = None,
-    plan: str = "lite",
+    name: Annotated[str, typer.Option(help="The school's name.")],
+    slug: Annotated[str, typer.Option(help="Its address: lowercase letters, digits, '-'.")],
+    owner_email: Annotated[str, typer.Option(help="The OWNER's email (a new user).")],
+    owner_name: Annotated[str | None, typer.Option(help="The OWNER's name.")] = None,
+    plan: Annotated[str, typer.Option(help="lite, starter, growth, pro or enterprise.")] = "lite",
     as_json: JsonFlag = False,
 ) -> None:
     """Create a tenant with its OWNER and the owner's first API key."""
     from immersio_booking.organizations import service
     from immersio_booking.organizations.schemas import OrganizationCreate
 
-    async def work(session: AsyncSession) -> dict[str, Any]:
+    try:
         body = OrganizationCreate.model_validate(
             {
                 "name": name,
@@ -190,42 +354,78 @@ def create_organization(
                 "plan": plan,
             }
         )
+    except ValidationError as exc:
+        fail_validation(exc)
+
+    async def work(session: AsyncSession) -> dict[str, Any]:
         return (await service.create_organization(session, body)).model_dump()
 
-    _emit(_in_transaction(work), as_json)
+    created = in_transaction(work)
+    emit(
+        created,
+        as_json,
+        lambda: show(
+            f"Organization {created['organization']['slug']} created",
+            [
+                ("Organization id", str(created["organization"]["id"])),
+                ("Owner", f"{created['owner']['email']} (user {created['owner']['id']})"),
+                ("API key", f"{created['api_key']}  (shown once)"),
+            ],
+        ),
+    )
 
 
 @admin_app.command("create-api-key")
-def create_api_key(email: Annotated[str, typer.Option()], as_json: JsonFlag = False) -> None:
+def create_api_key(
+    email: Annotated[str, typer.Option(help="The user's email.")],
+    note: Annotated[str, typer.Option(help="What the key is for.")] = "cli",
+    as_json: JsonFlag = False,
+) -> None:
     """Issue a new API key for an existing user."""
+    from sqlalchemy import select
+
     from immersio_booking.auth import service
     from immersio_booking.kit.errors import NotFound
     from immersio_booking.models import User
 
     async def work(session: AsyncSession) -> dict[str, Any]:
+        address = email.strip().lower()
         user = (
-            await session.execute(select(User).where(User.email == email.strip().lower()))
+            await session.execute(select(User).where(User.email == address))
         ).scalar_one_or_none()
         if user is None:
-            raise NotFound(f"No user with email {email}", reason="user_not_found")
-        _, raw = await service.issue_key(session, user, note="cli")
+            raise NotFound(f"No user with email {address}", reason="user_not_found")
+        _, raw = await service.issue_key(session, user, note=note)
         return {"api_key": raw, "user_id": user.id}
 
-    _emit(_in_transaction(work), as_json)
+    issued = in_transaction(work)
+    emit(
+        issued,
+        as_json,
+        lambda: show(
+            f"API key for user {issued['user_id']}",
+            [("API key", f"{issued['api_key']}  (shown once)")],
+        ),
+    )
 
 
 @admin_app.command("create-platform-admin")
-def create_platform_admin(email: Annotated[str, typer.Option()], as_json: JsonFlag = False) -> None:
-    """Create (or promote) a platform admin and issue a key."""
+def create_platform_admin(
+    email: Annotated[str, typer.Option(help="Created if missing, promoted otherwise.")],
+    as_json: JsonFlag = False,
+) -> None:
+    """Create (or promote) a platform admin, who may manage every tenant, and issue a key."""
+    from sqlalchemy import select
+
     from immersio_booking.auth import service
     from immersio_booking.models import User
 
-    async def work(session: AsyncSession) -> dict[str, Any]:
-        address = email.strip().lower()
-        if "@" not in address:
-            from immersio_booking.kit.errors import BadRequest
+    try:
+        address = PlatformAdminCreate(email=email).email.strip().lower()
+    except ValidationError as exc:
+        fail_validation(exc)
 
-            raise BadRequest(f"{email} is not an email address", reason="invalid_email")
+    async def work(session: AsyncSession) -> dict[str, Any]:
         user = (
             await session.execute(select(User).where(User.email == address))
         ).scalar_one_or_none()
@@ -237,7 +437,14 @@ def create_platform_admin(email: Annotated[str, typer.Option()], as_json: JsonFl
         _, raw = await service.issue_key(session, user, note="platform admin")
         return {"api_key": raw}
 
-    _emit(_in_transaction(work), as_json)
+    issued = in_transaction(work)
+    emit(
+        issued,
+        as_json,
+        lambda: show(
+            f"Platform admin {address}", [("API key", f"{issued['api_key']}  (shown once)")]
+        ),
+    )
 
 
 @admin_app.command("rotate-keys")
@@ -245,16 +452,45 @@ def rotate_keys(as_json: JsonFlag = False) -> None:
     """Re-encrypt every stored secret with the first key of IMMERSIO_ENCRYPTION_KEYS."""
     from immersio_booking.payments.credentials import rotate_all
 
-    settings = get_settings()
+    settings = _settings()
 
     async def work(session: AsyncSession) -> dict[str, Any]:
         return {"rotated": await rotate_all(session, settings)}
 
-    _emit(_in_transaction(work), as_json)
+    rotated = in_transaction(work)
+    emit(rotated, as_json, lambda: out.print(f"{rotated['rotated']} secrets re-encrypted"))
+
+
+# ---------------------------------------------------------------------------------------------
+
+
+@contextmanager
+def _database_errors() -> Iterator[None]:
+    """An unreachable database is an operator's problem, not a traceback."""
+    try:
+        yield
+    except Exception as exc:
+        import psycopg
+
+        sqlalchemy_errors = sys.modules.get("sqlalchemy.exc")
+        unreachable = isinstance(exc, psycopg.OperationalError) or (
+            sqlalchemy_errors is not None and isinstance(exc, sqlalchemy_errors.OperationalError)
+        )
+        if not unreachable:
+            raise
+        reason = getattr(exc, "orig", None) or exc  # SQLAlchemy wraps the driver's error
+        err.print(
+            f"[red]error:[/red] cannot reach the database: {escape(str(reason))}",
+            highlight=False,
+            soft_wrap=True,
+        )
+        sys.exit(1)
+        sys.exit(1)
 
 
 def main() -> None:
-    app()
+    with _database_errors():
+        app()
 
 
 if __name__ == "__main__":

@@ -1,20 +1,25 @@
 """Demo data for ``make run``: one school, two teachers, a few workshops, a published page.
 
-Idempotent: running it again changes nothing and keeps the demo API key.
+Idempotent: what exists is kept, what is missing is created, and the demo API key stays the
+same across runs (it is kept in ``<data dir>/demo-api-key.txt``, readable by its owner only).
+The addresses use ``example.com``: the API's email validation refuses reserved names like
+``.test``, and the demo must be data the API itself would accept.
 """
 
 from __future__ import annotations
 
 import os
-from datetime import time
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, time
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from immersio_booking.auth import service as auth_service
 from immersio_booking.auth.keys import hash_key
+from immersio_booking.config import get_settings
 from immersio_booking.members.provisioning import provision_member
 from immersio_booking.models import (
     ApiKey,
@@ -26,28 +31,56 @@ from immersio_booking.models import (
     User,
     WorkshopWhitelist,
 )
+from immersio_booking.models.metadata import EventTypeMetadata
 from immersio_booking.organizations import repository as org_repository
 from immersio_booking.organizations import service as org_service
 from immersio_booking.organizations.schemas import OrganizationCreate
 
 DEMO_SLUG = "immersio-academy"
+DEMO_NAME = "Immersio Academy"
 OWNER_EMAIL = "owner@immersio-academy.example.com"
-WEEKDAYS_MASK = 0b0111110  # Monday–Friday, Sunday = bit 0
-TEACHERS = [
-    ("marie@immersio-academy.example.com", "Marie Dubois", "Europe/Paris"),
-    ("kenji@immersio-academy.example.com", "Kenji Sato", "Asia/Tokyo"),
-]
-WORKSHOPS: list[dict[str, Any]] = [
-    {
-        "teacher": 0,
-        "title": "IELTS Speaking Practice",
-        "slug": "ielts-speaking",
-        "length": 60,
-        "seats": 8,
-        "price": 2500,
-        "currency": "usd",
-        "description": "Timed speaking drills with feedback on fluency and pronunciation.",
-        "metadata": {
+KEY_FILE = "demo-api-key.txt"
+# Two `demo` runs at once must not both create the school.
+DEMO_LOCK_KEY = 0x1B00DE
+WEEKDAYS = 0b0111110  # Availability.days: Sunday = bit 0, so Monday–Friday
+TEACHING_HOURS = (time(9), time(17))
+
+
+@dataclass(frozen=True)
+class Teacher:
+    email: str
+    name: str
+    time_zone: str
+
+
+@dataclass(frozen=True)
+class Workshop:
+    teacher: Teacher
+    title: str
+    slug: str
+    length: int
+    seats: int
+    price: int  # minor units
+    currency: str
+    description: str
+    metadata: dict[str, Any]
+    whitelist: list[tuple[str, str]] = field(default_factory=list)
+
+
+MARIE = Teacher("marie@immersio-academy.example.com", "Marie Dubois", "Europe/Paris")
+KENJI = Teacher("kenji@immersio-academy.example.com", "Kenji Sato", "Asia/Tokyo")
+TEACHERS = [MARIE, KENJI]
+WORKSHOPS = [
+    Workshop(
+        teacher=MARIE,
+        title="IELTS Speaking Practice",
+        slug="ielts-speaking",
+        length=60,
+        seats=8,
+        price=2500,
+        currency="usd",
+        description="Timed speaking drills with feedback on fluency and pronunciation.",
+        metadata={
             "workshop_type": "live_class",
             "topic_category": "Exam preparation",
             "whitelist_enabled": False,
@@ -55,34 +88,35 @@ WORKSHOPS: list[dict[str, Any]] = [
             "refund_window_hours": 24,
             "cancellation_notice_hours": 12,
         },
-    },
-    {
-        "teacher": 0,
-        "title": "Business English Conversation",
-        "slug": "business-english",
-        "length": 45,
-        "seats": 6,
-        "price": 0,
-        "currency": "usd",
-        "description": "Meetings, negotiations and small talk in a small group.",
-        "metadata": {
+    ),
+    Workshop(
+        teacher=MARIE,
+        title="Business English Conversation",
+        slug="business-english",
+        length=45,
+        seats=6,
+        price=0,
+        currency="usd",
+        description="Meetings, negotiations and small talk in a small group.",
+        metadata={
             "workshop_type": "live_class",
             "topic_category": "Business English",
+            "whitelist_enabled": False,
             "registration_mode": "open",
             "refund_window_hours": 12,
             "cancellation_notice_hours": 2,
         },
-    },
-    {
-        "teacher": 1,
-        "title": "Kids French Club",
-        "slug": "kids-french-club",
-        "length": 30,
-        "seats": 10,
-        "price": 1200,
-        "currency": "eur",
-        "description": "Songs, games and stories in French for children aged 6 to 10.",
-        "metadata": {
+    ),
+    Workshop(
+        teacher=KENJI,
+        title="Kids French Club",
+        slug="kids-french-club",
+        length=30,
+        seats=10,
+        price=1200,
+        currency="eur",
+        description="Songs, games and stories in French for children aged 6 to 10.",
+        metadata={
             "workshop_type": "live_class",
             "topic_category": "Kids",
             "whitelist_enabled": True,
@@ -90,25 +124,26 @@ WORKSHOPS: list[dict[str, Any]] = [
             "refund_window_hours": 48,
             "cancellation_notice_hours": 24,
         },
-        "whitelist": [
+        whitelist=[
             ("parent.one@example.com", "Parent One"),
             ("parent.two@example.com", "Parent Two"),
         ],
-    },
+    ),
 ]
 
 
-async def _organization(session: AsyncSession) -> tuple[Team, str | None]:
+async def _school(session: AsyncSession) -> tuple[Team, str | None]:
+    """The demo organization, and the owner's key when it was created just now."""
     org = await org_repository.by_slug(session, DEMO_SLUG)
     if org is not None:
         return org, None
     created = await org_service.create_organization(
         session,
         OrganizationCreate(
-            name="Immersio Academy",
+            name=DEMO_NAME,
             slug=DEMO_SLUG,
             owner_email=OWNER_EMAIL,
-            owner_name="Alex Owner",
+            owner_name="Alex Martin",
             plan="growth",
         ),
     )
@@ -119,26 +154,40 @@ async def _organization(session: AsyncSession) -> tuple[Team, str | None]:
     return org, created.api_key
 
 
-async def _teacher(session: AsyncSession, org: Team, email: str, name: str, zone: str) -> User:
-    user = (await session.execute(select(User).where(User.email == email))).scalar_one_or_none()
+async def _user(session: AsyncSession, email: str) -> User | None:
+    return (await session.execute(select(User).where(User.email == email))).scalar_one_or_none()
+
+
+async def _teacher(session: AsyncSession, org: Team, teacher: Teacher) -> User:
+    user = await _user(session, teacher.email)
     if user is None:
         user, _, _ = await provision_member(
-            session, org, email=email, name=name, role="MEMBER", accepted=True, time_zone=zone
+            session,
+            org,
+            email=teacher.email,
+            name=teacher.name,
+            role="MEMBER",
+            accepted=True,
+            time_zone=teacher.time_zone,
         )
     if user.default_schedule_id is None:
         schedule = Schedule(
-            organization_id=org.id, user_id=user.id, name="Teaching hours", time_zone=zone
+            organization_id=org.id,
+            user_id=user.id,
+            name="Teaching hours",
+            time_zone=teacher.time_zone,
         )
         session.add(schedule)
         await session.flush()
+        start, end = TEACHING_HOURS
         session.add(
             Availability(
                 organization_id=org.id,
                 user_id=user.id,
                 schedule_id=schedule.id,
-                days=WEEKDAYS_MASK,
-                start_time=time(9),
-                end_time=time(17),
+                days=WEEKDAYS,
+                start_time=start,
+                end_time=end,
             )
         )
         user.default_schedule_id = schedule.id
@@ -146,104 +195,126 @@ async def _teacher(session: AsyncSession, org: Team, email: str, name: str, zone
     return user
 
 
-async def _workshops(session: AsyncSession, org: Team, teachers: list[User]) -> None:
-    for spec in WORKSHOPS:
-        existing = (
-            await session.execute(
-                select(EventType).where(
-                    EventType.organization_id == org.id, EventType.slug == spec["slug"]
-                )
+async def _workshop(session: AsyncSession, org: Team, spec: Workshop, teacher: User) -> EventType:
+    existing = (
+        await session.execute(
+            select(EventType).where(
+                EventType.organization_id == org.id, EventType.slug == spec.slug
             )
-        ).scalar_one_or_none()
-        if existing is not None:
-            continue
-        teacher = teachers[spec["teacher"]]
-        et = EventType(
-            organization_id=org.id,
-            user_id=teacher.id,
-            schedule_id=teacher.default_schedule_id,
-            title=spec["title"],
-            slug=spec["slug"],
-            description=spec["description"],
-            length=spec["length"],
-            seats_per_time_slot=spec["seats"],
-            seats_show_availability_count=True,
-            price=spec["price"],
-            currency=spec["currency"],
-            metadata_=spec["metadata"],
-            minimum_booking_notice=120,
-            locations=[{"type": "integration", "integration": "cal-video"}],
-            booking_fields=[],
-            extra={},
         )
-        session.add(et)
-        await session.flush()
-        for email, name in spec.get("whitelist", []):
-            session.add(
-                WorkshopWhitelist(
-                    organization_id=org.id,
-                    event_type_id=et.id,
-                    email=email,
-                    name=name,
-                    added_by=teacher.id,
-                )
-            )
+    ).scalar_one_or_none()
+    if existing is not None:
+        return existing
+    workshop = EventType(
+        organization_id=org.id,
+        user_id=teacher.id,
+        schedule_id=teacher.default_schedule_id,
+        title=spec.title,
+        slug=spec.slug,
+        description=spec.description,
+        length=spec.length,
+        seats_per_time_slot=spec.seats,
+        seats_show_availability_count=True,
+        price=spec.price,
+        currency=spec.currency,
+        # Stored as the API stores it: every documented key, checked.
+        metadata_=EventTypeMetadata.model_validate(spec.metadata).model_dump(mode="json"),
+        minimum_booking_notice=120,
+        locations=[{"type": "integration", "integration": "cal-video"}],
+        booking_fields=[],
+        extra={},
+    )
+    session.add(workshop)
     await session.flush()
+    for email, name in spec.whitelist:
+        session.add(
+            WorkshopWhitelist(
+                organization_id=org.id,
+                event_type_id=workshop.id,
+                email=email,
+                name=name,
+                added_by=teacher.id,
+            )
+        )
+    await session.flush()
+    return workshop
 
 
 async def _landing_page(session: AsyncSession, org: Team) -> None:
     found = (
         await session.execute(
-            select(TenantLandingSettings).where(TenantLandingSettings.tenant_id == org.id)
+            select(TenantLandingSettings.id).where(TenantLandingSettings.tenant_id == org.id)
         )
+    ).first()
+    if found is not None:
+        return
+    session.add(
+        TenantLandingSettings(
+            tenant_id=org.id,
+            template_id="education",
+            primary_color="#1d4ed8",
+            secondary_color="#f59e0b",
+            page_title="Speak with confidence",
+            page_subtitle="Live workshops with Immersio Academy's teachers",
+            cta_text="Book a workshop",
+            meta_title="Immersio Academy — live language workshops",
+            meta_description="Small-group live classes in English and French.",
+            social_links={},
+            is_published=True,
+        )
+    )
+    await session.flush()
+
+
+async def _key_still_works(session: AsyncSession, raw_key: str) -> bool:
+    found = (
+        await session.execute(select(ApiKey).where(ApiKey.hashed_key == hash_key(raw_key)))
     ).scalar_one_or_none()
-    if found is None:
-        session.add(
-            TenantLandingSettings(
-                tenant_id=org.id,
-                template_id="education",
-                primary_color="#1d4ed8",
-                secondary_color="#f59e0b",
-                page_title="Speak with confidence",
-                page_subtitle="Live workshops with Immersio Academy's teachers",
-                cta_text="Book a workshop",
-                meta_title="Immersio Academy — live language workshops",
-                meta_description="Small-group live classes in English and French.",
-                social_links={},
-                is_published=True,
-            )
-        )
-        await session.flush()
+    if found is None or found.revoked_at is not None:
+        return False
+    return found.expires_at is None or found.expires_at > datetime.now(UTC)
 
 
-async def _demo_key(session: AsyncSession, data_dir: Path, fresh_key: str | None) -> str:
-    """The owner's demo key, kept in ``<data dir>/demo-api-key.txt`` (0600)."""
-    path = data_dir / "demo-api-key.txt"
-    if fresh_key is None and path.exists():
-        kept = path.read_text().strip()
-        found = (
-            await session.execute(select(ApiKey).where(ApiKey.hashed_key == hash_key(kept)))
-        ).scalar_one_or_none()
-        if found is not None and found.revoked_at is None:
-            return kept
-    if fresh_key is None:
-        owner = (await session.execute(select(User).where(User.email == OWNER_EMAIL))).scalar_one()
-        _, fresh_key = await auth_service.issue_key(session, owner, note="demo")
-    data_dir.mkdir(parents=True, exist_ok=True)
+def _write_private(path: Path, content: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     with os.fdopen(fd, "w") as handle:
-        handle.write(fresh_key + "\n")
-    return fresh_key
+        handle.write(content)
+    os.chmod(path, 0o600)  # an older file may have had wider permissions
 
 
-async def load_demo(session: AsyncSession, data_dir: Path) -> dict[str, Any]:
-    org, fresh_key = await _organization(session)
-    teachers = [await _teacher(session, org, *spec) for spec in TEACHERS]
-    await _workshops(session, org, teachers)
+async def _demo_key(session: AsyncSession, owner: User, data_dir: Path, fresh: str | None) -> str:
+    """The owner's demo key: the kept one while it works, else a new one (then kept)."""
+    path = data_dir / KEY_FILE
+    if fresh is None and path.exists():
+        kept = path.read_text().strip()
+        if kept and await _key_still_works(session, kept):
+            return kept
+    if fresh is None:
+        _, fresh = await auth_service.issue_key(session, owner, note="demo")
+    _write_private(path, fresh + "\n")
+    return fresh
+
+
+async def load_demo(session: AsyncSession, data_dir: Path | None = None) -> dict[str, Any]:
+    """Create what is missing of the demo school; return its ids and the demo API key."""
+    await session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": DEMO_LOCK_KEY})
+    org, fresh_key = await _school(session)
+    owner = await _user(session, OWNER_EMAIL)
+    if owner is None:
+        raise RuntimeError(f"The demo school exists but its owner {OWNER_EMAIL} does not")
+    teachers = {spec.email: await _teacher(session, org, spec) for spec in TEACHERS}
+    workshops = [
+        await _workshop(session, org, spec, teachers[spec.teacher.email]) for spec in WORKSHOPS
+    ]
     await _landing_page(session, org)
-    key = await _demo_key(session, data_dir, fresh_key)
+    key = await _demo_key(session, owner, data_dir or get_settings().data_dir, fresh_key)
     return {
-        "organization": {"id": org.id, "slug": org.slug},
-        "teachers": [t.id for t in teachers],
+        "organization": {"id": org.id, "slug": org.slug, "name": org.name},
+        "owner": {"id": owner.id, "email": owner.email},
+        "teachers": [
+            {"id": user.id, "email": user.email, "name": user.name} for user in teachers.values()
+        ],
+        "workshops": [{"id": w.id, "slug": w.slug, "title": w.title} for w in workshops],
         "api_key": key,
     }

@@ -33,6 +33,8 @@ def _wait_for_stale_postmaster(pgdata: Path, timeout: float = 10.0) -> None:
         pid = int(pid_file.read_text().splitlines()[0])
     except (ValueError, IndexError, OSError):
         return
+    if pid <= 0:
+        return  # another starter is still initialising the cluster (negative pid in the file)
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         try:

@@ -1,43 +1,63 @@
 """The Procrastinate app: a PostgreSQL-backed job queue on the service's own database.
 
-The schema is applied by Alembic (migration 0002), never by ``procrastinate schema --apply``.
-The connector is bound at run time (``bound_to``), because the database URL is only known then
-(the embedded server may have to start first).
+The schema is applied by Alembic (migration 0002), never by ``procrastinate schema --apply``
+(it is not idempotent). The connection pool is created when the app is opened, on the database
+the settings resolve to: the URL is only known then, because the embedded server may have to
+start first, and importing this module must not start it. ``bound_to`` binds an explicit URL.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
 import procrastinate
+import psycopg_pool
 from sqlalchemy.ext.asyncio import AsyncSession
 
-# Scheduled jobs are found by polling: at most a second late.
+from immersio_booking.config import get_settings
+from immersio_booking.db.session import resolve_database_url
+
+# Scheduled and retried jobs are found by polling (LISTEN/NOTIFY only wakes the worker for new
+# jobs): a scheduled job starts at most this late.
 FETCH_POLLING_SECONDS = 1.0
 
+# Imported by the worker before it starts, so that every task and periodic task is registered.
+TASK_MODULES = [
+    "immersio_booking.jobs.maintenance",
+    "immersio_booking.notifications.tasks",
+    "immersio_booking.payments.tasks",
+    "immersio_booking.webhooks.tasks",
+    "immersio_booking.webhooks.meetings",
+]
+
+_SQLALCHEMY_SCHEME = re.compile(r"^postgres(?:ql)?(?:\+\w+)?://")
+
+
+def libpq_url(sqlalchemy_url: str) -> str:
+    """``postgresql+psycopg://…`` → ``postgresql://…`` for libpq; the query is kept, so the
+    embedded server's unix-socket form ``postgresql://postgres@/db?host=/dir`` works too."""
+    return _SQLALCHEMY_SCHEME.sub("postgresql://", sqlalchemy_url, count=1)
+
+
+def _pool_on_service_database(**pool_args: Any) -> psycopg_pool.AsyncConnectionPool:
+    pool_args.setdefault("conninfo", libpq_url(resolve_database_url(get_settings())))
+    return psycopg_pool.AsyncConnectionPool(**pool_args)
+
+
 job_app = procrastinate.App(
-    connector=procrastinate.PsycopgConnector(),
-    import_paths=[
-        "immersio_booking.jobs.maintenance",
-        "immersio_booking.notifications.tasks",
-        "immersio_booking.payments.tasks",
-        "immersio_booking.webhooks.tasks",
-        "immersio_booking.webhooks.meetings",
-    ],
+    connector=procrastinate.PsycopgConnector(pool_factory=_pool_on_service_database),
+    import_paths=TASK_MODULES,
     worker_defaults={"fetch_job_polling_interval": FETCH_POLLING_SECONDS},
 )
 
 
-def libpq_url(sqlalchemy_url: str) -> str:
-    """``postgresql+psycopg://…`` (also the unix-socket ``?host=/dir`` form) → libpq URL."""
-    return sqlalchemy_url.replace("postgresql+psycopg://", "postgresql://", 1)
-
-
 @contextmanager
-def bound_to(database_url: str) -> Iterator[procrastinate.App]:
-    connector = procrastinate.PsycopgConnector(conninfo=libpq_url(database_url))
+def bound_to(database_url: str, **pool_args: Any) -> Iterator[procrastinate.App]:
+    """``job_app`` on the database at ``database_url`` (a SQLAlchemy or libpq URL)."""
+    connector = procrastinate.PsycopgConnector(conninfo=libpq_url(database_url), **pool_args)
     with job_app.replace_connector(connector) as app:
         yield app
 

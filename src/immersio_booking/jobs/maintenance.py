@@ -14,11 +14,14 @@ RETENTION = "30 days"
     name="purge_expired_api_keys", queueing_lock="purge_expired_api_keys", pass_context=True
 )
 async def purge_expired_api_keys(context: Any, timestamp: int) -> int:
-    """Delete API keys revoked or expired more than 30 days ago (they can never work again)."""
+    """Delete API keys revoked or expired more than 30 days ago (they can never work again;
+    the month keeps them in listings long enough to explain a 401)."""
     del timestamp
     connector = context.app.connector
+    # LEAST skips NULLs: a key is dead since the earlier of its revocation and its expiry
+    # (COALESCE would keep a key that expired long ago but was revoked yesterday).
     rows = await connector.execute_query_all_async(
-        "DELETE FROM api_keys WHERE COALESCE(revoked_at, expires_at) < now() - interval '"
+        "DELETE FROM api_keys WHERE LEAST(revoked_at, expires_at) < now() - interval '"
         + RETENTION
         + "' RETURNING id"
     )

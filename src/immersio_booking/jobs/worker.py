@@ -1,22 +1,93 @@
-"""Running the job worker until SIGTERM/SIGINT, finishing the jobs in hand first."""
+"""Running the job worker until SIGTERM/SIGINT, finishing the jobs in hand first.
+
+The task modules are imported by ``run_worker_async`` (``job_app.import_paths``), so every
+task and periodic task is registered before the worker fetches its first job.
+"""
 
 from __future__ import annotations
 
-import immersio_booking.jobs.maintenance  # noqa: F401  (registers the tasks)
-import immersio_booking.notifications.tasks  # noqa: F401
-import immersio_booking.payments.tasks  # noqa: F401
-import immersio_booking.webhooks.meetings  # noqa: F401
-import immersio_booking.webhooks.tasks  # noqa: F401
+import asyncio
+import json
+import logging
+import os
+import sys
+from datetime import UTC, datetime
+
+from immersio_booking.config import get_settings
+from immersio_booking.db.session import resolve_database_url
 from immersio_booking.jobs.app import bound_to
 
+# A job still running this long after the stop signal is cancelled and ends as `aborted`.
 GRACEFUL_SHUTDOWN_SECONDS = 30.0
+# Connections the worker itself holds besides its jobs: the LISTEN connection, the fetcher and
+# the heartbeat. The jobs open their own SQLAlchemy sessions (jobs/database.py).
+SPARE_CONNECTIONS = 3
+PARENT_CHECK_SECONDS = 1.0
 
 
-async def run_worker(database_url: str, concurrency: int = 4) -> None:
-    with bound_to(database_url) as app:
+async def run_worker(
+    concurrency: int = 4, database_url: str | None = None, *, stop_with_parent: bool = False
+) -> None:
+    """Work the queue until SIGTERM or SIGINT; then stop fetching, finish the jobs in hand
+    (up to ``GRACEFUL_SHUTDOWN_SECONDS``) and return.
+
+    ``stop_with_parent``: also stop, the same way, when the process that started this one is
+    gone (``serve`` runs the worker as a child; a ``kill -9`` of ``serve`` must not leave it).
+    """
+    url = database_url or resolve_database_url(get_settings())
+    with bound_to(url, min_size=1, max_size=concurrency + SPARE_CONNECTIONS) as app:
         async with app.open_async():
-            await app.run_worker_async(
-                concurrency=concurrency,
-                install_signal_handlers=True,
-                shutdown_graceful_timeout=GRACEFUL_SHUTDOWN_SECONDS,
+            work = asyncio.create_task(
+                app.run_worker_async(
+                    concurrency=concurrency,
+                    install_signal_handlers=True,
+                    shutdown_graceful_timeout=GRACEFUL_SHUTDOWN_SECONDS,
+                )
             )
+            watch = asyncio.create_task(_stop_when_orphaned(work)) if stop_with_parent else None
+            try:
+                await work
+            except asyncio.CancelledError:
+                # Cancelling run_worker_async is procrastinate's graceful stop; only our own
+                # watcher does that. A cancellation of this coroutine itself goes on up.
+                current = asyncio.current_task()
+                if current is not None and current.cancelling():
+                    raise
+            finally:
+                if watch is not None:
+                    watch.cancel()
+
+
+async def _stop_when_orphaned(work: asyncio.Task[None]) -> None:
+    parent = os.getppid()
+    while os.getppid() == parent:
+        await asyncio.sleep(PARENT_CHECK_SECONDS)
+    logging.getLogger(__name__).warning("parent process %s is gone; stopping the worker", parent)
+    work.cancel()
+
+
+class _JsonLines(logging.Formatter):
+    def format(self, record: logging.LogRecord) -> str:
+        line = {
+            "timestamp": datetime.fromtimestamp(record.created, UTC).isoformat(),
+            "level": record.levelname.lower(),
+            "logger": record.name,
+            "event": record.getMessage(),
+        }
+        action = getattr(record, "action", None)
+        if action is not None:
+            line["action"] = str(action)
+        if record.exc_info:
+            line["exception"] = self.formatException(record.exc_info)
+        return json.dumps(line)
+
+
+def configure_worker_logging(level: str, json_logs: bool) -> None:
+    """Procrastinate logs through the standard library: one line per job start and outcome."""
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(
+        _JsonLines() if json_logs else logging.Formatter("%(asctime)s %(levelname)-7s %(message)s")
+    )
+    root = logging.getLogger()
+    root.handlers[:] = [handler]
+    root.setLevel(logging.getLevelNamesMapping().get(level.upper(), logging.INFO))
