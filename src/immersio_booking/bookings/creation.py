@@ -196,8 +196,8 @@ async def _insert(
     priced = et.price > 0
     staff = is_staff(placement.principal, et)
     paid = priced and placement.paid_offline and staff
-    needs_confirmation = _needs_confirmation(et, chosen[0][0], now)
-    status = "pending" if needs_confirmation or (priced and not paid) else "accepted"
+    confirmation_needed = needs_confirmation(et, chosen[0][0], now)
+    status = "pending" if confirmation_needed or (priced and not paid) else "accepted"
     hold = now + timedelta(minutes=hold_minutes) if priced and not paid else None
     series = new_uid() if len(chosen) > 1 or et.recurring_event else None
     by_id = {h.id: h for h in hosts}
@@ -271,7 +271,7 @@ async def _insert(
     return created
 
 
-def _needs_confirmation(et: EventType, start: datetime, now: datetime) -> bool:
+def needs_confirmation(et: EventType, start: datetime, now: datetime) -> bool:
     if not et.requires_confirmation:
         return False
     policy = (et.extra or {}).get("confirmation_policy") or {}

@@ -12,10 +12,8 @@ from immersio_booking.models import (
     Attendee,
     Booking,
     BookingCancellationHistory,
-    EventType,
     Payment,
     SlotReservation,
-    User,
     WorkshopWhitelist,
 )
 from immersio_booking.slots.repository import blocking
@@ -198,20 +196,6 @@ async def history(session: AsyncSession, booking_id: int) -> list[BookingCancell
 
 def listing(organization_id: int) -> Select[Booking]:
     return select(Booking).where(Booking.organization_id == organization_id)
-
-
-async def users(session: AsyncSession, ids: Sequence[int]) -> dict[int, User]:
-    if not ids:
-        return {}
-    rows = await session.execute(select(User).where(User.id.in_(ids)))
-    return {u.id: u for u in rows.scalars()}
-
-
-async def event_types(session: AsyncSession, ids: Sequence[int]) -> dict[int, EventType]:
-    if not ids:
-        return {}
-    rows = await session.execute(select(EventType).where(EventType.id.in_(ids)))
-    return {e.id: e for e in rows.scalars()}
 
 
 async def series_by_uid(session: AsyncSession, recurring_id: str) -> list[Booking]:

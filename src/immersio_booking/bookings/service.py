@@ -20,7 +20,6 @@ from immersio_booking.models import (
     Booking,
     BookingCancellationHistory,
     EventType,
-    Payment,
 )
 from immersio_booking.slots.repository import blocking
 
@@ -189,7 +188,7 @@ async def reschedule(
     new.paid = booking.paid
     if booking.paid or et.price == 0:
         new.hold_expires_at = None
-        if new.status == "pending" and not creation._needs_confirmation(et, new.start_time, now):
+        if new.status == "pending" and not creation.needs_confirmation(et, new.start_time, now):
             new.status = "accepted"
     else:
         new.hold_expires_at = booking.hold_expires_at
@@ -256,13 +255,6 @@ async def list_for(
         statement.order_by(order, Booking.id).limit(page.take).offset(page.skip)
     )
     return list(rows.scalars()), total
-
-
-async def payments_of(session: AsyncSession, booking_ids: list[int]) -> dict[int, Payment]:
-    if not booking_ids:
-        return {}
-    rows = await session.execute(select(Payment).where(Payment.booking_id.in_(booking_ids)))
-    return {p.booking_id: p for p in rows.scalars()}
 
 
 async def mark_paid(

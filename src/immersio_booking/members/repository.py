@@ -125,3 +125,17 @@ async def profile(session: AsyncSession, organization_id: int, user_id: int) -> 
             )
         )
     ).scalar_one_or_none()
+
+
+async def admin_emails(session: AsyncSession, organization_id: int) -> list[str]:
+    """Emails of the organization's accepted OWNERs and ADMINs (who get operational alerts)."""
+    rows = await session.execute(
+        select(User.email)
+        .join(Membership, Membership.user_id == User.id)
+        .where(
+            Membership.team_id == organization_id,
+            Membership.accepted.is_(True),
+            Membership.role.in_(("OWNER", "ADMIN")),
+        )
+    )
+    return list(rows.scalars())

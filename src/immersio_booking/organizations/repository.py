@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from immersio_booking.auth.principal import Principal
@@ -53,15 +53,3 @@ async def user_by_email(session: AsyncSession, email: str) -> User | None:
     return (
         await session.execute(select(User).where(User.email == email.lower()))
     ).scalar_one_or_none()
-
-
-async def count_users(session: AsyncSession, organization_id: int) -> int:
-    return int(
-        (
-            await session.execute(
-                select(func.count())
-                .select_from(User)
-                .where(User.organization_id == organization_id)
-            )
-        ).scalar_one()
-    )

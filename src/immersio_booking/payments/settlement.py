@@ -43,7 +43,7 @@ async def settle(session: AsyncSession, payment: Payment, charge: Charge, now: d
     if booking.status == "pending":
         booking.paid = True
         booking.hold_expires_at = None
-        needs = et is not None and creation._needs_confirmation(et, booking.start_time, now)
+        needs = et is not None and creation.needs_confirmation(et, booking.start_time, now)
         booking.status = "pending" if needs else "accepted"
         booking.ics_sequence += 1
         await session.flush()
@@ -51,7 +51,7 @@ async def settle(session: AsyncSession, payment: Payment, charge: Charge, now: d
         return "confirmed"
     if booking.status == "cancelled" and booking.cancellation_reason == "payment_expired" and et:
         if await _seat_still_free(session, booking, et, now):
-            needs = creation._needs_confirmation(et, booking.start_time, now)
+            needs = creation.needs_confirmation(et, booking.start_time, now)
             booking.status = "pending" if needs else "accepted"
             booking.paid = True
             booking.hold_expires_at = None

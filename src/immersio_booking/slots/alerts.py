@@ -11,7 +11,8 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from immersio_booking.config import Settings
-from immersio_booking.models import EventType, Membership, OrganizationSettings, Team, User
+from immersio_booking.members.repository import admin_emails
+from immersio_booking.models import EventType, OrganizationSettings, Team
 from immersio_booking.notifications import mailer
 from immersio_booking.slots import repository, service
 from immersio_booking.slots.engine import compute_slots
@@ -82,21 +83,7 @@ async def send_no_slot_alerts(
                 et.extra = {**(et.extra or {}), "no_slots_alerted_on": today}
         if not empty:
             continue
-        admins = (
-            (
-                await session.execute(
-                    select(User.email)
-                    .join(Membership, Membership.user_id == User.id)
-                    .where(
-                        Membership.team_id == org.id,
-                        Membership.accepted.is_(True),
-                        Membership.role.in_(("OWNER", "ADMIN")),
-                    )
-                )
-            )
-            .scalars()
-            .all()
-        )
+        admins = await admin_emails(session, org.id)
         for email in admins:
             message = EmailMessage()
             message["To"] = email

@@ -10,7 +10,8 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from immersio_booking.config import Settings
-from immersio_booking.models import Membership, User, Webhook, WebhookDelivery
+from immersio_booking.members.repository import admin_emails
+from immersio_booking.models import Webhook, WebhookDelivery
 from immersio_booking.notifications import mailer
 
 FAILING_FOR = timedelta(days=3)
@@ -43,16 +44,7 @@ async def disable_if_failing_too_long(
     if since is None or now - since < FAILING_FOR:
         return False
     hook.active = False
-    admins = await session.execute(
-        select(User.email)
-        .join(Membership, Membership.user_id == User.id)
-        .where(
-            Membership.team_id == hook.organization_id,
-            Membership.accepted.is_(True),
-            Membership.role.in_(("OWNER", "ADMIN")),
-        )
-    )
-    for email in admins.scalars():
+    for email in await admin_emails(session, hook.organization_id):
         message = EmailMessage()
         message["To"] = email
         message["Subject"] = "A webhook was switched off after failing for 3 days"

@@ -7,7 +7,7 @@ import secrets
 import uuid
 from dataclasses import dataclass
 
-from sqlalchemy import Select, delete, func, select
+from sqlalchemy import Select, delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from immersio_booking.config import Settings
@@ -127,13 +127,10 @@ async def remove(session: AsyncSession, owner: Owner, uid: str) -> WebhookOut:
 
 async def remove_all(session: AsyncSession, owner: Owner) -> int:
     ids = owner.statement().with_only_columns(Webhook.id).scalar_subquery()
-    count = int(
-        (
-            await session.execute(select(func.count()).select_from(owner.statement().subquery()))
-        ).scalar_one()
+    deleted = await session.execute(
+        delete(Webhook).where(Webhook.id.in_(ids)).returning(Webhook.id)
     )
-    await session.execute(delete(Webhook).where(Webhook.id.in_(ids)))
-    return count
+    return len(deleted.all())
 
 
 def delivery_out(delivery: WebhookDelivery) -> DeliveryOut:
