@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import email
+import email.policy
 import hashlib
 import hmac
 import json
@@ -245,6 +247,7 @@ async def test_expired_hold_frees_the_seat_and_late_payment_is_refunded(
     tenant: Tenant,
     localstripe: str,
     database_url: str,
+    data_dir: Path,
     sessionmaker: async_sessionmaker[AsyncSession],
 ) -> None:
     await connect_stripe(client, tenant)
@@ -278,6 +281,21 @@ async def test_expired_hold_frees_the_seat_and_late_payment_is_refunded(
         data(await client.get(f"/v2/bookings/{other['uid']}", headers=tenant.headers))["status"]
         == "pending"
     )
+    # the refund goes through, and the student (only) is told why and how much
+    from immersio_booking.payments.tasks import execute_refund
+
+    mail = data_dir / "mail"
+    before = set(mail.glob("*.eml")) if mail.exists() else set()
+    assert await execute_refund(history[0]["id"]) == "completed"
+    await run_jobs(database_url)
+    sent = [
+        email.message_from_bytes(m.read_bytes(), policy=email.policy.default)
+        for m in set(mail.glob("*.eml")) - before
+    ]
+    [refunded] = [m for m in sent if str(m["Subject"]).startswith("Refund issued")]
+    assert booking["attendees"][0]["email"] in str(refunded["To"])
+    body = refunded.get_body().get_content()  # type: ignore[union-attr]
+    assert "15.00 USD" in body and "seat had gone to someone else" in body
 
 
 @pytest.mark.usefixtures("jobs")

@@ -14,7 +14,9 @@ from immersio_booking.models import Booking
 
 TEMPLATES = Path(__file__).parent / "templates"
 LANGUAGES = ("en", "fr")
-KINDS = ("confirmed", "requested", "cancelled", "declined", "rescheduled")
+KINDS = ("confirmed", "requested", "cancelled", "declined", "rescheduled", "refunded")
+# Kinds that concern the student alone (the teacher has nothing to do).
+STUDENT_ONLY = frozenset({"refunded"})
 # Plain-text mail: nothing is interpreted as markup, so no escaping is needed or wanted.
 _env = Environment(  # noqa: S701
     loader=FileSystemLoader(TEMPLATES),
@@ -72,6 +74,7 @@ def compose(
         manage_url=None if recipient.is_host else manage_url,
         reason=reason,
         refund_amount=refund,
+        late_payment=booking.cancellation_reason == "payment_expired",
     )
     subject, _, body = text.partition("\n")
     message = EmailMessage()

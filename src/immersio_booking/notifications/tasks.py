@@ -14,7 +14,7 @@ from immersio_booking.jobs.app import job_app
 from immersio_booking.jobs.database import job_session
 from immersio_booking.models import Booking, BookingCancellationHistory, EventType, User
 from immersio_booking.notifications import ics, mailer
-from immersio_booking.notifications.messages import Recipient, compose
+from immersio_booking.notifications.messages import STUDENT_ONLY, Recipient, compose
 
 METHOD = {"cancelled": "CANCEL", "declined": "CANCEL"}
 
@@ -49,7 +49,7 @@ async def _send(session: AsyncSession, booking_id: int, kind: str, settings: Any
         description=booking.description,
         now=now,
     )
-    invites = [(METHOD.get(kind, "REQUEST"), invite)]
+    invites = [] if kind in STUDENT_ONLY else [(METHOD.get(kind, "REQUEST"), invite)]
     if kind == "rescheduled" and booking.from_reschedule:
         old = await session.get(Booking, booking.from_reschedule)
         if old is not None:
@@ -75,10 +75,9 @@ async def _send(session: AsyncSession, booking_id: int, kind: str, settings: Any
         if kind in ("confirmed", "requested", "rescheduled")
         else None
     )
-    recipients = [
-        Recipient(student.name, student.email, student.time_zone, student.locale, False),
-        Recipient(host_name, host.email, host.time_zone, host.locale, True),
-    ]
+    recipients = [Recipient(student.name, student.email, student.time_zone, student.locale, False)]
+    if kind not in STUDENT_ONLY:
+        recipients.append(Recipient(host_name, host.email, host.time_zone, host.locale, True))
     for recipient in recipients:
         message = compose(
             kind,

@@ -1,7 +1,8 @@
 """Executing refunds: every cancellation-history row in ``pending`` becomes a provider refund.
 
 ``pending`` → ``processing`` → ``completed`` | ``failed`` (retried with backoff by the job
-queue). The provider's idempotency key is the history row's id, so a retry never refunds twice.
+queue). The provider's idempotency key is the history row's id, so a retry never refunds twice. A
+completed refund queues an email to the student in the same transaction.
 """
 
 from __future__ import annotations
@@ -10,7 +11,8 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from immersio_booking.config import Settings
-from immersio_booking.models import BookingCancellationHistory, Payment
+from immersio_booking.models import Booking, BookingCancellationHistory, Payment
+from immersio_booking.notifications.service import notify
 from immersio_booking.payments.service import provider_for
 
 
@@ -56,4 +58,7 @@ async def execute(session: AsyncSession, history_id: int, settings: Settings) ->
     row.refund_status = "completed" if refund.status in ("succeeded", "pending") else "failed"
     if row.refund_status == "completed":
         payment.refunded = True
+        booking = await session.get(Booking, row.booking_id)
+        if booking is not None:  # the student hears that the money is on its way back
+            await notify(session, [booking], "refunded")
     return row.refund_status
