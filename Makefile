@@ -8,8 +8,10 @@ PORT ?= 8000
 # The links `demo` prints and the app builds point at the address `run` serves on, unless
 # IMMERSIO_PUBLIC_BASE_URL says otherwise.
 PUBLIC_URL := $${IMMERSIO_PUBLIC_BASE_URL:-http://$(HOST):$(PORT)}
+# localstripe, the fake Stripe that `run` pays against (dev/demo_stripe.py).
+STRIPE_PORT ?= 8420
 
-.PHONY: install run test lint fmt bench clean
+.PHONY: install run stop test lint fmt bench clean
 
 install: $(VENV)/.synced
 
@@ -23,27 +25,36 @@ $(VENV)/.synced: uv.lock pyproject.toml
 		else python3 -m uv sync --frozen --extra dev; fi
 	@touch $@
 
-# Starts the embedded PostgreSQL (migrated) if needed, loads the demo school, prints where to go
-# and the demo API key, then serves the API, the pages and the job worker. Ctrl-C stops the
-# service; the database keeps running until `.venv/bin/immersio-booking db stop`.
+# Starts the embedded PostgreSQL (migrated) if needed, loads the demo school, starts localstripe
+# and connects the school's Stripe account to it, prints where to go and the demo API key, then
+# serves the API, the pages and the job worker. Ctrl-C stops the service; the database and
+# localstripe keep running until `make stop`.
 run: install
 	@export IMMERSIO_PUBLIC_BASE_URL="$(PUBLIC_URL)"; \
+		export IMMERSIO_STRIPE_API_BASE="http://127.0.0.1:$(STRIPE_PORT)"; \
 		$(BIN)/immersio-booking demo && \
+		$(BIN)/python dev/demo_stripe.py $(STRIPE_PORT) "$$IMMERSIO_PUBLIC_BASE_URL" && \
 		echo && echo "Serving on http://$(HOST):$(PORT) — Ctrl-C to stop." && \
 		exec $(BIN)/immersio-booking serve --host $(HOST) --port $(PORT)
+
+# Stops what `run` leaves running: localstripe and the embedded database.
+stop:
+	@if [ -f .data/localstripe.pid ]; then kill "$$(cat .data/localstripe.pid)" 2>/dev/null || true; \
+		rm -f .data/localstripe.pid; fi
+	@if [ -x $(BIN)/immersio-booking ]; then $(BIN)/immersio-booking db stop; fi
 
 # The tests choose their database: embedded unless DATABASE_URL is set.
 test: install
 	$(BIN)/pytest -q
 
 lint: install
-	$(BIN)/ruff check src tests bench
-	$(BIN)/ruff format --check src tests bench
+	$(BIN)/ruff check src tests bench dev
+	$(BIN)/ruff format --check src tests bench dev
 	$(BIN)/mypy
 
 fmt: install
-	$(BIN)/ruff format src tests bench
-	$(BIN)/ruff check --fix src tests bench
+	$(BIN)/ruff format src tests bench dev
+	$(BIN)/ruff check --fix src tests bench dev
 
 # Every bench/<name>.py (files starting with `_` are shared helpers).
 bench: install

@@ -447,6 +447,55 @@ def create_platform_admin(
     )
 
 
+@admin_app.command("connect-stripe")
+def connect_stripe(
+    org: Annotated[str, typer.Option(help="The school's slug.")],
+    secret_key: Annotated[str, typer.Option(help="sk_live_… / sk_test_… (or a restricted key).")],
+    publishable_key: Annotated[str, typer.Option(help="pk_live_… / pk_test_…")],
+    webhook_secret: Annotated[str, typer.Option(help="whsec_… of the school's endpoint.")],
+    as_json: JsonFlag = False,
+) -> None:
+    """Connect a school's Stripe account, as PUT /v2/organizations/{orgId}/payments/stripe."""
+    from sqlalchemy import select
+
+    from immersio_booking.kit.errors import NotFound
+    from immersio_booking.models import Team
+    from immersio_booking.payments import credentials
+
+    try:
+        body = credentials.StripeKeysIn(
+            secret_key=secret_key, publishable_key=publishable_key, webhook_secret=webhook_secret
+        )
+    except ValidationError as exc:
+        fail_validation(exc)
+    settings = _settings()
+
+    async def work(session: AsyncSession) -> dict[str, Any]:
+        team = (
+            await session.execute(
+                select(Team).where(Team.slug == org, Team.is_organization.is_(True))
+            )
+        ).scalar_one_or_none()
+        if team is None:
+            raise NotFound(f"No school with slug {org}", reason="organization_not_found")
+        keys = await credentials.connect(session, team.id, body, settings)
+        return {"organization_id": team.id, **keys.model_dump(by_alias=True)}
+
+    connected = in_transaction(work)
+    emit(
+        connected,
+        as_json,
+        lambda: show(
+            f"Stripe connected to {org}",
+            [
+                ("Webhook endpoint", f"/webhooks/stripe/{connected['organization_id']}"),
+                ("Secret key", connected["secretKey"]),
+                ("Key works", "no" if connected["invalid"] else "yes"),
+            ],
+        ),
+    )
+
+
 @admin_app.command("rotate-keys")
 def rotate_keys(as_json: JsonFlag = False) -> None:
     """Re-encrypt every stored secret with the first key of IMMERSIO_ENCRYPTION_KEYS."""

@@ -12,6 +12,7 @@ from immersio_booking.config import Settings
 from immersio_booking.kit.crypto import SecretBox, mask
 from immersio_booking.kit.schemas import ApiModel
 from immersio_booking.models import Credential
+from immersio_booking.payments.stripe_provider import key_works
 
 STRIPE = "stripe_payment"
 
@@ -66,6 +67,28 @@ def masked_out(box: SecretBox, credential: Credential) -> StripeKeysOut:
         webhook_secret=mask(keys["webhook_secret"]),
         invalid=credential.invalid,
     )
+
+
+async def connect(
+    session: AsyncSession, organization_id: int, body: StripeKeysIn, settings: Settings
+) -> StripeKeysOut:
+    """Store (or replace) the school's Stripe keys, sealed; ``invalid`` when Stripe refuses
+    the secret key. Returns the masked view."""
+    box = SecretBox.of(settings)
+    credential = await stripe_credential(session, organization_id)
+    if credential is None:
+        credential = Credential(
+            organization_id=organization_id,
+            team_id=organization_id,
+            type=STRIPE,
+            app_id="stripe",
+            key={},
+        )
+        session.add(credential)
+    credential.key = sealed_keys(box, body)
+    credential.invalid = not await key_works(body.secret_key, settings.stripe_api_base)
+    await session.flush()
+    return masked_out(box, credential)
 
 
 SEALED_FIELDS = {STRIPE: ("secret_key", "webhook_secret")}

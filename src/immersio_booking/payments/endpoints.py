@@ -9,11 +9,9 @@ from immersio_booking.db.dependencies import Session
 from immersio_booking.kit.crypto import SecretBox
 from immersio_booking.kit.errors import NotFound
 from immersio_booking.kit.schemas import Envelope, ok
-from immersio_booking.models import Credential
 from immersio_booking.organizations.dependencies import ReadableOrganization
 from immersio_booking.payments import credentials
 from immersio_booking.payments.credentials import StripeKeysIn, StripeKeysOut
-from immersio_booking.payments.stripe_provider import key_works
 
 router = APIRouter(prefix="/v2/organizations/{orgId}/payments/stripe", tags=["Payments"])
 
@@ -29,18 +27,7 @@ async def put_stripe_keys(
     """Connect the school's Stripe account (OWNER/ADMIN). Keys are checked with Stripe and
     stored encrypted; replies show them masked."""
     principal.require_org_admin(org.id)
-    settings = request.app.state.settings
-    box = SecretBox.of(settings)
-    credential = await credentials.stripe_credential(session, org.id)
-    if credential is None:
-        credential = Credential(
-            organization_id=org.id, team_id=org.id, type=credentials.STRIPE, app_id="stripe", key={}
-        )
-        session.add(credential)
-    credential.key = credentials.sealed_keys(box, body)
-    credential.invalid = not await key_works(body.secret_key, settings.stripe_api_base)
-    await session.flush()
-    return ok(credentials.masked_out(box, credential))
+    return ok(await credentials.connect(session, org.id, body, request.app.state.settings))
 
 
 @router.get("")
