@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import email
 import email.policy
 import hashlib
@@ -27,6 +28,7 @@ from tests.bookings.helpers import book, teacher_hours, workshop
 from tests.factories import Tenant
 from tests.helpers import assert_error, data
 from tests.jobs import job_environment, run_jobs
+from tests.served import serving
 
 WEBHOOK_SECRET = "whsec_testsecret123"
 
@@ -61,7 +63,9 @@ def event(intent_id: str, kind: str = "payment_intent.succeeded") -> dict[str, A
     }
 
 
-async def connect_stripe(client: httpx.AsyncClient, tenant: Tenant) -> dict[str, Any]:
+async def connect_stripe(
+    client: httpx.AsyncClient, tenant: Tenant, webhook_secret: str = WEBHOOK_SECRET
+) -> dict[str, Any]:
     return data(
         await client.put(  # type: ignore[no-any-return]
             f"/v2/organizations/{tenant.id}/payments/stripe",
@@ -69,7 +73,7 @@ async def connect_stripe(client: httpx.AsyncClient, tenant: Tenant) -> dict[str,
             json={
                 "secretKey": f"sk_test_{secrets.token_hex(8)}",
                 "publishableKey": "pk_test_abc123",
-                "webhookSecret": WEBHOOK_SECRET,
+                "webhookSecret": webhook_secret,
             },
         )
     )
@@ -524,3 +528,46 @@ async def test_failed_refund_stays_pending_and_succeeds_on_retry(
             update(Payment).where(Payment.external_id == "pi_unknown").values(external_id=intent_id)
         )
     assert await execute_refund(row["id"]) == "completed"
+
+
+@pytest.mark.usefixtures("jobs")
+async def test_webhook_sent_by_localstripe_itself_confirms_the_booking(
+    client: httpx.AsyncClient,
+    tenant: Tenant,
+    localstripe: str,
+    database_url: str,
+    data_dir: Path,
+    sessionmaker: async_sessionmaker[AsyncSession],
+) -> None:
+    """Not a hand-made event: localstripe signs and POSTs it to the service on a real port."""
+    secret = f"whsec_{secrets.token_hex(12)}"
+    await connect_stripe(client, tenant, webhook_secret=secret)
+    await teacher_hours(client, tenant)
+    et = await workshop(client, tenant, price=3100, currency="eur")
+    booking = data(await book(client, et["id"], "2027-02-08T10:00:00Z"), 201)
+    intent_id = booking["payment"]["clientSecret"].split("_secret_")[0]
+    hook = f"{localstripe}/_config/webhooks/tenant-{tenant.id}"
+    env = {"DATABASE_URL": database_url, "IMMERSIO_DATA_DIR": str(data_dir)}
+    with serving(**env, IMMERSIO_STRIPE_API_BASE=localstripe) as base:
+        registered = {"url": f"{base}/webhooks/stripe/{tenant.id}", "secret": secret}
+        httpx.post(hook, json={**registered, "events": ["payment_intent.succeeded"]})
+        try:
+            assert await pay(localstripe, intent_id) == "succeeded"
+            deadline = time.monotonic() + 20
+            while not await _inbox_holds(sessionmaker, intent_id):
+                assert time.monotonic() < deadline, "localstripe's webhook never arrived"
+                await asyncio.sleep(0.2)
+        finally:  # localstripe has no way to remove a hook: leave it listening for nothing
+            httpx.post(hook, json={**registered, "events": ["nothing.ever"]})
+    await run_jobs(database_url)
+    done = data(await client.get(f"/v2/bookings/{booking['uid']}", headers=tenant.headers))
+    assert (done["status"], done["paid"]) == ("accepted", True)
+
+
+async def _inbox_holds(sessionmaker: async_sessionmaker[AsyncSession], intent_id: str) -> bool:
+    async with sessionmaker() as session:
+        found = await session.execute(
+            text("SELECT count(*) FROM inbox_events WHERE payload->'data'->'object'->>'id' = :id"),
+            {"id": intent_id},
+        )
+        return bool(found.scalar_one())
