@@ -7,9 +7,11 @@ not see each other's data, and concurrency tests can race on real connections.
 from __future__ import annotations
 
 import os
+import shutil
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
@@ -27,8 +29,13 @@ from tests.factories import Tenant, make_platform_admin, make_tenant
 
 
 @pytest.fixture(scope="session")
-def data_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return tmp_path_factory.mktemp("data")
+def data_dir() -> Iterator[Path]:
+    """The run's data directory (embedded server, mail, secrets). Not under pytest's basetemp:
+    every pytest run that starts resets /tmp/pytest-of-<user> to mode 0700, which would lock
+    the embedded server's own system user out of its files while another run is using them."""
+    path = Path(tempfile.mkdtemp(prefix="immersio-tests-"))
+    yield path
+    shutil.rmtree(path, ignore_errors=True)
 
 
 @pytest.fixture(scope="session")
