@@ -5,13 +5,16 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import BigInteger, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import BigInteger, CheckConstraint, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from immersio_booking.db.base import Base, CreatedAtMixin, IdMixin
 from immersio_booking.models._columns import JSON_OBJECT, OrganizationScoped, one_of
 
 DELIVERY_STATUSES = ("pending", "delivered", "failed")
+# Where a delivery goes: a webhook subscription, or the tenant's Immersio endpoint
+# (Team.metadata.immersio_config.webhook_url, signed with the integration's webhook secret).
+DESTINATIONS = ("subscription", "immersio")
 
 
 class WebhookDelivery(OrganizationScoped, IdMixin, CreatedAtMixin, Base):
@@ -19,8 +22,11 @@ class WebhookDelivery(OrganizationScoped, IdMixin, CreatedAtMixin, Base):
 
     # Standard Webhooks' ``webhook-id``: the same on every retry of this delivery.
     uid: Mapped[str] = mapped_column(String(40), unique=True, nullable=False)
-    webhook_id: Mapped[int] = mapped_column(
-        BigInteger, ForeignKey("webhooks.id", ondelete="CASCADE"), nullable=False
+    destination: Mapped[str] = mapped_column(
+        String(16), default="subscription", server_default="subscription", nullable=False
+    )
+    webhook_id: Mapped[int | None] = mapped_column(
+        BigInteger, ForeignKey("webhooks.id", ondelete="CASCADE")
     )
     trigger: Mapped[str] = mapped_column(String(64), nullable=False)
     body: Mapped[dict[str, Any]] = mapped_column(JSON_OBJECT, nullable=False)
@@ -39,4 +45,9 @@ class WebhookDelivery(OrganizationScoped, IdMixin, CreatedAtMixin, Base):
             "created_at",
         ),
         one_of("status", DELIVERY_STATUSES, "status"),
+        one_of("destination", DESTINATIONS, "destination"),
+        CheckConstraint(
+            "(destination = 'subscription') = (webhook_id IS NOT NULL)",
+            name="subscription_has_webhook",
+        ),
     )

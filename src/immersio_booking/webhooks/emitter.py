@@ -1,4 +1,5 @@
-"""Booking events → one delivery row per matching subscription, in the same transaction."""
+"""Booking events → one delivery row per matching subscription (and one for the tenant's
+Immersio endpoint when it has one), in the same transaction."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from immersio_booking.bookings import repository as bookings
 from immersio_booking.jobs.app import defer_in_transaction
 from immersio_booking.models import Booking, EventType, User, Webhook, WebhookDelivery
+from immersio_booking.webhooks import destinations
 
 
 def _iso(moment: datetime) -> str:
@@ -90,20 +92,29 @@ async def emit(session: AsyncSession, booking_list: Sequence[Booking], trigger: 
 
     written = 0
     now = datetime.now(UTC)
+    to_immersio: dict[int, bool] = {}
     for booking in booking_list:
-        hooks = await subscriptions_for(session, booking, trigger)
-        if not hooks:
+        org = booking.organization_id
+        if org not in to_immersio:
+            to_immersio[org] = await destinations.pushes_to_immersio(session, org)
+        targets: list[int | None] = [
+            h.id for h in await subscriptions_for(session, booking, trigger)
+        ]
+        if to_immersio[org]:
+            targets.append(None)  # the tenant's Immersio endpoint
+        if not targets:
             continue
         body = {
             "triggerEvent": trigger,
             "createdAt": _iso(now),
             "payload": await booking_payload(session, booking),
         }
-        for hook in hooks:
+        for webhook_id in targets:
             delivery = WebhookDelivery(
-                organization_id=booking.organization_id,
+                organization_id=org,
                 uid="msg_" + secrets.token_urlsafe(18),
-                webhook_id=hook.id,
+                destination="subscription" if webhook_id is not None else "immersio",
+                webhook_id=webhook_id,
                 trigger=trigger,
                 body=body,
                 status="pending",

@@ -9,10 +9,9 @@ from datetime import UTC, datetime, timedelta
 from immersio_booking.config import get_settings
 from immersio_booking.jobs.app import job_app
 from immersio_booking.jobs.database import job_session
-from immersio_booking.kit.crypto import SecretBox
 from immersio_booking.kit.http import safe_client
-from immersio_booking.models import Webhook, WebhookDelivery
-from immersio_booking.webhooks import health, signing, templates
+from immersio_booking.models import WebhookDelivery
+from immersio_booking.webhooks import destinations, health, signing, templates
 
 # Standard Webhooks' schedule: the delay before each attempt (the first is immediate).
 SCHEDULE = [
@@ -56,14 +55,13 @@ async def deliver_webhook(delivery_id: int) -> str:
         delivery = await session.get(WebhookDelivery, delivery_id, with_for_update=True)
         if delivery is None or delivery.status != "pending":
             return "done"
-        hook = await session.get(Webhook, delivery.webhook_id)
-        if hook is None or not hook.active:
+        target = await destinations.resolve(session, delivery, settings)
+        if target is None:
             delivery.status = "failed"
-            return "subscription inactive"
-        secret = SecretBox.of(settings).open(hook.secret) if hook.secret else ""
+            return "destination inactive"
         body = (
-            templates.render(hook.payload_template, delivery.body)
-            if hook.payload_template
+            templates.render(target.payload_template, delivery.body)
+            if target.payload_template
             else json.dumps(delivery.body, separators=(",", ":")).encode()
         )
         now = datetime.now(UTC)
@@ -75,26 +73,34 @@ async def deliver_webhook(delivery_id: int) -> str:
                 settings.allow_private_network_targets, TIMEOUT_SECONDS
             ) as client:
                 response = await client.post(
-                    hook.subscriber_url,
+                    target.url,
                     content=body,
-                    headers=signing.headers(secret, delivery.uid, int(now.timestamp()), body),
+                    headers=signing.headers(
+                        target.secret, delivery.uid, int(now.timestamp()), body
+                    ),
                 )
             code, text = response.status_code, response.text[:1000]
             retry_after = _retry_after(response.headers.get("retry-after"))
         except Exception as exc:  # noqa: BLE001  any network failure is a failed attempt
             text = f"{type(exc).__name__}: {exc}"[:1000]
         delivery.last_status_code, delivery.last_response = code, text
+        hook = target.subscription
         if code is not None and 200 <= code < 300:
             delivery.status, delivery.next_attempt_at = "delivered", None
+            if hook is None:
+                await destinations.mark_synced(session, delivery, now)
             return "delivered"
         if code == 410:  # the subscriber says it is gone for good
-            hook.active = False
+            if hook is not None:
+                hook.active = False
             delivery.status, delivery.next_attempt_at = "failed", None
             return "gone"
         delay = next_delay(
             delivery.attempts, retry_after if code in (429, 503) else None, random.Random()
         )
-        if await health.disable_if_failing_too_long(session, hook, now, settings):
+        if hook is not None and await health.disable_if_failing_too_long(
+            session, hook, now, settings
+        ):
             delivery.status, delivery.next_attempt_at = "failed", None
             return "subscription disabled"
         if delay is None:

@@ -1,0 +1,151 @@
+"""Seed flow step 9: booking events pushed to the tenant's Immersio endpoint, signed with the
+integration's webhook secret; a delivered event marks the booking synced."""
+
+from __future__ import annotations
+
+import base64
+import json
+import secrets
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+from sqlalchemy import select, update
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from standardwebhooks import Webhook as StandardWebhook
+
+from immersio_booking.config import Settings
+from immersio_booking.db.session import transaction
+from immersio_booking.kit.crypto import SecretBox
+from immersio_booking.models import Booking, ImmersioIntegration, Team, WebhookDelivery
+from immersio_booking.webhooks.tasks import deliver_webhook
+from tests.bookings.helpers import book, teacher_hours, workshop
+from tests.factories import Tenant
+from tests.helpers import data
+from tests.jobs import job_environment, run_jobs
+from tests.webhooks.receiver import Receiver, receiver
+
+
+@pytest.fixture
+def immersio(database_url: str, data_dir: Path) -> Iterator[Receiver]:
+    with (
+        receiver() as state,
+        job_environment(database_url, data_dir, IMMERSIO_ALLOW_PRIVATE_NETWORK_TARGETS="true"),
+    ):
+        yield state
+
+
+async def connect_immersio(
+    sessionmaker: async_sessionmaker[AsyncSession],
+    settings: Settings,
+    tenant: Tenant,
+    url: str | None,
+) -> str:
+    secret = "whsec_" + base64.b64encode(secrets.token_bytes(32)).decode()
+    async with transaction(sessionmaker) as session:
+        session.add(
+            ImmersioIntegration(
+                tenant_id=tenant.id,
+                immersio_org_id=f"imm-{tenant.id}",
+                webhook_secret=SecretBox.of(settings).seal(secret),
+            )
+        )
+        config = {"immersio_config": {"webhook_url": url}} if url else {}
+        await session.execute(update(Team).where(Team.id == tenant.id).values(metadata_=config))
+    return secret
+
+
+async def immersio_deliveries(
+    sessionmaker: async_sessionmaker[AsyncSession], tenant: Tenant
+) -> list[WebhookDelivery]:
+    async with sessionmaker() as session:
+        rows = await session.execute(
+            select(WebhookDelivery)
+            .where(
+                WebhookDelivery.organization_id == tenant.id,
+                WebhookDelivery.destination == "immersio",
+            )
+            .order_by(WebhookDelivery.id)
+        )
+        return list(rows.scalars())
+
+
+async def synced(sessionmaker: async_sessionmaker[AsyncSession], uid: str) -> dict[str, object]:
+    async with sessionmaker() as session:
+        metadata = (
+            await session.execute(select(Booking.metadata_).where(Booking.uid == uid))
+        ).scalar_one()
+        return dict(metadata)
+
+
+async def test_booking_events_reach_immersio_signed_and_mark_the_booking_synced(
+    client: httpx.AsyncClient,
+    tenant: Tenant,
+    immersio: Receiver,
+    database_url: str,
+    settings: Settings,
+    sessionmaker: async_sessionmaker[AsyncSession],
+) -> None:
+    secret = await connect_immersio(sessionmaker, settings, tenant, immersio.base + "/immersio")
+    await teacher_hours(client, tenant)
+    et = await workshop(client, tenant)
+    booking = data(await book(client, et["id"], "2027-03-01T10:00:00Z"), 201)
+    assert (await synced(sessionmaker, booking["uid"])).get("synced_to_immersio") is not True
+    data(
+        await client.post(f"/v2/bookings/{booking['uid']}/cancel", headers=tenant.headers, json={})
+    )
+    await run_jobs(database_url)
+    got = immersio.at("/immersio")
+    assert [json.loads(r.body)["triggerEvent"] for r in got] == [
+        "BOOKING_CREATED",
+        "BOOKING_CANCELLED",
+    ]
+    for r in got:  # signed with the integration's secret, Standard Webhooks and Cal.com style
+        StandardWebhook(secret).verify(r.body, r.headers)
+        assert json.loads(r.body)["payload"]["uid"] == booking["uid"]
+    metadata = await synced(sessionmaker, booking["uid"])
+    assert metadata["synced_to_immersio"] is True and str(metadata["synced_at"]).endswith("Z")
+
+
+async def test_failed_push_is_retried_and_only_success_marks_synced(
+    client: httpx.AsyncClient,
+    tenant: Tenant,
+    immersio: Receiver,
+    database_url: str,
+    settings: Settings,
+    sessionmaker: async_sessionmaker[AsyncSession],
+) -> None:
+    await connect_immersio(sessionmaker, settings, tenant, immersio.base + "/down")
+    immersio.answers["/down"] = (503, {"Retry-After": "1"})
+    await teacher_hours(client, tenant)
+    et = await workshop(client, tenant)
+    booking = data(await book(client, et["id"], "2027-03-02T10:00:00Z"), 201)
+    await run_jobs(database_url)
+    [delivery] = await immersio_deliveries(sessionmaker, tenant)
+    assert (delivery.status, delivery.attempts, delivery.last_status_code) == ("pending", 1, 503)
+    assert (await synced(sessionmaker, booking["uid"])).get("synced_to_immersio") is not True
+    immersio.answers["/down"] = (200, {})
+    assert await deliver_webhook(delivery.id) == "delivered"  # the scheduled retry
+    assert (await synced(sessionmaker, booking["uid"]))["synced_to_immersio"] is True
+    assert len(immersio.at("/down")) == 2
+    [delivery] = await immersio_deliveries(sessionmaker, tenant)
+    assert delivery.webhook_id is None and delivery.uid  # same webhook-id on both attempts
+    assert len({r.headers["webhook-id"] for r in immersio.at("/down")}) == 1
+
+
+async def test_no_push_without_an_endpoint_url(
+    client: httpx.AsyncClient,
+    tenant: Tenant,
+    immersio: Receiver,
+    database_url: str,
+    settings: Settings,
+    sessionmaker: async_sessionmaker[AsyncSession],
+) -> None:
+    await connect_immersio(sessionmaker, settings, tenant, None)
+    await teacher_hours(client, tenant)
+    et = await workshop(client, tenant)
+    data(await book(client, et["id"], "2027-03-03T10:00:00Z"), 201)
+    await run_jobs(database_url)
+    assert await immersio_deliveries(sessionmaker, tenant) == []
+    assert immersio.received == []
