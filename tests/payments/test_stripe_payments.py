@@ -79,13 +79,17 @@ async def connect_stripe(
     )
 
 
-async def pay(localstripe: str, intent_id: str, card: str = "4242424242424242") -> str:
-    """The student paying at Stripe (what Stripe.js does in the browser)."""
-    client = stripe.StripeClient(
-        "sk_test_student",
+def _stripe(localstripe: str, key: str = "sk_test_check") -> stripe.StripeClient:
+    return stripe.StripeClient(
+        key,
         base_addresses={"api": localstripe},
         http_client=stripe.HTTPXClient(allow_sync_methods=True),
     )
+
+
+async def pay(localstripe: str, intent_id: str, card: str = "4242424242424242") -> str:
+    """The student paying at Stripe (what Stripe.js does in the browser)."""
+    client = _stripe(localstripe, "sk_test_student")
     method = await client.v1.payment_methods.create_async(
         {"type": "card", "card": {"number": card, "exp_month": 12, "exp_year": 2030, "cvc": "123"}}
     )
@@ -162,8 +166,12 @@ async def test_pay_then_webhook_confirms_once(
         assert intent_id and intent_id.startswith("pi_") and row.fee == 2500 * 200 // 10_000
     assert await pay(localstripe, intent_id) == "succeeded"
     evt = event(intent_id)
-    for _ in range(5):  # duplicated deliveries
-        r = await client.post(f"/webhooks/stripe/{tenant.id}", **signed(evt))
+    # out of order: stale "processing" and "failed" events arrive around the success, which
+    # itself is delivered five times
+    stale = [event(intent_id, "payment_intent.processing"), evt, evt, evt]
+    stale += [event(intent_id, "payment_intent.payment_failed"), evt, evt]
+    for each in stale:
+        r = await client.post(f"/webhooks/stripe/{tenant.id}", **signed(each))
         assert r.status_code == 200
     await run_jobs(database_url)
     done = data(await client.get(f"/v2/bookings/{booking['uid']}", headers=tenant.headers))
@@ -197,6 +205,7 @@ async def test_bad_signatures_and_lying_payloads_change_nothing(
     tenant: Tenant,
     localstripe: str,
     database_url: str,
+    sessionmaker: async_sessionmaker[AsyncSession],
 ) -> None:
     await connect_stripe(client, tenant)
     await teacher_hours(client, tenant)
@@ -228,6 +237,24 @@ async def test_bad_signatures_and_lying_payloads_change_nothing(
         data(await client.get(f"/v2/bookings/{booking['uid']}", headers=tenant.headers))["status"]
         == "pending"
     )
+    # the declined student never pays: at the hold's end the seat is free again and the
+    # PaymentIntent can no longer be paid
+    from immersio_booking.payments.tasks import expire_payment_holds
+
+    assert_error(await book(client, et["id"], "2027-02-02T10:00:00Z"), 409, "slot_unavailable")
+    async with transaction(sessionmaker) as session:
+        await session.execute(
+            update(Booking)
+            .where(Booking.uid == booking["uid"])
+            .values(hold_expires_at=datetime.now(UTC) - timedelta(seconds=1))
+        )
+    assert await expire_payment_holds(int(time.time())) >= 1
+    gone = data(await client.get(f"/v2/bookings/{booking['uid']}", headers=tenant.headers))
+    assert (gone["status"], gone["cancellationReason"]) == ("cancelled", "payment_expired")
+    assert (await _stripe(localstripe).v1.payment_intents.retrieve_async(intent_id)).status == (
+        "canceled"
+    )
+    data(await book(client, et["id"], "2027-02-02T10:00:00Z"), 201)
 
 
 async def pay_and_notify(
@@ -363,12 +390,7 @@ async def test_refund_inside_the_window_is_executed_at_stripe(
         )
     )
     assert row["refundStatus"] == "completed" and row["refundTransactionId"].startswith("re_")
-    client_stripe = stripe.StripeClient(
-        "sk_test_check",
-        base_addresses={"api": localstripe},
-        http_client=stripe.HTTPXClient(allow_sync_methods=True),
-    )
-    refund = await client_stripe.v1.refunds.retrieve_async(row["refundTransactionId"])
+    refund = await _stripe(localstripe).v1.refunds.retrieve_async(row["refundTransactionId"])
     assert (refund.amount, refund.payment_intent) == (4000, intent_id)
     async with sessionmaker() as session:
         assert (
