@@ -14,6 +14,7 @@ import asyncio
 import ipaddress
 import socket
 import ssl
+import weakref
 from functools import lru_cache
 from urllib.parse import urlsplit
 
@@ -89,3 +90,18 @@ def safe_client(allow_private: bool, timeout: float = 10.0) -> httpx.AsyncClient
     return httpx.AsyncClient(
         transport=_VettedTransport(allow_private), timeout=timeout, follow_redirects=False
     )
+
+
+_pooled: weakref.WeakKeyDictionary[
+    asyncio.AbstractEventLoop, dict[tuple[bool, float], httpx.AsyncClient]
+] = weakref.WeakKeyDictionary()
+
+
+def pooled_client(allow_private: bool, timeout: float = 10.0) -> httpx.AsyncClient:
+    """One long-lived safe client per event loop (a worker's): connections to a subscriber
+    are kept alive between deliveries. Every request is still vetted before it is sent."""
+    per_loop = _pooled.setdefault(asyncio.get_running_loop(), {})
+    client = per_loop.get((allow_private, timeout))
+    if client is None or client.is_closed:
+        client = per_loop[(allow_private, timeout)] = safe_client(allow_private, timeout)
+    return client

@@ -6,10 +6,12 @@ import json
 import random
 from datetime import UTC, datetime, timedelta
 
+import httpx
+
 from immersio_booking.config import get_settings
 from immersio_booking.jobs.app import job_app
 from immersio_booking.jobs.database import job_session
-from immersio_booking.kit.http import safe_client
+from immersio_booking.kit.http import pooled_client
 from immersio_booking.models import WebhookDelivery
 from immersio_booking.webhooks import destinations, health, signing, templates
 
@@ -27,6 +29,7 @@ SCHEDULE = [
     timedelta(hours=24),
 ]
 TIMEOUT_SECONDS = 10.0
+RESPONSE_KEPT = 1000  # bytes of the subscriber's answer kept on the delivery
 
 
 def next_delay(attempts: int, retry_after: float | None, rng: random.Random) -> timedelta | None:
@@ -45,6 +48,16 @@ def _retry_after(value: str | None) -> float | None:
         return max(0.0, float(value)) if value is not None else None
     except ValueError:
         return None
+
+
+async def _first_bytes(response: httpx.Response, limit: int = RESPONSE_KEPT) -> str:
+    """The start of the subscriber's answer; the rest is never read (nor buffered)."""
+    head = b""
+    async for chunk in response.aiter_bytes():
+        head += chunk
+        if len(head) >= limit:
+            break
+    return head[:limit].decode("utf-8", "replace")
 
 
 @job_app.task(name="deliver_webhook", retry=3)
@@ -69,18 +82,11 @@ async def deliver_webhook(delivery_id: int) -> str:
         delivery.last_attempt_at = now
         code, text, retry_after = None, "", None
         try:
-            async with safe_client(
-                settings.allow_private_network_targets, TIMEOUT_SECONDS
-            ) as client:
-                response = await client.post(
-                    target.url,
-                    content=body,
-                    headers=signing.headers(
-                        target.secret, delivery.uid, int(now.timestamp()), body
-                    ),
-                )
-            code, text = response.status_code, response.text[:1000]
-            retry_after = _retry_after(response.headers.get("retry-after"))
+            client = pooled_client(settings.allow_private_network_targets, TIMEOUT_SECONDS)
+            headers = signing.headers(target.secret, delivery.uid, int(now.timestamp()), body)
+            async with client.stream("POST", target.url, content=body, headers=headers) as response:
+                code, text = response.status_code, await _first_bytes(response)
+                retry_after = _retry_after(response.headers.get("retry-after"))
         except Exception as exc:  # noqa: BLE001  any network failure is a failed attempt
             text = f"{type(exc).__name__}: {exc}"[:1000]
         delivery.last_status_code, delivery.last_response = code, text
