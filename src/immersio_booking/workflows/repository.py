@@ -81,7 +81,7 @@ async def event_type_ids_of(
         )
         .order_by(WorkflowEventType.event_type_id)
     )
-    for workflow_id, event_type_id in rows.tuples():
+    for workflow_id, event_type_id in rows.all():
         out[workflow_id].append(event_type_id)
     return out
 
