@@ -38,7 +38,11 @@ async def test_create_read_update_delete_with_ordered_steps(
         ],
     )
     assert created["name"] == "Day before" and created["teamId"] == tenant.id
-    assert (created["trigger"], created["time"], created["timeUnit"]) == ("BEFORE_EVENT", 24, "HOUR")
+    assert (created["trigger"], created["time"], created["timeUnit"]) == (
+        "BEFORE_EVENT",
+        24,
+        "HOUR",
+    )
     assert created["activeOn"] == [et["id"]] and created["isActiveOnAll"] is False
     assert [s["stepNumber"] for s in created["steps"]] == [1, 2]
     first = created["steps"][0]

@@ -174,7 +174,8 @@ async def send_now(
 
 
 async def cancel_for_bookings(session: AsyncSession, bookings: Sequence[Booking], why: str) -> None:
-    """Every reminder still waiting for these bookings is cancelled, with its job."""
+    """Every timed reminder still waiting for these bookings is cancelled, with its job.
+    Messages about a change that did happen (NEW_EVENT, ...) still go, like webhook events."""
     by_organization: dict[int, list[int]] = {}
     for booking in bookings:
         by_organization.setdefault(booking.organization_id, []).append(booking.id)
@@ -182,7 +183,8 @@ async def cancel_for_bookings(session: AsyncSession, bookings: Sequence[Booking]
         for reminder in await repository.reminders_of_bookings(
             session, organization_id, ids, ("scheduled",)
         ):
-            await _cancel(session, reminder, why)
+            if reminder.trigger in TIMED_TRIGGERS:
+                await _cancel(session, reminder, why)
     await session.flush()
 
 
