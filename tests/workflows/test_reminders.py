@@ -11,6 +11,7 @@ from email.message import Message
 from typing import Any
 
 import httpx
+import pytest
 import structlog
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -271,10 +272,10 @@ async def test_default_reminder_speaks_the_attendees_language(
     assert "Monday 1 February 2027 at 13:00" in str(en["Subject"])
 
 
+@pytest.mark.usefixtures("inbox")  # the jobs' environment
 async def test_text_messages_go_through_the_logging_provider(
     client: httpx.AsyncClient,
     tenant: Tenant,
-    inbox: Inbox,
     database_url: str,
     sessionmaker: async_sessionmaker[AsyncSession],
 ) -> None:
@@ -358,3 +359,67 @@ async def test_immediate_triggers_follow_the_booking(
             "NEW_EVENT",  # paid, so accepted
         ]
     )
+
+
+async def test_workflow_changes_replan_the_upcoming_bookings(
+    client: httpx.AsyncClient,
+    tenant: Tenant,
+    inbox: Inbox,
+    database_url: str,
+    sessionmaker: async_sessionmaker[AsyncSession],
+) -> None:
+    et = await _school(client, tenant)
+    other = await workshop(client, tenant, title="Other")
+    booking = data(await book(client, et, START, attendee=student("early@example.com")), 201)
+    assert await reminders_of(sessionmaker, booking["uid"]) == []
+
+    made = await create_workflow(client, tenant, steps=[DAY_BEFORE])
+    [first] = await reminders_of(sessionmaker, booking["uid"])
+    assert (first.status, first.job_scheduled_at) == (
+        "scheduled",
+        datetime(2027, 1, 31, 10, tzinfo=UTC),
+    )
+    url = f"/v2/organizations/{tenant.id}/workflows/{made['id']}"
+
+    data(await client.patch(url, headers=tenant.headers, json={"name": "Renamed"}))
+    assert await reminders_of(sessionmaker, booking["uid"]) == [first]  # nothing to replan
+
+    data(await client.patch(url, headers=tenant.headers, json={"activeOn": [other["id"]]}))
+    [dropped] = await reminders_of(sessionmaker, booking["uid"])
+    assert (dropped.status, dropped.job_status) == ("cancelled", "cancelled")
+
+    data(
+        await client.patch(
+            url, headers=tenant.headers, json={"activeOn": [et, other["id"]], "time": 1}
+        )
+    )
+    _, hour_before = await reminders_of(sessionmaker, booking["uid"])
+    assert hour_before.job_scheduled_at == datetime(2027, 2, 1, 9, tzinfo=UTC)
+
+    data(
+        await client.patch(
+            url, headers=tenant.headers, json={"trigger": "AFTER_EVENT", "timeUnit": "DAY"}
+        )
+    )
+    *_, after = await reminders_of(sessionmaker, booking["uid"])
+    assert after.job_scheduled_at == datetime(2027, 2, 2, 11, tzinfo=UTC)  # the end + 1 day
+    assert [r.status for r in await reminders_of(sessionmaker, booking["uid"])] == [
+        "cancelled",
+        "cancelled",
+        "scheduled",
+    ]
+
+    data(await client.delete(url, headers=tenant.headers))
+    assert await reminders_of(sessionmaker, booking["uid"]) == []
+    async with sessionmaker() as session:
+        status = (
+            await session.execute(
+                text("SELECT status::text FROM procrastinate_jobs WHERE id = :id"),
+                {"id": after.job_id},
+            )
+        ).scalar_one()
+    assert status == "cancelled"
+    assert after.job_id is not None
+    await time_passes(sessionmaker, after.job_id)
+    await run_jobs(database_url)
+    assert not reminders_in(inbox, "early@example.com", "Tomorrow")
