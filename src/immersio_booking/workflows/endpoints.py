@@ -5,7 +5,7 @@ Members of the organization read them; OWNER and ADMIN create, change and delete
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated
 
 from fastapi import APIRouter, Depends, status
 
@@ -16,7 +16,12 @@ from immersio_booking.kit.schemas import Envelope, ResourceId, ok
 from immersio_booking.models import Team
 from immersio_booking.organizations.dependencies import ReadableOrganization
 from immersio_booking.workflows import repository, service
-from immersio_booking.workflows.schemas import WorkflowCreate, WorkflowOut, WorkflowPatch
+from immersio_booking.workflows.schemas import (
+    WorkflowCreate,
+    WorkflowOut,
+    WorkflowPage,
+    WorkflowPatch,
+)
 
 router = APIRouter(prefix="/v2/organizations/{orgId}/workflows", tags=["Workflows"])
 
@@ -27,11 +32,6 @@ async def _administered(org: ReadableOrganization, principal: AuthSubject) -> Te
 
 
 AdministeredOrganization = Annotated[Team, Depends(_administered)]
-
-
-class WorkflowPage(Envelope[list[WorkflowOut]]):
-    status: Literal["success"] = "success"
-    pagination: Pagination
 
 
 @router.post("", status_code=status.HTTP_201_CREATED)

@@ -8,7 +8,8 @@ from typing import Literal
 
 from pydantic import Field
 
-from immersio_booking.kit.schemas import ApiModel
+from immersio_booking.kit.pagination import Pagination
+from immersio_booking.kit.schemas import ApiModel, Envelope
 
 TIMED_TRIGGERS = ("BEFORE_EVENT", "AFTER_EVENT")
 IMMEDIATE_TRIGGERS = (
@@ -104,3 +105,8 @@ class WorkflowOut(ApiModel):
     steps: list[StepOut]
     created_at: datetime
     updated_at: datetime
+
+
+class WorkflowPage(Envelope[list[WorkflowOut]]):
+    status: Literal["success"] = "success"
+    pagination: Pagination

@@ -3,13 +3,13 @@ with them (created, changed or deleted in the same transaction)."""
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 
 from email_validator import EmailNotValidError, validate_email
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from immersio_booking.bookings.schemas import E164
 from immersio_booking.kit.errors import BadRequest, NotFound
 from immersio_booking.models import Workflow, WorkflowStep
 from immersio_booking.workflows import reminders, repository
@@ -22,7 +22,6 @@ from immersio_booking.workflows.schemas import (
     WorkflowPatch,
 )
 
-PHONE = re.compile(r"^\+[1-9]\d{6,14}$")
 # A reminder further ahead than this is a mistake, not a reminder.
 LONGEST_OFFSET = timedelta(days=366)
 
@@ -61,7 +60,7 @@ def _check_steps(steps: Sequence[StepIn]) -> None:
                 raise BadRequest(
                     f"{step.action} needs sendTo", reason="recipient_required", details=where
                 )
-            if not PHONE.match(step.send_to):
+            if not E164.match(step.send_to):
                 raise BadRequest(
                     "sendTo is not a phone number in E.164 form (+33612345678)",
                     reason="invalid_recipient",

@@ -136,6 +136,7 @@ def fill_html(template: str, values: Mapping[str, str]) -> str:
 
 class _TextOfHtml(HTMLParser):
     BREAKS = frozenset({"br", "p", "div", "li", "tr", "h1", "h2", "h3", "h4"})
+    BLOCKS = frozenset({"p", "div", "h1", "h2", "h3", "h4", "ul", "ol", "table"})
 
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
@@ -144,6 +145,10 @@ class _TextOfHtml(HTMLParser):
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         del attrs
         if tag in self.BREAKS:
+            self.parts.append("\n")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in self.BLOCKS:
             self.parts.append("\n")
 
     def handle_data(self, data: str) -> None:
