@@ -3,6 +3,7 @@ comes (time is moved forward on the job), never for a cancelled or moved booking
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -19,6 +20,7 @@ from structlog.testing import capture_logs
 
 from immersio_booking.config import get_settings
 from immersio_booking.db.session import transaction
+from immersio_booking.workflows import reminders, repository
 from immersio_booking.workflows.tasks import deliver
 from immersio_booking.workflows.texting import LoggingTextSender
 from tests.bookings.helpers import book, student, teacher_hours, token_of, workshop
@@ -423,3 +425,22 @@ async def test_workflow_changes_replan_the_upcoming_bookings(
     await time_passes(sessionmaker, after.job_id)
     await run_jobs(database_url)
     assert not reminders_in(inbox, "early@example.com", "Tomorrow")
+
+
+async def test_two_transactions_planning_the_same_reminder_leave_one(
+    client: httpx.AsyncClient, tenant: Tenant, sessionmaker: async_sessionmaker[AsyncSession]
+) -> None:
+    et = await _school(client, tenant)
+    booking = data(await book(client, et, START), 201)
+    made = await create_workflow(client, tenant, active=False, steps=[DAY_BEFORE])
+
+    async def plan() -> None:
+        async with transaction(sessionmaker) as session:
+            workflow = await repository.workflow(session, tenant.id, made["id"])
+            assert workflow is not None
+            workflow.active = True
+            await reminders.plan_for_workflow(session, workflow, datetime.now(UTC))
+
+    await asyncio.gather(plan(), plan())
+    planned = await reminders_of(sessionmaker, booking["uid"])
+    assert [(r.status, r.job_status) for r in planned] == [("scheduled", "todo")]

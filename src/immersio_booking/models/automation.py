@@ -135,5 +135,17 @@ class WorkflowReminder(OrganizationScoped, IdMixin, TimestampMixin, Base):
 
     __table_args__ = (
         Index("ix_workflow_reminders_org_booking", "organization_id", "booking_id"),
+        # A reminder is planned once for a moment: two transactions planning the same one at
+        # once (a booking change and a workflow change) leave one row (ON CONFLICT DO NOTHING).
+        Index(
+            "uq_workflow_reminders_once",
+            "organization_id",
+            "booking_id",
+            "workflow_step_id",
+            "scheduled_for",
+            "event_start",
+            unique=True,
+            postgresql_where=text("status <> 'cancelled'"),
+        ),
         one_of("status", REMINDER_STATUSES, "status"),
     )

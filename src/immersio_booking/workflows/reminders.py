@@ -14,6 +14,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from sqlalchemy import update
+from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from immersio_booking.jobs.app import cancel_in_transaction, defer_in_transaction
@@ -21,6 +23,8 @@ from immersio_booking.models import Booking, Workflow, WorkflowReminder, Workflo
 from immersio_booking.workflows import repository
 from immersio_booking.workflows.schemas import TIMED_TRIGGERS
 
+# The columns of the unique index that keeps a reminder from being planned twice.
+ONCE = ["organization_id", "booking_id", "workflow_step_id", "scheduled_for", "event_start"]
 UNIT = {"MINUTE": timedelta(minutes=1), "HOUR": timedelta(hours=1), "DAY": timedelta(days=1)}
 
 
@@ -50,28 +54,38 @@ class Wanted:
     due: datetime
 
 
-async def _defer(session: AsyncSession, reminder: WorkflowReminder, now: datetime) -> None:
+async def _add(session: AsyncSession, wanted: Wanted, trigger: str, now: datetime) -> None:
+    """A new reminder row and its job, unless the same reminder exists already (planned by a
+    concurrent transaction: the unique index waits for it, then this one does nothing)."""
     from immersio_booking.workflows.tasks import send_workflow_reminder
 
-    options = {"schedule_at": reminder.scheduled_for} if reminder.scheduled_for > now else None
-    reminder.job_id = await defer_in_transaction(
-        session, send_workflow_reminder, options=options, reminder_id=reminder.id
+    booking = wanted.booking
+    inserted = await session.execute(
+        insert(WorkflowReminder)
+        .values(
+            organization_id=booking.organization_id,
+            booking_id=booking.id,
+            workflow_step_id=wanted.step.id,
+            trigger=trigger,
+            scheduled_for=wanted.due,
+            event_start=booking.start_time,
+            status="scheduled",
+        )
+        .on_conflict_do_nothing(
+            index_elements=ONCE, index_where=WorkflowReminder.status != "cancelled"
+        )
+        .returning(WorkflowReminder.id)
     )
-
-
-async def _add(session: AsyncSession, wanted: Wanted, trigger: str, now: datetime) -> None:
-    reminder = WorkflowReminder(
-        organization_id=wanted.booking.organization_id,
-        booking_id=wanted.booking.id,
-        workflow_step_id=wanted.step.id,
-        trigger=trigger,
-        scheduled_for=wanted.due,
-        event_start=wanted.booking.start_time,
-        status="scheduled",
+    reminder_id = inserted.scalar_one_or_none()
+    if reminder_id is None:
+        return
+    options = {"schedule_at": wanted.due} if wanted.due > now else None
+    job_id = await defer_in_transaction(
+        session, send_workflow_reminder, options=options, reminder_id=reminder_id
     )
-    session.add(reminder)
-    await session.flush()
-    await _defer(session, reminder, now)
+    await session.execute(
+        update(WorkflowReminder).where(WorkflowReminder.id == reminder_id).values(job_id=job_id)
+    )
 
 
 async def _cancel(session: AsyncSession, reminder: WorkflowReminder, why: str) -> None:

@@ -132,6 +132,13 @@ def upgrade() -> None:
         ["workflow_step_id"],
         unique=False,
     )
+    op.create_index(
+        "uq_workflow_reminders_once",
+        "workflow_reminders",
+        ["organization_id", "booking_id", "workflow_step_id", "scheduled_for", "event_start"],
+        unique=True,
+        postgresql_where=sa.text("status <> 'cancelled'"),
+    )
     op.add_column(
         "workflows",
         sa.Column(
@@ -142,6 +149,11 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     op.drop_column("workflows", "is_active_on_all")
+    op.drop_index(
+        "uq_workflow_reminders_once",
+        table_name="workflow_reminders",
+        postgresql_where=sa.text("status <> 'cancelled'"),
+    )
     op.drop_index(op.f("ix_workflow_reminders_workflow_step_id"), table_name="workflow_reminders")
     op.drop_index(op.f("ix_workflow_reminders_organization_id"), table_name="workflow_reminders")
     op.drop_index("ix_workflow_reminders_org_booking", table_name="workflow_reminders")
