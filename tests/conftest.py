@@ -26,6 +26,7 @@ from immersio_booking.db import embedded, migrate
 from immersio_booking.db.session import make_engine, make_sessionmaker
 from tests import database
 from tests.factories import Tenant, make_platform_admin, make_tenant
+from tests.mail import inbox  # noqa: F401  (a real SMTP server for the email tests)
 
 
 @pytest.fixture(scope="session")

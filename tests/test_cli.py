@@ -260,7 +260,14 @@ async def test_demo_is_idempotent_and_keeps_its_key(cli: Cli, api: httpx.AsyncCl
 
     counts = {
         table: cli.sql(f"SELECT count(*) FROM {table} WHERE organization_id = %s", org)[0][0]
-        for table in ("users", "event_types", "schedules", "availability", "workshop_whitelist")
+        for table in (
+            "users",
+            "event_types",
+            "schedules",
+            "availability",
+            "workshop_whitelist",
+            "workflows",
+        )
     }
     assert counts == {
         "users": 3,
@@ -268,7 +275,17 @@ async def test_demo_is_idempotent_and_keeps_its_key(cli: Cli, api: httpx.AsyncCl
         "schedules": 2,
         "availability": 2,
         "workshop_whitelist": 2,
+        "workflows": 2,
     }
+    assert cli.sql(
+        "SELECT w.trigger, w.time, w.time_unit, w.is_active_on_all, s.action"
+        " FROM workflows w JOIN workflow_steps s ON s.workflow_id = w.id"
+        " WHERE w.organization_id = %s ORDER BY w.time DESC",
+        org,
+    ) == [
+        ("BEFORE_EVENT", 24, "HOUR", True, "EMAIL_ATTENDEE"),
+        ("BEFORE_EVENT", 1, "HOUR", True, "EMAIL_ATTENDEE"),
+    ]
     assert cli.sql(
         "SELECT u.email, a.days, a.start_time::text, a.end_time::text, s.time_zone"
         " FROM users u JOIN schedules s ON s.id = u.default_schedule_id"

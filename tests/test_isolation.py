@@ -96,6 +96,21 @@ async def objects_of_tenant_a(
         201,
     )
     deliveries = data(await client.get(f"/v2/webhooks/{hook['id']}/deliveries", headers=a.headers))
+    workflow = data(
+        await client.post(
+            f"/v2/organizations/{a.id}/workflows",
+            headers=a.headers,
+            json={
+                "name": "A reminder",
+                "trigger": "BEFORE_EVENT",
+                "time": 24,
+                "timeUnit": "HOUR",
+                "activeOn": [personal["id"]],
+                "steps": [{"stepNumber": 1, "action": "EMAIL_ATTENDEE"}],
+            },
+        ),
+        201,
+    )
     return {
         "webhookId": hook["id"],
         "deliveryId": deliveries[0]["id"],
@@ -108,6 +123,7 @@ async def objects_of_tenant_a(
         "membershipId": next(m["id"] for m in memberships if m["userId"] == member.id),
         "keyId": key["id"],
         "scheduleId": schedule["id"],
+        "workflowId": workflow["id"],
     }
 
 
@@ -153,6 +169,7 @@ async def snapshot(client: httpx.AsyncClient, a: Tenant, ids: dict[str, Any]) ->
         f"/v2/bookings/{ids['bookingUid']}",
         f"/v2/bookings/{ids['bookingUid']}/cancellation-history",
         "/v2/webhooks",
+        f"{base}/workflows",
     ]
     out = []
     for url in urls:

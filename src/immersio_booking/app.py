@@ -28,6 +28,7 @@ from immersio_booking.slots.reservations import router as reservations_router
 from immersio_booking.subscriptions.endpoints import router as subscriptions_router
 from immersio_booking.teams.endpoints import router as teams_router
 from immersio_booking.webhooks.endpoints import router as webhooks_router
+from immersio_booking.workflows.endpoints import router as workflows_router
 
 CAL_API_HEADERS = [
     "cal-api-version",
@@ -95,6 +96,7 @@ def create_app(settings: Settings | None = None, engine: AsyncEngine | None = No
         payments_router,
         payment_webhooks_router,
         webhooks_router,
+        workflows_router,
     ):
         app.include_router(router)
     return app

@@ -40,6 +40,8 @@ class Settings(BaseSettings):
     smtp_password: str | None = None
     smtp_starttls: bool = False
     mail_from: str = "Immersio Booking <no-reply@immersio.local>"
+    # Text messages (SMS, WhatsApp) of workflows: "log" writes them to the log (no provider yet).
+    sms_provider: Literal["log"] = "log"
     stripe_api_base: str = "https://api.stripe.com"
     # The platform's own Stripe account, which bills schools for their plan.
     platform_stripe_secret_key: str | None = None

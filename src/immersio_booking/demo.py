@@ -29,12 +29,15 @@ from immersio_booking.models import (
     Team,
     TenantLandingSettings,
     User,
+    Workflow,
     WorkshopWhitelist,
 )
 from immersio_booking.models.metadata import EventTypeMetadata
 from immersio_booking.organizations import repository as org_repository
 from immersio_booking.organizations import service as org_service
 from immersio_booking.organizations.schemas import OrganizationCreate
+from immersio_booking.workflows import service as workflows
+from immersio_booking.workflows.schemas import StepIn, WorkflowCreate
 
 DEMO_SLUG = "immersio-academy"
 DEMO_NAME = "Immersio Academy"
@@ -240,6 +243,35 @@ async def _workshop(session: AsyncSession, org: Team, spec: Workshop, teacher: U
     return workshop
 
 
+# Reminders to every student of every workshop: the day before and an hour before.
+REMINDERS = [("Reminder 24 hours before", 24), ("Reminder 1 hour before", 1)]
+
+
+async def _reminders(session: AsyncSession, org: Team) -> list[Workflow]:
+    made = []
+    for name, hours in REMINDERS:
+        found = (
+            await session.execute(
+                select(Workflow).where(Workflow.organization_id == org.id, Workflow.name == name)
+            )
+        ).scalar_one_or_none()
+        if found is None:
+            found = await workflows.create(
+                session,
+                org.id,
+                WorkflowCreate(
+                    name=name,
+                    trigger="BEFORE_EVENT",
+                    time=hours,
+                    time_unit="HOUR",
+                    is_active_on_all=True,
+                    steps=[StepIn(step_number=1, action="EMAIL_ATTENDEE")],
+                ),
+            )
+        made.append(found)
+    return made
+
+
 async def _landing_page(session: AsyncSession, org: Team) -> None:
     found = (
         await session.execute(
@@ -308,6 +340,7 @@ async def load_demo(session: AsyncSession, data_dir: Path | None = None) -> dict
         await _workshop(session, org, spec, teachers[spec.teacher.email]) for spec in WORKSHOPS
     ]
     await _landing_page(session, org)
+    reminders = await _reminders(session, org)
     key = await _demo_key(session, owner, data_dir or get_settings().data_dir, fresh_key)
     return {
         "organization": {"id": org.id, "slug": org.slug, "name": org.name},
@@ -316,5 +349,6 @@ async def load_demo(session: AsyncSession, data_dir: Path | None = None) -> dict
             {"id": user.id, "email": user.email, "name": user.name} for user in teachers.values()
         ],
         "workshops": [{"id": w.id, "slug": w.slug, "title": w.title} for w in workshops],
+        "workflows": [{"id": w.id, "name": w.name} for w in reminders],
         "api_key": key,
     }

@@ -343,7 +343,10 @@ async def create(
         time_zone=body.attendee.time_zone,
         language=body.attendee.language,
         guests=guests,
-        responses=answers,
+        # Cal.com keeps the attendee's number with the answers; SMS reminders read it there.
+        responses={**answers, "attendeePhoneNumber": body.attendee.phone_number}
+        if body.attendee.phone_number
+        else answers,
         location=location_of(et, body.location),
         metadata=body.metadata.model_dump(mode="json", exclude_none=True) if body.metadata else {},
         description=str(answers.get("notes")) if answers.get("notes") else None,

@@ -1,5 +1,6 @@
-"""What the outside world hears about a booking change: emails and webhook events, both
-queued in the transaction of the change (one event per seat: each seat is a booking)."""
+"""What the outside world hears about a booking change: emails, webhook events and workflow
+reminders, all queued in the transaction of the change (one event per seat: each seat is a
+booking)."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from immersio_booking.models import Booking
 from immersio_booking.notifications.service import notify
 from immersio_booking.webhooks import meetings
 from immersio_booking.webhooks.emitter import emit
+from immersio_booking.workflows import triggers as workflows
 
 
 async def booked(session: AsyncSession, created: Sequence[Booking]) -> None:
@@ -23,34 +25,42 @@ async def booked(session: AsyncSession, created: Sequence[Booking]) -> None:
     await meetings.schedule(session, accepted)
     await emit(session, requested, "BOOKING_REQUESTED")
     await emit(session, awaiting_payment, "BOOKING_PAYMENT_INITIATED")
+    await workflows.accepted(session, accepted)
+    await workflows.requested(session, requested)
 
 
 async def confirmed(session: AsyncSession, booking: Booking) -> None:
     await notify(session, [booking], "confirmed")
     await emit(session, [booking], "BOOKING_CREATED")
     await meetings.schedule(session, [booking])
+    await workflows.accepted(session, [booking])
 
 
 async def paid(session: AsyncSession, booking: Booking) -> None:
     await emit(session, [booking], "BOOKING_PAID")
+    await workflows.paid(session, booking)
     if booking.status == "accepted":
         await confirmed(session, booking)
     else:
         await notify(session, [booking], "requested")
         await emit(session, [booking], "BOOKING_REQUESTED")
+        await workflows.requested(session, [booking])
 
 
 async def cancelled(session: AsyncSession, bookings: Sequence[Booking]) -> None:
     await notify(session, bookings, "cancelled")
     await emit(session, bookings, "BOOKING_CANCELLED")
+    await workflows.cancelled(session, bookings)
 
 
 async def rejected(session: AsyncSession, booking: Booking) -> None:
     await notify(session, [booking], "declined")
     await emit(session, [booking], "BOOKING_REJECTED")
+    await workflows.rejected(session, booking)
 
 
 async def rescheduled(session: AsyncSession, booking: Booking) -> None:
     await notify(session, [booking], "rescheduled")
     await emit(session, [booking], "BOOKING_RESCHEDULED")
     await meetings.schedule(session, [booking])
+    await workflows.rescheduled(session, booking)

@@ -15,6 +15,7 @@ from typing import Any
 
 import procrastinate
 import psycopg_pool
+from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from immersio_booking.config import get_settings
@@ -31,6 +32,7 @@ TASK_MODULES = [
     "immersio_booking.payments.tasks",
     "immersio_booking.webhooks.tasks",
     "immersio_booking.webhooks.meetings",
+    "immersio_booking.workflows.tasks",
 ]
 
 _SQLALCHEMY_SCHEME = re.compile(r"^postgres(?:ql)?(?:\+\w+)?://")
@@ -64,11 +66,22 @@ def bound_to(database_url: str, **pool_args: Any) -> Iterator[procrastinate.App]
 
 async def defer_in_transaction(
     session: AsyncSession, task: Any, *, options: dict[str, Any] | None = None, **arguments: Any
-) -> None:
+) -> int:
     """Queue ``task`` on the session's own connection: the job exists if and only if the
-    transaction commits (ARCHITECTURE.md). ``options`` are Procrastinate's (``schedule_at``...)."""
+    transaction commits (ARCHITECTURE.md). ``options`` are Procrastinate's (``schedule_at``...).
+    Returns the job's id."""
     connection = await session.connection()
     raw = await connection.get_raw_connection()
-    await task.configure(connection=raw.driver_connection, **(options or {})).defer_async(
-        **arguments
+    job_id: int = await task.configure(
+        connection=raw.driver_connection, **(options or {})
+    ).defer_async(**arguments)
+    return job_id
+
+
+async def cancel_in_transaction(session: AsyncSession, job_id: int) -> bool:
+    """Cancel a job that has not started, with the caller's transaction (a rollback keeps it).
+    Returns whether it was still waiting; a running or finished job is left alone."""
+    cancelled = await session.execute(
+        text("SELECT procrastinate_cancel_job_v1(:id, false, false)"), {"id": job_id}
     )
+    return cancelled.scalar_one() is not None

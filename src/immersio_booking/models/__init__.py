@@ -1,6 +1,12 @@
 """Every table, imported here so that ``Base.metadata`` knows them all."""
 
-from immersio_booking.models.automation import Webhook, Workflow, WorkflowStep
+from immersio_booking.models.automation import (
+    Webhook,
+    Workflow,
+    WorkflowEventType,
+    WorkflowReminder,
+    WorkflowStep,
+)
 from immersio_booking.models.bookings import (
     Attendee,
     Booking,
@@ -55,6 +61,8 @@ __all__ = [
     "Webhook",
     "WebhookDelivery",
     "Workflow",
+    "WorkflowEventType",
+    "WorkflowReminder",
     "WorkflowStep",
     "WorkshopWhitelist",
 ]

@@ -1,16 +1,29 @@
-"""Outgoing webhooks and workflows (reminders) with their ordered steps."""
+"""Outgoing webhooks and workflows (reminders) with their ordered steps, the event types a
+workflow runs on and the reminders it has planned for bookings."""
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
-from sqlalchemy import BigInteger, Boolean, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+    text,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from immersio_booking.db.base import Base, CreatedAtMixin, IdMixin, TimestampMixin
 from immersio_booking.models._columns import JSON_OBJECT, OrganizationScoped, one_of
 
 TIME_UNITS = ("MINUTE", "HOUR", "DAY")
+REMINDER_STATUSES = ("scheduled", "sent", "cancelled", "skipped")
 
 
 class Webhook(OrganizationScoped, IdMixin, CreatedAtMixin, Base):
@@ -55,8 +68,28 @@ class Workflow(OrganizationScoped, IdMixin, TimestampMixin, Base):
     time: Mapped[int | None] = mapped_column(Integer)
     time_unit: Mapped[str | None] = mapped_column(String(8))
     active: Mapped[bool] = mapped_column(Boolean, default=True, nullable=False)
+    # Cal.com's ``isActiveOnAll``: every event type of the organization, present and future;
+    # otherwise the ones listed in ``workflows_on_event_types``.
+    is_active_on_all: Mapped[bool] = mapped_column(
+        Boolean, default=False, server_default=text("false"), nullable=False
+    )
 
     __table_args__ = (one_of("time_unit", TIME_UNITS, "time_unit"),)
+
+
+class WorkflowEventType(OrganizationScoped, IdMixin, CreatedAtMixin, Base):
+    """A workflow runs on this event type (Cal.com's WorkflowsOnEventTypes)."""
+
+    __tablename__ = "workflows_on_event_types"
+
+    workflow_id: Mapped[int] = mapped_column(
+        BigInteger, ForeignKey("workflows.id", ondelete="CASCADE"), nullable=False
+    )
+    event_type_id: Mapped[int] = mapped_column(
+        BigInteger, ForeignKey("event_types.id", ondelete="CASCADE"), nullable=False, index=True
+    )
+
+    __table_args__ = (UniqueConstraint("workflow_id", "event_type_id"),)
 
 
 class WorkflowStep(OrganizationScoped, IdMixin, TimestampMixin, Base):
@@ -75,3 +108,44 @@ class WorkflowStep(OrganizationScoped, IdMixin, TimestampMixin, Base):
     extra: Mapped[dict[str, Any]] = mapped_column(JSON_OBJECT, default=dict, nullable=False)
 
     __table_args__ = (UniqueConstraint("workflow_id", "step_number"),)
+
+
+class WorkflowReminder(OrganizationScoped, IdMixin, TimestampMixin, Base):
+    """One planned message of a step for a booking, and the job that sends it.
+
+    ``event_start`` is the booking's start when the reminder was planned: the job sends only
+    if the booking is still accepted at that start (a moved booking has reminders of its own).
+    """
+
+    __tablename__ = "workflow_reminders"
+
+    booking_id: Mapped[int] = mapped_column(
+        BigInteger, ForeignKey("bookings.id", ondelete="CASCADE"), nullable=False
+    )
+    workflow_step_id: Mapped[int] = mapped_column(
+        BigInteger, ForeignKey("workflow_steps.id", ondelete="CASCADE"), nullable=False, index=True
+    )
+    trigger: Mapped[str] = mapped_column(String(32), nullable=False)
+    scheduled_for: Mapped[datetime] = mapped_column(nullable=False)
+    event_start: Mapped[datetime] = mapped_column(nullable=False)
+    status: Mapped[str] = mapped_column(String(16), default="scheduled", nullable=False)
+    job_id: Mapped[int | None] = mapped_column(BigInteger)
+    sent_at: Mapped[datetime | None]
+    outcome: Mapped[str | None] = mapped_column(Text)
+
+    __table_args__ = (
+        Index("ix_workflow_reminders_org_booking", "organization_id", "booking_id"),
+        # A reminder is planned once for a moment: two transactions planning the same one at
+        # once (a booking change and a workflow change) leave one row (ON CONFLICT DO NOTHING).
+        Index(
+            "uq_workflow_reminders_once",
+            "organization_id",
+            "booking_id",
+            "workflow_step_id",
+            "scheduled_for",
+            "event_start",
+            unique=True,
+            postgresql_where=text("status <> 'cancelled'"),
+        ),
+        one_of("status", REMINDER_STATUSES, "status"),
+    )

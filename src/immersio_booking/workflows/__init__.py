@@ -1,0 +1,1 @@
+"""Workflows: reminders and messages that booking events trigger (Cal.com workflows)."""

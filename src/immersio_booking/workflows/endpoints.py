@@ -1,0 +1,86 @@
+"""``/v2/organizations/{orgId}/workflows``: reminders and messages on booking events.
+
+Members of the organization read them; OWNER and ADMIN create, change and delete them.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, status
+
+from immersio_booking.auth.dependencies import AuthSubject
+from immersio_booking.db.dependencies import Session
+from immersio_booking.kit.pagination import PageParams, Pagination
+from immersio_booking.kit.schemas import Envelope, ResourceId, ok
+from immersio_booking.models import Team
+from immersio_booking.organizations.dependencies import ReadableOrganization
+from immersio_booking.workflows import repository, service
+from immersio_booking.workflows.schemas import (
+    WorkflowCreate,
+    WorkflowOut,
+    WorkflowPage,
+    WorkflowPatch,
+)
+
+router = APIRouter(prefix="/v2/organizations/{orgId}/workflows", tags=["Workflows"])
+
+
+async def _administered(org: ReadableOrganization, principal: AuthSubject) -> Team:
+    principal.require_org_admin(org.id)
+    return org
+
+
+AdministeredOrganization = Annotated[Team, Depends(_administered)]
+
+
+@router.post("", status_code=status.HTTP_201_CREATED)
+async def create_workflow(
+    org: AdministeredOrganization, body: WorkflowCreate, session: Session
+) -> Envelope[WorkflowOut]:
+    """A workflow with its ordered steps; reminders are planned at once for the upcoming
+    accepted bookings it applies to."""
+    workflow = await service.create(session, org.id, body)
+    return ok((await service.out(session, [workflow]))[0])
+
+
+@router.get("")
+async def list_workflows(
+    org: ReadableOrganization, session: Session, page: PageParams
+) -> WorkflowPage:
+    rows, total = await repository.page_of(session, org.id, page.take, page.skip)
+    return WorkflowPage(
+        data=await service.out(session, rows), pagination=Pagination.of(total, page)
+    )
+
+
+@router.get("/{workflowId}")
+async def get_workflow(
+    org: ReadableOrganization,
+    workflowId: ResourceId,  # noqa: N803
+    session: Session,
+) -> Envelope[WorkflowOut]:
+    return ok((await service.out(session, [await service.get(session, org.id, workflowId)]))[0])
+
+
+@router.patch("/{workflowId}")
+async def update_workflow(
+    org: AdministeredOrganization,
+    workflowId: ResourceId,  # noqa: N803
+    body: WorkflowPatch,
+    session: Session,
+) -> Envelope[WorkflowOut]:
+    """Change what is given; ``steps`` replaces the list (matched by ``stepNumber``). Reminders
+    that no longer apply are cancelled and missing ones planned."""
+    workflow = await service.patch(session, org.id, workflowId, body)
+    return ok((await service.out(session, [workflow]))[0])
+
+
+@router.delete("/{workflowId}")
+async def delete_workflow(
+    org: AdministeredOrganization,
+    workflowId: ResourceId,  # noqa: N803
+    session: Session,
+) -> Envelope[WorkflowOut]:
+    """Delete the workflow; its reminders still waiting are cancelled."""
+    return ok(await service.remove(session, org.id, workflowId))

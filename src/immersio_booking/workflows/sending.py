@@ -1,0 +1,151 @@
+"""Sending one step's message about one booking: who receives it, in which words, by which
+channel (email through the mailer, SMS and WhatsApp through the text sender)."""
+
+from __future__ import annotations
+
+from email.headerregistry import Address
+from email.message import EmailMessage
+from email.utils import parseaddr
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from immersio_booking.bookings import access
+from immersio_booking.bookings import repository as bookings
+from immersio_booking.config import Settings
+from immersio_booking.models import Booking, EventType, User, WorkflowStep
+from immersio_booking.notifications import mailer
+from immersio_booking.notifications.messages import language_of
+from immersio_booking.workflows.defaults import DEFAULTS, default_body
+from immersio_booking.workflows.templates import (
+    Occasion,
+    Recipient,
+    fill_html,
+    fill_line,
+    fill_text,
+    text_of,
+    variables,
+)
+from immersio_booking.workflows.texting import Channel, TextSender
+
+PHONE_ANSWERS = ("attendeePhoneNumber", "smsReminderNumber", "phone")
+
+
+def _phone_of(booking: Booking) -> str | None:
+    answers = booking.responses or {}
+    for key in PHONE_ANSWERS:
+        value = answers.get(key)
+        if isinstance(value, str) and value.strip():
+            return value.strip()
+    return None
+
+
+async def occasion_of(
+    session: AsyncSession, booking: Booking, settings: Settings
+) -> tuple[Occasion, list[Recipient], Recipient]:
+    """The booking's names and links, its attendees and its host as recipients."""
+    et = await session.get(EventType, booking.event_type_id) if booking.event_type_id else None
+    host = await session.get(User, booking.user_id) if booking.user_id else None
+    people = (await bookings.attendees_of(session, [booking.id])).get(booking.id, [])
+    host_name = (host.name or host.email) if host else ""
+    phone = _phone_of(booking)
+    attendees = [
+        Recipient(
+            a.name, a.email, phone if i == 0 else None, a.time_zone, language_of(a.locale), True
+        )
+        for i, a in enumerate(people)
+    ]
+    host_recipient = Recipient(
+        host_name,
+        host.email if host else None,
+        None,
+        host.time_zone if host else "UTC",
+        language_of(host.locale if host else None),
+        False,
+    )
+    token = access.manage_token(settings.resolved_secret_key(), booking)
+    occasion = Occasion(
+        booking=booking,
+        event_name=et.title if et else booking.title,
+        organizer_name=host_name,
+        organizer_email=host.email if host else "",
+        attendee_name=people[0].name if people else "",
+        attendee_email=people[0].email if people else "",
+        manage_url=f"{settings.public_base_url}/booking/{booking.uid}/manage?token={token}",
+    )
+    return occasion, attendees, host_recipient
+
+
+def recipients_of(
+    step: WorkflowStep, attendees: list[Recipient], host: Recipient
+) -> list[Recipient]:
+    """Who the step's action addresses; a fixed address or number is read in the host's zone."""
+    if step.action in ("EMAIL_ATTENDEE", "SMS_ATTENDEE", "WHATSAPP_ATTENDEE"):
+        return attendees
+    if step.action == "EMAIL_HOST":
+        return [host]
+    fixed = step.send_to or ""
+    is_email = step.action == "EMAIL_ADDRESS"
+    return [
+        Recipient(
+            host.name,
+            fixed if is_email else None,
+            None if is_email else fixed,
+            host.time_zone,
+            host.language,
+            False,
+        )
+    ]
+
+
+def compose_email(
+    step: WorkflowStep, occasion: Occasion, recipient: Recipient, settings: Settings
+) -> EmailMessage:
+    values = variables(occasion, recipient)
+    language = recipient.language
+    body = step.reminder_body or default_body(language, recipient.is_attendee)
+    subject = step.email_subject or DEFAULTS[language].subject
+    html = fill_html(body, values)
+    message = EmailMessage()
+    display, address = parseaddr(settings.mail_from)
+    sender = " ".join((step.sender or display).split())
+    user, _, domain = address.partition("@")
+    message["From"] = Address(sender, user, domain) if domain else settings.mail_from
+    message["To"] = Address(" ".join(recipient.name.split()), addr_spec=recipient.email or "")
+    message["Subject"] = fill_line(subject, values)
+    message["Content-Language"] = language
+    message.set_content(text_of(html) + "\n")
+    message.add_alternative(f"<!doctype html><html><body>{html}</body></html>", subtype="html")
+    return message
+
+
+def compose_text(step: WorkflowStep, occasion: Occasion, recipient: Recipient) -> str:
+    values = variables(occasion, recipient)
+    if step.reminder_body:
+        return text_of(fill_html(step.reminder_body, values))
+    return fill_text(DEFAULTS[recipient.language].text_message, values)
+
+
+async def send_step(
+    session: AsyncSession,
+    step: WorkflowStep,
+    booking: Booking,
+    settings: Settings,
+    texts: TextSender,
+) -> str:
+    """Send the step's message to each of its recipients; returns what happened."""
+    occasion, attendees, host = await occasion_of(session, booking, settings)
+    sent = 0
+    for recipient in recipients_of(step, attendees, host):
+        if step.action.startswith("EMAIL_"):
+            if not recipient.email:
+                continue
+            await mailer.deliver(settings, compose_email(step, occasion, recipient, settings))
+        else:
+            if not recipient.phone:
+                continue
+            channel: Channel = "whatsapp" if step.action.startswith("WHATSAPP_") else "sms"
+            await texts.send(
+                channel, recipient.phone, compose_text(step, occasion, recipient), step.sender
+            )
+        sent += 1
+    return f"sent to {sent} recipient(s)" if sent else "no recipient"

@@ -1,0 +1,165 @@
+"""Workflow templates: ``{VARIABLE}`` placeholders filled per recipient.
+
+A tenant's template is data, never code: it is not evaluated by a template engine, only its
+``{UPPER_CASE}`` placeholders are replaced. In the HTML body every value is escaped (a student
+named ``<script>`` stays text); in the subject and in text messages values are inserted as they
+are, on one line. Unknown placeholders are left as written.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from html.parser import HTMLParser
+from zoneinfo import ZoneInfo
+
+from markupsafe import escape
+
+from immersio_booking.models import Booking
+
+PLACEHOLDER = re.compile(r"\{([A-Z][A-Z0-9_]*)\}")
+
+FRENCH_DAYS = ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche")
+FRENCH_MONTHS = (
+    "janvier",
+    "février",
+    "mars",
+    "avril",
+    "mai",
+    "juin",
+    "juillet",
+    "août",
+    "septembre",
+    "octobre",
+    "novembre",
+    "décembre",
+)
+
+
+@dataclass(frozen=True)
+class Recipient:
+    """Who a message goes to; dates and times are written in their zone and language."""
+
+    name: str
+    email: str | None
+    phone: str | None
+    time_zone: str
+    language: str
+    is_attendee: bool
+
+
+@dataclass(frozen=True)
+class Occasion:
+    """What the message is about: the booking and the names around it."""
+
+    booking: Booking
+    event_name: str
+    organizer_name: str
+    organizer_email: str
+    attendee_name: str
+    attendee_email: str
+    manage_url: str | None
+
+
+def date_in(moment: datetime, zone: str, language: str) -> str:
+    local = moment.astimezone(ZoneInfo(zone))
+    if language == "fr":
+        return (
+            f"{FRENCH_DAYS[local.weekday()]} {local.day} {FRENCH_MONTHS[local.month - 1]}"
+            f" {local.year}"
+        )
+    return f"{local:%A} {local.day} {local:%B %Y}"
+
+
+def time_in(moment: datetime, zone: str) -> str:
+    return moment.astimezone(ZoneInfo(zone)).strftime("%H:%M")
+
+
+def _meeting_url(booking: Booking) -> str:
+    """The location when it is a web address (a video link), else nothing."""
+    location = (booking.location or "").strip()
+    return location if location.startswith(("https://", "http://")) else ""
+
+
+def variables(occasion: Occasion, recipient: Recipient) -> dict[str, str]:
+    booking = occasion.booking
+    zone, language = recipient.time_zone, recipient.language
+    is_attendee = recipient.is_attendee
+    attendee_name = recipient.name if is_attendee else occasion.attendee_name
+    attendee_email = (recipient.email or "") if is_attendee else occasion.attendee_email
+    # The manage link is the student's key to their booking: only a student receives it.
+    manage = (occasion.manage_url or "") if is_attendee else ""
+    return {
+        "EVENT_NAME": occasion.event_name,
+        "EVENT_DATE": date_in(booking.start_time, zone, language),
+        "EVENT_TIME": time_in(booking.start_time, zone),
+        "START_TIME": time_in(booking.start_time, zone),
+        "EVENT_END_TIME": time_in(booking.end_time, zone),
+        "TIMEZONE": zone,
+        "LOCATION": booking.location or "",
+        "MEETING_URL": _meeting_url(booking),
+        "ADDITIONAL_NOTES": booking.description or "",
+        "ORGANIZER_NAME": occasion.organizer_name,
+        "ORGANIZER": occasion.organizer_name,
+        "ORGANIZER_EMAIL": occasion.organizer_email,
+        "ATTENDEE_NAME": attendee_name,
+        "ATTENDEE": attendee_name,
+        "ATTENDEE_FIRST_NAME": attendee_name.split(" ")[0] if attendee_name else "",
+        "ATTENDEE_EMAIL": attendee_email,
+        "RECIPIENT_NAME": recipient.name,
+        "BOOKING_UID": booking.uid,
+        "MANAGE_URL": manage,
+        "CANCEL_URL": f"{manage}&action=cancel" if manage else "",
+        "RESCHEDULE_URL": f"{manage}&action=reschedule" if manage else "",
+    }
+
+
+def fill_text(template: str, values: Mapping[str, str]) -> str:
+    """Plain text: values as they are."""
+    return PLACEHOLDER.sub(lambda m: values.get(m.group(1), m.group(0)), template)
+
+
+def fill_line(template: str, values: Mapping[str, str]) -> str:
+    """A subject: values as they are, but never a line break (no header injection)."""
+    return " ".join(fill_text(template, values).split())
+
+
+def fill_html(template: str, values: Mapping[str, str]) -> str:
+    """HTML: every value escaped, so a value can never become markup."""
+    return PLACEHOLDER.sub(
+        lambda m: str(escape(values[m.group(1)])) if m.group(1) in values else m.group(0),
+        template,
+    )
+
+
+class _TextOfHtml(HTMLParser):
+    BREAKS = frozenset({"br", "p", "div", "li", "tr", "h1", "h2", "h3", "h4"})
+    BLOCKS = frozenset({"p", "div", "h1", "h2", "h3", "h4", "ul", "ol", "table"})
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        del attrs
+        if tag in self.BREAKS:
+            self.parts.append("\n")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in self.BLOCKS:
+            self.parts.append("\n")
+
+    def handle_data(self, data: str) -> None:
+        self.parts.append(data)
+
+
+def text_of(html: str) -> str:
+    """The readable text of an HTML body (the plain-text part of an email, a text message)."""
+    parser = _TextOfHtml()
+    parser.feed(html)
+    parser.close()
+    lines = [" ".join(line.split()) for line in "".join(parser.parts).splitlines()]
+    text = "\n".join(lines)
+    return re.sub(r"\n{3,}", "\n\n", text).strip()

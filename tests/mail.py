@@ -1,0 +1,46 @@
+"""A real SMTP server (aiosmtpd) that keeps what it receives, for tests of emails sent by jobs."""
+
+from __future__ import annotations
+
+import email
+import socket
+from collections.abc import Iterator
+from email.message import Message
+from email.policy import default
+from pathlib import Path
+
+import pytest
+from aiosmtpd.controller import Controller
+
+from tests.jobs import job_environment
+
+
+class Inbox:
+    def __init__(self) -> None:
+        self.messages: list[Message] = []
+
+    async def handle_DATA(self, server: object, session: object, envelope: object) -> str:  # noqa: N802
+        del server, session
+        self.messages.append(email.message_from_bytes(envelope.content, policy=default))  # type: ignore[attr-defined]
+        return "250 OK"
+
+    def to(self, address: str) -> list[Message]:
+        return [m for m in self.messages if address in str(m["To"])]
+
+
+@pytest.fixture
+def inbox(database_url: str, data_dir: Path) -> Iterator[Inbox]:
+    """A real SMTP server on a free port, and the job environment pointing at it."""
+    handler = Inbox()
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    controller = Controller(handler, hostname="127.0.0.1", port=port)
+    controller.start()
+    try:
+        with job_environment(
+            database_url, data_dir, IMMERSIO_SMTP_HOST="127.0.0.1", IMMERSIO_SMTP_PORT=str(port)
+        ):
+            yield handler
+    finally:
+        controller.stop()
