@@ -277,6 +277,42 @@ def demo(as_json: JsonFlag = False) -> None:
 
 
 # ---------------------------------------------------------------------------------------------
+# Immersio
+
+
+@app.command("fake-immersio")
+def fake_immersio(
+    port: Annotated[int, typer.Option(help="Port to listen on (loopback only).")] = 8100,
+    api_key: Annotated[str, typer.Option(help="The one API key accepted.")] = "demo-key",
+    org_id: Annotated[str, typer.Option(help="The Immersio organization id served.")] = "demo-org",
+    data: Annotated[Path | None, typer.Option(help="A JSON data set instead of generated.")] = None,
+    seed: Annotated[int, typer.Option(help="Seed of the generated data set.")] = 1,
+    courses: Annotated[int, typer.Option(min=1, help="Generated courses.")] = 5,
+    students: Annotated[int, typer.Option(min=1, help="Generated students per course.")] = 12,
+) -> None:
+    """Serve a fake Immersio API (docs/immersio-api.md) with runtime fault injection."""
+    import uvicorn
+
+    from immersio_booking.immersio import simulator
+
+    try:
+        dataset = (
+            simulator.load(data)
+            if data
+            else simulator.generate(seed=seed, courses=courses, students=students)
+        )
+    except (OSError, ValueError) as exc:
+        fail(str(exc))
+    err.print(f"Fake Immersio on http://127.0.0.1:{port} (organization {org_id})")
+    uvicorn.run(
+        simulator.create_simulator(api_key, org_id, dataset),
+        host="127.0.0.1",
+        port=port,
+        log_level="warning",
+    )
+
+
+# ---------------------------------------------------------------------------------------------
 # The embedded server
 
 
