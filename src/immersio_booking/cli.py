@@ -486,12 +486,14 @@ def create_platform_admin(
 @admin_app.command("rotate-keys")
 def rotate_keys(as_json: JsonFlag = False) -> None:
     """Re-encrypt every stored secret with the first key of IMMERSIO_ENCRYPTION_KEYS."""
+    from immersio_booking.immersio.service import rotate_secrets
     from immersio_booking.payments.credentials import rotate_all
 
     settings = _settings()
 
     async def work(session: AsyncSession) -> dict[str, Any]:
-        return {"rotated": await rotate_all(session, settings)}
+        rotated = await rotate_all(session, settings) + await rotate_secrets(session, settings)
+        return {"rotated": rotated}
 
     rotated = in_transaction(work)
     emit(rotated, as_json, lambda: out.print(f"{rotated['rotated']} secrets re-encrypted"))

@@ -116,6 +116,9 @@ class RetryPolicy:
         return backoff * (0.5 + random.random() / 2)  # noqa: S311  (jitter, not a secret)
 
 
+DEFAULT_RETRY = RetryPolicy()
+
+
 def _retry_after(response: httpx.Response) -> float | None:
     try:
         return float(response.headers.get("retry-after", ""))
@@ -147,7 +150,7 @@ class ImmersioClient:
         self._root = f"{base_url.rstrip('/')}/v1/organizations/{quote(organization_id, safe='')}"
         self._headers = {"Authorization": f"Bearer {api_key}", "Accept": "application/json"}
         self._http = safe_client(allow_private, timeout=timeout)
-        self._retry = retry or RetryPolicy()
+        self._retry = retry or DEFAULT_RETRY
 
     async def __aenter__(self) -> ImmersioClient:
         return self

@@ -31,6 +31,7 @@ TASK_MODULES = [
     "immersio_booking.payments.tasks",
     "immersio_booking.webhooks.tasks",
     "immersio_booking.webhooks.meetings",
+    "immersio_booking.immersio.tasks",
 ]
 
 _SQLALCHEMY_SCHEME = re.compile(r"^postgres(?:ql)?(?:\+\w+)?://")
