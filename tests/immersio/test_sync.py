@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 
 import httpx
+import pytest
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -15,7 +16,7 @@ from tests.immersio.conftest import FakeImmersio
 from tests.immersio.helpers import base, by_type, connect, mapped_workshop, sync_now, whitelist
 from tests.jobs import run_jobs
 
-pytest_plugins: list[str] = []
+pytestmark = pytest.mark.usefixtures("jobs_env")
 
 
 async def _rows(sessionmaker: async_sessionmaker[AsyncSession], tenant: Tenant) -> list[tuple]:  # type: ignore[type-arg]
@@ -39,7 +40,6 @@ async def test_first_sync_fills_whitelists_and_marks_workshops(
     tenant: Tenant,
     fake_immersio: FakeImmersio,
     database_url: str,
-    jobs_env: None,
     sessionmaker: async_sessionmaker[AsyncSession],
 ) -> None:
     integration = await connect(client, tenant, fake_immersio)
@@ -87,7 +87,6 @@ async def test_a_second_sync_with_no_changes_writes_nothing_but_its_logs(
     tenant: Tenant,
     fake_immersio: FakeImmersio,
     database_url: str,
-    jobs_env: None,
     sessionmaker: async_sessionmaker[AsyncSession],
 ) -> None:
     await connect(client, tenant, fake_immersio)
@@ -111,7 +110,6 @@ async def test_enrolments_and_departures_reach_the_whitelist_and_manual_rows_sta
     tenant: Tenant,
     fake_immersio: FakeImmersio,
     database_url: str,
-    jobs_env: None,
 ) -> None:
     await connect(client, tenant, fake_immersio)
     workshop = await mapped_workshop(client, tenant, "crs_1")
@@ -145,7 +143,6 @@ async def test_one_failing_course_makes_the_run_partial_and_leaves_its_workshop(
     tenant: Tenant,
     fake_immersio: FakeImmersio,
     database_url: str,
-    jobs_env: None,
 ) -> None:
     await connect(client, tenant, fake_immersio)
     good = await mapped_workshop(client, tenant, "crs_1")
@@ -174,7 +171,6 @@ async def test_a_bad_key_fails_the_run_with_a_clear_message_and_changes_nothing(
     tenant: Tenant,
     fake_immersio: FakeImmersio,
     database_url: str,
-    jobs_env: None,
     sessionmaker: async_sessionmaker[AsyncSession],
 ) -> None:
     await connect(client, tenant, fake_immersio, api_key="wrong-key")
@@ -205,7 +201,6 @@ async def test_a_storm_of_429s_is_ridden_out_with_retries(
     tenant: Tenant,
     fake_immersio: FakeImmersio,
     database_url: str,
-    jobs_env: None,
 ) -> None:
     await connect(client, tenant, fake_immersio)
     workshops = [await mapped_workshop(client, tenant, f"crs_{n}") for n in (1, 2, 3)]
@@ -225,7 +220,6 @@ async def test_concurrent_sync_requests_share_one_run(
     tenant: Tenant,
     fake_immersio: FakeImmersio,
     database_url: str,
-    jobs_env: None,
 ) -> None:
     await connect(client, tenant, fake_immersio)
     await mapped_workshop(client, tenant, "crs_1")
