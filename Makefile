@@ -26,8 +26,11 @@ $(VENV)/.synced: uv.lock pyproject.toml
 # Starts the embedded PostgreSQL (migrated) if needed, loads the demo school, prints where to go
 # and the demo API key, then serves the API, the pages and the job worker. Ctrl-C stops the
 # service; the database keeps running until `.venv/bin/immersio-booking db stop`.
+# The demo school's Immersio is the simulator on 127.0.0.1:8100, a loopback address the safe
+# HTTP client refuses unless told otherwise (development only).
 run: install
 	@export IMMERSIO_PUBLIC_BASE_URL="$(PUBLIC_URL)"; \
+		export IMMERSIO_ALLOW_PRIVATE_NETWORK_TARGETS="$${IMMERSIO_ALLOW_PRIVATE_NETWORK_TARGETS:-true}"; \
 		$(BIN)/immersio-booking demo && \
 		echo && echo "Serving on http://$(HOST):$(PORT) — Ctrl-C to stop." && \
 		exec $(BIN)/immersio-booking serve --host $(HOST) --port $(PORT)

@@ -33,6 +33,10 @@ LAST = ["Silva", "Novak", "Okafor", "Meyer", "Rossi", "Tanaka", "Dubois", "Kim",
 # sync finds nothing new.
 GENERATED_AT = datetime(2026, 1, 1, tzinfo=UTC)
 MAX_PAGE = 500
+# Where ``make run``'s demo school finds its Immersio: ``serve`` starts the simulator there.
+DEMO_URL = "http://127.0.0.1:8100"
+DEMO_API_KEY = "demo-key"
+DEMO_ORGANIZATION = "demo-org"
 
 
 def _stamp(moment: datetime) -> str:
@@ -71,14 +75,17 @@ def generate(
                 "students": roster,
             }
         )
+    # The first two are the demo school's teachers (matched by email); the rest are not.
+    names = [("marie", "Marie Dubois"), ("kenji", "Kenji Sato")]
+    names += [(f"teacher{t}", f"Teacher {t}") for t in range(3, teachers + 1)]
     out_teachers = [
         {
             "id": f"tch_{t}",
-            "email": f"teacher{t}@immersio-academy.example.com",
-            "name": f"Teacher {t}",
+            "email": f"{local}@immersio-academy.example.com",
+            "name": name,
             "updated_at": _stamp(GENERATED_AT - timedelta(days=t)),
         }
-        for t in range(1, teachers + 1)
+        for t, (local, name) in enumerate(names[:teachers], start=1)
     ]
     return {"courses": out_courses, "teachers": out_teachers}
 
@@ -145,8 +152,8 @@ def _page(request: Request, records: list[dict[str, Any]]) -> JSONResponse:
 
 
 def create_simulator(
-    api_key: str = "demo-key",
-    organization_id: str = "demo-org",
+    api_key: str = DEMO_API_KEY,
+    organization_id: str = DEMO_ORGANIZATION,
     data: dict[str, Any] | None = None,
 ) -> FastAPI:
     world = World(api_key, organization_id, data or generate())

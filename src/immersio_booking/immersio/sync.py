@@ -24,9 +24,10 @@ from typing import Any
 
 from email_validator import EmailNotValidError, validate_email
 from sqlalchemy import update
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from immersio_booking.config import Settings
+from immersio_booking.db.session import transaction
 from immersio_booking.immersio import repository, roster
 from immersio_booking.immersio.client import (
     Course,
@@ -414,3 +415,23 @@ async def run(
     except Exception as exc:
         await _finish(transactions, plan, started_at, f"unexpected error: {exc!r}")
         raise
+
+
+async def sync_in_place(
+    sessionmaker: async_sessionmaker[AsyncSession],
+    organization_id: int,
+    types: Sequence[SyncType],
+    settings: Settings,
+    progress: Progress | None = None,
+) -> tuple[Started, dict[str, Outcome]]:
+    """Open and run a sync in this process (the CLI, benchmarks); nothing runs when another
+    sync of the tenant is under way."""
+    async with transaction(sessionmaker) as session:
+        started = await start(session, organization_id, types)
+    if started.already_running:
+        return started, {}
+    log_ids = [log.id for log in started.logs]
+    outcomes = await run(
+        lambda: transaction(sessionmaker), organization_id, log_ids, settings, progress
+    )
+    return started, outcomes
