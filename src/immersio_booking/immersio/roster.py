@@ -13,22 +13,17 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import cast
 
-from sqlalchemy import Table, and_, delete, func, not_, or_, update
-from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy import Table, func, or_, text, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from immersio_booking.db.base import Base
-from immersio_booking.models import EventType, ImmersioCourseMapping, WorkshopWhitelist
+from immersio_booking.models import EventType, ImmersioCourseMapping
 
 SYNC_SOURCE = "immersio"
 
 
 def table_of(model: type[Base]) -> Table:
     return cast(Table, model.__table__)
-
-
-# Rows per INSERT statement: 5 parameters each, well below PostgreSQL's 65,535.
-CHUNK = 5000
 
 
 @dataclass(frozen=True)
@@ -39,75 +34,93 @@ class Enrolment:
     student_id: str
 
 
-def _chunks(rows: Sequence[dict[str, object]]) -> Iterable[Sequence[dict[str, object]]]:
-    for start in range(0, len(rows), CHUNK):
-        yield rows[start : start + CHUNK]
+# One statement for any number of rows: the rows travel as four arrays (unnest), so neither
+# the statement's size nor its compilation grows with them.
+UPSERT = text(
+    """
+    INSERT INTO workshop_whitelist
+        (organization_id, event_type_id, email, name, immersio_student_id, source)
+    SELECT :organization_id, row.event_type_id, row.email, row.name, row.student_id, 'immersio'
+    FROM unnest(
+        CAST(:event_type_ids AS bigint[]), CAST(:emails AS text[]),
+        CAST(:names AS text[]), CAST(:student_ids AS text[])
+    ) AS row(event_type_id, email, name, student_id)
+    ON CONFLICT (event_type_id, email) DO UPDATE
+    SET name = excluded.name, immersio_student_id = excluded.immersio_student_id
+    WHERE workshop_whitelist.source = 'immersio'
+      AND (workshop_whitelist.name IS DISTINCT FROM excluded.name
+           OR workshop_whitelist.immersio_student_id IS DISTINCT FROM excluded.immersio_student_id)
+    RETURNING id
+    """
+)
 
 
 async def upsert_enrolled(
     session: AsyncSession, organization_id: int, enrolments: Iterable[Enrolment]
 ) -> int:
     """Add (or refresh the name and student id of) sync rows; returns rows written."""
-    unique = {(e.event_type_id, e.email): e for e in enrolments}  # one row per key per statement
-    rows: list[dict[str, object]] = [
+    unique = list({(e.event_type_id, e.email): e for e in enrolments}.values())
+    if not unique:
+        return 0
+    result = await session.execute(
+        UPSERT,
         {
             "organization_id": organization_id,
-            "event_type_id": e.event_type_id,
-            "email": e.email,
-            "name": e.name,
-            "immersio_student_id": e.student_id,
-            "source": SYNC_SOURCE,
-        }
-        for e in unique.values()
-    ]
-    written = 0
-    table = table_of(WorkshopWhitelist)
-    for chunk in _chunks(rows):
-        values = insert(WorkshopWhitelist).values(list(chunk))
-        statement = values.on_conflict_do_update(
-            index_elements=[table.c.event_type_id, table.c.email],
-            set_={
-                "name": values.excluded.name,
-                "immersio_student_id": values.excluded.immersio_student_id,
-            },
-            where=and_(
-                table.c.source == SYNC_SOURCE,
-                or_(
-                    table.c.name.is_distinct_from(values.excluded.name),
-                    table.c.immersio_student_id.is_distinct_from(
-                        values.excluded.immersio_student_id
-                    ),
-                ),
-            ),
-        ).returning(table.c.id)
-        written += len((await session.execute(statement)).all())
-    return written
+            "event_type_ids": [e.event_type_id for e in unique],
+            "emails": [e.email for e in unique],
+            "names": [e.name for e in unique],
+            "student_ids": [e.student_id for e in unique],
+        },
+    )
+    return len(result.all())
+
+
+REMOVE = text(
+    """
+    DELETE FROM workshop_whitelist AS w
+    WHERE w.organization_id = :organization_id
+      AND w.source = 'immersio'
+      AND (
+        w.event_type_id = ANY(CAST(:whole_event_type_ids AS bigint[]))
+        OR (w.event_type_id, w.immersio_student_id) IN (
+            SELECT * FROM unnest(CAST(:changed_event_type_ids AS bigint[]),
+                                 CAST(:changed_student_ids AS text[])))
+      )
+      AND NOT EXISTS (
+        SELECT 1
+        FROM unnest(CAST(:kept_event_type_ids AS bigint[]), CAST(:kept_emails AS text[]))
+             AS kept(event_type_id, email)
+        WHERE kept.event_type_id = w.event_type_id AND kept.email = w.email
+      )
+    RETURNING w.id
+    """
+)
 
 
 async def remove_departed(
     session: AsyncSession,
     organization_id: int,
-    event_type_id: int,
     *,
-    keep_emails: Sequence[str],
-    student_ids: Sequence[str] | None,
+    whole: Sequence[int],
+    changed: Sequence[tuple[int, str]],
+    kept: Sequence[tuple[int, str]],
 ) -> int:
-    """Remove sync rows of a workshop whose email is not in ``keep_emails``: all of them
-    (``student_ids`` None: a full roster was read) or only those of ``student_ids`` (an
-    incremental read: these students changed, e.g. dropped or a new email)."""
-    table = table_of(WorkshopWhitelist)
-    conditions = [
-        table.c.organization_id == organization_id,
-        table.c.event_type_id == event_type_id,
-        table.c.source == SYNC_SOURCE,
-    ]
-    if keep_emails:
-        conditions.append(not_(table.c.email == func.any(list(keep_emails))))
-    if student_ids is not None:
-        if not student_ids:
-            return 0
-        conditions.append(table.c.immersio_student_id == func.any(list(student_ids)))
-    result = await session.execute(delete(table).where(*conditions).returning(table.c.id))
+    """Remove sync rows that are not ``kept`` (workshop, email): of the ``whole`` workshops
+    (a full roster was read) and of the ``changed`` (workshop, student id) pairs (an
+    incremental read saw these students change: dropped, or a new email). One statement."""
+    if not whole and not changed:
+        return 0
+    result = await session.execute(
+        REMOVE,
+        {
+            "organization_id": organization_id,
+            "whole_event_type_ids": list(whole),
+            "changed_event_type_ids": [event_type for event_type, _ in changed],
+            "changed_student_ids": [student for _, student in changed],
+            "kept_event_type_ids": [event_type for event_type, _ in kept],
+            "kept_emails": [email for _, email in kept],
+        },
+    )
     return len(result.all())
 
 

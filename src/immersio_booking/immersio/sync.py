@@ -16,13 +16,13 @@ read for the first time is read in full and its roster replaces the sync's rows.
 from __future__ import annotations
 
 import asyncio
+import re
 from collections.abc import Callable, Sequence
 from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from email_validator import EmailNotValidError, validate_email
 from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -207,11 +207,14 @@ class Outcome:
         return "partial" if self.failed else "success"
 
 
+# A plain shape check: Immersio already validated its students' addresses, and the whitelist
+# compares trimmed, lower-cased strings (a full RFC check costs ~0.3 ms a row at 10,000 rows).
+EMAIL_SHAPE = re.compile(r"^[^@\s]{1,64}@[^@\s]+\.[^@\s]+$")
+
+
 def clean_email(address: str) -> str | None:
-    try:
-        return validate_email(address.strip(), check_deliverability=False).normalized.lower()
-    except EmailNotValidError:
-        return None
+    email = address.strip().lower()
+    return email if len(email) <= 320 and EMAIL_SHAPE.match(email) else None
 
 
 async def _apply_courses(session: AsyncSession, plan: Plan, fetched: Fetched) -> Outcome:
@@ -231,6 +234,8 @@ async def _apply_students(
 ) -> Outcome:
     outcome = Outcome()
     enrolments: list[roster.Enrolment] = []
+    whole: list[int] = []
+    changed: list[tuple[int, str]] = []
     synced_mappings: list[int] = []
     for course in fetched.rosters:
         mapped = course.mapped
@@ -240,9 +245,11 @@ async def _apply_students(
                 {"courseId": mapped.course_id, "reason": "course_failed", "message": course.error}
             )
             continue
-        keep: list[str] = []
+        if mapped.since is None:
+            whole.append(mapped.event_type_id)
         for student in course.students:
             outcome.processed += 1
+            changed.append((mapped.event_type_id, student.id))
             email = clean_email(student.email)
             if email is None:
                 outcome.failed += 1
@@ -255,20 +262,17 @@ async def _apply_students(
                     }
                 )
             elif student.status == "enrolled":
-                keep.append(email)
                 enrolments.append(
                     roster.Enrolment(mapped.event_type_id, email, student.name, student.id)
                 )
-        full = mapped.since is None
-        if full or course.students:
-            outcome.written += await roster.remove_departed(
-                session,
-                plan.organization_id,
-                mapped.event_type_id,
-                keep_emails=keep,
-                student_ids=None if full else [s.id for s in course.students],
-            )
         synced_mappings.append(mapped.mapping_id)
+    outcome.written += await roster.remove_departed(
+        session,
+        plan.organization_id,
+        whole=whole,
+        changed=changed,
+        kept=[(e.event_type_id, e.email) for e in enrolments],
+    )
     outcome.written += await roster.upsert_enrolled(session, plan.organization_id, enrolments)
     if synced_mappings:
         table = table_of(ImmersioCourseMapping)

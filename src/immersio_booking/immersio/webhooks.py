@@ -96,9 +96,9 @@ async def apply_event(
                 await roster.remove_departed(
                     session,
                     organization_id,
-                    m.event_type_id,
-                    keep_emails=[email] if enrolled else [],
-                    student_ids=[data.student.id],
+                    whole=[],
+                    changed=[(m.event_type_id, data.student.id)],
+                    kept=[(m.event_type_id, email)] if enrolled else [],
                 )
                 if enrolled:
                     await roster.upsert_enrolled(
