@@ -8,6 +8,7 @@ port; the database is a scratch one on DATABASE_URL's server, else on an embedde
 from __future__ import annotations
 
 import asyncio
+import statistics
 import subprocess
 import sys
 import time
@@ -100,7 +101,8 @@ async def bench(url: str, data_dir: Path, immersio_url: str) -> None:
         return took
 
     first = await timed("first sync")
-    again = await timed("no-change re-sync")
+    # The machine is shared: several runs, and the median is the figure.
+    again = statistics.median([await timed(f"no-change re-sync #{n}") for n in range(1, 6)])
     for n in range(1, 11):  # ten courses: one newcomer, one departure each
         httpx.put(
             f"{immersio_url}/_control/courses/crs_{n}/students/stu_new_{n}",
@@ -112,8 +114,9 @@ async def bench(url: str, data_dir: Path, immersio_url: str) -> None:
     changed = await timed("re-sync after 20 changes")
     await engine.dispose()
     print(
-        f"targets: first <= 10 s ({'met' if first <= 10 else 'MISSED'}), "
-        f"no-change <= 1 s ({'met' if again <= 1 else 'MISSED'}); changes {changed:.2f} s"
+        f"targets: first {first:.2f} s <= 10 s ({'met' if first <= 10 else 'MISSED'}), "
+        f"no-change median {again:.2f} s <= 1 s ({'met' if again <= 1 else 'MISSED'}); "
+        f"20 changes {changed:.2f} s"
     )
 
 
