@@ -3,9 +3,14 @@
 from __future__ import annotations
 
 import httpx
+from cryptography.fernet import Fernet
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from immersio_booking.config import Settings
+from immersio_booking.db.session import transaction
+from immersio_booking.immersio.service import rotate_secrets
+from immersio_booking.kit.crypto import SecretBox
 from immersio_booking.models import ImmersioIntegration
 from tests.factories import Tenant, make_member
 from tests.helpers import assert_error, data
@@ -183,3 +188,29 @@ async def test_the_live_course_list_reports_an_unreachable_immersio(
         502,
         "immersio_unavailable",
     )
+
+
+async def test_rotate_keys_re_encrypts_the_key_and_the_webhook_secret(
+    client: httpx.AsyncClient,
+    tenant: Tenant,
+    fake_immersio: FakeImmersio,
+    sessionmaker: async_sessionmaker[AsyncSession],
+    settings: Settings,
+) -> None:
+    shown = (await connect(client, tenant, fake_immersio))["webhookSecret"]
+    new_key = Fernet.generate_key().decode()
+    keys = ",".join([new_key, *settings.resolved_encryption_keys()])
+    async with transaction(sessionmaker) as session:
+        assert (
+            await rotate_secrets(session, settings.model_copy(update={"encryption_keys": keys}))
+            >= 2
+        )
+    async with sessionmaker() as session:
+        row = (
+            await session.execute(
+                select(ImmersioIntegration).where(ImmersioIntegration.tenant_id == tenant.id)
+            )
+        ).scalar_one()
+    only_new = SecretBox([new_key])
+    assert row.api_key_encrypted and only_new.open(row.api_key_encrypted) == API_KEY
+    assert row.webhook_secret and only_new.open(row.webhook_secret) == shown

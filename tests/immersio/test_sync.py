@@ -238,3 +238,34 @@ async def test_concurrent_sync_requests_share_one_run(
     assert fake_immersio.calls()["students"] == 1
     again = data(await client.post(url, headers=tenant.headers, json={}), 202)
     assert again["alreadyRunning"] is False  # the first run is over
+
+
+async def test_the_scheduler_opens_a_sync_when_the_interval_has_passed(
+    client: httpx.AsyncClient,
+    tenant: Tenant,
+    fake_immersio: FakeImmersio,
+    database_url: str,
+) -> None:
+    from immersio_booking.immersio.tasks import schedule_immersio_syncs
+
+    integration = await connect(client, tenant, fake_immersio)
+    workshop = await mapped_workshop(client, tenant, "crs_1")
+    logs_url = f"{base(tenant)}/sync-logs"
+    await schedule_immersio_syncs(timestamp=0)
+    assert data(await client.get(logs_url, headers=tenant.headers)) == []  # sync not enabled
+
+    body = {
+        "immersioOrgId": integration["immersioOrgId"],
+        "baseUrl": fake_immersio.url,
+        "syncEnabled": True,
+        "syncIntervalMinutes": 5,
+    }
+    data(await client.put(f"{base(tenant)}/integration", headers=tenant.headers, json=body))
+    await schedule_immersio_syncs(timestamp=0)
+    await run_jobs(database_url)
+    logs = data(await client.get(logs_url, headers=tenant.headers))
+    assert sorted(log["status"] for log in logs) == ["success"] * 3
+    assert len(await whitelist(client, tenant, workshop["id"])) == 10
+
+    await schedule_immersio_syncs(timestamp=0)  # within the interval: nothing new
+    assert len(data(await client.get(logs_url, headers=tenant.headers))) == 3
