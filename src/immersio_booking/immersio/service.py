@@ -12,7 +12,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from immersio_booking.config import Settings
 from immersio_booking.immersio import repository, roster
 from immersio_booking.immersio.client import (
-    ImmersioApi,
     ImmersioClient,
     ImmersioError,
     ImmersioForbidden,
@@ -176,7 +175,7 @@ async def live_courses(
     mapped = {m.immersio_course_id: m for m in await repository.mappings(session, organization_id)}
     try:
         async with client_for(integration, settings) as api:
-            courses = await _courses(api)
+            courses = await api.courses()
     except ImmersioError as exc:
         raise ImmersioUnreachable(exc.message) from exc
     return [
@@ -191,10 +190,6 @@ async def live_courses(
         )
         for c in courses
     ]
-
-
-async def _courses(api: ImmersioApi) -> list[Any]:
-    return await api.courses()
 
 
 # --- course mappings ---------------------------------------------------------------------

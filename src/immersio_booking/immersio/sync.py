@@ -53,6 +53,7 @@ OVERLAP = timedelta(minutes=1)
 PARALLEL_READS = 8
 # A "running" log older than this belongs to a worker that died; it no longer blocks a sync.
 STALE_AFTER = timedelta(hours=1)
+GONE = "Immersio was disconnected before the sync ran"
 
 
 def sync_lock(organization_id: int) -> int:
@@ -314,7 +315,11 @@ async def _plan(
         integration = await repository.integration(session, organization_id)
         logs = await repository.logs_by_id(session, organization_id, log_ids)
         logs = [log for log in logs if log.status == "running"]
-        if integration is None or not logs:
+        if integration is None:  # disconnected since the sync was asked for
+            for log in logs:
+                _close(log, "failed", 0, 0, [{"reason": "disconnected", "message": GONE}])
+            return None
+        if not logs:
             return None
         mapped = [
             MappedCourse(
