@@ -71,10 +71,8 @@ async def test_first_sync_fills_whitelists_and_marks_workshops(
                 select(ImmersioCourseMapping).where(ImmersioCourseMapping.event_type_id == w1["id"])
             )
         ).scalar_one()
-        assert (
-            mapping.immersio_course_name
-            == "French " + mapping.immersio_course_name.split(" ", 1)[1]
-        )  # type: ignore[union-attr]
+        names = {c["id"]: c["name"] for c in fake_immersio.control("GET", "/data")["courses"]}
+        assert mapping.immersio_course_name == names["crs_1"]
         assert mapping.last_student_sync is not None
     got = data(await client.get(f"{base(tenant)}/integration", headers=tenant.headers))
     assert got["syncStatus"] == "success" and got["lastSyncAt"] and got["syncErrorMessage"] is None
@@ -269,3 +267,22 @@ async def test_the_scheduler_opens_a_sync_when_the_interval_has_passed(
 
     await schedule_immersio_syncs(timestamp=0)  # within the interval: nothing new
     assert len(data(await client.get(logs_url, headers=tenant.headers))) == 3
+
+
+async def test_a_mapping_added_after_a_sync_gets_its_course_name_on_the_next(
+    client: httpx.AsyncClient,
+    tenant: Tenant,
+    fake_immersio: FakeImmersio,
+    database_url: str,
+) -> None:
+    await connect(client, tenant, fake_immersio)
+    await mapped_workshop(client, tenant, "crs_1")
+    await sync_now(client, tenant, database_url)
+    await mapped_workshop(client, tenant, "crs_4")
+    await sync_now(client, tenant, database_url)
+    names = {c["id"]: c["name"] for c in fake_immersio.control("GET", "/data")["courses"]}
+    mappings = data(await client.get(f"{base(tenant)}/course-mappings", headers=tenant.headers))
+    assert {m["immersioCourseId"]: m["immersioCourseName"] for m in mappings} == {
+        "crs_1": names["crs_1"],
+        "crs_4": names["crs_4"],
+    }

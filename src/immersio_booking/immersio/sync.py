@@ -321,6 +321,7 @@ async def _plan(
             return None
         if not logs:
             return None
+        mappings = await repository.mappings(session, organization_id)
         mapped = [
             MappedCourse(
                 m.id,
@@ -328,10 +329,12 @@ async def _plan(
                 m.immersio_course_id,
                 m.last_student_sync - OVERLAP if m.last_student_sync else None,
             )
-            for m in await repository.mappings(session, organization_id)
+            for m in mappings
             if m.sync_students
         ]
         courses_since = await repository.last_success_start(session, organization_id, "courses")
+        if any(m.immersio_course_name is None for m in mappings):
+            courses_since = None  # a new mapping's name comes from the full list
         return Plan(
             organization_id=organization_id,
             immersio_tenant_id=integration.immersio_org_id,
