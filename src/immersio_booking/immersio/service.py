@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -103,8 +103,14 @@ async def connect(
         )
         session.add(integration)
     elif integration.immersio_org_id != body.immersio_org_id:
-        integration.sync_status = "pending"  # another organization: nothing synced from it yet
+        # Another organization: nothing was synced from it yet, so every read starts in full.
+        integration.sync_status = "pending"
         integration.last_sync_at = None
+        await session.execute(
+            update(ImmersioCourseMapping)
+            .where(ImmersioCourseMapping.tenant_id == organization_id)
+            .values(last_student_sync=None)
+        )
     integration.base_url = base_url
     integration.immersio_org_id = body.immersio_org_id
     if body.api_key is not None:

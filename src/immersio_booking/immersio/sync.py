@@ -333,8 +333,10 @@ async def _plan(
             if m.sync_students
         ]
         courses_since = await repository.last_success_start(session, organization_id, "courses")
-        if any(m.immersio_course_name is None for m in mappings):
-            courses_since = None  # a new mapping's name comes from the full list
+        if integration.last_sync_at is None or any(
+            m.immersio_course_name is None for m in mappings
+        ):
+            courses_since = None  # never synced (or reconnected); a new mapping's course name
         return Plan(
             organization_id=organization_id,
             immersio_tenant_id=integration.immersio_org_id,
