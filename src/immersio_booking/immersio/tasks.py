@@ -11,6 +11,7 @@ from immersio_booking.immersio import repository, sync
 from immersio_booking.immersio.schemas import ALL_SYNC_TYPES, SyncType
 from immersio_booking.jobs.app import defer_in_transaction, job_app
 from immersio_booking.jobs.database import job_session
+from immersio_booking.kit.errors import NotFound
 
 
 @job_app.task(name="immersio_sync")
@@ -38,11 +39,14 @@ async def start_and_defer(
 @job_app.periodic(cron="* * * * *")
 @job_app.task(name="schedule_immersio_syncs", queueing_lock="schedule_immersio_syncs")
 async def schedule_immersio_syncs(timestamp: int) -> int:
-    """Every minute: open a full sync for each tenant whose interval has passed."""
+    """Every minute: open a sync (all types) for each tenant whose interval has passed."""
     del timestamp
     async with job_session() as session:
         due = await repository.due_integrations(session)
     for organization_id in due:  # one transaction per tenant: one tenant's trouble stays its own
-        async with job_session() as session:
-            await start_and_defer(session, organization_id, ALL_SYNC_TYPES)
+        try:
+            async with job_session() as session:
+                await start_and_defer(session, organization_id, ALL_SYNC_TYPES)
+        except NotFound:
+            continue  # disconnected in the meantime
     return len(due)
