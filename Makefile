@@ -29,9 +29,12 @@ $(VENV)/.synced: uv.lock pyproject.toml
 # and connects the school's Stripe account to it, prints where to go and the demo API key, then
 # serves the API, the pages and the job worker. Ctrl-C stops the service; the database and
 # localstripe keep running until `make stop`.
+# The demo school's Immersio is the simulator on 127.0.0.1:8100, a loopback address the safe
+# HTTP client refuses unless told otherwise (development only).
 run: install
 	@export IMMERSIO_PUBLIC_BASE_URL="$(PUBLIC_URL)"; \
 		export IMMERSIO_STRIPE_API_BASE="http://127.0.0.1:$(STRIPE_PORT)"; \
+		export IMMERSIO_ALLOW_PRIVATE_NETWORK_TARGETS="$${IMMERSIO_ALLOW_PRIVATE_NETWORK_TARGETS:-true}"; \
 		$(BIN)/immersio-booking demo && \
 		$(BIN)/python dev/demo_stripe.py $(STRIPE_PORT) "$$IMMERSIO_PUBLIC_BASE_URL" && \
 		echo && echo "Serving on http://$(HOST):$(PORT) — Ctrl-C to stop." && \

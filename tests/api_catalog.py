@@ -18,6 +18,9 @@ PATH_PARAM = re.compile(r"\{(\w+)\}")
 # Routes whose uid is itself the capability (Cal.com's slot reservations are public by uid):
 # anyone holding the uid may read or release the hold, whatever key they send.
 PUBLIC_CAPABILITIES = frozenset({"/v2/slots/reservations/{uid}"})
+# Provider webhooks whose caller is known by the request's signature, not by an API key: another
+# tenant's key is irrelevant there, and an unsigned request is refused with 401.
+SIGNED_BY_PROVIDER = frozenset({"/webhooks/immersio/{orgId}"})
 
 
 @dataclass(frozen=True)

@@ -359,6 +359,54 @@ async def test_worker_purges_dead_api_keys_then_stops_on_sigterm(
     assert "Stopped worker" in stderr
 
 
+def test_immersio_sync_of_the_demo_school_fills_its_french_club(cli: Cli) -> None:
+    """The demo school is connected to the simulator; `immersio sync` runs it in place."""
+    from immersio_booking.immersio import simulator
+
+    school = cli.json("demo")["organization"]
+    fake = simulator.BackgroundSimulator(simulator.create_simulator()).start()
+    try:
+        # The demo points at 127.0.0.1:8100; this test's simulator is on a free port.
+        cli.sql(
+            "UPDATE immersio_integrations SET base_url = %s WHERE tenant_id = %s",
+            fake.url,
+            school["id"],
+        )
+        # The worker of an earlier test may have queued the demo's scheduled sync (it is
+        # enabled) and stopped before running it: that sync would be "already running".
+        cli.sql(
+            "UPDATE immersio_sync_logs SET status = 'failed', completed_at = now()"
+            " WHERE tenant_id = %s AND status = 'running'",
+            school["id"],
+        )
+        env = {**cli.env, "IMMERSIO_ALLOW_PRIVATE_NETWORK_TARGETS": "true"}
+        done = subprocess.run(
+            cli.command("immersio", "sync", "--org", school["slug"], "--json"),
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+    finally:
+        fake.stop()
+    assert done.returncode == 0, done.stderr
+    report = json.loads(done.stdout)
+    assert {k: r["status"] for k, r in report["results"].items()} == {
+        "courses": "success",
+        "students": "success",
+        "teachers": "success",
+    }
+    assert report["results"]["students"]["processed"] == 12
+    synced = cli.sql(
+        "SELECT count(*) FROM workshop_whitelist w JOIN event_types e ON e.id = w.event_type_id"
+        " WHERE e.slug = 'kids-french-club' AND w.organization_id = %s AND w.source = 'immersio'",
+        school["id"],
+    )
+    assert synced == [(12,)]
+    unknown = cli.run("immersio", "sync", "--org", "no-such-school", ok=False)
+    assert unknown.returncode == 1 and "no organization" in unknown.stderr
+
+
 def test_db_status_and_stop(cli: Cli) -> None:
     status = json.loads(cli.run("db", "status").stdout)
     if EXTERNAL:

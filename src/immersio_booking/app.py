@@ -12,9 +12,12 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from immersio_booking.auth.endpoints import router as auth_router
 from immersio_booking.bookings.endpoints import router as bookings_router
 from immersio_booking.bookings.whitelist import router as whitelist_router
+from immersio_booking.bookings.whitelist_files import router as whitelist_files_router
 from immersio_booking.config import Settings, get_settings
 from immersio_booking.db.session import make_engine, make_sessionmaker, resolve_database_url
 from immersio_booking.event_types.endpoints import router as event_types_router
+from immersio_booking.immersio.endpoints import router as immersio_router
+from immersio_booking.immersio.webhooks import router as immersio_webhooks_router
 from immersio_booking.kit import error_handlers
 from immersio_booking.kit.observability import ObservabilityMiddleware, configure_logging
 from immersio_booking.members.endpoints import router as members_router
@@ -92,11 +95,14 @@ def create_app(settings: Settings | None = None, engine: AsyncEngine | None = No
         slots_router,
         reservations_router,
         bookings_router,
+        whitelist_files_router,  # before the whitelist: /whitelist/export is not an entry
         whitelist_router,
         payments_router,
         payment_webhooks_router,
         webhooks_router,
         workflows_router,
+        immersio_router,
+        immersio_webhooks_router,
     ):
         app.include_router(router)
     return app

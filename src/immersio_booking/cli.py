@@ -42,6 +42,8 @@ admin_app = typer.Typer(
 )
 app.add_typer(db_app, name="db")
 app.add_typer(admin_app, name="admin")
+immersio_app = typer.Typer(help="The Immersio integration.", no_args_is_help=True)
+app.add_typer(immersio_app, name="immersio")
 
 out = Console()
 err = Console(stderr=True)
@@ -196,6 +198,7 @@ def serve(
     # API processes and the worker attach to exactly this database; they need not start the
     # embedded server again.
     os.environ["DATABASE_URL"] = url
+    fake_immersio = _demo_immersio(url)
     job_worker = None if no_worker else WorkerProcess(worker_concurrency, dict(os.environ))
     if job_worker is not None:
         job_worker.start()
@@ -217,6 +220,33 @@ def serve(
             signal.signal(sig, handler)
         if job_worker is not None:
             job_worker.stop(WORKER_STOP_SECONDS)
+        if fake_immersio is not None:
+            fake_immersio.stop()
+
+
+def _demo_immersio(database_url: str) -> Any:
+    """The Immersio simulator, in a thread of this process, when a school (the demo's) is
+    connected to its address and nothing listens there yet; else None."""
+    import socket
+
+    import psycopg
+
+    from immersio_booking.immersio import simulator
+    from immersio_booking.jobs.app import libpq_url
+
+    with psycopg.connect(libpq_url(database_url)) as connection:
+        wanted = connection.execute(
+            "SELECT 1 FROM immersio_integrations WHERE base_url = %s LIMIT 1",
+            (simulator.DEMO_URL,),
+        ).fetchone()
+    if wanted is None:
+        return None
+    with socket.socket() as probe:
+        if probe.connect_ex(("127.0.0.1", 8100)) == 0:
+            return None  # one is running already (another `serve`, or `fake-immersio`)
+    served = simulator.BackgroundSimulator(simulator.create_simulator(), port=8100).start()
+    err.print(f"Fake Immersio for the demo school on {simulator.DEMO_URL}")
+    return served
 
 
 @app.command()
@@ -270,10 +300,132 @@ def demo(as_json: JsonFlag = False) -> None:
                 ("Try", f'curl -H "Authorization: Bearer {key}" {base}/v2/me'),
                 ("Teachers", teachers),
                 ("Workshops", workshops),
+                ("Immersio", "a fake Immersio on 127.0.0.1:8100, started by `serve`"),
+                ("Sync now", f"immersio-booking immersio sync --org {org['slug']}"),
             ],
         )
 
     emit(result, as_json, human)
+
+
+# ---------------------------------------------------------------------------------------------
+# Immersio
+
+
+@app.command("fake-immersio")
+def fake_immersio(
+    port: Annotated[int, typer.Option(help="Port to listen on (loopback only).")] = 8100,
+    api_key: Annotated[str, typer.Option(help="The one API key accepted.")] = "demo-key",
+    org_id: Annotated[str, typer.Option(help="The Immersio organization id served.")] = "demo-org",
+    data: Annotated[Path | None, typer.Option(help="A JSON data set instead of generated.")] = None,
+    seed: Annotated[int, typer.Option(help="Seed of the generated data set.")] = 1,
+    courses: Annotated[int, typer.Option(min=1, help="Generated courses.")] = 5,
+    students: Annotated[int, typer.Option(min=1, help="Generated students per course.")] = 12,
+) -> None:
+    """Serve a fake Immersio API (docs/immersio-api.md) with runtime fault injection."""
+    import uvicorn
+
+    from immersio_booking.immersio import simulator
+
+    try:
+        dataset = (
+            simulator.load(data)
+            if data
+            else simulator.generate(seed=seed, courses=courses, students=students)
+        )
+    except (OSError, ValueError) as exc:
+        fail(str(exc))
+    err.print(f"Fake Immersio on http://127.0.0.1:{port} (organization {org_id})")
+    uvicorn.run(
+        simulator.create_simulator(api_key, org_id, dataset),
+        host="127.0.0.1",
+        port=port,
+        log_level="warning",
+    )
+
+
+@immersio_app.command("sync")
+def immersio_sync(
+    org: Annotated[str, typer.Option(help="The organization's slug.")],
+    types: Annotated[
+        list[str] | None, typer.Option("--type", help="courses, students or teachers (repeat).")
+    ] = None,
+    as_json: JsonFlag = False,
+) -> None:
+    """Sync a school with Immersio now, in this process, with a progress bar."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+    from immersio_booking.db.session import make_engine, make_sessionmaker
+    from immersio_booking.immersio.schemas import SyncRequest
+    from immersio_booking.immersio.sync import sync_in_place
+    from immersio_booking.organizations.repository import by_slug
+
+    settings = _settings()
+    try:
+        request = SyncRequest.model_validate({"types": types} if types else {})
+    except ValidationError as exc:
+        fail_validation(exc)
+    url = _ready_database()
+
+    async def work() -> dict[str, Any]:
+        engine = make_engine(url, pool_size=2, max_overflow=0)
+        sessionmaker = make_sessionmaker(engine)
+        try:
+            async with sessionmaker() as session:
+                team = await by_slug(session, org)
+            if team is None:
+                fail(f"no organization with slug {org}")
+            with Progress(
+                TextColumn("{task.description}"),
+                BarColumn(),
+                MofNCompleteColumn(),
+                console=err,
+                transient=as_json,
+            ) as bar:
+                task = bar.add_task("Reading courses from Immersio", total=None)
+
+                def advance(stage: str, done: int, total: int) -> None:
+                    bar.update(task, description=f"Reading {stage}", completed=done, total=total)
+
+                started, outcomes = await sync_in_place(
+                    sessionmaker, team.id, request.types, settings, advance
+                )
+        finally:
+            await engine.dispose()
+        return {
+            "syncLogIds": [log.id for log in started.logs],
+            "alreadyRunning": started.already_running,
+            "results": {
+                kind: {
+                    "status": o.status,
+                    "processed": o.processed,
+                    "failed": o.failed,
+                    "error": o.fatal,
+                }
+                for kind, o in outcomes.items()
+            },
+        }
+
+    with _database_errors():
+        report = asyncio.run(work())
+
+    def human() -> None:
+        if report["alreadyRunning"]:
+            out.print(f"A sync is already running (logs {report['syncLogIds']}).")
+            return
+        rows = [
+            (
+                kind,
+                f"{r['status']}: {r['processed']} processed, {r['failed']} failed"
+                + (f" ({r['error']})" if r["error"] else ""),
+            )
+            for kind, r in report["results"].items()
+        ]
+        show(f"Immersio sync of {org}", rows)
+
+    emit(report, as_json, human)
+    if any(r["status"] == "failed" for r in report["results"].values()):
+        raise typer.Exit(1)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -499,12 +651,14 @@ def connect_stripe(
 @admin_app.command("rotate-keys")
 def rotate_keys(as_json: JsonFlag = False) -> None:
     """Re-encrypt every stored secret with the first key of IMMERSIO_ENCRYPTION_KEYS."""
+    from immersio_booking.immersio.service import rotate_secrets
     from immersio_booking.payments.credentials import rotate_all
 
     settings = _settings()
 
     async def work(session: AsyncSession) -> dict[str, Any]:
-        return {"rotated": await rotate_all(session, settings)}
+        rotated = await rotate_all(session, settings) + await rotate_secrets(session, settings)
+        return {"rotated": rotated}
 
     rotated = in_transaction(work)
     emit(rotated, as_json, lambda: out.print(f"{rotated['rotated']} secrets re-encrypted"))

@@ -25,6 +25,8 @@ from immersio_booking.models import (
     ApiKey,
     Availability,
     EventType,
+    ImmersioCourseMapping,
+    ImmersioIntegration,
     Schedule,
     Team,
     TenantLandingSettings,
@@ -328,6 +330,47 @@ async def _demo_key(session: AsyncSession, owner: User, data_dir: Path, fresh: s
     return fresh
 
 
+async def _immersio(session: AsyncSession, org: Team, workshops: list[EventType]) -> None:
+    """The demo school is connected to the simulator that ``serve`` starts on 127.0.0.1:8100,
+    with its French club mapped to the simulator's first (French) course."""
+    from immersio_booking.immersio import roster, simulator
+    from immersio_booking.kit.crypto import SecretBox
+    from immersio_booking.webhooks.service import new_secret
+
+    found = (
+        await session.execute(
+            select(ImmersioIntegration.id).where(ImmersioIntegration.tenant_id == org.id)
+        )
+    ).first()
+    if found is not None:
+        return
+    box = SecretBox.of(get_settings())
+    session.add(
+        ImmersioIntegration(
+            tenant_id=org.id,
+            immersio_org_id=simulator.DEMO_ORGANIZATION,
+            base_url=simulator.DEMO_URL,
+            api_key_encrypted=box.seal(simulator.DEMO_API_KEY),
+            webhook_secret=box.seal(new_secret()),
+            sync_enabled=True,
+            sync_interval_minutes=60,
+            sync_status="pending",
+        )
+    )
+    club = next(w for w in workshops if w.slug == "kids-french-club")
+    session.add(
+        ImmersioCourseMapping(
+            tenant_id=org.id,
+            event_type_id=club.id,
+            immersio_course_id="crs_1",
+            immersio_course_name="French (group 1)",
+            sync_students=True,
+        )
+    )
+    await session.flush()
+    await roster.mark_workshops(session, org.id, simulator.DEMO_ORGANIZATION)
+
+
 async def load_demo(session: AsyncSession, data_dir: Path | None = None) -> dict[str, Any]:
     """Create what is missing of the demo school; return its ids and the demo API key."""
     await session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": DEMO_LOCK_KEY})
@@ -341,6 +384,7 @@ async def load_demo(session: AsyncSession, data_dir: Path | None = None) -> dict
     ]
     await _landing_page(session, org)
     reminders = await _reminders(session, org)
+    await _immersio(session, org, workshops)
     key = await _demo_key(session, owner, data_dir or get_settings().data_dir, fresh_key)
     return {
         "organization": {"id": org.id, "slug": org.slug, "name": org.name},

@@ -3,22 +3,17 @@ integration's webhook secret; a delivered event marks the booking synced."""
 
 from __future__ import annotations
 
-import base64
 import json
-import secrets
 from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
 import pytest
-from sqlalchemy import select, update
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from standardwebhooks import Webhook as StandardWebhook
 
-from immersio_booking.config import Settings
-from immersio_booking.db.session import transaction
-from immersio_booking.kit.crypto import SecretBox
-from immersio_booking.models import Booking, ImmersioIntegration, Team, WebhookDelivery
+from immersio_booking.models import Booking, WebhookDelivery
 from immersio_booking.webhooks.tasks import deliver_webhook
 from tests.bookings.helpers import book, teacher_hours, workshop
 from tests.factories import Tenant
@@ -36,24 +31,25 @@ def immersio(database_url: str, data_dir: Path) -> Iterator[Receiver]:
         yield state
 
 
-async def connect_immersio(
-    sessionmaker: async_sessionmaker[AsyncSession],
-    settings: Settings,
-    tenant: Tenant,
-    url: str | None,
-) -> str:
-    secret = "whsec_" + base64.b64encode(secrets.token_bytes(32)).decode()
-    async with transaction(sessionmaker) as session:
-        session.add(
-            ImmersioIntegration(
-                tenant_id=tenant.id,
-                immersio_org_id=f"imm-{tenant.id}",
-                webhook_secret=SecretBox.of(settings).seal(secret),
+async def connect_immersio(client: httpx.AsyncClient, tenant: Tenant, url: str | None) -> str:
+    """Through the API: the integration (its webhook secret is shown once), then the push URL
+    in Team.metadata.immersio_config."""
+    connected = data(
+        await client.put(
+            f"/v2/organizations/{tenant.id}/immersio/integration",
+            headers=tenant.headers,
+            json={"immersioOrgId": "imm-1", "baseUrl": "http://127.0.0.1:9", "apiKey": "k"},
+        )
+    )
+    if url is not None:
+        data(
+            await client.patch(
+                f"/v2/organizations/{tenant.id}",
+                headers=tenant.headers,
+                json={"metadata": {"immersio_config": {"webhook_url": url}}},
             )
         )
-        config = {"immersio_config": {"webhook_url": url}} if url else {}
-        await session.execute(update(Team).where(Team.id == tenant.id).values(metadata_=config))
-    return secret
+    return str(connected["webhookSecret"])
 
 
 async def immersio_deliveries(
@@ -84,10 +80,9 @@ async def test_booking_events_reach_immersio_signed_and_mark_the_booking_synced(
     tenant: Tenant,
     immersio: Receiver,
     database_url: str,
-    settings: Settings,
     sessionmaker: async_sessionmaker[AsyncSession],
 ) -> None:
-    secret = await connect_immersio(sessionmaker, settings, tenant, immersio.base + "/immersio")
+    secret = await connect_immersio(client, tenant, immersio.base + "/immersio")
     await teacher_hours(client, tenant)
     et = await workshop(client, tenant)
     booking = data(await book(client, et["id"], "2027-03-01T10:00:00Z"), 201)
@@ -113,10 +108,9 @@ async def test_failed_push_is_retried_and_only_success_marks_synced(
     tenant: Tenant,
     immersio: Receiver,
     database_url: str,
-    settings: Settings,
     sessionmaker: async_sessionmaker[AsyncSession],
 ) -> None:
-    await connect_immersio(sessionmaker, settings, tenant, immersio.base + "/down")
+    await connect_immersio(client, tenant, immersio.base + "/down")
     immersio.answers["/down"] = (503, {"Retry-After": "1"})
     await teacher_hours(client, tenant)
     et = await workshop(client, tenant)
@@ -139,10 +133,9 @@ async def test_no_push_without_an_endpoint_url(
     tenant: Tenant,
     immersio: Receiver,
     database_url: str,
-    settings: Settings,
     sessionmaker: async_sessionmaker[AsyncSession],
 ) -> None:
-    await connect_immersio(sessionmaker, settings, tenant, None)
+    await connect_immersio(client, tenant, None)
     await teacher_hours(client, tenant)
     et = await workshop(client, tenant)
     data(await book(client, et["id"], "2027-03-03T10:00:00Z"), 201)

@@ -222,6 +222,7 @@ class WhitelistEntryOut(ApiModel):
     name: str | None
     immersio_student_id: str | None
     added_by: int | None
+    source: str  # manual (a person) or immersio (the sync or Immersio's webhooks)
     created_at: datetime
 
 

@@ -33,6 +33,7 @@ TASK_MODULES = [
     "immersio_booking.webhooks.tasks",
     "immersio_booking.webhooks.meetings",
     "immersio_booking.workflows.tasks",
+    "immersio_booking.immersio.tasks",
 ]
 
 _SQLALCHEMY_SCHEME = re.compile(r"^postgres(?:ql)?(?:\+\w+)?://")

@@ -48,11 +48,15 @@ async def vetted_addresses(url: str, allow_private: bool) -> tuple[str, list[str
         raise UnsafeTarget("Only http(s) URLs with a host are allowed")
     host = parts.hostname
     port = parts.port or (443 if parts.scheme == "https" else 80)
-    try:
-        infos = await asyncio.get_running_loop().getaddrinfo(host, port, type=socket.SOCK_STREAM)
-    except socket.gaierror as exc:
-        raise UnsafeTarget(f"The host {host} cannot be resolved") from exc
-    addresses = sorted({str(info[4][0]) for info in infos})
+    try:  # an address literal needs no resolver (a thread hop per request otherwise)
+        addresses = [str(ipaddress.ip_address(host))]
+    except ValueError:
+        try:
+            loop = asyncio.get_running_loop()
+            infos = await loop.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+        except socket.gaierror as exc:
+            raise UnsafeTarget(f"The host {host} cannot be resolved") from exc
+        addresses = sorted({str(info[4][0]) for info in infos})
     if not allow_private and not all(is_public(a) for a in addresses):
         raise UnsafeTarget(
             f"{host} points to a private, loopback or link-local address; only public"

@@ -23,6 +23,7 @@ from immersio_booking.models._columns import JSON_OBJECT, OrganizationScoped, on
 
 BOOKING_STATUSES = ("accepted", "pending", "cancelled", "rejected")
 REFUND_STATUSES = ("pending", "processing", "completed", "failed", "not_eligible")
+WHITELIST_SOURCES = ("manual", "immersio")
 
 
 class Booking(OrganizationScoped, IdMixin, TimestampMixin, Base):
@@ -130,8 +131,16 @@ class WorkshopWhitelist(OrganizationScoped, IdMixin, CreatedAtMixin, Base):
     added_by: Mapped[int | None] = mapped_column(
         BigInteger, ForeignKey("users.id", ondelete="SET NULL")
     )
+    # Who put the row there: a person (API or CSV import) or the Immersio sync/webhooks. The
+    # sync removes only its own rows; rows added by hand are never touched by it.
+    source: Mapped[str] = mapped_column(
+        String(16), default="manual", server_default="manual", nullable=False
+    )
 
-    __table_args__ = (Index("idx_whitelist_email", "event_type_id", "email", unique=True),)
+    __table_args__ = (
+        Index("idx_whitelist_email", "event_type_id", "email", unique=True),
+        one_of("source", WHITELIST_SOURCES, "source"),
+    )
 
 
 class SlotReservation(OrganizationScoped, IdMixin, CreatedAtMixin, Base):

@@ -14,7 +14,9 @@ from immersio_booking.models._columns import JSON_OBJECT, TenantScoped, one_of
 SYNC_STATUSES = ("pending", "syncing", "success", "error")
 SYNC_TYPES = ("courses", "students", "teachers")
 SYNC_DIRECTIONS = ("pull", "push")
-SYNC_LOG_STATUSES = ("success", "partial", "failed")
+# "running" marks the log of a sync in progress (completed_at empty); it ends in one of the
+# seed's three outcomes.
+SYNC_LOG_STATUSES = ("running", "success", "partial", "failed")
 
 
 class ImmersioIntegration(TenantScoped, IdMixin, TimestampMixin, Base):
@@ -24,9 +26,11 @@ class ImmersioIntegration(TenantScoped, IdMixin, TimestampMixin, Base):
         BigInteger, ForeignKey("teams.id", ondelete="CASCADE"), unique=True, nullable=False
     )
     immersio_org_id: Mapped[str] = mapped_column(String(255), nullable=False)
+    base_url: Mapped[str] = mapped_column(String(2048), nullable=False)
     api_key_encrypted: Mapped[str | None] = mapped_column(Text)
     webhook_secret: Mapped[str | None] = mapped_column(Text)
     sync_enabled: Mapped[bool] = mapped_column(Boolean, default=False, nullable=False)
+    sync_interval_minutes: Mapped[int] = mapped_column(Integer, default=60, nullable=False)
     last_sync_at: Mapped[datetime | None]
     sync_status: Mapped[str] = mapped_column(String(16), default="pending", nullable=False)
     sync_error_message: Mapped[str | None] = mapped_column(Text)

@@ -1,0 +1,1 @@
+"""Immersio: the connection, course mappings, the sync, inbound webhooks and a simulator."""
