@@ -94,10 +94,13 @@ async def test_a_second_sync_with_no_changes_writes_nothing_but_its_logs(
     async with sessionmaker() as session:
         et_before = (await session.get(EventType, workshop["id"])).updated_at  # type: ignore[union-attr]
 
+    roster_reads = fake_immersio.calls()["students"]
     logs = by_type(await sync_now(client, tenant, database_url))
 
     assert all(log["status"] == "success" for log in logs.values())
     assert logs["students"]["recordsProcessed"] == 0  # incremental: nothing changed since
+    # The course list said the roster had not changed: no call for its students at all.
+    assert fake_immersio.calls()["students"] == roster_reads
     assert await _rows(sessionmaker, tenant) == before
     async with sessionmaker() as session:
         assert (await session.get(EventType, workshop["id"])).updated_at == et_before  # type: ignore[union-attr]

@@ -66,6 +66,8 @@ class Course(_Record):
     language: str | None = None
     level: str | None = None
     updated_at: datetime | None = None
+    # When its roster last changed (a student enrolled, dropped or changed).
+    students_updated_at: datetime | None = None
 
 
 class Student(_Record):

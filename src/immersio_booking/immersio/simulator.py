@@ -72,6 +72,7 @@ def generate(
                 "language": code,
                 "level": level,
                 "updated_at": _stamp(GENERATED_AT - timedelta(minutes=rng.randrange(1, 10000))),
+                "students_updated_at": max((s["updated_at"] for s in roster), default=None),
                 "students": roster,
             }
         )
@@ -128,22 +129,26 @@ def _error(
     return JSONResponse({"error": {"code": code, "message": message}}, status, headers=headers)
 
 
+def _changed_at(record: dict[str, Any]) -> str:
+    """When a record last changed: for a course, itself or its roster (the contract)."""
+    return str(max(record["updated_at"], record.get("students_updated_at") or ""))
+
+
+def _parse(stamp: str) -> datetime:
+    return datetime.fromisoformat(stamp.replace("Z", "+00:00"))
+
+
 def _page(request: Request, records: list[dict[str, Any]]) -> JSONResponse:
     since_text = request.query_params.get("updated_since")
     try:
         limit = min(max(int(request.query_params.get("limit", "100")), 1), MAX_PAGE)
         offset = int(request.query_params.get("cursor") or 0)
-        since = datetime.fromisoformat(since_text.replace("Z", "+00:00")) if since_text else None
+        since = _parse(since_text) if since_text else None
     except ValueError:
         return _error(400, "bad_request", "limit, cursor and updated_since must be valid")
     chosen = sorted(
-        (
-            r
-            for r in records
-            if since is None
-            or datetime.fromisoformat(r["updated_at"].replace("Z", "+00:00")) >= since
-        ),
-        key=lambda r: (r["updated_at"], r["id"]),
+        (r for r in records if since is None or _parse(_changed_at(r)) >= since),
+        key=lambda r: (_changed_at(r), r["id"]),
     )
     window = chosen[offset : offset + limit]
     more = offset + limit < len(chosen)
@@ -279,6 +284,7 @@ def _control_routes(app: FastAPI, world: World) -> None:
                 "language": body.get("language"),
                 "level": body.get("level"),
                 "updated_at": now(),
+                "students_updated_at": None,
                 "students": [],
             }
             world.data["courses"].append(course)
@@ -311,6 +317,7 @@ def _control_routes(app: FastAPI, world: World) -> None:
                 "updated_at": now(),
             }
             course["students"] = [*roster, student]
+            course["students_updated_at"] = student["updated_at"]
             return JSONResponse(student)
 
     @app.delete("/_control/courses/{course_id}/students/{student_id}")
@@ -323,6 +330,9 @@ def _control_routes(app: FastAPI, world: World) -> None:
             if student is None:
                 return _error(404, "not_found", f"no student {student_id} in {course_id}")
             student.update(status="dropped", updated_at=now())
+            course = world.course(course_id)
+            assert course is not None
+            course["students_updated_at"] = student["updated_at"]
             return JSONResponse(student)
 
 

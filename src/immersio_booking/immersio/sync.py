@@ -156,29 +156,7 @@ async def _read(api: ImmersioApi, plan: Plan, progress: Progress | None) -> Fetc
         except ImmersioError as exc:
             fetched.courses_error = exc.message
     if "students" in plan.types:
-        gate = asyncio.Semaphore(PARALLEL_READS)
-        done = 0
-        total = len(plan.mapped)
-        if progress:
-            progress("students", 0, total)
-
-        async def read_one(mapped: MappedCourse) -> CourseRoster:
-            nonlocal done
-            async with gate:
-                try:
-                    found = CourseRoster(
-                        mapped, await api.students(mapped.course_id, updated_since=mapped.since)
-                    )
-                except (ImmersioUnauthorized, ImmersioForbidden):
-                    raise
-                except ImmersioError as exc:
-                    found = CourseRoster(mapped, error=exc.message)
-            done += 1
-            if progress:
-                progress("students", done, total)
-            return found
-
-        fetched.rosters = list(await asyncio.gather(*(read_one(m) for m in plan.mapped)))
+        fetched.rosters = await _read_rosters(api, plan, progress)
     if "teachers" in plan.types:
         try:
             # Always the full list: teachers are few and the unmatched report must be whole.
@@ -188,6 +166,63 @@ async def _read(api: ImmersioApi, plan: Plan, progress: Progress | None) -> Fetc
         except ImmersioError as exc:
             fetched.teachers_error = exc.message
     return fetched
+
+
+async def _unchanged_rosters(api: ImmersioApi, plan: Plan) -> set[str]:
+    """Mapped courses whose roster did not change since their cursor, by one course list
+    (``updated_since`` also matches roster changes, docs/immersio-api.md): their students
+    need no call. Empty when in doubt."""
+    cursors = [m.since for m in plan.mapped if m.since is not None]
+    if not cursors:
+        return set()
+    try:
+        listed = {c.id: c for c in await api.courses(updated_since=min(cursors))}
+    except (ImmersioUnauthorized, ImmersioForbidden):
+        raise
+    except ImmersioError:
+        return set()  # read every roster instead
+    unchanged = set()
+    for m in plan.mapped:
+        if m.since is None:
+            continue
+        course = listed.get(m.course_id)
+        if course is None or (
+            course.students_updated_at is not None and course.students_updated_at < m.since
+        ):
+            unchanged.add(m.course_id)
+    return unchanged
+
+
+async def _read_rosters(
+    api: ImmersioApi, plan: Plan, progress: Progress | None
+) -> list[CourseRoster]:
+    unchanged = await _unchanged_rosters(api, plan)
+    gate = asyncio.Semaphore(PARALLEL_READS)
+    done = 0
+    to_read = [m for m in plan.mapped if m.course_id not in unchanged]
+    total = len(to_read)
+    if progress:
+        progress("students", 0, total)
+
+    async def read_one(mapped: MappedCourse) -> CourseRoster:
+        nonlocal done
+        async with gate:
+            try:
+                found = CourseRoster(
+                    mapped, await api.students(mapped.course_id, updated_since=mapped.since)
+                )
+            except (ImmersioUnauthorized, ImmersioForbidden):
+                raise
+            except ImmersioError as exc:
+                found = CourseRoster(mapped, error=exc.message)
+        done += 1
+        if progress:
+            progress("students", done, total)
+        return found
+
+    read = await asyncio.gather(*(read_one(m) for m in to_read))
+    # An unchanged roster counts as read (nothing new): its cursor moves on.
+    return [*read, *(CourseRoster(m) for m in plan.mapped if m.course_id in unchanged)]
 
 
 # --- applying -----------------------------------------------------------------------------
