@@ -7,6 +7,7 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
+from fastapi.staticfiles import StaticFiles
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from immersio_booking.auth.endpoints import router as auth_router
@@ -17,6 +18,7 @@ from immersio_booking.db.session import make_engine, make_sessionmaker, resolve_
 from immersio_booking.event_types.endpoints import router as event_types_router
 from immersio_booking.kit import error_handlers
 from immersio_booking.kit.observability import ObservabilityMiddleware, configure_logging
+from immersio_booking.landing.endpoints import router as landing_router
 from immersio_booking.members.endpoints import router as members_router
 from immersio_booking.ops.endpoints import router as ops_router
 from immersio_booking.organizations.endpoints import router as organizations_router
@@ -27,6 +29,8 @@ from immersio_booking.slots.endpoints import router as slots_router
 from immersio_booking.slots.reservations import router as reservations_router
 from immersio_booking.subscriptions.endpoints import router as subscriptions_router
 from immersio_booking.teams.endpoints import router as teams_router
+from immersio_booking.web import assets, booking_pages, landing_pages, manage_pages, payment_pages
+from immersio_booking.web.rendering import STATIC
 from immersio_booking.webhooks.endpoints import router as webhooks_router
 
 CAL_API_HEADERS = [
@@ -83,6 +87,7 @@ def create_app(settings: Settings | None = None, engine: AsyncEngine | None = No
         ops_router,
         auth_router,
         organizations_router,
+        landing_router,
         subscriptions_router,
         members_router,
         event_types_router,  # before teams: /teams/event-types is not /teams/{teamId}
@@ -95,6 +100,13 @@ def create_app(settings: Settings | None = None, engine: AsyncEngine | None = No
         payments_router,
         payment_webhooks_router,
         webhooks_router,
+        # Public pages last: /{orgSlug} and /{orgSlug}/{eventSlug} must not shadow the API.
+        assets.router,
+        manage_pages.router,
+        payment_pages.router,
+        landing_pages.router,
+        booking_pages.router,
     ):
         app.include_router(router)
+    app.mount("/static", StaticFiles(directory=STATIC), name="static")
     return app
