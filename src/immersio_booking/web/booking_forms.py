@@ -21,6 +21,7 @@ class FormField:
     required: bool
     placeholder: str | None
     options: list[str]
+    translatable: bool  # our own default label, which the page translates
 
     @property
     def input_type(self) -> str:
@@ -50,6 +51,7 @@ def form_fields(et: EventType) -> list[FormField]:
                 slug=slug,
                 kind=kind,
                 label=str(field.get("label") or DEFAULT_LABELS.get(slug, slug)),
+                translatable=not field.get("label") and slug in DEFAULT_LABELS,
                 required=bool(field.get("required")) or slug in ("name", "email"),
                 placeholder=field.get("placeholder"),
                 options=[str(o) for o in field.get("options") or []],
