@@ -83,6 +83,8 @@ def create_app(settings: Settings | None = None, engine: AsyncEngine | None = No
         expose_headers=["x-request-id", "retry-after"],
     )
     app.add_middleware(ObservabilityMiddleware)
+    # Mounted before the routers, so /{orgSlug}/{eventSlug} never answers for /static/...
+    app.mount("/static", StaticFiles(directory=STATIC), name="static")
     for router in (
         ops_router,
         auth_router,
@@ -108,5 +110,4 @@ def create_app(settings: Settings | None = None, engine: AsyncEngine | None = No
         booking_pages.router,
     ):
         app.include_router(router)
-    app.mount("/static", StaticFiles(directory=STATIC), name="static")
     return app

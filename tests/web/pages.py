@@ -28,7 +28,9 @@ async def school(
     """A published page and one free workshop with seats; returns (page, workshop)."""
     await teacher_hours(client, tenant)
     et = await workshop(
-        client, tenant, title="Conversation Club", seats={"seatsPerTimeSlot": 5,
-        "showAttendeeInfo": False, "showAvailabilityCount": True},
+        client,
+        tenant,
+        title="Conversation Club",
+        seats={"seatsPerTimeSlot": 5, "showAttendeeInfo": False, "showAvailabilityCount": True},
     )
     return await publish(client, tenant, **page), et

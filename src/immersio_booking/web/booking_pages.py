@@ -66,6 +66,11 @@ async def booking_page(
     free = await workshops.free_sessions(
         session, et, shown.window(zone), zone, now, reschedule_uid=reschedule
     )
+    if not free and month is None and selected is None:  # nothing left this month: the next
+        shown = shown.following
+        free = await workshops.free_sessions(
+            session, et, shown.window(zone), zone, now, reschedule_uid=reschedule
+        )
     if selected not in free:
         selected = min(free) if free else None
     index = not previewing and await indexable(session, org.id)
