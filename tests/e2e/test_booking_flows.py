@@ -109,3 +109,36 @@ async def test_a_forged_cancel_form_is_refused(
     assert refused.status_code == 403
     still = data(await client.get(f"/v2/bookings/{booked['uid']}", headers=tenant.headers))
     assert still["status"] == "accepted"
+
+
+async def test_the_manage_link_moves_a_booking_to_another_time(
+    page: Page, live_url: str, client: httpx.AsyncClient, tenant: Tenant
+) -> None:
+    _, et = await school(client, tenant)
+    booked = data(await book(client, et["id"], "2027-02-03T10:00:00Z"), 201)
+    await page.goto(f"{live_url}/booking/{booked['uid']}/manage?token={token_of(booked)}")
+    await page.get_by_role("link", name="Choose another time").click()
+    await expect(page.get_by_role("heading", name="Choose a new time")).to_be_visible()
+    await page.locator("input[name=start]").nth(1).check()
+    await page.locator("#book-button").click()
+    await expect(page).to_have_url(re.compile(r"/booking/[^/?]+\?token="))
+    moved_uid = page.url.split("/booking/")[1].split("?")[0]
+    assert moved_uid != booked["uid"]
+    old = data(await client.get(f"/v2/bookings/{booked['uid']}", headers=tenant.headers))
+    new = data(await client.get(f"/v2/bookings/{moved_uid}", headers=tenant.headers))
+    assert old["status"] == "cancelled" and new["status"] == "accepted"
+    assert new["rescheduledFromUid"] == booked["uid"]
+
+
+async def test_a_french_visitor_books_in_french_and_the_booking_remembers_it(
+    page: Page, live_url: str, client: httpx.AsyncClient, tenant: Tenant
+) -> None:
+    _, et = await school(client, tenant)
+    await page.goto(f"{live_url}/{tenant.slug}/{et['slug']}?tz=Europe/Paris&lang=fr")
+    await page.get_by_label("Votre nom").fill("Zoé")
+    await page.get_by_label("Adresse e-mail").fill("zoe@example.com")
+    await page.get_by_role("button", name="Réserver").click()
+    await expect(page.get_by_role("heading", name="Votre place est réservée !")).to_be_visible()
+    uid = page.url.split("/booking/")[1].split("?")[0]
+    created = data(await client.get(f"/v2/bookings/{uid}", headers=tenant.headers))
+    assert created["attendees"][0]["language"] == "fr"

@@ -50,9 +50,7 @@ async def test_popup_embed_traps_focus_and_closes_on_escape(
     await expect(close).to_be_focused()
     for _ in range(3):  # Tab never leaves the dialog
         await page.keyboard.press("Tab")
-        inside = await page.evaluate(
-            "document.activeElement.closest('[role=dialog]') !== null"
-        )
+        inside = await page.evaluate("document.activeElement.closest('[role=dialog]') !== null")
         assert inside
     await close.focus()
     await page.keyboard.press("Escape")

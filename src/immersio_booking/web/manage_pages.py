@@ -21,7 +21,7 @@ from immersio_booking.kit.errors import DomainError, NotFound
 from immersio_booking.landing import service as landing
 from immersio_booking.models import Booking, EventType, Team, User
 from immersio_booking.notifications import ics
-from immersio_booking.web import security, workshops
+from immersio_booking.web import i18n, security, workshops
 from immersio_booking.web.rendering import PageRoute, render, settings_of
 
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
@@ -67,7 +67,7 @@ def _google_link(booking: Booking, title: str) -> str:
         "text": title,
         "dates": f"{stamp(booking.start_time)}/{stamp(booking.end_time)}",
     }
-    if booking.location:
+    if booking.location and not booking.location.startswith("integrations:"):
         query["location"] = booking.location
     return f"{GOOGLE_CALENDAR}?{urlencode(query)}"
 
@@ -81,6 +81,7 @@ class Shown:
     org: Team
     zone: str
     palette: landing.Palette
+    lang: str
 
     @property
     def title(self) -> str:
@@ -97,22 +98,30 @@ class Shown:
             "zone": self.zone,
             "google": _google_link(self.booking, self.title),
             "token": token,
+            "lang": self.lang,
         }
 
 
-async def _shown(session: AsyncSession, uid: str, tz: str | None) -> Shown:
+async def _shown(session: AsyncSession, request: Request, uid: str, tz: str | None) -> Shown:
     booking, et, org = await _booking(session, uid)
     people = (await repository.attendees_of(session, [booking.id])).get(booking.id, [])
     zone = workshops.visitor_zone(tz or (people[0].time_zone if people else None))
     page = await landing.settings_of(session, org.id)
-    return Shown(booking, et, org, zone, landing.palette(page, org.brand_color))
+    # The student's own language, unless the address asks for another one.
+    booked_in = i18n.language_from_header(people[0].locale if people else None)
+    lang = (
+        booked_in
+        if booked_in and "lang" not in request.query_params
+        else i18n.choose_language(request)
+    )
+    return Shown(booking, et, org, zone, landing.palette(page, org.brand_color), lang)
 
 
 @router.get("/booking/{uid}")
 async def confirmation(
     uid: str, request: Request, session: Session, token: Token = None, tz: Token = None
 ) -> HTMLResponse:
-    shown = await _shown(session, uid, tz)
+    shown = await _shown(session, request, uid, tz)
     actor = await _attendee_actor(session, request, shown.booking, token)
     return render(
         request,
@@ -147,7 +156,7 @@ async def calendar_file(uid: str, session: Session) -> Response:
 async def manage(
     uid: str, request: Request, session: Session, token: Token = None, tz: Token = None
 ) -> HTMLResponse:
-    shown = await _shown(session, uid, tz)
+    shown = await _shown(session, request, uid, tz)
     booking, et, org = shown.booking, shown.et, shown.org
     actor = await _attendee_actor(session, request, booking, token)
     if actor is None:
