@@ -63,13 +63,11 @@ async def booking_page(
     today = now.astimezone(ZoneInfo(zone)).date()
     selected = _day(day)
     shown = Month.parse(month, selected or today)
-    free = await workshops.free_sessions(
-        session, et, shown.window(zone), zone, now, reschedule_uid=reschedule
-    )
+    free = await workshops.shown_sessions(session, et, shown.window(zone), zone, now, reschedule)
     if not free and month is None and selected is None:  # nothing left this month: the next
         shown = shown.following
-        free = await workshops.free_sessions(
-            session, et, shown.window(zone), zone, now, reschedule_uid=reschedule
+        free = await workshops.shown_sessions(
+            session, et, shown.window(zone), zone, now, reschedule
         )
     if selected not in free:
         selected = min(free) if free else None

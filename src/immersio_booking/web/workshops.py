@@ -3,6 +3,7 @@ the visitor's time zone (through the slots service, so pages and ``/v2/slots`` a
 
 from __future__ import annotations
 
+from collections.abc import Awaitable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -16,8 +17,11 @@ from immersio_booking.models import EventType
 from immersio_booking.models.metadata import EventTypeMetadata
 from immersio_booking.slots import service as slots
 from immersio_booking.slots.service import SlotsRequest
+from immersio_booking.web.memo import ShortLived
 
-LANDING_HORIZON = timedelta(days=30)
+# The next sessions are looked for a week ahead first, a month ahead only when a week has
+# too few: most workshops fill their card from the first week, at a quarter of the work.
+LANDING_HORIZONS = (timedelta(days=7), timedelta(days=30))
 SESSIONS_PER_CARD = 3
 
 
@@ -29,9 +33,21 @@ class FreeSession:
 
 @dataclass(frozen=True)
 class WorkshopCard:
-    event_type: EventType
+    slug: str
+    title: str
+    description: str | None
+    length: int
+    price: int
+    currency: str
     topic: str | None
     sessions: list[FreeSession]
+
+
+# Computing free sessions is most of a page's cost, so landing cards (per school and zone) and
+# a month of sessions (per workshop, month and zone) are kept a few seconds. What a page shows
+# may be that old; what a booking gets never is (POST /v2/bookings checks afresh, under locks).
+_cards: ShortLived[list[WorkshopCard]] = ShortLived(ttl=10.0)
+_sessions: ShortLived[dict[date, list[FreeSession]]] = ShortLived(ttl=10.0)
 
 
 def visitor_zone(asked: str | None) -> str:
@@ -101,9 +117,50 @@ def _session(item: dict[str, Any], zone: str) -> FreeSession:
 async def cards(
     session: AsyncSession, organization_id: int, zone: str, now: datetime
 ) -> list[WorkshopCard]:
+    return await _cards.get(
+        (organization_id, zone), lambda: _compute_cards(session, organization_id, zone, now)
+    )
+
+
+async def shown_sessions(
+    session: AsyncSession,
+    et: EventType,
+    window: tuple[datetime, datetime],
+    zone: str,
+    now: datetime,
+    reschedule_uid: str | None = None,
+) -> dict[date, list[FreeSession]]:
+    """``free_sessions`` as pages show them: possibly a few seconds old."""
+
+    def compute() -> Awaitable[dict[date, list[FreeSession]]]:
+        return free_sessions(session, et, window, zone, now, reschedule_uid)
+
+    if reschedule_uid is not None:  # the booking's own seat counts as free: not shareable
+        return await compute()
+    return await _sessions.get((et.id, window, zone), compute)
+
+
+async def _compute_cards(
+    session: AsyncSession, organization_id: int, zone: str, now: datetime
+) -> list[WorkshopCard]:
     out = []
     for et in await public_workshops(session, organization_id):
-        by_day = await free_sessions(session, et, (now, now + LANDING_HORIZON), zone, now)
-        upcoming = [s for day in sorted(by_day) for s in by_day[day]][:SESSIONS_PER_CARD]
-        out.append(WorkshopCard(et, topic_of(et), upcoming))
+        upcoming: list[FreeSession] = []
+        for horizon in LANDING_HORIZONS:
+            by_day = await free_sessions(session, et, (now, now + horizon), zone, now)
+            upcoming = [s for day in sorted(by_day) for s in by_day[day]][:SESSIONS_PER_CARD]
+            if len(upcoming) == SESSIONS_PER_CARD:
+                break
+        out.append(
+            WorkshopCard(
+                et.slug,
+                et.title,
+                et.description,
+                et.length,
+                et.price,
+                et.currency,
+                topic_of(et),
+                upcoming,
+            )
+        )
     return out
