@@ -38,6 +38,22 @@ async def hostile_school(client: httpx.AsyncClient, tenant: Tenant, template: st
         seats={"seatsPerTimeSlot": 4, "showAttendeeInfo": False, "showAvailabilityCount": True},
         price=1500,
         currency="eur",
+        bookingFields=[
+            {
+                "type": "select",
+                "slug": "level",
+                "label": f"Level {SCRIPT}",
+                "required": False,
+                "options": [f"A1 {SCRIPT}", f"B2 {ATTRIBUTE}"],
+            },
+            {
+                "type": "text",
+                "slug": "goal",
+                "label": f"Goal {ATTRIBUTE}",
+                "required": False,
+                "placeholder": f"{ATTRIBUTE}",
+            },
+        ],
     )
     await publish(
         client,
@@ -72,6 +88,7 @@ async def test_every_template_renders_safely_and_accessibly(
     await page.screenshot(path=str(ARTIFACTS / f"landing-{template}.png"), full_page=True)
     await page.goto(f"{live_url}/{tenant.slug}/{et['slug']}?tz=Europe/Paris")
     await expect(page.get_by_role("heading", level=1)).to_contain_text("Class <img")
+    await expect(page.get_by_label("Level <img", exact=False)).to_be_visible()
     await page.screenshot(path=str(ARTIFACTS / f"booking-{template}.png"), full_page=True)
     for path in (f"/{tenant.slug}?tz=Europe/Paris", f"/{tenant.slug}/{et['slug']}?tz=Europe/Paris"):
         await page.goto(live_url + path)
