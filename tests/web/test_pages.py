@@ -128,3 +128,23 @@ async def test_unknown_workshop_and_school_are_html_404s(
     for path in (f"/{tenant.slug}/no-such-workshop", "/no-such-school-xyz"):
         response = await client.get(path)
         assert response.status_code == 404 and "text/html" in response.headers["content-type"]
+
+
+async def test_booking_page_works_without_a_published_landing_page(
+    client: httpx.AsyncClient, tenant: Tenant
+) -> None:
+    _, et = await school(client, tenant)
+    await publish(client, tenant, isPublished=False)
+    assert (await client.get(f"/{tenant.slug}")).status_code == 404
+    page = await client.get(f"/{tenant.slug}/{et['slug']}")
+    assert page.status_code == 200 and 'content="noindex,nofollow"' in page.text
+
+
+@pytest.mark.parametrize(
+    "query", ["month=9999-12", "month=0001-01", "month=2027-13", "date=2027-02-30", "tz=Mars/Base"]
+)
+async def test_odd_page_parameters_fall_back_instead_of_failing(
+    client: httpx.AsyncClient, tenant: Tenant, query: str
+) -> None:
+    _, et = await school(client, tenant)
+    assert (await client.get(f"/{tenant.slug}/{et['slug']}?{query}")).status_code == 200

@@ -20,7 +20,7 @@ from immersio_booking.kit.errors import NotFound
 from immersio_booking.landing import service as landing
 from immersio_booking.web import workshops
 from immersio_booking.web.booking_forms import form_fields
-from immersio_booking.web.landing_pages import OrgSlug, indexable, published_organization
+from immersio_booking.web.landing_pages import OrgSlug, indexable, organization_at
 from immersio_booking.web.month import Month
 from immersio_booking.web.rendering import PageRoute, render, settings_of
 
@@ -52,15 +52,19 @@ async def booking_page(
     name: ShortParam = None,
     student_id: Annotated[str | None, Query(alias="studentId", max_length=255)] = None,
     referrer: Annotated[str | None, Query(max_length=255)] = None,
-    preview: Annotated[str | None, Query(max_length=200)] = None,
 ) -> HTMLResponse:
-    org, page, previewing = await published_organization(session, request, orgSlug, preview)
+    # Booking pages work whether or not the school publishes a landing page (the embed needs
+    # only the workshop), and are indexed only when the landing page is too.
+    org = await organization_at(session, orgSlug)
+    page = await landing.settings_of(session, org.id)
+    published = page is not None and page.is_published
     et = await event_types.by_slug(session, org.id, eventSlug)
     if et is None or et.hidden:
         raise NotFound("This workshop does not exist or is not open for booking")
     zone = workshops.visitor_zone(tz)
     now = datetime.now(UTC)
     today = now.astimezone(ZoneInfo(zone)).date()
+    reschedule = reschedule if reschedule and token else None
     selected = _day(day)
     shown = Month.parse(month, selected or today)
     free = await workshops.shown_sessions(session, et, shown.window(zone), zone, now, reschedule)
@@ -71,7 +75,7 @@ async def booking_page(
         )
     if selected not in free:
         selected = min(free) if free else None
-    index = not previewing and await indexable(session, org.id)
+    index = published and await indexable(session, org.id)
     base = settings_of(request).public_base_url
     return render(
         request,
@@ -90,7 +94,7 @@ async def booking_page(
             "fields": form_fields(et),
             "whitelist": whitelist_required(et),
             "topic": workshops.topic_of(et),
-            "reschedule": reschedule if reschedule and token else None,
+            "reschedule": reschedule,
             "token": token,
             "embedded": embed == "1",
             "prefill": {"email": email or "", "name": name or ""},

@@ -9,6 +9,7 @@ from xml.sax.saxutils import escape
 from fastapi import APIRouter, HTTPException, Path, Query, Request
 from fastapi.responses import HTMLResponse, PlainTextResponse, Response
 from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from immersio_booking.db.dependencies import Session
 from immersio_booking.kit.errors import NotFound
@@ -31,13 +32,18 @@ def public_slug(slug: str) -> str:
     return slug
 
 
-async def published_organization(
-    session: Session, request: Request, slug: str, preview: str | None
-) -> tuple[Team, TenantLandingSettings | None, bool]:
-    """The tenant and its page; unpublished pages only with a valid staff preview link."""
+async def organization_at(session: AsyncSession, slug: str) -> Team:
     org = await organizations.by_slug(session, public_slug(slug))
     if org is None:
         raise NotFound("There is no school at this address")
+    return org
+
+
+async def published_organization(
+    session: AsyncSession, request: Request, slug: str, preview: str | None
+) -> tuple[Team, TenantLandingSettings | None, bool]:
+    """The tenant and its page; unpublished pages only with a valid staff preview link."""
+    org = await organization_at(session, slug)
     page = await landing.settings_of(session, org.id)
     previewing = landing.preview_allowed(
         settings_of(request).resolved_secret_key(), org.id, preview, datetime.now(UTC)
@@ -47,7 +53,7 @@ async def published_organization(
     return org, page, previewing
 
 
-async def indexable(session: Session, organization_id: int) -> bool:
+async def indexable(session: AsyncSession, organization_id: int) -> bool:
     found = await organizations.settings_of(session, organization_id)
     return bool(found and found.allow_seo_indexing)
 

@@ -16,9 +16,11 @@ class Month:
     def parse(cls, text: str | None, fallback: date) -> Month:
         try:
             year, month = (int(part) for part in (text or "").split("-"))
-            return cls(date(year, month, 1))
+            if abs(year - fallback.year) <= 10:  # further than that is nobody's booking
+                return cls(date(year, month, 1))
         except ValueError:
-            return cls(fallback.replace(day=1))
+            pass
+        return cls(fallback.replace(day=1))
 
     @property
     def following(self) -> Month:
