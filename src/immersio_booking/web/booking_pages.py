@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 from typing import Annotated
+from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Path, Query, Request
@@ -18,9 +19,9 @@ from immersio_booking.db.dependencies import Session
 from immersio_booking.event_types import repository as event_types
 from immersio_booking.kit.errors import NotFound
 from immersio_booking.landing import service as landing
-from immersio_booking.web import workshops
+from immersio_booking.web import i18n, workshops
 from immersio_booking.web.booking_forms import form_fields
-from immersio_booking.web.landing_pages import OrgSlug, indexable, organization_at
+from immersio_booking.web.landing_pages import OrgSlug, school_at
 from immersio_booking.web.month import Month
 from immersio_booking.web.rendering import PageRoute, render, settings_of
 
@@ -55,9 +56,8 @@ async def booking_page(
 ) -> HTMLResponse:
     # Booking pages work whether or not the school publishes a landing page (the embed needs
     # only the workshop), and are indexed only when the landing page is too.
-    org = await organization_at(session, orgSlug)
-    page = await landing.settings_of(session, org.id)
-    published = page is not None and page.is_published
+    school = await school_at(session, orgSlug)
+    org, page = school.org, school.page
     et = await event_types.by_slug(session, org.id, eventSlug)
     if et is None or et.hidden:
         raise NotFound("This workshop does not exist or is not open for booking")
@@ -75,7 +75,26 @@ async def booking_page(
         )
     if selected not in free:
         selected = min(free) if free else None
-    index = published and await indexable(session, org.id)
+    index = school.published and school.allows_indexing
+    here = f"/{org.slug}/{et.slug}"
+    kept = {
+        "tz": zone,
+        "reschedule": reschedule,
+        "token": token if reschedule else None,
+        "embed": "1" if embed == "1" else None,
+        "email": email,
+        "name": name,
+        "studentId": student_id,
+        "referrer": referrer,
+        "lang": i18n.choose_language(request),
+    }
+    kept = {key: value for key, value in kept.items() if value}
+
+    def link(month_key: str, day: date | None = None) -> str:
+        """This page for another month or day, keeping the visitor's zone, language, embed."""
+        chosen = {"month": month_key, "date": day.isoformat() if day else None}
+        return f"{here}?{urlencode({**kept, **{k: v for k, v in chosen.items() if v}})}"
+
     base = settings_of(request).public_base_url
     return render(
         request,
@@ -100,7 +119,9 @@ async def booking_page(
             "prefill": {"email": email or "", "name": name or ""},
             "student_id": student_id,
             "referrer": referrer,
-            "canonical": f"{base}/{org.slug}/{et.slug}",
+            "canonical": f"{base}{here}",
+            "link": link,
+            "here": here,
             "robots": "index,follow" if index else "noindex,nofollow",
         },
         framable=True,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Annotated
 from xml.sax.saxutils import escape
@@ -16,7 +17,6 @@ from immersio_booking.kit.errors import NotFound
 from immersio_booking.kit.validation import RESERVED_SLUGS, SLUG_RE
 from immersio_booking.landing import service as landing
 from immersio_booking.models import EventType, OrganizationSettings, Team, TenantLandingSettings
-from immersio_booking.organizations import repository as organizations
 from immersio_booking.web import workshops
 from immersio_booking.web.rendering import PageRoute, render, settings_of
 
@@ -32,30 +32,45 @@ def public_slug(slug: str) -> str:
     return slug
 
 
-async def organization_at(session: AsyncSession, slug: str) -> Team:
-    org = await organizations.by_slug(session, public_slug(slug))
-    if org is None:
+@dataclass(frozen=True)
+class School:
+    """A tenant as its public pages need it, read in one query."""
+
+    org: Team
+    page: TenantLandingSettings | None
+    allows_indexing: bool
+
+    @property
+    def published(self) -> bool:
+        return self.page is not None and self.page.is_published
+
+
+async def school_at(session: AsyncSession, slug: str) -> School:
+    found = (
+        await session.execute(
+            select(Team, TenantLandingSettings, OrganizationSettings.allow_seo_indexing)
+            .outerjoin(TenantLandingSettings, TenantLandingSettings.tenant_id == Team.id)
+            .outerjoin(OrganizationSettings, OrganizationSettings.organization_id == Team.id)
+            .where(Team.slug == public_slug(slug), Team.is_organization.is_(True))
+        )
+    ).first()
+    if found is None:
         raise NotFound("There is no school at this address")
-    return org
+    org, page, allows_indexing = found
+    return School(org, page, bool(allows_indexing))
 
 
-async def published_organization(
+async def published_school(
     session: AsyncSession, request: Request, slug: str, preview: str | None
-) -> tuple[Team, TenantLandingSettings | None, bool]:
+) -> tuple[School, bool]:
     """The tenant and its page; unpublished pages only with a valid staff preview link."""
-    org = await organization_at(session, slug)
-    page = await landing.settings_of(session, org.id)
+    school = await school_at(session, slug)
     previewing = landing.preview_allowed(
-        settings_of(request).resolved_secret_key(), org.id, preview, datetime.now(UTC)
+        settings_of(request).resolved_secret_key(), school.org.id, preview, datetime.now(UTC)
     )
-    if (page is None or not page.is_published) and not previewing:
+    if not school.published and not previewing:
         raise NotFound("There is no school at this address")
-    return org, page, previewing
-
-
-async def indexable(session: AsyncSession, organization_id: int) -> bool:
-    found = await organizations.settings_of(session, organization_id)
-    return bool(found and found.allow_seo_indexing)
+    return school, previewing
 
 
 @router.get("/robots.txt")
@@ -105,10 +120,11 @@ async def landing_page(
     tz: Annotated[str | None, Query(max_length=64)] = None,
     preview: Annotated[str | None, Query(max_length=200)] = None,
 ) -> HTMLResponse:
-    org, page, previewing = await published_organization(session, request, orgSlug, preview)
+    school, previewing = await published_school(session, request, orgSlug, preview)
+    org, page = school.org, school.page
     zone = workshops.visitor_zone(tz)
     now = datetime.now(UTC)
-    index = not previewing and await indexable(session, org.id)
+    index = not previewing and school.allows_indexing
     base = settings_of(request).public_base_url
     return render(
         request,
