@@ -148,3 +148,20 @@ async def test_odd_page_parameters_fall_back_instead_of_failing(
 ) -> None:
     _, et = await school(client, tenant)
     assert (await client.get(f"/{tenant.slug}/{et['slug']}?{query}")).status_code == 200
+
+
+def test_reserved_words_never_reach_the_page_routes() -> None:
+    """Route order does not matter: an API route registered after the pages still answers."""
+    from fastapi import FastAPI
+    from starlette.routing import Match
+
+    from immersio_booking.web import booking_pages, landing_pages
+
+    app = FastAPI(docs_url=None, redoc_url=None, openapi_url=None)
+    app.include_router(landing_pages.router)
+    app.include_router(booking_pages.router)
+    for path in ("/v2", "/v2/workflows", "/docs", "/webhooks/x", "/static/pages.css"):
+        scope = {"type": "http", "path": path, "method": "GET"}
+        assert all(r.matches(scope)[0] is Match.NONE for r in app.router.routes), path
+    scope = {"type": "http", "path": "/acme/ielts", "method": "GET"}
+    assert any(r.matches(scope)[0] is Match.FULL for r in app.router.routes)

@@ -37,7 +37,7 @@ def _day(text: str | None) -> date | None:
         return None
 
 
-@router.get("/{orgSlug}/{eventSlug}")
+@router.get("/{orgSlug:school}/{eventSlug}")
 async def booking_page(
     orgSlug: OrgSlug,  # noqa: N803
     eventSlug: Annotated[str, Path(max_length=255)],  # noqa: N803

@@ -7,29 +7,24 @@ from datetime import UTC, datetime
 from typing import Annotated
 from xml.sax.saxutils import escape
 
-from fastapi import APIRouter, HTTPException, Path, Query, Request
+from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import HTMLResponse, PlainTextResponse, Response
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from immersio_booking.db.dependencies import Session
 from immersio_booking.kit.errors import NotFound
-from immersio_booking.kit.validation import RESERVED_SLUGS, SLUG_RE
 from immersio_booking.landing import service as landing
 from immersio_booking.models import EventType, OrganizationSettings, Team, TenantLandingSettings
-from immersio_booking.web import workshops
+from immersio_booking.web import (
+    addresses,  # noqa: F401  (registers {orgSlug:school})
+    workshops,
+)
 from immersio_booking.web.rendering import PageRoute, render, settings_of
 
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
 
 OrgSlug = Annotated[str, Path(max_length=64)]
-
-
-def public_slug(slug: str) -> str:
-    """A slug that can name a tenant; anything else (``/v2``, ``/docs``...) is the API's 404."""
-    if slug in RESERVED_SLUGS or not SLUG_RE.match(slug):
-        raise HTTPException(status_code=404, detail="Not Found")
-    return slug
 
 
 @dataclass(frozen=True)
@@ -51,7 +46,7 @@ async def school_at(session: AsyncSession, slug: str) -> School:
             select(Team, TenantLandingSettings, OrganizationSettings.allow_seo_indexing)
             .outerjoin(TenantLandingSettings, TenantLandingSettings.tenant_id == Team.id)
             .outerjoin(OrganizationSettings, OrganizationSettings.organization_id == Team.id)
-            .where(Team.slug == public_slug(slug), Team.is_organization.is_(True))
+            .where(Team.slug == slug, Team.is_organization.is_(True))
         )
     ).first()
     if found is None:
@@ -112,7 +107,7 @@ async def sitemap(request: Request, session: Session) -> Response:
     )
 
 
-@router.get("/{orgSlug}")
+@router.get("/{orgSlug:school}")
 async def landing_page(
     orgSlug: OrgSlug,  # noqa: N803
     request: Request,
