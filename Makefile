@@ -34,6 +34,7 @@ $(VENV)/.synced: uv.lock pyproject.toml
 run: install
 	@export IMMERSIO_PUBLIC_BASE_URL="$(PUBLIC_URL)"; \
 		export IMMERSIO_STRIPE_API_BASE="http://127.0.0.1:$(STRIPE_PORT)"; \
+		export IMMERSIO_STRIPE_JS_URL="http://127.0.0.1:$(STRIPE_PORT)/js.stripe.com/v3/"; \
 		export IMMERSIO_ALLOW_PRIVATE_NETWORK_TARGETS="$${IMMERSIO_ALLOW_PRIVATE_NETWORK_TARGETS:-true}"; \
 		$(BIN)/immersio-booking demo && \
 		$(BIN)/python dev/demo_stripe.py $(STRIPE_PORT) "$$IMMERSIO_PUBLIC_BASE_URL" && \

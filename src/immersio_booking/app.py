@@ -7,6 +7,7 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
+from fastapi.staticfiles import StaticFiles
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from immersio_booking.auth.endpoints import router as auth_router
@@ -20,6 +21,7 @@ from immersio_booking.immersio.endpoints import router as immersio_router
 from immersio_booking.immersio.webhooks import router as immersio_webhooks_router
 from immersio_booking.kit import error_handlers
 from immersio_booking.kit.observability import ObservabilityMiddleware, configure_logging
+from immersio_booking.landing.endpoints import router as landing_router
 from immersio_booking.members.endpoints import router as members_router
 from immersio_booking.ops.endpoints import router as ops_router
 from immersio_booking.organizations.endpoints import router as organizations_router
@@ -30,6 +32,8 @@ from immersio_booking.slots.endpoints import router as slots_router
 from immersio_booking.slots.reservations import router as reservations_router
 from immersio_booking.subscriptions.endpoints import router as subscriptions_router
 from immersio_booking.teams.endpoints import router as teams_router
+from immersio_booking.web import assets, booking_pages, landing_pages, manage_pages, payment_pages
+from immersio_booking.web.rendering import STATIC
 from immersio_booking.webhooks.endpoints import router as webhooks_router
 from immersio_booking.workflows.endpoints import router as workflows_router
 
@@ -83,10 +87,13 @@ def create_app(settings: Settings | None = None, engine: AsyncEngine | None = No
         expose_headers=["x-request-id", "retry-after"],
     )
     app.add_middleware(ObservabilityMiddleware)
+    # Mounted before the routers, so /{orgSlug}/{eventSlug} never answers for /static/...
+    app.mount("/static", StaticFiles(directory=STATIC), name="static")
     for router in (
         ops_router,
         auth_router,
         organizations_router,
+        landing_router,
         subscriptions_router,
         members_router,
         event_types_router,  # before teams: /teams/event-types is not /teams/{teamId}
@@ -103,6 +110,12 @@ def create_app(settings: Settings | None = None, engine: AsyncEngine | None = No
         workflows_router,
         immersio_router,
         immersio_webhooks_router,
+        # Public pages last: /{orgSlug} and /{orgSlug}/{eventSlug} must not shadow the API.
+        assets.router,
+        manage_pages.router,
+        payment_pages.router,
+        landing_pages.router,
+        booking_pages.router,
     ):
         app.include_router(router)
     return app

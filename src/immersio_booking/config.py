@@ -43,6 +43,8 @@ class Settings(BaseSettings):
     # Text messages (SMS, WhatsApp) of workflows: "log" writes them to the log (no provider yet).
     sms_provider: Literal["log"] = "log"
     stripe_api_base: str = "https://api.stripe.com"
+    # Where the payment page loads Stripe.js from (tests: localstripe's /js.stripe.com/v3/).
+    stripe_js_url: str = "https://js.stripe.com/v3/"
     # The platform's own Stripe account, which bills schools for their plan.
     platform_stripe_secret_key: str | None = None
     platform_stripe_webhook_secret: str | None = None

@@ -1,0 +1,1 @@
+"""A tenant's landing page: its settings (API) and how they are checked."""

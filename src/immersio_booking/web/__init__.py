@@ -1,0 +1,1 @@
+"""Public pages: landing pages, booking, confirmation, manage links, payment, the embed."""

@@ -1,0 +1,138 @@
+"""``GET /{orgSlug}``, ``/sitemap.xml`` and ``/robots.txt``."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Annotated
+from xml.sax.saxutils import escape
+
+from fastapi import APIRouter, Path, Query, Request
+from fastapi.responses import HTMLResponse, PlainTextResponse, Response
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from immersio_booking.db.dependencies import Session
+from immersio_booking.kit.errors import NotFound
+from immersio_booking.landing import service as landing
+from immersio_booking.models import EventType, OrganizationSettings, Team, TenantLandingSettings
+from immersio_booking.web import (
+    addresses,  # noqa: F401  (registers {orgSlug:school})
+    workshops,
+)
+from immersio_booking.web.rendering import PageRoute, render, settings_of
+
+router = APIRouter(route_class=PageRoute, include_in_schema=False)
+
+OrgSlug = Annotated[str, Path(max_length=64)]
+
+
+@dataclass(frozen=True)
+class School:
+    """A tenant as its public pages need it, read in one query."""
+
+    org: Team
+    page: TenantLandingSettings | None
+    allows_indexing: bool
+
+    @property
+    def published(self) -> bool:
+        return self.page is not None and self.page.is_published
+
+
+async def school_at(session: AsyncSession, slug: str) -> School:
+    found = (
+        await session.execute(
+            select(Team, TenantLandingSettings, OrganizationSettings.allow_seo_indexing)
+            .outerjoin(TenantLandingSettings, TenantLandingSettings.tenant_id == Team.id)
+            .outerjoin(OrganizationSettings, OrganizationSettings.organization_id == Team.id)
+            .where(Team.slug == slug, Team.is_organization.is_(True))
+        )
+    ).first()
+    if found is None:
+        raise NotFound("There is no school at this address")
+    org, page, allows_indexing = found
+    return School(org, page, bool(allows_indexing))
+
+
+async def published_school(
+    session: AsyncSession, request: Request, slug: str, preview: str | None
+) -> tuple[School, bool]:
+    """The tenant and its page; unpublished pages only with a valid staff preview link."""
+    school = await school_at(session, slug)
+    previewing = landing.preview_allowed(
+        settings_of(request).resolved_secret_key(), school.org.id, preview, datetime.now(UTC)
+    )
+    if not school.published and not previewing:
+        raise NotFound("There is no school at this address")
+    return school, previewing
+
+
+@router.get("/robots.txt")
+async def robots_txt(request: Request) -> PlainTextResponse:
+    base = settings_of(request).public_base_url
+    return PlainTextResponse(
+        "User-agent: *\nDisallow: /booking/\nDisallow: /payment/\nDisallow: /v2/\n"
+        f"Sitemap: {base}/sitemap.xml\n"
+    )
+
+
+@router.get("/sitemap.xml")
+async def sitemap(request: Request, session: Session) -> Response:
+    """Published pages of the tenants that allow indexing, and their public workshops."""
+    base = settings_of(request).public_base_url
+    rows = await session.execute(
+        select(Team.slug, EventType.slug)
+        .join(TenantLandingSettings, TenantLandingSettings.tenant_id == Team.id)
+        .join(OrganizationSettings, OrganizationSettings.organization_id == Team.id)
+        .outerjoin(EventType, (EventType.organization_id == Team.id) & EventType.hidden.is_(False))
+        .where(
+            Team.is_organization.is_(True),
+            TenantLandingSettings.is_published.is_(True),
+            OrganizationSettings.allow_seo_indexing.is_(True),
+        )
+        .order_by(Team.slug, EventType.slug)
+    )
+    urls: list[str] = []
+    for org_slug, event_slug in rows:
+        if f"{base}/{org_slug}" not in urls:
+            urls.append(f"{base}/{org_slug}")
+        if event_slug:
+            urls.append(f"{base}/{org_slug}/{event_slug}")
+    body = "".join(f"<url><loc>{escape(url)}</loc></url>" for url in urls)
+    return Response(
+        '<?xml version="1.0" encoding="UTF-8"?>'
+        f'<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">{body}</urlset>',
+        media_type="application/xml",
+    )
+
+
+@router.get("/{orgSlug:school}")
+async def landing_page(
+    orgSlug: OrgSlug,  # noqa: N803
+    request: Request,
+    session: Session,
+    tz: Annotated[str | None, Query(max_length=64)] = None,
+    preview: Annotated[str | None, Query(max_length=200)] = None,
+) -> HTMLResponse:
+    school, previewing = await published_school(session, request, orgSlug, preview)
+    org, page = school.org, school.page
+    zone = workshops.visitor_zone(tz)
+    now = datetime.now(UTC)
+    index = not previewing and school.allows_indexing
+    base = settings_of(request).public_base_url
+    return render(
+        request,
+        f"landing/{page.template_id if page else 'education'}.html",
+        {
+            "org": org,
+            "page": page,
+            "palette": landing.palette(page, org.brand_color),
+            "cards": await workshops.cards(session, org.id, zone, now),
+            "zone": zone,
+            "canonical": f"{base}/{org.slug}",
+            "robots": "index,follow" if index else "noindex,nofollow",
+            "social": (page.social_links if page else None) or {},
+        },
+        robots=None if index else "noindex",
+    )

@@ -1,0 +1,216 @@
+"""After booking: the confirmation page (add to calendar), the ICS file, and the manage page
+where the student cancels (seeing the refund the policy gives) or picks a new time."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Annotated, Any
+from urllib.parse import urlencode
+from zoneinfo import ZoneInfo
+
+from fastapi import APIRouter, Form, Query, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from immersio_booking.bookings import access, cancellation, events, repository, service
+from immersio_booking.bookings.access import Actor
+from immersio_booking.bookings.schemas import CancelInput
+from immersio_booking.db.dependencies import Session
+from immersio_booking.kit.errors import DomainError, NotFound
+from immersio_booking.landing import service as landing
+from immersio_booking.models import Booking, EventType, Team, User
+from immersio_booking.notifications import ics
+from immersio_booking.web import i18n, security, workshops
+from immersio_booking.web.rendering import PageRoute, render, settings_of
+
+router = APIRouter(route_class=PageRoute, include_in_schema=False)
+
+Token = Annotated[str | None, Query(max_length=200)]
+GOOGLE_CALENDAR = "https://calendar.google.com/calendar/render"
+
+
+async def _booking(session: AsyncSession, uid: str) -> tuple[Booking, EventType | None, Team]:
+    booking = await repository.by_uid(session, uid)
+    if booking is None:
+        raise NotFound("This booking does not exist")
+    et = await service.event_type_of(session, booking)
+    org = await session.get(Team, booking.organization_id)
+    assert org is not None
+    return booking, et, org
+
+
+async def _attendee_actor(
+    session: AsyncSession, request: Request, booking: Booking, token: str | None
+) -> Actor | None:
+    if not token:
+        return None
+    try:
+        return await access.actor_for(
+            session,
+            booking,
+            None,
+            token,
+            settings_of(request).resolved_secret_key(),
+            datetime.now(UTC),
+        )
+    except DomainError:
+        return None
+
+
+def _google_link(booking: Booking, title: str) -> str:
+    def stamp(moment: datetime) -> str:
+        return moment.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
+
+    query = {
+        "action": "TEMPLATE",
+        "text": title,
+        "dates": f"{stamp(booking.start_time)}/{stamp(booking.end_time)}",
+    }
+    if booking.location and not booking.location.startswith("integrations:"):
+        query["location"] = booking.location
+    return f"{GOOGLE_CALENDAR}?{urlencode(query)}"
+
+
+@dataclass(frozen=True)
+class Shown:
+    """A booking as its pages show it: in the visitor's (else the attendee's) zone."""
+
+    booking: Booking
+    et: EventType | None
+    org: Team
+    zone: str
+    palette: landing.Palette
+    lang: str
+
+    @property
+    def title(self) -> str:
+        return self.et.title if self.et else self.booking.title
+
+    def context(self, token: str | None) -> dict[str, Any]:
+        return {
+            "booking": self.booking,
+            "et": self.et,
+            "org": self.org,
+            "title": self.title,
+            "palette": self.palette,
+            "start": self.booking.start_time.astimezone(ZoneInfo(self.zone)),
+            "zone": self.zone,
+            "google": _google_link(self.booking, self.title),
+            "token": token,
+            "lang": self.lang,
+        }
+
+
+async def _shown(session: AsyncSession, request: Request, uid: str, tz: str | None) -> Shown:
+    booking, et, org = await _booking(session, uid)
+    people = (await repository.attendees_of(session, [booking.id])).get(booking.id, [])
+    zone = workshops.visitor_zone(tz or (people[0].time_zone if people else None))
+    page = await landing.settings_of(session, org.id)
+    # The student's own language, unless the address asks for another one.
+    booked_in = i18n.language_from_header(people[0].locale if people else None)
+    lang = (
+        booked_in
+        if booked_in and "lang" not in request.query_params
+        else i18n.choose_language(request)
+    )
+    return Shown(booking, et, org, zone, landing.palette(page, org.brand_color), lang)
+
+
+@router.get("/booking/{uid}")
+async def confirmation(
+    uid: str, request: Request, session: Session, token: Token = None, tz: Token = None
+) -> HTMLResponse:
+    shown = await _shown(session, request, uid, tz)
+    actor = await _attendee_actor(session, request, shown.booking, token)
+    return render(
+        request,
+        "confirmation.html",
+        {**shown.context(token), "can_manage": actor is not None},
+        robots="noindex",
+        framable=True,
+    )
+
+
+@router.get("/booking/{uid}/ics")
+async def calendar_file(uid: str, session: Session) -> Response:
+    booking, et, _ = await _booking(session, uid)
+    host = await session.get(User, booking.user_id) if booking.user_id else None
+    body = ics.invite(
+        booking,
+        method="PUBLISH",
+        summary=et.title if et else booking.title,
+        organizer=((host.name or host.email) if host else "", host.email if host else ""),
+        attendees=[],
+        description=booking.description,
+        now=datetime.now(UTC),
+    )
+    return Response(
+        body,
+        media_type="text/calendar",
+        headers={"Content-Disposition": f'attachment; filename="{uid}.ics"'},
+    )
+
+
+@router.get("/booking/{uid}/manage")
+async def manage(
+    uid: str, request: Request, session: Session, token: Token = None, tz: Token = None
+) -> HTMLResponse:
+    shown = await _shown(session, request, uid, tz)
+    booking, et, org = shown.booking, shown.et, shown.org
+    actor = await _attendee_actor(session, request, booking, token)
+    if actor is None:
+        raise NotFound("This manage link is not valid (it may have expired)")
+    now = datetime.now(UTC)
+    payment = await repository.payment_of(session, booking.id)
+    refund = await cancellation.refund_for(session, booking, et, actor, now)
+    try:
+        cancellation.ensure_attendee_may_change(booking, et, actor, now)
+        closed = None
+    except DomainError as error:
+        closed = error.message
+    reschedule = (
+        f"/{org.slug}/{et.slug}?{urlencode({'reschedule': booking.uid, 'token': token})}"
+        if et is not None
+        else None
+    )
+    return render(
+        request,
+        "manage.html",
+        {
+            **shown.context(token),
+            "refund": refund,
+            "paid": booking.paid,
+            "closed": closed,
+            "active": booking.status in cancellation.ACTIVE,
+            "reschedule_url": reschedule,
+            "request_done": request.query_params.get("done"),
+            "currency": payment.currency if payment else "usd",
+        },
+        robots="noindex",
+        with_csrf=True,
+    )
+
+
+@router.post("/booking/{uid}/manage/cancel")
+async def cancel(
+    uid: str,
+    request: Request,
+    session: Session,
+    token: Annotated[str, Form(max_length=200)],
+    csrf: Annotated[str, Form(max_length=200)],
+    reason: Annotated[str, Form(max_length=1000)] = "",
+) -> Response:
+    security.check_csrf(request, settings_of(request).resolved_secret_key(), csrf)
+    booking, _, _ = await _booking(session, uid)
+    actor = await _attendee_actor(session, request, booking, token)
+    if actor is None:
+        raise NotFound("This manage link is not valid (it may have expired)")
+    booking = await repository.for_update(session, booking.id)
+    cancelled = await service.cancel(
+        session, booking, actor, CancelInput(cancellation_reason=reason or None), datetime.now(UTC)
+    )
+    await events.cancelled(session, cancelled)
+    return RedirectResponse(
+        f"/booking/{uid}/manage?{urlencode({'token': token, 'done': 'cancelled'})}", status_code=303
+    )

@@ -1,0 +1,136 @@
+"""Jinja2 pages (autoescaped), in the visitor's language, sent with a strict CSP.
+
+Routes of the page router answer HTML errors: a ``DomainError`` raised while building a page
+becomes the error page with its status, never the API's JSON envelope.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Coroutine
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from babel.dates import format_date, format_datetime, get_day_names
+from babel.numbers import format_currency
+from fastapi import Request, Response
+from fastapi.responses import HTMLResponse
+from fastapi.routing import APIRoute
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+
+from immersio_booking.config import Settings
+from immersio_booking.kit.errors import DomainError
+from immersio_booking.web import i18n, security
+
+HERE = Path(__file__).parent
+TEMPLATES = HERE / "templates"
+STATIC = HERE / "static"
+
+
+@lru_cache(maxsize=64)
+def _fingerprint(name: str) -> str:
+    return hashlib.sha256((STATIC / name).read_bytes()).hexdigest()[:10]
+
+
+def static_url(name: str) -> str:
+    """``/static/<name>?v=<hash>``: a changed file gets a new address."""
+    return f"/static/{name}?v={_fingerprint(name)}"
+
+
+@lru_cache(maxsize=len(i18n.LANGUAGES))
+def environment(language: str) -> Environment:
+    env = Environment(
+        loader=FileSystemLoader(TEMPLATES),
+        autoescape=select_autoescape(["html", "xml"], default_for_string=True),
+        extensions=["jinja2.ext.i18n"],
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.install_gettext_translations(i18n.translations(language), newstyle=True)  # type: ignore[attr-defined]
+    env.globals["static_url"] = static_url
+    env.filters["when"] = lambda moment: format_datetime(
+        moment, "EEEE d MMMM y, HH:mm", tzinfo=moment.tzinfo, locale=language
+    )
+    env.filters["hour"] = lambda moment: format_datetime(
+        moment, "HH:mm", tzinfo=moment.tzinfo, locale=language
+    )
+    env.filters["month_name"] = lambda day: format_date(day, "LLLL y", locale=language)
+    env.filters["long_day"] = lambda day: format_date(day, "EEEE d MMMM", locale=language)
+    names = get_day_names("abbreviated", locale=language)
+    env.globals["weekday_names"] = [names[i] for i in range(7)]
+    env.filters["money"] = lambda amount, currency: format_currency(
+        amount / 100, currency.upper(), locale=language
+    )
+    return env
+
+
+def settings_of(request: Request) -> Settings:
+    settings: Settings = request.app.state.settings
+    return settings
+
+
+def render(
+    request: Request,
+    template: str,
+    context: dict[str, Any],
+    *,
+    status_code: int = 200,
+    framable: bool = False,
+    stripe_origin: str | None = None,
+    with_csrf: bool = False,
+    robots: str | None = None,
+) -> HTMLResponse:
+    settings = settings_of(request)
+    language = context.get("lang") or i18n.choose_language(request)
+    nonce = security.new_nonce()
+    cookie_value = security.csrf_cookie_value(request) if with_csrf else None
+    page = {
+        "lang": language,
+        "nonce": nonce,
+        "base_url": settings.public_base_url,
+        "csrf_token": security.csrf_token(settings.resolved_secret_key(), cookie_value)
+        if cookie_value
+        else None,
+        **context,
+    }
+    html = environment(language).get_template(template).render(page)
+    response = HTMLResponse(html, status_code=status_code)
+    response.headers["Content-Security-Policy"] = security.content_security_policy(
+        nonce, framable=framable, stripe_origin=stripe_origin
+    )
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Referrer-Policy"] = "strict-origin-when-cross-origin"
+    response.headers["Content-Language"] = language
+    if robots:
+        response.headers["X-Robots-Tag"] = robots
+    if cookie_value:
+        security.set_csrf_cookie(
+            response, cookie_value, settings.public_base_url.startswith("https://")
+        )
+    return response
+
+
+def error_page(request: Request, error: DomainError) -> HTMLResponse:
+    return render(
+        request,
+        "error.html",
+        {"status": error.status_code, "message": error.message, "reason": error.reason},
+        status_code=error.status_code,
+        robots="noindex",
+    )
+
+
+class PageRoute(APIRoute):
+    """A route whose expected failures are shown as an HTML page."""
+
+    def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
+        handler = super().get_route_handler()
+
+        async def page_handler(request: Request) -> Response:
+            try:
+                return await handler(request)
+            except DomainError as error:
+                return error_page(request, error)
+
+        return page_handler

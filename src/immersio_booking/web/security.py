@@ -1,0 +1,80 @@
+"""Page security: a strict Content-Security-Policy per response and CSRF tokens for forms.
+
+Scripts are files of our own origin only (plus Stripe.js on the payment page); no inline
+script runs. Tenant colours go in one ``<style>`` element carrying the response's nonce.
+CSRF: a random cookie, and in each form an HMAC of it; a POST must carry both and they must
+match (a third-party page can make the browser send the cookie, but cannot read it).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+from urllib.parse import urlsplit
+
+from fastapi import Request, Response
+
+from immersio_booking.kit.errors import Forbidden
+
+CSRF_COOKIE = "immersio_csrf"
+
+
+def new_nonce() -> str:
+    return secrets.token_urlsafe(16)
+
+
+def origin_of(url: str) -> str:
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}"
+
+
+def content_security_policy(nonce: str, *, framable: bool, stripe_origin: str | None = None) -> str:
+    extra = f" {stripe_origin}" if stripe_origin else ""
+    directives = [
+        "default-src 'self'",
+        f"script-src 'self'{extra}",
+        f"style-src 'self' 'nonce-{nonce}'",
+        "img-src 'self' https: data:",
+        "font-src 'self'",
+        f"connect-src 'self'{extra}",
+        f"frame-src 'self'{extra}" if stripe_origin else "frame-src 'none'",
+        "object-src 'none'",
+        "base-uri 'none'",
+        "form-action 'self'",
+        # Booking pages are embedded by /embed.js on any site; the rest are not.
+        "frame-ancestors *" if framable else "frame-ancestors 'none'",
+    ]
+    return "; ".join(directives)
+
+
+class CsrfRejected(Forbidden):
+    reason = "csrf_failed"
+
+
+def _mac(secret: str, value: str) -> str:
+    return hmac.new(secret.encode(), f"csrf:{value}".encode(), hashlib.sha256).hexdigest()
+
+
+def csrf_cookie_value(request: Request) -> str:
+    """The visitor's CSRF cookie value (kept if present, otherwise a fresh one)."""
+    existing = request.cookies.get(CSRF_COOKIE, "")
+    return existing if 20 <= len(existing) <= 64 else secrets.token_urlsafe(24)
+
+
+def csrf_token(secret: str, cookie_value: str) -> str:
+    return _mac(secret, cookie_value)
+
+
+def set_csrf_cookie(response: Response, cookie_value: str, secure: bool) -> None:
+    response.set_cookie(
+        CSRF_COOKIE, cookie_value, httponly=True, samesite="lax", secure=secure, path="/"
+    )
+
+
+def check_csrf(request: Request, secret: str, submitted: str | None) -> None:
+    cookie = request.cookies.get(CSRF_COOKIE)
+    if not cookie or not submitted or not hmac.compare_digest(_mac(secret, cookie), submitted):
+        raise CsrfRejected(
+            "This form has expired or was not sent from our page; reload and try again"
+        )

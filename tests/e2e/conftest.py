@@ -1,0 +1,120 @@
+"""Browser tests: the app served over real HTTP, driven by Debian's Chromium through Playwright.
+
+Never ``playwright install``: the browser is the system's ``/usr/bin/chromium`` (``apt-get
+install chromium``); without it these tests are skipped, saying so.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import socket
+import threading
+import time
+from collections.abc import AsyncIterator, Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+import uvicorn
+from playwright.async_api import Browser, Dialog, Page, async_playwright
+
+from immersio_booking.app import create_app
+from immersio_booking.config import Settings
+
+CHROMIUM = Path("/usr/bin/chromium")
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+@pytest.fixture(scope="session")
+def live_url(settings: Settings, localstripe: str) -> Iterator[str]:
+    """The whole app (API and pages) on a loopback port, in a thread with its own loop."""
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    served = settings.model_copy(
+        update={"public_base_url": base, "stripe_js_url": f"{localstripe}/js.stripe.com/v3/"}
+    )
+    server = uvicorn.Server(
+        uvicorn.Config(create_app(served), host="127.0.0.1", port=port, log_level="warning")
+    )
+    thread = threading.Thread(target=lambda: asyncio.run(server.serve()), daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 30
+    while not server.started:
+        if time.monotonic() > deadline or not thread.is_alive():
+            raise RuntimeError("the live server did not start")
+        time.sleep(0.05)
+    yield base
+    server.should_exit = True
+    thread.join(10)
+
+
+@pytest.fixture(scope="session")
+async def browser() -> AsyncIterator[Browser]:
+    if not CHROMIUM.exists():
+        pytest.skip("browser tests need /usr/bin/chromium (apt-get install chromium)")
+    async with async_playwright() as playwright:
+        launched = await playwright.chromium.launch(
+            executable_path=str(CHROMIUM), args=["--no-sandbox", "--disable-dev-shm-usage"]
+        )
+        yield launched
+        await launched.close()
+
+
+@pytest.fixture
+async def page(browser: Browser) -> AsyncIterator[Page]:
+    """A fresh visitor in Paris; any dialog (alert, confirm) is recorded and dismissed."""
+    context = await browser.new_context(
+        timezone_id="Europe/Paris", locale="en-GB", viewport={"width": 1200, "height": 900}
+    )
+    opened = await context.new_page()
+    opened.dialogs = []  # type: ignore[attr-defined]
+
+    async def record(dialog: Dialog) -> None:
+        opened.dialogs.append(dialog.message)  # type: ignore[attr-defined]
+        await dialog.dismiss()
+
+    opened.on("dialog", record)
+    yield opened
+    await context.close()
+
+
+class _ThirdParty(BaseHTTPRequestHandler):
+    """A stranger's site: a page embedding our booking widget (``?src=&org=&event=&mode=``)."""
+
+    def do_GET(self) -> None:  # noqa: N802
+        q = {k: v[0] for k, v in parse_qs(urlsplit(self.path).query).items()}
+        body = (
+            "<!doctype html><html lang='en'><head><title>Course page</title></head><body>"
+            "<h1>My course</h1><p id='log'></p>"
+            f"<script src='{q.get('src', '')}/embed.js' data-org='{q.get('org', '')}'"
+            f" data-event='{q.get('event', '')}' data-mode='{q.get('mode', 'inline')}'"
+            " data-email='kid@example.com' data-name='Kid Student' data-student-id='stu-42'>"
+            "</script><script>window.addEventListener('message', function (e) {"
+            " if (e.data && e.data.type === 'booking:success') {"
+            " document.getElementById('log').textContent = 'booked ' + e.data.uid; } });"
+            "</script></body></html>"
+        ).encode()
+        self.send_response(200)
+        self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, format: str, *args: object) -> None:  # noqa: A002, ARG002
+        return
+
+
+@pytest.fixture(scope="session")
+def third_party_url() -> Iterator[str]:
+    server = ThreadingHTTPServer(("127.0.0.1", free_port()), _ThirdParty)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()

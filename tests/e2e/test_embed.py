@@ -1,0 +1,64 @@
+"""``/embed.js`` on a stranger's site (another port): inline and popup."""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import urlencode
+
+import httpx
+from playwright.async_api import Page, expect
+
+from tests.factories import Tenant
+from tests.helpers import data
+from tests.web.pages import school
+
+
+async def test_inline_embed_books_and_tells_the_host_page(
+    page: Page, live_url: str, third_party_url: str, client: httpx.AsyncClient, tenant: Tenant
+) -> None:
+    _, et = await school(client, tenant)
+    query = urlencode({"src": live_url, "org": tenant.slug, "event": et["slug"]})
+    await page.goto(f"{third_party_url}/course?{query}")
+    frame_element = page.locator("iframe[data-immersio-embed]")
+    await expect(frame_element).to_be_visible()
+    booking = page.frame_locator("iframe[data-immersio-embed]")
+    await expect(booking.get_by_label("Email address")).to_have_value("kid@example.com")
+    await expect(booking.get_by_label("Your name")).to_have_value("Kid Student")
+    # Auto-height: the iframe grows to the booking page's height.
+    await expect(frame_element).to_have_attribute("style", re.compile(r"height: \d{3,}px"))
+    await booking.locator("#book-button").click()
+    await expect(page.locator("#log")).to_have_text(re.compile(r"^booked \S+"))
+    uid = (await page.locator("#log").text_content() or "").split()[1]
+    created = data(await client.get(f"/v2/bookings/{uid}", headers=tenant.headers))
+    meta = created["metadata"]
+    assert meta["registration_source"] == "immersio"
+    assert meta["immersio_student_id"] == "stu-42"
+    assert meta["booking_context"]["referrer"].startswith(third_party_url)
+
+
+async def test_popup_embed_traps_focus_and_closes_on_escape(
+    page: Page, live_url: str, third_party_url: str, client: httpx.AsyncClient, tenant: Tenant
+) -> None:
+    _, et = await school(client, tenant)
+    query = urlencode({"src": live_url, "org": tenant.slug, "event": et["slug"], "mode": "popup"})
+    await page.goto(f"{third_party_url}/course?{query}")
+    opener = page.locator("button[data-immersio-open]")
+    await opener.click()
+    dialog = page.get_by_role("dialog")
+    await expect(dialog).to_be_visible()
+    close = dialog.get_by_role("button", name="Close")
+    await expect(close).to_be_focused()
+    for _ in range(3):  # Tab never leaves the dialog
+        await page.keyboard.press("Tab")
+        inside = await page.evaluate("document.activeElement.closest('[role=dialog]') !== null")
+        assert inside
+    await close.focus()
+    await page.keyboard.press("Escape")
+    await expect(dialog).to_have_count(0)
+    await expect(opener).to_be_focused()
+    # Escape pressed inside the booking page (the iframe) closes it too.
+    await opener.click()
+    inner = page.frame_locator("iframe[data-immersio-embed]")
+    await inner.get_by_label("Your name").click()
+    await page.keyboard.press("Escape")
+    await expect(page.get_by_role("dialog")).to_have_count(0)
