@@ -182,3 +182,24 @@ async def test_members_read_and_only_admins_write(
     assert_error(
         await client.delete(f"{base}/{made['id']}", headers=member.headers), 403, "role_required"
     )
+
+
+async def test_reminder_bodies_keep_simple_html_and_lose_anything_that_runs(
+    client: httpx.AsyncClient, tenant: Tenant
+) -> None:
+    hostile = (
+        '<p onclick="steal()">Hi <strong>{ATTENDEE_NAME}</strong></p><script>alert(1)</script>'
+        '<a href="javascript:alert(2)">x</a><a href="{MANAGE_URL}">manage</a>'
+        '<img src="https://tracker.example/p.gif"><style>p{}</style>'
+    )
+    created = await create_workflow(
+        client,
+        tenant,
+        isActiveOnAll=True,
+        steps=[step("EMAIL_ATTENDEE", 1, template="CUSTOM", reminderBody=hostile)],
+    )
+    kept = created["steps"][0]["reminderBody"]
+    assert "<p>Hi <strong>{ATTENDEE_NAME}</strong></p>" in kept
+    assert '<a href="{MANAGE_URL}" rel="noopener">manage</a>' in kept
+    for gone in ("script", "onclick", "javascript:", "<img", "<style", "alert"):
+        assert gone not in kept

@@ -2,17 +2,10 @@
 
 from __future__ import annotations
 
-import nh3
+from immersio_booking.kit import html
 
 BIO_TAGS = {"p", "br", "strong", "em", "ul", "ol", "li", "a"}
-BIO_ATTRIBUTES = {"a": {"href"}}
 
 
-def clean_bio(html: str) -> str:
-    return nh3.clean(
-        html,
-        tags=BIO_TAGS,
-        attributes=BIO_ATTRIBUTES,
-        url_schemes={"http", "https", "mailto"},
-        link_rel="noopener",
-    ).strip()
+def clean_bio(text: str) -> str:
+    return html.clean(text, BIO_TAGS)

@@ -6,8 +6,9 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Literal
 
-from pydantic import Field
+from pydantic import Field, field_validator
 
+from immersio_booking.kit import html
 from immersio_booking.kit.pagination import Pagination
 from immersio_booking.kit.schemas import ApiModel, Envelope
 
@@ -45,6 +46,9 @@ TimeUnit = Literal["MINUTE", "HOUR", "DAY"]
 Template = Literal["REMINDER", "CUSTOM"]
 
 MAX_STEPS = 20
+# What a school may write in a reminder email's body; the rest is stripped (scripts, styles,
+# event handlers, forms, images that track).
+BODY_TAGS = {"p", "br", "strong", "em", "b", "i", "u", "ul", "ol", "li", "a", "h2", "h3"}
 MAX_EVENT_TYPES = 500
 
 
@@ -56,6 +60,11 @@ class StepIn(ApiModel):
     reminder_body: str | None = Field(default=None, max_length=20000)
     email_subject: str | None = Field(default=None, max_length=500)
     sender: str | None = Field(default=None, max_length=100)
+
+    @field_validator("reminder_body")
+    @classmethod
+    def _safe_body(cls, value: str | None) -> str | None:
+        return html.clean(value, BODY_TAGS) if value else value
 
 
 class WorkflowCreate(ApiModel):
