@@ -16,13 +16,24 @@ from immersio_booking.db.session import (
     transaction,
 )
 
+# Connections the jobs of this process may hold at once: one per concurrent job (a webhook
+# delivery keeps its row locked while it waits for the subscriber), set by the worker.
+_pool = {"size": 5}
+
 
 @lru_cache
 def _sessionmaker() -> async_sessionmaker[AsyncSession]:
     settings = get_settings()
+    size = _pool["size"]
     return make_sessionmaker(
-        make_engine(resolve_database_url(settings), pool_size=5, max_overflow=5)
+        make_engine(resolve_database_url(settings), pool_size=size, max_overflow=max(2, size // 4))
     )
+
+
+def size_for(concurrency: int) -> None:
+    """Give each of ``concurrency`` concurrent jobs its own connection."""
+    _pool["size"] = max(5, concurrency)
+    _sessionmaker.cache_clear()
 
 
 def reset() -> None:

@@ -15,6 +15,7 @@ from datetime import UTC, datetime
 
 from immersio_booking.config import get_settings
 from immersio_booking.db.session import resolve_database_url
+from immersio_booking.jobs import database as job_database
 from immersio_booking.jobs.app import bound_to
 
 # A job still running this long after the stop signal is cancelled and ends as `aborted`.
@@ -35,6 +36,7 @@ async def run_worker(
     gone (``serve`` runs the worker as a child; a ``kill -9`` of ``serve`` must not leave it).
     """
     url = database_url or resolve_database_url(get_settings())
+    job_database.size_for(concurrency)
     with bound_to(url, min_size=1, max_size=concurrency + SPARE_CONNECTIONS) as app:
         async with app.open_async():
             work = asyncio.create_task(

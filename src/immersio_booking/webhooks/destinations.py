@@ -59,13 +59,29 @@ async def immersio_endpoint(
     return Destination(url, SecretBox.of(settings).open(sealed), None, None)
 
 
+async def pending_delivery(
+    session: AsyncSession, delivery_id: int
+) -> tuple[WebhookDelivery, Webhook | None] | None:
+    """The delivery, row-locked, with its subscription (one round trip); None unless pending."""
+    row = (
+        await session.execute(
+            select(WebhookDelivery, Webhook)
+            .outerjoin(Webhook, Webhook.id == WebhookDelivery.webhook_id)
+            .where(WebhookDelivery.id == delivery_id)
+            .with_for_update(of=WebhookDelivery)
+        )
+    ).one_or_none()
+    if row is None or row[0].status != "pending":
+        return None
+    return row[0], row[1]
+
+
 async def resolve(
-    session: AsyncSession, delivery: WebhookDelivery, settings: Settings
+    session: AsyncSession, delivery: WebhookDelivery, hook: Webhook | None, settings: Settings
 ) -> Destination | None:
     """Where this delivery goes now; None when its destination is gone or switched off."""
     if delivery.destination == "immersio":
         return await immersio_endpoint(session, delivery.organization_id, settings)
-    hook = await session.get(Webhook, delivery.webhook_id) if delivery.webhook_id else None
     if hook is None or not hook.active:
         return None
     secret = SecretBox.of(settings).open(hook.secret) if hook.secret else ""

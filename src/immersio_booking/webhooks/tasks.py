@@ -12,7 +12,6 @@ from immersio_booking.config import get_settings
 from immersio_booking.jobs.app import job_app
 from immersio_booking.jobs.database import job_session
 from immersio_booking.kit.http import pooled_client
-from immersio_booking.models import WebhookDelivery
 from immersio_booking.webhooks import destinations, health, signing, templates
 
 # Standard Webhooks' schedule: the delay before each attempt (the first is immediate).
@@ -65,10 +64,11 @@ async def deliver_webhook(delivery_id: int) -> str:
     """One attempt; on failure the next one is queued at its time on the schedule."""
     settings = get_settings()
     async with job_session() as session:
-        delivery = await session.get(WebhookDelivery, delivery_id, with_for_update=True)
-        if delivery is None or delivery.status != "pending":
+        found = await destinations.pending_delivery(session, delivery_id)
+        if found is None:
             return "done"
-        target = await destinations.resolve(session, delivery, settings)
+        delivery, hook = found
+        target = await destinations.resolve(session, delivery, hook, settings)
         if target is None:
             delivery.status = "failed"
             return "destination inactive"
@@ -90,10 +90,9 @@ async def deliver_webhook(delivery_id: int) -> str:
         except Exception as exc:  # noqa: BLE001  any network failure is a failed attempt
             text = f"{type(exc).__name__}: {exc}"[:1000]
         delivery.last_status_code, delivery.last_response = code, text
-        hook = target.subscription
         if code is not None and 200 <= code < 300:
             delivery.status, delivery.next_attempt_at = "delivered", None
-            if hook is None:
+            if delivery.destination == "immersio":
                 await destinations.mark_synced(session, delivery, now)
             return "delivered"
         if code == 410:  # the subscriber says it is gone for good
