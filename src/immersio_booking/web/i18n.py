@@ -1,25 +1,25 @@
-"""Page languages: English and French from Babel catalogues, chosen by ``?lang`` then
-Accept-Language. The ``.po`` files are compiled in memory when first used, so no build step
-(and no download) stands between a checkout and translated pages."""
+"""Page languages: English and French from the pages' Babel catalogue (compiled in memory by
+``kit.i18n``), chosen by ``?lang`` then Accept-Language."""
 
 from __future__ import annotations
 
-from functools import lru_cache
-from io import BytesIO
 from pathlib import Path
 
-from babel.messages.mofile import write_mo
-from babel.messages.pofile import read_po
-from babel.support import NullTranslations, Translations
+from babel.support import NullTranslations
 from fastapi import Request
 
+from immersio_booking.kit import i18n
+from immersio_booking.kit.i18n import DEFAULT_LANGUAGE, LANGUAGES
+from immersio_booking.kit.i18n import base_language as _base
+
 LOCALES = Path(__file__).parent / "locale"
-LANGUAGES = ("en", "fr")
-DEFAULT_LANGUAGE = "en"
-
-
-def _base(tag: str) -> str:
-    return tag.strip().split("-")[0].split("_")[0].lower()
+__all__ = [
+    "DEFAULT_LANGUAGE",
+    "LANGUAGES",
+    "choose_language",
+    "language_from_header",
+    "translations",
+]
 
 
 def language_from_header(header: str | None) -> str | None:
@@ -45,14 +45,5 @@ def choose_language(request: Request) -> str:
     return language_from_header(request.headers.get("accept-language")) or DEFAULT_LANGUAGE
 
 
-@lru_cache(maxsize=len(LANGUAGES))
 def translations(language: str) -> NullTranslations:
-    path = LOCALES / language / "LC_MESSAGES" / "messages.po"
-    if not path.exists():
-        return NullTranslations()
-    with path.open("rb") as source:
-        catalog = read_po(source, locale=language)
-    compiled = BytesIO()
-    write_mo(compiled, catalog)
-    compiled.seek(0)
-    return Translations(compiled)
+    return i18n.translations(LOCALES, language)
