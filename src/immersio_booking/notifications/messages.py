@@ -1,29 +1,61 @@
-"""Booking emails: one per recipient, in their language (English or French), with an invite."""
+"""Booking emails: one per recipient, in their language (English or French), with an invite.
+
+One template per kind holds the English text (``{% trans %}``); French comes from the email
+catalogue in ``locale/`` (see ``babel.cfg`` for how to list the texts to translate)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
 from email.message import EmailMessage
+from functools import lru_cache
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from babel.support import NullTranslations
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
+from immersio_booking.kit import i18n
+from immersio_booking.kit.i18n import LANGUAGES
 from immersio_booking.models import Booking
 
 TEMPLATES = Path(__file__).parent / "templates"
-LANGUAGES = ("en", "fr")
+LOCALES = Path(__file__).parent / "locale"
+__all__ = [
+    "KINDS",
+    "LANGUAGES",
+    "STUDENT_ONLY",
+    "Recipient",
+    "compose",
+    "language_of",
+    "translations",
+]
+
+
+def translations(language: str) -> NullTranslations:
+    """The email catalogue for ``language`` (booking emails and the default reminder)."""
+    return i18n.translations(LOCALES, language)
+
+
 KINDS = ("confirmed", "requested", "cancelled", "declined", "rescheduled", "refunded")
 # Kinds that concern the student alone (the teacher has nothing to do).
 STUDENT_ONLY = frozenset({"refunded"})
-# Plain-text mail: nothing is interpreted as markup, so no escaping is needed or wanted.
-_env = Environment(  # noqa: S701
-    loader=FileSystemLoader(TEMPLATES),
-    undefined=StrictUndefined,
-    keep_trailing_newline=True,
-    autoescape=False,
-)
+
+
+@lru_cache(maxsize=len(LANGUAGES))
+def _environment(language: str) -> Environment:
+    # Plain-text mail: nothing is interpreted as markup, so no escaping is needed or wanted.
+    env = Environment(  # noqa: S701
+        loader=FileSystemLoader(TEMPLATES),
+        undefined=StrictUndefined,
+        keep_trailing_newline=True,
+        autoescape=False,
+        extensions=["jinja2.ext.i18n"],
+    )
+    env.install_gettext_translations(  # type: ignore[attr-defined]
+        translations(language), newstyle=True
+    )
+    return env
 
 
 @dataclass(frozen=True)
@@ -36,8 +68,7 @@ class Recipient:
 
 
 def language_of(locale: str | None) -> str:
-    base = (locale or "en").split("-")[0].split("_")[0].lower()
-    return base if base in LANGUAGES else "en"
+    return i18n.supported_language(locale)
 
 
 def _when(moment: datetime, zone: str, language: str) -> str:
@@ -62,7 +93,8 @@ def compose(
     sender: str,
 ) -> EmailMessage:
     language = language_of(recipient.language)
-    text = _env.get_template(f"{language}/{kind}.txt").render(
+    template = _environment(language).get_template(f"{kind}.txt")
+    text = template.render(
         title=title,
         host_name=host_name,
         student_name=student_name,

@@ -1,9 +1,13 @@
-"""The reminder we send when a step has no text of its own, in English and French, written in
-the same ``{VARIABLE}`` form as a tenant's template."""
+"""The reminder we send when a step has no text of its own, written in the same ``{VARIABLE}``
+form as a tenant's template. The English text is the source; French comes from the email
+catalogue (``notifications/locale``), like the booking emails."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
+
+from immersio_booking.notifications.messages import translations
 
 
 @dataclass(frozen=True)
@@ -12,50 +16,48 @@ class DefaultReminder:
     to_attendee: str
     to_host: str
     text_message: str
+    manage_line: str
 
 
-DEFAULTS = {
-    "en": DefaultReminder(
-        subject="Reminder: {EVENT_NAME} on {EVENT_DATE} at {EVENT_TIME}",
+@lru_cache(maxsize=4)
+def default_reminder(language: str) -> DefaultReminder:
+    _ = translations(language).gettext
+    when_where = (
+        "<p>"
+        + _("When: {EVENT_DATE}, {EVENT_TIME} ({TIMEZONE})")
+        + "<br>"
+        + _("Where: {LOCATION}")
+        + "</p>"
+    )
+    return DefaultReminder(
+        subject=_("Reminder: {EVENT_NAME} on {EVENT_DATE} at {EVENT_TIME}"),
         to_attendee=(
-            "<p>Hello {ATTENDEE_NAME},</p>"
-            "<p>This is a reminder of <strong>{EVENT_NAME}</strong> with {ORGANIZER_NAME}.</p>"
-            "<p>When: {EVENT_DATE}, {EVENT_TIME} ({TIMEZONE})<br>Where: {LOCATION}</p>"
+            "<p>"
+            + _("Hello {ATTENDEE_NAME},")
+            + "</p><p>"
+            + _("This is a reminder of <strong>{EVENT_NAME}</strong> with {ORGANIZER_NAME}.")
+            + "</p>"
+            + when_where
         ),
         to_host=(
-            "<p>Hello {RECIPIENT_NAME},</p>"
-            "<p>This is a reminder of <strong>{EVENT_NAME}</strong> with {ATTENDEE_NAME}.</p>"
-            "<p>When: {EVENT_DATE}, {EVENT_TIME} ({TIMEZONE})<br>Where: {LOCATION}</p>"
+            "<p>"
+            + _("Hello {RECIPIENT_NAME},")
+            + "</p><p>"
+            + _("This is a reminder of <strong>{EVENT_NAME}</strong> with {ATTENDEE_NAME}.")
+            + "</p>"
+            + when_where
         ),
-        text_message="Reminder: {EVENT_NAME} on {EVENT_DATE} at {EVENT_TIME} ({TIMEZONE}).",
-    ),
-    "fr": DefaultReminder(
-        subject="Rappel : {EVENT_NAME} le {EVENT_DATE} à {EVENT_TIME}",
-        to_attendee=(
-            "<p>Bonjour {ATTENDEE_NAME},</p>"
-            "<p>Petit rappel : <strong>{EVENT_NAME}</strong> avec {ORGANIZER_NAME}.</p>"
-            "<p>Quand : {EVENT_DATE}, {EVENT_TIME} ({TIMEZONE})<br>Où : {LOCATION}</p>"
+        text_message=_("Reminder: {EVENT_NAME} on {EVENT_DATE} at {EVENT_TIME} ({TIMEZONE})."),
+        manage_line=(
+            "<p>"
+            + _('Need to cancel or move it? <a href="{MANAGE_URL}">Manage your booking</a>')
+            + "</p>"
         ),
-        to_host=(
-            "<p>Bonjour {RECIPIENT_NAME},</p>"
-            "<p>Petit rappel : <strong>{EVENT_NAME}</strong> avec {ATTENDEE_NAME}.</p>"
-            "<p>Quand : {EVENT_DATE}, {EVENT_TIME} ({TIMEZONE})<br>Où : {LOCATION}</p>"
-        ),
-        text_message="Rappel : {EVENT_NAME} le {EVENT_DATE} à {EVENT_TIME} ({TIMEZONE}).",
-    ),
-}
-
-MANAGE_LINE = {
-    "en": '<p>Need to cancel or move it? <a href="{MANAGE_URL}">Manage your booking</a></p>',
-    "fr": (
-        "<p>Besoin d'annuler ou de déplacer ? "
-        '<a href="{MANAGE_URL}">Gérer votre réservation</a></p>'
-    ),
-}
+    )
 
 
 def default_body(language: str, to_attendee: bool) -> str:
-    reminder = DEFAULTS[language]
+    reminder = default_reminder(language)
     if to_attendee:
-        return reminder.to_attendee + MANAGE_LINE[language]
+        return reminder.to_attendee + reminder.manage_line
     return reminder.to_host

@@ -15,7 +15,7 @@ from immersio_booking.config import Settings
 from immersio_booking.models import Booking, EventType, User, WorkflowStep
 from immersio_booking.notifications import mailer
 from immersio_booking.notifications.messages import language_of
-from immersio_booking.workflows.defaults import DEFAULTS, default_body
+from immersio_booking.workflows.defaults import default_body, default_reminder
 from immersio_booking.workflows.templates import (
     Occasion,
     Recipient,
@@ -103,7 +103,7 @@ def compose_email(
     values = variables(occasion, recipient)
     language = recipient.language
     body = step.reminder_body or default_body(language, recipient.is_attendee)
-    subject = step.email_subject or DEFAULTS[language].subject
+    subject = step.email_subject or default_reminder(language).subject
     html = fill_html(body, values)
     message = EmailMessage()
     display, address = parseaddr(settings.mail_from)
@@ -122,7 +122,7 @@ def compose_text(step: WorkflowStep, occasion: Occasion, recipient: Recipient) -
     values = variables(occasion, recipient)
     if step.reminder_body:
         return text_of(fill_html(step.reminder_body, values))
-    return fill_text(DEFAULTS[recipient.language].text_message, values)
+    return fill_text(default_reminder(recipient.language).text_message, values)
 
 
 async def send_step(
