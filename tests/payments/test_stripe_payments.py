@@ -356,6 +356,41 @@ async def test_lost_webhook_is_caught_by_reconciliation(
 
 
 @pytest.mark.usefixtures("jobs")
+async def test_reconciliation_goes_on_past_a_payment_stripe_does_not_know(
+    client: httpx.AsyncClient,
+    tenant: Tenant,
+    localstripe: str,
+    sessionmaker: async_sessionmaker[AsyncSession],
+) -> None:
+    from immersio_booking.payments.tasks import reconcile_payments
+
+    await connect_stripe(client, tenant)
+    await teacher_hours(client, tenant)
+    et = await workshop(client, tenant, price=900, currency="usd")
+    lost = data(await book(client, et["id"], "2027-02-09T10:00:00Z"), 201)
+    paid = data(await book(client, et["id"], "2027-02-09T11:00:00Z"), 201)
+    assert await pay(localstripe, paid["payment"]["clientSecret"].split("_secret_")[0]) == (
+        "succeeded"
+    )
+    async with transaction(sessionmaker) as session:  # both holds end soon; one intent is
+        await session.execute(  # unknown to the school's Stripe account (say, a new account)
+            update(Payment)
+            .where(Payment.uid == lost["payment"]["uid"])
+            .values(external_id="pi_unknown_to_stripe")
+        )
+        await session.execute(
+            update(Booking)
+            .where(Booking.uid.in_((lost["uid"], paid["uid"])))
+            .values(hold_expires_at=datetime.now(UTC) + timedelta(minutes=2))
+        )
+    assert await reconcile_payments(int(time.time())) >= 1
+    done = data(await client.get(f"/v2/bookings/{paid['uid']}", headers=tenant.headers))
+    assert (done["status"], done["paid"]) == ("accepted", True)
+    still = data(await client.get(f"/v2/bookings/{lost['uid']}", headers=tenant.headers))
+    assert (still["status"], still["paid"]) == ("pending", False)
+
+
+@pytest.mark.usefixtures("jobs")
 async def test_refund_inside_the_window_is_executed_at_stripe(
     client: httpx.AsyncClient,
     tenant: Tenant,

@@ -54,7 +54,10 @@ class StripeProvider:
         return _charge(intent)
 
     async def fetch(self, external_id: str) -> Charge:
-        return _charge(await self._client.v1.payment_intents.retrieve_async(external_id))
+        try:
+            return _charge(await self._client.v1.payment_intents.retrieve_async(external_id))
+        except stripe.StripeError as exc:  # unknown to this account, network, Stripe down...
+            raise PaymentProviderError(f"Stripe did not answer about {external_id}: {exc}") from exc
 
     async def cancel(self, external_id: str) -> Charge:
         try:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 
@@ -14,6 +15,8 @@ from immersio_booking.models import InboxEvent
 from immersio_booking.payments import refunds, settlement
 from immersio_booking.payments.service import provider_for
 from immersio_booking.payments.stripe_provider import PaymentProviderError
+
+log = logging.getLogger(__name__)
 
 HANDLED = frozenset(
     {
@@ -110,7 +113,11 @@ async def reconcile_payments(timestamp: int) -> int:
             connected = await provider_for(session, payment.organization_id, settings)
             if connected is None or payment.external_id is None:
                 continue
-            charge = await connected.provider.fetch(payment.external_id)
+            try:
+                charge = await connected.provider.fetch(payment.external_id)
+            except PaymentProviderError as exc:  # one payment Stripe cannot tell about must
+                log.warning("reconciliation skipped payment %s: %s", payment.uid, exc)
+                continue  # not keep the others unconfirmed
             if await settlement.settle(session, payment, charge, datetime.now(UTC)) != "unchanged":
                 settled += 1
     return settled
