@@ -4,20 +4,17 @@ from __future__ import annotations
 
 import os
 import socket
-import subprocess
 import sys
 import tempfile
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-
-import httpx
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from tests import database  # noqa: E402
+from tests.served import serving  # noqa: E402
 
 
 @contextmanager
@@ -44,47 +41,9 @@ def free_port() -> int:
 
 @contextmanager
 def served(url: str, data_dir: Path, workers: int = 1) -> Iterator[str]:
-    port = free_port()
-    env = {
-        **os.environ,
-        "DATABASE_URL": url,
-        "IMMERSIO_DATA_DIR": str(data_dir),
-        "IMMERSIO_LOG_LEVEL": "WARNING",
-    }
-    proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "uvicorn",
-            "immersio_booking.app:create_app",
-            "--factory",
-            "--host",
-            "127.0.0.1",
-            "--port",
-            str(port),
-            "--workers",
-            str(workers),
-            "--log-level",
-            "warning",
-            "--no-access-log",
-        ],
-        env=env,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            try:
-                if httpx.get(f"{base}/healthz", timeout=1).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                time.sleep(0.1)
-        else:
-            raise RuntimeError("the server did not start")
+    """The app on a free loopback port, on ``url``'s database."""
+    with serving(workers, DATABASE_URL=url, IMMERSIO_DATA_DIR=str(data_dir)) as base:
         yield base
-    finally:
-        proc.terminate()
-        proc.wait(10)
 
 
 def percentile(values: list[float], q: float) -> float:

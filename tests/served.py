@@ -14,15 +14,17 @@ import httpx
 
 
 @contextmanager
-def serving(**env: str) -> Iterator[str]:
-    """Run the app with the given environment (settings); yields its base URL."""
+def serving(workers: int = 1, **env: str) -> Iterator[str]:
+    """Run the app (``workers`` processes) with the given environment (settings); yields its
+    base URL."""
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
     process = subprocess.Popen(
         [
             *(sys.executable, "-m", "uvicorn", "immersio_booking.app:create_app", "--factory"),
-            *("--host", "127.0.0.1", "--port", str(port), "--log-level", "warning"),
+            *("--host", "127.0.0.1", "--port", str(port), "--workers", str(workers)),
+            *("--log-level", "warning", "--no-access-log"),
         ],
         env={**os.environ, "IMMERSIO_LOG_LEVEL": "WARNING", **env},
     )
