@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Any
 
@@ -12,7 +13,13 @@ from immersio_booking.bookings import access, repository
 from immersio_booking.config import get_settings
 from immersio_booking.jobs.app import job_app
 from immersio_booking.jobs.database import job_session
-from immersio_booking.models import Booking, BookingCancellationHistory, EventType, User
+from immersio_booking.models import (
+    Attendee,
+    Booking,
+    BookingCancellationHistory,
+    EventType,
+    User,
+)
 from immersio_booking.notifications import ics, mailer
 from immersio_booking.notifications.messages import STUDENT_ONLY, Recipient, compose
 
@@ -37,36 +44,11 @@ async def _send(session: AsyncSession, booking_id: int, kind: str, settings: Any
     if not people or host is None:
         return 0
     student = people[0]
-    now = datetime.now(UTC)
     title = et.title if et else booking.title
     host_name = host.name or host.email
-    invite = ics.invite(
-        booking,
-        method=METHOD.get(kind, "REQUEST"),
-        summary=title,
-        organizer=(host_name, host.email),
-        attendees=[(a.name, a.email) for a in people],
-        description=booking.description,
-        now=now,
+    invites = (
+        [] if kind in STUDENT_ONLY else await _invites(session, booking, kind, title, host, people)
     )
-    invites = [] if kind in STUDENT_ONLY else [(METHOD.get(kind, "REQUEST"), invite)]
-    if kind == "rescheduled" and booking.from_reschedule:
-        old = await session.get(Booking, booking.from_reschedule)
-        if old is not None:
-            invites.append(
-                (
-                    "CANCEL",
-                    ics.invite(
-                        old,
-                        method="CANCEL",
-                        summary=title,
-                        organizer=(host_name, host.email),
-                        attendees=[(a.name, a.email) for a in people],
-                        description=None,
-                        now=now,
-                    ),
-                )
-            )
     refund = await _refund_text(session, booking)
     secret = settings.resolved_secret_key()
     manage = (
@@ -94,6 +76,49 @@ async def _send(session: AsyncSession, booking_id: int, kind: str, settings: Any
         )
         await mailer.deliver(settings, message)
     return len(recipients)
+
+
+async def _invites(
+    session: AsyncSession,
+    booking: Booking,
+    kind: str,
+    title: str,
+    host: User,
+    people: Sequence[Attendee],
+) -> list[tuple[str, bytes]]:
+    """The calendar invite of the change (and, for a move, the old time's cancellation)."""
+    organizer = (host.name or host.email, host.email)
+    attendees = [(a.name, a.email) for a in people]
+    now = datetime.now(UTC)
+    method = METHOD.get(kind, "REQUEST")
+    invites = [
+        (
+            method,
+            ics.invite(
+                booking,
+                method=method,
+                summary=title,
+                organizer=organizer,
+                attendees=attendees,
+                description=booking.description,
+                now=now,
+            ),
+        )
+    ]
+    moved_from = booking.from_reschedule if kind == "rescheduled" else None
+    old = await session.get(Booking, moved_from) if moved_from else None
+    if old is not None:
+        cancel = ics.invite(
+            old,
+            method="CANCEL",
+            summary=title,
+            organizer=organizer,
+            attendees=attendees,
+            description=None,
+            now=now,
+        )
+        invites.append(("CANCEL", cancel))
+    return invites
 
 
 async def _refund_text(session: AsyncSession, booking: Booking) -> str | None:
