@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, time
+from datetime import time
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from immersio_booking.auth import service as auth_service
 from immersio_booking.auth.keys import hash_key
 from immersio_booking.config import get_settings
+from immersio_booking.kit import clock
 from immersio_booking.members.provisioning import provision_member
 from immersio_booking.models import (
     ApiKey,
@@ -306,7 +307,7 @@ async def _key_still_works(session: AsyncSession, raw_key: str) -> bool:
     ).scalar_one_or_none()
     if found is None or found.revoked_at is not None:
         return False
-    return found.expires_at is None or found.expires_at > datetime.now(UTC)
+    return found.expires_at is None or found.expires_at > clock.now()
 
 
 def _write_private(path: Path, content: str) -> None:

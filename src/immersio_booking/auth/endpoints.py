@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
 from fastapi import APIRouter, status
 
 from immersio_booking.auth import keys, repository, service
@@ -17,6 +15,7 @@ from immersio_booking.auth.schemas import (
     MeOut,
 )
 from immersio_booking.db.dependencies import Session
+from immersio_booking.kit import clock
 from immersio_booking.kit.errors import BadRequest, NotFound
 from immersio_booking.kit.schemas import Envelope, ResourceId, ok
 from immersio_booking.models import ApiKey, Team
@@ -81,7 +80,7 @@ async def create_api_key(
     body: ApiKeyCreate, principal: AuthSubject, session: Session
 ) -> Envelope[ApiKeyCreated]:
     """A new key for the caller; the key is in this reply only."""
-    if body.expires_at is not None and body.expires_at <= datetime.now(UTC):
+    if body.expires_at is not None and body.expires_at <= clock.now():
         raise BadRequest("expiresAt must be in the future", reason="invalid_expiry")
     user = await repository.get_user(session, principal.user_id)
     if user is None:

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from immersio_booking.auth import keys, repository
 from immersio_booking.auth.principal import ADMIN_ROLES, Principal
+from immersio_booking.kit import clock
 from immersio_booking.kit.errors import Forbidden, NotFound, Unauthorized
 from immersio_booking.models import ApiKey, AuditEvent, User
 
@@ -31,7 +32,7 @@ async def authenticate(session: AsyncSession, raw_key: str) -> Principal:
     if found is None:
         raise Unauthorized("Invalid API key", reason="invalid_api_key")
     api_key, user = found
-    now = datetime.now(UTC)
+    now = clock.now()
     if api_key.revoked_at is not None:
         raise Unauthorized("This API key has been revoked", reason="api_key_revoked")
     if api_key.expires_at is not None and api_key.expires_at <= now:
@@ -94,6 +95,6 @@ async def revoke_key(session: AsyncSession, principal: Principal, key_id: int) -
     if api_key is None:
         raise NotFound("API key not found")
     if api_key.revoked_at is None:
-        api_key.revoked_at = datetime.now(UTC)
+        api_key.revoked_at = clock.now()
         await session.flush()
     return api_key

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Header, Query, Request
@@ -22,6 +22,7 @@ from immersio_booking.bookings.schemas import (
 )
 from immersio_booking.config import Settings
 from immersio_booking.db.dependencies import Session
+from immersio_booking.kit import clock
 from immersio_booking.kit.errors import BadRequest
 from immersio_booking.kit.idempotency import run_once
 from immersio_booking.kit.pagination import Page, Pagination
@@ -122,7 +123,7 @@ async def create_booking(
     settings = _settings(request)
 
     async def work() -> tuple[int, dict[str, Any]]:
-        now = datetime.now(UTC)
+        now = clock.now()
         created = await creation.create(
             session, principal, body, now, settings.payment_hold_minutes, settings.lock_timeout_ms
         )
@@ -165,7 +166,7 @@ async def list_bookings(
         sortStart,
     )
     page = Page(take=take, skip=skip)
-    rows, total = await service.list_for(session, principal, query, page, datetime.now(UTC))
+    rows, total = await service.list_for(session, principal, query, page, clock.now())
     return JSONResponse(
         {
             "status": "success",
@@ -179,7 +180,7 @@ async def _target(
     session: Session, request: Request, uid: str, principal: Principal | None, token: str | None
 ) -> tuple[Booking, access.Actor]:
     return await access.booking_for(
-        session, uid, principal, token, _settings(request).resolved_secret_key(), datetime.now(UTC)
+        session, uid, principal, token, _settings(request).resolved_secret_key(), clock.now()
     )
 
 
@@ -202,7 +203,7 @@ async def get_booking(
                 principal,
                 token,
                 _settings(request).resolved_secret_key(),
-                datetime.now(UTC),
+                clock.now(),
             )
             return JSONResponse(_envelope(await _render(session, request, series), True))
     booking, _ = await _target(session, request, bookingUid, principal, token)
@@ -224,7 +225,7 @@ async def cancel_booking(
     async def work() -> tuple[int, dict[str, Any]]:
         booking, actor = await _target(session, request, bookingUid, principal, token)
         booking = await repository.for_update(session, booking.id)
-        cancelled = await service.cancel(session, booking, actor, body, datetime.now(UTC))
+        cancelled = await service.cancel(session, booking, actor, body, clock.now())
         await events.cancelled(session, cancelled)
         items = await _render(session, request, cancelled)
         return 200, _envelope(items, body.cancel_subsequent_bookings)
@@ -253,7 +254,7 @@ async def reschedule_booking(
             actor,
             principal,
             body,
-            datetime.now(UTC),
+            clock.now(),
             service.Limits(settings.payment_hold_minutes, settings.lock_timeout_ms),
         )
         await events.rescheduled(session, new)
@@ -299,7 +300,7 @@ async def decline_booking(
         booking, actor = await _target(session, request, bookingUid, principal, None)
         booking = await repository.for_update(session, booking.id)
         declined = await service.decline(
-            session, booking, actor, body.reason if body else None, datetime.now(UTC)
+            session, booking, actor, body.reason if body else None, clock.now()
         )
         await events.rejected(session, declined)
         return 200, _envelope(await _render(session, request, [declined]), False)
@@ -321,7 +322,7 @@ async def mark_paid(
     async def work() -> tuple[int, dict[str, Any]]:
         booking, actor = await _target(session, request, bookingUid, principal, None)
         booking = await repository.for_update(session, booking.id)
-        paid = await service.mark_paid(session, booking, actor, datetime.now(UTC))
+        paid = await service.mark_paid(session, booking, actor, clock.now())
         return 200, _envelope(await _render(session, request, [paid]), False)
 
     return await run_once(session, request, _who(principal), work, settings.lock_timeout_ms)

@@ -19,6 +19,8 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 
+from immersio_booking.kit import clock
+
 LANGUAGES = [
     ("fr", "French"),
     ("es", "Spanish"),
@@ -244,7 +246,7 @@ def create_simulator(
 
 def _control_routes(app: FastAPI, world: World) -> None:
     def now() -> str:
-        return _stamp(datetime.now(UTC))
+        return _stamp(clock.now())
 
     @app.put("/_control/faults")
     async def set_faults(request: Request) -> dict[str, Any]:

@@ -20,7 +20,7 @@ import re
 from collections.abc import Callable, Sequence
 from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import update
@@ -41,6 +41,7 @@ from immersio_booking.immersio.client import (
 from immersio_booking.immersio.roster import table_of
 from immersio_booking.immersio.schemas import SyncType
 from immersio_booking.immersio.service import client_for
+from immersio_booking.kit import clock
 from immersio_booking.kit.errors import NotFound
 from immersio_booking.kit.locks import lock, lock_key
 from immersio_booking.models import ImmersioCourseMapping, ImmersioSyncLog
@@ -74,7 +75,7 @@ async def start(session: AsyncSession, organization_id: int, types: Sequence[Syn
         raise NotFound("Immersio is not connected here", reason="immersio_not_connected")
     await lock(session, sync_lock(organization_id), timeout_ms=10_000)
     running = await repository.running_logs(session, organization_id)
-    now = datetime.now(UTC)
+    now = clock.now()
     if running and all(now - log.started_at < STALE_AFTER for log in running):
         return Started(running, already_running=True)
     for log in running:  # abandoned by a dead worker
@@ -102,7 +103,7 @@ def _close(
     log.records_processed = processed
     log.records_failed = failed
     log.error_details = details or None
-    log.completed_at = datetime.now(UTC)
+    log.completed_at = clock.now()
 
 
 # --- reading from Immersio ----------------------------------------------------------------
@@ -434,7 +435,7 @@ async def run(
     plan = await _plan(transactions, organization_id, log_ids)
     if plan is None:
         return {}
-    started_at = datetime.now(UTC)
+    started_at = clock.now()
     try:
         async with transactions() as session:
             integration = await repository.integration(session, organization_id)

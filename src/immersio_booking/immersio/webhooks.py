@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import hmac
 import json
-import time
 from typing import Any
 
 from fastapi import APIRouter, Request
@@ -23,6 +22,7 @@ from immersio_booking.config import Settings
 from immersio_booking.db.dependencies import Session
 from immersio_booking.immersio import repository, roster
 from immersio_booking.immersio.sync import clean_email
+from immersio_booking.kit import clock
 from immersio_booking.kit.crypto import SecretBox
 from immersio_booking.kit.errors import BadRequest, Conflict, NotFound, Unauthorized
 from immersio_booking.kit.schemas import ResourceId
@@ -136,7 +136,7 @@ async def immersio_webhook(
         raise NotFound("Immersio is not connected here", reason="immersio_not_connected")
     body = await request.body()
     secret = SecretBox.of(settings).open(integration.webhook_secret)
-    message_id = verified_id(secret, request.headers, body, time.time())
+    message_id = verified_id(secret, request.headers, body, clock.timestamp())
     try:
         event = json.loads(body)
     except ValueError as exc:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from typing import Any
 
 import structlog
@@ -12,6 +11,7 @@ from fastapi.responses import JSONResponse
 from sqlalchemy.exc import DBAPIError, IntegrityError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from immersio_booking.kit import clock
 from immersio_booking.kit.errors import DomainError, exception_name, reason_phrase
 
 log = structlog.get_logger(__name__)
@@ -40,7 +40,7 @@ def error_body(
         body_details["reason"] = reason
     if details:
         body_details.update(details)
-    now = datetime.now(UTC)
+    now = clock.now()
     body: dict[str, Any] = {
         "status": "error",
         "timestamp": now.strftime("%Y-%m-%dT%H:%M:%S.") + f"{now.microsecond // 1000:03d}Z",

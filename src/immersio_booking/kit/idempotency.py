@@ -12,7 +12,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Awaitable, Callable
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from typing import Any
 
 from fastapi import Request
@@ -21,6 +21,7 @@ from sqlalchemy import select
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from immersio_booking.kit import clock
 from immersio_booking.kit.error_handlers import error_body
 from immersio_booking.kit.errors import BadRequest, DomainError, Unprocessable
 from immersio_booking.kit.locks import lock, lock_key
@@ -51,7 +52,7 @@ async def run_once(
         )
     scope = f"{who}:{request.method}:{request.url.path}"[:128]
     digest = _request_hash(await request.body())
-    now = datetime.now(UTC)
+    now = clock.now()
     await lock(session, lock_key("idempotency", scope, key), timeout_ms=timeout_ms)
     found = (
         await session.execute(

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
 from fastapi import APIRouter, Request
 
 from immersio_booking.auth.dependencies import AuthSubject
 from immersio_booking.config import Settings
 from immersio_booking.db.dependencies import Session
+from immersio_booking.kit import clock
 from immersio_booking.kit.schemas import Envelope, ok
 from immersio_booking.landing import service
 from immersio_booking.landing.schemas import LandingPageIn, LandingPageOut
@@ -28,7 +27,7 @@ def _reply(
             row,
             settings.public_base_url,
             settings.resolved_secret_key(),
-            datetime.now(UTC),
+            clock.now(),
         )
     )
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import select
@@ -13,6 +12,7 @@ from immersio_booking.bookings import access, repository
 from immersio_booking.config import get_settings
 from immersio_booking.jobs.app import job_app
 from immersio_booking.jobs.database import job_session
+from immersio_booking.kit import clock
 from immersio_booking.models import (
     Attendee,
     Booking,
@@ -89,7 +89,7 @@ async def _invites(
     """The calendar invite of the change (and, for a move, the old time's cancellation)."""
     organizer = (host.name or host.email, host.email)
     attendees = [(a.name, a.email) for a in people]
-    now = datetime.now(UTC)
+    now = clock.now()
     method = METHOD.get(kind, "REQUEST")
     invites = [
         (

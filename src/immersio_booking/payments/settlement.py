@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from immersio_booking.bookings import availability, creation, events, repository
 from immersio_booking.config import get_settings
+from immersio_booking.kit import clock
 from immersio_booking.kit.errors import DomainError
 from immersio_booking.models import Booking, BookingCancellationHistory, EventType, Payment
 from immersio_booking.payments.provider import Charge
@@ -78,7 +79,7 @@ async def settle(session: AsyncSession, payment: Payment, charge: Charge, now: d
 
 async def expire_holds(session: AsyncSession, now: datetime | None = None) -> list[Booking]:
     """Unpaid bookings whose hold has passed become cancelled (``payment_expired``)."""
-    moment = now or datetime.now(UTC)
+    moment = now or clock.now()
     rows = await session.execute(
         select(Booking)
         .where(
@@ -109,7 +110,7 @@ async def open_payments_near_expiry(
     session: AsyncSession, within: timedelta = timedelta(minutes=5)
 ) -> list[Payment]:
     """Unsettled provider payments of bookings whose hold ends soon (or has just ended)."""
-    now = datetime.now(UTC)
+    now = clock.now()
     rows = await session.execute(
         select(Payment)
         .join(Booking, Booking.id == Payment.booking_id)

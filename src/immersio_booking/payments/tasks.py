@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Awaitable, Callable
-from datetime import UTC, datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from immersio_booking.config import get_settings
 from immersio_booking.jobs.app import job_app
 from immersio_booking.jobs.database import job_session
+from immersio_booking.kit import clock
 from immersio_booking.models import InboxEvent
 from immersio_booking.payments import refunds, settlement
 from immersio_booking.payments.service import provider_for
@@ -38,7 +38,7 @@ async def handle_once(inbox_id: int, handler: Handler) -> str:
         if event is None or event.processed_at is not None:
             return "already processed"
         outcome = await handler(session, event)
-        event.processed_at = datetime.now(UTC)
+        event.processed_at = clock.now()
         return outcome
 
 
@@ -51,7 +51,7 @@ async def _settle_payment_event(session: AsyncSession, event: InboxEvent) -> str
     if connected is None or payment is None:
         return "ignored"
     charge = await connected.provider.fetch(intent_id)  # trust Stripe, not the payload
-    return await settlement.settle(session, payment, charge, datetime.now(UTC))
+    return await settlement.settle(session, payment, charge, clock.now())
 
 
 @job_app.task(name="process_payment_event", retry=10)
@@ -118,7 +118,7 @@ async def reconcile_payments(timestamp: int) -> int:
             except PaymentProviderError as exc:  # one payment Stripe cannot tell about must
                 log.warning("reconciliation skipped payment %s: %s", payment.uid, exc)
                 continue  # not keep the others unconfirmed
-            if await settlement.settle(session, payment, charge, datetime.now(UTC)) != "unchanged":
+            if await settlement.settle(session, payment, charge, clock.now()) != "unchanged":
                 settled += 1
     return settled
 

@@ -4,13 +4,14 @@ OWNER/ADMINs hear about each public workshop that shows no slot in its whole boo
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from email.message import EmailMessage
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from immersio_booking.config import Settings
+from immersio_booking.kit import clock
 from immersio_booking.members.repository import admin_emails
 from immersio_booking.models import EventType, OrganizationSettings, Team
 from immersio_booking.notifications import mailer
@@ -54,7 +55,7 @@ async def send_no_slot_alerts(
     session: AsyncSession, settings: Settings, now: datetime | None = None
 ) -> int:
     """Email admins about workshops with no slot; returns how many workshops were reported."""
-    moment = now or datetime.now(UTC)
+    moment = now or clock.now()
     today = moment.date().isoformat()
     orgs = await session.execute(
         select(Team)

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from typing import Any
 
 from fastapi import APIRouter, Request
 
 from immersio_booking.auth.dependencies import OptionalAuthSubject
 from immersio_booking.db.dependencies import Session
+from immersio_booking.kit import clock
 from immersio_booking.kit.errors import BadRequest
 from immersio_booking.kit.schemas import Envelope, ok
 from immersio_booking.kit.validation import validate_time_zone
@@ -112,4 +112,4 @@ async def get_slots(
     ``format`` (time|range), ``bookingUidToReschedule``. Rules: docs/slots.md.
     """
     slots_request = parse_request(dict(request.query_params))
-    return ok(await service.available_slots(session, principal, slots_request, datetime.now(UTC)))
+    return ok(await service.available_slots(session, principal, slots_request, clock.now()))

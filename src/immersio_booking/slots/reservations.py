@@ -20,6 +20,7 @@ from immersio_booking.auth.principal import Principal
 from immersio_booking.bookings import availability
 from immersio_booking.bookings.availability import Exclusions
 from immersio_booking.db.dependencies import Session
+from immersio_booking.kit import clock
 from immersio_booking.kit.errors import (
     DomainError,
     Forbidden,
@@ -86,7 +87,7 @@ async def _hold(
         minutes = body.reservation_duration
     duration = slots.duration_for(et, body.slot_duration)
     start = body.slot_start.astimezone(UTC)
-    now = datetime.now(UTC)
+    now = clock.now()
     workshop = await availability.load(session, et)
     hosts = workshop.hosts
     if not hosts:
@@ -143,7 +144,7 @@ async def reserve(
 @router.get("/{uid}")
 async def get_reservation(uid: str, session: Session) -> Envelope[ReservationOut | None]:
     found = await _by_uid(session, uid)
-    live = found is not None and found.expires_at > datetime.now(UTC)
+    live = found is not None and found.expires_at > clock.now()
     return ok(_out(found, with_duration=False) if found is not None and live else None)
 
 
@@ -156,7 +157,7 @@ async def move_reservation(
     request: Request,
 ) -> Envelope[ReservationOut]:
     found = await _by_uid(session, uid)
-    if found is None or found.expires_at <= datetime.now(UTC):
+    if found is None or found.expires_at <= clock.now():
         raise NotFound(f"Slot with uid={uid} not found")
     return ok(_out(await _hold(session, principal, body, request, found)))
 

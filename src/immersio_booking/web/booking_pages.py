@@ -6,7 +6,7 @@ here); booking posts the form as JSON to ``POST /v2/bookings`` with ``booking.js
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import date
 from typing import Annotated
 from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
@@ -17,6 +17,7 @@ from fastapi.responses import HTMLResponse
 from immersio_booking.bookings.creation import whitelist_required
 from immersio_booking.db.dependencies import Session
 from immersio_booking.event_types import repository as event_types
+from immersio_booking.kit import clock
 from immersio_booking.kit.errors import NotFound
 from immersio_booking.landing import service as landing
 from immersio_booking.web import i18n, workshops
@@ -62,7 +63,7 @@ async def booking_page(
     if et is None or et.hidden:
         raise NotFound("This workshop does not exist or is not open for booking")
     zone = workshops.visitor_zone(tz)
-    now = datetime.now(UTC)
+    now = clock.now()
     today = now.astimezone(ZoneInfo(zone)).date()
     reschedule = reschedule if reschedule and token else None
     selected = _day(day)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from typing import Annotated
 from xml.sax.saxutils import escape
 
@@ -13,6 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from immersio_booking.db.dependencies import Session
+from immersio_booking.kit import clock
 from immersio_booking.kit.errors import NotFound
 from immersio_booking.landing import service as landing
 from immersio_booking.models import EventType, OrganizationSettings, Team, TenantLandingSettings
@@ -61,7 +61,7 @@ async def published_school(
     """The tenant and its page; unpublished pages only with a valid staff preview link."""
     school = await school_at(session, slug)
     previewing = landing.preview_allowed(
-        settings_of(request).resolved_secret_key(), school.org.id, preview, datetime.now(UTC)
+        settings_of(request).resolved_secret_key(), school.org.id, preview, clock.now()
     )
     if not school.published and not previewing:
         raise NotFound("There is no school at this address")
@@ -118,7 +118,7 @@ async def landing_page(
     school, previewing = await published_school(session, request, orgSlug, preview)
     org, page = school.org, school.page
     zone = workshops.visitor_zone(tz)
-    now = datetime.now(UTC)
+    now = clock.now()
     index = not previewing and school.allows_indexing
     base = settings_of(request).public_base_url
     return render(

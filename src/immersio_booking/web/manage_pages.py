@@ -17,6 +17,7 @@ from immersio_booking.bookings import access, cancellation, events, repository, 
 from immersio_booking.bookings.access import Actor
 from immersio_booking.bookings.schemas import CancelInput
 from immersio_booking.db.dependencies import Session
+from immersio_booking.kit import clock
 from immersio_booking.kit.errors import DomainError, NotFound
 from immersio_booking.landing import service as landing
 from immersio_booking.models import Booking, EventType, Team, User
@@ -52,7 +53,7 @@ async def _attendee_actor(
             None,
             token,
             settings_of(request).resolved_secret_key(),
-            datetime.now(UTC),
+            clock.now(),
         )
     except DomainError:
         return None
@@ -143,7 +144,7 @@ async def calendar_file(uid: str, session: Session) -> Response:
         organizer=((host.name or host.email) if host else "", host.email if host else ""),
         attendees=[],
         description=booking.description,
-        now=datetime.now(UTC),
+        now=clock.now(),
     )
     return Response(
         body,
@@ -161,7 +162,7 @@ async def manage(
     actor = await _attendee_actor(session, request, booking, token)
     if actor is None:
         raise NotFound("This manage link is not valid (it may have expired)")
-    now = datetime.now(UTC)
+    now = clock.now()
     payment = await repository.payment_of(session, booking.id)
     refund = await cancellation.refund_for(session, booking, et, actor, now)
     try:
@@ -208,7 +209,7 @@ async def cancel(
         raise NotFound("This manage link is not valid (it may have expired)")
     booking = await repository.for_update(session, booking.id)
     cancelled = await service.cancel(
-        session, booking, actor, CancelInput(cancellation_reason=reason or None), datetime.now(UTC)
+        session, booking, actor, CancelInput(cancellation_reason=reason or None), clock.now()
     )
     await events.cancelled(session, cancelled)
     return RedirectResponse(

@@ -7,14 +7,13 @@ the reconciliation job do, so the student sees the confirmation as soon as Strip
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, JSONResponse
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from immersio_booking.db.dependencies import Session
+from immersio_booking.kit import clock
 from immersio_booking.kit.errors import NotFound
 from immersio_booking.landing import service as landing
 from immersio_booking.models import Booking, EventType, Payment, Team
@@ -45,7 +44,7 @@ async def refreshed(
     if connected is None or payment.external_id is None:
         return payment, None
     charge = await connected.provider.fetch(payment.external_id)
-    await settlement.settle(session, payment, charge, datetime.now(UTC))
+    await settlement.settle(session, payment, charge, clock.now())
     return payment, charge.client_secret
 
 

@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from immersio_booking.bookings import repository as bookings
 from immersio_booking.jobs.app import defer_in_transaction
+from immersio_booking.kit import clock
 from immersio_booking.models import Booking, EventType, User, Webhook, WebhookDelivery
 from immersio_booking.webhooks import destinations
 
@@ -91,7 +92,7 @@ async def emit(session: AsyncSession, booking_list: Sequence[Booking], trigger: 
     from immersio_booking.webhooks.tasks import deliver_webhook
 
     written = 0
-    now = datetime.now(UTC)
+    now = clock.now()
     to_immersio: dict[int, bool] = {}
     for booking in booking_list:
         org = booking.organization_id

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import json
 import random
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 import httpx
 
 from immersio_booking.config import get_settings
 from immersio_booking.jobs.app import job_app
 from immersio_booking.jobs.database import job_session
+from immersio_booking.kit import clock
 from immersio_booking.kit.http import pooled_client
 from immersio_booking.webhooks import destinations, health, signing, templates
 
@@ -77,7 +78,7 @@ async def deliver_webhook(delivery_id: int) -> str:
             if target.payload_template
             else json.dumps(delivery.body, separators=(",", ":")).encode()
         )
-        now = datetime.now(UTC)
+        now = clock.now()
         delivery.attempts += 1
         delivery.last_attempt_at = now
         code, text, retry_after = None, "", None

@@ -4,12 +4,13 @@ with them (created, changed or deleted in the same transaction)."""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 from email_validator import EmailNotValidError, validate_email
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from immersio_booking.bookings.schemas import E164
+from immersio_booking.kit import clock
 from immersio_booking.kit.errors import BadRequest, NotFound
 from immersio_booking.models import Workflow, WorkflowStep
 from immersio_booking.workflows import reminders, repository
@@ -177,7 +178,7 @@ async def create(session: AsyncSession, organization_id: int, body: WorkflowCrea
     await session.flush()
     await repository.set_event_types(session, workflow, body.active_on)
     await _set_steps(session, workflow, body.steps)
-    await reminders.plan_for_workflow(session, workflow, datetime.now(UTC))
+    await reminders.plan_for_workflow(session, workflow, clock.now())
     return workflow
 
 
@@ -213,7 +214,7 @@ async def patch(
     workflow.time = time if timed else None
     workflow.time_unit = time_unit if timed else None
     workflow.is_active_on_all = is_active_on_all
-    now = datetime.now(UTC)
+    now = clock.now()
     workflow.updated_at = now  # also when only its steps or event types changed
     await session.flush()
     if body.steps is not None:

@@ -8,13 +8,14 @@ Anything else marks the reminder cancelled as stale and sends nothing.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from immersio_booking.config import Settings, get_settings
 from immersio_booking.jobs.app import job_app
 from immersio_booking.jobs.database import job_session
+from immersio_booking.kit import clock
 from immersio_booking.models import Booking, Workflow, WorkflowReminder, WorkflowStep
 from immersio_booking.workflows import repository
 from immersio_booking.workflows.reminders import still_worth_sending
@@ -51,7 +52,7 @@ async def deliver(
     now: datetime | None = None,
 ) -> str:
     """Send reminder ``reminder_id`` if it still should be; returns its status afterwards."""
-    moment = now or datetime.now(UTC)
+    moment = now or clock.now()
     reminder = await session.get(WorkflowReminder, reminder_id, with_for_update=True)
     if reminder is None:
         return "gone"

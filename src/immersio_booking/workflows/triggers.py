@@ -4,16 +4,17 @@ transaction of the change: plan, replan or cancel reminders, and queue immediate
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import UTC, datetime
+from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from immersio_booking.kit import clock
 from immersio_booking.models import Booking
 from immersio_booking.workflows import reminders
 
 
 def _now() -> datetime:
-    return datetime.now(UTC)
+    return clock.now()
 
 
 async def accepted(session: AsyncSession, bookings: Sequence[Booking]) -> None:
