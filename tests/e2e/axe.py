@@ -1,7 +1,12 @@
-"""axe-core from npm (installed by the tests into the git-ignored ``.cache/npm``), run in a page."""
+"""axe-core from npm (installed by the tests into the git-ignored ``.cache/npm``), run in a page.
+
+The version is pinned exactly, so every run checks the page with the same rules; a cache
+holding another version (an older pin, or a range that once resolved elsewhere) is replaced.
+"""
 
 from __future__ import annotations
 
+import json
 import shutil
 import subprocess
 from functools import lru_cache
@@ -10,25 +15,48 @@ from typing import Any
 
 from playwright.async_api import Page
 
+AXE_VERSION = "4.14.1"
 CACHE = Path(__file__).resolve().parents[2] / ".cache" / "npm"
-AXE = CACHE / "node_modules" / "axe-core" / "axe.min.js"
+PACKAGE = CACHE / "node_modules" / "axe-core"
+AXE = PACKAGE / "axe.min.js"
+
+
+def installed_version() -> str | None:
+    """The axe-core version in the cache, None when there is none (or it is unreadable)."""
+    try:
+        version = json.loads((PACKAGE / "package.json").read_text())["version"]
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    return version if isinstance(version, str) else None
 
 
 @lru_cache(maxsize=1)
 def axe_source() -> str | None:
-    """The axe-core script, installing it with npm the first time; None without npm."""
-    if not AXE.exists():
+    """The pinned axe-core script, installing it with npm when the cache lacks that exact
+    version; None without npm (or when the install failed): never another version."""
+    if installed_version() != AXE_VERSION or not AXE.exists():
         npm = shutil.which("npm")
         if npm is None:
             return None
         CACHE.mkdir(parents=True, exist_ok=True)
         subprocess.run(
-            [npm, "install", "--prefix", str(CACHE), "--no-audit", "--no-fund", "axe-core@4"],
+            [
+                npm,
+                "install",
+                "--prefix",
+                str(CACHE),
+                "--no-audit",
+                "--no-fund",
+                "--save-exact",
+                f"axe-core@{AXE_VERSION}",
+            ],
             check=False,
             capture_output=True,
             timeout=300,
         )
-    return AXE.read_text() if AXE.exists() else None
+    if installed_version() != AXE_VERSION or not AXE.exists():
+        return None
+    return AXE.read_text()
 
 
 async def serious_violations(page: Page, source: str) -> list[dict[str, Any]]:

@@ -29,7 +29,8 @@ class Palette:
 
 
 def palette(settings: TenantLandingSettings | None, brand_color: str | None = None) -> Palette:
-    """The colours pages use: the tenant's, darkened where white text on them is hard to read."""
+    """The colours pages use: the tenant's, darkened where white text on them, or they as text
+    on the pages' light surfaces, would be hard to read."""
     warnings = []
     chosen = {
         "primaryColor": (settings.primary_color if settings else None)
@@ -39,18 +40,19 @@ def palette(settings: TenantLandingSettings | None, brand_color: str | None = No
     }
     used = {}
     for field, given in chosen.items():
-        readable = contrast.readable_on_white(given)
+        readable = contrast.readable(given)
         used[field] = readable
         if readable != contrast.to_hex(contrast.parse_hex(given)):
+            surface, worst = contrast.worst(given)
             warnings.append(
                 ContrastWarning(
                     field=field,
                     given=given,
                     used=readable,
                     message=(
-                        f"White text on {given} has a contrast of"
-                        f" {contrast.ratio(contrast.parse_hex(given), contrast.WHITE):.2f}:1,"
-                        f" below WCAG AA's 4.5:1; pages use {readable} instead"
+                        f"{given} has a contrast of {worst:.2f}:1 with the {surface} surface"
+                        f" of the pages (text on it, or it as text), below WCAG AA's 4.5:1;"
+                        f" pages use {readable} instead"
                     ),
                 )
             )
