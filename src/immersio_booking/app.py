@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from immersio_booking.auth.endpoints import router as auth_router
 from immersio_booking.bookings.endpoints import router as bookings_router
+from immersio_booking.bookings.invitation_endpoints import router as invitations_router
 from immersio_booking.bookings.whitelist import router as whitelist_router
 from immersio_booking.bookings.whitelist_files import router as whitelist_files_router
 from immersio_booking.config import Settings, get_settings
@@ -104,6 +105,7 @@ def create_app(settings: Settings | None = None, engine: AsyncEngine | None = No
         bookings_router,
         whitelist_files_router,  # before the whitelist: /whitelist/export is not an entry
         whitelist_router,
+        invitations_router,
         payments_router,
         payment_webhooks_router,
         webhooks_router,

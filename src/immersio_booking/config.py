@@ -51,6 +51,10 @@ class Settings(BaseSettings):
     allow_private_network_targets: bool = False
     payment_hold_minutes: int = Field(default=15, ge=1, le=24 * 60)
     lock_timeout_ms: int = Field(default=5000, ge=100, le=60000)
+    # Invite-only workshops: how long a personal invitation link books, and how many
+    # invitations one request may send.
+    invitation_validity_days: int = Field(default=14, ge=1, le=365)
+    invitations_per_request: int = Field(default=100, ge=1, le=1000)
 
     @field_validator("database_url")
     @classmethod

@@ -4,6 +4,8 @@ Order of checks (each with its own reason): workshop bookable (404) → start is
 ``slot_unavailable``) → [locks] → still free (409 ``slot_unavailable``) → whitelist (403
 ``not_whitelisted``) → seats (409 ``seats_full``) → attendee already in that session (409
 ``already_booked``) → plan (402 ``subscription_inactive``, 403 ``plan_limit_reached``).
+An invite-only workshop refuses a new booking without a valid invitation (403
+``invitation_required``) before any of these (``invitations.py``).
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from immersio_booking.auth.principal import Principal
-from immersio_booking.bookings import availability, repository
+from immersio_booking.bookings import availability, invitations, repository
 from immersio_booking.bookings.availability import Exclusions
 from immersio_booking.bookings.recurrence import occurrences
 from immersio_booking.bookings.responses import checked_responses
@@ -305,7 +307,10 @@ async def create(
     now: datetime,
     hold_minutes: int,
     timeout_ms: int,
+    secret: str = "",
 ) -> list[Booking]:
+    """``secret`` signs invitations (the settings' secret key); without it, an invite-only
+    workshop takes bookings from its staff only."""
     lookup = slots.EventTypeLookup(
         body.event_type_id,
         body.event_type_slug,
@@ -329,6 +334,14 @@ async def create(
             )
         if not is_staff(principal, et):
             raise Forbidden("Only the school's staff may book this workshop", reason="staff_only")
+    invitations.ensure_invited(
+        et,
+        is_staff(principal, et),
+        str(body.attendee.email),
+        body.invitation_token,
+        secret,
+        now,
+    )
     duration = slots.duration_for(et, body.length_in_minutes)
     fields = et.booking_fields or []
     answers = checked_responses(fields, body.booking_fields_responses or {})

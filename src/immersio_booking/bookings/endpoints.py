@@ -125,7 +125,13 @@ async def create_booking(
     async def work() -> tuple[int, dict[str, Any]]:
         now = clock.now()
         created = await creation.create(
-            session, principal, body, now, settings.payment_hold_minutes, settings.lock_timeout_ms
+            session,
+            principal,
+            body,
+            now,
+            settings.payment_hold_minutes,
+            settings.lock_timeout_ms,
+            settings.resolved_secret_key(),
         )
         payments = await _start_payments(session, request, created)
         await events.booked(session, created)

@@ -104,6 +104,8 @@ class BookingCreate(StrictApiModel):
     # Our extensions: the hold being turned into this booking, and staff marking it paid.
     reservation_uid: str | None = Field(default=None, max_length=64)
     paid_offline: bool = False
+    # The signed token of a personal invitation (invite-only workshops; bookings/invitations.py).
+    invitation_token: str | None = Field(default=None, max_length=200)
 
     @field_validator("location")
     @classmethod

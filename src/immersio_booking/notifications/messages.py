@@ -58,6 +58,13 @@ def _environment(language: str) -> Environment:
     return env
 
 
+def render(language: str, name: str, **values: object) -> tuple[str, str]:
+    """Template ``name`` in ``language``: (subject, body), the subject being its first line."""
+    text = _environment(language).get_template(name).render(**values)
+    subject, _, body = text.partition("\n")
+    return subject.strip(), body.strip() + "\n"
+
+
 @dataclass(frozen=True)
 class Recipient:
     name: str

@@ -15,6 +15,7 @@ from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import HTMLResponse
 
 from immersio_booking.bookings.creation import whitelist_required
+from immersio_booking.bookings.invitations import invite_only
 from immersio_booking.db.dependencies import Session
 from immersio_booking.event_types import repository as event_types
 from immersio_booking.kit import clock
@@ -54,6 +55,7 @@ async def booking_page(
     name: ShortParam = None,
     student_id: Annotated[str | None, Query(alias="studentId", max_length=255)] = None,
     referrer: Annotated[str | None, Query(max_length=255)] = None,
+    invitation: Annotated[str | None, Query(max_length=200)] = None,
 ) -> HTMLResponse:
     # Booking pages work whether or not the school publishes a landing page (the embed needs
     # only the workshop), and are indexed only when the landing page is too.
@@ -87,6 +89,7 @@ async def booking_page(
         "name": name,
         "studentId": student_id,
         "referrer": referrer,
+        "invitation": invitation,
         "lang": i18n.choose_language(request),
     }
     kept = {key: value for key, value in kept.items() if value}
@@ -113,6 +116,9 @@ async def booking_page(
             "sessions": free.get(selected, []) if selected else [],
             "fields": form_fields(et),
             "whitelist": whitelist_required(et),
+            # Checked when booking (POST /v2/bookings), not here: the page only carries it.
+            "invite_only": invite_only(et),
+            "invitation": invitation,
             "topic": workshops.topic_of(et),
             "reschedule": reschedule,
             "token": token,

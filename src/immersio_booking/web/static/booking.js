@@ -55,6 +55,7 @@
       attendee: {name: answers.name, email: answers.email, timeZone: data.zone, language: data.lang}
     };
     if (answers.guests) payload.guests = answers.guests;
+    if (data.invitation) payload.invitationToken = data.invitation;
     delete answers.name; delete answers.email; delete answers.guests;
     if (Object.keys(answers).length) payload.bookingFieldsResponses = answers;
     if (data.embedded) {
