@@ -182,3 +182,13 @@ async def test_the_page_of_an_invite_only_workshop_says_so(
     et = await invite_only_workshop(client, tenant)
     page = await client.get(f"/{tenant.slug}/{et['slug']}?tz=UTC")
     assert "open by invitation only" in page.text and 'data-invitation=""' in page.text
+
+
+async def test_seats_of_an_invite_only_workshop_are_not_held_anonymously(
+    client: httpx.AsyncClient, tenant: Tenant
+) -> None:
+    await teacher_hours(client, tenant)
+    et = await invite_only_workshop(client, tenant)
+    hold = {"eventTypeId": et["id"], "slotStart": start()}
+    assert_error(await client.post("/v2/slots/reservations", json=hold), 403, "invitation_required")
+    data(await client.post("/v2/slots/reservations", headers=tenant.headers, json=hold), 201)

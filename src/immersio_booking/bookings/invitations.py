@@ -66,3 +66,14 @@ def ensure_invited(
         " (invitations expire; ask the school for a new one if yours has).",
         reason="invitation_required",
     )
+
+
+def ensure_may_hold(et: EventType, staff: bool) -> None:
+    """A hold names no student, so no invitation can vouch for it: an invite-only workshop's
+    seats are held by its staff only (invited students book directly)."""
+    if invite_only(et) and not staff:
+        raise Forbidden(
+            "This workshop is open by invitation only; its seats cannot be held anonymously."
+            " Book from the personal link in your invitation email.",
+            reason="invitation_required",
+        )

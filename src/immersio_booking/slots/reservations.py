@@ -17,7 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from immersio_booking.auth.dependencies import CheckCredentials, OptionalAuthSubject
 from immersio_booking.auth.principal import Principal
-from immersio_booking.bookings import availability
+from immersio_booking.bookings import availability, invitations
 from immersio_booking.bookings.availability import Exclusions
 from immersio_booking.db.dependencies import Session
 from immersio_booking.kit import clock
@@ -75,6 +75,9 @@ async def _hold(
 ) -> SlotReservation:
     et = await slots.find_event_type(
         session, principal, slots.EventTypeLookup(body.event_type_id, None, None, None, None)
+    )
+    invitations.ensure_may_hold(
+        et, principal is not None and principal.can_see_organization(et.organization_id)
     )
     minutes = DEFAULT_MINUTES
     if body.reservation_duration is not None:
