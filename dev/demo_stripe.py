@@ -70,18 +70,20 @@ def connect_demo_school(base: str, public_url: str) -> int:
             "connect-stripe",
             "--org",
             DEMO_ORG,
-            "--secret-key",
-            SECRET_KEY,
             "--publishable-key",
             PUBLISHABLE_KEY,
-            "--webhook-secret",
-            WEBHOOK_SECRET,
             "--json",
         ],
         check=True,
         capture_output=True,
         text=True,
-        env={**os.environ, "IMMERSIO_STRIPE_API_BASE": base},
+        # The secrets go in the environment, never on the command line (ps shows it).
+        env={
+            **os.environ,
+            "IMMERSIO_STRIPE_API_BASE": base,
+            "IMMERSIO_STRIPE_SECRET_KEY": SECRET_KEY,
+            "IMMERSIO_STRIPE_WEBHOOK_SECRET": WEBHOOK_SECRET,
+        },
     )
     org_id = int(json.loads(done.stdout)["organization_id"])
     httpx.post(

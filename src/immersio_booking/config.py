@@ -49,6 +49,9 @@ class Settings(BaseSettings):
     platform_stripe_secret_key: str | None = None
     platform_stripe_webhook_secret: str | None = None
     allow_private_network_targets: bool = False
+    # /metrics answers only with "Authorization: Bearer <this>" when set; in production without
+    # it, /metrics is not served (404): request counts by route are not for the public.
+    metrics_token: str | None = Field(default=None, min_length=16)
     payment_hold_minutes: int = Field(default=15, ge=1, le=24 * 60)
     lock_timeout_ms: int = Field(default=5000, ge=100, le=60000)
     # Invite-only workshops: how long a personal invitation link books, and how many

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import sys
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
@@ -14,6 +16,7 @@ from immersio_booking.cli.common import (
     JsonFlag,
     admin_app,
     emit,
+    err,
     fail_validation,
     in_transaction,
     load_settings,
@@ -145,24 +148,79 @@ def create_platform_admin(
     )
 
 
+SECRET_KEY_ENV = "IMMERSIO_STRIPE_SECRET_KEY"
+WEBHOOK_SECRET_ENV = "IMMERSIO_STRIPE_WEBHOOK_SECRET"
+
+
+def _stripe_secrets(from_stdin: bool, webhook_from_stdin: bool) -> tuple[str, str]:
+    """The secret key and the webhook secret: lines of stdin (secret key first) when asked,
+    else the environment; never the command line, which ``ps`` and shell history show."""
+    lines = iter(sys.stdin.read().splitlines()) if from_stdin or webhook_from_stdin else iter(())
+    found = {}
+    for name, env, stdin in (
+        ("secret key", SECRET_KEY_ENV, from_stdin),
+        ("webhook secret", WEBHOOK_SECRET_ENV, webhook_from_stdin),
+    ):
+        value = next(lines, "").strip() if stdin else os.environ.get(env, "").strip()
+        if not value:
+            where = "a line of stdin" if stdin else f"{env} (or --{name.replace(' ', '-')}-stdin)"
+            err.print(f"[red]error:[/red] the Stripe {name} is missing: give it in {where}.")
+            raise typer.Exit(2)
+        found[name] = value
+    return found["secret key"], found["webhook secret"]
+
+
+def _refuse_on_command_line(value: str | None) -> str | None:
+    if value is not None:
+        raise typer.BadParameter(
+            "secrets on the command line are visible to every user (ps) and kept in shell"
+            f" history: pass it on stdin (--secret-key-stdin, --webhook-secret-stdin) or in"
+            f" {SECRET_KEY_ENV} / {WEBHOOK_SECRET_ENV}"
+        )
+    return value
+
+
 @admin_app.command("connect-stripe")
 def connect_stripe(
     org: Annotated[str, typer.Option(help="The school's slug.")],
-    secret_key: Annotated[str, typer.Option(help="sk_live_… / sk_test_… (or a restricted key).")],
     publishable_key: Annotated[str, typer.Option(help="pk_live_… / pk_test_…")],
-    webhook_secret: Annotated[str, typer.Option(help="whsec_… of the school's endpoint.")],
+    secret_key_stdin: Annotated[
+        bool,
+        typer.Option(
+            help=f"Read the secret key (sk_…/rk_…) from stdin's first line, not {SECRET_KEY_ENV}."
+        ),
+    ] = False,
+    webhook_secret_stdin: Annotated[
+        bool,
+        typer.Option(
+            help=f"Read the webhook secret (whsec_…) from stdin's next line, not"
+            f" {WEBHOOK_SECRET_ENV}."
+        ),
+    ] = False,
+    secret_key: Annotated[
+        str | None, typer.Option(hidden=True, callback=_refuse_on_command_line)
+    ] = None,
+    webhook_secret: Annotated[
+        str | None, typer.Option(hidden=True, callback=_refuse_on_command_line)
+    ] = None,
     as_json: JsonFlag = False,
 ) -> None:
-    """Connect a school's Stripe account, as PUT /v2/organizations/{orgId}/payments/stripe."""
+    """Connect a school's Stripe account, as PUT /v2/organizations/{orgId}/payments/stripe.
+
+    The secret key and the webhook secret come from IMMERSIO_STRIPE_SECRET_KEY and
+    IMMERSIO_STRIPE_WEBHOOK_SECRET, or from stdin with --secret-key-stdin /
+    --webhook-secret-stdin (one per line, the secret key first)."""
     from sqlalchemy import select
 
     from immersio_booking.kit.errors import NotFound
     from immersio_booking.models import Team
     from immersio_booking.payments import credentials
 
+    del secret_key, webhook_secret  # refused by their callback when given
+    key, hook_secret = _stripe_secrets(secret_key_stdin, webhook_secret_stdin)
     try:
         body = credentials.StripeKeysIn(
-            secret_key=secret_key, publishable_key=publishable_key, webhook_secret=webhook_secret
+            secret_key=key, publishable_key=publishable_key, webhook_secret=hook_secret
         )
     except ValidationError as exc:
         fail_validation(exc)
@@ -196,14 +254,18 @@ def connect_stripe(
 
 @admin_app.command("rotate-keys")
 def rotate_keys(as_json: JsonFlag = False) -> None:
-    """Re-encrypt every stored secret with the first key of IMMERSIO_ENCRYPTION_KEYS."""
-    from immersio_booking.immersio.service import rotate_secrets
-    from immersio_booking.payments.credentials import rotate_all
+    """Re-encrypt every stored secret with the first key of IMMERSIO_ENCRYPTION_KEYS: Stripe
+    credentials, Immersio API keys and webhook secrets, webhook subscriptions' secrets."""
+    from immersio_booking.immersio import service as immersio
+    from immersio_booking.payments import credentials
+    from immersio_booking.webhooks import service as webhooks
 
     settings = load_settings()
 
     async def work(session: AsyncSession) -> dict[str, Any]:
-        rotated = await rotate_all(session, settings) + await rotate_secrets(session, settings)
+        rotated = 0
+        for rotate in (credentials.rotate_all, immersio.rotate_secrets, webhooks.rotate_secrets):
+            rotated += await rotate(session, settings)
         return {"rotated": rotated}
 
     rotated = in_transaction(work)

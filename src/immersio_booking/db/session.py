@@ -33,6 +33,9 @@ def make_engine(url: str, *, pool_size: int = 10, max_overflow: int = 10) -> Asy
         max_overflow=max_overflow,
         pool_pre_ping=True,
         connect_args={"application_name": "immersio-booking"},
+        # An error's text never carries the statement's values (emails, tokens, secrets),
+        # wherever it is logged: requests, jobs, the CLI.
+        hide_parameters=True,
     )
 
 

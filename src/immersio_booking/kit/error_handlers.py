@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import traceback
 from typing import Any
 
 import structlog
@@ -157,7 +158,19 @@ async def _database_error(request: Request, exc: Exception) -> JSONResponse:
         )
     if sqlstate and sqlstate.startswith("22"):  # data exception: value out of range etc.
         return error_response(request, 400, "A value is out of range.", reason="invalid_value")
-    return await _unhandled(request, exc)
+    # The server's message and DETAIL quote the values at fault (a key, an email, a token):
+    # log what identifies the failure (kind, state, constraint, statement, where), not them.
+    diag = getattr(exc.orig, "diag", None)
+    log.error(
+        "database_error",
+        error=type(exc.orig).__name__,
+        sqlstate=sqlstate,
+        constraint=getattr(diag, "constraint_name", None),
+        table=getattr(diag, "table_name", None),
+        statement=(exc.statement or "")[:500],
+        where=traceback.format_tb(exc.__traceback__)[-3:],
+    )
+    return error_response(request, 500, "Internal server error", reason="internal_error")
 
 
 async def _unhandled(request: Request, exc: Exception) -> JSONResponse:

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import asyncio
+import hmac
 
 from fastapi import APIRouter, Request, Response
 from fastapi.responses import JSONResponse
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from sqlalchemy import text
 
+from immersio_booking.config import Settings
 from immersio_booking.db import migrate
+from immersio_booking.kit.errors import NotFound, Unauthorized
 
 router = APIRouter(tags=["Operations"], include_in_schema=True)
 
@@ -46,5 +49,22 @@ async def readyz(request: Request) -> JSONResponse:
 
 
 @router.get("/metrics")
-async def metrics() -> Response:
+async def metrics(request: Request) -> Response:
+    """Prometheus metrics: with ``IMMERSIO_METRICS_TOKEN`` set, for its bearer only; without
+    it, open in development and absent (404) in production."""
+    settings: Settings = request.app.state.settings
+    expected = settings.metrics_token
+    if expected is None:
+        if settings.environment == "production":
+            raise NotFound("Not Found")
+    else:
+        scheme, _, given = request.headers.get("authorization", "").partition(" ")
+        if scheme.lower() != "bearer" or not hmac.compare_digest(
+            given.strip().encode(), expected.encode()
+        ):
+            raise Unauthorized(
+                "Send the metrics token: Authorization: Bearer <IMMERSIO_METRICS_TOKEN>",
+                reason="metrics_token_required",
+                headers={"WWW-Authenticate": "Bearer"},
+            )
     return Response(generate_latest(), media_type=CONTENT_TYPE_LATEST)

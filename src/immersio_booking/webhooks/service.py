@@ -188,3 +188,18 @@ async def redeliver(
     await session.flush()
     await defer_in_transaction(session, deliver_webhook, delivery_id=delivery.id)
     return delivery
+
+
+async def rotate_secrets(session: AsyncSession, settings: Settings) -> int:
+    """Re-encrypt every subscription's signing secret under the first key
+    (``immersio-booking admin rotate-keys``); returns how many were rewritten."""
+    box = SecretBox.of(settings)
+    count = 0
+    for hook in (
+        await session.execute(select(Webhook).where(Webhook.secret.is_not(None)))
+    ).scalars():
+        assert hook.secret is not None
+        hook.secret = box.rotate(hook.secret)
+        count += 1
+    await session.flush()
+    return count

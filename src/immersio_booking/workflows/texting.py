@@ -12,6 +12,7 @@ from typing import Literal, Protocol
 import structlog
 
 from immersio_booking.config import Settings
+from immersio_booking.kit import redact
 
 Channel = Literal["sms", "whatsapp"]
 
@@ -23,14 +24,19 @@ class TextSender(Protocol):
 
 
 class LoggingTextSender:
-    """Writes the message to the log instead of sending it."""
+    """Writes the message to the log instead of sending it; logs are read by more people than
+    the student, so the number keeps its last two digits and links lose their tokens."""
 
     async def send(self, channel: Channel, to: str, body: str, sender: str | None) -> str:
         # A logger per call: it follows the logging set-up in force (tests capture it).
         structlog.get_logger(__name__).info(
-            "text_message", channel=channel, to=to, sender=sender, body=body
+            "text_message",
+            channel=channel,
+            to=redact.phone(to),
+            sender=sender,
+            body=redact.text(body),
         )
-        return f"logged:{channel}:{to}"
+        return f"logged:{channel}:{redact.phone(to)}"
 
 
 def text_sender(settings: Settings) -> TextSender:
