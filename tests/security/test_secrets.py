@@ -17,7 +17,6 @@ from fastapi import Request
 from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
-from structlog.testing import capture_logs
 from typer.testing import CliRunner
 
 from immersio_booking.app import create_app
@@ -33,6 +32,7 @@ from tests.factories import Tenant, make_tenant
 from tests.helpers import assert_error, data
 from tests.jobs import job_environment
 from tests.payments.test_stripe_payments import connect_stripe
+from tests.workflows.test_reminders import info_logs
 
 SECRET = "sk_live_VerySecret0123456789"
 FERNET = re.compile(r"gAAAAA[A-Za-z0-9_\-=]+")
@@ -61,7 +61,7 @@ async def test_the_logging_text_provider_hides_numbers_and_tokens() -> None:
         " Invited? https://book.example.com/school/w?invitation=1797.InViTe&email=ada%40x.com"
         " Questions: +33 6 12 34 56 78"
     )
-    with capture_logs() as entries:
+    with info_logs() as entries:
         reference = await LoggingTextSender().send("sms", "+14155550123", body, "Academy")
     (entry,) = [e for e in entries if e["event"] == "text_message"]
     shown = repr(entry) + reference
@@ -95,7 +95,7 @@ async def test_an_unexpected_database_error_is_logged_without_values(
     app.add_api_route("/_leaky", leaky)
     transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
     async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as client:
-        with capture_logs() as entries:
+        with info_logs() as entries:
             answer = await client.get("/_leaky")
     assert_error(answer, 500, "internal_error")
     assert SECRET not in answer.text
