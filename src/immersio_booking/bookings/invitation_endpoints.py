@@ -31,7 +31,7 @@ class InviteeIn(StrictApiModel):
 
 
 class InvitationsIn(StrictApiModel):
-    invitees: list[InviteeIn] = Field(min_length=1)
+    invitees: list[InviteeIn]
 
 
 class InvitationOut(ApiModel):
@@ -59,6 +59,8 @@ async def invite(
             " invite_only first",
             reason="not_invite_only",
         )
+    if not body.invitees:  # after the access checks: another school gets its 404 first
+        raise BadRequest("invitees must list at least one student", reason="validation_failed")
     if len(body.invitees) > settings.invitations_per_request:
         raise BadRequest(
             f"At most {settings.invitations_per_request} invitations per request",
