@@ -85,6 +85,12 @@ def year_like(model: int) -> int:
     return year
 
 
+def utc_offset(zone: str, day: date, hhmm: str = "12:00") -> str:
+    """``zone``'s UTC offset on ``day`` at ``hhmm`` as the API writes it: ``+05:30``, ``-04:00``."""
+    text = datetime.combine(day, time.fromisoformat(hhmm), ZoneInfo(zone)).strftime("%z")
+    return f"{text[:3]}:{text[3:]}"
+
+
 def at(day: date, hhmm: str = "10:00") -> str:
     """``day`` at ``hhmm`` UTC as the API writes an instant: ``YYYY-MM-DDTHH:MM:00Z``."""
     return f"{day.isoformat()}T{hhmm}:00Z"
