@@ -11,7 +11,7 @@ PUBLIC_URL := $${IMMERSIO_PUBLIC_BASE_URL:-http://$(HOST):$(PORT)}
 # localstripe, the fake Stripe that `run` pays against (dev/demo_stripe.py).
 STRIPE_PORT ?= 8420
 
-.PHONY: install run stop test lint fmt bench clean
+.PHONY: install run stop test test-any-date lint fmt bench clean
 
 install: $(VENV)/.synced
 
@@ -50,6 +50,19 @@ stop:
 # The tests choose their database: embedded unless DATABASE_URL is set.
 test: install
 	$(BIN)/pytest -q
+
+# The whole suite on another day: the machine's clock moved to DATE for every process the tests
+# start (libfaketime, `apt-get install faketime`), e.g. make test-any-date DATE='2027-12-31 23:30:00'.
+# The clock keeps ticking from DATE. It needs the embedded PostgreSQL, which runs under the moved
+# clock too: a server outside it (DATABASE_URL) keeps the real time, and the jobs compare their
+# schedule with the database's now().
+DATE ?= 2028-02-29 10:00:00
+test-any-date: install
+	@command -v faketime >/dev/null || { echo "faketime is missing: apt-get install faketime"; exit 1; }
+	@if [ -n "$$DATABASE_URL" ]; then \
+		echo "test-any-date runs on the embedded PostgreSQL: unset DATABASE_URL (its server would keep the real clock)"; \
+		exit 1; fi
+	faketime '$(DATE)' $(BIN)/pytest -q
 
 lint: install
 	$(BIN)/ruff check src tests bench dev

@@ -13,6 +13,8 @@ from typing import Any
 
 from fastapi import FastAPI
 
+from tests import dates
+
 PATH_PARAM = re.compile(r"\{(\w+)\}")
 
 # Routes whose uid is itself the capability (Cal.com's slot reservations are public by uid):
@@ -103,7 +105,7 @@ def example(schema: dict[str, Any], name: str = "") -> Any:
     if schema.get("format") == "email" or "email" in name.lower():
         return f"{secrets.token_hex(4)}@example.com"
     if schema.get("format") == "date-time":
-        return "2031-01-01T10:00:00Z"
+        return dates.at(dates.monday(), "10:00")
     if "slug" in name.lower():
         return f"s-{secrets.token_hex(4)}"
     return "Example"

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 import httpx
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from immersio_booking.auth.keys import hash_key
+from immersio_booking.kit import clock
 from immersio_booking.models import ApiKey
+from tests import dates
 from tests.factories import Tenant, auth
 from tests.helpers import assert_error, data
 
@@ -52,7 +54,7 @@ async def test_keys_are_stored_hashed_listed_masked_and_revocable(
 
 
 async def test_expired_key_and_bad_expiry(client: httpx.AsyncClient, tenant: Tenant) -> None:
-    past = (datetime.now(UTC) - timedelta(days=1)).isoformat()
+    past = (clock.now() - timedelta(days=1)).isoformat()
     assert_error(
         await client.post("/v2/api-keys", headers=tenant.headers, json={"expiresAt": past}),
         400,
@@ -60,12 +62,12 @@ async def test_expired_key_and_bad_expiry(client: httpx.AsyncClient, tenant: Ten
     )
     assert_error(
         await client.post(
-            "/v2/api-keys", headers=tenant.headers, json={"expiresAt": "2030-01-01T00:00:00"}
+            "/v2/api-keys", headers=tenant.headers, json={"expiresAt": f"{dates.monday()}T00:00:00"}
         ),
         400,
         "validation_failed",
     )
-    soon = (datetime.now(UTC) + timedelta(seconds=1)).isoformat()
+    soon = (clock.now() + timedelta(seconds=1)).isoformat()
     created = data(
         await client.post("/v2/api-keys", headers=tenant.headers, json={"expiresAt": soon}), 201
     )

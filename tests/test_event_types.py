@@ -8,6 +8,8 @@ import httpx
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from immersio_booking.models import EventType
+from tests import dates
+from tests.dates import DAY
 from tests.factories import Tenant, make_member, make_tenant
 from tests.helpers import assert_error, data
 
@@ -106,19 +108,21 @@ async def test_create_maps_cal_com_inputs_onto_erd_columns(
         assert row.organization_id == tenant.id and row.schedule_id == schedule["id"]
 
     url = f"/v2/event-types/{created['id']}"
+    thursday = dates.monday() + 3 * DAY
+    window = [str(thursday), str(thursday + 4 * DAY)]  # Thursday to Monday
     patched = data(
         await client.patch(
             url,
             headers=tenant.headers,
             json={
-                "bookingWindow": {"type": "range", "value": ["2030-09-05", "2030-09-09"]},
+                "bookingWindow": {"type": "range", "value": window},
                 "seats": {"disabled": True},
                 "confirmationPolicy": {"disabled": True},
                 "title": "Renamed",
             },
         )
     )
-    assert patched["bookingWindow"] == {"type": "range", "value": ["2030-09-05", "2030-09-09"]}
+    assert patched["bookingWindow"] == {"type": "range", "value": window}
     assert patched["seats"] == {"disabled": True}
     assert patched["confirmationPolicy"] == {"disabled": True}
     assert patched["title"] == "Renamed" and patched["lengthInMinutes"] == 60
@@ -135,6 +139,7 @@ async def test_create_maps_cal_com_inputs_onto_erd_columns(
 
 
 async def test_validation_of_workshop_fields(client: httpx.AsyncClient, tenant: Tenant) -> None:
+    thursday = dates.monday() + 3 * DAY
     bad_bodies = [
         workshop(metadata={"registration_mode": "lottery"}),
         workshop(metadata={"refund_window_hours": -1}),
@@ -151,7 +156,9 @@ async def test_validation_of_workshop_fields(client: httpx.AsyncClient, tenant: 
         workshop(
             seats={"seatsPerTimeSlot": 0, "showAttendeeInfo": True, "showAvailabilityCount": True}
         ),
-        workshop(bookingWindow={"type": "range", "value": ["2030-09-09", "2030-09-05"]}),
+        workshop(
+            bookingWindow={"type": "range", "value": [str(thursday + 4 * DAY), str(thursday)]}
+        ),
         workshop(recurrence={"frequency": "daily", "interval": 1, "occurrences": 3}),
         workshop(recurrence={"frequency": "weekly", "interval": 1, "occurrences": 53}),
         workshop(lengthInMinutesOptions=[30, 45]),

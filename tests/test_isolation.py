@@ -16,7 +16,9 @@ import pytest
 from fastapi import FastAPI
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from tests import dates
 from tests.api_catalog import PUBLIC_CAPABILITIES, SIGNED_BY_PROVIDER, example, operations
+from tests.bookings.helpers import MONDAY
 from tests.factories import Tenant, make_member
 from tests.helpers import data
 
@@ -81,7 +83,7 @@ async def objects_of_tenant_a(
             "/v2/bookings",
             json={
                 "eventTypeId": personal["id"],
-                "start": "2027-02-01T08:00:00Z",
+                "start": dates.at(MONDAY, "08:00"),
                 "attendee": {"name": "Stu", "email": "stu@example.com", "timeZone": "Europe/Paris"},
             },
         ),

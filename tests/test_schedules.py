@@ -7,6 +7,8 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from immersio_booking.models import Availability
+from tests import dates
+from tests.dates import DAY
 from tests.factories import Tenant, make_member
 from tests.helpers import assert_error, data
 
@@ -26,8 +28,8 @@ async def test_create_groups_days_and_keeps_overrides(
             {"days": ["Saturday"], "startTime": "10:00", "endTime": "24:00"},
         ],
         "overrides": [
-            {"date": "2027-04-18", "startTime": "10:00", "endTime": "12:00"},
-            {"date": "2027-04-19", "startTime": "00:00", "endTime": "00:00"},
+            {"date": str(dates.monday() - DAY), "startTime": "10:00", "endTime": "12:00"},
+            {"date": str(dates.monday()), "startTime": "00:00", "endTime": "00:00"},
         ],
     }
     created = data(
@@ -104,14 +106,15 @@ async def test_default_availability_patch_replaces_and_delete(
 
 async def test_schedule_validation(client: httpx.AsyncClient, tenant: Tenant) -> None:
     base = {"name": "x", "timeZone": "Europe/Berlin", "isDefault": False}
+    no_such_day, wednesday = f"{dates.today().year + 1}-02-30", str(dates.monday() + 2 * DAY)
     for bad in (
         {**base, "timeZone": "Europe/Atlantis"},
         {**base, "availability": [{"days": ["Funday"], "startTime": "09:00", "endTime": "10:00"}]},
         {**base, "availability": [{"days": ["Monday"], "startTime": "9am", "endTime": "10:00"}]},
         {**base, "availability": [{"days": ["Monday"], "startTime": "11:00", "endTime": "10:00"}]},
         {**base, "availability": [{"days": [], "startTime": "09:00", "endTime": "10:00"}]},
-        {**base, "overrides": [{"date": "2027-02-30", "startTime": "09:00", "endTime": "10:00"}]},
-        {**base, "overrides": [{"date": "2027-02-03", "startTime": "25:00", "endTime": "26:00"}]},
+        {**base, "overrides": [{"date": no_such_day, "startTime": "09:00", "endTime": "10:00"}]},
+        {**base, "overrides": [{"date": wednesday, "startTime": "25:00", "endTime": "26:00"}]},
         {"name": "missing zone", "isDefault": False},
     ):
         assert_error(

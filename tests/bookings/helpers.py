@@ -8,10 +8,13 @@ from urllib.parse import parse_qs, urlsplit
 
 import httpx
 
+from tests import dates
 from tests.factories import Tenant
 from tests.helpers import data
 
-MONDAY = "2027-02-01"
+MONDAY = dates.first_monday(2)
+"""The Monday the booking tests book on: in early February, at least eight weeks ahead, so
+Paris is at UTC+1 (10:00Z is 11:00 there) and the next two weeks stay in the same month."""
 
 
 async def teacher_hours(

@@ -11,7 +11,9 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from immersio_booking.models import Booking
-from tests.bookings.helpers import book, student, teacher_hours, workshop
+from tests import dates
+from tests.bookings.helpers import MONDAY, book, student, teacher_hours, workshop
+from tests.dates import DAY
 from tests.factories import Tenant
 from tests.helpers import assert_error, data
 
@@ -27,7 +29,7 @@ async def test_200_parallel_requests_for_10_seats(
         tenant,
         seats={"seatsPerTimeSlot": 10, "showAttendeeInfo": False, "showAvailabilityCount": True},
     )
-    start = "2027-02-01T10:00:00Z"
+    start = dates.at(MONDAY, "10:00")
     responses = await asyncio.gather(
         *(
             book(client, et["id"], start, attendee=student(f"racer{i}@example.com"))
@@ -50,10 +52,10 @@ async def test_200_parallel_requests_for_10_seats(
     slot = data(
         await client.get(
             "/v2/slots",
-            params={"eventTypeId": et["id"], "start": "2027-02-01", "end": "2027-02-01"},
+            params={"eventTypeId": et["id"], "start": str(MONDAY), "end": str(MONDAY)},
         )
     )
-    assert "2027-02-01T10:00:00.000Z" not in [s["start"] for s in slot.get("2027-02-01", [])]
+    assert f"{MONDAY}T10:00:00.000Z" not in [s["start"] for s in slot.get(str(MONDAY), [])]
 
 
 async def test_two_workshops_of_one_host_racing_for_overlapping_times(
@@ -63,7 +65,7 @@ async def test_two_workshops_of_one_host_racing_for_overlapping_times(
     hour = await workshop(client, tenant, lengthInMinutes=60)
     half = await workshop(client, tenant, lengthInMinutes=30, slotInterval=30)
     for round_ in range(5):
-        day = f"2027-02-0{round_ + 1}"
+        day = MONDAY + round_ * DAY
         responses = await asyncio.gather(
             *(book(client, hour["id"], f"{day}T10:00:00Z") for _ in range(10)),
             *(book(client, half["id"], f"{day}T10:30:00Z") for _ in range(10)),
@@ -83,7 +85,7 @@ async def test_same_student_racing_for_one_session_gets_one_seat(
     )
     same = student("twin@example.com")
     responses = await asyncio.gather(
-        *(book(client, et["id"], "2027-02-01T10:00:00Z", attendee=same) for _ in range(20))
+        *(book(client, et["id"], dates.at(MONDAY, "10:00"), attendee=same) for _ in range(20))
     )
     assert Counter(r.status_code for r in responses) == {201: 1, 409: 19}
 
@@ -95,11 +97,17 @@ async def test_idempotency_key_replays_and_refuses_another_body(
     et = await workshop(client, tenant)
     attendee = student("idem@example.com")
     headers = {"Idempotency-Key": "retry-1"}
-    first = await book(client, et["id"], "2027-02-01T10:00:00Z", headers=headers, attendee=attendee)
-    again = await book(client, et["id"], "2027-02-01T10:00:00Z", headers=headers, attendee=attendee)
+    first = await book(
+        client, et["id"], dates.at(MONDAY, "10:00"), headers=headers, attendee=attendee
+    )
+    again = await book(
+        client, et["id"], dates.at(MONDAY, "10:00"), headers=headers, attendee=attendee
+    )
     assert first.status_code == again.status_code == 201
     assert again.json() == first.json() and again.headers["idempotent-replayed"] == "true"
-    other = await book(client, et["id"], "2027-02-02T10:00:00Z", headers=headers, attendee=attendee)
+    other = await book(
+        client, et["id"], dates.at(MONDAY + DAY, "10:00"), headers=headers, attendee=attendee
+    )
     assert_error(other, 422, "idempotency_key_reused")
     # parallel retries of one new key: one booking, every answer the same
     parallel = await asyncio.gather(
@@ -107,7 +115,7 @@ async def test_idempotency_key_replays_and_refuses_another_body(
             book(
                 client,
                 et["id"],
-                "2027-02-03T10:00:00Z",
+                dates.at(MONDAY + 2 * DAY, "10:00"),
                 headers={"Idempotency-Key": "retry-2"},
                 attendee=attendee,
             )
@@ -120,9 +128,11 @@ async def test_idempotency_key_replays_and_refuses_another_body(
     taken = {"Idempotency-Key": "retry-3"}
     latecomer = student("late@example.com")
     refused = await book(
-        client, et["id"], "2027-02-03T10:00:00Z", headers=taken, attendee=latecomer
+        client, et["id"], dates.at(MONDAY + 2 * DAY, "10:00"), headers=taken, attendee=latecomer
     )
-    replay = await book(client, et["id"], "2027-02-03T10:00:00Z", headers=taken, attendee=latecomer)
+    replay = await book(
+        client, et["id"], dates.at(MONDAY + 2 * DAY, "10:00"), headers=taken, attendee=latecomer
+    )
     assert_error(refused, 409, "slot_unavailable")
     assert replay.status_code == 409 and replay.json() == refused.json()
     assert replay.headers["idempotent-replayed"] == "true"

@@ -7,7 +7,9 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from immersio_booking.models import Attendee, Booking, Payment
-from tests.bookings.helpers import book, student, teacher_hours, workshop
+from tests import dates
+from tests.bookings.helpers import MONDAY, book, student, teacher_hours, workshop
+from tests.dates import DAY
 from tests.factories import Tenant, auth, make_tenant
 from tests.helpers import assert_error, data
 
@@ -33,7 +35,7 @@ async def test_free_workshop_is_accepted_and_leaves_the_slots(
         await book(
             client,
             et["id"],
-            "2027-02-01T10:00:00Z",
+            dates.at(MONDAY, "10:00"),
             attendee=student("  Ada@Example.COM ", language="fr"),
             bookingFieldsResponses={"level": "B2", "notes": "Hello"},
             metadata={
@@ -44,7 +46,7 @@ async def test_free_workshop_is_accepted_and_leaves_the_slots(
         201,
     )
     assert created["status"] == "accepted" and created["paid"] is False
-    assert created["start"] == "2027-02-01T10:00:00Z" and created["duration"] == 60
+    assert created["start"] == dates.at(MONDAY, "10:00") and created["duration"] == 60
     assert created["eventType"] == {"id": et["id"], "slug": et["slug"]}
     assert created["attendees"][0]["email"] == "ada@example.com"
     assert created["attendees"][0]["language"] == "fr"
@@ -55,11 +57,11 @@ async def test_free_workshop_is_accepted_and_leaves_the_slots(
     slots = data(
         await client.get(
             "/v2/slots",
-            params={"eventTypeId": et["id"], "start": "2027-02-01", "end": "2027-02-01"},
+            params={"eventTypeId": et["id"], "start": str(MONDAY), "end": str(MONDAY)},
         )
     )
-    starts = [s["start"] for s in slots["2027-02-01"]]
-    assert "2027-02-01T10:00:00.000Z" not in starts and "2027-02-01T11:00:00.000Z" in starts
+    starts = [s["start"] for s in slots[str(MONDAY)]]
+    assert f"{MONDAY}T10:00:00.000Z" not in starts and f"{MONDAY}T11:00:00.000Z" in starts
     async with sessionmaker() as session:
         row = (
             await session.execute(select(Booking).where(Booking.uid == created["uid"]))
@@ -77,16 +79,18 @@ async def test_off_grid_and_taken_starts(client: httpx.AsyncClient, tenant: Tena
     await teacher_hours(client, tenant)
     et = await workshop(client, tenant)
     for start in (
-        "2027-02-01T10:15:00Z",
-        "2027-02-06T10:00:00Z",
-        "2027-02-01T18:00:00Z",
+        dates.at(MONDAY, "10:15"),
+        dates.at(MONDAY + 5 * DAY, "10:00"),
+        dates.at(MONDAY, "18:00"),
         "2020-02-03T10:00:00Z",
     ):
         assert_error(await book(client, et["id"], start), 400, "slot_unavailable")
-    data(await book(client, et["id"], "2027-02-01T10:00:00Z"), 201)
-    assert_error(await book(client, et["id"], "2027-02-01T10:00:00Z"), 409, "slot_unavailable")
+    data(await book(client, et["id"], dates.at(MONDAY, "10:00")), 201)
+    assert_error(await book(client, et["id"], dates.at(MONDAY, "10:00")), 409, "slot_unavailable")
     other = await workshop(client, tenant)  # the same teacher's other workshop overlaps
-    assert_error(await book(client, other["id"], "2027-02-01T10:00:00Z"), 409, "slot_unavailable")
+    assert_error(
+        await book(client, other["id"], dates.at(MONDAY, "10:00")), 409, "slot_unavailable"
+    )
 
 
 async def test_input_errors(client: httpx.AsyncClient, tenant: Tenant) -> None:
@@ -96,7 +100,7 @@ async def test_input_errors(client: httpx.AsyncClient, tenant: Tenant) -> None:
         tenant,
         bookingFields=[{"type": "number", "slug": "age", "label": "Age", "required": True}],
     )
-    start = "2027-02-01T10:00:00Z"
+    start = dates.at(MONDAY, "10:00")
     assert_error(await book(client, et["id"], start), 400, "invalid_booking_field")
     assert_error(
         await book(client, et["id"], start, bookingFieldsResponses={"age": "ten"}),
@@ -109,7 +113,7 @@ async def test_input_errors(client: httpx.AsyncClient, tenant: Tenant) -> None:
         "invalid_booking_field",
     )
     assert_error(await book(client, et["id"], start, unknownKey=1), 400, "validation_failed")
-    assert_error(await book(client, et["id"], "2027-02-01T10:00:00"), 400, "validation_failed")
+    assert_error(await book(client, et["id"], f"{MONDAY}T10:00:00"), 400, "validation_failed")
     assert_error(
         await book(
             client, et["id"], start, attendee={"name": "x", "email": "nope", "timeZone": "UTC"}
@@ -143,13 +147,13 @@ async def test_whitelist_workshop(client: httpx.AsyncClient, tenant: Tenant) -> 
         "already_whitelisted",
     )
     refused = await book(
-        client, et["id"], "2027-02-01T10:00:00Z", attendee=student("stranger@example.com")
+        client, et["id"], dates.at(MONDAY, "10:00"), attendee=student("stranger@example.com")
     )
     body = assert_error(refused, 403, "not_whitelisted")
     assert "not on its list" in body["error"]["message"]
     data(
         await book(
-            client, et["id"], "2027-02-01T10:00:00Z", attendee=student("LISTED@example.com ")
+            client, et["id"], dates.at(MONDAY, "10:00"), attendee=student("LISTED@example.com ")
         ),
         201,
     )
@@ -166,7 +170,10 @@ async def test_whitelist_workshop(client: httpx.AsyncClient, tenant: Tenant) -> 
     )
     assert_error(
         await book(
-            client, et["id"], "2027-02-02T10:00:00Z", attendee=student("listed@example.com")
+            client,
+            et["id"],
+            dates.at(MONDAY + DAY, "10:00"),
+            attendee=student("listed@example.com"),
         ),
         403,
         "not_whitelisted",
@@ -180,7 +187,7 @@ async def test_seats_and_already_booked(client: httpx.AsyncClient, tenant: Tenan
         tenant,
         seats={"seatsPerTimeSlot": 2, "showAttendeeInfo": False, "showAvailabilityCount": True},
     )
-    start = "2027-02-01T10:00:00Z"
+    start = dates.at(MONDAY, "10:00")
     first = data(await book(client, et["id"], start, attendee=student("one@example.com")), 201)
     assert first["seatUid"] == first["uid"]
     assert_error(
@@ -212,9 +219,12 @@ async def test_plan_limits_and_inactive_subscription(
             json={"planType": "starter", "maxBookingsPerMonth": 1},
         )
     )
-    data(await book(client, et["id"], "2027-02-01T10:00:00Z"), 201)
-    assert_error(await book(client, et["id"], "2027-02-02T10:00:00Z"), 403, "plan_limit_reached")
-    data(await book(client, et["id"], "2027-03-01T10:00:00Z"), 201)  # another month
+    data(await book(client, et["id"], dates.at(MONDAY, "10:00")), 201)
+    assert_error(
+        await book(client, et["id"], dates.at(MONDAY + DAY, "10:00")), 403, "plan_limit_reached"
+    )
+    next_month = dates.first_monday_of_next_month(MONDAY)
+    data(await book(client, et["id"], dates.at(next_month, "10:00")), 201)  # another month
     data(
         await client.put(
             url,
@@ -222,7 +232,10 @@ async def test_plan_limits_and_inactive_subscription(
             json={"planType": "starter", "status": "past_due"},
         )
     )
-    assert_error(await book(client, et["id"], "2027-04-01T10:00:00Z"), 402, "subscription_inactive")
+    thursday = dates.first_monday_of_next_month(next_month) + 3 * DAY  # the month after
+    assert_error(
+        await book(client, et["id"], dates.at(thursday, "10:00")), 402, "subscription_inactive"
+    )
 
 
 async def test_requests_and_priced_holds(
@@ -230,13 +243,13 @@ async def test_requests_and_priced_holds(
 ) -> None:
     await teacher_hours(client, tenant)
     request_et = await workshop(client, tenant, confirmationPolicy={"type": "always"})
-    pending = data(await book(client, request_et["id"], "2027-02-01T10:00:00Z"), 201)
+    pending = data(await book(client, request_et["id"], dates.at(MONDAY, "10:00")), 201)
     assert pending["status"] == "pending" and pending["holdExpiresAt"] is None
     confirmed = data(
         await client.post(f"/v2/bookings/{pending['uid']}/confirm", headers=tenant.headers)
     )
     assert confirmed["status"] == "accepted"
-    other = data(await book(client, request_et["id"], "2027-02-02T10:00:00Z"), 201)
+    other = data(await book(client, request_et["id"], dates.at(MONDAY + DAY, "10:00")), 201)
     declined = data(
         await client.post(
             f"/v2/bookings/{other['uid']}/decline",
@@ -252,23 +265,31 @@ async def test_requests_and_priced_holds(
     )
 
     priced = await workshop(client, tenant, price=2500, currency="eur")
-    held = data(await book(client, priced["id"], "2027-02-03T10:00:00Z"), 201)
+    held = data(await book(client, priced["id"], dates.at(MONDAY + 2 * DAY, "10:00")), 201)
     assert held["status"] == "pending" and held["paid"] is False and held["holdExpiresAt"]
     assert_error(
         await client.post(f"/v2/bookings/{held['uid']}/confirm", headers=tenant.headers),
         409,
         "payment_pending",
     )
-    assert_error(await book(client, priced["id"], "2027-02-03T10:00:00Z"), 409, "slot_unavailable")
+    assert_error(
+        await book(client, priced["id"], dates.at(MONDAY + 2 * DAY, "10:00")),
+        409,
+        "slot_unavailable",
+    )
     offline = data(
         await book(
-            client, priced["id"], "2027-02-04T10:00:00Z", headers=tenant.headers, paidOffline=True
+            client,
+            priced["id"],
+            dates.at(MONDAY + 3 * DAY, "10:00"),
+            headers=tenant.headers,
+            paidOffline=True,
         ),
         201,
     )
     assert offline["status"] == "accepted" and offline["paid"] is True
     assert_error(
-        await book(client, priced["id"], "2027-02-05T10:00:00Z", paidOffline=True),
+        await book(client, priced["id"], dates.at(MONDAY + 4 * DAY, "10:00"), paidOffline=True),
         403,
         "staff_only",
     )

@@ -10,13 +10,15 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from immersio_booking.db.session import transaction
 from immersio_booking.models import Booking, Payment
-from tests.bookings.helpers import book, student, teacher_hours, token_of, workshop
+from tests import dates
+from tests.bookings.helpers import MONDAY, book, student, teacher_hours, token_of, workshop
+from tests.dates import DAY, WEEK
 from tests.factories import Tenant, make_member
 from tests.helpers import assert_error, data
 
 
 def soon(days: int = 3, hour: int = 10) -> str:
-    day = (datetime.now(UTC) + timedelta(days=days)).date()
+    day = dates.today() + timedelta(days=days)
     while day.weekday() >= 5:
         day += timedelta(days=1)
     return f"{day.isoformat()}T{hour:02d}:00:00Z"
@@ -30,7 +32,7 @@ async def test_read_with_token_host_admin_and_not_others(
 ) -> None:
     await teacher_hours(client, tenant)
     et = await workshop(client, tenant)
-    created = data(await book(client, et["id"], "2027-02-01T10:00:00Z"), 201)
+    created = data(await book(client, et["id"], dates.at(MONDAY, "10:00")), 201)
     url = f"/v2/bookings/{created['uid']}"
     token = token_of(created)
     assert data(await client.get(url, params={"token": token}))["uid"] == created["uid"]
@@ -188,7 +190,7 @@ async def test_reschedule_moves_seat_and_payment(
         await book(
             client,
             et["id"],
-            "2027-02-01T10:00:00Z",
+            dates.at(MONDAY, "10:00"),
             headers=tenant.headers,
             paidOffline=True,
             attendee=student("mover@example.com"),
@@ -199,7 +201,7 @@ async def test_reschedule_moves_seat_and_payment(
         await client.post(
             f"/v2/bookings/{first['uid']}/reschedule",
             params={"token": token_of(first)},
-            json={"start": "2027-02-02T10:00:00Z", "reschedulingReason": "Clash"},
+            json={"start": dates.at(MONDAY + DAY, "10:00"), "reschedulingReason": "Clash"},
         ),
         201,
     )
@@ -220,16 +222,16 @@ async def test_reschedule_moves_seat_and_payment(
     # the old seat is free, the new one taken
     data(
         await book(
-            client, et["id"], "2027-02-01T10:00:00Z", headers=tenant.headers, paidOffline=True
+            client, et["id"], dates.at(MONDAY, "10:00"), headers=tenant.headers, paidOffline=True
         ),
         201,
     )
-    assert_error(await book(client, et["id"], "2027-02-02T10:00:00Z"), 409, "seats_full")
+    assert_error(await book(client, et["id"], dates.at(MONDAY + DAY, "10:00")), 409, "seats_full")
     assert_error(
         await client.post(
             f"/v2/bookings/{first['uid']}/reschedule",
             headers=tenant.headers,
-            json={"start": "2027-02-03T10:00:00Z"},
+            json={"start": dates.at(MONDAY + 2 * DAY, "10:00")},
         ),
         400,
         "not_reschedulable",
@@ -238,7 +240,7 @@ async def test_reschedule_moves_seat_and_payment(
         await client.post(
             f"/v2/bookings/{moved['uid']}/reschedule",
             headers=tenant.headers,
-            json={"start": "2027-02-03T10:30:00Z"},
+            json={"start": dates.at(MONDAY + 2 * DAY, "10:30")},
         ),
         400,
         "slot_unavailable",
@@ -252,22 +254,23 @@ async def test_recurring_series_all_or_none_and_cancel_subsequent(
     et = await workshop(
         client, tenant, recurrence={"frequency": "weekly", "interval": 1, "occurrences": 4}
     )
-    # 2027-03-08 is a Monday; New York moves to summer time on 2027-03-14: the class stays at 10:00.
-    series = data(await book(client, et["id"], "2027-03-08T15:00:00Z", recurrenceCount=3), 201)
+    # The Monday before New York moves to summer time: the class stays at 10:00 local.
+    first = dates.monday_before(dates.clocks_go_forward("America/New_York", MONDAY).date())
+    series = data(await book(client, et["id"], dates.at(first, "15:00"), recurrenceCount=3), 201)
     assert [b["start"] for b in series] == [
-        "2027-03-08T15:00:00Z",
-        "2027-03-15T14:00:00Z",
-        "2027-03-22T14:00:00Z",
+        dates.at(first, "15:00"),
+        dates.at(first + WEEK, "14:00"),
+        dates.at(first + 2 * WEEK, "14:00"),
     ]
     assert len({b["recurringBookingUid"] for b in series}) == 1
-    again = await book(client, et["id"], "2027-03-01T15:00:00Z", recurrenceCount=4)
-    assert_error(again, 409, "slot_unavailable")  # 03-08 is taken: nothing of that series is made
+    again = await book(client, et["id"], dates.at(first - WEEK, "15:00"), recurrenceCount=4)
+    assert_error(again, 409, "slot_unavailable")  # `first` is taken: nothing of that series is made
     listed = data(
         await client.get("/v2/bookings", headers=tenant.headers, params={"eventTypeId": et["id"]})
     )
     assert len(listed) == 3
     assert_error(
-        await book(client, et["id"], "2027-04-05T14:00:00Z", recurrenceCount=5),
+        await book(client, et["id"], dates.at(first + 4 * WEEK, "14:00"), recurrenceCount=5),
         400,
         "recurrence_too_long",
     )
@@ -293,9 +296,10 @@ async def test_listing_filters_and_member_scope(
     await teacher_hours(client, tenant)
     et = await workshop(client, tenant)
     a = data(
-        await book(client, et["id"], "2027-02-01T10:00:00Z", attendee=student("x@example.com")), 201
+        await book(client, et["id"], dates.at(MONDAY, "10:00"), attendee=student("x@example.com")),
+        201,
     )
-    b = data(await book(client, et["id"], "2027-02-02T10:00:00Z"), 201)
+    b = data(await book(client, et["id"], dates.at(MONDAY + DAY, "10:00")), 201)
     data(await client.post(f"/v2/bookings/{b['uid']}/cancel", headers=tenant.headers, json={}))
     async with transaction(sessionmaker) as session:  # one booking in the past
         await session.execute(

@@ -13,7 +13,8 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from immersio_booking.config import Settings
 from immersio_booking.notifications import mailer
-from tests.bookings.helpers import book, student, teacher_hours, token_of, workshop
+from tests import dates
+from tests.bookings.helpers import MONDAY, book, student, teacher_hours, token_of, workshop
 from tests.factories import Tenant
 from tests.helpers import assert_error, data
 from tests.jobs import run_jobs
@@ -35,7 +36,7 @@ async def test_confirmation_and_cancellation_emails_with_invites(
         await book(
             client,
             et["id"],
-            "2027-02-01T10:00:00Z",
+            dates.at(MONDAY, "10:00"),
             attendee=student("camille@example.com", language="fr", timeZone="Europe/Paris"),
         ),
         201,
@@ -44,14 +45,14 @@ async def test_confirmation_and_cancellation_emails_with_invites(
     [to_student] = inbox.to("camille@example.com")
     [to_host] = inbox.to(tenant.owner_email)
     assert str(to_student["Subject"]).startswith("Confirmé : Conversation française")
-    assert "01/02/2027 11:00" in to_student.get_body().get_content()  # type: ignore[union-attr]
+    assert f"{MONDAY:%d/%m/%Y} 11:00" in to_student.get_body().get_content()  # type: ignore[union-attr]
     assert token_of(booking) in to_student.get_body().get_content()  # type: ignore[union-attr]
     assert str(to_host["Subject"]).startswith("Confirmed: Conversation française")
     assert "manage?token" not in to_host.get_body().get_content()  # type: ignore[union-attr]
     request = invite_of(to_student)
     assert "METHOD:REQUEST" in request and "SEQUENCE:0" in request
     assert f"UID:{booking['uid']}@immersio-booking" in request
-    assert "DTSTART:20270201T100000Z" in request
+    assert f"DTSTART:{MONDAY:%Y%m%d}T100000Z" in request
 
     data(
         await client.post(
@@ -78,14 +79,16 @@ async def test_refused_booking_queues_no_email(
     await teacher_hours(client, tenant)
     et = await workshop(client, tenant, confirmationPolicy={"type": "always"})
     pending = data(
-        await book(client, et["id"], "2027-02-01T10:00:00Z", attendee=student("req@example.com")),
+        await book(
+            client, et["id"], dates.at(MONDAY, "10:00"), attendee=student("req@example.com")
+        ),
         201,
     )
     async with sessionmaker() as session:
         before = (
             await session.execute(text("SELECT count(*) FROM procrastinate_jobs"))
         ).scalar_one()
-    assert_error(await book(client, et["id"], "2027-02-01T10:00:00Z"), 409, "slot_unavailable")
+    assert_error(await book(client, et["id"], dates.at(MONDAY, "10:00")), 409, "slot_unavailable")
     async with sessionmaker() as session:
         after = (
             await session.execute(text("SELECT count(*) FROM procrastinate_jobs"))

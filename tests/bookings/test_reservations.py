@@ -2,19 +2,22 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 import httpx
 from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from immersio_booking.db.session import transaction
+from immersio_booking.kit import clock
 from immersio_booking.models import SlotReservation
-from tests.bookings.helpers import book, teacher_hours, workshop
+from tests import dates
+from tests.bookings.helpers import MONDAY, book, teacher_hours, workshop
+from tests.dates import DAY
 from tests.factories import Tenant
 from tests.helpers import assert_error, data
 
-START = "2027-02-01T10:00:00Z"
+START = dates.at(MONDAY, "10:00")
 
 
 async def test_hold_blocks_others_until_it_expires_or_is_used(
@@ -29,9 +32,9 @@ async def test_hold_blocks_others_until_it_expires_or_is_used(
         201,
     )
     assert (held["slotDuration"], held["reservationDuration"]) == (60, 5)
-    assert held["slotEnd"] == "2027-02-01T11:00:00Z"
+    assert held["slotEnd"] == dates.at(MONDAY, "11:00")
     until = datetime.fromisoformat(held["reservationUntil"])
-    assert timedelta(minutes=4) < until - datetime.now(UTC) <= timedelta(minutes=5)
+    assert timedelta(minutes=4) < until - clock.now() <= timedelta(minutes=5)
     assert_error(await book(client, et["id"], START), 409, "slot_unavailable")
     assert_error(
         await client.post(
@@ -43,10 +46,10 @@ async def test_hold_blocks_others_until_it_expires_or_is_used(
     slots = data(
         await client.get(
             "/v2/slots",
-            params={"eventTypeId": et["id"], "start": "2027-02-01", "end": "2027-02-01"},
+            params={"eventTypeId": et["id"], "start": str(MONDAY), "end": str(MONDAY)},
         )
     )
-    assert "2027-02-01T10:00:00.000Z" not in [s["start"] for s in slots["2027-02-01"]]
+    assert f"{MONDAY}T10:00:00.000Z" not in [s["start"] for s in slots[str(MONDAY)]]
     fetched = data(await client.get(f"/v2/slots/reservations/{held['reservationUid']}"))
     assert fetched["reservationUid"] == held["reservationUid"] and "reservationDuration" not in {
         k for k, v in fetched.items() if v is not None
@@ -59,7 +62,7 @@ async def test_hold_blocks_others_until_it_expires_or_is_used(
     other = data(
         await client.post(
             "/v2/slots/reservations",
-            json={"eventTypeId": et["id"], "slotStart": "2027-02-01T12:00:00Z"},
+            json={"eventTypeId": et["id"], "slotStart": dates.at(MONDAY, "12:00")},
         ),
         201,
     )
@@ -67,9 +70,9 @@ async def test_hold_blocks_others_until_it_expires_or_is_used(
         await session.execute(
             update(SlotReservation)
             .where(SlotReservation.uid == other["reservationUid"])
-            .values(expires_at=datetime.now(UTC) - timedelta(seconds=1))
+            .values(expires_at=clock.now() - timedelta(seconds=1))
         )
-    data(await book(client, et["id"], "2027-02-01T12:00:00Z"), 201)
+    data(await book(client, et["id"], dates.at(MONDAY, "12:00")), 201)
 
 
 async def test_seat_holds_count_and_staff_choose_length(
@@ -86,10 +89,10 @@ async def test_seat_holds_count_and_staff_choose_length(
     slots = data(
         await client.get(
             "/v2/slots",
-            params={"eventTypeId": et["id"], "start": "2027-02-01", "end": "2027-02-01"},
+            params={"eventTypeId": et["id"], "start": str(MONDAY), "end": str(MONDAY)},
         )
     )
-    ten = next(s for s in slots["2027-02-01"] if s["start"] == "2027-02-01T10:00:00.000Z")
+    ten = next(s for s in slots[str(MONDAY)] if s["start"] == f"{MONDAY}T10:00:00.000Z")
     assert (ten["seatsBooked"], ten["seatsRemaining"]) == (1, 1)
     data(await book(client, et["id"], START), 201)
     assert_error(await book(client, et["id"], START), 409, "seats_full")
@@ -97,7 +100,7 @@ async def test_seat_holds_count_and_staff_choose_length(
     assert_error(
         await client.post(
             "/v2/slots/reservations",
-            json={**body, "reservationDuration": 10, "slotStart": "2027-02-02T10:00:00Z"},
+            json={**body, "reservationDuration": 10, "slotStart": dates.at(MONDAY + DAY, "10:00")},
         ),
         401,
         "missing_api_key",
@@ -106,7 +109,7 @@ async def test_seat_holds_count_and_staff_choose_length(
         await client.post(
             "/v2/slots/reservations",
             headers=other_tenant.headers,
-            json={**body, "reservationDuration": 10, "slotStart": "2027-02-02T10:00:00Z"},
+            json={**body, "reservationDuration": 10, "slotStart": dates.at(MONDAY + DAY, "10:00")},
         ),
         403,
         "staff_only",
@@ -115,7 +118,7 @@ async def test_seat_holds_count_and_staff_choose_length(
         await client.post(
             "/v2/slots/reservations",
             headers=tenant.headers,
-            json={**body, "reservationDuration": 15, "slotStart": "2027-02-02T10:00:00Z"},
+            json={**body, "reservationDuration": 15, "slotStart": dates.at(MONDAY + DAY, "10:00")},
         ),
         201,
     )
@@ -129,10 +132,10 @@ async def test_seat_holds_count_and_staff_choose_length(
         await client.patch(
             f"/v2/slots/reservations/{long['reservationUid']}",
             headers=tenant.headers,
-            json={**body, "slotStart": "2027-02-03T10:00:00Z"},
+            json={**body, "slotStart": dates.at(MONDAY + 2 * DAY, "10:00")},
         )
     )
-    assert moved["slotStart"] == "2027-02-03T10:00:00Z"
+    assert moved["slotStart"] == dates.at(MONDAY + 2 * DAY, "10:00")
     r = await client.delete(f"/v2/slots/reservations/{long['reservationUid']}")
     assert r.json() == {"status": "success"}
     assert_error(
@@ -142,7 +145,7 @@ async def test_seat_holds_count_and_staff_choose_length(
     )
     assert_error(
         await client.post(
-            "/v2/slots/reservations", json={**body, "slotStart": "2027-02-01T10:10:00Z"}
+            "/v2/slots/reservations", json={**body, "slotStart": dates.at(MONDAY, "10:10")}
         ),
         400,
         "slot_unavailable",

@@ -10,7 +10,9 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from immersio_booking.models import Payment
-from tests.bookings.helpers import book, token_of, workshop
+from tests import dates
+from tests.bookings.helpers import MONDAY, book, token_of, workshop
+from tests.dates import DAY
 from tests.factories import Tenant
 from tests.helpers import data
 from tests.payments.test_stripe_payments import connect_stripe, pay
@@ -87,7 +89,7 @@ async def test_the_manage_link_cancels(
     page: Page, live_url: str, client: httpx.AsyncClient, tenant: Tenant
 ) -> None:
     _, et = await school(client, tenant)
-    booked = data(await book(client, et["id"], "2027-02-01T10:00:00Z"), 201)
+    booked = data(await book(client, et["id"], dates.at(MONDAY, "10:00")), 201)
     await page.goto(f"{live_url}/booking/{booked['uid']}/manage?token={token_of(booked)}")
     await expect(page.locator("#refund-note")).to_contain_text("nothing to refund")
     await page.locator("#cancel-button").click()
@@ -100,7 +102,7 @@ async def test_a_forged_cancel_form_is_refused(
     live_url: str, client: httpx.AsyncClient, tenant: Tenant
 ) -> None:
     _, et = await school(client, tenant)
-    booked = data(await book(client, et["id"], "2027-02-02T10:00:00Z"), 201)
+    booked = data(await book(client, et["id"], dates.at(MONDAY + DAY, "10:00")), 201)
     async with httpx.AsyncClient(base_url=live_url) as stranger:
         refused = await stranger.post(
             f"/booking/{booked['uid']}/manage/cancel",
@@ -115,7 +117,7 @@ async def test_the_manage_link_moves_a_booking_to_another_time(
     page: Page, live_url: str, client: httpx.AsyncClient, tenant: Tenant
 ) -> None:
     _, et = await school(client, tenant)
-    booked = data(await book(client, et["id"], "2027-02-03T10:00:00Z"), 201)
+    booked = data(await book(client, et["id"], dates.at(MONDAY + 2 * DAY, "10:00")), 201)
     await page.goto(f"{live_url}/booking/{booked['uid']}/manage?token={token_of(booked)}")
     await page.get_by_role("link", name="Choose another time").click()
     await expect(page.get_by_role("heading", name="Choose a new time")).to_be_visible()

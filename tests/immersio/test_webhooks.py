@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import json
 import secrets
-import time
 from typing import Any
 
 import httpx
 
+from immersio_booking.kit import clock
 from immersio_booking.webhooks.signing import standard_signature
 from tests.factories import Tenant
 from tests.helpers import assert_error, data
@@ -21,7 +21,7 @@ def signed(
 ) -> tuple[bytes, dict[str, str]]:
     body = json.dumps(event).encode()
     message_id = message_id or f"msg_{secrets.token_hex(6)}"
-    stamp = at if at is not None else int(time.time())
+    stamp = at if at is not None else int(clock.timestamp())
     return body, {
         "content-type": "application/json",
         "webhook-id": message_id,
@@ -82,7 +82,7 @@ async def test_bad_signature_stale_timestamp_and_replays_are_refused(
         await client.post(url, content=tampered, headers=headers), 401, "invalid_signature"
     )
     assert_error(await client.post(url, content=body), 401, "invalid_signature")
-    old_body, old_headers = signed(secret, event, at=int(time.time()) - 3600)
+    old_body, old_headers = signed(secret, event, at=int(clock.timestamp()) - 3600)
     assert_error(
         await client.post(url, content=old_body, headers=old_headers), 401, "stale_timestamp"
     )

@@ -5,7 +5,8 @@ from __future__ import annotations
 import httpx
 import pytest
 
-from tests.bookings.helpers import student, teacher_hours, workshop
+from tests import dates
+from tests.bookings.helpers import MONDAY, student, teacher_hours, workshop
 from tests.factories import Tenant
 from tests.helpers import assert_error, data
 from tests.immersio.conftest import FakeImmersio
@@ -77,7 +78,7 @@ async def test_a_synced_whitelist_accepts_enrolled_students_and_refuses_others(
     def booking(email: str) -> dict[str, object]:
         return {
             "eventTypeId": et["id"],
-            "start": "2027-02-01T10:00:00Z",
+            "start": dates.at(MONDAY, "10:00"),
             "attendee": student(email),
         }
 

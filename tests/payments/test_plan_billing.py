@@ -11,7 +11,8 @@ import stripe
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from tests.bookings.helpers import book, teacher_hours, workshop
+from tests import dates
+from tests.bookings.helpers import MONDAY, book, teacher_hours, workshop
 from tests.conftest import PLATFORM_STRIPE_KEY, PLATFORM_WEBHOOK_SECRET
 from tests.factories import Tenant, make_member
 from tests.helpers import assert_error, data
@@ -121,7 +122,9 @@ async def test_subscription_lifecycle(
     assert data(await client.get(url, headers=tenant.headers))["status"] == "cancelled"
     await teacher_hours(client, tenant)
     et = await workshop(client, tenant)
-    assert_error(await book(client, et["id"], "2027-02-01T10:00:00Z"), 402, "subscription_inactive")
+    assert_error(
+        await book(client, et["id"], dates.at(MONDAY, "10:00")), 402, "subscription_inactive"
+    )
     assert_error(
         await client.post(
             "/webhooks/stripe/platform",

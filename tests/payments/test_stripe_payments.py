@@ -11,7 +11,7 @@ import json
 import secrets
 import time
 from collections.abc import Iterator
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -22,9 +22,12 @@ from sqlalchemy import select, text, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from immersio_booking.db.session import transaction
+from immersio_booking.kit import clock
 from immersio_booking.models import Booking, Credential, Payment
 from immersio_booking.payments import settlement
-from tests.bookings.helpers import book, teacher_hours, workshop
+from tests import dates
+from tests.bookings.helpers import MONDAY, book, teacher_hours, workshop
+from tests.dates import DAY, WEEK
 from tests.factories import Tenant
 from tests.helpers import assert_error, data
 from tests.jobs import job_environment, run_jobs
@@ -43,7 +46,7 @@ def signed(
     payload: dict[str, Any], secret: str = WEBHOOK_SECRET, at: int | None = None
 ) -> dict[str, Any]:
     body = json.dumps(payload).encode()
-    stamp = at or int(time.time())
+    stamp = at or int(clock.timestamp())
     signature = hmac.new(secret.encode(), b"%d.%s" % (stamp, body), hashlib.sha256).hexdigest()
     return {
         "content": body,
@@ -152,7 +155,7 @@ async def test_pay_then_webhook_confirms_once(
     await connect_stripe(client, tenant)
     await teacher_hours(client, tenant)
     et = await workshop(client, tenant, price=2500, currency="eur")
-    booking = data(await book(client, et["id"], "2027-02-01T10:00:00Z"), 201)
+    booking = data(await book(client, et["id"], dates.at(MONDAY, "10:00")), 201)
     payment = booking["payment"]
     assert booking["status"] == "pending" and booking["paid"] is False
     assert payment["clientSecret"] and payment["publishableKey"] == "pk_test_abc123"
@@ -210,7 +213,7 @@ async def test_bad_signatures_and_lying_payloads_change_nothing(
     await connect_stripe(client, tenant)
     await teacher_hours(client, tenant)
     et = await workshop(client, tenant, price=1000, currency="usd")
-    booking = data(await book(client, et["id"], "2027-02-02T10:00:00Z"), 201)
+    booking = data(await book(client, et["id"], dates.at(MONDAY + DAY, "10:00")), 201)
     intent_id = await _intent_of(client, tenant, booking)
     url = f"/webhooks/stripe/{tenant.id}"
     assert_error(
@@ -218,7 +221,7 @@ async def test_bad_signatures_and_lying_payloads_change_nothing(
         400,
         "invalid_signature",
     )
-    old = int(time.time()) - 3600
+    old = int(clock.timestamp()) - 3600
     assert_error(
         await client.post(url, **signed(event(intent_id), at=old)), 400, "invalid_signature"
     )
@@ -241,20 +244,22 @@ async def test_bad_signatures_and_lying_payloads_change_nothing(
     # PaymentIntent can no longer be paid
     from immersio_booking.payments.tasks import expire_payment_holds
 
-    assert_error(await book(client, et["id"], "2027-02-02T10:00:00Z"), 409, "slot_unavailable")
+    assert_error(
+        await book(client, et["id"], dates.at(MONDAY + DAY, "10:00")), 409, "slot_unavailable"
+    )
     async with transaction(sessionmaker) as session:
         await session.execute(
             update(Booking)
             .where(Booking.uid == booking["uid"])
-            .values(hold_expires_at=datetime.now(UTC) - timedelta(seconds=1))
+            .values(hold_expires_at=clock.now() - timedelta(seconds=1))
         )
-    assert await expire_payment_holds(int(time.time())) >= 1
+    assert await expire_payment_holds(int(clock.timestamp())) >= 1
     gone = data(await client.get(f"/v2/bookings/{booking['uid']}", headers=tenant.headers))
     assert (gone["status"], gone["cancellationReason"]) == ("cancelled", "payment_expired")
     assert (await _stripe(localstripe).v1.payment_intents.retrieve_async(intent_id)).status == (
         "canceled"
     )
-    data(await book(client, et["id"], "2027-02-02T10:00:00Z"), 201)
+    data(await book(client, et["id"], dates.at(MONDAY + DAY, "10:00")), 201)
 
 
 async def pay_and_notify(
@@ -284,17 +289,19 @@ async def test_expired_hold_frees_the_seat_and_late_payment_is_refunded(
     await connect_stripe(client, tenant)
     await teacher_hours(client, tenant)
     et = await workshop(client, tenant, price=1500, currency="usd")
-    booking = data(await book(client, et["id"], "2027-02-03T10:00:00Z"), 201)
+    booking = data(await book(client, et["id"], dates.at(MONDAY + 2 * DAY, "10:00")), 201)
     intent_id = booking["payment"]["clientSecret"].split("_secret_")[0]
-    assert_error(await book(client, et["id"], "2027-02-03T10:00:00Z"), 409, "slot_unavailable")
+    assert_error(
+        await book(client, et["id"], dates.at(MONDAY + 2 * DAY, "10:00")), 409, "slot_unavailable"
+    )
     async with transaction(sessionmaker) as session:
         await session.execute(
             update(Booking)
             .where(Booking.uid == booking["uid"])
-            .values(hold_expires_at=datetime.now(UTC) - timedelta(seconds=1))
+            .values(hold_expires_at=clock.now() - timedelta(seconds=1))
         )
     # the hold stops counting by time alone, before any job runs
-    other = data(await book(client, et["id"], "2027-02-03T10:00:00Z"), 201)
+    other = data(await book(client, et["id"], dates.at(MONDAY + 2 * DAY, "10:00")), 201)
     async with transaction(sessionmaker) as session:
         expired = await settlement.expire_holds(session)
         assert booking["uid"] in {b.uid for b in expired}
@@ -341,16 +348,16 @@ async def test_lost_webhook_is_caught_by_reconciliation(
     await connect_stripe(client, tenant)
     await teacher_hours(client, tenant)
     et = await workshop(client, tenant, price=900, currency="usd")
-    booking = data(await book(client, et["id"], "2027-02-04T10:00:00Z"), 201)
+    booking = data(await book(client, et["id"], dates.at(MONDAY + 3 * DAY, "10:00")), 201)
     intent_id = booking["payment"]["clientSecret"].split("_secret_")[0]
     assert await pay(localstripe, intent_id) == "succeeded"  # ...and the webhook never comes
     async with transaction(sessionmaker) as session:  # the hold is about to end
         await session.execute(
             update(Booking)
             .where(Booking.uid == booking["uid"])
-            .values(hold_expires_at=datetime.now(UTC) + timedelta(minutes=2))
+            .values(hold_expires_at=clock.now() + timedelta(minutes=2))
         )
-    assert await reconcile_payments(int(time.time())) >= 1
+    assert await reconcile_payments(int(clock.timestamp())) >= 1
     done = data(await client.get(f"/v2/bookings/{booking['uid']}", headers=tenant.headers))
     assert (done["status"], done["paid"]) == ("accepted", True)
 
@@ -367,8 +374,8 @@ async def test_reconciliation_goes_on_past_a_payment_stripe_does_not_know(
     await connect_stripe(client, tenant)
     await teacher_hours(client, tenant)
     et = await workshop(client, tenant, price=900, currency="usd")
-    lost = data(await book(client, et["id"], "2027-02-09T10:00:00Z"), 201)
-    paid = data(await book(client, et["id"], "2027-02-09T11:00:00Z"), 201)
+    lost = data(await book(client, et["id"], dates.at(MONDAY + WEEK + DAY, "10:00")), 201)
+    paid = data(await book(client, et["id"], dates.at(MONDAY + WEEK + DAY, "11:00")), 201)
     assert await pay(localstripe, paid["payment"]["clientSecret"].split("_secret_")[0]) == (
         "succeeded"
     )
@@ -381,9 +388,9 @@ async def test_reconciliation_goes_on_past_a_payment_stripe_does_not_know(
         await session.execute(
             update(Booking)
             .where(Booking.uid.in_((lost["uid"], paid["uid"])))
-            .values(hold_expires_at=datetime.now(UTC) + timedelta(minutes=2))
+            .values(hold_expires_at=clock.now() + timedelta(minutes=2))
         )
-    assert await reconcile_payments(int(time.time())) >= 1
+    assert await reconcile_payments(int(clock.timestamp())) >= 1
     done = data(await client.get(f"/v2/bookings/{paid['uid']}", headers=tenant.headers))
     assert (done["status"], done["paid"]) == ("accepted", True)
     still = data(await client.get(f"/v2/bookings/{lost['uid']}", headers=tenant.headers))
@@ -405,7 +412,7 @@ async def test_refund_inside_the_window_is_executed_at_stripe(
     et = await workshop(
         client, tenant, price=4000, currency="eur", metadata={"refund_window_hours": 24}
     )
-    booking = data(await book(client, et["id"], "2027-02-05T10:00:00Z"), 201)
+    booking = data(await book(client, et["id"], dates.at(MONDAY + 4 * DAY, "10:00")), 201)
     intent_id = booking["payment"]["clientSecret"].split("_secret_")[0]
     await pay_and_notify(client, tenant, localstripe, database_url, intent_id)
     data(
@@ -487,13 +494,13 @@ async def test_late_payment_with_the_seat_still_free_confirms(
     await connect_stripe(client, tenant)
     await teacher_hours(client, tenant)
     et = await workshop(client, tenant, price=700, currency="usd")
-    booking = data(await book(client, et["id"], "2027-02-08T10:00:00Z"), 201)
+    booking = data(await book(client, et["id"], dates.at(MONDAY + WEEK, "10:00")), 201)
     intent_id = booking["payment"]["clientSecret"].split("_secret_")[0]
     async with transaction(sessionmaker) as session:
         await session.execute(
             update(Booking)
             .where(Booking.uid == booking["uid"])
-            .values(hold_expires_at=datetime.now(UTC) - timedelta(seconds=1))
+            .values(hold_expires_at=clock.now() - timedelta(seconds=1))
         )
         await settlement.expire_holds(session)
     assert await pay(localstripe, intent_id) == "succeeded"
@@ -526,7 +533,7 @@ async def test_school_without_stripe_marks_bookings_paid(
 ) -> None:
     await teacher_hours(client, tenant)
     et = await workshop(client, tenant, price=1200, currency="eur")
-    booking = data(await book(client, et["id"], "2027-02-09T10:00:00Z"), 201)
+    booking = data(await book(client, et["id"], dates.at(MONDAY + WEEK + DAY, "10:00")), 201)
     assert booking["payment"]["clientSecret"] is None and booking["status"] == "pending"
     url = f"/v2/bookings/{booking['uid']}/mark-paid"
     assert_error(await client.post(url, params={"token": "x"}), 401, "missing_api_key")
@@ -557,7 +564,7 @@ async def test_failed_refund_stays_pending_and_succeeds_on_retry(
     await connect_stripe(client, tenant)
     await teacher_hours(client, tenant)
     et = await workshop(client, tenant, price=2200, currency="eur")
-    booking = data(await book(client, et["id"], "2027-02-10T10:00:00Z"), 201)
+    booking = data(await book(client, et["id"], dates.at(MONDAY + WEEK + 2 * DAY, "10:00")), 201)
     intent_id = booking["payment"]["clientSecret"].split("_secret_")[0]
     await pay_and_notify(client, tenant, localstripe, database_url, intent_id)
     data(
@@ -601,7 +608,7 @@ async def test_webhook_sent_by_localstripe_itself_confirms_the_booking(
     await connect_stripe(client, tenant, webhook_secret=secret)
     await teacher_hours(client, tenant)
     et = await workshop(client, tenant, price=3100, currency="eur")
-    booking = data(await book(client, et["id"], "2027-02-08T10:00:00Z"), 201)
+    booking = data(await book(client, et["id"], dates.at(MONDAY + WEEK, "10:00")), 201)
     intent_id = booking["payment"]["clientSecret"].split("_secret_")[0]
     hook = f"{localstripe}/_config/webhooks/tenant-{tenant.id}"
     env = {"DATABASE_URL": database_url, "IMMERSIO_DATA_DIR": str(data_dir)}

@@ -11,11 +11,13 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from immersio_booking.db.session import transaction
 from immersio_booking.models import Attendee, Booking
-from tests.bookings.helpers import teacher_hours, workshop
+from tests.bookings.helpers import MONDAY, teacher_hours, workshop
+from tests.dates import DAY
 from tests.factories import Tenant, make_tenant
 from tests.helpers import assert_error, data
 
-WEEK = {"start": "2027-02-01", "end": "2027-02-05"}  # Monday to Friday
+TUESDAY, WEDNESDAY, THURSDAY, FRIDAY = (MONDAY + n * DAY for n in range(1, 5))
+WEEK = {"start": str(MONDAY), "end": str(FRIDAY)}  # Monday to Friday
 
 
 async def setup_workshop(
@@ -79,18 +81,18 @@ async def test_slots_in_host_zone_and_booker_zone(
 ) -> None:
     et = await setup_workshop(client, tenant)
     berlin = await slots(client, eventTypeId=et["id"], timeZone="Europe/Berlin")
-    assert list(berlin) == ["2027-02-01", "2027-02-02", "2027-02-03", "2027-02-04", "2027-02-05"]
-    assert berlin["2027-02-01"] == [
-        {"start": "2027-02-01T09:00:00.000+01:00"},
-        {"start": "2027-02-01T10:00:00.000+01:00"},
-        {"start": "2027-02-01T11:00:00.000+01:00"},
+    assert list(berlin) == [str(MONDAY), str(TUESDAY), str(WEDNESDAY), str(THURSDAY), str(FRIDAY)]
+    assert berlin[str(MONDAY)] == [
+        {"start": f"{MONDAY}T09:00:00.000+01:00"},
+        {"start": f"{MONDAY}T10:00:00.000+01:00"},
+        {"start": f"{MONDAY}T11:00:00.000+01:00"},
     ]
     utc = await slots(client, eventTypeId=et["id"])
-    assert utc["2027-02-01"][0] == {"start": "2027-02-01T08:00:00.000Z"}
+    assert utc[str(MONDAY)][0] == {"start": f"{MONDAY}T08:00:00.000Z"}
     kolkata = await slots(client, eventTypeId=et["id"], timeZone="Asia/Kolkata", format="range")
-    assert kolkata["2027-02-01"][0] == {
-        "start": "2027-02-01T13:30:00.000+05:30",
-        "end": "2027-02-01T14:30:00.000+05:30",
+    assert kolkata[str(MONDAY)][0] == {
+        "start": f"{MONDAY}T13:30:00.000+05:30",
+        "end": f"{MONDAY}T14:30:00.000+05:30",
     }
 
 
@@ -99,22 +101,22 @@ async def test_bookings_block_and_cancelled_do_not(
 ) -> None:
     et = await setup_workshop(client, tenant, afterEventBuffer=30)
     other = await setup_workshop(client, tenant)
-    await add_booking(sessionmaker, tenant, "2027-02-01T09:00:00+01:00", 60, et["id"])
-    await add_booking(sessionmaker, tenant, "2027-02-02T10:00:00+01:00", 60, other["id"])
+    await add_booking(sessionmaker, tenant, f"{MONDAY}T09:00:00+01:00", 60, et["id"])
+    await add_booking(sessionmaker, tenant, f"{TUESDAY}T10:00:00+01:00", 60, other["id"])
     await add_booking(
-        sessionmaker, tenant, "2027-02-03T09:00:00+01:00", 60, et["id"], status="cancelled"
+        sessionmaker, tenant, f"{WEDNESDAY}T09:00:00+01:00", 60, et["id"], status="cancelled"
     )
     await add_booking(
-        sessionmaker, tenant, "2027-02-04T11:00:00+01:00", 60, et["id"], status="pending"
+        sessionmaker, tenant, f"{THURSDAY}T11:00:00+01:00", 60, et["id"], status="pending"
     )
     day = await slots(client, eventTypeId=et["id"], timeZone="Europe/Berlin")
     starts = {d: [s["start"][11:16] for s in v] for d, v in day.items()}
     # 09:00 taken; its 30-minute after-buffer also blocks 10:00 (10:00 - 0 < 10:00 + 30)
-    assert starts["2027-02-01"] == ["11:00"]
+    assert starts[str(MONDAY)] == ["11:00"]
     # another workshop of the host blocks 10:00, and this one's after-buffer keeps 09:00 off it
-    assert starts["2027-02-02"] == ["11:00"]
-    assert starts["2027-02-03"] == ["09:00", "10:00", "11:00"]  # cancelled never blocks
-    assert starts["2027-02-04"] == ["09:00"]  # pending blocks; 10:00's after-buffer meets 11:00
+    assert starts[str(TUESDAY)] == ["11:00"]
+    assert starts[str(WEDNESDAY)] == ["09:00", "10:00", "11:00"]  # cancelled never blocks
+    assert starts[str(THURSDAY)] == ["09:00"]  # pending blocks; 10:00's after-buffer meets 11:00
 
 
 async def test_seated_workshop_reports_seats_and_hides_full_sessions(
@@ -125,11 +127,11 @@ async def test_seated_workshop_reports_seats_and_hides_full_sessions(
         tenant,
         seats={"seatsPerTimeSlot": 2, "showAttendeeInfo": False, "showAvailabilityCount": True},
     )
-    first = await add_booking(sessionmaker, tenant, "2027-02-01T09:00:00+01:00", 60, et["id"])
+    first = await add_booking(sessionmaker, tenant, f"{MONDAY}T09:00:00+01:00", 60, et["id"])
     for _ in range(2):
-        await add_booking(sessionmaker, tenant, "2027-02-01T10:00:00+01:00", 60, et["id"])
-    day = (await slots(client, eventTypeId=et["id"], timeZone="Europe/Berlin"))["2027-02-01"]
-    assert day[0]["start"] == "2027-02-01T09:00:00.000+01:00"
+        await add_booking(sessionmaker, tenant, f"{MONDAY}T10:00:00+01:00", 60, et["id"])
+    day = (await slots(client, eventTypeId=et["id"], timeZone="Europe/Berlin"))[str(MONDAY)]
+    assert day[0]["start"] == f"{MONDAY}T09:00:00.000+01:00"
     assert (day[0]["seatsBooked"], day[0]["seatsRemaining"], day[0]["seatsTotal"]) == (1, 1, 2)
     assert day[0]["bookingUid"] == first
     assert [s["start"][11:16] for s in day] == ["09:00", "11:00"]  # 10:00 is full
@@ -144,12 +146,12 @@ async def test_host_attending_elsewhere_is_busy(
     await add_booking(
         sessionmaker,
         elsewhere,
-        "2027-02-05T10:00:00+01:00",
+        f"{FRIDAY}T10:00:00+01:00",
         30,
         None,
         attendee_email=tenant.owner_email,
     )
-    day = (await slots(client, eventTypeId=et["id"], timeZone="Europe/Berlin"))["2027-02-05"]
+    day = (await slots(client, eventTypeId=et["id"], timeZone="Europe/Berlin"))[str(FRIDAY)]
     assert [s["start"][11:16] for s in day] == ["09:00", "11:00"]
 
 
@@ -179,14 +181,14 @@ async def test_lookup_by_slug_and_hidden_workshops(
 async def test_slot_query_errors(client: httpx.AsyncClient, tenant: Tenant) -> None:
     et = await setup_workshop(client, tenant)
     cases = [
-        ({"start": "2027-02-05", "end": "2027-02-01"}, "invalid_time_range"),
-        ({"start": "2027-01-01", "end": "2027-06-01"}, "time_range_too_long"),
-        ({"start": "yesterday", "end": "2027-06-01"}, "invalid_time_range"),
+        ({"start": str(FRIDAY), "end": str(MONDAY)}, "invalid_time_range"),
+        ({"start": str(MONDAY), "end": str(MONDAY + 140 * DAY)}, "time_range_too_long"),
+        ({"start": "yesterday", "end": str(MONDAY + 140 * DAY)}, "invalid_time_range"),
         ({**WEEK, "timeZone": "Mars/Base"}, "invalid_time_zone"),
         ({**WEEK, "slotFormat2": "x"}, "unknown_parameter"),
         ({**WEEK, "format": "grid"}, "validation_failed"),
         ({**WEEK, "duration": "45"}, "invalid_duration"),
-        ({"end": "2027-02-01"}, "validation_failed"),
+        ({"end": str(MONDAY)}, "validation_failed"),
     ]
     for query, reason in cases:
         r = await client.get("/v2/slots", params={"eventTypeId": et["id"], **query})
@@ -259,5 +261,5 @@ async def test_team_workshop_by_team_slug_collective_and_round_robin(
             organizationSlug=tenant.slug,
             timeZone="Europe/Berlin",
         )
-        found[kind] = [s["start"][11:16] for s in day.get("2027-02-01", [])]
+        found[kind] = [s["start"][11:16] for s in day.get(str(MONDAY), [])]
     assert found == {"collective": ["10:00", "11:00"], "roundRobin": ["09:00", "10:00", "11:00"]}

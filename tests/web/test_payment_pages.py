@@ -7,7 +7,9 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from immersio_booking.models import Payment
-from tests.bookings.helpers import book, teacher_hours, token_of, workshop
+from tests import dates
+from tests.bookings.helpers import MONDAY, book, teacher_hours, token_of, workshop
+from tests.dates import WEEK
 from tests.factories import Tenant
 from tests.helpers import data
 from tests.payments.test_stripe_payments import connect_stripe, pay
@@ -24,7 +26,7 @@ async def test_paying_confirms_through_the_status_endpoint_and_manage_offers_the
     et = await workshop(
         client, tenant, price=2500, currency="eur", metadata={"refund_window_hours": 24}
     )
-    booked = data(await book(client, et["id"], "2027-03-01T10:00:00Z"), 201)
+    booked = data(await book(client, et["id"], dates.at(MONDAY + 4 * WEEK, "10:00")), 201)
     uid = booked["payment"]["uid"]
     page = await client.get(f"/payment/{uid}")
     assert page.status_code == 200 and 'data-key="pk_test_abc123"' in page.text

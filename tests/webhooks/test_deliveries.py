@@ -7,7 +7,7 @@ import hmac
 import json
 import random
 from collections.abc import Iterator
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import httpx
@@ -16,8 +16,11 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from standardwebhooks import Webhook as StandardWebhook
 
+from immersio_booking.kit import clock
 from immersio_booking.webhooks.tasks import SCHEDULE, next_delay
-from tests.bookings.helpers import book, student, teacher_hours, workshop
+from tests import dates
+from tests.bookings.helpers import MONDAY, book, student, teacher_hours, workshop
+from tests.dates import DAY, WEEK
 from tests.factories import Tenant
 from tests.helpers import data
 from tests.jobs import job_environment, run_jobs
@@ -54,7 +57,7 @@ async def test_signed_deliveries_verify_with_both_schemes(
     )
     await teacher_hours(client, tenant)
     et = await workshop(client, tenant)
-    booking = data(await book(client, et["id"], "2027-02-01T10:00:00Z"), 201)
+    booking = data(await book(client, et["id"], dates.at(MONDAY, "10:00")), 201)
     data(
         await client.post(f"/v2/bookings/{booking['uid']}/cancel", headers=tenant.headers, json={})
     )
@@ -104,8 +107,8 @@ async def test_failures_retry_on_schedule_and_410_disables(
     gone = await subscribe(client, tenant, hooks.base + "/gone", "BOOKING_CREATED")
     await teacher_hours(client, tenant)
     et = await workshop(client, tenant)
-    data(await book(client, et["id"], "2027-02-02T10:00:00Z"), 201)
-    started = datetime.now(UTC)
+    data(await book(client, et["id"], dates.at(MONDAY + DAY, "10:00")), 201)
+    started = clock.now()
     await run_jobs(database_url)  # the retries are scheduled later, so they do not run now
     base = f"/v2/organizations/{tenant.id}/webhooks"
     [first] = data(await client.get(f"{base}/{failing['id']}/deliveries", headers=tenant.headers))
@@ -132,7 +135,10 @@ async def test_one_event_per_seat(
     for n in range(2):
         data(
             await book(
-                client, et["id"], "2027-02-03T10:00:00Z", attendee=student(f"seat{n}@example.com")
+                client,
+                et["id"],
+                dates.at(MONDAY + 2 * DAY, "10:00"),
+                attendee=student(f"seat{n}@example.com"),
             ),
             201,
         )
@@ -173,7 +179,7 @@ async def test_payload_template_is_rendered_and_signed(
         await book(
             client,
             et["id"],
-            "2027-02-04T10:00:00Z",
+            dates.at(MONDAY + 3 * DAY, "10:00"),
             attendee=student("q@example.com", name='Zoë "Q"'),
         ),
         201,
@@ -206,7 +212,7 @@ async def test_three_days_of_failures_switch_the_subscription_off_and_tell_the_o
     hook = await subscribe(client, tenant, hooks.base + "/down", "BOOKING_CREATED")
     await teacher_hours(client, tenant)
     et = await workshop(client, tenant)
-    data(await book(client, et["id"], "2027-02-05T10:00:00Z"), 201)
+    data(await book(client, et["id"], dates.at(MONDAY + 4 * DAY, "10:00")), 201)
     await run_jobs(database_url)  # first failure: still active
     url = f"/v2/organizations/{tenant.id}/webhooks/{hook['id']}"
     assert data(await client.get(url, headers=tenant.headers))["active"] is True
@@ -217,9 +223,9 @@ async def test_three_days_of_failures_switch_the_subscription_off_and_tell_the_o
         await session.execute(
             update(WebhookDelivery)
             .where(WebhookDelivery.webhook_id == row.id)
-            .values(created_at=datetime.now(UTC) - timedelta(days=4))
+            .values(created_at=clock.now() - timedelta(days=4))
         )
-    data(await book(client, et["id"], "2027-02-05T11:00:00Z"), 201)
+    data(await book(client, et["id"], dates.at(MONDAY + 4 * DAY, "11:00")), 201)
     before = set((data_dir / "mail").glob("*.eml")) if (data_dir / "mail").exists() else set()
     await run_jobs(database_url)
     assert data(await client.get(url, headers=tenant.headers))["active"] is False
@@ -244,15 +250,15 @@ async def test_meeting_started_and_ended_fire_only_for_bookings_still_at_that_ti
     await subscribe(client, tenant, hooks.base + "/meet", "MEETING_STARTED", "MEETING_ENDED")
     await teacher_hours(client, tenant)
     et = await workshop(client, tenant)
-    kept = data(await book(client, et["id"], "2027-02-08T10:00:00Z"), 201)
-    gone = data(await book(client, et["id"], "2027-02-08T12:00:00Z"), 201)
-    moved = data(await book(client, et["id"], "2027-02-08T14:00:00Z"), 201)
+    kept = data(await book(client, et["id"], dates.at(MONDAY + WEEK, "10:00")), 201)
+    gone = data(await book(client, et["id"], dates.at(MONDAY + WEEK, "12:00")), 201)
+    moved = data(await book(client, et["id"], dates.at(MONDAY + WEEK, "14:00")), 201)
     data(await client.post(f"/v2/bookings/{gone['uid']}/cancel", headers=tenant.headers, json={}))
     data(
         await client.post(
             f"/v2/bookings/{moved['uid']}/reschedule",
             headers=tenant.headers,
-            json={"start": "2027-02-09T14:00:00Z"},
+            json={"start": dates.at(MONDAY + WEEK + DAY, "14:00")},
         ),
         201,
     )
@@ -273,8 +279,8 @@ async def test_meeting_started_and_ended_fire_only_for_bookings_still_at_that_ti
             for b in (kept["uid"], gone["uid"], moved["uid"])
         }
     scheduled = {(bid, trig): at for bid, trig, at in jobs}
-    assert scheduled[(ids[kept["uid"]], "MEETING_STARTED")] == datetime(2027, 2, 8, 10, tzinfo=UTC)
-    assert scheduled[(ids[kept["uid"]], "MEETING_ENDED")] == datetime(2027, 2, 8, 11, tzinfo=UTC)
+    assert scheduled[(ids[kept["uid"]], "MEETING_STARTED")] == dates.instant(MONDAY + WEEK, "10:00")
+    assert scheduled[(ids[kept["uid"]], "MEETING_ENDED")] == dates.instant(MONDAY + WEEK, "11:00")
     # time passes: each queued job runs; only the booking still at its time fires
     outcomes = {}
     for (bid, trig), at in scheduled.items():

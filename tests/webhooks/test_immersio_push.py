@@ -15,7 +15,9 @@ from standardwebhooks import Webhook as StandardWebhook
 
 from immersio_booking.models import Booking, WebhookDelivery
 from immersio_booking.webhooks.tasks import deliver_webhook
-from tests.bookings.helpers import book, teacher_hours, workshop
+from tests import dates
+from tests.bookings.helpers import MONDAY, book, teacher_hours, workshop
+from tests.dates import DAY, WEEK
 from tests.factories import Tenant
 from tests.helpers import data
 from tests.jobs import job_environment, run_jobs
@@ -85,7 +87,7 @@ async def test_booking_events_reach_immersio_signed_and_mark_the_booking_synced(
     secret = await connect_immersio(client, tenant, immersio.base + "/immersio")
     await teacher_hours(client, tenant)
     et = await workshop(client, tenant)
-    booking = data(await book(client, et["id"], "2027-03-01T10:00:00Z"), 201)
+    booking = data(await book(client, et["id"], dates.at(MONDAY + 4 * WEEK, "10:00")), 201)
     assert (await synced(sessionmaker, booking["uid"])).get("synced_to_immersio") is not True
     data(
         await client.post(f"/v2/bookings/{booking['uid']}/cancel", headers=tenant.headers, json={})
@@ -114,7 +116,7 @@ async def test_failed_push_is_retried_and_only_success_marks_synced(
     immersio.answers["/down"] = (503, {"Retry-After": "1"})
     await teacher_hours(client, tenant)
     et = await workshop(client, tenant)
-    booking = data(await book(client, et["id"], "2027-03-02T10:00:00Z"), 201)
+    booking = data(await book(client, et["id"], dates.at(MONDAY + 4 * WEEK + DAY, "10:00")), 201)
     await run_jobs(database_url)
     [delivery] = await immersio_deliveries(sessionmaker, tenant)
     assert (delivery.status, delivery.attempts, delivery.last_status_code) == ("pending", 1, 503)
@@ -138,7 +140,7 @@ async def test_no_push_without_an_endpoint_url(
     await connect_immersio(client, tenant, None)
     await teacher_hours(client, tenant)
     et = await workshop(client, tenant)
-    data(await book(client, et["id"], "2027-03-03T10:00:00Z"), 201)
+    data(await book(client, et["id"], dates.at(MONDAY + 4 * WEEK + 2 * DAY, "10:00")), 201)
     await run_jobs(database_url)
     assert await immersio_deliveries(sessionmaker, tenant) == []
     assert immersio.received == []

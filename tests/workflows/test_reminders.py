@@ -7,7 +7,7 @@ import asyncio
 import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import UTC, datetime
+from datetime import datetime, timedelta
 from email.message import Message
 from typing import Any
 
@@ -20,17 +20,20 @@ from structlog.testing import capture_logs
 
 from immersio_booking.config import get_settings
 from immersio_booking.db.session import transaction
+from immersio_booking.kit import clock
 from immersio_booking.workflows import reminders, repository
 from immersio_booking.workflows.tasks import deliver
 from immersio_booking.workflows.texting import LoggingTextSender
-from tests.bookings.helpers import book, student, teacher_hours, token_of, workshop
+from tests import dates
+from tests.bookings.helpers import MONDAY, book, student, teacher_hours, token_of, workshop
+from tests.dates import DAY
 from tests.factories import Tenant
 from tests.helpers import data
 from tests.jobs import run_jobs
 from tests.mail import Inbox
 from tests.workflows.helpers import create_workflow, reminders_of, step, time_passes
 
-START = "2027-02-01T10:00:00Z"  # a Monday: 11:00 in Paris
+START = dates.at(MONDAY, "10:00")  # a Monday: 11:00 in Paris
 
 
 def reminders_in(inbox: Inbox, address: str, subject: str) -> list[Message]:
@@ -88,8 +91,8 @@ async def test_reminder_is_sent_at_its_moment_in_the_attendees_zone_and_only_onc
     )
     [planned] = await reminders_of(sessionmaker, booking["uid"])
     assert planned.status == "scheduled" and planned.job_status == "todo"
-    assert planned.scheduled_for == datetime(2027, 1, 31, 10, tzinfo=UTC)
-    assert planned.job_scheduled_at == datetime(2027, 1, 31, 10, tzinfo=UTC)
+    assert planned.scheduled_for == dates.instant(MONDAY - DAY, "10:00")
+    assert planned.job_scheduled_at == dates.instant(MONDAY - DAY, "10:00")
 
     await run_jobs(database_url)  # the confirmation goes now, the reminder waits
     assert inbox.to("ada@example.com") and not reminders_in(inbox, "ada@example.com", "Tomorrow")
@@ -101,9 +104,9 @@ async def test_reminder_is_sent_at_its_moment_in_the_attendees_zone_and_only_onc
     assert str(reminder["Subject"]) == "Tomorrow: Conversation française"
     html = html_of(reminder)
     assert "Hi Ada Lovelace, Conversation française with" in html
-    assert "Monday 1 February 2027 at 11:00 (Europe/Paris)" in html
+    assert f"Monday {MONDAY.day} February {MONDAY.year} at 11:00 (Europe/Paris)" in html
     assert f"token={token_of(booking)}" in html and "ada@example.com" in html
-    assert "Monday 1 February 2027 at 11:00" in text_of(reminder)
+    assert f"Monday {MONDAY.day} February {MONDAY.year} at 11:00" in text_of(reminder)
     [done] = await reminders_of(sessionmaker, booking["uid"])
     assert (done.status, done.job_status) == ("sent", "succeeded")
 
@@ -142,7 +145,7 @@ async def test_no_reminder_ever_for_a_cancelled_booking(
     assert planned.job_id is not None
     await time_passes(sessionmaker, planned.job_id)
     await run_jobs(database_url)
-    later = datetime(2027, 2, 1, 9, tzinfo=UTC)
+    later = dates.instant(MONDAY, "09:00")
     async with transaction(sessionmaker) as session:
         assert await deliver(session, planned.id, get_settings(), LoggingTextSender(), later) == (
             "cancelled"
@@ -189,7 +192,7 @@ async def test_reschedule_cancels_the_old_reminder_and_plans_the_new_time(
         await client.post(
             f"/v2/bookings/{old['uid']}/reschedule",
             params={"token": token_of(old)},
-            json={"start": "2027-02-02T14:00:00Z"},
+            json={"start": dates.at(MONDAY + DAY, "14:00")},
         ),
         201,
     )
@@ -201,12 +204,14 @@ async def test_reschedule_cancels_the_old_reminder_and_plans_the_new_time(
     )
     [now] = await reminders_of(sessionmaker, new["uid"])
     assert now.status == "scheduled"
-    assert now.job_scheduled_at == datetime(2027, 2, 1, 14, tzinfo=UTC)
+    assert now.job_scheduled_at == dates.instant(MONDAY, "14:00")
     assert now.job_id is not None and was.job_id is not None
     await time_passes(sessionmaker, now.job_id, was.job_id)
     await run_jobs(database_url)
     [reminder] = reminders_in(inbox, "move@example.com", "Tomorrow")
-    assert "Tuesday 2 February 2027 at 15:00 (Europe/Paris)" in html_of(reminder)
+    tuesday = MONDAY + DAY
+    paris = f"Tuesday {tuesday.day} February {tuesday.year} at 15:00 (Europe/Paris)"
+    assert paris in html_of(reminder)
 
 
 async def test_booking_inside_the_offset_is_reminded_at_once(
@@ -219,9 +224,10 @@ async def test_booking_inside_the_offset_is_reminded_at_once(
     et = await _school(client, tenant)
     # The event is about nine weeks away; the reminder is due a year before it.
     await create_workflow(client, tenant, time=365, timeUnit="DAY", steps=[DAY_BEFORE])
-    booking = data(await book(client, et, START, attendee=student("late@example.com")), 201)
+    start = dates.at(dates.monday(9), "10:00")
+    booking = data(await book(client, et, start, attendee=student("late@example.com")), 201)
     [planned] = await reminders_of(sessionmaker, booking["uid"])
-    assert planned.scheduled_for == datetime(2026, 2, 1, 10, tzinfo=UTC)
+    assert planned.scheduled_for == datetime.fromisoformat(start) - timedelta(days=365)
     assert planned.job_scheduled_at is None  # runs as soon as a worker is free
     await run_jobs(database_url)
     assert len(reminders_in(inbox, "late@example.com", "Tomorrow")) == 1
@@ -265,13 +271,15 @@ async def test_default_reminder_speaks_the_attendees_language(
         ),
         201,
     )
-    data(await book(client, et, "2027-02-01T12:00:00Z", attendee=student("en@example.com")), 201)
+    data(await book(client, et, dates.at(MONDAY, "12:00"), attendee=student("en@example.com")), 201)
     await run_jobs(database_url)
     [fr] = reminders_in(inbox, "fr@example.com", "Rappel")
-    assert str(fr["Subject"]) == "Rappel : Conversation française le lundi 1 février 2027 à 11:00"
+    assert str(fr["Subject"]) == (
+        f"Rappel : Conversation française le lundi {MONDAY.day} février {MONDAY.year} à 11:00"
+    )
     assert "Bonjour Camille" in html_of(fr) and "Gérer votre réservation" in html_of(fr)
     [en] = reminders_in(inbox, "en@example.com", "Reminder")
-    assert "Monday 1 February 2027 at 13:00" in str(en["Subject"])
+    assert f"Monday {MONDAY.day} February {MONDAY.year} at 13:00" in str(en["Subject"])
 
 
 @pytest.mark.usefixtures("inbox")  # the jobs' environment
@@ -296,7 +304,7 @@ async def test_text_messages_go_through_the_logging_provider(
         await book(client, et, START, attendee=student(phoneNumber="+14155550123", name="Bo")),
         201,
     )
-    without_phone = data(await book(client, et, "2027-02-01T12:00:00Z"), 201)
+    without_phone = data(await book(client, et, dates.at(MONDAY, "12:00")), 201)
     with info_logs() as logs:
         await run_jobs(database_url)
     texts = [e for e in logs if e.get("event") == "text_message"]
@@ -309,7 +317,9 @@ async def test_text_messages_go_through_the_logging_provider(
         ("whatsapp", "+*********99"),
     ]
     to_student = next(e for e in texts if e["to"] == "+*********23")
-    assert to_student["body"].startswith("Reminder: Conversation française on Monday 1 February")
+    assert to_student["body"].startswith(
+        f"Reminder: Conversation française on Monday {MONDAY.day} February"
+    )
     assert any(e["body"] == "New: Bo" for e in texts)
     assert {e["sender"] for e in texts if e["channel"] == "whatsapp"} == {"Academy"}
     statuses = [r.status for r in await reminders_of(sessionmaker, without_phone["uid"])]
@@ -341,12 +351,12 @@ async def test_immediate_triggers_follow_the_booking(
         await client.post(
             f"/v2/bookings/{requested['uid']}/reschedule",
             headers=tenant.headers,
-            json={"start": "2027-02-01T13:00:00Z"},
+            json={"start": dates.at(MONDAY, "13:00")},
         ),
         201,
     )
     data(await client.post(f"/v2/bookings/{moved['uid']}/cancel", headers=tenant.headers, json={}))
-    unpaid = data(await book(client, paid_et["id"], "2027-02-02T10:00:00Z"), 201)
+    unpaid = data(await book(client, paid_et["id"], dates.at(MONDAY + DAY, "10:00")), 201)
     data(await client.post(f"/v2/bookings/{unpaid['uid']}/mark-paid", headers=tenant.headers))
     await run_jobs(database_url)
     subjects = sorted(str(m["Subject"]) for m in inbox.to(tenant.owner_email))
@@ -379,7 +389,7 @@ async def test_workflow_changes_replan_the_upcoming_bookings(
     [first] = await reminders_of(sessionmaker, booking["uid"])
     assert (first.status, first.job_scheduled_at) == (
         "scheduled",
-        datetime(2027, 1, 31, 10, tzinfo=UTC),
+        dates.instant(MONDAY - DAY, "10:00"),
     )
     url = f"/v2/organizations/{tenant.id}/workflows/{made['id']}"
 
@@ -396,7 +406,7 @@ async def test_workflow_changes_replan_the_upcoming_bookings(
         )
     )
     _, hour_before = await reminders_of(sessionmaker, booking["uid"])
-    assert hour_before.job_scheduled_at == datetime(2027, 2, 1, 9, tzinfo=UTC)
+    assert hour_before.job_scheduled_at == dates.instant(MONDAY, "09:00")
 
     data(
         await client.patch(
@@ -404,7 +414,7 @@ async def test_workflow_changes_replan_the_upcoming_bookings(
         )
     )
     *_, after = await reminders_of(sessionmaker, booking["uid"])
-    assert after.job_scheduled_at == datetime(2027, 2, 2, 11, tzinfo=UTC)  # the end + 1 day
+    assert after.job_scheduled_at == dates.instant(MONDAY + DAY, "11:00")  # the end + 1 day
     assert [r.status for r in await reminders_of(sessionmaker, booking["uid"])] == [
         "cancelled",
         "cancelled",
@@ -439,7 +449,7 @@ async def test_two_transactions_planning_the_same_reminder_leave_one(
             workflow = await repository.workflow(session, tenant.id, made["id"])
             assert workflow is not None
             workflow.active = True
-            await reminders.plan_for_workflow(session, workflow, datetime.now(UTC))
+            await reminders.plan_for_workflow(session, workflow, clock.now())
 
     await asyncio.gather(plan(), plan())
     planned = await reminders_of(sessionmaker, booking["uid"])

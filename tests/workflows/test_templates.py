@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
 from immersio_booking.workflows.templates import (
     date_in,
     fill_html,
@@ -12,6 +10,8 @@ from immersio_booking.workflows.templates import (
     text_of,
     time_in,
 )
+from tests import dates
+from tests.dates import DAY
 
 
 def test_values_are_escaped_in_html_only() -> None:
@@ -35,9 +35,13 @@ def test_subject_stays_on_one_line() -> None:
 
 
 def test_dates_in_the_recipients_zone_and_language() -> None:
-    moment = datetime(2027, 2, 1, 23, 30, tzinfo=UTC)
-    assert date_in(moment, "Europe/Paris", "fr") == "mardi 2 février 2027"
-    assert date_in(moment, "America/New_York", "en") == "Monday 1 February 2027"
+    monday = dates.first_monday(2)  # Paris at UTC+1, New York at UTC-5
+    moment = dates.instant(monday, "23:30")
+    tuesday = monday + DAY
+    assert date_in(moment, "Europe/Paris", "fr") == f"mardi {tuesday.day} février {tuesday.year}"
+    assert (
+        date_in(moment, "America/New_York", "en") == f"Monday {monday.day} February {monday.year}"
+    )
     assert time_in(moment, "Asia/Tokyo") == "08:30"
 
 
