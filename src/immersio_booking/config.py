@@ -51,6 +51,10 @@ class Settings(BaseSettings):
     allow_private_network_targets: bool = False
     payment_hold_minutes: int = Field(default=15, ge=1, le=24 * 60)
     lock_timeout_ms: int = Field(default=5000, ge=100, le=60000)
+    # GET /v2/slots: the longest window one query may ask for (every caller), and the most
+    # slots one answer may hold for a caller without a key of the workshop's school.
+    slots_max_range_days: int = Field(default=93, ge=1, le=366)
+    public_slots_max_count: int = Field(default=2500, ge=1, le=100_000)
 
     @field_validator("database_url")
     @classmethod

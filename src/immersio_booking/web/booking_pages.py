@@ -20,7 +20,7 @@ from immersio_booking.event_types import repository as event_types
 from immersio_booking.kit import clock
 from immersio_booking.kit.errors import NotFound
 from immersio_booking.landing import service as landing
-from immersio_booking.web import i18n, workshops
+from immersio_booking.web import i18n, security, workshops
 from immersio_booking.web.booking_forms import form_fields
 from immersio_booking.web.landing_pages import OrgSlug, school_at
 from immersio_booking.web.month import Month
@@ -54,6 +54,7 @@ async def booking_page(
     name: ShortParam = None,
     student_id: Annotated[str | None, Query(alias="studentId", max_length=255)] = None,
     referrer: Annotated[str | None, Query(max_length=255)] = None,
+    origin: Annotated[str | None, Query(max_length=255)] = None,
 ) -> HTMLResponse:
     # Booking pages work whether or not the school publishes a landing page (the embed needs
     # only the workshop), and are indexed only when the landing page is too.
@@ -66,6 +67,7 @@ async def booking_page(
     now = clock.now()
     today = now.astimezone(ZoneInfo(zone)).date()
     reschedule = reschedule if reschedule and token else None
+    embedder = security.embedding_origin(origin) if embed == "1" else None
     selected = _day(day)
     shown = Month.parse(month, selected or today)
     free = await workshops.shown_sessions(session, et, shown.window(zone), zone, now, reschedule)
@@ -87,6 +89,7 @@ async def booking_page(
         "name": name,
         "studentId": student_id,
         "referrer": referrer,
+        "origin": embedder,
         "lang": i18n.choose_language(request),
     }
     kept = {key: value for key, value in kept.items() if value}
@@ -120,6 +123,7 @@ async def booking_page(
             "prefill": {"email": email or "", "name": name or ""},
             "student_id": student_id,
             "referrer": referrer,
+            "embedder": embedder,
             "canonical": f"{base}{here}",
             "link": link,
             "here": here,
