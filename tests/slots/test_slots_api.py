@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from immersio_booking.db.session import transaction
 from immersio_booking.models import Attendee, Booking
 from tests.bookings.helpers import teacher_hours, workshop
-from tests.factories import Tenant, make_tenant
+from tests.factories import Tenant, make_member, make_tenant
 from tests.helpers import assert_error, data
 
 WEEK = {"start": "2027-02-01", "end": "2027-02-05"}  # Monday to Friday
@@ -138,15 +138,26 @@ async def test_seated_workshop_reports_seats_and_hides_full_sessions(
     assert (day[1]["seatsBooked"], day[1]["seatsRemaining"]) == (0, 2)
 
 
-async def test_host_attending_elsewhere_is_busy(
+async def test_host_attending_in_their_school_is_busy_but_not_elsewhere(
     client: httpx.AsyncClient, tenant: Tenant, sessionmaker: async_sessionmaker[AsyncSession]
 ) -> None:
     et = await setup_workshop(client, tenant)
     elsewhere = await make_tenant(sessionmaker)
+    colleague = await make_member(sessionmaker, tenant)
+    await add_booking(
+        sessionmaker,
+        tenant,
+        "2027-02-05T10:00:00+01:00",
+        30,
+        None,
+        user_id=colleague.id,
+        attendee_email=tenant.owner_email,
+    )
+    # Another school's booking naming the teacher's email proves nothing: it does not block.
     await add_booking(
         sessionmaker,
         elsewhere,
-        "2027-02-05T10:00:00+01:00",
+        "2027-02-05T09:00:00+01:00",
         30,
         None,
         attendee_email=tenant.owner_email,
