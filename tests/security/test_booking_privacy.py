@@ -79,3 +79,15 @@ async def test_a_token_of_one_booking_opens_no_other(
     other = data(await book(client, et["id"], start, attendee=student("other@example.com")), 201)
     for path in (f"/booking/{other['uid']}", f"/booking/{other['uid']}/ics"):
         assert (await client.get(path, params={"token": token_of(mine)})).status_code == 404
+
+
+async def test_the_reschedule_page_needs_the_manage_token(
+    client: httpx.AsyncClient, tenant: Tenant
+) -> None:
+    et, booked, _ = await _seated_booking(client, tenant)
+    page = f"/{tenant.slug}/{et['slug']}"
+    forged = await client.get(page, params={"reschedule": booked["uid"], "token": "1.forged"})
+    assert forged.status_code == 200
+    assert "Choose a new time" not in forged.text and booked["uid"] not in forged.text
+    real = await client.get(page, params={"reschedule": booked["uid"], "token": token_of(booked)})
+    assert "Choose a new time" in real.text

@@ -4,14 +4,21 @@ chain; a booking moved by the school starts afresh (docs/cancellation.md)."""
 
 from __future__ import annotations
 
+import importlib.util
 from datetime import UTC, datetime, time, timedelta
+from pathlib import Path
 from typing import Any
 
 import httpx
+from sqlalchemy import select, text, update
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from immersio_booking import migrations
 from immersio_booking.bookings.access import MANAGE
 from immersio_booking.config import Settings
+from immersio_booking.db.session import transaction
 from immersio_booking.kit import clock, signing
+from immersio_booking.models import Booking
 from tests import dates
 from tests.bookings.helpers import book, teacher_hours, token_of, workshop
 from tests.factories import Tenant
@@ -55,6 +62,12 @@ async def _move(
 
 def _as_student(booking: dict[str, Any]) -> dict[str, Any]:
     return {"params": {"token": token_of(booking)}}
+
+
+def _emailed_token(settings: Settings, booking: dict[str, Any]) -> str:
+    """The student's token to a booking the school moved, as the rescheduled email has it."""
+    end = datetime.fromisoformat(booking["end"].replace("Z", "+00:00"))
+    return signing.sign(settings.resolved_secret_key(), MANAGE, booking["uid"], end)
 
 
 async def _student_cancels(
@@ -113,10 +126,9 @@ async def test_a_move_by_the_school_starts_a_fresh_refund_window(
         _, booked = await _paid_class(client, tenant, first)
     with clock.frozen(first - timedelta(hours=1)):
         moved = await _move(client, booked, _weeks(first, 1), headers=tenant.headers)
-        # The student's link to the new booking, as the rescheduled email carries it.
-        end = datetime.fromisoformat(moved["end"].replace("Z", "+00:00"))
-        token = signing.sign(settings.resolved_secret_key(), MANAGE, moved["uid"], end)
-        refund = await _student_cancels(client, tenant, moved["uid"], token)
+        refund = await _student_cancels(
+            client, tenant, moved["uid"], _emailed_token(settings, moved)
+        )
     assert refund == ("pending", 3000, True)
 
 
@@ -150,3 +162,56 @@ async def test_moving_a_class_does_not_reopen_the_notice_for_changes(
                 f"/v2/bookings/{moved['uid']}/cancel", json={}, headers=tenant.headers
             )
         )
+
+
+def _migration() -> Any:
+    path = Path(migrations.__file__).parent / "versions" / "0012_privacy.py"
+    spec = importlib.util.spec_from_file_location("migration_0012_privacy", path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+async def test_the_migration_fills_in_chains_moved_before_it(
+    client: httpx.AsyncClient,
+    tenant: Tenant,
+    settings: Settings,
+    sessionmaker: async_sessionmaker[AsyncSession],
+) -> None:
+    """Student move, school move, student move: the first keeps the booked start, the school's
+    move starts afresh, the last keeps the school's new start."""
+    first = _first_class()
+    with clock.frozen(first - timedelta(days=3)):
+        _, booked = await _paid_class(client, tenant, first)
+        by_student = await _move(client, booked, _weeks(first, 1), **_as_student(booked))
+        by_school = await _move(client, by_student, _weeks(first, 2), headers=tenant.headers)
+        student_again = await _move(
+            client,
+            by_school,
+            _weeks(first, 3),
+            params={"token": _emailed_token(settings, by_school)},
+        )
+    uids = [by_student["uid"], by_school["uid"], student_again["uid"]]
+    expected = [first, None, _weeks(first, 2)]
+
+    async def stored() -> list[datetime | None]:
+        async with sessionmaker() as session:
+            rows = dict(
+                (
+                    await session.execute(
+                        select(Booking.uid, Booking.deadlines_start_time).where(
+                            Booking.uid.in_(uids)
+                        )
+                    )
+                ).all()
+            )
+        return [rows[uid] for uid in uids]
+
+    assert await stored() == expected
+    async with transaction(sessionmaker) as session:  # as before the migration
+        await session.execute(
+            update(Booking).where(Booking.uid.in_(uids)).values(deadlines_start_time=None)
+        )
+        await session.execute(text(_migration().BACKFILL))
+    assert await stored() == expected

@@ -14,10 +14,11 @@ from zoneinfo import ZoneInfo
 from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import HTMLResponse
 
+from immersio_booking.bookings.access import MANAGE
 from immersio_booking.bookings.creation import whitelist_required
 from immersio_booking.db.dependencies import Session
 from immersio_booking.event_types import repository as event_types
-from immersio_booking.kit import clock
+from immersio_booking.kit import clock, signing
 from immersio_booking.kit.errors import NotFound
 from immersio_booking.landing import service as landing
 from immersio_booking.web import i18n, security, workshops
@@ -66,7 +67,11 @@ async def booking_page(
     zone = workshops.visitor_zone(tz)
     now = clock.now()
     today = now.astimezone(ZoneInfo(zone)).date()
-    reschedule = reschedule if reschedule and token else None
+    # Moving a booking needs its manage token (checked here too, so a guessed uid does not
+    # show the page as if that booking's time were free).
+    secret = settings_of(request).resolved_secret_key()
+    valid = bool(reschedule and token and signing.verify(secret, MANAGE, reschedule, token, now))
+    reschedule = reschedule if valid else None
     embedder = security.embedding_origin(origin) if embed == "1" else None
     selected = _day(day)
     shown = Month.parse(month, selected or today)
