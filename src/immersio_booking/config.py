@@ -58,6 +58,10 @@ class Settings(BaseSettings):
     # invitations one request may send.
     invitation_validity_days: int = Field(default=14, ge=1, le=365)
     invitations_per_request: int = Field(default=100, ge=1, le=1000)
+    # GET /v2/slots: the longest window one query may ask for (every caller), and the most
+    # slots one answer may hold for a caller without a key of the workshop's school.
+    slots_max_range_days: int = Field(default=93, ge=1, le=366)
+    public_slots_max_count: int = Field(default=2500, ge=1, le=100_000)
 
     @field_validator("database_url")
     @classmethod

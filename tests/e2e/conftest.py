@@ -13,7 +13,7 @@ import time
 from collections.abc import AsyncIterator, Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs, urlencode, urlsplit
 
 import pytest
 import uvicorn
@@ -90,13 +90,26 @@ class _ThirdParty(BaseHTTPRequestHandler):
 
     def do_GET(self) -> None:  # noqa: N802
         q = {k: v[0] for k, v in parse_qs(urlsplit(self.path).query).items()}
+        if q.get("mode") == "frame":  # frames the booking page itself, announcing ``announce``
+            page = f"{q.get('src', '')}/{q.get('org', '')}/{q.get('event', '')}"
+            query = urlencode(
+                {"embed": "1", "email": q.get("email", "kid@example.com"), "name": "Kid Student"}
+                | ({"origin": q["announce"]} if "announce" in q else {})
+            )
+            widget = (
+                f"<iframe data-immersio-embed style='height:900px' src='{page}?{query}'></iframe>"
+            )
+        else:
+            widget = (
+                f"<script src='{q.get('src', '')}/embed.js' data-org='{q.get('org', '')}'"
+                f" data-event='{q.get('event', '')}' data-mode='{q.get('mode', 'inline')}'"
+                " data-email='kid@example.com' data-name='Kid Student' data-student-id='stu-42'>"
+                "</script>"
+            )
         body = (
             "<!doctype html><html lang='en'><head><title>Course page</title></head><body>"
-            "<h1>My course</h1><p id='log'></p>"
-            f"<script src='{q.get('src', '')}/embed.js' data-org='{q.get('org', '')}'"
-            f" data-event='{q.get('event', '')}' data-mode='{q.get('mode', 'inline')}'"
-            " data-email='kid@example.com' data-name='Kid Student' data-student-id='stu-42'>"
-            "</script><script>window.addEventListener('message', function (e) {"
+            f"<h1>My course</h1><p id='log'></p>{widget}"
+            "<script>window.addEventListener('message', function (e) {"
             " if (e.data && e.data.type === 'booking:success') {"
             " document.getElementById('log').textContent = 'booked ' + e.data.uid; } });"
             "</script></body></html>"

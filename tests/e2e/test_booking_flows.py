@@ -81,7 +81,7 @@ async def test_a_paid_workshop_is_paid_against_localstripe_and_confirmed(
         payment = (await session.execute(select(Payment).where(Payment.uid == uid))).scalar_one()
     # What Stripe.js does when the student confirms: the card is charged at Stripe.
     assert await pay(localstripe, payment.external_id or "") == "succeeded"
-    await expect(page).to_have_url(re.compile(r"/booking/[^/?]+$"), timeout=15000)
+    await expect(page).to_have_url(re.compile(r"/booking/[^/?]+\?token="), timeout=15000)
     await expect(page.get_by_role("heading", name="You are booked!")).to_be_visible()
 
 

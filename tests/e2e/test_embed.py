@@ -62,3 +62,36 @@ async def test_popup_embed_traps_focus_and_closes_on_escape(
     await inner.get_by_label("Your name").click()
     await page.keyboard.press("Escape")
     await expect(page.get_by_role("dialog")).to_have_count(0)
+
+
+async def test_a_page_that_frames_the_booking_page_itself_is_not_told_the_booking(
+    page: Page, live_url: str, third_party_url: str, client: httpx.AsyncClient, tenant: Tenant
+) -> None:
+    """booking:success goes only to the origin /embed.js announced: a stranger framing the
+    page (announcing nothing, or another site) never learns the student's booking uid."""
+    _, et = await school(client, tenant)
+    for email, announce in (("kid@example.com", None), ("kid2@example.com", "https://s.example")):
+        query = {
+            "src": live_url,
+            "org": tenant.slug,
+            "event": et["slug"],
+            "mode": "frame",
+            "email": email,
+        }
+        await page.goto(
+            f"{third_party_url}/course?"
+            + urlencode(query | ({"announce": announce} if announce else {}))
+        )
+        booking = page.frame_locator("iframe[data-immersio-embed]")
+        await booking.locator("#book-button").click()
+        await expect(booking.get_by_role("heading", name="You are booked!")).to_be_visible()
+        await page.wait_for_timeout(300)  # a message, had one been sent, has arrived by now
+        assert await page.locator("#log").text_content() == ""
+        booked = data(
+            await client.get(
+                "/v2/bookings",
+                params={"attendeeEmail": email, "eventTypeId": et["id"]},
+                headers=tenant.headers,
+            )
+        )
+        assert booked, "the booking was made; only its uid stayed inside the frame"

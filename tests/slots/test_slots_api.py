@@ -13,7 +13,7 @@ from immersio_booking.db.session import transaction
 from immersio_booking.models import Attendee, Booking
 from tests.bookings.helpers import MONDAY, teacher_hours, workshop
 from tests.dates import DAY
-from tests.factories import Tenant, make_tenant
+from tests.factories import Tenant, make_member, make_tenant
 from tests.helpers import assert_error, data
 
 TUESDAY, WEDNESDAY, THURSDAY, FRIDAY = (MONDAY + n * DAY for n in range(1, 5))
@@ -133,20 +133,33 @@ async def test_seated_workshop_reports_seats_and_hides_full_sessions(
     day = (await slots(client, eventTypeId=et["id"], timeZone="Europe/Berlin"))[str(MONDAY)]
     assert day[0]["start"] == f"{MONDAY}T09:00:00.000+01:00"
     assert (day[0]["seatsBooked"], day[0]["seatsRemaining"], day[0]["seatsTotal"]) == (1, 1, 2)
-    assert day[0]["bookingUid"] == first
+    assert "bookingUid" not in day[0]  # one student's booking: not for the public
+    staff = await slots(client, tenant.headers, eventTypeId=et["id"], timeZone="Europe/Berlin")
+    assert staff[str(MONDAY)][0]["bookingUid"] == first
     assert [s["start"][11:16] for s in day] == ["09:00", "11:00"]  # 10:00 is full
     assert (day[1]["seatsBooked"], day[1]["seatsRemaining"]) == (0, 2)
 
 
-async def test_host_attending_elsewhere_is_busy(
+async def test_host_attending_in_their_school_is_busy_but_not_elsewhere(
     client: httpx.AsyncClient, tenant: Tenant, sessionmaker: async_sessionmaker[AsyncSession]
 ) -> None:
     et = await setup_workshop(client, tenant)
     elsewhere = await make_tenant(sessionmaker)
+    colleague = await make_member(sessionmaker, tenant)
+    await add_booking(
+        sessionmaker,
+        tenant,
+        f"{FRIDAY}T10:00:00+01:00",
+        30,
+        None,
+        user_id=colleague.id,
+        attendee_email=tenant.owner_email,
+    )
+    # Another school's booking naming the teacher's email proves nothing: it does not block.
     await add_booking(
         sessionmaker,
         elsewhere,
-        f"{FRIDAY}T10:00:00+01:00",
+        f"{FRIDAY}T09:00:00+01:00",
         30,
         None,
         attendee_email=tenant.owner_email,

@@ -27,6 +27,13 @@ def policy_of(et: EventType | None) -> EventTypeMetadata:
     return EventTypeMetadata.model_validate((et.metadata_ if et else None) or {})
 
 
+def deadlines_start(booking: Booking) -> datetime:
+    """The start the student's deadlines count back from: the earliest start of the chain of
+    moves the student made (a move never reopens a window), else the booking's own start."""
+    earliest = booking.deadlines_start_time
+    return min(earliest, booking.start_time) if earliest else booking.start_time
+
+
 def ensure_attendee_may_change(
     booking: Booking, et: EventType | None, actor: Actor, now: datetime
 ) -> None:
@@ -34,12 +41,14 @@ def ensure_attendee_may_change(
     if actor.is_staff:
         return
     notice = timedelta(hours=policy_of(et).cancellation_notice_hours)
-    if now > booking.start_time - notice:
+    closes = deadlines_start(booking) - notice
+    if now > closes:
         raise Forbidden(
             f"Changes by the student close {policy_of(et).cancellation_notice_hours} hours before"
-            " the start; please contact the school.",
+            " the start (of the first time booked, if the booking was moved); please contact"
+            " the school.",
             reason="cancellation_window_closed",
-            details={"closedAt": (booking.start_time - notice).isoformat()},
+            details={"closedAt": closes.isoformat()},
         )
 
 
@@ -47,9 +56,10 @@ async def refund_for(
     session: AsyncSession, booking: Booking, et: EventType | None, actor: Actor, now: datetime
 ) -> RefundDecision:
     """Host or school cancelling: always a full refund. Student: full refund at least
-    ``refund_window_hours`` before the start, none after. Unpaid: nothing to refund."""
+    ``refund_window_hours`` before the start (``deadlines_start``), none after. Unpaid:
+    nothing to refund."""
     window = timedelta(hours=policy_of(et).refund_window_hours)
-    within = actor.is_staff or now <= booking.start_time - window
+    within = actor.is_staff or now <= deadlines_start(booking) - window
     payment = await repository.payment_of(session, booking.id)
     paid_amount = (
         payment.amount if payment is not None and payment.success and not payment.refunded else 0

@@ -177,10 +177,11 @@ async def place(
                 placement.exclusions.booking_uid,
             )
             if held is not None:
+                # Not the held booking's uid: whoever knows an email must not learn it.
                 raise Conflict(
-                    "This student already has a seat in that session.",
+                    "This student already has a seat in that session; the booking email has"
+                    " the link to manage it.",
                     reason="already_booked",
-                    details={"bookingUid": held},
                 )
     await _check_plan(session, et, row, placement.starts, now)
     return await _insert(session, placement, chosen, hosts, now, hold_minutes)

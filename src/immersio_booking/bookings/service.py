@@ -179,6 +179,11 @@ async def reschedule(
     )
     new = placed[0]
     new.from_reschedule = booking.id
+    # A move by the student keeps the earliest deadlines of its chain (moving a class away
+    # must not reopen its refund window); a move by the school starts afresh.
+    new.deadlines_start_time = (
+        None if actor.is_staff else min(cancellation.deadlines_start(booking), new.start_time)
+    )
     new.rescheduling_reason = body.rescheduling_reason
     new.recurring_event_id = booking.recurring_event_id
     # The payment travels with the student to the new time.

@@ -10,6 +10,7 @@ from immersio_booking.auth.dependencies import AuthSubject, OptionalAuthSubject
 from immersio_booking.db.dependencies import Session
 from immersio_booking.event_types import repository, service
 from immersio_booking.event_types.dependencies import TeamInOrganization
+from immersio_booking.event_types.public import public_view
 from immersio_booking.event_types.schemas import (
     DeletedEventType,
     EventTypeCreate,
@@ -55,8 +56,13 @@ async def list_event_types(
     orgId: Annotated[int | None, Query(ge=1, le=2**63 - 1)] = None,  # noqa: N803
     sortCreatedAt: Literal["asc", "desc"] | None = None,  # noqa: N803
 ) -> Envelope[list[EventTypeOut]]:
-    """The caller's workshops; with ``username`` (+ ``orgSlug``/``orgId``) someone's public ones."""
+    """The caller's workshops; with ``username`` (+ ``orgSlug``/``orgId``) someone's public ones.
+
+    Read by anyone but the school's own staff, a workshop shows only its public locations and
+    no user metadata.
+    """
     newest_first = sortCreatedAt == "desc"
+    staff = True
     if username is None:
         if principal is None or principal.organization_id is None:
             return ok([])
@@ -75,9 +81,11 @@ async def list_event_types(
             return ok([])
         own = principal is not None and principal.user_id == user.id
         ets = await repository.of_user(session, user.organization_id, user.id, own, newest_first)
+        staff = principal is not None and principal.can_see_organization(user.organization_id)
     if eventSlug is not None:
         ets = [et for et in ets if et.slug == eventSlug]
-    return ok(await _outs(session, request, ets))
+    outs = await _outs(session, request, ets)
+    return ok(outs if staff else [public_view(out) for out in outs])
 
 
 @router.get("/v2/event-types/{eventTypeId}")

@@ -68,6 +68,10 @@ class Booking(OrganizationScoped, IdMixin, TimestampMixin, Base):
     created_by_user_id: Mapped[int | None] = mapped_column(
         BigInteger, ForeignKey("users.id", ondelete="SET NULL")
     )
+    # The start the student's deadlines (refund window, notice for changes) count back from:
+    # the earliest start of the chain of moves the student made to reach this booking. Empty:
+    # the booking's own start (never moved by the student). See docs/cancellation.md.
+    deadlines_start_time: Mapped[datetime | None]
 
     attendees: Mapped[list[Attendee]] = relationship(
         back_populates="booking", lazy="raise", passive_deletes=True

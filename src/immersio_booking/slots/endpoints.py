@@ -7,6 +7,7 @@ from typing import Any
 from fastapi import APIRouter, Request
 
 from immersio_booking.auth.dependencies import OptionalAuthSubject
+from immersio_booking.config import Settings
 from immersio_booking.db.dependencies import Session
 from immersio_booking.kit import clock
 from immersio_booking.kit.errors import BadRequest
@@ -56,12 +57,12 @@ def _int(params: dict[str, str], name: str, low: int, high: int) -> int | None:
     return int(raw)
 
 
-def parse_request(params: dict[str, str]) -> service.SlotsRequest:
+def parse_request(params: dict[str, str], max_days: int) -> service.SlotsRequest:
     _reject_unknown(params)
     for required in ("start", "end"):
         if not params.get(required):
             raise BadRequest(f"{required} is required", reason="validation_failed")
-    window_start, window_end = parse_window(params["start"], params["end"])
+    window_start, window_end = parse_window(params["start"], params["end"], max_days)
     zone = params.get("timeZone")
     if zone is not None:
         try:
@@ -108,8 +109,15 @@ async def get_slots(
     Public for every workshop that is not hidden; hidden ones need a key of their organization.
     Query: ``eventTypeId``, or ``eventTypeSlug`` + ``username``/``teamSlug``
     (+ ``organizationSlug``),
-    ``start``, ``end`` (dates or instants; at most 93 days), ``timeZone``, ``duration``,
-    ``format`` (time|range), ``bookingUidToReschedule``. Rules: docs/slots.md.
+    ``start``, ``end`` (dates or instants; at most ``slots_max_range_days``, 93 by default),
+    ``timeZone``, ``duration``, ``format`` (time|range), ``bookingUidToReschedule``. Without a
+    key of the workshop's school at most ``public_slots_max_count`` slots come back (else 400
+    ``too_many_slots``) and sessions carry no ``bookingUid``. Rules: docs/slots.md.
     """
-    slots_request = parse_request(dict(request.query_params))
-    return ok(await service.available_slots(session, principal, slots_request, clock.now()))
+    settings: Settings = request.app.state.settings
+    slots_request = parse_request(dict(request.query_params), settings.slots_max_range_days)
+    return ok(
+        await service.available_slots(
+            session, principal, slots_request, clock.now(), settings.public_slots_max_count
+        )
+    )

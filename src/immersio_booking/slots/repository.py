@@ -76,9 +76,13 @@ async def busy(
     now: datetime,
     exclude_uid: str | None = None,
 ) -> dict[int, list[BusyInterval]]:
-    """Blocking bookings per host near the window: as host (this tenant) or as attendee (by
-    email, any tenant). Bookings of one session come back as one interval with its seat count,
-    so a full seated session costs one row, not one per student.
+    """Blocking bookings per host near the window: as host or as attendee (by email), both
+    in this tenant only. Bookings of one session come back as one interval with its seat
+    count, so a full seated session costs one row, not one per student.
+
+    An attendee's email is whatever the booker typed: a booking of another school naming a
+    host's email proves nothing about the host, and counting it would let anyone block any
+    teacher's time by booking some workshop elsewhere with the teacher's address.
 
     Accepted bookings block; pending ones (requests, payment holds) block until their hold
     expires, by time alone.
@@ -114,7 +118,12 @@ async def busy(
         )
         .join(Attendee, Attendee.booking_id == Booking.id)
         .outerjoin(EventType, EventType.id == Booking.event_type_id)
-        .where(Attendee.email.in_(emails), *in_window)
+        .where(
+            Booking.organization_id == organization_id,
+            Attendee.organization_id == organization_id,
+            Attendee.email.in_(emails),
+            *in_window,
+        )
         .group_by(Attendee.email, Booking.organization_id, Booking.user_id, *shape)
     )
     by_email = dict(zip(emails, host_ids, strict=True))

@@ -168,9 +168,17 @@ def event_rules(et: EventType, period_time_zone: str) -> EventRules:
 
 
 async def available_slots(
-    session: AsyncSession, principal: Principal | None, request: SlotsRequest, now: datetime
+    session: AsyncSession,
+    principal: Principal | None,
+    request: SlotsRequest,
+    now: datetime,
+    public_max_slots: int | None = None,
 ) -> dict[str, list[dict[str, Any]]]:
+    """The free slots; a caller without a key of the workshop's school gets no booking uids
+    and at most ``public_max_slots`` slots (else 400 ``too_many_slots``; ``None``: the caller
+    bounds the window itself, as the booking page does with one month)."""
     et = await find_event_type(session, principal, request)
+    staff = principal is not None and principal.can_see_organization(et.organization_id)
     duration = duration_for(et, request.duration)
     hosts = await repository.hosts(session, await host_ids(session, et))
     found = await with_busy(
@@ -191,11 +199,23 @@ async def available_slots(
         SlotQuery(request.window_start, request.window_end, now, zone),
         duration,
     )
+    if not staff and public_max_slots is not None and len(slots) > public_max_slots:
+        raise BadRequest(
+            f"This query gives more than {public_max_slots} slots, the most a public query may"
+            " return; ask for a shorter range.",
+            reason="too_many_slots",
+            details={"limit": "public_slots_max_count", "max": public_max_slots},
+        )
     grouped = group_by_local_date(slots, zone, request.with_end)
+    hidden: tuple[str, ...] = ()
     if et.seats_per_time_slot and not et.seats_show_availability_count:
         # The workshop hides how full it is: full slots are still left out, counts are not shown.
-        for day in grouped.values():
-            for slot in day:
-                for key in ("seatsBooked", "seatsRemaining", "attendeesCount"):
-                    slot.pop(key, None)
+        hidden = ("seatsBooked", "seatsRemaining", "attendeesCount")
+    if not staff:
+        # A session's bookingUid is one student's booking: only the school's staff see it.
+        hidden = (*hidden, "bookingUid")
+    for day in grouped.values():
+        for slot in day:
+            for key in hidden:
+                slot.pop(key, None)
     return grouped

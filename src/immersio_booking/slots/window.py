@@ -6,7 +6,6 @@ from datetime import UTC, date, datetime, time, timedelta
 
 from immersio_booking.kit.errors import BadRequest
 
-MAX_WINDOW = timedelta(days=93)
 INVALID_RANGE = "Invalid time range given - check the 'start' and 'end' query parameters."
 
 
@@ -31,13 +30,16 @@ def _parse(value: str, name: str, is_end: bool) -> datetime:
     return parsed
 
 
-def parse_window(start: str, end: str) -> tuple[datetime, datetime]:
+def parse_window(start: str, end: str, max_days: int) -> tuple[datetime, datetime]:
+    """The window, at most ``max_days`` long (setting ``slots_max_range_days``)."""
     window_start = _parse(start, "start", is_end=False)
     window_end = _parse(end, "end", is_end=True)
     if window_end <= window_start:
         raise BadRequest(INVALID_RANGE, reason="invalid_time_range")
-    if window_end - window_start > MAX_WINDOW:
+    if window_end - window_start > timedelta(days=max_days):
         raise BadRequest(
-            "The time range is too long: at most 93 days per query.", reason="time_range_too_long"
+            f"The time range is too long: at most {max_days} days per query.",
+            reason="time_range_too_long",
+            details={"limit": "slots_max_range_days", "max": max_days},
         )
     return window_start, window_end

@@ -14,14 +14,15 @@ from zoneinfo import ZoneInfo
 from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import HTMLResponse
 
+from immersio_booking.bookings.access import MANAGE
 from immersio_booking.bookings.creation import whitelist_required
 from immersio_booking.bookings.invitations import invite_only
 from immersio_booking.db.dependencies import Session
 from immersio_booking.event_types import repository as event_types
-from immersio_booking.kit import clock
+from immersio_booking.kit import clock, signing
 from immersio_booking.kit.errors import NotFound
 from immersio_booking.landing import service as landing
-from immersio_booking.web import i18n, workshops
+from immersio_booking.web import i18n, security, workshops
 from immersio_booking.web.booking_forms import form_fields
 from immersio_booking.web.landing_pages import OrgSlug, school_at
 from immersio_booking.web.month import Month
@@ -56,6 +57,7 @@ async def booking_page(
     student_id: Annotated[str | None, Query(alias="studentId", max_length=255)] = None,
     referrer: Annotated[str | None, Query(max_length=255)] = None,
     invitation: Annotated[str | None, Query(max_length=200)] = None,
+    origin: Annotated[str | None, Query(max_length=255)] = None,
 ) -> HTMLResponse:
     # Booking pages work whether or not the school publishes a landing page (the embed needs
     # only the workshop), and are indexed only when the landing page is too.
@@ -67,7 +69,12 @@ async def booking_page(
     zone = workshops.visitor_zone(tz)
     now = clock.now()
     today = now.astimezone(ZoneInfo(zone)).date()
-    reschedule = reschedule if reschedule and token else None
+    # Moving a booking needs its manage token (checked here too, so a guessed uid does not
+    # show the page as if that booking's time were free).
+    secret = settings_of(request).resolved_secret_key()
+    valid = bool(reschedule and token and signing.verify(secret, MANAGE, reschedule, token, now))
+    reschedule = reschedule if valid else None
+    embedder = security.embedding_origin(origin) if embed == "1" else None
     selected = _day(day)
     shown = Month.parse(month, selected or today)
     free = await workshops.shown_sessions(session, et, shown.window(zone), zone, now, reschedule)
@@ -90,6 +97,7 @@ async def booking_page(
         "studentId": student_id,
         "referrer": referrer,
         "invitation": invitation,
+        "origin": embedder,
         "lang": i18n.choose_language(request),
     }
     kept = {key: value for key, value in kept.items() if value}
@@ -126,6 +134,7 @@ async def booking_page(
             "prefill": {"email": email or "", "name": name or ""},
             "student_id": student_id,
             "referrer": referrer,
+            "embedder": embedder,
             "canonical": f"{base}{here}",
             "link": link,
             "here": here,

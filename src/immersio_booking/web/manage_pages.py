@@ -31,10 +31,15 @@ Token = Annotated[str | None, Query(max_length=200)]
 GOOGLE_CALENDAR = "https://calendar.google.com/calendar/render"
 
 
+# One answer for "no such booking" and "not your link": a stranger learns nothing, not even
+# whether the uid exists.
+NOT_FOUND = "This booking does not exist, or this link is not valid (it may have expired)"
+
+
 async def _booking(session: AsyncSession, uid: str) -> tuple[Booking, EventType | None, Team]:
     booking = await repository.by_uid(session, uid)
     if booking is None:
-        raise NotFound("This booking does not exist")
+        raise NotFound(NOT_FOUND)
     et = await service.event_type_of(session, booking)
     org = await session.get(Team, booking.organization_id)
     assert org is not None
@@ -43,20 +48,21 @@ async def _booking(session: AsyncSession, uid: str) -> tuple[Booking, EventType 
 
 async def _attendee_actor(
     session: AsyncSession, request: Request, booking: Booking, token: str | None
-) -> Actor | None:
-    if not token:
-        return None
-    try:
-        return await access.actor_for(
-            session,
-            booking,
-            None,
-            token,
-            settings_of(request).resolved_secret_key(),
-            clock.now(),
-        )
-    except DomainError:
-        return None
+) -> Actor:
+    """The student holding ``booking``'s signed manage token; anyone else: 404."""
+    if token:
+        try:
+            return await access.actor_for(
+                session,
+                booking,
+                None,
+                token,
+                settings_of(request).resolved_secret_key(),
+                clock.now(),
+            )
+        except DomainError:
+            pass
+    raise NotFound(NOT_FOUND)
 
 
 def _google_link(booking: Booking, title: str) -> str:
@@ -103,8 +109,12 @@ class Shown:
         }
 
 
-async def _shown(session: AsyncSession, request: Request, uid: str, tz: str | None) -> Shown:
+async def _shown(
+    session: AsyncSession, request: Request, uid: str, token: str | None, tz: str | None
+) -> tuple[Shown, Actor]:
+    """The booking as its pages show it, to the holder of its manage token only."""
     booking, et, org = await _booking(session, uid)
+    actor = await _attendee_actor(session, request, booking, token)
     people = (await repository.attendees_of(session, [booking.id])).get(booking.id, [])
     zone = workshops.visitor_zone(tz or (people[0].time_zone if people else None))
     page = await landing.settings_of(session, org.id)
@@ -115,27 +125,29 @@ async def _shown(session: AsyncSession, request: Request, uid: str, tz: str | No
         if booked_in and "lang" not in request.query_params
         else i18n.choose_language(request)
     )
-    return Shown(booking, et, org, zone, landing.palette(page, org.brand_color), lang)
+    return Shown(booking, et, org, zone, landing.palette(page, org.brand_color), lang), actor
 
 
 @router.get("/booking/{uid}")
 async def confirmation(
     uid: str, request: Request, session: Session, token: Token = None, tz: Token = None
 ) -> HTMLResponse:
-    shown = await _shown(session, request, uid, tz)
-    actor = await _attendee_actor(session, request, shown.booking, token)
+    shown, _ = await _shown(session, request, uid, token, tz)
     return render(
         request,
         "confirmation.html",
-        {**shown.context(token), "can_manage": actor is not None},
+        shown.context(token),
         robots="noindex",
         framable=True,
     )
 
 
 @router.get("/booking/{uid}/ics")
-async def calendar_file(uid: str, session: Session) -> Response:
+async def calendar_file(
+    uid: str, request: Request, session: Session, token: Token = None
+) -> Response:
     booking, et, _ = await _booking(session, uid)
+    await _attendee_actor(session, request, booking, token)
     host = await session.get(User, booking.user_id) if booking.user_id else None
     body = ics.invite(
         booking,
@@ -157,11 +169,8 @@ async def calendar_file(uid: str, session: Session) -> Response:
 async def manage(
     uid: str, request: Request, session: Session, token: Token = None, tz: Token = None
 ) -> HTMLResponse:
-    shown = await _shown(session, request, uid, tz)
+    shown, actor = await _shown(session, request, uid, token, tz)
     booking, et, org = shown.booking, shown.et, shown.org
-    actor = await _attendee_actor(session, request, booking, token)
-    if actor is None:
-        raise NotFound("This manage link is not valid (it may have expired)")
     now = clock.now()
     payment = await repository.payment_of(session, booking.id)
     refund = await cancellation.refund_for(session, booking, et, actor, now)
@@ -205,8 +214,6 @@ async def cancel(
     security.check_csrf(request, settings_of(request).resolved_secret_key(), csrf)
     booking, _, _ = await _booking(session, uid)
     actor = await _attendee_actor(session, request, booking, token)
-    if actor is None:
-        raise NotFound("This manage link is not valid (it may have expired)")
     booking = await repository.for_update(session, booking.id)
     cancelled = await service.cancel(
         session, booking, actor, CancelInput(cancellation_reason=reason or None), clock.now()

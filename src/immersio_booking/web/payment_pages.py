@@ -12,6 +12,7 @@ from fastapi.responses import HTMLResponse, JSONResponse
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from immersio_booking.bookings import access
 from immersio_booking.db.dependencies import Session
 from immersio_booking.kit import clock
 from immersio_booking.kit.errors import NotFound
@@ -71,6 +72,9 @@ async def payment_page(uid: str, request: Request, session: Session) -> HTMLResp
             "publishable_key": connected.publishable_key if connected else None,
             "client_secret": client_secret,
             "expired": booking.status == "cancelled" and not payment.success,
+            # The booking's pages open only with its manage token; the payment's uid is what
+            # the student was given, so the way on carries the token.
+            "token": access.manage_token(settings_of(request).resolved_secret_key(), booking),
         },
         stripe_origin=security.origin_of(stripe_js),
         robots="noindex",

@@ -29,6 +29,31 @@ def origin_of(url: str) -> str:
     return f"{parts.scheme}://{parts.netloc}"
 
 
+def embedding_origin(announced: str | None) -> str | None:
+    """The host page's origin as ``/embed.js`` announces it (``scheme://host[:port]``), or
+    ``None`` when absent or not an origin. The booking page tells only this origin that a
+    booking was made; without one it tells no one."""
+    if not announced:
+        return None
+    try:
+        parts = urlsplit(announced)
+        port = parts.port  # raises on a malformed port
+    except ValueError:
+        return None
+    if (
+        parts.scheme not in ("http", "https")
+        or not parts.hostname
+        or parts.username is not None
+        or parts.password is not None
+        or parts.path
+        or parts.query
+        or parts.fragment
+    ):
+        return None
+    host = f"[{parts.hostname}]" if ":" in parts.hostname else parts.hostname
+    return f"{parts.scheme}://{host}" + (f":{port}" if port is not None else "")
+
+
 def content_security_policy(nonce: str, *, framable: bool, stripe_origin: str | None = None) -> str:
     extra = f" {stripe_origin}" if stripe_origin else ""
     directives = [

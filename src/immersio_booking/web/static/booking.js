@@ -67,8 +67,10 @@
   }
 
   function done(booking) {
-    if (window.parent !== window) {
-      window.parent.postMessage({type: 'booking:success', uid: booking.uid, status: booking.status}, '*');
+    // Only the host page /embed.js announced hears of the booking (the browser drops the
+    // message if another page frames us); without an announced origin, no one does.
+    if (window.parent !== window && data.embedder) {
+      window.parent.postMessage({type: 'booking:success', uid: booking.uid, status: booking.status}, data.embedder);
     }
     if (booking.payment && booking.payment.paymentUrl) {
       location.assign(new URL(booking.payment.paymentUrl).pathname);

@@ -9,7 +9,9 @@
   if (!script) return;
   var d = script.dataset;
   var origin = new URL(script.src).origin;
-  var query = new URLSearchParams({embed: '1', referrer: location.href.slice(0, 255)});
+  // `origin` announces this page as the one to tell about a booking (booking.js posts
+  // `booking:success` to that origin only).
+  var query = new URLSearchParams({embed: '1', origin: location.origin, referrer: location.href.slice(0, 255)});
   if (d.email) query.set('email', d.email);
   if (d.name) query.set('name', d.name);
   if (d.studentId) query.set('studentId', d.studentId);
