@@ -72,6 +72,7 @@ async def me(principal: AuthSubject, session: Session) -> Envelope[MeOut]:
 @router.get("/v2/api-keys")
 async def list_api_keys(principal: AuthSubject, session: Session) -> Envelope[list[ApiKeyOut]]:
     """The caller's keys, masked."""
+    service.refuse_while_impersonating(principal)
     return ok([_key_out(k) for k in await repository.keys_of_user(session, principal.user_id)])
 
 
@@ -80,6 +81,7 @@ async def create_api_key(
     body: ApiKeyCreate, principal: AuthSubject, session: Session
 ) -> Envelope[ApiKeyCreated]:
     """A new key for the caller; the key is in this reply only."""
+    service.refuse_while_impersonating(principal)
     if body.expires_at is not None and body.expires_at <= clock.now():
         raise BadRequest("expiresAt must be in the future", reason="invalid_expiry")
     user = await repository.get_user(session, principal.user_id)
@@ -97,5 +99,6 @@ async def revoke_api_key(
     session: Session,  # noqa: N803
 ) -> Envelope[ApiKeyOut]:
     """Revoke one of the caller's keys; it stops working at once."""
+    service.refuse_while_impersonating(principal)
     api_key = await service.revoke_key(session, principal, keyId)
     return ok(_key_out(api_key))

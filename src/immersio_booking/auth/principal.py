@@ -8,6 +8,12 @@ from immersio_booking.kit.errors import NotFound, RoleRequired
 
 ADMIN_ROLES = frozenset({"OWNER", "ADMIN"})
 ALL_ROLES = frozenset({"OWNER", "ADMIN", "MEMBER"})
+# Higher outranks lower; a role may act for (impersonate) only its own rank or below.
+ROLE_RANK = {"MEMBER": 1, "ADMIN": 2, "OWNER": 3}
+
+
+def rank(role: str | None) -> int:
+    return ROLE_RANK.get(role or "", 0)
 
 
 @dataclass(frozen=True)
@@ -24,6 +30,10 @@ class Principal:
 
     def role_in(self, team_id: int) -> str | None:
         return self.roles.get(team_id)
+
+    @property
+    def is_impersonating(self) -> bool:
+        return self.actor_user_id is not None
 
     def is_org_admin(self, organization_id: int) -> bool:
         return self.is_platform_admin or self.roles.get(organization_id) in ADMIN_ROLES

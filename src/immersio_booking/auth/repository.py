@@ -46,6 +46,16 @@ async def touch_key(session: AsyncSession, key_id: int, now: datetime) -> None:
     await session.execute(update(ApiKey).where(ApiKey.id == key_id).values(last_used_at=now))
 
 
+async def revoke_keys_of_user(session: AsyncSession, user_id: int, now: datetime) -> int:
+    result = await session.execute(
+        update(ApiKey)
+        .where(ApiKey.user_id == user_id, ApiKey.revoked_at.is_(None))
+        .values(revoked_at=now)
+        .returning(ApiKey.id)
+    )
+    return len(result.all())
+
+
 async def keys_of_user(session: AsyncSession, user_id: int) -> list[ApiKey]:
     rows = await session.execute(
         select(ApiKey).where(ApiKey.user_id == user_id).order_by(ApiKey.id)

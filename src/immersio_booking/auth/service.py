@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from immersio_booking.auth import keys, repository
-from immersio_booking.auth.principal import ADMIN_ROLES, Principal
+from immersio_booking.auth.principal import ADMIN_ROLES, Principal, rank
 from immersio_booking.kit import clock
 from immersio_booking.kit.errors import Forbidden, NotFound, Unauthorized
 from immersio_booking.models import ApiKey, AuditEvent, User
@@ -43,8 +43,21 @@ async def authenticate(session: AsyncSession, raw_key: str) -> Principal:
     return _principal_of(user, roles, api_key.id)
 
 
+def _outranks_actor(actor: Principal, org_id: int, target_roles: dict[int, str]) -> bool:
+    """Does the target hold, in any team, a role above what the actor holds there (its role in
+    the team itself or in the organization, whichever is higher)?"""
+    if actor.is_platform_admin:
+        return False
+    org_rank = rank(actor.roles.get(org_id))
+    return any(
+        rank(role) > max(org_rank, rank(actor.roles.get(team_id)))
+        for team_id, role in target_roles.items()
+    )
+
+
 async def act_as(session: AsyncSession, actor: Principal, target_user_id: int) -> Principal:
-    """An organization OWNER/ADMIN acting as one of its members (``X-Act-As-User``)."""
+    """An organization OWNER/ADMIN acting as one of its members (``X-Act-As-User``): only as
+    someone of the same role or lower, and never as a platform admin."""
     target = await repository.get_user(session, target_user_id)
     org_id = target.organization_id if target else None
     if target is None or org_id is None or not actor.can_see_organization(org_id):
@@ -57,9 +70,19 @@ async def act_as(session: AsyncSession, actor: Principal, target_user_id: int) -
     membership = await repository.membership(session, target.id, org_id)
     if membership is None:
         raise NotFound("User to act as not found", reason="act_as_user_not_found")
+    if target.is_platform_admin:
+        raise Forbidden(
+            "Nobody may act as a platform admin", reason="act_as_platform_admin_not_allowed"
+        )
     if membership.disable_impersonation:
         raise Forbidden("This user has disabled impersonation", reason="impersonation_disabled")
     roles = await repository.accepted_roles(session, target.id)
+    # The role of an unaccepted membership counts too: accepting it later must not lift it.
+    if _outranks_actor(actor, org_id, {**roles, org_id: membership.role}):
+        raise Forbidden(
+            "You may act only as a user whose role is the same as yours or lower",
+            reason="act_as_higher_role_not_allowed",
+        )
     session.add(
         AuditEvent(
             organization_id=org_id,
@@ -98,3 +121,20 @@ async def revoke_key(session: AsyncSession, principal: Principal, key_id: int) -
         api_key.revoked_at = clock.now()
         await session.flush()
     return api_key
+
+
+async def revoke_all_keys(session: AsyncSession, user_id: int) -> int:
+    """Every live key of the user stops working (a member removed from the organization)."""
+    revoked = await repository.revoke_keys_of_user(session, user_id, clock.now())
+    await session.flush()
+    return revoked
+
+
+def refuse_while_impersonating(principal: Principal) -> None:
+    """API keys are the user's own: an admin acting as the user may not see, make or revoke
+    them (a key made so would outlive the impersonation and carry no trace of it)."""
+    if principal.is_impersonating:
+        raise Forbidden(
+            "API keys cannot be listed, created or revoked while acting as another user",
+            reason="api_keys_while_impersonating",
+        )

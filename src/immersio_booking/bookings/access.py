@@ -28,6 +28,11 @@ class Actor:
     def is_staff(self) -> bool:
         return self.kind != "attendee"
 
+    @property
+    def is_admin(self) -> bool:
+        """An OWNER/ADMIN of the booking's organization or of its workshop's team."""
+        return self.kind == "admin"
+
 
 def manage_token(secret: str, booking: Booking) -> str:
     """Unguessable, per booking, valid until the event ends; grants this booking only."""
@@ -49,10 +54,11 @@ async def actor_for(
 ) -> Actor:
     if principal is not None:
         org_id = booking.organization_id
-        if principal.user_id == booking.user_id:
-            return Actor("host", principal.user_id, principal.email)
         if principal.is_org_admin(org_id):
             return Actor("admin", principal.user_id, principal.email)
+        # Host powers (cancel with refund, reschedule...) last only as long as the membership.
+        if principal.user_id == booking.user_id and principal.can_see_organization(org_id):
+            return Actor("host", principal.user_id, principal.email)
         if principal.can_see_organization(org_id):
             et = await event_types.event_type(session, org_id, booking.event_type_id or 0)
             if (

@@ -17,7 +17,7 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from immersio_booking.auth.principal import Principal
+from immersio_booking.auth.principal import ADMIN_ROLES, Principal
 from immersio_booking.bookings import availability, invitations, repository
 from immersio_booking.bookings.availability import Exclusions
 from immersio_booking.bookings.recurrence import occurrences
@@ -29,6 +29,7 @@ from immersio_booking.kit.errors import (
     Forbidden,
     PaymentRequired,
     PlanLimitReached,
+    RoleRequired,
     Unauthorized,
 )
 from immersio_booking.kit.locks import lock_key
@@ -87,6 +88,14 @@ def location_of(et: EventType, given: BookingLocationIn | str | None) -> str | N
 
 def is_staff(principal: Principal | None, et: EventType) -> bool:
     return principal is not None and principal.can_see_organization(et.organization_id)
+
+
+def may_record_payment(principal: Principal | None, et: EventType) -> bool:
+    """Money matters are for an OWNER/ADMIN of the school (or of the workshop's team)."""
+    return principal is not None and (
+        principal.is_org_admin(et.organization_id)
+        or (et.team_id is not None and principal.roles.get(et.team_id) in ADMIN_ROLES)
+    )
 
 
 async def _check_plan(
@@ -197,8 +206,7 @@ async def _insert(
 ) -> list[Booking]:
     et, seat = placement.et, placement.seat
     priced = et.price > 0
-    staff = is_staff(placement.principal, et)
-    paid = priced and placement.paid_offline and staff
+    paid = priced and placement.paid_offline and may_record_payment(placement.principal, et)
     confirmation_needed = needs_confirmation(et, chosen[0][0], now)
     status = "pending" if confirmation_needed or (priced and not paid) else "accepted"
     hold = now + timedelta(minutes=hold_minutes) if priced and not paid else None
@@ -365,8 +373,15 @@ async def create(
         metadata=body.metadata.model_dump(mode="json", exclude_none=True) if body.metadata else {},
         description=str(answers.get("notes")) if answers.get("notes") else None,
     )
-    if body.paid_offline and not is_staff(principal, et):
-        raise Forbidden("Only the school's staff may mark a booking as paid", reason="staff_only")
+    if body.paid_offline and not may_record_payment(principal, et):
+        if not is_staff(principal, et):
+            raise Forbidden(
+                "Only the school's staff may mark a booking as paid", reason="staff_only"
+            )
+        raise RoleRequired(
+            "Only an OWNER or ADMIN may book as paid offline",
+            details={"requiredRoles": ["ADMIN", "OWNER"]},
+        )
     return await place(
         session,
         Placement(

@@ -322,13 +322,13 @@ async def mark_paid(
     request: Request,  # noqa: N803
 ) -> JSONResponse:
     """The school received the money itself (cash, transfer): the booking is paid and holds
-    its seat like any paid booking (host or school only)."""
+    its seat like any paid booking, and its online payment is cancelled (OWNER/ADMIN only)."""
     settings = _settings(request)
 
     async def work() -> tuple[int, dict[str, Any]]:
         booking, actor = await _target(session, request, bookingUid, principal, None)
         booking = await repository.for_update(session, booking.id)
-        paid = await service.mark_paid(session, booking, actor, clock.now())
+        paid = await service.mark_paid(session, booking, actor, settings, clock.now())
         return 200, _envelope(await _render(session, request, [paid]), False)
 
     return await run_once(session, request, _who(principal), work, settings.lock_timeout_ms)

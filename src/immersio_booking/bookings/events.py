@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from immersio_booking.models import Booking
 from immersio_booking.notifications.service import notify
+from immersio_booking.payments import refunds
 from immersio_booking.webhooks import meetings
 from immersio_booking.webhooks.emitter import emit
 from immersio_booking.workflows import triggers as workflows
@@ -48,12 +49,14 @@ async def paid(session: AsyncSession, booking: Booking) -> None:
 
 
 async def cancelled(session: AsyncSession, bookings: Sequence[Booking]) -> None:
+    await refunds.start_soon(session, [b.id for b in bookings])
     await notify(session, bookings, "cancelled")
     await emit(session, bookings, "BOOKING_CANCELLED")
     await workflows.cancelled(session, bookings)
 
 
 async def rejected(session: AsyncSession, booking: Booking) -> None:
+    await refunds.start_soon(session, [booking.id])
     await notify(session, [booking], "declined")
     await emit(session, [booking], "BOOKING_REJECTED")
     await workflows.rejected(session, booking)

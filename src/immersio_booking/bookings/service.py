@@ -13,7 +13,8 @@ from immersio_booking.bookings import cancellation, creation, repository
 from immersio_booking.bookings.access import Actor
 from immersio_booking.bookings.availability import Exclusions
 from immersio_booking.bookings.schemas import CancelInput, RescheduleInput
-from immersio_booking.kit.errors import BadRequest, Conflict, Forbidden
+from immersio_booking.config import Settings
+from immersio_booking.kit.errors import BadRequest, Conflict, Forbidden, RoleRequired
 from immersio_booking.kit.pagination import Page
 from immersio_booking.models import (
     Attendee,
@@ -263,26 +264,29 @@ async def list_for(
 
 
 async def mark_paid(
-    session: AsyncSession, booking: Booking, actor: Actor, now: datetime
+    session: AsyncSession, booking: Booking, actor: Actor, settings: Settings, now: datetime
 ) -> Booking:
-    """Staff record an offline payment of a booking that waits for its payment."""
-    from immersio_booking.payments.provider import Charge
-    from immersio_booking.payments.settlement import settle
+    """An OWNER/ADMIN records an offline payment of a booking that waits for its payment; the
+    online payment is cancelled at the provider in the same step."""
+    from immersio_booking.payments.settlement import record_offline
 
-    _ensure_staff(actor)
+    if not actor.is_admin:
+        raise RoleRequired(
+            "Only an OWNER or ADMIN may record a payment",
+            details={"requiredRoles": ["ADMIN", "OWNER"]},
+        )
     payment = await repository.payment_of(session, booking.id)
     if booking.paid or payment is None:
         raise BadRequest("This booking has no payment waiting", reason="not_awaiting_payment")
-    payment.app_id = "manual-payment"
-    outcome = await settle(
-        session,
-        payment,
-        Charge(payment.external_id or payment.uid, "succeeded", payment.amount, payment.currency),
-        now,
-    )
+    outcome = await record_offline(session, payment, settings, now)
     if outcome == "refund_queued":
         raise Conflict(
             "The seat was released before the payment; nothing was recorded", reason="seat_released"
+        )
+    if outcome == "amount_mismatch":
+        raise Conflict(
+            "The student paid online, but not the booking's price; nothing was recorded",
+            reason="payment_mismatch",
         )
     await session.refresh(booking)
     return booking

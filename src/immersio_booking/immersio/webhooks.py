@@ -154,7 +154,7 @@ async def immersio_webhook(
                 payload=event,
                 processed_at=func.now(),  # applied in this same transaction
             )
-            .on_conflict_do_nothing(index_elements=["source", "external_id"])
+            .on_conflict_do_nothing(index_elements=["source", "organization_id", "external_id"])
             .returning(InboxEvent.id)
         )
     ).scalar_one_or_none()

@@ -1,13 +1,16 @@
 """Membership rules shared by organizations and their sub-teams.
 
-Only an OWNER grants or takes away OWNER; a team always keeps at least one accepted OWNER.
-Both rules run under an advisory lock per team, so two parallel demotions cannot leave none.
+Only an OWNER grants or takes away OWNER, and only an OWNER changes anything on an OWNER's
+membership; a team always keeps at least one accepted OWNER. Both rules run under an advisory
+lock per team, so two parallel demotions cannot leave none. Whoever is removed from the
+organization loses their API keys in the same transaction.
 """
 
 from __future__ import annotations
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from immersio_booking.auth import service as auth_service
 from immersio_booking.auth.principal import Principal
 from immersio_booking.kit.errors import Conflict, Forbidden, NotFound
 from immersio_booking.kit.locks import lock, lock_key
@@ -68,6 +71,8 @@ async def change(
     body: MembershipPatch,
 ) -> Membership:
     changes = body.model_dump(exclude_unset=True, exclude_none=True)
+    if membership.role == "OWNER" and changes and not _is_owner(principal, team):
+        raise Forbidden("Only an OWNER may change an OWNER's membership", reason="owner_required")
     if "role" in changes and changes["role"] != membership.role:
         require_owner_for(principal, team, changes["role"], membership.role)
         await lock(session, lock_key("team-owners", team.id))
@@ -89,4 +94,6 @@ async def remove(
     await lock(session, lock_key("team-owners", team.id))
     await _guard_last_owner(session, team, membership)
     await session.delete(membership)
+    if team.is_organization:  # out of the organization: nothing of theirs may still act
+        await auth_service.revoke_all_keys(session, membership.user_id)
     await session.flush()

@@ -1,11 +1,12 @@
-"""Inbound provider events, stored once (unique per source and event id) and processed by a job."""
+"""Inbound provider events, stored once (unique per source, tenant and event id) and processed by
+a job."""
 
 from __future__ import annotations
 
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import BigInteger, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import BigInteger, ForeignKey, Index, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from immersio_booking.db.base import Base, CreatedAtMixin, IdMixin
@@ -16,7 +17,8 @@ class InboxEvent(IdMixin, CreatedAtMixin, Base):
     """A webhook received from Stripe (a school's account or the platform's) or Immersio.
 
     Duplicates are dropped by the unique constraint, not by luck; ``organization_id`` is empty
-    for platform events.
+    for platform events. The tenant is part of the key: schools that share one Stripe account
+    each receive the same event id at their own endpoint, and each must keep its copy.
     """
 
     __tablename__ = "inbox_events"
@@ -32,4 +34,14 @@ class InboxEvent(IdMixin, CreatedAtMixin, Base):
     processed_at: Mapped[datetime | None]
     error: Mapped[str | None] = mapped_column(Text)
 
-    __table_args__ = (UniqueConstraint("source", "external_id"),)
+    __table_args__ = (
+        UniqueConstraint("source", "organization_id", "external_id"),
+        # NULLs are distinct in a unique constraint: platform events need their own index.
+        Index(
+            "uq_inbox_events_platform_source_external_id",
+            "source",
+            "external_id",
+            unique=True,
+            postgresql_where=text("organization_id IS NULL"),
+        ),
+    )

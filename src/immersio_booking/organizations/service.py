@@ -10,6 +10,7 @@ from immersio_booking.kit.errors import Conflict, Forbidden
 from immersio_booking.members.provisioning import provision_member
 from immersio_booking.models import OrganizationSettings, Team
 from immersio_booking.organizations import repository
+from immersio_booking.organizations.platform_metadata import refuse_platform_keys
 from immersio_booking.organizations.schemas import (
     CreatedOrganization,
     CreatedOwner,
@@ -65,6 +66,7 @@ async def patch_organization(
 ) -> Team:
     principal.require_org_admin(org.id)
     changes = body.model_dump(exclude_unset=True)
+    refuse_platform_keys(principal, org.metadata_, changes.get("metadata"))
     if "slug" in changes and changes["slug"] is not None:
         await _ensure_slug_free(session, changes["slug"], except_id=org.id)
     for field, value in changes.items():

@@ -2,17 +2,23 @@
 
 from __future__ import annotations
 
+import logging
 from datetime import datetime, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from immersio_booking.bookings import availability, creation, events, repository
-from immersio_booking.config import get_settings
+from immersio_booking.config import Settings, get_settings
 from immersio_booking.kit import clock
 from immersio_booking.kit.errors import DomainError
 from immersio_booking.models import Booking, BookingCancellationHistory, EventType, Payment
-from immersio_booking.payments.provider import Charge
+from immersio_booking.payments import refunds
+from immersio_booking.payments.provider import Charge, PaymentProvider
+from immersio_booking.payments.service import provider_for
+from immersio_booking.payments.stripe_provider import PaymentProviderError
+
+log = logging.getLogger(__name__)
 
 
 async def payment_by_external_id(
@@ -38,6 +44,22 @@ async def settle(session: AsyncSession, payment: Payment, charge: Charge, now: d
     if not charge.succeeded or payment.success:
         await session.flush()
         return "unchanged"
+    if not _pays_in_full(payment, charge):
+        # Less money, or another currency, than the booking costs: the seat is not paid for.
+        payment.data = {
+            **payment.data,
+            "mismatch": {"amount": charge.amount, "currency": charge.currency.lower()},
+        }
+        log.warning(
+            "payment %s: the provider reports %s %s, the booking costs %s %s; not settled",
+            payment.uid,
+            charge.amount,
+            charge.currency,
+            payment.amount,
+            payment.currency,
+        )
+        await session.flush()
+        return "amount_mismatch"
     payment.success = True
     booking = await repository.for_update(session, payment.booking_id)
     et = await session.get(EventType, booking.event_type_id) if booking.event_type_id else None
@@ -74,7 +96,53 @@ async def settle(session: AsyncSession, payment: Payment, charge: Charge, now: d
         )
     )
     await session.flush()
+    await refunds.start_soon(session, [booking.id])
     return "refund_queued"
+
+
+def _pays_in_full(payment: Payment, charge: Charge) -> bool:
+    return (
+        charge.amount == payment.amount
+        and charge.currency.lower() == payment.currency.lower()
+        and (payment.external_id is None or charge.external_id == payment.external_id)
+    )
+
+
+async def _cancel_or_read(provider: PaymentProvider, external_id: str) -> Charge:
+    """Cancel the open PaymentIntent; when it cannot be cancelled (paid meanwhile, or cancelled
+    already), say what it is now."""
+    try:
+        return await provider.cancel(external_id)
+    except PaymentProviderError:
+        return await provider.fetch(external_id)
+
+
+async def record_offline(
+    session: AsyncSession, payment: Payment, settings: Settings, now: datetime
+) -> str:
+    """Staff received the money themselves (cash, transfer). The online payment is cancelled at
+    the provider first, so the student cannot pay a second time; if the student paid online
+    meanwhile, that payment is the one that counts."""
+    connected = (
+        await provider_for(session, payment.organization_id, settings)
+        if payment.external_id is not None and payment.app_id != "manual-payment"
+        else None
+    )
+    if connected is not None and payment.external_id is not None:
+        charge = await _cancel_or_read(connected.provider, payment.external_id)
+        if charge.succeeded:
+            return await settle(session, payment, charge, now)
+        if charge.status != "canceled":
+            raise PaymentProviderError(
+                f"The online payment could not be cancelled (it is {charge.status}); try again"
+            )
+    payment.app_id = "manual-payment"
+    return await settle(
+        session,
+        payment,
+        Charge(payment.external_id or payment.uid, "succeeded", payment.amount, payment.currency),
+        now,
+    )
 
 
 async def expire_holds(session: AsyncSession, now: datetime | None = None) -> list[Booking]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Awaitable, Callable
 
+from procrastinate.exceptions import AlreadyEnqueued
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from immersio_booking.config import get_settings
@@ -82,14 +83,18 @@ async def expire_payment_holds(timestamp: int) -> int:
 @job_app.periodic(cron="* * * * *")
 @job_app.task(name="execute_refunds", queueing_lock="execute_refunds")
 async def execute_refunds(timestamp: int) -> int:
-    """Queue a refund job per pending cancellation-history row."""
+    """Queue a refund job per pending cancellation-history row: the safety net behind the job
+    that each cancellation queues itself (``refunds.start_soon``)."""
     del timestamp
     async with job_session() as session:
         ids = await refunds.due(session)
     for history_id in ids:
-        await execute_refund.configure(queueing_lock=f"refund-{history_id}").defer_async(
-            history_id=history_id
-        )
+        try:
+            await execute_refund.configure(
+                queueing_lock=refunds.queueing_lock(history_id)
+            ).defer_async(history_id=history_id)
+        except AlreadyEnqueued:  # queued by the cancellation itself and not started yet
+            continue
     return len(ids)
 
 

@@ -47,7 +47,13 @@ async def _store(
                 type=str(event["type"]),
                 payload=event,
             )
-            .on_conflict_do_nothing(index_elements=["source", "external_id"])
+            .on_conflict_do_nothing(
+                # Per tenant: schools sharing one Stripe account each get their copy.
+                index_elements=["source", "organization_id", "external_id"]
+                if org_id is not None
+                else ["source", "external_id"],
+                index_where=InboxEvent.organization_id.is_(None) if org_id is None else None,
+            )
             .returning(InboxEvent.id)
         )
     ).scalar_one_or_none()

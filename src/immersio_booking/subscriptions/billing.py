@@ -79,14 +79,31 @@ async def _plan(client: stripe.StripeClient, plan_type: str, period: str) -> str
     return plan_id
 
 
+async def _own_customer(client: stripe.StripeClient, org: Team, stored: Any) -> str | None:
+    """The school's customer on the platform account, only if Stripe itself says it was made
+    for this school: the id in ``Team.metadata`` may predate the rule that schools cannot
+    write it, and another school's ``cus_…`` there would bill that school's card."""
+    if not isinstance(stored, str) or not stored.startswith("cus_"):
+        return None
+    try:
+        customer = await client.v1.customers.retrieve_async(stored)
+    except stripe.InvalidRequestError:  # unknown (or deleted) on the platform account
+        return None
+    raw: Any = customer.metadata.to_dict() if customer.metadata else {}
+    owner = raw.get("organization_id")
+    if getattr(customer, "deleted", False) or owner != str(org.id):
+        return None
+    return stored
+
+
 async def checkout(
     session: AsyncSession, org: Team, body: CheckoutIn, settings: Settings
 ) -> CheckoutOut:
     client = platform_client(settings)
     meta: dict[str, Any] = dict(org.metadata_ or {})
     try:
-        customer_id = meta.get("stripeCustomerId")
-        if not customer_id:
+        customer_id = await _own_customer(client, org, meta.get("stripeCustomerId"))
+        if customer_id is None:
             customer = await client.v1.customers.create_async(
                 {"description": org.name, "metadata": {"organization_id": str(org.id)}}
             )

@@ -9,6 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from immersio_booking.auth.principal import Principal
 from immersio_booking.kit.errors import BadRequest, Conflict, NotFound
 from immersio_booking.models import Membership, Team
+from immersio_booking.organizations.platform_metadata import refuse_platform_keys
 from immersio_booking.organizations.schemas import checked_team_metadata
 from immersio_booking.teams import repository
 from immersio_booking.teams.schemas import TeamCreate, TeamPatch
@@ -38,6 +39,8 @@ async def _ensure_slug_free(
 
 async def create(session: AsyncSession, principal: Principal, org: Team, body: TeamCreate) -> Team:
     principal.require_org_admin(org.id)
+    metadata = checked_team_metadata(body.metadata) or {}
+    refuse_platform_keys(principal, {}, metadata)
     parent_id = org.id
     if body.parent_id is not None and body.parent_id != org.id:
         parent_id = (await get(session, org.id, body.parent_id)).id
@@ -54,7 +57,7 @@ async def create(session: AsyncSession, principal: Principal, org: Team, body: T
         bio=body.bio,
         brand_color=body.brand_color,
         banner_url=body.banner_url,
-        metadata_=checked_team_metadata(body.metadata) or {},
+        metadata_=metadata,
     )
     session.add(team)
     await session.flush()
@@ -80,6 +83,8 @@ async def patch(
     if principal.roles.get(team.id) not in ("OWNER", "ADMIN"):
         principal.require_org_admin(org.id)
     changes = body.model_dump(exclude_unset=True)
+    if changes.get("metadata"):
+        refuse_platform_keys(principal, team.metadata_, checked_team_metadata(changes["metadata"]))
     if changes.get("slug"):
         await _ensure_slug_free(session, team.parent_id or org.id, changes["slug"], team.id)
     for field, value in changes.items():
