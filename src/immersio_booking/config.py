@@ -49,6 +49,11 @@ class Settings(BaseSettings):
     platform_stripe_secret_key: str | None = None
     platform_stripe_webhook_secret: str | None = None
     allow_private_network_targets: bool = False
+    # Outgoing requests (webhooks, Immersio): the ports public targets may be called on
+    # (comma-separated), the most of an answer that is read, and the total time allowed.
+    outgoing_allowed_ports: str = "80,443"
+    outgoing_max_response_bytes: int = Field(default=5 * 1024 * 1024, ge=1024)
+    outgoing_timeout_seconds: float = Field(default=15.0, gt=0, le=300)
     payment_hold_minutes: int = Field(default=15, ge=1, le=24 * 60)
     lock_timeout_ms: int = Field(default=5000, ge=100, le=60000)
 
@@ -61,6 +66,14 @@ class Settings(BaseSettings):
             if value.startswith(prefix):
                 return "postgresql+psycopg://" + value[len(prefix) :]
         return value
+
+    @field_validator("outgoing_allowed_ports")
+    @classmethod
+    def _ports(cls, value: str) -> str:
+        ports = [p.strip() for p in value.split(",") if p.strip()]
+        if not ports or not all(p.isdigit() and 0 < int(p) < 65536 for p in ports):
+            raise ValueError("must be comma-separated port numbers, e.g. 80,443")
+        return ",".join(ports)
 
     @field_validator("public_base_url")
     @classmethod
@@ -86,6 +99,10 @@ class Settings(BaseSettings):
     @property
     def embedded(self) -> bool:
         return self.database_url is None
+
+    @property
+    def outgoing_ports(self) -> list[int]:
+        return [int(p) for p in self.outgoing_allowed_ports.split(",")]
 
     @property
     def json_logs(self) -> bool:
