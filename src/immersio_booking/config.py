@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import os
 import secrets
+from email.utils import parseaddr
 from functools import lru_cache
 from pathlib import Path
 from typing import Literal
@@ -54,6 +55,9 @@ class Settings(BaseSettings):
     outgoing_allowed_ports: str = "80,443"
     outgoing_max_response_bytes: int = Field(default=5 * 1024 * 1024, ge=1024)
     outgoing_timeout_seconds: float = Field(default=15.0, gt=0, le=300)
+    # Request bodies (bytes): any request, and file uploads (whitelist CSV), which may be larger.
+    max_request_body_bytes: int = Field(default=1024 * 1024, ge=1024)
+    max_upload_bytes: int = Field(default=2_000_000, ge=1024)
     payment_hold_minutes: int = Field(default=15, ge=1, le=24 * 60)
     lock_timeout_ms: int = Field(default=5000, ge=100, le=60000)
 
@@ -65,6 +69,13 @@ class Settings(BaseSettings):
         for prefix in ("postgres://", "postgresql://", "postgresql+asyncpg://"):
             if value.startswith(prefix):
                 return "postgresql+psycopg://" + value[len(prefix) :]
+        return value
+
+    @field_validator("mail_from")
+    @classmethod
+    def _one_sender(cls, value: str) -> str:
+        if "@" not in parseaddr(value)[1]:
+            raise ValueError("must be one address, like 'Immersio <no-reply@example.com>'")
         return value
 
     @field_validator("outgoing_allowed_ports")
