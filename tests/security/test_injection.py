@@ -228,3 +228,16 @@ async def test_a_configured_location_is_accepted(
     fields = {} if location is None else {"location": location}
     booking = data(await book(client, et["id"], dates.at(dates.monday(), "10:00"), **fields), 201)
     assert booking["location"] == stored
+
+
+async def test_the_booking_form_states_the_same_caps(
+    client: httpx.AsyncClient, tenant: Tenant
+) -> None:
+    await teacher_hours(client, tenant)
+    et = await workshop(client, tenant, bookingFields=FIELDS)
+    page = await client.get(f"/{tenant.slug}/{et['slug']}")
+    assert page.status_code == 200
+    html = page.text
+    assert 'name="name" type="text" maxlength="200"' in html
+    assert 'name="notes" rows="3" maxlength="5000"' in html
+    assert 'name="school" type="text" maxlength="2000"' in html
