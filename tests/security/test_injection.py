@@ -39,8 +39,10 @@ async def test_an_attendee_name_cannot_add_recipients(
         201,
     )
     await run_jobs(database_url)
+    # Other tests' queued emails may go out in the same run: judge every envelope.
     everyone = {address for envelope in inbox.envelopes for address in envelope}
-    assert everyone == {victim, tenant.owner_email}, inbox.envelopes
+    assert {victim, tenant.owner_email} <= everyone, inbox.envelopes
+    assert not everyone & {"a@x.com", "b@y.com"}, inbox.envelopes
     assert all(len(envelope) == 1 for envelope in inbox.envelopes)
     [to_student] = inbox.to(victim)
     [address] = to_student["To"].addresses
