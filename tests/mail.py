@@ -18,10 +18,13 @@ from tests.jobs import job_environment
 class Inbox:
     def __init__(self) -> None:
         self.messages: list[Message] = []
+        # Each message's SMTP envelope recipients (RCPT TO), in the order received.
+        self.envelopes: list[list[str]] = []
 
     async def handle_DATA(self, server: object, session: object, envelope: object) -> str:  # noqa: N802
         del server, session
         self.messages.append(email.message_from_bytes(envelope.content, policy=default))  # type: ignore[attr-defined]
+        self.envelopes.append(list(envelope.rcpt_tos))  # type: ignore[attr-defined]
         return "250 OK"
 
     def to(self, address: str) -> list[Message]:

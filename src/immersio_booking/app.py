@@ -14,6 +14,7 @@ from immersio_booking.auth.endpoints import router as auth_router
 from immersio_booking.bookings.endpoints import router as bookings_router
 from immersio_booking.bookings.invitation_endpoints import router as invitations_router
 from immersio_booking.bookings.whitelist import router as whitelist_router
+from immersio_booking.bookings.whitelist_files import UPLOAD_PATH as WHITELIST_UPLOAD_PATH
 from immersio_booking.bookings.whitelist_files import router as whitelist_files_router
 from immersio_booking.config import Settings, get_settings
 from immersio_booking.db.session import make_engine, make_sessionmaker, resolve_database_url
@@ -21,6 +22,7 @@ from immersio_booking.event_types.endpoints import router as event_types_router
 from immersio_booking.immersio.endpoints import router as immersio_router
 from immersio_booking.immersio.webhooks import router as immersio_webhooks_router
 from immersio_booking.kit import error_handlers
+from immersio_booking.kit.body_limit import BodyLimitMiddleware
 from immersio_booking.kit.observability import ObservabilityMiddleware, configure_logging
 from immersio_booking.landing.endpoints import router as landing_router
 from immersio_booking.members.endpoints import router as members_router
@@ -80,6 +82,14 @@ def create_app(settings: Settings | None = None, engine: AsyncEngine | None = No
         app.state.engine = engine
         app.state.sessionmaker = make_sessionmaker(engine)
     error_handlers.install(app)
+    # An oversized body is refused before the app reads it (inside CORS and the request log,
+    # so browsers can read the 413 and it is counted).
+    app.add_middleware(
+        BodyLimitMiddleware,
+        limit=settings.max_request_body_bytes,
+        upload_limit=settings.max_upload_bytes,
+        upload_paths=[WHITELIST_UPLOAD_PATH],
+    )
     app.add_middleware(
         CORSMiddleware,
         allow_origins=["*"],

@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import os
 import secrets
+from email.utils import parseaddr
 from functools import lru_cache
 from pathlib import Path
 from typing import Literal
@@ -52,6 +53,14 @@ class Settings(BaseSettings):
     # /metrics answers only with "Authorization: Bearer <this>" when set; in production without
     # it, /metrics is not served (404): request counts by route are not for the public.
     metrics_token: str | None = Field(default=None, min_length=16)
+    # Outgoing requests (webhooks, Immersio): the ports public targets may be called on
+    # (comma-separated), the most of an answer that is read, and the total time allowed.
+    outgoing_allowed_ports: str = "80,443"
+    outgoing_max_response_bytes: int = Field(default=5 * 1024 * 1024, ge=1024)
+    outgoing_timeout_seconds: float = Field(default=15.0, gt=0, le=300)
+    # Request bodies (bytes): any request, and file uploads (whitelist CSV), which may be larger.
+    max_request_body_bytes: int = Field(default=1024 * 1024, ge=1024)
+    max_upload_bytes: int = Field(default=2_000_000, ge=1024)
     payment_hold_minutes: int = Field(default=15, ge=1, le=24 * 60)
     lock_timeout_ms: int = Field(default=5000, ge=100, le=60000)
     # Invite-only workshops: how long a personal invitation link books, and how many
@@ -72,6 +81,21 @@ class Settings(BaseSettings):
             if value.startswith(prefix):
                 return "postgresql+psycopg://" + value[len(prefix) :]
         return value
+
+    @field_validator("mail_from")
+    @classmethod
+    def _one_sender(cls, value: str) -> str:
+        if "@" not in parseaddr(value)[1]:
+            raise ValueError("must be one address, like 'Immersio <no-reply@example.com>'")
+        return value
+
+    @field_validator("outgoing_allowed_ports")
+    @classmethod
+    def _ports(cls, value: str) -> str:
+        ports = [p.strip() for p in value.split(",") if p.strip()]
+        if not ports or not all(p.isdigit() and 0 < int(p) < 65536 for p in ports):
+            raise ValueError("must be comma-separated port numbers, e.g. 80,443")
+        return ",".join(ports)
 
     @field_validator("public_base_url")
     @classmethod
@@ -97,6 +121,10 @@ class Settings(BaseSettings):
     @property
     def embedded(self) -> bool:
         return self.database_url is None
+
+    @property
+    def outgoing_ports(self) -> list[int]:
+        return [int(p) for p in self.outgoing_allowed_ports.split(",")]
 
     @property
     def json_logs(self) -> bool:

@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from immersio_booking.app import create_app
 from immersio_booking.config import Settings
-from immersio_booking.kit.http import is_public, safe_client
+from immersio_booking.kit.http import OutgoingPolicy, is_public, safe_client
 from immersio_booking.models import Webhook
 from tests.bookings.helpers import workshop
 from tests.factories import Tenant, make_member
@@ -128,7 +128,7 @@ async def test_private_targets_are_refused_without_the_setting(
 async def test_the_safe_client_checks_the_address_it_connects_to() -> None:
     assert not is_public("127.0.0.1") and not is_public("169.254.169.254") and not is_public("::1")
     assert not is_public("fd00:ec2::254") and is_public("93.184.216.34")
-    async with safe_client(allow_private=False) as client:
+    async with safe_client(OutgoingPolicy()) as client:
         with pytest.raises(Exception) as refused:
             await client.get("http://localhost:1/")
         assert "private" in str(refused.value) or "loopback" in str(refused.value)

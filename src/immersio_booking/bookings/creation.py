@@ -20,9 +20,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from immersio_booking.auth.principal import ADMIN_ROLES, Principal
 from immersio_booking.bookings import availability, invitations, repository
 from immersio_booking.bookings.availability import Exclusions
+from immersio_booking.bookings.locations import location_of
 from immersio_booking.bookings.recurrence import occurrences
 from immersio_booking.bookings.responses import checked_responses
-from immersio_booking.bookings.schemas import BookingCreate, BookingLocationIn
+from immersio_booking.bookings.schemas import BookingCreate
 from immersio_booking.kit.errors import (
     BadRequest,
     Conflict,
@@ -69,21 +70,6 @@ class Seat:
 def whitelist_required(et: EventType) -> bool:
     meta = EventTypeMetadata.model_validate(et.metadata_ or {})
     return meta.whitelist_enabled or meta.registration_mode == "whitelist"
-
-
-def location_of(et: EventType, given: BookingLocationIn | str | None) -> str | None:
-    if isinstance(given, str):
-        return given
-    if given is not None:
-        if given.type == "integration":
-            return f"integrations:{given.integration or 'cal-video'}"
-        return given.address or given.phone or given.location or given.type
-    first = (et.locations or [None])[0]
-    if not isinstance(first, dict):
-        return None
-    if first.get("type") == "integration":
-        return f"integrations:{first.get('integration')}"
-    return str(first.get("address") or first.get("link") or first.get("phone") or first.get("type"))
 
 
 def is_staff(principal: Principal | None, et: EventType) -> bool:

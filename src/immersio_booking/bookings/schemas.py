@@ -9,7 +9,7 @@ from typing import Annotated, Any, Literal
 from pydantic import AwareDatetime, EmailStr, Field, field_validator
 
 from immersio_booking.kit.schemas import ApiModel, StrictApiModel
-from immersio_booking.kit.validation import TimeZoneName
+from immersio_booking.kit.validation import MetadataCaps, OneLineText, PersonName, TimeZoneName
 from immersio_booking.models.metadata import BookingMetadata
 
 LANGUAGES = (
@@ -61,7 +61,7 @@ E164 = re.compile(r"^\+[1-9]\d{6,14}$")
 
 
 class AttendeeIn(StrictApiModel):
-    name: str = Field(min_length=1, max_length=255)
+    name: PersonName
     email: EmailStr
     time_zone: TimeZoneName
     language: Literal[LANGUAGES] = "en"  # type: ignore[valid-type]
@@ -80,9 +80,9 @@ class BookingLocationIn(StrictApiModel):
         "organizersDefaultApp",
     ]
     integration: str | None = Field(default=None, max_length=64)
-    address: str | None = Field(default=None, min_length=1, max_length=500)
+    address: OneLineText | None = Field(default=None, min_length=1, max_length=500)
     phone: str | None = Field(default=None, pattern=E164.pattern)
-    location: str | None = Field(default=None, min_length=1, max_length=500)
+    location: OneLineText | None = Field(default=None, min_length=1, max_length=500)
 
 
 class BookingCreate(StrictApiModel):
@@ -99,7 +99,7 @@ class BookingCreate(StrictApiModel):
     guests: list[EmailStr] | None = Field(default=None, max_length=20)
     location: BookingLocationIn | str | None = None
     booking_fields_responses: dict[str, Any] | None = None
-    metadata: BookingMetadata | None = None
+    metadata: Annotated[BookingMetadata | None, MetadataCaps] = None
     recurrence_count: int | None = Field(default=None, ge=1, le=52)
     # Our extensions: the hold being turned into this booking, and staff marking it paid.
     reservation_uid: str | None = Field(default=None, max_length=64)
@@ -213,7 +213,7 @@ class BookingOut(ApiModel):
 
 class WhitelistEntryIn(ApiModel):
     email: EmailStr
-    name: str | None = Field(default=None, max_length=255)
+    name: PersonName | None = None
     immersio_student_id: str | None = Field(default=None, max_length=255)
 
 

@@ -21,11 +21,13 @@ from immersio_booking.db.dependencies import Session
 from immersio_booking.event_types import service as event_types
 from immersio_booking.kit.errors import BadRequest, DomainError
 from immersio_booking.kit.schemas import ApiModel, Envelope, ResourceId, ok
+from immersio_booking.kit.validation import NAME_MAX_LENGTH, is_one_line
 from immersio_booking.models import WorkshopWhitelist
 
 router = APIRouter(prefix="/v2/event-types/{eventTypeId}/whitelist", tags=["Whitelist"])
 COLUMNS = ("email", "name", "immersio_student_id")
-MAX_BYTES = 2_000_000
+# The body limit lets this path carry up to ``max_upload_bytes`` (not the general limit).
+UPLOAD_PATH = r"/v2/event-types/[^/]+/whitelist/import"
 
 
 class PayloadTooLarge(DomainError):
@@ -44,6 +46,25 @@ class ImportResult(ApiModel):
     imported: int
     refused: int
     errors: list[RowError]
+
+
+async def _file(request: Request, limit: int) -> bytes:
+    """The uploaded file, read as it streams in; reading stops at the first byte past
+    ``limit`` (a declared length over it is refused before reading anything)."""
+    too_large = PayloadTooLarge(
+        f"The file is larger than {limit} bytes", details={"maxBytes": limit}
+    )
+    declared = request.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > limit:
+        raise too_large
+    chunks: list[bytes] = []
+    size = 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > limit:
+            raise too_large
+        chunks.append(chunk)
+    return b"".join(chunks)
 
 
 def _rows(text: str) -> list[tuple[int, dict[str, str]]]:
@@ -71,9 +92,7 @@ async def import_whitelist(
     """Add the students of a CSV file (UTF-8, header line first) to the list."""
     et = await event_types.readable(session, principal, eventTypeId)
     await event_types.ensure_may_edit(session, principal, et)
-    raw = await request.body()
-    if len(raw) > MAX_BYTES:
-        raise PayloadTooLarge(f"The file is larger than {MAX_BYTES} bytes")
+    raw = await _file(request, request.app.state.settings.max_upload_bytes)
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -106,13 +125,24 @@ async def import_whitelist(
             continue
         name = row.get("name") or None
         student = row.get("immersio_student_id") or None
-        if (name and len(name) > 255) or (student and len(student) > 255):
+        if (name and len(name) > NAME_MAX_LENGTH) or (student and len(student) > 255):
             errors.append(
                 RowError(
                     line=line,
                     email=email,
                     reason="value_too_long",
-                    message="name and immersio_student_id take at most 255 characters",
+                    message=f"name takes at most {NAME_MAX_LENGTH} characters and"
+                    " immersio_student_id at most 255",
+                )
+            )
+            continue
+        if name and not is_one_line(name):
+            errors.append(
+                RowError(
+                    line=line,
+                    email=email,
+                    reason="invalid_name",
+                    message="name must be one line without control characters",
                 )
             )
             continue

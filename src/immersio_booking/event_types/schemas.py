@@ -10,7 +10,7 @@ from pydantic import Field, field_validator, model_validator
 
 from immersio_booking.event_types.fields import BookingField, Location
 from immersio_booking.kit.schemas import ApiModel
-from immersio_booking.kit.validation import HttpUrlText, ShortText, Slug
+from immersio_booking.kit.validation import HttpUrlText, MetadataCaps, ShortText, Slug
 from immersio_booking.models.metadata import EventTypeMetadata
 
 CURRENCY_RE = re.compile(r"^[A-Za-z]{3}$")
@@ -113,7 +113,7 @@ class _EventTypeFields(ApiModel):
     hidden: bool | None = None
     price: int | None = Field(default=None, ge=0, le=100_000_000, description="minor units")
     currency: str | None = Field(default=None, description="ISO 4217 code, e.g. usd")
-    metadata: EventTypeMetadata | None = None
+    metadata: Annotated[EventTypeMetadata | None, MetadataCaps] = None
     lock_time_zone_toggle_on_booking_page: bool | None = None
     hide_calendar_notes: bool | None = None
     hide_calendar_event_details: bool | None = None

@@ -18,7 +18,7 @@ from urllib.parse import quote
 import httpx
 from pydantic import BaseModel, ConfigDict, ValidationError
 
-from immersio_booking.kit.http import UnsafeTarget, safe_client
+from immersio_booking.kit.http import OutgoingPolicy, ResponseTooLarge, UnsafeTarget, safe_client
 
 PAGE_SIZE = 100
 
@@ -148,10 +148,13 @@ class ImmersioClient:
         allow_private: bool = False,
         retry: RetryPolicy | None = None,
         timeout: float = 10.0,
+        policy: OutgoingPolicy | None = None,
     ) -> None:
         self._root = f"{base_url.rstrip('/')}/v1/organizations/{quote(organization_id, safe='')}"
         self._headers = {"Authorization": f"Bearer {api_key}", "Accept": "application/json"}
-        self._http = safe_client(allow_private, timeout=timeout)
+        self._http = safe_client(
+            policy or OutgoingPolicy(allow_private=allow_private, timeout=timeout)
+        )
         self._retry = retry or DEFAULT_RETRY
 
     async def __aenter__(self) -> ImmersioClient:
@@ -168,6 +171,8 @@ class ImmersioClient:
                 response = await self._http.get(url, params=params, headers=self._headers)
             except UnsafeTarget as exc:
                 raise ImmersioError(exc.message) from exc
+            except ResponseTooLarge as exc:
+                raise ImmersioBadResponse(f"Immersio's answer was refused: {exc}") from exc
             except httpx.HTTPError as exc:
                 if last:
                     raise ImmersioUnavailable(f"Immersio cannot be reached: {exc!r}") from exc

@@ -29,7 +29,7 @@ from immersio_booking.immersio.schemas import (
 )
 from immersio_booking.kit.crypto import SecretBox
 from immersio_booking.kit.errors import BadRequest, Conflict, DomainError, NotFound
-from immersio_booking.kit.http import vetted_addresses
+from immersio_booking.kit.http import OutgoingPolicy, vetted_addresses
 from immersio_booking.models import ImmersioCourseMapping, ImmersioIntegration
 from immersio_booking.webhooks.service import new_secret
 
@@ -46,7 +46,7 @@ def _client(integration: ImmersioIntegration, settings: Settings) -> ImmersioCli
         integration.base_url,
         integration.immersio_org_id,
         SecretBox.of(settings).open(integration.api_key_encrypted),
-        allow_private=settings.allow_private_network_targets,
+        policy=OutgoingPolicy.of(settings),
     )
 
 
@@ -87,7 +87,7 @@ async def connect(
 ) -> IntegrationOut:
     """Create or replace the connection; the webhook secret is generated (and shown) once."""
     base_url = str(body.base_url).rstrip("/")
-    await vetted_addresses(base_url, settings.allow_private_network_targets)
+    await vetted_addresses(base_url, OutgoingPolicy.of(settings))
     box = SecretBox.of(settings)
     integration = await repository.integration(session, organization_id, for_update=True)
     shown: str | None = None

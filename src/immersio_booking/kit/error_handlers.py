@@ -117,7 +117,12 @@ async def _request_validation(request: Request, exc: Exception) -> JSONResponse:
 
 async def _http_exception(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, StarletteHTTPException)
-    reasons = {404: "not_found", 405: "method_not_allowed", 401: "unauthorized"}
+    reasons = {
+        404: "not_found",
+        405: "method_not_allowed",
+        401: "unauthorized",
+        413: "request_too_large",
+    }
     message = str(exc.detail) if exc.detail else reason_phrase(exc.status_code)
     if exc.status_code == 404 and message == "Not Found":
         message = f"Cannot {request.method} {request.url.path}"

@@ -1,12 +1,25 @@
-"""Shared field validators: slugs, colours, time zones, public URLs."""
+"""Shared field validators: slugs, colours, time zones, public URLs, names, free text and
+metadata (with their length caps)."""
 
 from __future__ import annotations
 
+import json
 import re
-from typing import Annotated
+import unicodedata
+from typing import Annotated, Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
-from pydantic import AfterValidator, Field
+from pydantic import AfterValidator, BeforeValidator, Field
+
+# Caps of free text (characters), as Cal.com and Stripe set them.
+NAME_MAX_LENGTH = 200
+NOTES_MAX_LENGTH = 5000
+ANSWER_MAX_LENGTH = 2000
+METADATA_MAX_KEYS = 50
+METADATA_KEY_MAX_LENGTH = 40
+METADATA_VALUE_MAX_LENGTH = 500
+# The whole metadata object once serialised: nested objects cannot grow it past this.
+METADATA_MAX_BYTES = 32 * 1024
 
 SLUG_RE = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$")
 COLOR_RE = re.compile(r"^#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{6})$")
@@ -92,3 +105,76 @@ Color = Annotated[str, AfterValidator(_color)]
 TimeZoneName = Annotated[str, AfterValidator(validate_time_zone)]
 HttpUrlText = Annotated[str, Field(max_length=2048), AfterValidator(_http_url)]
 ShortText = Annotated[str, Field(min_length=1, max_length=255)]
+
+
+def is_one_line(value: str) -> bool:
+    return not any(unicodedata.category(c) in ("Cc", "Zl", "Zp") for c in value)
+
+
+def _one_line(value: str) -> str:
+    """Names end up in email headers, invites and page titles: no line breaks, no controls."""
+    if not is_one_line(value):
+        raise ValueError("must be one line without control characters")
+    if not value.strip():
+        raise ValueError("must not be blank")
+    return value
+
+
+def _text(value: str) -> str:
+    """Multi-line text: line breaks and tabs, but no other control characters (NUL...)."""
+    if any(unicodedata.category(c) == "Cc" and c not in "\n\r\t" for c in value):
+        raise ValueError("must not contain control characters")
+    return value
+
+
+def checked_text(value: Any, where: str, limit: int) -> Any:
+    """A free-text value of a service-side check (booking answers): strings up to ``limit``."""
+    if isinstance(value, str):
+        if len(value) > limit:
+            raise ValueError(f"{where} is {len(value)} characters long; at most {limit} allowed")
+        try:
+            _text(value)
+        except ValueError as exc:
+            raise ValueError(f"{where} {exc}") from None
+    return value
+
+
+def _metadata_values(value: Any, where: str) -> None:
+    if isinstance(value, dict):
+        if len(value) > METADATA_MAX_KEYS:
+            raise ValueError(
+                f"{where} has {len(value)} keys; at most {METADATA_MAX_KEYS} are allowed"
+            )
+        for key, item in value.items():
+            if len(str(key)) > METADATA_KEY_MAX_LENGTH:
+                raise ValueError(
+                    f"{where} key '{str(key)[:METADATA_KEY_MAX_LENGTH]}...' is longer than"
+                    f" {METADATA_KEY_MAX_LENGTH} characters"
+                )
+            _metadata_values(item, f"{where}.{key}")
+    elif isinstance(value, list):
+        if len(value) > METADATA_MAX_KEYS:
+            raise ValueError(f"{where} has {len(value)} items; at most {METADATA_MAX_KEYS}")
+        for index, item in enumerate(value):
+            _metadata_values(item, f"{where}[{index}]")
+    else:
+        checked_text(value, where, METADATA_VALUE_MAX_LENGTH)
+
+
+def _capped_metadata(value: Any) -> Any:
+    """At most 50 keys of at most 40 characters, values of at most 500 characters (nested
+    objects follow the same rule), 32 KiB in all. Runs before the shape is validated."""
+    if not isinstance(value, dict):
+        return value  # the field's own type says what is wrong
+    _metadata_values(value, "metadata")
+    size = len(json.dumps(value, default=str).encode())
+    if size > METADATA_MAX_BYTES:
+        raise ValueError(f"metadata is {size} bytes; at most {METADATA_MAX_BYTES} are allowed")
+    return value
+
+
+PersonName = Annotated[
+    str, Field(min_length=1, max_length=NAME_MAX_LENGTH), AfterValidator(_one_line)
+]
+OneLineText = Annotated[str, AfterValidator(_one_line)]
+MetadataCaps = BeforeValidator(_capped_metadata)

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import EmailStr, Field
 
 from immersio_booking.kit.schemas import ApiModel
-from immersio_booking.kit.validation import Slug, TimeZoneName
+from immersio_booking.kit.validation import MetadataCaps, PersonName, Slug, TimeZoneName
 
 Role = Literal["OWNER", "ADMIN", "MEMBER"]
 Locale = Field(default=None, pattern=r"^[a-z]{2,3}(?:[-_][A-Za-z0-9]{2,8})*$", max_length=16)
@@ -40,22 +40,22 @@ class OrganizationUserOut(ApiModel):
 
 class OrganizationUserCreate(ApiModel):
     email: EmailStr
-    name: str | None = Field(default=None, max_length=255)
+    name: PersonName | None = None
     username: Slug | None = None
     time_zone: TimeZoneName = "Europe/London"
     locale: str | None = Locale
     organization_role: Role = "MEMBER"
     auto_accept: bool = True
-    metadata: dict[str, Any] | None = None
+    metadata: Annotated[dict[str, Any] | None, MetadataCaps] = None
 
 
 class OrganizationUserPatch(ApiModel):
-    name: str | None = Field(default=None, max_length=255)
+    name: PersonName | None = None
     username: Slug | None = None
     time_zone: TimeZoneName | None = None
     locale: str | None = Locale
     organization_role: Role | None = None
-    metadata: dict[str, Any] | None = None
+    metadata: Annotated[dict[str, Any] | None, MetadataCaps] = None
 
 
 class MembershipUser(ApiModel):

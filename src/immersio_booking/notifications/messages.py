@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from email.headerregistry import Address
 from email.message import EmailMessage
 from functools import lru_cache
 from pathlib import Path
@@ -18,6 +19,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from immersio_booking.kit import i18n
 from immersio_booking.kit.i18n import LANGUAGES
 from immersio_booking.models import Booking
+from immersio_booking.notifications.mailer import mailbox
 
 TEMPLATES = Path(__file__).parent / "templates"
 LOCALES = Path(__file__).parent / "locale"
@@ -97,7 +99,7 @@ def compose(
     reason: str | None,
     refund: str | None,
     invites: list[tuple[str, bytes]],
-    sender: str,
+    sender: Address,
 ) -> EmailMessage:
     language = language_of(recipient.language)
     template = _environment(language).get_template(f"{kind}.txt")
@@ -118,7 +120,7 @@ def compose(
     subject, _, body = text.partition("\n")
     message = EmailMessage()
     message["From"] = sender
-    message["To"] = f"{recipient.name} <{recipient.email}>"
+    message["To"] = mailbox(recipient.name, recipient.email)
     message["Subject"] = subject.strip()
     message["Content-Language"] = language
     message.set_content(body.strip() + "\n")

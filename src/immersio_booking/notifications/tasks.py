@@ -72,7 +72,7 @@ async def _send(session: AsyncSession, booking_id: int, kind: str, settings: Any
             reason=booking.cancellation_reason or booking.rejection_reason,
             refund=refund,
             invites=invites,
-            sender=settings.mail_from,
+            sender=mailer.sender(settings),
         )
         await mailer.deliver(settings, message)
     return len(recipients)

@@ -3,12 +3,19 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Annotated, Any
 
 from pydantic import EmailStr, Field, field_validator
 
 from immersio_booking.kit.schemas import ApiModel
-from immersio_booking.kit.validation import Color, HttpUrlText, OrganizationSlug, ShortText
+from immersio_booking.kit.validation import (
+    Color,
+    HttpUrlText,
+    MetadataCaps,
+    OrganizationSlug,
+    PersonName,
+    ShortText,
+)
 from immersio_booking.models.metadata import TeamMetadata
 from immersio_booking.subscriptions.schemas import PlanType
 
@@ -44,7 +51,7 @@ class OrganizationPatch(ApiModel):
     brand_color: Color | None = None
     banner_url: HttpUrlText | None = None
     is_private: bool | None = None
-    metadata: dict[str, Any] | None = None
+    metadata: Annotated[dict[str, Any] | None, MetadataCaps] = None
 
     _metadata = field_validator("metadata")(checked_team_metadata)
 
@@ -86,7 +93,7 @@ class OrganizationCreate(ApiModel):
     name: ShortText
     slug: OrganizationSlug
     owner_email: EmailStr
-    owner_name: str | None = Field(default=None, max_length=255)
+    owner_name: PersonName | None = None
     plan: PlanType = "lite"
 
 

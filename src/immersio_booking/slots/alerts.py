@@ -87,7 +87,7 @@ async def send_no_slot_alerts(
         admins = await admin_emails(session, org.id)
         for email in admins:
             message = EmailMessage()
-            message["To"] = email
+            message["To"] = mailer.mailbox(None, email)
             message["Subject"] = f"{len(empty)} workshop(s) of {org.name} cannot be booked"
             lines = [
                 f"- {et.title} ({settings.public_base_url}/{org.slug}/{et.slug})" for et in empty

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Annotated, Any
 
 from pydantic import Field
 
 from immersio_booking.kit.schemas import ApiModel
-from immersio_booking.kit.validation import Color, HttpUrlText, ShortText, Slug
+from immersio_booking.kit.validation import Color, HttpUrlText, MetadataCaps, ShortText, Slug
 
 
 class TeamOut(ApiModel):
@@ -37,7 +37,7 @@ class TeamCreate(ApiModel):
     brand_color: Color | None = None
     banner_url: HttpUrlText | None = None
     is_private: bool = False
-    metadata: dict[str, Any] | None = None
+    metadata: Annotated[dict[str, Any] | None, MetadataCaps] = None
     auto_accept_creator: bool = True
 
 
@@ -49,7 +49,7 @@ class TeamPatch(ApiModel):
     brand_color: Color | None = None
     banner_url: HttpUrlText | None = None
     is_private: bool | None = None
-    metadata: dict[str, Any] | None = None
+    metadata: Annotated[dict[str, Any] | None, MetadataCaps] = None
 
 
 class MyTeamOut(TeamOut):

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from immersio_booking.event_types.fields import default_fields
+from immersio_booking.kit.validation import ANSWER_MAX_LENGTH, NAME_MAX_LENGTH, NOTES_MAX_LENGTH
 from immersio_booking.models import EventType
 
 # Filled by the page itself (slot, zone) or not asked of students on a public page.
@@ -26,6 +27,15 @@ class FormField:
     @property
     def input_type(self) -> str:
         return INPUT_TYPES.get(self.kind, "text")
+
+    @property
+    def max_length(self) -> int:
+        """What the API accepts, so the browser stops the student first."""
+        if self.kind == "name":
+            return NAME_MAX_LENGTH
+        if self.kind == "email":
+            return 254
+        return NOTES_MAX_LENGTH if self.slug == "notes" else ANSWER_MAX_LENGTH
 
 
 DEFAULT_LABELS = {

@@ -46,7 +46,7 @@ async def disable_if_failing_too_long(
     hook.active = False
     for email in await admin_emails(session, hook.organization_id):
         message = EmailMessage()
-        message["To"] = email
+        message["To"] = mailer.mailbox(None, email)
         message["Subject"] = "A webhook was switched off after failing for 3 days"
         message.set_content(
             f"Every delivery to {hook.subscriber_url} has failed since {since:%Y-%m-%d %H:%M} UTC,"

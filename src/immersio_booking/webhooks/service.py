@@ -13,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from immersio_booking.config import Settings
 from immersio_booking.kit.crypto import SecretBox
 from immersio_booking.kit.errors import NotFound
-from immersio_booking.kit.http import vetted_addresses
+from immersio_booking.kit.http import OutgoingPolicy, vetted_addresses
 from immersio_booking.models import Webhook, WebhookDelivery
 from immersio_booking.webhooks.schemas import DeliveryOut, WebhookCreate, WebhookOut, WebhookPatch
 
@@ -62,7 +62,7 @@ def out(webhook: Webhook, shown_secret: str | None = None) -> WebhookOut:
 async def create(
     session: AsyncSession, owner: Owner, body: WebhookCreate, settings: Settings
 ) -> WebhookOut:
-    await vetted_addresses(body.subscriber_url, settings.allow_private_network_targets)
+    await vetted_addresses(body.subscriber_url, OutgoingPolicy.of(settings))
     secret = body.secret or new_secret()
     webhook = Webhook(
         uid=str(uuid.uuid4()),
@@ -101,7 +101,7 @@ async def patch(
     webhook = await get(session, owner, uid)
     given = body.model_fields_set
     if body.subscriber_url is not None:
-        await vetted_addresses(body.subscriber_url, settings.allow_private_network_targets)
+        await vetted_addresses(body.subscriber_url, OutgoingPolicy.of(settings))
         webhook.subscriber_url = body.subscriber_url
     if body.triggers is not None:
         webhook.event_triggers = body.triggers

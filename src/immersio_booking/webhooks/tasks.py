@@ -12,7 +12,7 @@ from immersio_booking.config import get_settings
 from immersio_booking.jobs.app import job_app
 from immersio_booking.jobs.database import job_session
 from immersio_booking.kit import clock
-from immersio_booking.kit.http import pooled_client
+from immersio_booking.kit.http import OutgoingPolicy, pooled_client
 from immersio_booking.webhooks import destinations, health, signing, templates
 
 # Standard Webhooks' schedule: the delay before each attempt (the first is immediate).
@@ -28,7 +28,6 @@ SCHEDULE = [
     timedelta(hours=20),
     timedelta(hours=24),
 ]
-TIMEOUT_SECONDS = 10.0
 RESPONSE_KEPT = 1000  # bytes of the subscriber's answer kept on the delivery
 
 
@@ -83,7 +82,7 @@ async def deliver_webhook(delivery_id: int) -> str:
         delivery.last_attempt_at = now
         code, text, retry_after = None, "", None
         try:
-            client = pooled_client(settings.allow_private_network_targets, TIMEOUT_SECONDS)
+            client = pooled_client(OutgoingPolicy.of(settings))
             headers = signing.headers(target.secret, delivery.uid, int(now.timestamp()), body)
             async with client.stream("POST", target.url, content=body, headers=headers) as response:
                 code, text = response.status_code, await _first_bytes(response)

@@ -3,9 +3,7 @@ channel (email through the mailer, SMS and WhatsApp through the text sender)."""
 
 from __future__ import annotations
 
-from email.headerregistry import Address
 from email.message import EmailMessage
-from email.utils import parseaddr
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -106,11 +104,8 @@ def compose_email(
     subject = step.email_subject or default_reminder(language).subject
     html = fill_html(body, values)
     message = EmailMessage()
-    display, address = parseaddr(settings.mail_from)
-    sender = " ".join((step.sender or display).split())
-    user, _, domain = address.partition("@")
-    message["From"] = Address(sender, user, domain) if domain else settings.mail_from
-    message["To"] = Address(" ".join(recipient.name.split()), addr_spec=recipient.email or "")
+    message["From"] = mailer.sender(settings, step.sender)
+    message["To"] = mailer.mailbox(recipient.name, recipient.email or "")
     message["Subject"] = fill_line(subject, values)
     message["Content-Language"] = language
     message.set_content(text_of(html) + "\n")
