@@ -104,6 +104,8 @@ class BookingCreate(StrictApiModel):
     # Our extensions: the hold being turned into this booking, and staff marking it paid.
     reservation_uid: str | None = Field(default=None, max_length=64)
     paid_offline: bool = False
+    # Cal.com's field for workshops with requiresBookerEmailVerification (the emailed code).
+    email_verification_code: str | None = Field(default=None, max_length=16)
 
     @field_validator("location")
     @classmethod

@@ -29,6 +29,7 @@ FETCH_POLLING_SECONDS = 1.0
 TASK_MODULES = [
     "immersio_booking.jobs.maintenance",
     "immersio_booking.notifications.tasks",
+    "immersio_booking.notifications.codes",
     "immersio_booking.payments.tasks",
     "immersio_booking.webhooks.tasks",
     "immersio_booking.webhooks.meetings",

@@ -68,6 +68,9 @@ class Booking(OrganizationScoped, IdMixin, TimestampMixin, Base):
     created_by_user_id: Mapped[int | None] = mapped_column(
         BigInteger, ForeignKey("users.id", ondelete="SET NULL")
     )
+    # Keyed hash of the client address that booked (never the address itself): the cap on
+    # open unpaid holds per address counts by it.
+    booker_address_hash: Mapped[str | None] = mapped_column(String(64))
 
     attendees: Mapped[list[Attendee]] = relationship(
         back_populates="booking", lazy="raise", passive_deletes=True
@@ -81,6 +84,12 @@ class Booking(OrganizationScoped, IdMixin, TimestampMixin, Base):
         # The slot and seat queries read one host's (or one workshop's) bookings in a window.
         Index("ix_bookings_org_user_start", "organization_id", "user_id", "start_time"),
         Index("ix_bookings_org_event_type_start", "organization_id", "event_type_id", "start_time"),
+        Index(
+            "ix_bookings_open_holds_by_address",
+            "organization_id",
+            "booker_address_hash",
+            postgresql_where=text("hold_expires_at IS NOT NULL"),
+        ),
         one_of("status", BOOKING_STATUSES, "status"),
     )
 

@@ -12,6 +12,7 @@ from immersio_booking.kit import clock
 from immersio_booking.kit.errors import BadRequest
 from immersio_booking.kit.schemas import Envelope, ok
 from immersio_booking.kit.validation import validate_time_zone
+from immersio_booking.ratelimits import policy
 from immersio_booking.slots import service
 from immersio_booking.slots.window import parse_window
 
@@ -111,5 +112,6 @@ async def get_slots(
     ``start``, ``end`` (dates or instants; at most 93 days), ``timeZone``, ``duration``,
     ``format`` (time|range), ``bookingUidToReschedule``. Rules: docs/slots.md.
     """
+    await policy.enforce(request, principal, *policy.SLOT_READS)
     slots_request = parse_request(dict(request.query_params))
     return ok(await service.available_slots(session, principal, slots_request, clock.now()))

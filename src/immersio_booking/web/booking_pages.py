@@ -20,6 +20,7 @@ from immersio_booking.event_types import repository as event_types
 from immersio_booking.kit import clock
 from immersio_booking.kit.errors import NotFound
 from immersio_booking.landing import service as landing
+from immersio_booking.ratelimits import policy
 from immersio_booking.web import i18n, workshops
 from immersio_booking.web.booking_forms import form_fields
 from immersio_booking.web.landing_pages import OrgSlug, school_at
@@ -55,6 +56,7 @@ async def booking_page(
     student_id: Annotated[str | None, Query(alias="studentId", max_length=255)] = None,
     referrer: Annotated[str | None, Query(max_length=255)] = None,
 ) -> HTMLResponse:
+    await policy.enforce(request, None, *policy.BOOKING_PAGES)
     # Booking pages work whether or not the school publishes a landing page (the embed needs
     # only the workshop), and are indexed only when the landing page is too.
     school = await school_at(session, orgSlug)
