@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import HTMLResponse
 
+from immersio_booking.bookings import verification
 from immersio_booking.bookings.creation import whitelist_required
 from immersio_booking.db.dependencies import Session
 from immersio_booking.event_types import repository as event_types
@@ -115,6 +116,7 @@ async def booking_page(
             "sessions": free.get(selected, []) if selected else [],
             "fields": form_fields(et),
             "whitelist": whitelist_required(et),
+            "verify_email": verification.required(et),
             "topic": workshops.topic_of(et),
             "reschedule": reschedule,
             "token": token,

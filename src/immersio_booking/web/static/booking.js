@@ -8,6 +8,8 @@
   var error = document.getElementById('book-error');
   var button = document.getElementById('book-button');
   var data = form.dataset;
+  // Workshops that verify the booker's email: the code the first attempt had emailed.
+  var CODE = 'emailVerificationCode';
 
   function value(name) {
     var fields = form.querySelectorAll('[name="' + name + '"]');
@@ -43,7 +45,7 @@
     var answers = {};
     var seen = {};
     Array.prototype.forEach.call(form.elements, function (el) {
-      if (!el.name || el.name === 'start' || seen[el.name]) return;
+      if (!el.name || el.name === 'start' || el.name === CODE || seen[el.name]) return;
       seen[el.name] = true;
       var v = value(el.name);
       if (v === '' || (Array.isArray(v) && !v.length)) return;
@@ -55,6 +57,8 @@
       attendee: {name: answers.name, email: answers.email, timeZone: data.zone, language: data.lang}
     };
     if (answers.guests) payload.guests = answers.guests;
+    var code = form.elements[CODE];
+    if (code && code.value.trim()) payload.emailVerificationCode = code.value.trim();
     delete answers.name; delete answers.email; delete answers.guests;
     if (Object.keys(answers).length) payload.bookingFieldsResponses = answers;
     if (data.embedded) {
@@ -101,6 +105,10 @@
         }
         var details = (reply.error && reply.error.details) || {};
         var known = text[details.reason];
+        if (details.field === CODE && form.elements[CODE]) {
+          if (details.reason !== 'email_verification_required') form.elements[CODE].value = '';
+          form.elements[CODE].focus();
+        }
         show(known ? known.replace('{email}', payload.attendee ? payload.attendee.email : '')
                    : text.generic + ' ' + ((reply.error && reply.error.message) || ''));
       })
