@@ -59,13 +59,14 @@ async def test_booking_needs_the_code_emailed_to_the_booker(
     et = await verified_workshop(client, tenant)
     email = f"ada-{secrets.token_hex(4)}@example.com"
     asked = assert_error(
-        await book(client, et["id"], SLOT, attendee=student(email)),
+        await book(client, et["id"], SLOT, attendee=student(email, language="fr")),
         400,
         "email_verification_required",
     )
     assert asked["error"]["details"]["field"] == "emailVerificationCode"
     assert await bookings_of(sessionmaker, et["id"]) == 0
     code = await code_sent_to(inbox, database_url, email)
+    assert str(inbox.to(email)[-1]["Subject"]).startswith("Votre code pour réserver")
     async with sessionmaker() as session:
         stored = (
             await session.execute(select(BookerEmailCode).where(BookerEmailCode.email == email))

@@ -67,6 +67,8 @@ async def rescheduled(session: AsyncSession, booking: Booking) -> None:
     await workflows.rescheduled(session, booking)
 
 
-async def booker_code_requested(session: AsyncSession, code_id: int, sealed_code: str) -> None:
+async def booker_code_requested(
+    session: AsyncSession, code_id: int, code_hash: str, sealed_code: str, language: str | None
+) -> None:
     """Email a booker the code that verifies their address (queued with the code's row)."""
-    await send_booker_code(session, code_id, sealed_code)
+    await send_booker_code(session, code_id, code_hash, sealed_code, language)

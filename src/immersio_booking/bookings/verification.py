@@ -56,14 +56,20 @@ def _needed(email: str, minutes: int) -> BadRequest:
 
 
 async def _issue(
-    session: AsyncSession, settings: Settings, et: EventType, email: str, now: datetime
+    session: AsyncSession,
+    settings: Settings,
+    et: EventType,
+    body: BookingCreate,
+    email: str,
+    now: datetime,
 ) -> None:
     """A new code replaces the previous one (and its attempts); the email job is queued with it."""
     code = f"{secrets.randbelow(10**6):06d}"
+    code_hash = _hash(settings, et.organization_id, email, code)
     values = {
         "organization_id": et.organization_id,
         "email": email,
-        "code_hash": _hash(settings, et.organization_id, email, code),
+        "code_hash": code_hash,
         "expires_at": now + timedelta(minutes=settings.booker_code_minutes),
         "attempts": 0,
         "event_type_id": et.id,
@@ -75,7 +81,8 @@ async def _issue(
     ).returning(BookerEmailCode.id)
     code_id = (await session.execute(upsert)).scalar_one()
     # The code travels to the mail job encrypted: the job queue keeps its arguments.
-    await events.booker_code_requested(session, code_id, SecretBox.of(settings).seal(code))
+    sealed = SecretBox.of(settings).seal(code)
+    await events.booker_code_requested(session, code_id, code_hash, sealed, body.attendee.language)
 
 
 async def _verify(
@@ -137,7 +144,7 @@ async def ensure_verified(
             outcome = await _verify(session, settings, et, email, code, now)
         else:
             await before_sending(email)
-            await _issue(session, settings, et, email, now)
+            await _issue(session, settings, et, body, email, now)
             outcome = _needed(email, settings.booker_code_minutes)
     if outcome is not None:  # raised after the commit: the new code or the wrong guess stays
         raise outcome
