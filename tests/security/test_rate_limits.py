@@ -10,8 +10,10 @@ from pathlib import Path
 
 import httpx
 from sqlalchemy.ext.asyncio import AsyncEngine
+from starlette.requests import Request
 
-from immersio_booking.config import Settings
+from immersio_booking.config import Settings, proxy_networks
+from immersio_booking.ratelimits.addresses import client_address
 from immersio_booking.ratelimits.limiter import Limit, judge
 from tests import dates
 from tests.bookings.helpers import book, student, teacher_hours, workshop
@@ -253,3 +255,24 @@ async def test_unpaid_holds_do_not_count_against_the_monthly_plan_limit(
     data(await book(client, free["id"], slot(14, weeks_ahead=3)), 201)
     data(await book(client, free["id"], slot(15, weeks_ahead=3)), 201)
     assert_error(await book(client, free["id"], slot(16, weeks_ahead=3)), 403, "plan_limit_reached")
+
+
+def _request(peer: str, forwarded: str | None = None) -> Request:
+    headers = [(b"x-forwarded-for", forwarded.encode())] if forwarded else []
+    return Request({"type": "http", "client": (peer, 1234), "headers": headers})
+
+
+def test_client_address_rules() -> None:
+    proxies = proxy_networks("10.0.0.0/8, 2001:db8:ffff::1")
+    # No trusted proxy: the peer, whatever the header says.
+    assert client_address(_request("203.0.113.5", "198.51.100.1"), ()) == "203.0.113.5"
+    # One IPv6 client holds a whole /64: it is counted as one.
+    assert client_address(_request("2001:db8:1:2::7"), ()) == "2001:db8:1:2::/64"
+    assert client_address(_request("2001:db8:1:2:ffff::9"), ()) == "2001:db8:1:2::/64"
+    # Behind trusted proxies: the first hop from the right that no trusted proxy wrote.
+    chain = "198.51.100.1, 203.0.113.5, 10.1.1.1"
+    assert client_address(_request("10.0.0.2", chain), proxies) == "203.0.113.5"
+    assert client_address(_request("2001:db8:ffff::1", "203.0.113.8"), proxies) == "203.0.113.8"
+    # A trusted proxy that sent no (or a garbled) header: the proxy is the client.
+    assert client_address(_request("10.0.0.2"), proxies) == "10.0.0.2"
+    assert client_address(_request("10.0.0.2", "garbage"), proxies) == "10.0.0.2"
