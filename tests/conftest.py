@@ -28,6 +28,11 @@ from tests import database
 from tests.factories import Tenant, make_platform_admin, make_tenant
 from tests.mail import inbox  # noqa: F401  (a real SMTP server for the email tests)
 
+# Rate limits and hold caps are off for the tests of other features (and for the processes and
+# jobs they start, which read the environment); tests/security/test_rate_limits.py turns them on
+# in an app of its own.
+os.environ["IMMERSIO_RATE_LIMITS_ENABLED"] = "false"
+
 
 @pytest.fixture(scope="session")
 def data_dir() -> Iterator[Path]:
@@ -109,6 +114,7 @@ def settings(data_dir: Path, database_url: str, localstripe: str) -> Settings:
         stripe_api_base=localstripe,
         platform_stripe_secret_key=PLATFORM_STRIPE_KEY,
         platform_stripe_webhook_secret=PLATFORM_WEBHOOK_SECRET,
+        rate_limits_enabled=False,
     )
 
 

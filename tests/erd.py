@@ -648,6 +648,7 @@ NOT_TENANT_OWNED: frozenset[str] = frozenset(
         "alembic_version",
         "idempotency_records",
         "inbox_events",
+        "rate_limit_counters",
     }
 )
 

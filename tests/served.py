@@ -25,6 +25,9 @@ def serving(workers: int = 1, **env: str) -> Iterator[str]:
             *(sys.executable, "-m", "uvicorn", "immersio_booking.app:create_app", "--factory"),
             *("--host", "127.0.0.1", "--port", str(port), "--workers", str(workers)),
             *("--log-level", "warning", "--no-access-log"),
+            # As `immersio-booking serve`: the app alone decides whom X-Forwarded-For is
+            # believed from (IMMERSIO_TRUSTED_PROXIES), not uvicorn.
+            "--no-proxy-headers",
         ],
         env={**os.environ, "IMMERSIO_LOG_LEVEL": "WARNING", **env},
     )

@@ -10,6 +10,7 @@ import os
 import secrets
 from email.utils import parseaddr
 from functools import lru_cache
+from ipaddress import IPv4Network, IPv6Network, ip_network
 from pathlib import Path
 from typing import Literal
 
@@ -71,6 +72,28 @@ class Settings(BaseSettings):
     # slots one answer may hold for a caller without a key of the workshop's school.
     slots_max_range_days: int = Field(default=93, ge=1, le=366)
     public_slots_max_count: int = Field(default=2500, ge=1, le=100_000)
+    # Abuse controls on anonymous traffic (docs/security.md). Off: no rate limit and no cap on
+    # open unpaid holds (load tests, test suites of other features). Staff keys are never limited.
+    rate_limits_enabled: bool = True
+    # Proxies whose X-Forwarded-For is believed (comma-separated addresses or CIDRs). Empty: the
+    # client address is the socket peer, and a forwarded header is ignored.
+    trusted_proxies: str = ""
+    # Limits are "<count>/<second|minute|hour|day>", a sliding window shared by all processes.
+    rate_limit_bookings_per_address: str = "20/hour"
+    rate_limit_bookings_per_email: str = "10/hour"
+    rate_limit_bookings_per_event_type: str = "600/hour"
+    rate_limit_reservations_per_address: str = "60/hour"
+    rate_limit_reservations_per_event_type: str = "1200/hour"
+    rate_limit_slot_reads_per_address: str = "120/minute"
+    rate_limit_booking_pages_per_address: str = "120/minute"
+    rate_limit_verification_emails_per_email: str = "5/hour"
+    rate_limit_verification_emails_per_address: str = "20/hour"
+    # Unpaid holds (bookings waiting for payment) one booker may have open at once.
+    max_open_holds_per_email: int = Field(default=3, ge=1, le=1000)
+    max_open_holds_per_address: int = Field(default=10, ge=1, le=10000)
+    # Codes that verify a booker's email (workshops with requiresBookerEmailVerification).
+    booker_code_minutes: int = Field(default=10, ge=1, le=24 * 60)
+    booker_code_attempts: int = Field(default=5, ge=1, le=20)
 
     @field_validator("database_url")
     @classmethod
@@ -96,6 +119,28 @@ class Settings(BaseSettings):
         if not ports or not all(p.isdigit() and 0 < int(p) < 65536 for p in ports):
             raise ValueError("must be comma-separated port numbers, e.g. 80,443")
         return ",".join(ports)
+
+    @field_validator(
+        "rate_limit_bookings_per_address",
+        "rate_limit_bookings_per_email",
+        "rate_limit_bookings_per_event_type",
+        "rate_limit_reservations_per_address",
+        "rate_limit_reservations_per_event_type",
+        "rate_limit_slot_reads_per_address",
+        "rate_limit_booking_pages_per_address",
+        "rate_limit_verification_emails_per_email",
+        "rate_limit_verification_emails_per_address",
+    )
+    @classmethod
+    def _rate(cls, value: str) -> str:
+        parse_rate(value)
+        return value.strip()
+
+    @field_validator("trusted_proxies")
+    @classmethod
+    def _networks(cls, value: str) -> str:
+        proxy_networks(value)
+        return value
 
     @field_validator("public_base_url")
     @classmethod
@@ -136,6 +181,24 @@ class Settings(BaseSettings):
     def resolved_encryption_keys(self) -> list[str]:
         raw = self.encryption_keys or _generated_secrets(self.data_dir)["encryption_key"]
         return [key.strip() for key in raw.split(",") if key.strip()]
+
+
+RATE_UNITS = {"second": 1, "minute": 60, "hour": 3600, "day": 86400}
+
+
+def parse_rate(value: str) -> tuple[int, int]:
+    """``"20/hour"`` → (20, 3600): at most 20 hits in any 3600 seconds."""
+    count, _, unit = value.strip().partition("/")
+    if not count.isdigit() or int(count) < 1 or unit not in RATE_UNITS:
+        raise ValueError(f"{value!r} is not a rate like '20/hour' (units: {', '.join(RATE_UNITS)})")
+    return int(count), RATE_UNITS[unit]
+
+
+def proxy_networks(value: str) -> tuple[IPv4Network | IPv6Network, ...]:
+    """The trusted proxies setting as networks (a bare address is a one-address network)."""
+    return tuple(
+        ip_network(part.strip(), strict=False) for part in value.split(",") if part.strip()
+    )
 
 
 def _generated_secrets(data_dir: Path) -> dict[str, str]:

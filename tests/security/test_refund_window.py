@@ -165,8 +165,8 @@ async def test_moving_a_class_does_not_reopen_the_notice_for_changes(
 
 
 def _migration() -> Any:
-    path = Path(migrations.__file__).parent / "versions" / "0012_privacy.py"
-    spec = importlib.util.spec_from_file_location("migration_0012_privacy", path)
+    path = Path(migrations.__file__).parent / "versions" / "0013_privacy.py"
+    spec = importlib.util.spec_from_file_location("migration_0013_privacy", path)
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)

@@ -18,8 +18,9 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from immersio_booking.auth.principal import ADMIN_ROLES, Principal
-from immersio_booking.bookings import availability, invitations, repository
+from immersio_booking.bookings import availability, holds, invitations, repository
 from immersio_booking.bookings.availability import Exclusions
+from immersio_booking.bookings.holds import HoldCaps
 from immersio_booking.bookings.locations import location_of
 from immersio_booking.bookings.recurrence import occurrences
 from immersio_booking.bookings.responses import checked_responses
@@ -133,6 +134,12 @@ class Placement:
     exclusions: Exclusions = Exclusions()
     created_by: int | None = None
     workshop: availability.Workshop | None = None  # when the caller loaded it already
+    caps: HoldCaps | None = None  # an anonymous booker's caps on open unpaid holds
+
+
+def makes_unpaid_hold(placement: Placement) -> bool:
+    et = placement.et
+    return et.price > 0 and not (placement.paid_offline and is_staff(placement.principal, et))
 
 
 async def place(
@@ -147,6 +154,9 @@ async def place(
     availability.ensure_on_grid(workshop, placement.starts, placement.duration, now)
     row, _ = await subscriptions.effective(session, et.organization_id)
     plan_keys = [lock_key("org-bookings", et.organization_id)] if row.max_bookings_per_month else []
+    unpaid_hold = makes_unpaid_hold(placement)
+    if unpaid_hold:
+        plan_keys += holds.lock_keys(placement.caps, et.organization_id, seat.email)
     await availability.lock_for(session, workshop, placement.starts, timeout_ms, plan_keys)
     chosen: list[tuple[datetime, int]] = []
     for start in placement.starts:
@@ -178,6 +188,9 @@ async def place(
                     " the link to manage it.",
                     reason="already_booked",
                 )
+    if unpaid_hold:
+        adding = len(placement.starts)
+        await holds.check(session, placement.caps, et.organization_id, seat.email, adding, now)
     await _check_plan(session, et, row, placement.starts, now)
     return await _insert(session, placement, chosen, hosts, now, hold_minutes)
 
@@ -224,6 +237,7 @@ async def _insert(
             recurring_event_id=series,
             hold_expires_at=hold,
             created_by_user_id=placement.created_by,
+            booker_address_hash=placement.caps.address_hash if placement.caps else None,
         )
         session.add(booking)
         await session.flush()
@@ -295,17 +309,8 @@ def _starts(et: EventType, body: BookingCreate, host_zone: str) -> list[datetime
     return occurrences(start, rule, count, host_zone)
 
 
-async def create(
-    session: AsyncSession,
-    principal: Principal | None,
-    body: BookingCreate,
-    now: datetime,
-    hold_minutes: int,
-    timeout_ms: int,
-    secret: str = "",
-) -> list[Booking]:
-    """``secret`` signs invitations (the settings' secret key); without it, an invite-only
-    workshop takes bookings from its staff only."""
+def lookup_of(body: BookingCreate) -> slots.EventTypeLookup:
+    """The workshop a booking request names (by id, or by slug with a user or team)."""
     lookup = slots.EventTypeLookup(
         body.event_type_id,
         body.event_type_slug,
@@ -321,7 +326,23 @@ async def create(
             " must be provided",
             reason="validation_failed",
         )
-    et = await slots.find_event_type(session, principal, lookup)
+    return lookup
+
+
+async def create(
+    session: AsyncSession,
+    principal: Principal | None,
+    body: BookingCreate,
+    now: datetime,
+    hold_minutes: int,
+    timeout_ms: int,
+    secret: str = "",
+    caps: HoldCaps | None = None,
+) -> list[Booking]:
+    """``secret`` signs invitations (the settings' secret key); without it, an invite-only
+    workshop takes bookings from its staff only. ``caps``: how many open unpaid holds a booker
+    may have (None: not capped)."""
+    et = await slots.find_event_type(session, principal, lookup_of(body))
     if (et.extra or {}).get("booking_requires_authentication"):
         if principal is None:
             raise Unauthorized(
@@ -380,6 +401,7 @@ async def create(
             exclusions=Exclusions(reservation_uid=body.reservation_uid),
             created_by=principal.user_id if principal else None,
             workshop=workshop,
+            caps=caps,
         ),
         now,
         hold_minutes,

@@ -11,7 +11,16 @@ from pydantic import AwareDatetime
 
 from immersio_booking.auth.dependencies import AuthSubject, OptionalAuthSubject
 from immersio_booking.auth.principal import Principal
-from immersio_booking.bookings import access, creation, events, output, repository, service
+from immersio_booking.bookings import (
+    access,
+    creation,
+    events,
+    holds,
+    output,
+    repository,
+    service,
+    verification,
+)
 from immersio_booking.bookings.schemas import (
     BookingCreate,
     BookingOut,
@@ -29,6 +38,7 @@ from immersio_booking.kit.pagination import Page, Pagination
 from immersio_booking.kit.schemas import ApiModel, Envelope
 from immersio_booking.models import Booking, EventType
 from immersio_booking.payments.service import start_payment
+from immersio_booking.ratelimits import policy
 
 router = APIRouter(prefix="/v2/bookings", tags=["Bookings"])
 
@@ -111,6 +121,14 @@ async def _start_payments(
     return out
 
 
+def _workshop_key(body: BookingCreate) -> str:
+    """The workshop a request names, as a rate-limit subject (by id, or by its slug path)."""
+    if body.event_type_id is not None:
+        return str(body.event_type_id)
+    owner = body.team_slug or body.username
+    return f"{body.organization_slug or ''}/{owner or ''}/{body.event_type_slug or ''}"
+
+
 @router.post("", status_code=201, response_model=Envelope[BookingOut | list[BookingOut]])
 async def create_booking(
     body: BookingCreate, principal: OptionalAuthSubject, session: Session, request: Request
@@ -121,6 +139,16 @@ async def create_booking(
     ``Idempotency-Key`` to make retries safe.
     """
     settings = _settings(request)
+    email = str(body.attendee.email).strip().lower()
+    await policy.enforce(request, principal, *policy.booking(email, _workshop_key(body)))
+
+    async def before_sending(email: str) -> None:
+        await policy.enforce(request, principal, *policy.verification_email(email))
+
+    await verification.ensure_verified(
+        request.app.state.sessionmaker, settings, principal, body, clock.now(), before_sending
+    )
+    caps = holds.caps_for(settings, principal, policy.address_hash(request))
 
     async def work() -> tuple[int, dict[str, Any]]:
         now = clock.now()
@@ -131,7 +159,8 @@ async def create_booking(
             now,
             settings.payment_hold_minutes,
             settings.lock_timeout_ms,
-            settings.resolved_secret_key(),
+            secret=settings.resolved_secret_key(),
+            caps=caps,
         )
         payments = await _start_payments(session, request, created)
         await events.booked(session, created)

@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from immersio_booking.models import Booking
+from immersio_booking.notifications.codes import send_booker_code
 from immersio_booking.notifications.service import notify
 from immersio_booking.payments import refunds
 from immersio_booking.webhooks import meetings
@@ -67,3 +68,10 @@ async def rescheduled(session: AsyncSession, booking: Booking) -> None:
     await emit(session, [booking], "BOOKING_RESCHEDULED")
     await meetings.schedule(session, [booking])
     await workflows.rescheduled(session, booking)
+
+
+async def booker_code_requested(
+    session: AsyncSession, code_id: int, code_hash: str, sealed_code: str, language: str | None
+) -> None:
+    """Email a booker the code that verifies their address (queued with the code's row)."""
+    await send_booker_code(session, code_id, code_hash, sealed_code, language)

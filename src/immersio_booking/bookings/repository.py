@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import ColumnElement, Select, and_, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from immersio_booking.models import (
@@ -173,6 +173,9 @@ async def bookings_in_month(
                     Booking.start_time >= month_start,
                     Booking.start_time < month_end,
                     blocking(now),
+                    # An unpaid hold is not a booking of the plan's month until it is paid:
+                    # otherwise anyone could fill a school's month with holds they never pay.
+                    or_(Booking.hold_expires_at.is_(None), Booking.paid.is_(True)),
                 )
             )
         ).scalar_one()
@@ -228,4 +231,45 @@ async def session_holds(
     )
     if exclude_uid:
         statement = statement.where(SlotReservation.uid != exclude_uid)
+    return int((await session.execute(statement)).scalar_one())
+
+
+def _open_hold(now: datetime) -> ColumnElement[bool]:
+    """An unpaid hold: waiting for its payment, and not expired yet."""
+    return and_(
+        Booking.status == "pending",
+        Booking.paid.is_(False),
+        Booking.hold_expires_at.is_not(None),
+        Booking.hold_expires_at > now,
+    )
+
+
+async def open_holds_of_email(
+    session: AsyncSession, organization_id: int, email: str, now: datetime
+) -> int:
+    statement = (
+        select(func.count(func.distinct(Booking.id)))
+        .join(Attendee, Attendee.booking_id == Booking.id)
+        .where(
+            Booking.organization_id == organization_id,
+            Attendee.organization_id == organization_id,
+            Attendee.email == email,
+            _open_hold(now),
+        )
+    )
+    return int((await session.execute(statement)).scalar_one())
+
+
+async def open_holds_of_address(
+    session: AsyncSession, organization_id: int, address_hash: str, now: datetime
+) -> int:
+    statement = (
+        select(func.count())
+        .select_from(Booking)
+        .where(
+            Booking.organization_id == organization_id,
+            Booking.booker_address_hash == address_hash,
+            _open_hold(now),
+        )
+    )
     return int((await session.execute(statement)).scalar_one())

@@ -106,6 +106,8 @@ class BookingCreate(StrictApiModel):
     paid_offline: bool = False
     # The signed token of a personal invitation (invite-only workshops; bookings/invitations.py).
     invitation_token: str | None = Field(default=None, max_length=200)
+    # Cal.com's field for workshops with requiresBookerEmailVerification (the emailed code).
+    email_verification_code: str | None = Field(default=None, max_length=16)
 
     @field_validator("location")
     @classmethod

@@ -83,6 +83,9 @@ def serve(
             workers=workers,
             log_level=settings.log_level.lower(),
             access_log=False,  # the app logs every request itself, with its request id
+            # uvicorn would otherwise believe X-Forwarded-For from 127.0.0.1; the app reads it
+            # itself, only from IMMERSIO_TRUSTED_PROXIES (docs/security.md).
+            proxy_headers=False,
         )
     finally:
         # A second Ctrl-C from here on ends the wait; the worker then stops by itself when it

@@ -90,6 +90,7 @@ PRESENTATION_FIELDS = (
     "color",
     "success_redirect_url",
     "booking_requires_authentication",
+    "requires_booker_email_verification",  # not presentation: bookings/verification.py
 )
 
 
@@ -122,6 +123,7 @@ class _EventTypeFields(ApiModel):
     color: Color | None = None
     success_redirect_url: HttpUrlText | None = None
     booking_requires_authentication: bool | None = None
+    requires_booker_email_verification: bool | None = None
 
     @field_validator("currency")
     @classmethod
@@ -237,6 +239,7 @@ class EventTypeOut(ApiModel):
     hide_calendar_event_details: bool = False
     hide_organizer_email: bool = False
     booking_requires_authentication: bool = False
+    requires_booker_email_verification: bool = False
     custom_name: str | None = None
     color: dict[str, Any] | None = None
     booking_url: str

@@ -41,6 +41,23 @@ async def purge_idempotency_records(context: Any, timestamp: int) -> int:
     return len(rows)
 
 
+@job_app.periodic(cron="*/10 * * * *")
+@job_app.task(
+    name="purge_rate_limit_counters", queueing_lock="purge_rate_limit_counters", pass_context=True
+)
+async def purge_rate_limit_counters(context: Any, timestamp: int) -> int:
+    """Delete rate-limit windows no estimate reads any more, and expired booker codes."""
+    del timestamp
+    connector = context.app.connector
+    counters = await connector.execute_query_all_async(
+        "DELETE FROM rate_limit_counters WHERE expires_at < now() RETURNING 1"
+    )
+    codes = await connector.execute_query_all_async(
+        "DELETE FROM booker_email_codes WHERE expires_at < now() RETURNING 1"
+    )
+    return len(counters) + len(codes)
+
+
 async def recover_stalled_jobs(app: Any, seconds_since_heartbeat: float = 30.0) -> int:
     """Jobs left in ``doing`` by a worker that died (no heartbeat) are queued again; every
     handler is idempotent, so at-least-once is safe."""

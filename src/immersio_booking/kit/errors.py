@@ -109,3 +109,10 @@ class RoleRequired(Forbidden):
 
 def not_found(what: str) -> NotFound:
     return NotFound(f"{what} not found")
+
+
+class RateLimited(DomainError):
+    """Too many requests; ``Retry-After`` (header and details) says when to try again."""
+
+    status_code = 429
+    reason = "rate_limited"

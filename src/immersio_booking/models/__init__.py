@@ -1,5 +1,6 @@
 """Every table, imported here so that ``Base.metadata`` knows them all."""
 
+from immersio_booking.models.abuse import BookerEmailCode, RateLimitCounter
 from immersio_booking.models.automation import (
     Webhook,
     Workflow,
@@ -39,6 +40,7 @@ __all__ = [
     "AuditEvent",
     "Availability",
     "Booking",
+    "BookerEmailCode",
     "BookingCancellationHistory",
     "Credential",
     "EventType",
@@ -52,6 +54,7 @@ __all__ = [
     "OrganizationSettings",
     "Payment",
     "Profile",
+    "RateLimitCounter",
     "Schedule",
     "SlotReservation",
     "Team",

@@ -72,6 +72,9 @@ class Booking(OrganizationScoped, IdMixin, TimestampMixin, Base):
     # the earliest start of the chain of moves the student made to reach this booking. Empty:
     # the booking's own start (never moved by the student). See docs/cancellation.md.
     deadlines_start_time: Mapped[datetime | None]
+    # Keyed hash of the client address that booked (never the address itself): the cap on
+    # open unpaid holds per address counts by it.
+    booker_address_hash: Mapped[str | None] = mapped_column(String(64))
 
     attendees: Mapped[list[Attendee]] = relationship(
         back_populates="booking", lazy="raise", passive_deletes=True
@@ -85,6 +88,12 @@ class Booking(OrganizationScoped, IdMixin, TimestampMixin, Base):
         # The slot and seat queries read one host's (or one workshop's) bookings in a window.
         Index("ix_bookings_org_user_start", "organization_id", "user_id", "start_time"),
         Index("ix_bookings_org_event_type_start", "organization_id", "event_type_id", "start_time"),
+        Index(
+            "ix_bookings_open_holds_by_address",
+            "organization_id",
+            "booker_address_hash",
+            postgresql_where=text("hold_expires_at IS NOT NULL"),
+        ),
         one_of("status", BOOKING_STATUSES, "status"),
     )
 

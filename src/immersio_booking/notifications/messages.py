@@ -87,6 +87,13 @@ def _when(moment: datetime, zone: str, language: str) -> str:
     return local.strftime("%a %d %b %Y, %H:%M")
 
 
+def render_text(template: str, language: str, **context: object) -> tuple[str, str]:
+    """A plain-text email template in ``language``: its first line is the subject."""
+    text = _environment(language_of(language)).get_template(template).render(**context)
+    subject, _, body = text.partition("\n")
+    return subject.strip(), body.strip() + "\n"
+
+
 def compose(
     kind: str,
     booking: Booking,

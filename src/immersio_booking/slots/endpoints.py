@@ -13,6 +13,7 @@ from immersio_booking.kit import clock
 from immersio_booking.kit.errors import BadRequest
 from immersio_booking.kit.schemas import Envelope, ok
 from immersio_booking.kit.validation import validate_time_zone
+from immersio_booking.ratelimits import policy
 from immersio_booking.slots import service
 from immersio_booking.slots.window import parse_window
 
@@ -114,6 +115,7 @@ async def get_slots(
     key of the workshop's school at most ``public_slots_max_count`` slots come back (else 400
     ``too_many_slots``) and sessions carry no ``bookingUid``. Rules: docs/slots.md.
     """
+    await policy.enforce(request, principal, *policy.SLOT_READS)
     settings: Settings = request.app.state.settings
     slots_request = parse_request(dict(request.query_params), settings.slots_max_range_days)
     return ok(

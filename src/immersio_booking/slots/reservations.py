@@ -31,6 +31,7 @@ from immersio_booking.kit.errors import (
 from immersio_booking.kit.idempotency import run_once
 from immersio_booking.kit.schemas import EmptyEnvelope, Envelope, StrictApiModel, ok
 from immersio_booking.models import SlotReservation
+from immersio_booking.ratelimits import policy
 from immersio_booking.slots import service as slots
 
 router = APIRouter(prefix="/v2/slots/reservations", tags=["Slots"], dependencies=[CheckCredentials])
@@ -135,6 +136,7 @@ async def reserve(
     """Hold a slot (or one seat) for ``reservationDuration`` minutes (default 5, at most 15).
 
     Send an ``Idempotency-Key`` to make retries safe."""
+    await policy.enforce(request, principal, *policy.reservation(body.event_type_id))
 
     async def work() -> tuple[int, dict[str, Any]]:
         held = _out(await _hold(session, principal, body, request, None))
@@ -159,6 +161,7 @@ async def move_reservation(
     session: Session,
     request: Request,
 ) -> Envelope[ReservationOut]:
+    await policy.enforce(request, principal, *policy.reservation(body.event_type_id))
     found = await _by_uid(session, uid)
     if found is None or found.expires_at <= clock.now():
         raise NotFound(f"Slot with uid={uid} not found")

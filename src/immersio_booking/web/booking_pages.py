@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import HTMLResponse
 
+from immersio_booking.bookings import verification
 from immersio_booking.bookings.access import MANAGE
 from immersio_booking.bookings.creation import whitelist_required
 from immersio_booking.bookings.invitations import invite_only
@@ -22,6 +23,7 @@ from immersio_booking.event_types import repository as event_types
 from immersio_booking.kit import clock, signing
 from immersio_booking.kit.errors import NotFound
 from immersio_booking.landing import service as landing
+from immersio_booking.ratelimits import policy
 from immersio_booking.web import i18n, security, workshops
 from immersio_booking.web.booking_forms import form_fields
 from immersio_booking.web.landing_pages import OrgSlug, school_at
@@ -59,6 +61,7 @@ async def booking_page(
     invitation: Annotated[str | None, Query(max_length=200)] = None,
     origin: Annotated[str | None, Query(max_length=255)] = None,
 ) -> HTMLResponse:
+    await policy.enforce(request, None, *policy.BOOKING_PAGES)
     # Booking pages work whether or not the school publishes a landing page (the embed needs
     # only the workshop), and are indexed only when the landing page is too.
     school = await school_at(session, orgSlug)
@@ -127,6 +130,7 @@ async def booking_page(
             # Checked when booking (POST /v2/bookings), not here: the page only carries it.
             "invite_only": invite_only(et),
             "invitation": invitation,
+            "verify_email": verification.required(et),
             "topic": workshops.topic_of(et),
             "reschedule": reschedule,
             "token": token,

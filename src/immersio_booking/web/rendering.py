@@ -112,13 +112,15 @@ def render(
 
 
 def error_page(request: Request, error: DomainError) -> HTMLResponse:
-    return render(
+    page = render(
         request,
         "error.html",
         {"status": error.status_code, "message": error.message, "reason": error.reason},
         status_code=error.status_code,
         robots="noindex",
     )
+    page.headers.update(error.headers)  # Retry-After of a 429, for one
+    return page
 
 
 class PageRoute(APIRoute):

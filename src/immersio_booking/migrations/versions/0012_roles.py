@@ -1,7 +1,7 @@
 """The inbox is unique per (source, organization, event id): schools sharing one Stripe account
 each keep their copy of an event.
 
-Revision ID: 0012_roles
+Revision ID: 0012
 Revises: 0011
 """
 
@@ -10,7 +10,7 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0012_roles"
+revision: str = "0012"
 down_revision: str | None = "0011"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None

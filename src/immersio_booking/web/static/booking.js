@@ -8,6 +8,8 @@
   var error = document.getElementById('book-error');
   var button = document.getElementById('book-button');
   var data = form.dataset;
+  // Workshops that verify the booker's email: the code the first attempt had emailed.
+  var CODE = 'emailVerificationCode';
 
   function value(name) {
     var fields = form.querySelectorAll('[name="' + name + '"]');
@@ -43,7 +45,7 @@
     var answers = {};
     var seen = {};
     Array.prototype.forEach.call(form.elements, function (el) {
-      if (!el.name || el.name === 'start' || seen[el.name]) return;
+      if (!el.name || el.name === 'start' || el.name === CODE || seen[el.name]) return;
       seen[el.name] = true;
       var v = value(el.name);
       if (v === '' || (Array.isArray(v) && !v.length)) return;
@@ -56,6 +58,8 @@
     };
     if (answers.guests) payload.guests = answers.guests;
     if (data.invitation) payload.invitationToken = data.invitation;
+    var code = form.elements[CODE];
+    if (code && code.value.trim()) payload.emailVerificationCode = code.value.trim();
     delete answers.name; delete answers.email; delete answers.guests;
     if (Object.keys(answers).length) payload.bookingFieldsResponses = answers;
     if (data.embedded) {
@@ -104,6 +108,10 @@
         }
         var details = (reply.error && reply.error.details) || {};
         var known = text[details.reason];
+        if (details.field === CODE && form.elements[CODE]) {
+          if (details.reason !== 'email_verification_required') form.elements[CODE].value = '';
+          form.elements[CODE].focus();
+        }
         show(known ? known.replace('{email}', payload.attendee ? payload.attendee.email : '')
                    : text.generic + ' ' + ((reply.error && reply.error.message) || ''));
       })

@@ -5,8 +5,8 @@ count back from (empty: the booking's own start). Existing chains of moves made 
 (a new booking whose ``created_by_user_id`` is empty was moved by the student's manage link)
 are filled in, so no booking already moved keeps a reopened window.
 
-Revision ID: 0012_privacy
-Revises: 0011
+Revision ID: 0013
+Revises: 0012
 """
 
 from collections.abc import Sequence
@@ -14,8 +14,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0012_privacy"
-down_revision: str | None = "0011"
+revision: str = "0013"
+down_revision: str | None = "0012"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -1,0 +1,150 @@
+"""Cal.com's ``requiresBookerEmailVerification``: a workshop is booked only by someone who can
+read the booker email's inbox.
+
+A booking request without ``emailVerificationCode`` for such a workshop gets a 400
+``email_verification_required`` and a six-digit code is emailed to the attendee (sends are rate
+limited); the same request with the code then books. A code lives ``booker_code_minutes``,
+is stored only as a keyed hash, takes ``booker_code_attempts`` wrong guesses and may serve
+several bookings while it lives (a taken slot must not cost a new code). Staff of the
+school are not asked. These checks run in their own short transactions: a wrong guess is
+counted even though the request fails.
+"""
+
+from __future__ import annotations
+
+import hmac
+import secrets
+from collections.abc import Awaitable, Callable
+from datetime import datetime, timedelta
+
+from sqlalchemy import select
+from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from immersio_booking.auth.principal import Principal
+from immersio_booking.bookings import events
+from immersio_booking.bookings.creation import is_staff, lookup_of
+from immersio_booking.bookings.schemas import BookingCreate
+from immersio_booking.config import Settings
+from immersio_booking.db.session import transaction
+from immersio_booking.kit.crypto import SecretBox
+from immersio_booking.kit.errors import BadRequest, DomainError
+from immersio_booking.models import BookerEmailCode, EventType
+from immersio_booking.ratelimits.addresses import keyed_hash
+from immersio_booking.slots import service as slots
+
+FIELD = "emailVerificationCode"
+
+
+def required(et: EventType) -> bool:
+    return bool((et.extra or {}).get("requires_booker_email_verification"))
+
+
+def _hash(settings: Settings, organization_id: int, email: str, code: str) -> str:
+    return keyed_hash(
+        settings.resolved_secret_key(), "booker-code", f"{organization_id}:{email}:{code}"
+    )
+
+
+def _needed(email: str, minutes: int) -> BadRequest:
+    return BadRequest(
+        f"This workshop needs a verified email: we sent a code to {email}. Send the booking"
+        f" again with the code in {FIELD} (it is valid for {minutes} minutes).",
+        reason="email_verification_required",
+        details={"field": FIELD, "codeSent": True, "expiresInMinutes": minutes},
+    )
+
+
+async def _issue(
+    session: AsyncSession,
+    settings: Settings,
+    et: EventType,
+    body: BookingCreate,
+    email: str,
+    now: datetime,
+) -> None:
+    """A new code replaces the previous one (and its attempts); the email job is queued with it."""
+    code = f"{secrets.randbelow(10**6):06d}"
+    code_hash = _hash(settings, et.organization_id, email, code)
+    values = {
+        "organization_id": et.organization_id,
+        "email": email,
+        "code_hash": code_hash,
+        "expires_at": now + timedelta(minutes=settings.booker_code_minutes),
+        "attempts": 0,
+        "event_type_id": et.id,
+    }
+    statement = insert(BookerEmailCode).values(**values)
+    upsert = statement.on_conflict_do_update(
+        index_elements=["organization_id", "email"],
+        set_={k: statement.excluded[k] for k in values if k not in ("organization_id", "email")},
+    ).returning(BookerEmailCode.id)
+    code_id = (await session.execute(upsert)).scalar_one()
+    # The code travels to the mail job encrypted: the job queue keeps its arguments.
+    sealed = SecretBox.of(settings).seal(code)
+    await events.booker_code_requested(session, code_id, code_hash, sealed, body.attendee.language)
+
+
+async def _verify(
+    session: AsyncSession, settings: Settings, et: EventType, email: str, code: str, now: datetime
+) -> DomainError | None:
+    row = (
+        await session.execute(
+            select(BookerEmailCode)
+            .where(
+                BookerEmailCode.organization_id == et.organization_id,
+                BookerEmailCode.email == email,
+            )
+            .with_for_update()
+        )
+    ).scalar_one_or_none()
+    if row is None or row.expires_at <= now:
+        return BadRequest(
+            "This email verification code has expired or was never sent. Send the booking"
+            f" without {FIELD} to get a new code.",
+            reason="email_verification_code_expired",
+            details={"field": FIELD},
+        )
+    if row.attempts >= settings.booker_code_attempts:
+        return BadRequest(
+            f"Too many wrong codes. Send the booking without {FIELD} to get a new code.",
+            reason="email_verification_attempts_exhausted",
+            details={"field": FIELD},
+        )
+    expected = _hash(settings, et.organization_id, email, code.strip())
+    if hmac.compare_digest(expected, row.code_hash):
+        return None
+    row.attempts += 1
+    left = settings.booker_code_attempts - row.attempts
+    return BadRequest(
+        f"The email verification code is not right ({left} attempt(s) left).",
+        reason="invalid_email_verification_code",
+        details={"field": FIELD, "attemptsLeft": left},
+    )
+
+
+async def ensure_verified(
+    sessionmaker: async_sessionmaker[AsyncSession],
+    settings: Settings,
+    principal: Principal | None,
+    body: BookingCreate,
+    now: datetime,
+    before_sending: Callable[[str], Awaitable[None]],
+) -> None:
+    """Pass when the workshop does not ask, the caller is staff, or the code is right; else
+    send a code (``before_sending`` may refuse: rate limits) or say what is wrong."""
+    outcome: DomainError | None = None
+    async with transaction(sessionmaker) as session:
+        et = await slots.find_event_type(session, principal, lookup_of(body))
+        if not required(et) or is_staff(principal, et):
+            return
+        email = str(body.attendee.email).strip().lower()
+        code = body.email_verification_code
+        if code:
+            outcome = await _verify(session, settings, et, email, code, now)
+        else:
+            await before_sending(email)
+            await _issue(session, settings, et, body, email, now)
+            outcome = _needed(email, settings.booker_code_minutes)
+    if outcome is not None:  # raised after the commit: the new code or the wrong guess stays
+        raise outcome

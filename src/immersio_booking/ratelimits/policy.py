@@ -1,0 +1,108 @@
+"""Which limits each public surface is under, and the 429 that says so.
+
+Keys hold keyed hashes of addresses and emails, never the values. Staff (any valid API key)
+are not limited; ``IMMERSIO_RATE_LIMITS_ENABLED=false`` turns every limit off.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+
+from fastapi import Request
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from immersio_booking.auth.principal import Principal
+from immersio_booking.config import Settings, parse_rate, proxy_networks
+from immersio_booking.kit import clock
+from immersio_booking.kit.errors import RateLimited
+from immersio_booking.ratelimits.addresses import Network, client_address, keyed_hash
+from immersio_booking.ratelimits.limiter import Limit, hit
+
+
+@lru_cache(maxsize=8)
+def _proxies(setting: str) -> tuple[Network, ...]:
+    return proxy_networks(setting)
+
+
+def _settings(request: Request) -> Settings:
+    settings: Settings = request.app.state.settings
+    return settings
+
+
+def address_of(request: Request) -> str:
+    return client_address(request, _proxies(_settings(request).trusted_proxies))
+
+
+def address_hash(request: Request) -> str:
+    """The client's address as stored on a booking (keyed hash)."""
+    settings = _settings(request)
+    return keyed_hash(settings.resolved_secret_key(), "address", address_of(request))
+
+
+@dataclass(frozen=True)
+class Subject:
+    """One thing a request is counted against: ``("address", None)`` is the client itself."""
+
+    setting: str  # the Settings field holding the rate, e.g. "rate_limit_bookings_per_email"
+    kind: str  # address | email | event-type
+    value: str | None = None
+
+
+async def enforce(request: Request, principal: Principal | None, *subjects: Subject) -> None:
+    """Count this request against each subject's limit; 429 when any is exceeded."""
+    settings = _settings(request)
+    if not settings.rate_limits_enabled or principal is not None:
+        return
+    secret = settings.resolved_secret_key()
+    limits = []
+    for subject in subjects:
+        value = subject.value if subject.kind != "address" else address_of(request)
+        if value is None:
+            continue
+        count, seconds = parse_rate(getattr(settings, subject.setting))
+        name = subject.setting.removeprefix("rate_limit_")
+        digest = keyed_hash(secret, subject.kind, value.lower())
+        limits.append(Limit(name, f"{name}:{digest}", count, seconds))
+    engine: AsyncEngine = request.app.state.engine
+    refused = [v for v in await hit(engine, limits, clock.now()) if not v.allowed]
+    if not refused:
+        return
+    worst = max(refused, key=lambda v: v.retry_after)
+    raise RateLimited(
+        f"Too many requests ({worst.limit.count} per {worst.limit.seconds} seconds for"
+        f" {worst.limit.name.replace('_', ' ')}); try again in {worst.retry_after} seconds.",
+        details={
+            "limit": worst.limit.name,
+            "max": worst.limit.count,
+            "windowSeconds": worst.limit.seconds,
+            "retryAfter": worst.retry_after,
+        },
+        headers={"Retry-After": str(worst.retry_after)},
+    )
+
+
+def booking(email: str, event_type: str) -> tuple[Subject, ...]:
+    return (
+        Subject("rate_limit_bookings_per_address", "address"),
+        Subject("rate_limit_bookings_per_email", "email", email),
+        Subject("rate_limit_bookings_per_event_type", "event-type", event_type),
+    )
+
+
+def reservation(event_type_id: int) -> tuple[Subject, ...]:
+    return (
+        Subject("rate_limit_reservations_per_address", "address"),
+        Subject("rate_limit_reservations_per_event_type", "event-type", str(event_type_id)),
+    )
+
+
+SLOT_READS = (Subject("rate_limit_slot_reads_per_address", "address"),)
+BOOKING_PAGES = (Subject("rate_limit_booking_pages_per_address", "address"),)
+
+
+def verification_email(email: str) -> tuple[Subject, ...]:
+    return (
+        Subject("rate_limit_verification_emails_per_address", "address"),
+        Subject("rate_limit_verification_emails_per_email", "email", email),
+    )
