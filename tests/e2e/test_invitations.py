@@ -7,6 +7,7 @@ from urllib.parse import urlsplit
 import httpx
 from playwright.async_api import Page, expect
 
+from tests import dates
 from tests.bookings.helpers import teacher_hours
 from tests.factories import Tenant
 from tests.jobs import run_jobs
@@ -30,14 +31,16 @@ async def test_the_link_in_the_invitation_email_books_and_the_bare_page_does_not
     (mail,) = inbox.to(email)
     link = urlsplit(next(w for w in mail.get_content().split() if "invitation=" in w))  # type: ignore[attr-defined]
 
-    await page.goto(f"{live_url}{link.path}")  # the workshop's page, without the invitation
+    # Next month: every weekday of it is free, whatever day the suite runs on.
+    month = dates.first_monday_of_next_month(dates.today()).strftime("%Y-%m")
+    await page.goto(f"{live_url}{link.path}?month={month}")  # without the invitation
     await page.locator(".month a").first.click()  # another day: the page keeps what it carries
     await page.fill("#f-name", "Walk In")
     await page.fill("#f-email", "walk-in@example.com")
     await page.click("#book-button")
     await expect(page.locator("#book-error")).to_contain_text("invitation only")
 
-    await page.goto(f"{live_url}{link.path}?{link.query}")
+    await page.goto(f"{live_url}{link.path}?{link.query}&month={month}")
     await expect(page.locator("#invitation-note")).to_contain_text("You were invited")
     await page.locator(".month a").nth(1).click()
     await expect(page.locator("#f-email")).to_have_value(email)
