@@ -109,6 +109,12 @@ async def test_bad_subscriptions_are_refused(client: httpx.AsyncClient, tenant: 
         "http://localhost:8000/x",
         "http://192.168.1.10/x",
         "http://[::ffff:127.0.0.1]/x",
+        # Not private, not global either (issue 12): CGNAT (cloud metadata on some providers),
+        # 6to4 and NAT64 spellings of the link-local metadata address, a public host's odd port.
+        "http://100.64.0.1/hook",
+        "http://[2002:a9fe:a9fe::]/hook",
+        "http://[64:ff9b::a9fe:a9fe]/hook",
+        "https://93.184.216.34:6379/hook",
     ],
 )
 async def test_private_targets_are_refused_without_the_setting(
