@@ -19,14 +19,14 @@ import httpx
 from _setup import ROOT, free_port, scratch_database  # type: ignore[import-not-found]
 
 sys.path.insert(0, str(ROOT))
-from tests.factories import make_tenant  # noqa: E402
+from tests.factories import make_tenant
 
-from immersio_booking.config import Settings  # noqa: E402
-from immersio_booking.db.session import make_engine, make_sessionmaker, transaction  # noqa: E402
-from immersio_booking.immersio import service  # noqa: E402
-from immersio_booking.immersio.schemas import IntegrationIn  # noqa: E402
-from immersio_booking.immersio.sync import sync_in_place  # noqa: E402
-from immersio_booking.models import EventType, ImmersioCourseMapping  # noqa: E402
+from immersio_booking.config import Settings
+from immersio_booking.db.session import make_engine, make_sessionmaker, transaction
+from immersio_booking.immersio import service
+from immersio_booking.immersio.schemas import IntegrationIn
+from immersio_booking.immersio.sync import sync_in_place
+from immersio_booking.models import EventType, ImmersioCourseMapping
 
 COURSES = 100
 STUDENTS = 100

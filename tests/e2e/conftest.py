@@ -88,7 +88,7 @@ async def page(browser: Browser) -> AsyncIterator[Page]:
 class _ThirdParty(BaseHTTPRequestHandler):
     """A stranger's site: a page embedding our booking widget (``?src=&org=&event=&mode=``)."""
 
-    def do_GET(self) -> None:  # noqa: N802
+    def do_GET(self) -> None:
         q = {k: v[0] for k, v in parse_qs(urlsplit(self.path).query).items()}
         if q.get("mode") == "frame":  # frames the booking page itself, announcing ``announce``
             page = f"{q.get('src', '')}/{q.get('org', '')}/{q.get('event', '')}"
@@ -120,7 +120,7 @@ class _ThirdParty(BaseHTTPRequestHandler):
         self.end_headers()
         self.wfile.write(body)
 
-    def log_message(self, format: str, *args: object) -> None:  # noqa: A002, ARG002
+    def log_message(self, format: str, *args: object) -> None:  # noqa: ARG002
         return
 
 

@@ -36,7 +36,7 @@ def peer() -> Iterator[Peer]:
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
 
-        def do_GET(self) -> None:  # noqa: N802
+        def do_GET(self) -> None:
             state.paths.append(self.path)
             if self.path == "/silent":
                 stop.wait(30)

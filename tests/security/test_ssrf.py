@@ -38,7 +38,7 @@ NOT_PUBLIC = [
     "fc00::1",
     "fd00:ec2::254",  # AWS metadata over IPv6
     "fe80::1",
-    "0.0.0.0",  # noqa: S104  (an address under test, not a bind)
+    "0.0.0.0",  # an address under test, not a bind
     "::",
     "127.0.0.1",
     "::1",
@@ -132,7 +132,7 @@ async def test_the_immersio_client_refuses_an_oversized_page() -> None:
     with peer() as server:
         async with ImmersioClient(server.base, "org", "key", policy=LOCAL) as api:
             # Its root answers with an endless body: a bad answer, not retried for ever.
-            api._root = f"{server.base}/huge-chunked"  # noqa: SLF001
+            api._root = f"{server.base}/huge-chunked"
             with pytest.raises(ImmersioBadResponse, match="larger than"):
                 await api.organization()
 

@@ -94,9 +94,9 @@ async def create_api_key(
 
 @router.delete("/v2/api-keys/{keyId}")
 async def revoke_api_key(
-    keyId: ResourceId,
+    keyId: ResourceId,  # noqa: N803
     principal: AuthSubject,
-    session: Session,  # noqa: N803
+    session: Session,
 ) -> Envelope[ApiKeyOut]:
     """Revoke one of the caller's keys; it stops working at once."""
     service.refuse_while_impersonating(principal)

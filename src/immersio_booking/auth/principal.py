@@ -28,9 +28,6 @@ class Principal:
     # Set when an org OWNER/ADMIN acts as ``user_id`` through X-Act-As-User.
     actor_user_id: int | None = None
 
-    def role_in(self, team_id: int) -> str | None:
-        return self.roles.get(team_id)
-
     @property
     def is_impersonating(self) -> bool:
         return self.actor_user_id is not None

@@ -27,7 +27,7 @@ async def accepted_roles(session: AsyncSession, user_id: int) -> dict[int, str]:
             Membership.user_id == user_id, Membership.accepted.is_(True)
         )
     )
-    return {int(team_id): str(role) for team_id, role in rows.all()}  # noqa: C416
+    return {int(team_id): str(role) for team_id, role in rows.all()}
 
 
 async def membership(session: AsyncSession, user_id: int, team_id: int) -> Membership | None:

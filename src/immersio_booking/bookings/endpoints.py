@@ -301,10 +301,10 @@ async def reschedule_booking(
 
 @router.post("/{bookingUid}/confirm", response_model=Envelope[BookingOut])
 async def confirm_booking(
-    bookingUid: str,
+    bookingUid: str,  # noqa: N803
     principal: AuthSubject,
     session: Session,
-    request: Request,  # noqa: N803
+    request: Request,
 ) -> JSONResponse:
     """Accept a pending request (host or school)."""
     settings = _settings(request)
@@ -345,10 +345,10 @@ async def decline_booking(
 
 @router.post("/{bookingUid}/mark-paid", response_model=Envelope[BookingOut])
 async def mark_paid(
-    bookingUid: str,
+    bookingUid: str,  # noqa: N803
     principal: AuthSubject,
     session: Session,
-    request: Request,  # noqa: N803
+    request: Request,
 ) -> JSONResponse:
     """The school received the money itself (cash, transfer): the booking is paid and holds
     its seat like any paid booking, and its online payment is cancelled (OWNER/ADMIN only)."""

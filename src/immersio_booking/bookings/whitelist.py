@@ -19,9 +19,9 @@ router = APIRouter(prefix="/v2/event-types/{eventTypeId}/whitelist", tags=["Whit
 
 @router.get("")
 async def list_whitelist(
-    eventTypeId: ResourceId,
+    eventTypeId: ResourceId,  # noqa: N803
     principal: AuthSubject,
-    session: Session,  # noqa: N803
+    session: Session,
 ) -> Envelope[list[WhitelistEntryOut]]:
     et = await event_types.readable(session, principal, eventTypeId)
     rows = await repository.whitelist(session, et.organization_id, et.id)
@@ -30,10 +30,10 @@ async def list_whitelist(
 
 @router.post("", status_code=status.HTTP_201_CREATED)
 async def add_to_whitelist(
-    eventTypeId: ResourceId,
+    eventTypeId: ResourceId,  # noqa: N803
     body: WhitelistEntryIn,
     principal: AuthSubject,
-    session: Session,  # noqa: N803
+    session: Session,
 ) -> Envelope[WhitelistEntryOut]:
     """Allow a student (email trimmed and lower-cased; a duplicate is 409)."""
     et = await event_types.readable(session, principal, eventTypeId)
@@ -63,10 +63,10 @@ async def add_to_whitelist(
 
 @router.delete("/{entryId}")
 async def remove_from_whitelist(
-    eventTypeId: ResourceId,
-    entryId: ResourceId,
+    eventTypeId: ResourceId,  # noqa: N803
+    entryId: ResourceId,  # noqa: N803
     principal: AuthSubject,
-    session: Session,  # noqa: N803
+    session: Session,
 ) -> Envelope[WhitelistEntryOut]:
     et = await event_types.readable(session, principal, eventTypeId)
     await event_types.ensure_may_edit(session, principal, et)

@@ -84,10 +84,10 @@ def _rows(text: str) -> list[tuple[int, dict[str, str]]]:
 
 @router.post("/import")
 async def import_whitelist(
-    eventTypeId: ResourceId,
+    eventTypeId: ResourceId,  # noqa: N803
     request: Request,
     principal: AuthSubject,
-    session: Session,  # noqa: N803
+    session: Session,
 ) -> Envelope[ImportResult]:
     """Add the students of a CSV file (UTF-8, header line first) to the list."""
     et = await event_types.readable(session, principal, eventTypeId)
@@ -180,9 +180,9 @@ async def import_whitelist(
 
 @router.get("/export", response_class=Response)
 async def export_whitelist(
-    eventTypeId: ResourceId,
+    eventTypeId: ResourceId,  # noqa: N803
     principal: AuthSubject,
-    session: Session,  # noqa: N803
+    session: Session,
 ) -> Response:
     """The list as CSV, with the same columns an import reads."""
     et = await event_types.readable(session, principal, eventTypeId)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from functools import lru_cache
 from pathlib import Path
 
 from sqlalchemy.ext.asyncio import (
@@ -14,7 +13,7 @@ from sqlalchemy.ext.asyncio import (
     create_async_engine,
 )
 
-from immersio_booking.config import Settings, get_settings
+from immersio_booking.config import Settings
 
 
 def resolve_database_url(settings: Settings) -> str:
@@ -41,16 +40,6 @@ def make_engine(url: str, *, pool_size: int = 10, max_overflow: int = 10) -> Asy
 
 def make_sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
     return async_sessionmaker(engine, expire_on_commit=False, autoflush=False)
-
-
-@lru_cache
-def default_engine() -> AsyncEngine:
-    settings = get_settings()
-    return make_engine(
-        resolve_database_url(settings),
-        pool_size=settings.db_pool_size,
-        max_overflow=settings.db_max_overflow,
-    )
 
 
 @asynccontextmanager

@@ -16,8 +16,8 @@ from immersio_booking.teams import repository as teams_repository
 
 async def _team_in_organization(
     org: ReadableOrganization,
-    teamId: ResourceId,
-    session: Session,  # noqa: N803
+    teamId: ResourceId,  # noqa: N803
+    session: Session,
 ) -> Team:
     if teamId == org.id:
         return org

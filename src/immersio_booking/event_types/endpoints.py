@@ -90,10 +90,10 @@ async def list_event_types(
 
 @router.get("/v2/event-types/{eventTypeId}")
 async def get_event_type(
-    eventTypeId: ResourceId,
+    eventTypeId: ResourceId,  # noqa: N803
     principal: AuthSubject,
     session: Session,
-    request: Request,  # noqa: N803
+    request: Request,
 ) -> Envelope[EventTypeOut]:
     et = await service.readable(session, principal, eventTypeId)
     return ok((await _outs(session, request, [et]))[0])
@@ -114,9 +114,9 @@ async def patch_event_type(
 
 @router.delete("/v2/event-types/{eventTypeId}")
 async def delete_event_type(
-    eventTypeId: ResourceId,
+    eventTypeId: ResourceId,  # noqa: N803
     principal: AuthSubject,
-    session: Session,  # noqa: N803
+    session: Session,
 ) -> Envelope[DeletedEventType]:
     et = await service.readable(session, principal, eventTypeId)
     return ok(await service.delete(session, principal, et))

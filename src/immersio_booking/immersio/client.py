@@ -115,7 +115,7 @@ class RetryPolicy:
         if retry_after is not None:
             return min(max(retry_after, 0.0), self.max_delay)
         backoff: float = min(self.base_delay * 2**attempt, self.max_delay)
-        return backoff * (0.5 + random.random() / 2)  # noqa: S311  (jitter, not a secret)
+        return backoff * (0.5 + random.random() / 2)  # jitter, not a secret
 
 
 DEFAULT_RETRY = RetryPolicy()

@@ -110,8 +110,8 @@ async def list_mappings(tenant: Tenant, session: Session) -> Envelope[list[Cours
 @router.get("/course-mappings/{mappingId}")
 async def get_mapping(
     tenant: Tenant,
-    mappingId: ResourceId,
-    session: Session,  # noqa: N803
+    mappingId: ResourceId,  # noqa: N803
+    session: Session,
 ) -> Envelope[CourseMappingOut]:
     return ok(await service.mapping(session, tenant, mappingId))
 
@@ -129,8 +129,8 @@ async def patch_mapping(
 @router.delete("/course-mappings/{mappingId}")
 async def delete_mapping(
     tenant: Tenant,
-    mappingId: ResourceId,
-    session: Session,  # noqa: N803
+    mappingId: ResourceId,  # noqa: N803
+    session: Session,
 ) -> Envelope[CourseMappingOut]:
     return ok(await service.delete_mapping(session, tenant, mappingId))
 

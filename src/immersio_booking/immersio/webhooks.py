@@ -125,9 +125,9 @@ async def apply_event(
 
 @router.post("/webhooks/immersio/{orgId}")
 async def immersio_webhook(
-    orgId: ResourceId,
+    orgId: ResourceId,  # noqa: N803
     request: Request,
-    session: Session,  # noqa: N803
+    session: Session,
 ) -> dict[str, Any]:
     """Student enrolled/dropped and course updated, from Immersio, applied before the answer."""
     settings: Settings = request.app.state.settings

@@ -107,10 +107,6 @@ class RoleRequired(Forbidden):
     reason = "role_required"
 
 
-def not_found(what: str) -> NotFound:
-    return NotFound(f"{what} not found")
-
-
 class RateLimited(DomainError):
     """Too many requests; ``Retry-After`` (header and details) says when to try again."""
 

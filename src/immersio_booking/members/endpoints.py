@@ -58,7 +58,7 @@ async def create_user(
     org: ReadableOrganization,
     body: OrganizationUserCreate,
     principal: AuthSubject,
-    session: Session,  # noqa: N803
+    session: Session,
 ) -> Envelope[OrganizationUserOut]:
     """Add a teacher or staff member (OWNER/ADMIN); the plan's ``max_teachers`` applies."""
     return ok(service.user_out(await service.create(session, principal, org, body)))
@@ -67,8 +67,8 @@ async def create_user(
 @router.get("/users/{userId}")
 async def get_user(
     org: ReadableOrganization,
-    userId: ResourceId,
-    session: Session,  # noqa: N803
+    userId: ResourceId,  # noqa: N803
+    session: Session,
 ) -> Envelope[OrganizationUserOut]:
     return ok(service.user_out(await service.get(session, org.id, userId)))
 
@@ -88,9 +88,9 @@ async def patch_user(
 @router.delete("/users/{userId}")
 async def delete_user(
     org: ReadableOrganization,
-    userId: ResourceId,
+    userId: ResourceId,  # noqa: N803
     principal: AuthSubject,
-    session: Session,  # noqa: N803
+    session: Session,
 ) -> Envelope[OrganizationUserOut]:
     return ok(service.user_out(await service.delete(session, principal, org, userId)))
 
@@ -99,7 +99,7 @@ async def delete_user(
 async def list_memberships(
     org: ReadableOrganization,
     session: Session,
-    page: PageParams,  # noqa: N803
+    page: PageParams,
 ) -> Envelope[list[MembershipOut]]:
     rows = await repository.memberships(session, org.id, org.id, page.take, page.skip)
     return ok([membership_out(m, u) for m, u in rows])
@@ -110,7 +110,7 @@ async def create_membership(
     org: ReadableOrganization,
     body: MembershipCreate,
     principal: AuthSubject,
-    session: Session,  # noqa: N803
+    session: Session,
 ) -> Envelope[MembershipOut]:
     principal.require_org_admin(org.id)
     return ok(membership_out(*await memberships.add(session, principal, org, body)))
@@ -128,8 +128,8 @@ async def _org_membership(
 @router.get("/memberships/{membershipId}")
 async def get_membership(
     org: ReadableOrganization,
-    membershipId: ResourceId,
-    session: Session,  # noqa: N803
+    membershipId: ResourceId,  # noqa: N803
+    session: Session,
 ) -> Envelope[MembershipOut]:
     return ok(membership_out(*await _org_membership(session, org.id, membershipId)))
 
@@ -152,9 +152,9 @@ async def patch_membership(
 @router.delete("/memberships/{membershipId}")
 async def delete_membership(
     org: ReadableOrganization,
-    membershipId: ResourceId,
+    membershipId: ResourceId,  # noqa: N803
     principal: AuthSubject,
-    session: Session,  # noqa: N803
+    session: Session,
 ) -> Envelope[MembershipOut]:
     principal.require_org_admin(org.id)
     membership, user = await _org_membership(session, org.id, membershipId)

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from sqlalchemy import BigInteger, CheckConstraint, ForeignKey
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, declared_attr, mapped_column
@@ -33,7 +31,3 @@ class TenantScoped:
     """The Immersio extension tables name their tenant key ``tenant_id`` (seed ERD)."""
 
     tenant_key = "tenant_id"
-
-
-def json_default_object() -> dict[str, Any]:
-    return {}

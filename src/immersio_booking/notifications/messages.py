@@ -47,7 +47,7 @@ STUDENT_ONLY = frozenset({"refunded"})
 @lru_cache(maxsize=len(LANGUAGES))
 def _environment(language: str) -> Environment:
     # Plain-text mail: nothing is interpreted as markup, so no escaping is needed or wanted.
-    env = Environment(  # noqa: S701
+    env = Environment(
         loader=FileSystemLoader(TEMPLATES),
         undefined=StrictUndefined,
         keep_trailing_newline=True,

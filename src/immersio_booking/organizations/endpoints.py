@@ -53,7 +53,7 @@ async def patch_organization(
     org: ReadableOrganization,
     body: OrganizationPatch,
     principal: AuthSubject,
-    session: Session,  # noqa: N803
+    session: Session,
 ) -> Envelope[OrganizationOut]:
     """Name, slug, logo, bio, brand colour, banner, privacy, metadata (OWNER/ADMIN)."""
     org = await service.patch_organization(session, principal, org, body)
@@ -63,7 +63,7 @@ async def patch_organization(
 @router.get("/{orgId}/settings")
 async def get_settings(
     org: ReadableOrganization,
-    session: Session,  # noqa: N803
+    session: Session,
 ) -> Envelope[OrganizationSettingsOut]:
     return ok(service.settings_out(await service.settings_of(session, org.id)))
 

@@ -7,7 +7,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from immersio_booking.auth.principal import Principal
 from immersio_booking.kit.errors import NotFound
-from immersio_booking.models import OrganizationSettings, Team, User
+from immersio_booking.models import OrganizationSettings, Team
 
 
 async def readable_organization(
@@ -47,9 +47,3 @@ async def list_all(session: AsyncSession, take: int, skip: int) -> list[Team]:
         .offset(skip)
     )
     return list(rows.scalars())
-
-
-async def user_by_email(session: AsyncSession, email: str) -> User | None:
-    return (
-        await session.execute(select(User).where(User.email == email.lower()))
-    ).scalar_one_or_none()

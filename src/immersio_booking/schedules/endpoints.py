@@ -36,9 +36,9 @@ async def default_schedule(
 
 @router.get("/{scheduleId}")
 async def get_schedule(
-    scheduleId: ResourceId,
+    scheduleId: ResourceId,  # noqa: N803
     principal: AuthSubject,
-    session: Session,  # noqa: N803
+    session: Session,
 ) -> Envelope[ScheduleOut]:
     return ok(
         await service.to_out(session, await service.get_owned(session, principal, scheduleId))
@@ -47,10 +47,10 @@ async def get_schedule(
 
 @router.patch("/{scheduleId}")
 async def patch_schedule(
-    scheduleId: ResourceId,
+    scheduleId: ResourceId,  # noqa: N803
     body: SchedulePatch,
     principal: AuthSubject,
-    session: Session,  # noqa: N803
+    session: Session,
 ) -> Envelope[ScheduleOut]:
     """Given ``availability`` or ``overrides`` arrays replace the stored ones."""
     return ok(await service.patch(session, principal, scheduleId, body))
@@ -58,9 +58,9 @@ async def patch_schedule(
 
 @router.delete("/{scheduleId}")
 async def delete_schedule(
-    scheduleId: ResourceId,
+    scheduleId: ResourceId,  # noqa: N803
     principal: AuthSubject,
-    session: Session,  # noqa: N803
+    session: Session,
 ) -> EmptyEnvelope:
     await service.delete(session, principal, scheduleId)
     return EmptyEnvelope()

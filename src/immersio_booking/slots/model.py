@@ -6,7 +6,7 @@ host schedule's IANA zone; instants are timezone-aware UTC ``datetime``s.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Literal
 
@@ -107,8 +107,3 @@ class Slot:
         if self.seats_total is None or self.seats_booked is None:
             return None
         return self.seats_total - self.seats_booked
-
-
-@dataclass(frozen=True)
-class SlotsResult:
-    slots: tuple[Slot, ...] = field(default_factory=tuple)

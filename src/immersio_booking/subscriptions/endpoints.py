@@ -18,7 +18,7 @@ router = APIRouter(prefix="/v2/organizations/{orgId}/subscription", tags=["Subsc
 @router.get("")
 async def get_subscription(
     org: ReadableOrganization,
-    session: Session,  # noqa: N803
+    session: Session,
 ) -> Envelope[SubscriptionOut]:
     """The tenant's plan, limits and status (any member)."""
     row, is_default = await service.effective(session, org.id)
@@ -30,7 +30,7 @@ async def put_subscription(
     org: ReadableOrganization,
     body: SubscriptionPut,
     principal: AuthSubject,
-    session: Session,  # noqa: N803
+    session: Session,
 ) -> Envelope[SubscriptionOut]:
     """Set the tenant's plan (platform admin only)."""
     principal.require_platform_admin()

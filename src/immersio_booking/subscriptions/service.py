@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from immersio_booking.kit.errors import BadRequest, PaymentRequired, PlanLimitReached
+from immersio_booking.kit.errors import BadRequest, PlanLimitReached
 from immersio_booking.models import TenantSubscription
 from immersio_booking.subscriptions import repository
 from immersio_booking.subscriptions.plans import DEFAULT_PLAN, PLANS
@@ -101,12 +101,4 @@ async def ensure_within(
             f"The {row.plan_type} plan allows {limit} {limit_name.removeprefix('max_')}"
             " (upgrade the plan to add more)",
             details={"limit": limit_name, "max": limit, "planType": row.plan_type},
-        )
-
-
-async def ensure_active(session: AsyncSession, organization_id: int) -> None:
-    row, _ = await effective(session, organization_id)
-    if row.status in INACTIVE_STATUSES:
-        raise PaymentRequired(
-            f"The organization's subscription is {row.status}", reason="subscription_inactive"
         )

@@ -26,7 +26,7 @@ router = APIRouter(prefix="/v2/organizations/{orgId}/teams", tags=["Organization
 async def list_teams(
     org: ReadableOrganization,
     session: Session,
-    page: PageParams,  # noqa: N803
+    page: PageParams,
 ) -> Envelope[list[TeamOut]]:
     return ok(
         [
@@ -41,7 +41,7 @@ async def create_team(
     org: ReadableOrganization,
     body: TeamCreate,
     principal: AuthSubject,
-    session: Session,  # noqa: N803
+    session: Session,
 ) -> Envelope[TeamOut]:
     """A sub-team (OWNER/ADMIN of the organization); the creator becomes its OWNER."""
     return ok(TeamOut.model_validate(await service.create(session, principal, org, body)))
@@ -51,7 +51,7 @@ async def create_team(
 async def my_teams(
     org: ReadableOrganization,
     principal: AuthSubject,
-    session: Session,  # noqa: N803
+    session: Session,
 ) -> Envelope[list[MyTeamOut]]:
     """The caller's teams in the organization, with role and acceptance."""
     rows = await repository.teams_of_user(session, org.id, principal.user_id)
@@ -66,8 +66,8 @@ async def my_teams(
 @router.get("/{teamId}")
 async def get_team(
     org: ReadableOrganization,
-    teamId: ResourceId,
-    session: Session,  # noqa: N803
+    teamId: ResourceId,  # noqa: N803
+    session: Session,
 ) -> Envelope[TeamOut]:
     return ok(TeamOut.model_validate(await service.get(session, org.id, teamId)))
 
@@ -75,10 +75,10 @@ async def get_team(
 @router.patch("/{teamId}")
 async def patch_team(
     org: ReadableOrganization,
-    teamId: ResourceId,
+    teamId: ResourceId,  # noqa: N803
     body: TeamPatch,
     principal: AuthSubject,
-    session: Session,  # noqa: N803
+    session: Session,
 ) -> Envelope[TeamOut]:
     return ok(TeamOut.model_validate(await service.patch(session, principal, org, teamId, body)))
 
@@ -86,9 +86,9 @@ async def patch_team(
 @router.delete("/{teamId}")
 async def delete_team(
     org: ReadableOrganization,
-    teamId: ResourceId,
+    teamId: ResourceId,  # noqa: N803
     principal: AuthSubject,
-    session: Session,  # noqa: N803
+    session: Session,
 ) -> Envelope[TeamOut]:
     team = await service.delete(session, principal, org, teamId)
     return ok(TeamOut.model_validate(team))
@@ -119,10 +119,10 @@ async def _team_membership(
 @router.get("/{teamId}/memberships")
 async def list_team_memberships(
     org: ReadableOrganization,
-    teamId: ResourceId,
+    teamId: ResourceId,  # noqa: N803
     principal: AuthSubject,
     session: Session,
-    page: PageParams,  # noqa: N803
+    page: PageParams,
 ) -> Envelope[list[MembershipOut]]:
     """Members of a team; a private team shows them only to its members and org admins."""
     team = await _team_for_members(session, principal, org.id, teamId, manage=False)
@@ -133,10 +133,10 @@ async def list_team_memberships(
 @router.post("/{teamId}/memberships", status_code=status.HTTP_201_CREATED)
 async def create_team_membership(
     org: ReadableOrganization,
-    teamId: ResourceId,
+    teamId: ResourceId,  # noqa: N803
     body: MembershipCreate,
     principal: AuthSubject,
-    session: Session,  # noqa: N803
+    session: Session,
 ) -> Envelope[MembershipOut]:
     team = await _team_for_members(session, principal, org.id, teamId, manage=True)
     return ok(membership_out(*await memberships.add(session, principal, team, body)))
@@ -145,10 +145,10 @@ async def create_team_membership(
 @router.get("/{teamId}/memberships/{membershipId}")
 async def get_team_membership(
     org: ReadableOrganization,
-    teamId: ResourceId,
-    membershipId: ResourceId,
+    teamId: ResourceId,  # noqa: N803
+    membershipId: ResourceId,  # noqa: N803
     principal: AuthSubject,
-    session: Session,  # noqa: N803
+    session: Session,
 ) -> Envelope[MembershipOut]:
     team = await _team_for_members(session, principal, org.id, teamId, manage=False)
     return ok(membership_out(*await _team_membership(session, org.id, team, membershipId)))
@@ -172,10 +172,10 @@ async def patch_team_membership(
 @router.delete("/{teamId}/memberships/{membershipId}")
 async def delete_team_membership(
     org: ReadableOrganization,
-    teamId: ResourceId,
-    membershipId: ResourceId,
+    teamId: ResourceId,  # noqa: N803
+    membershipId: ResourceId,  # noqa: N803
     principal: AuthSubject,
-    session: Session,  # noqa: N803
+    session: Session,
 ) -> Envelope[MembershipOut]:
     team = await _team_for_members(session, principal, org.id, teamId, manage=True)
     membership, user = await _team_membership(session, org.id, team, membershipId)

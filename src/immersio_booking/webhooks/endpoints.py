@@ -35,9 +35,9 @@ async def _user_owner(principal: AuthSubject) -> Owner:
 
 
 async def _event_type_owner(
-    eventTypeId: ResourceId,
+    eventTypeId: ResourceId,  # noqa: N803
     principal: AuthSubject,
-    session: Session,  # noqa: N803
+    session: Session,
 ) -> Owner:
     et = await event_types.readable(session, principal, eventTypeId)
     await event_types.ensure_may_edit(session, principal, et)
@@ -75,10 +75,10 @@ def _routes(prefix: str, owner_of: Callable[..., Awaitable[Owner]]) -> None:
     @router.patch(prefix + "/{webhookId}", name=f"patch {prefix}")
     async def patch(
         owner: OwnerDep,
-        webhookId: str,
+        webhookId: str,  # noqa: N803
         body: WebhookPatch,
         session: Session,
-        request: Request,  # noqa: N803
+        request: Request,
     ) -> Envelope[WebhookOut]:
         return ok(await service.patch(session, owner, webhookId, body, _settings(request)))
 
