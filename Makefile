@@ -11,7 +11,7 @@ PUBLIC_URL := $${IMMERSIO_PUBLIC_BASE_URL:-http://$(HOST):$(PORT)}
 # localstripe, the fake Stripe that `run` pays against (dev/demo_stripe.py).
 STRIPE_PORT ?= 8420
 
-.PHONY: install run stop test test-any-date lint fmt bench clean
+.PHONY: install run stop test test-fast test-any-date lint fmt bench clean
 
 install: $(VENV)/.synced
 
@@ -50,6 +50,11 @@ stop:
 # The tests choose their database: embedded unless DATABASE_URL is set.
 test: install
 	$(BIN)/pytest -q
+
+# The edit loop: everything but the browser tests (e2e) and the tests that race many connections
+# (race), the slowest and the ones a change rarely breaks; `make test` still runs them all.
+test-fast: install
+	$(BIN)/pytest -q -m "not e2e and not race"
 
 # The whole suite on another day: the machine's clock moved to DATE for every process the tests
 # start (libfaketime, `apt-get install faketime`), e.g. make test-any-date DATE='2027-12-31 23:30:00'.

@@ -33,6 +33,16 @@ from tests.mail import inbox  # noqa: F401  (a real SMTP server for the email te
 # in an app of its own.
 os.environ["IMMERSIO_RATE_LIMITS_ENABLED"] = "false"
 
+E2E = Path(__file__).parent / "e2e"
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Everything under tests/e2e drives a browser: marked ``e2e`` here, by its path, so a new
+    module there needs no marker of its own and ``make test-fast`` leaves it out."""
+    for item in items:
+        if item.path.is_relative_to(E2E):
+            item.add_marker(pytest.mark.e2e)
+
 
 @pytest.fixture(scope="session")
 def data_dir() -> Iterator[Path]:

@@ -216,6 +216,7 @@ async def test_a_storm_of_429s_is_ridden_out_with_retries(
     assert sum(fake_immersio.calls().values()) == 5 + 5
 
 
+@pytest.mark.race
 async def test_concurrent_sync_requests_share_one_run(
     client: httpx.AsyncClient,
     tenant: Tenant,

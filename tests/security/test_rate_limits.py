@@ -9,6 +9,7 @@ from collections import Counter
 from pathlib import Path
 
 import httpx
+import pytest
 from sqlalchemy.ext.asyncio import AsyncEngine
 from starlette.requests import Request
 
@@ -174,6 +175,7 @@ def _served_pair(data_dir: Path, database_url: str, secret: str, rate: str) -> d
     }
 
 
+@pytest.mark.race
 async def test_the_limit_holds_in_total_across_api_processes_under_a_race(
     data_dir: Path, database_url: str
 ) -> None:

@@ -437,6 +437,7 @@ async def test_workflow_changes_replan_the_upcoming_bookings(
     assert not reminders_in(inbox, "early@example.com", "Tomorrow")
 
 
+@pytest.mark.race
 async def test_two_transactions_planning_the_same_reminder_leave_one(
     client: httpx.AsyncClient, tenant: Tenant, sessionmaker: async_sessionmaker[AsyncSession]
 ) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import httpx
+import pytest
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from immersio_booking.models import EventType
@@ -251,6 +252,7 @@ async def test_lock_event_type_creation_and_member_edits(
     assert data(await client.patch(url, headers=tenant.headers, json={"title": "By admin"}))
 
 
+@pytest.mark.race
 async def test_plan_limit_on_event_types(
     client: httpx.AsyncClient, sessionmaker: async_sessionmaker[AsyncSession]
 ) -> None:

@@ -6,9 +6,9 @@ import httpx
 from fastapi import FastAPI
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from tests.api.test_tenant_isolation import objects_of_tenant_a, snapshot
 from tests.api_catalog import PUBLIC_CAPABILITIES, operations, wrong_type
 from tests.factories import Tenant, make_member
-from tests.test_isolation import objects_of_tenant_a, snapshot
 
 
 def assert_clean_4xx(response: httpx.Response, what: str) -> None:

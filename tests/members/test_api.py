@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 
 import httpx
+import pytest
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from tests.factories import Tenant, auth, make_member, make_tenant, unique
@@ -77,6 +78,7 @@ async def test_bad_user_input_is_400(client: httpx.AsyncClient, tenant: Tenant) 
         assert err["error"]["details"]["errors"], err
 
 
+@pytest.mark.race
 async def test_max_teachers_of_the_plan_is_enforced_under_concurrency(
     client: httpx.AsyncClient, sessionmaker: async_sessionmaker[AsyncSession]
 ) -> None:
@@ -191,6 +193,7 @@ async def test_last_owner_cannot_be_removed_or_demoted(
     )
 
 
+@pytest.mark.race
 async def test_two_owners_demoting_each_other_at_once_leave_one(
     client: httpx.AsyncClient, tenant: Tenant, sessionmaker: async_sessionmaker[AsyncSession]
 ) -> None:
