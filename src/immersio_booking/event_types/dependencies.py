@@ -10,8 +10,8 @@ from immersio_booking.db.dependencies import Session
 from immersio_booking.kit.errors import NotFound
 from immersio_booking.kit.schemas import ResourceId
 from immersio_booking.models import Team
-from immersio_booking.organizations.dependencies import ReadableOrganization
 from immersio_booking.teams import repository as teams_repository
+from immersio_booking.tenancy.dependencies import ReadableOrganization
 
 
 async def _team_in_organization(

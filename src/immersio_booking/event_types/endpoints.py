@@ -23,7 +23,7 @@ from immersio_booking.kit.errors import NotFound
 from immersio_booking.kit.schemas import Envelope, ResourceId, ok
 from immersio_booking.models import EventType
 from immersio_booking.organizations import repository as org_repository
-from immersio_booking.organizations.dependencies import ReadableOrganization
+from immersio_booking.tenancy.dependencies import ReadableOrganization
 
 router = APIRouter(tags=["Event types"])
 

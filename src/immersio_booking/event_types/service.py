@@ -23,9 +23,9 @@ from immersio_booking.event_types.schemas import (
 from immersio_booking.kit.errors import BadRequest, Forbidden, NotFound
 from immersio_booking.kit.locks import lock, lock_key
 from immersio_booking.models import EventType, EventTypeHost, Team, User
-from immersio_booking.organizations import repository as org_repository
 from immersio_booking.schedules import repository as schedules_repository
 from immersio_booking.subscriptions import service as subscriptions
+from immersio_booking.tenancy import repository as tenancy_repository
 
 SCHEDULING_TYPES = {
     "collective": "COLLECTIVE",
@@ -49,7 +49,7 @@ async def ensure_may_edit(session: AsyncSession, principal: Principal, et: Event
     ``lockEventTypeCreation`` only OWNER/ADMIN."""
     if principal.is_org_admin(et.organization_id):
         return
-    settings = await org_repository.settings_of(session, et.organization_id)
+    settings = await tenancy_repository.settings_of(session, et.organization_id)
     if settings is not None and settings.lock_event_type_creation:
         raise Forbidden(
             "Only organization OWNER/ADMIN may create or edit workshops here",
@@ -69,7 +69,7 @@ async def ensure_may_edit(session: AsyncSession, principal: Principal, et: Event
 async def _ensure_may_create(session: AsyncSession, principal: Principal, org_id: int) -> None:
     if principal.is_org_admin(org_id):
         return
-    settings = await org_repository.settings_of(session, org_id)
+    settings = await tenancy_repository.settings_of(session, org_id)
     if settings is not None and settings.lock_event_type_creation:
         raise Forbidden(
             "Only organization OWNER/ADMIN may create or edit workshops here",

@@ -26,7 +26,7 @@ from immersio_booking.immersio.schemas import (
 from immersio_booking.immersio.tasks import start_and_defer
 from immersio_booking.kit.pagination import PageParams, Pagination
 from immersio_booking.kit.schemas import Envelope, ResourceId, ok
-from immersio_booking.organizations.dependencies import ReadableOrganization
+from immersio_booking.tenancy.dependencies import ReadableOrganization
 
 router = APIRouter(prefix="/v2/organizations/{orgId}/immersio", tags=["Immersio"])
 

@@ -12,7 +12,7 @@ from immersio_booking.kit.schemas import Envelope, ok
 from immersio_booking.landing import service
 from immersio_booking.landing.schemas import LandingPageIn, LandingPageOut
 from immersio_booking.models import Team, TenantLandingSettings
-from immersio_booking.organizations.dependencies import ReadableOrganization
+from immersio_booking.tenancy.dependencies import ReadableOrganization
 
 router = APIRouter(prefix="/v2/organizations", tags=["Landing page"])
 

@@ -22,7 +22,7 @@ from immersio_booking.members.schemas import (
     OrganizationUserPatch,
 )
 from immersio_booking.models import Membership, User
-from immersio_booking.organizations.dependencies import ReadableOrganization
+from immersio_booking.tenancy.dependencies import ReadableOrganization
 
 router = APIRouter(prefix="/v2/organizations/{orgId}", tags=["Organization users"])
 

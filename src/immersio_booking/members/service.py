@@ -18,8 +18,8 @@ from immersio_booking.members.schemas import (
     ProfileOut,
 )
 from immersio_booking.models import Team
-from immersio_booking.organizations import repository as org_repository
 from immersio_booking.subscriptions import service as subscriptions
+from immersio_booking.tenancy import repository as tenancy_repository
 
 
 def user_out(row: UserRow) -> OrganizationUserOut:
@@ -59,7 +59,7 @@ async def create(
     await subscriptions.ensure_within(
         session, org.id, "max_teachers", await repository.count_users(session, org.id)
     )
-    settings = await org_repository.settings_of(session, org.id)
+    settings = await tenancy_repository.settings_of(session, org.id)
     email = str(body.email).lower()
     user, _, _ = await provision_member(
         session,

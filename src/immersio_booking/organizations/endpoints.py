@@ -9,7 +9,6 @@ from immersio_booking.db.dependencies import Session
 from immersio_booking.kit.pagination import PageParams
 from immersio_booking.kit.schemas import Envelope, ok
 from immersio_booking.organizations import repository, service
-from immersio_booking.organizations.dependencies import ReadableOrganization
 from immersio_booking.organizations.schemas import (
     OrganizationCreate,
     OrganizationCreated,
@@ -18,6 +17,7 @@ from immersio_booking.organizations.schemas import (
     OrganizationSettingsOut,
     OrganizationSettingsPatch,
 )
+from immersio_booking.tenancy.dependencies import ReadableOrganization
 
 router = APIRouter(prefix="/v2/organizations", tags=["Organizations"])
 

@@ -1,40 +1,17 @@
-"""Queries of organizations (tenants) and their settings. Tenant filter applied here."""
+"""Queries of organizations (tenants). The tenant-scoped read and the settings row are in
+``tenancy.repository``, shared with every domain."""
 
 from __future__ import annotations
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from immersio_booking.auth.principal import Principal
-from immersio_booking.kit.errors import NotFound
-from immersio_booking.models import OrganizationSettings, Team
-
-
-async def readable_organization(
-    session: AsyncSession, principal: Principal, organization_id: int
-) -> Team:
-    """The organization if the caller belongs to it (or is a platform admin); else 404."""
-    if not principal.can_see_organization(organization_id):
-        raise NotFound("Organization not found")
-    org = await session.get(Team, organization_id)
-    if org is None or not org.is_organization:
-        raise NotFound("Organization not found")
-    return org
+from immersio_booking.models import Team
 
 
 async def by_slug(session: AsyncSession, slug: str) -> Team | None:
     return (
         await session.execute(select(Team).where(Team.slug == slug, Team.is_organization.is_(True)))
-    ).scalar_one_or_none()
-
-
-async def settings_of(session: AsyncSession, organization_id: int) -> OrganizationSettings | None:
-    return (
-        await session.execute(
-            select(OrganizationSettings).where(
-                OrganizationSettings.organization_id == organization_id
-            )
-        )
     ).scalar_one_or_none()
 
 

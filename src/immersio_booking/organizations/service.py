@@ -22,6 +22,7 @@ from immersio_booking.organizations.schemas import (
 )
 from immersio_booking.subscriptions import service as subscriptions
 from immersio_booking.subscriptions.schemas import SubscriptionPut
+from immersio_booking.tenancy import repository as tenancy_repository
 
 # Verification is the platform's word about a tenant, not the tenant's own.
 PLATFORM_ONLY_SETTINGS = frozenset({"is_admin_reviewed", "is_organization_verified"})
@@ -82,7 +83,7 @@ async def patch_organization(
 
 
 async def settings_of(session: AsyncSession, organization_id: int) -> OrganizationSettings:
-    settings = await repository.settings_of(session, organization_id)
+    settings = await tenancy_repository.settings_of(session, organization_id)
     if settings is None:  # organizations made before settings existed get them on first read
         settings = OrganizationSettings(organization_id=organization_id)
         session.add(settings)

@@ -7,10 +7,10 @@ from fastapi import APIRouter, Request
 from immersio_booking.auth.dependencies import AuthSubject
 from immersio_booking.db.dependencies import Session
 from immersio_booking.kit.schemas import Envelope, ok
-from immersio_booking.organizations.dependencies import ReadableOrganization
 from immersio_booking.subscriptions import billing, service
 from immersio_booking.subscriptions.billing import CheckoutIn, CheckoutOut
 from immersio_booking.subscriptions.schemas import SubscriptionOut, SubscriptionPut
+from immersio_booking.tenancy.dependencies import ReadableOrganization
 
 router = APIRouter(prefix="/v2/organizations/{orgId}/subscription", tags=["Subscriptions"])
 

@@ -15,9 +15,9 @@ from immersio_booking.members import repository as members_repository
 from immersio_booking.members.endpoints import membership_out
 from immersio_booking.members.schemas import MembershipCreate, MembershipOut, MembershipPatch
 from immersio_booking.models import Membership, Team, User
-from immersio_booking.organizations.dependencies import ReadableOrganization
 from immersio_booking.teams import repository, service
 from immersio_booking.teams.schemas import MyTeamOut, TeamCreate, TeamOut, TeamPatch
+from immersio_booking.tenancy.dependencies import ReadableOrganization
 
 router = APIRouter(prefix="/v2/organizations/{orgId}/teams", tags=["Organization teams"])
 

@@ -13,7 +13,7 @@ from immersio_booking.event_types import service as event_types
 from immersio_booking.kit.errors import BadRequest
 from immersio_booking.kit.pagination import PageParams
 from immersio_booking.kit.schemas import Envelope, ResourceId, ok
-from immersio_booking.organizations.dependencies import ReadableOrganization
+from immersio_booking.tenancy.dependencies import ReadableOrganization
 from immersio_booking.webhooks import service
 from immersio_booking.webhooks.schemas import DeliveryOut, WebhookCreate, WebhookOut, WebhookPatch
 from immersio_booking.webhooks.service import Owner

@@ -14,7 +14,7 @@ from immersio_booking.db.dependencies import Session
 from immersio_booking.kit.pagination import PageParams, Pagination
 from immersio_booking.kit.schemas import Envelope, ResourceId, ok
 from immersio_booking.models import Team
-from immersio_booking.organizations.dependencies import ReadableOrganization
+from immersio_booking.tenancy.dependencies import ReadableOrganization
 from immersio_booking.workflows import repository, service
 from immersio_booking.workflows.schemas import (
     WorkflowCreate,
