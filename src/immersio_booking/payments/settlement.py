@@ -12,11 +12,11 @@ from immersio_booking.bookings import availability, creation, events, repository
 from immersio_booking.config import Settings, get_settings
 from immersio_booking.kit import clock
 from immersio_booking.kit.errors import DomainError
+from immersio_booking.kit.stripe_api import PaymentProviderError
 from immersio_booking.models import Booking, BookingCancellationHistory, EventType, Payment
 from immersio_booking.payments import refunds
 from immersio_booking.payments.provider import Charge, PaymentProvider
 from immersio_booking.payments.service import provider_for
-from immersio_booking.payments.stripe_provider import PaymentProviderError
 
 log = logging.getLogger(__name__)
 

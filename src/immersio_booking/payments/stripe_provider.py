@@ -4,22 +4,8 @@ from __future__ import annotations
 
 import stripe
 
-from immersio_booking.kit.errors import DomainError
+from immersio_booking.kit.stripe_api import PaymentProviderError, stripe_client
 from immersio_booking.payments.provider import Charge, Refund
-
-
-class PaymentProviderError(DomainError):
-    status_code = 502
-    reason = "payment_provider_error"
-
-
-def stripe_client(secret_key: str, api_base: str) -> stripe.StripeClient:
-    return stripe.StripeClient(
-        secret_key,
-        base_addresses={"api": api_base},
-        http_client=stripe.HTTPXClient(allow_sync_methods=True),
-        max_network_retries=2,
-    )
 
 
 def _charge(intent: stripe.PaymentIntent) -> Charge:

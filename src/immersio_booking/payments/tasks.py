@@ -12,10 +12,11 @@ from immersio_booking.config import get_settings
 from immersio_booking.jobs.app import job_app
 from immersio_booking.jobs.database import job_session
 from immersio_booking.kit import clock
+from immersio_booking.kit.stripe_api import PaymentProviderError
 from immersio_booking.models import InboxEvent
 from immersio_booking.payments import refunds, settlement
 from immersio_booking.payments.service import provider_for
-from immersio_booking.payments.stripe_provider import PaymentProviderError
+from immersio_booking.subscriptions import billing
 
 log = logging.getLogger(__name__)
 
@@ -140,8 +141,6 @@ PLATFORM_HANDLED = frozenset(
 
 
 async def _apply_platform_event(session: AsyncSession, event: InboxEvent) -> str:
-    from immersio_booking.subscriptions import billing
-
     if event.type not in PLATFORM_HANDLED:
         return "ignored"
     obj = event.payload.get("data", {}).get("object", {})

@@ -17,7 +17,6 @@ from immersio_booking.schedules.schemas import (
     WeeklyAvailability,
     minutes_of,
 )
-from immersio_booking.slots.model import MINUTES_PER_DAY, DateOverride, WeeklyRule
 
 END_OF_DAY = time.max
 
@@ -45,16 +44,6 @@ def to_time(value: str) -> time:
 
 def to_hhmm(value: time) -> str:
     return "24:00" if value == END_OF_DAY else value.strftime("%H:%M")
-
-
-def start_minute(value: time) -> int:
-    return value.hour * 60 + value.minute
-
-
-def end_minute(value: time) -> int:
-    if value == END_OF_DAY or (value.hour, value.minute) == (23, 59):
-        return MINUTES_PER_DAY
-    return value.hour * 60 + value.minute
 
 
 def weekly_rows(rules: list[WeeklyAvailability]) -> list[tuple[int, time, time]]:
@@ -91,20 +80,3 @@ def overrides_out(rows: list[Availability]) -> list[DateOverrideIn]:
         if row.date is not None
     ]
     return sorted(out, key=lambda o: (o.date, o.start_time))
-
-
-def engine_rules(
-    rows: list[Availability],
-) -> tuple[tuple[WeeklyRule, ...], tuple[DateOverride, ...]]:
-    """Rows → the slots engine's plain rules."""
-    weekly = tuple(
-        WeeklyRule(weekdays_of(r.days), start_minute(r.start_time), end_minute(r.end_time))
-        for r in rows
-        if r.date is None and r.days
-    )
-    overrides = tuple(
-        DateOverride(r.date, start_minute(r.start_time), end_minute(r.end_time))
-        for r in rows
-        if r.date is not None
-    )
-    return weekly, overrides

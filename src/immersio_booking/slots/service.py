@@ -13,8 +13,7 @@ from immersio_booking.event_types import repository as event_types
 from immersio_booking.kit.errors import BadRequest, NotFound
 from immersio_booking.models import EventType, User
 from immersio_booking.organizations import repository as organizations
-from immersio_booking.schedules import rules
-from immersio_booking.slots import repository
+from immersio_booking.slots import repository, schedule_rules
 from immersio_booking.slots.engine import compute_slots, group_by_local_date
 from immersio_booking.slots.model import EventRules, HostCalendar, SlotQuery
 from immersio_booking.teams import repository as teams
@@ -112,7 +111,7 @@ async def working_rules(
         if schedule_id is None or schedule_id not in loaded:
             continue  # a host without a schedule has no working hours
         schedule, rows = loaded[schedule_id]
-        weekly, overrides = rules.engine_rules(rows)
+        weekly, overrides = schedule_rules.engine_rules(rows)
         calendars.append(HostCalendar(host.id, schedule.time_zone, weekly, overrides))
     return calendars
 

@@ -17,8 +17,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from immersio_booking.config import Settings
 from immersio_booking.kit.errors import BadRequest
 from immersio_booking.kit.schemas import ApiModel
+from immersio_booking.kit.stripe_api import PaymentProviderError, stripe_client
 from immersio_booking.models import Team, TenantSubscription
-from immersio_booking.payments.stripe_provider import PaymentProviderError, stripe_client
 from immersio_booking.subscriptions import repository
 from immersio_booking.subscriptions.plans import PLANS
 from immersio_booking.subscriptions.schemas import SubscriptionPut
