@@ -9,9 +9,9 @@ from immersio_booking.db.dependencies import Session
 from immersio_booking.kit.crypto import SecretBox
 from immersio_booking.kit.errors import NotFound
 from immersio_booking.kit.schemas import Envelope, ok
-from immersio_booking.organizations.dependencies import ReadableOrganization
 from immersio_booking.payments import credentials
 from immersio_booking.payments.credentials import StripeKeysIn, StripeKeysOut
+from immersio_booking.tenancy.dependencies import ReadableOrganization
 
 router = APIRouter(prefix="/v2/organizations/{orgId}/payments/stripe", tags=["Payments"])
 
