@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from immersio_booking.auth.endpoints import router as auth_router
 from immersio_booking.bookings.endpoints import router as bookings_router
 from immersio_booking.bookings.invitation_endpoints import router as invitations_router
+from immersio_booking.bookings.reservations import router as reservations_router
 from immersio_booking.bookings.whitelist import router as whitelist_router
 from immersio_booking.bookings.whitelist_files import UPLOAD_PATH as WHITELIST_UPLOAD_PATH
 from immersio_booking.bookings.whitelist_files import router as whitelist_files_router
@@ -29,15 +30,16 @@ from immersio_booking.members.endpoints import router as members_router
 from immersio_booking.ops.endpoints import router as ops_router
 from immersio_booking.organizations.endpoints import router as organizations_router
 from immersio_booking.payments.endpoints import router as payments_router
+from immersio_booking.payments.offline import router as mark_paid_router
 from immersio_booking.payments.webhooks import router as payment_webhooks_router
 from immersio_booking.schedules.endpoints import router as schedules_router
 from immersio_booking.slots.endpoints import router as slots_router
-from immersio_booking.slots.reservations import router as reservations_router
 from immersio_booking.subscriptions.endpoints import router as subscriptions_router
 from immersio_booking.teams.endpoints import router as teams_router
 from immersio_booking.web import assets, booking_pages, landing_pages, manage_pages, payment_pages
 from immersio_booking.web.rendering import STATIC
 from immersio_booking.webhooks.endpoints import router as webhooks_router
+from immersio_booking.wiring import wire
 from immersio_booking.workflows.endpoints import router as workflows_router
 
 CAL_API_HEADERS = [
@@ -55,6 +57,7 @@ CAL_API_HEADERS = [
 def create_app(settings: Settings | None = None, engine: AsyncEngine | None = None) -> FastAPI:
     settings = settings or get_settings()
     configure_logging(settings.log_level, settings.json_logs)
+    wire()
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -113,6 +116,7 @@ def create_app(settings: Settings | None = None, engine: AsyncEngine | None = No
         slots_router,
         reservations_router,
         bookings_router,
+        mark_paid_router,
         whitelist_files_router,  # before the whitelist: /whitelist/export is not an entry
         whitelist_router,
         invitations_router,

@@ -21,10 +21,10 @@ import stripe
 from sqlalchemy import select, text, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from immersio_booking.bookings import payment_holds
 from immersio_booking.db.session import transaction
 from immersio_booking.kit import clock
 from immersio_booking.models import Booking, Credential, Payment
-from immersio_booking.payments import settlement
 from tests import dates
 from tests.bookings.helpers import MONDAY, book, teacher_hours, workshop
 from tests.dates import DAY, WEEK
@@ -303,7 +303,7 @@ async def test_expired_hold_frees_the_seat_and_late_payment_is_refunded(
     # the hold stops counting by time alone, before any job runs
     other = data(await book(client, et["id"], dates.at(MONDAY + 2 * DAY, "10:00")), 201)
     async with transaction(sessionmaker) as session:
-        expired = await settlement.expire_holds(session)
+        expired = await payment_holds.release_expired(session, clock.now())
         assert booking["uid"] in {b.uid for b in expired}
     gone = data(await client.get(f"/v2/bookings/{booking['uid']}", headers=tenant.headers))
     assert (gone["status"], gone["cancellationReason"]) == ("cancelled", "payment_expired")
@@ -502,7 +502,7 @@ async def test_late_payment_with_the_seat_still_free_confirms(
             .where(Booking.uid == booking["uid"])
             .values(hold_expires_at=clock.now() - timedelta(seconds=1))
         )
-        await settlement.expire_holds(session)
+        await payment_holds.release_expired(session, clock.now())
     assert await pay(localstripe, intent_id) == "succeeded"
     from immersio_booking.payments.tasks import process_payment_event
 

@@ -1,4 +1,6 @@
-"""``/v2/bookings`` (Cal.com 2024-08-13): create, read, cancel, reschedule, confirm, decline."""
+"""``/v2/bookings`` (Cal.com 2024-08-13): create, read, cancel, reschedule, confirm, decline.
+
+HTTP in, service call, HTTP out: the services take the locks and publish the events."""
 
 from __future__ import annotations
 
@@ -13,9 +15,8 @@ from immersio_booking.auth.dependencies import AuthSubject, OptionalAuthSubject
 from immersio_booking.auth.principal import Principal
 from immersio_booking.bookings import (
     access,
-    creation,
-    events,
     holds,
+    listing,
     output,
     repository,
     service,
@@ -26,18 +27,16 @@ from immersio_booking.bookings.schemas import (
     BookingOut,
     CancelInput,
     DeclineInput,
-    PaymentOut,
     RescheduleInput,
 )
 from immersio_booking.config import Settings
 from immersio_booking.db.dependencies import Session
+from immersio_booking.idempotency.replay import run_once
 from immersio_booking.kit import clock
 from immersio_booking.kit.errors import BadRequest
-from immersio_booking.kit.idempotency import run_once
 from immersio_booking.kit.pagination import Page, Pagination
 from immersio_booking.kit.schemas import ApiModel, Envelope
-from immersio_booking.models import Booking, EventType
-from immersio_booking.payments.service import start_payment
+from immersio_booking.models import Booking
 from immersio_booking.ratelimits import policy
 
 router = APIRouter(prefix="/v2/bookings", tags=["Bookings"])
@@ -76,49 +75,9 @@ def _who(principal: Principal | None) -> str:
 
 
 async def _render(
-    session: Session,
-    request: Request,
-    bookings: list[Booking],
-    with_manage: bool = False,
-    payments: dict[str, PaymentOut] | None = None,
+    session: Session, request: Request, bookings: list[Booking], with_manage: bool = False
 ) -> list[dict[str, Any]]:
-    settings = _settings(request)
-    links = {}
-    if with_manage:
-        secret = settings.resolved_secret_key()
-        for b in bookings:
-            token = access.manage_token(secret, b)
-            links[b.uid] = f"{settings.public_base_url}/booking/{b.uid}/manage?token={token}"
-    rendered = await output.render(session, bookings, links, payments)
-    return [b.model_dump(mode="json", by_alias=True) for b in rendered]
-
-
-def _envelope(items: list[dict[str, Any]], many: bool) -> dict[str, Any]:
-    return {"status": "success", "data": items if many else items[0]}
-
-
-async def _start_payments(
-    session: Session, request: Request, created: list[Booking]
-) -> dict[str, PaymentOut]:
-    """A payment for each booking that holds its seat until paid."""
-    settings = _settings(request)
-    out: dict[str, PaymentOut] = {}
-    for booking in created:
-        if booking.status != "pending" or booking.hold_expires_at is None or booking.paid:
-            continue
-        et = await session.get(EventType, booking.event_type_id)
-        assert et is not None
-        payment, secret, publishable = await start_payment(session, booking, et, settings)
-        out[booking.uid] = PaymentOut(
-            uid=payment.uid,
-            client_secret=secret,
-            publishable_key=publishable,
-            amount=payment.amount,
-            currency=payment.currency,
-            status=str(payment.data.get("status", "requires_payment")),
-            payment_url=f"{settings.public_base_url}/payment/{payment.uid}",
-        )
-    return out
+    return await output.as_json(session, _settings(request), bookings, with_manage)
 
 
 def _workshop_key(body: BookingCreate) -> str:
@@ -151,21 +110,11 @@ async def create_booking(
     caps = holds.caps_for(settings, principal, policy.address_hash(request))
 
     async def work() -> tuple[int, dict[str, Any]]:
-        now = clock.now()
-        created = await creation.create(
-            session,
-            principal,
-            body,
-            now,
-            settings.payment_hold_minutes,
-            settings.lock_timeout_ms,
-            secret=settings.resolved_secret_key(),
-            caps=caps,
-        )
-        payments = await _start_payments(session, request, created)
-        await events.booked(session, created)
-        items = await _render(session, request, created, with_manage=True, payments=payments)
-        return 201, _envelope(items, len(created) > 1 or created[0].recurring_event_id is not None)
+        new = await service.book(session, principal, body, clock.now(), settings, caps)
+        created = new.bookings
+        items = await output.as_json(session, settings, created, True, new.payments)
+        many = len(created) > 1 or created[0].recurring_event_id is not None
+        return 201, output.envelope(items, many)
 
     return await run_once(session, request, _who(principal), work, settings.lock_timeout_ms)
 
@@ -186,13 +135,13 @@ async def list_bookings(
 ) -> JSONResponse:
     """Members see their own bookings; OWNER/ADMIN the organization's."""
     statuses = tuple(s.strip() for s in status.split(",") if s.strip()) if status else ()
-    unknown = [s for s in statuses if s not in service.STATUS_FILTERS]
+    unknown = [s for s in statuses if s not in listing.STATUS_FILTERS]
     if unknown:
         raise BadRequest(
-            "Invalid status. Allowed are " + ", ".join(service.STATUS_FILTERS),
+            "Invalid status. Allowed are " + ", ".join(listing.STATUS_FILTERS),
             reason="validation_failed",
         )
-    query = service.ListQuery(
+    query = listing.ListQuery(
         statuses,
         attendeeEmail.replace(" ", "+") if attendeeEmail else None,
         eventTypeId,
@@ -201,7 +150,7 @@ async def list_bookings(
         sortStart,
     )
     page = Page(take=take, skip=skip)
-    rows, total = await service.list_for(session, principal, query, page, clock.now())
+    rows, total = await listing.list_for(session, principal, query, page, clock.now())
     return JSONResponse(
         {
             "status": "success",
@@ -240,9 +189,9 @@ async def get_booking(
                 _settings(request).resolved_secret_key(),
                 clock.now(),
             )
-            return JSONResponse(_envelope(await _render(session, request, series), True))
+            return JSONResponse(output.envelope(await _render(session, request, series), True))
     booking, _ = await _target(session, request, bookingUid, principal, token)
-    return JSONResponse(_envelope(await _render(session, request, [booking]), False))
+    return JSONResponse(output.envelope(await _render(session, request, [booking]), False))
 
 
 @router.post("/{bookingUid}/cancel", response_model=Envelope[BookingOut | list[BookingOut]])
@@ -259,11 +208,9 @@ async def cancel_booking(
 
     async def work() -> tuple[int, dict[str, Any]]:
         booking, actor = await _target(session, request, bookingUid, principal, token)
-        booking = await repository.for_update(session, booking.id)
         cancelled = await service.cancel(session, booking, actor, body, clock.now())
-        await events.cancelled(session, cancelled)
         items = await _render(session, request, cancelled)
-        return 200, _envelope(items, body.cancel_subsequent_bookings)
+        return 200, output.envelope(items, body.cancel_subsequent_bookings)
 
     return await run_once(session, request, _who(principal), work, settings.lock_timeout_ms)
 
@@ -282,19 +229,11 @@ async def reschedule_booking(
 
     async def work() -> tuple[int, dict[str, Any]]:
         booking, actor = await _target(session, request, bookingUid, principal, token)
-        booking = await repository.for_update(session, booking.id)
         new = await service.reschedule(
-            session,
-            booking,
-            actor,
-            principal,
-            body,
-            clock.now(),
-            service.Limits(settings.payment_hold_minutes, settings.lock_timeout_ms),
+            session, booking, actor, principal, body, clock.now(), settings
         )
-        await events.rescheduled(session, new)
         items = await _render(session, request, [new], with_manage=not actor.is_staff)
-        return 201, _envelope(items, False)
+        return 201, output.envelope(items, False)
 
     return await run_once(session, request, _who(principal), work, settings.lock_timeout_ms)
 
@@ -311,11 +250,8 @@ async def confirm_booking(
 
     async def work() -> tuple[int, dict[str, Any]]:
         booking, actor = await _target(session, request, bookingUid, principal, None)
-        booking = await service.confirm(
-            session, await repository.for_update(session, booking.id), actor
-        )
-        await events.confirmed(session, booking)
-        return 200, _envelope(await _render(session, request, [booking]), False)
+        booking = await service.confirm(session, booking, actor)
+        return 200, output.envelope(await _render(session, request, [booking]), False)
 
     return await run_once(session, request, _who(principal), work, settings.lock_timeout_ms)
 
@@ -333,32 +269,10 @@ async def decline_booking(
 
     async def work() -> tuple[int, dict[str, Any]]:
         booking, actor = await _target(session, request, bookingUid, principal, None)
-        booking = await repository.for_update(session, booking.id)
         declined = await service.decline(
             session, booking, actor, body.reason if body else None, clock.now()
         )
-        await events.rejected(session, declined)
-        return 200, _envelope(await _render(session, request, [declined]), False)
-
-    return await run_once(session, request, _who(principal), work, settings.lock_timeout_ms)
-
-
-@router.post("/{bookingUid}/mark-paid", response_model=Envelope[BookingOut])
-async def mark_paid(
-    bookingUid: str,  # noqa: N803
-    principal: AuthSubject,
-    session: Session,
-    request: Request,
-) -> JSONResponse:
-    """The school received the money itself (cash, transfer): the booking is paid and holds
-    its seat like any paid booking, and its online payment is cancelled (OWNER/ADMIN only)."""
-    settings = _settings(request)
-
-    async def work() -> tuple[int, dict[str, Any]]:
-        booking, actor = await _target(session, request, bookingUid, principal, None)
-        booking = await repository.for_update(session, booking.id)
-        paid = await service.mark_paid(session, booking, actor, settings, clock.now())
-        return 200, _envelope(await _render(session, request, [paid]), False)
+        return 200, output.envelope(await _render(session, request, [declined]), False)
 
     return await run_once(session, request, _who(principal), work, settings.lock_timeout_ms)
 

@@ -1,77 +1,173 @@
-"""What the outside world hears about a booking change: emails, webhook events and workflow
-reminders, all queued in the transaction of the change (one event per seat: each seat is a
-booking)."""
+"""Booking events: what happened to bookings, published in the transaction of the change.
+
+Bookings never imports the packages that react to a change. Notifications, webhooks,
+workflows and payments subscribe at start-up (``immersio_booking.wiring``) and run inside the
+transaction of the change, so what they queue (emails, webhook deliveries, reminders, refund
+jobs) exists if and only if the change commits, and an exception in a listener rolls the
+change back. Listeners run in the order they subscribed. Each seat is a booking: an event
+about a seated session names the seats it concerns.
+
+Publishing before anything subscribed is a bug (the change would happen unheard), so
+``publish`` refuses until ``mark_wired`` was called.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, TypeVar
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from immersio_booking.models import Booking
-from immersio_booking.notifications.codes import send_booker_code
-from immersio_booking.notifications.service import notify
-from immersio_booking.payments import refunds
-from immersio_booking.webhooks import meetings
-from immersio_booking.webhooks.emitter import emit
-from immersio_booking.workflows import triggers as workflows
 
 
-async def booked(session: AsyncSession, created: Sequence[Booking]) -> None:
-    accepted = [b for b in created if b.status == "accepted"]
-    requested = [b for b in created if b.status == "pending" and b.hold_expires_at is None]
-    awaiting_payment = [b for b in created if b.status == "pending" and b.hold_expires_at]
-    await notify(session, accepted, "confirmed")
-    await notify(session, requested, "requested")
-    await emit(session, accepted, "BOOKING_CREATED")
-    await meetings.schedule(session, accepted)
-    await emit(session, requested, "BOOKING_REQUESTED")
-    await emit(session, awaiting_payment, "BOOKING_PAYMENT_INITIATED")
-    await workflows.accepted(session, accepted)
-    await workflows.requested(session, requested)
+@dataclass(frozen=True)
+class Booked:
+    """New bookings: accepted, requested (waiting for the host) or holding a seat until paid."""
+
+    bookings: Sequence[Booking]
+
+    @property
+    def accepted(self) -> list[Booking]:
+        return [b for b in self.bookings if b.status == "accepted"]
+
+    @property
+    def requested(self) -> list[Booking]:
+        """Waiting for the host's confirmation (not for a payment)."""
+        return [b for b in self.bookings if b.status == "pending" and b.hold_expires_at is None]
+
+    @property
+    def awaiting_payment(self) -> list[Booking]:
+        return [b for b in self.bookings if b.status == "pending" and b.hold_expires_at]
 
 
-async def confirmed(session: AsyncSession, booking: Booking) -> None:
-    await notify(session, [booking], "confirmed")
-    await emit(session, [booking], "BOOKING_CREATED")
-    await meetings.schedule(session, [booking])
-    await workflows.accepted(session, [booking])
+@dataclass(frozen=True)
+class Confirmed:
+    """The host accepted a pending request."""
+
+    booking: Booking
 
 
-async def paid(session: AsyncSession, booking: Booking) -> None:
-    await emit(session, [booking], "BOOKING_PAID")
-    await workflows.paid(session, booking)
-    if booking.status == "accepted":
-        await confirmed(session, booking)
-    else:
-        await notify(session, [booking], "requested")
-        await emit(session, [booking], "BOOKING_REQUESTED")
-        await workflows.requested(session, [booking])
+@dataclass(frozen=True)
+class Paid:
+    """The payment of a booking arrived (online or recorded by staff); the booking is now
+    accepted, or still pending when the host must also confirm it."""
+
+    booking: Booking
 
 
-async def cancelled(session: AsyncSession, bookings: Sequence[Booking]) -> None:
-    await refunds.start_soon(session, [b.id for b in bookings])
-    await notify(session, bookings, "cancelled")
-    await emit(session, bookings, "BOOKING_CANCELLED")
-    await workflows.cancelled(session, bookings)
+@dataclass(frozen=True)
+class Cancelled:
+    """Bookings cancelled by the student, the host or the school (refund rows already written)."""
+
+    bookings: Sequence[Booking]
 
 
-async def rejected(session: AsyncSession, booking: Booking) -> None:
-    await refunds.start_soon(session, [booking.id])
-    await notify(session, [booking], "declined")
-    await emit(session, [booking], "BOOKING_REJECTED")
-    await workflows.rejected(session, booking)
+@dataclass(frozen=True)
+class Rejected:
+    """The host declined a pending request."""
+
+    booking: Booking
 
 
-async def rescheduled(session: AsyncSession, booking: Booking) -> None:
-    await notify(session, [booking], "rescheduled")
-    await emit(session, [booking], "BOOKING_RESCHEDULED")
-    await meetings.schedule(session, [booking])
-    await workflows.rescheduled(session, booking)
+@dataclass(frozen=True)
+class Rescheduled:
+    """``booking`` is the new booking; ``previous`` the one it replaces (now cancelled)."""
+
+    booking: Booking
+    previous: Booking
 
 
-async def booker_code_requested(
-    session: AsyncSession, code_id: int, code_hash: str, sealed_code: str, language: str | None
-) -> None:
-    """Email a booker the code that verifies their address (queued with the code's row)."""
-    await send_booker_code(session, code_id, code_hash, sealed_code, language)
+@dataclass(frozen=True)
+class HoldsExpired:
+    """Unpaid bookings whose payment hold ran out: cancelled with ``payment_expired``."""
+
+    bookings: Sequence[Booking]
+
+
+@dataclass(frozen=True)
+class BookerCodeRequested:
+    """A booker asked for the code that proves their email address."""
+
+    code_id: int
+    code_hash: str
+    sealed_code: str
+    language: str | None
+
+
+@dataclass(frozen=True)
+class Invited:
+    """Staff invited a student to an invite-only workshop until ``expires``."""
+
+    event_type_id: int
+    email: str
+    name: str | None
+    language: str | None
+    expires: datetime
+
+
+BookingEvent = (
+    Booked
+    | Confirmed
+    | Paid
+    | Cancelled
+    | Rejected
+    | Rescheduled
+    | HoldsExpired
+    | BookerCodeRequested
+    | Invited
+)
+E = TypeVar(
+    "E",
+    Booked,
+    Confirmed,
+    Paid,
+    Cancelled,
+    Rejected,
+    Rescheduled,
+    HoldsExpired,
+    BookerCodeRequested,
+    Invited,
+)
+Listener = Callable[[AsyncSession, Any], Awaitable[None]]
+
+_listeners: dict[type[Any], list[Listener]] = {}
+_wired = False
+
+
+class NotWired(RuntimeError):
+    """A booking event was published before the listeners subscribed."""
+
+
+def subscribe(kind: type[E], listener: Callable[[AsyncSession, E], Awaitable[None]]) -> None:
+    """Run ``listener`` in the transaction of every ``kind`` event (once per listener)."""
+    registered = _listeners.setdefault(kind, [])
+    if listener not in registered:
+        registered.append(listener)
+
+
+def mark_wired() -> None:
+    """Every listener has subscribed: events may be published from now on."""
+    global _wired
+    _wired = True
+
+
+def is_wired() -> bool:
+    return _wired
+
+
+def listeners_of(kind: type[Any]) -> list[Listener]:
+    return list(_listeners.get(kind, ()))
+
+
+async def publish(session: AsyncSession, event: BookingEvent) -> None:
+    """Tell every subscriber of ``type(event)``, in order, in the session's transaction."""
+    if not _wired:
+        raise NotWired(
+            f"{type(event).__name__} published before the booking listeners were wired"
+            " (immersio_booking.wiring.wire)"
+        )
+    for listener in _listeners.get(type(event), ()):
+        await listener(session, event)

@@ -9,17 +9,15 @@ from fastapi import APIRouter, Request, status
 from pydantic import EmailStr, Field
 
 from immersio_booking.auth.dependencies import AuthSubject
-from immersio_booking.bookings import invitations
+from immersio_booking.bookings import events, invitations
 from immersio_booking.config import Settings
 from immersio_booking.db.dependencies import Session
 from immersio_booking.event_types import service as event_types
-from immersio_booking.jobs.app import defer_in_transaction
 from immersio_booking.kit import clock
 from immersio_booking.kit.errors import BadRequest, Conflict
 from immersio_booking.kit.i18n import LANGUAGES
 from immersio_booking.kit.schemas import ApiModel, Envelope, ResourceId, StrictApiModel, ok
 from immersio_booking.models import Team
-from immersio_booking.notifications.invitations import send_invitation_email
 
 router = APIRouter(prefix="/v2/event-types/{eventTypeId}/invitations", tags=["Invitations"])
 
@@ -84,13 +82,6 @@ async def invite(
         signed = invitations.token(secret, et, email, expires)
         url = invitations.link(settings.public_base_url, org.slug, et, email, signed)
         out[email] = InvitationOut(email=email, expires_at=expires, booking_url=url)
-        await defer_in_transaction(
-            session,
-            send_invitation_email,
-            event_type_id=et.id,
-            email=email,
-            name=invitee.name,
-            language=invitee.language,
-            expires=int(expires.timestamp()),
-        )
+        invited = events.Invited(et.id, email, invitee.name, invitee.language, expires)
+        await events.publish(session, invited)
     return ok(list(out.values()))

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from immersio_booking.bookings import repository
+from immersio_booking.bookings import access, repository
 from immersio_booking.bookings.schemas import (
     AttendeeOut,
     BookingOut,
@@ -14,6 +15,7 @@ from immersio_booking.bookings.schemas import (
     HostOut,
     PaymentOut,
 )
+from immersio_booking.config import Settings
 from immersio_booking.models import Attendee, Booking, EventType, User
 
 
@@ -123,3 +125,26 @@ async def render(
             )
         )
     return out
+
+
+async def as_json(
+    session: AsyncSession,
+    settings: Settings,
+    bookings: Sequence[Booking],
+    with_manage: bool = False,
+    payments: dict[str, PaymentOut] | None = None,
+) -> list[dict[str, Any]]:
+    """The bookings as the API answers them; ``with_manage`` adds each student's manage link
+    (only in the reply to the student who booked or moved)."""
+    links = {}
+    if with_manage:
+        secret = settings.resolved_secret_key()
+        for b in bookings:
+            token = access.manage_token(secret, b)
+            links[b.uid] = f"{settings.public_base_url}/booking/{b.uid}/manage?token={token}"
+    rendered = await render(session, bookings, links, payments)
+    return [b.model_dump(mode="json", by_alias=True) for b in rendered]
+
+
+def envelope(items: list[dict[str, Any]], many: bool) -> dict[str, Any]:
+    return {"status": "success", "data": items if many else items[0]}

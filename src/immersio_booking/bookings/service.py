@@ -1,39 +1,142 @@
-"""The booking lifecycle after creation: read, list, cancel, confirm, decline, reschedule."""
+"""The booking lifecycle: book, cancel, confirm, decline, reschedule.
+
+Each public function here is a whole change: it takes the booking's row lock (re-reading the
+row under it), applies the rules, and publishes its event (``bookings.events``) in the same
+transaction, so every caller (the API, the pages, the worker, later the dashboard and the
+waitlist) gets the same locks and the same emails, webhooks and reminders. Callers check who
+may see the booking first (``bookings.access``) and pass the booking they found.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime
+from typing import TypeVar
 
-from sqlalchemy import and_, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from immersio_booking.auth.principal import Principal
-from immersio_booking.bookings import cancellation, creation, repository
+from immersio_booking.bookings import cancellation, checkout, creation, events, repository
 from immersio_booking.bookings.access import Actor
 from immersio_booking.bookings.availability import Exclusions
-from immersio_booking.bookings.schemas import CancelInput, RescheduleInput
-from immersio_booking.config import Settings
-from immersio_booking.kit.errors import BadRequest, Conflict, Forbidden, RoleRequired
-from immersio_booking.kit.pagination import Page
-from immersio_booking.models import (
-    Attendee,
-    Booking,
-    BookingCancellationHistory,
-    EventType,
+from immersio_booking.bookings.holds import HoldCaps
+from immersio_booking.bookings.schemas import (
+    BookingCreate,
+    CancelInput,
+    PaymentOut,
+    RescheduleInput,
 )
-from immersio_booking.slots.repository import blocking
+from immersio_booking.config import Settings
+from immersio_booking.kit.errors import BadRequest, Conflict, Forbidden
+from immersio_booking.models import Booking, BookingCancellationHistory, EventType
+
+T = TypeVar("T")
 
 
-async def event_type_of(session: AsyncSession, booking: Booking) -> EventType | None:
-    return await session.get(EventType, booking.event_type_id) if booking.event_type_id else None
+async def change(
+    session: AsyncSession,
+    booking: Booking,
+    step: Callable[[Booking], Awaitable[T]],
+    announce: Callable[[Booking, T], events.BookingEvent],
+) -> T:
+    """Load ``booking`` for update, run ``step`` on the locked row, publish what it did."""
+    locked = await repository.for_update(session, booking.id)
+    done = await step(locked)
+    await events.publish(session, announce(locked, done))
+    return done
+
+
+@dataclass(frozen=True)
+class NewBookings:
+    bookings: list[Booking]
+    payments: dict[str, PaymentOut]  # by booking uid: the seats that wait for their payment
+
+
+async def book(
+    session: AsyncSession,
+    principal: Principal | None,
+    body: BookingCreate,
+    now: datetime,
+    settings: Settings,
+    caps: HoldCaps | None = None,
+) -> NewBookings:
+    """Book a workshop (a whole series for a recurring one), start the payment of each seat
+    held until paid, and publish ``Booked``."""
+    created = await creation.create(
+        session,
+        principal,
+        body,
+        now,
+        settings.payment_hold_minutes,
+        settings.lock_timeout_ms,
+        secret=settings.resolved_secret_key(),
+        caps=caps,
+    )
+    payments = await checkout.start_payments(session, created, settings)
+    await events.publish(session, events.Booked(created))
+    return NewBookings(created, payments)
 
 
 async def cancel(
     session: AsyncSession, booking: Booking, actor: Actor, body: CancelInput, now: datetime
 ) -> list[Booking]:
     """This booking (or seat); with ``cancelSubsequentBookings`` also the later ones of its
-    series."""
+    series. The refunds owed are written with the cancellation."""
+
+    async def step(locked: Booking) -> list[Booking]:
+        return await _cancel(session, locked, actor, body, now)
+
+    return await change(session, booking, step, lambda _, done: events.Cancelled(done))
+
+
+async def confirm(session: AsyncSession, booking: Booking, actor: Actor) -> Booking:
+    """Accept a pending request (host or school)."""
+
+    async def step(locked: Booking) -> Booking:
+        return await _confirm(session, locked, actor)
+
+    return await change(session, booking, step, lambda _, done: events.Confirmed(done))
+
+
+async def decline(
+    session: AsyncSession, booking: Booking, actor: Actor, reason: str | None, now: datetime
+) -> Booking:
+    """Refuse a pending request (host or school); a paid request is refunded in full."""
+
+    async def step(locked: Booking) -> Booking:
+        return await _decline(session, locked, actor, reason, now)
+
+    return await change(session, booking, step, lambda _, done: events.Rejected(done))
+
+
+async def reschedule(
+    session: AsyncSession,
+    booking: Booking,
+    actor: Actor,
+    principal: Principal | None,
+    body: RescheduleInput,
+    now: datetime,
+    settings: Settings,
+) -> Booking:
+    """A new booking at the new time; the old one cancelled with ``rescheduled``."""
+
+    async def step(locked: Booking) -> Booking:
+        limits = Limits(settings.payment_hold_minutes, settings.lock_timeout_ms)
+        return await _reschedule(session, locked, actor, principal, body, now, limits)
+
+    return await change(
+        session, booking, step, lambda old, new: events.Rescheduled(booking=new, previous=old)
+    )
+
+
+async def event_type_of(session: AsyncSession, booking: Booking) -> EventType | None:
+    return await session.get(EventType, booking.event_type_id) if booking.event_type_id else None
+
+
+async def _cancel(
+    session: AsyncSession, booking: Booking, actor: Actor, body: CancelInput, now: datetime
+) -> list[Booking]:
     if body.seat_uid is not None and body.seat_uid != booking.uid:
         raise BadRequest(
             "Invalid seatUid: this seat does not belong to this booking.", reason="invalid_seat"
@@ -59,7 +162,7 @@ async def cancel(
     return targets
 
 
-async def confirm(session: AsyncSession, booking: Booking, actor: Actor) -> Booking:
+async def _confirm(session: AsyncSession, booking: Booking, actor: Actor) -> Booking:
     _ensure_staff(actor)
     if booking.status != "pending":
         raise BadRequest(
@@ -76,7 +179,7 @@ async def confirm(session: AsyncSession, booking: Booking, actor: Actor) -> Book
     return booking
 
 
-async def decline(
+async def _decline(
     session: AsyncSession, booking: Booking, actor: Actor, reason: str | None, now: datetime
 ) -> Booking:
     _ensure_staff(actor)
@@ -116,7 +219,7 @@ class Limits:
     timeout_ms: int
 
 
-async def reschedule(
+async def _reschedule(
     session: AsyncSession,
     booking: Booking,
     actor: Actor,
@@ -205,88 +308,3 @@ async def reschedule(
     booking.ics_sequence += 1
     await session.flush()
     return new
-
-
-STATUS_FILTERS = ("upcoming", "recurring", "past", "cancelled", "unconfirmed")
-
-
-@dataclass(frozen=True)
-class ListQuery:
-    statuses: tuple[str, ...] = ()
-    attendee_email: str | None = None
-    event_type_id: int | None = None
-    after_start: datetime | None = None
-    before_end: datetime | None = None
-    sort_start: str | None = None
-
-
-async def list_for(
-    session: AsyncSession, principal: Principal, query: ListQuery, page: Page, now: datetime
-) -> tuple[list[Booking], int]:
-    """Admins see the organization's bookings; members their own (as host or as attendee)."""
-    org_id = principal.organization_id
-    if org_id is None or org_id not in principal.roles:
-        return [], 0
-    statement = repository.listing(org_id)
-    if not principal.is_org_admin(org_id):
-        as_attendee = select(Attendee.booking_id).where(Attendee.email == principal.email)
-        statement = statement.where(
-            or_(Booking.user_id == principal.user_id, Booking.id.in_(as_attendee))
-        )
-    status_conditions = {
-        "upcoming": and_(Booking.end_time >= now, Booking.status.in_(("accepted", "pending"))),
-        "recurring": Booking.recurring_event_id.is_not(None),
-        "past": and_(Booking.end_time < now, Booking.status.in_(("accepted", "pending"))),
-        "cancelled": Booking.status.in_(("cancelled", "rejected")),
-        "unconfirmed": and_(Booking.status == "pending", Booking.end_time >= now, blocking(now)),
-    }
-    if query.statuses:
-        statement = statement.where(or_(*(status_conditions[s] for s in query.statuses)))
-    if query.attendee_email:
-        emails = select(Attendee.booking_id).where(
-            Attendee.email == query.attendee_email.strip().lower()
-        )
-        statement = statement.where(Booking.id.in_(emails))
-    if query.event_type_id is not None:
-        statement = statement.where(Booking.event_type_id == query.event_type_id)
-    if query.after_start is not None:
-        statement = statement.where(Booking.start_time >= query.after_start)
-    if query.before_end is not None:
-        statement = statement.where(Booking.end_time <= query.before_end)
-    total = int(
-        (await session.execute(select(func.count()).select_from(statement.subquery()))).scalar_one()
-    )
-    order = Booking.start_time.desc() if query.sort_start == "desc" else Booking.start_time
-    rows = await session.execute(
-        statement.order_by(order, Booking.id).limit(page.take).offset(page.skip)
-    )
-    return list(rows.scalars()), total
-
-
-async def mark_paid(
-    session: AsyncSession, booking: Booking, actor: Actor, settings: Settings, now: datetime
-) -> Booking:
-    """An OWNER/ADMIN records an offline payment of a booking that waits for its payment; the
-    online payment is cancelled at the provider in the same step."""
-    from immersio_booking.payments.settlement import record_offline
-
-    if not actor.is_admin:
-        raise RoleRequired(
-            "Only an OWNER or ADMIN may record a payment",
-            details={"requiredRoles": ["ADMIN", "OWNER"]},
-        )
-    payment = await repository.payment_of(session, booking.id)
-    if booking.paid or payment is None:
-        raise BadRequest("This booking has no payment waiting", reason="not_awaiting_payment")
-    outcome = await record_offline(session, payment, settings, now)
-    if outcome == "refund_queued":
-        raise Conflict(
-            "The seat was released before the payment; nothing was recorded", reason="seat_released"
-        )
-    if outcome == "amount_mismatch":
-        raise Conflict(
-            "The student paid online, but not the booking's price; nothing was recorded",
-            reason="payment_mismatch",
-        )
-    await session.refresh(booking)
-    return booking

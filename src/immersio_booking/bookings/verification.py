@@ -82,7 +82,8 @@ async def _issue(
     code_id = (await session.execute(upsert)).scalar_one()
     # The code travels to the mail job encrypted: the job queue keeps its arguments.
     sealed = SecretBox.of(settings).seal(code)
-    await events.booker_code_requested(session, code_id, code_hash, sealed, body.attendee.language)
+    requested = events.BookerCodeRequested(code_id, code_hash, sealed, body.attendee.language)
+    await events.publish(session, requested)
 
 
 async def _verify(

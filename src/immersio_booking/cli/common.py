@@ -115,8 +115,10 @@ def in_transaction(work: Callable[[AsyncSession], Awaitable[T]]) -> T:
     """Run ``work`` in one transaction on the ready database; domain errors end the command."""
     from immersio_booking.db.session import make_engine, make_sessionmaker, transaction
     from immersio_booking.kit.errors import DomainError
+    from immersio_booking.wiring import wire
 
     url = ready_database()
+    wire()  # a command may change bookings: their listeners hear it as in the API
 
     async def run() -> T:
         engine = make_engine(url, pool_size=1, max_overflow=0)

@@ -130,8 +130,10 @@ def worker(
 ) -> None:
     """Run the job worker until SIGTERM or Ctrl-C (then finish the jobs in hand)."""
     from immersio_booking.jobs.worker import configure_worker_logging, run_worker
+    from immersio_booking.wiring import wire
 
     settings = load_settings()
+    wire()
     url = database_url_of(settings)
     if settings.embedded:
         upgrade_schema(url, only_if_behind=True)

@@ -74,16 +74,3 @@ async def recover_stalled_jobs(app: Any, seconds_since_heartbeat: float = 30.0) 
 async def retry_stalled_jobs(context: Any, timestamp: int) -> int:
     del timestamp
     return await recover_stalled_jobs(context.app)
-
-
-@job_app.periodic(cron="0 7 * * *")
-@job_app.task(name="no_slot_alerts", queueing_lock="no_slot_alerts")
-async def no_slot_alerts(timestamp: int) -> int:
-    """Daily: tell admins (who asked for it) about public workshops nobody can book."""
-    from immersio_booking.config import get_settings
-    from immersio_booking.jobs.database import job_session
-    from immersio_booking.slots.alerts import send_no_slot_alerts
-
-    del timestamp
-    async with job_session() as session:
-        return await send_no_slot_alerts(session, get_settings())

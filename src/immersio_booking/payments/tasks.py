@@ -8,6 +8,7 @@ from collections.abc import Awaitable, Callable
 from procrastinate.exceptions import AlreadyEnqueued
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from immersio_booking.bookings import payment_holds
 from immersio_booking.config import get_settings
 from immersio_booking.jobs.app import job_app
 from immersio_booking.jobs.database import job_session
@@ -69,7 +70,7 @@ async def expire_payment_holds(timestamp: int) -> int:
     del timestamp
     settings = get_settings()
     async with job_session() as session:
-        expired = await settlement.expire_holds(session)
+        expired = await payment_holds.release_expired(session, clock.now())
         for booking in expired:  # the PaymentIntent cannot be paid any more either
             payment = await settlement.payment_of_booking(session, booking.id)
             connected = await provider_for(session, booking.organization_id, settings)

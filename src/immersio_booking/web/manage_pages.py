@@ -13,7 +13,7 @@ from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from immersio_booking.bookings import access, cancellation, events, repository, service
+from immersio_booking.bookings import access, cancellation, repository, service
 from immersio_booking.bookings.access import Actor
 from immersio_booking.bookings.schemas import CancelInput
 from immersio_booking.db.dependencies import Session
@@ -214,11 +214,9 @@ async def cancel(
     security.check_csrf(request, settings_of(request).resolved_secret_key(), csrf)
     booking, _, _ = await _booking(session, uid)
     actor = await _attendee_actor(session, request, booking, token)
-    booking = await repository.for_update(session, booking.id)
-    cancelled = await service.cancel(
+    await service.cancel(
         session, booking, actor, CancelInput(cancellation_reason=reason or None), clock.now()
     )
-    await events.cancelled(session, cancelled)
     return RedirectResponse(
         f"/booking/{uid}/manage?{urlencode({'token': token, 'done': 'cancelled'})}", status_code=303
     )

@@ -20,6 +20,7 @@ from immersio_booking.auth.principal import Principal
 from immersio_booking.bookings import availability, invitations
 from immersio_booking.bookings.availability import Exclusions
 from immersio_booking.db.dependencies import Session
+from immersio_booking.idempotency.replay import run_once
 from immersio_booking.kit import clock
 from immersio_booking.kit.errors import (
     DomainError,
@@ -28,7 +29,6 @@ from immersio_booking.kit.errors import (
     Unauthorized,
     Unprocessable,
 )
-from immersio_booking.kit.idempotency import run_once
 from immersio_booking.kit.schemas import EmptyEnvelope, Envelope, StrictApiModel, ok
 from immersio_booking.models import SlotReservation
 from immersio_booking.ratelimits import policy

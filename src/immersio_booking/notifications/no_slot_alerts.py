@@ -10,7 +10,9 @@ from email.message import EmailMessage
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from immersio_booking.config import Settings
+from immersio_booking.config import Settings, get_settings
+from immersio_booking.jobs.app import job_app
+from immersio_booking.jobs.database import job_session
 from immersio_booking.kit import clock
 from immersio_booking.members.repository import admin_emails
 from immersio_booking.models import EventType, OrganizationSettings, Team
@@ -100,3 +102,12 @@ async def send_no_slot_alerts(
         reported += len(empty)
     await session.flush()
     return reported
+
+
+@job_app.periodic(cron="0 7 * * *")
+@job_app.task(name="no_slot_alerts", queueing_lock="no_slot_alerts")
+async def no_slot_alerts(timestamp: int) -> int:
+    """Daily: tell admins (who asked for it) about public workshops nobody can book."""
+    del timestamp
+    async with job_session() as session:
+        return await send_no_slot_alerts(session, get_settings())

@@ -9,7 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from immersio_booking.config import Settings
 from immersio_booking.db.session import transaction
-from immersio_booking.slots.alerts import send_no_slot_alerts
+from immersio_booking.notifications.no_slot_alerts import send_no_slot_alerts
 from tests.bookings.helpers import teacher_hours, workshop
 from tests.factories import Tenant
 from tests.helpers import data

@@ -1,0 +1,97 @@
+"""Seats held until paid: what happens to the booking when its money arrives, and when its
+hold runs out first. Payments calls these with the provider's word; the booking side (row
+lock, status, seat check, ``Paid``/``HoldsExpired``) is decided here."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Literal
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from immersio_booking.bookings import availability, creation, events, repository
+from immersio_booking.config import get_settings
+from immersio_booking.kit.errors import DomainError
+from immersio_booking.models import Booking, EventType
+
+PaymentOutcome = Literal["confirmed", "confirmed_late", "released"]
+
+
+async def record_payment(session: AsyncSession, booking_id: int, now: datetime) -> PaymentOutcome:
+    """The booking's full price arrived. Still holding its seat → paid and accepted (or still
+    pending when the host must also confirm): ``confirmed``. Its hold expired but the seat is
+    still free → the same, ``confirmed_late``. Otherwise the seat went to someone else:
+    ``released`` (the caller refunds the money). ``Paid`` is published when it is paid."""
+    booking = await repository.for_update(session, booking_id)
+    et = await session.get(EventType, booking.event_type_id) if booking.event_type_id else None
+    outcome: PaymentOutcome
+    if booking.status == "pending":
+        outcome = "confirmed"
+    elif (
+        booking.status == "cancelled"
+        and booking.cancellation_reason == "payment_expired"
+        and et is not None
+        and await _seat_still_free(session, booking, et, now)
+    ):
+        outcome = "confirmed_late"
+        booking.cancellation_reason = None
+    else:
+        return "released"
+    needs = et is not None and creation.needs_confirmation(et, booking.start_time, now)
+    booking.status = "pending" if needs else "accepted"
+    booking.paid = True
+    booking.hold_expires_at = None
+    booking.ics_sequence += 1
+    await session.flush()
+    await events.publish(session, events.Paid(booking))
+    return outcome
+
+
+async def release_expired(session: AsyncSession, now: datetime) -> list[Booking]:
+    """Unpaid bookings whose hold has passed become cancelled (``payment_expired``), their
+    seats free; ``HoldsExpired`` is published when there were any."""
+    rows = await session.execute(
+        select(Booking)
+        .where(
+            Booking.status == "pending",
+            Booking.paid.is_(False),
+            Booking.hold_expires_at.is_not(None),
+            Booking.hold_expires_at <= now,
+        )
+        .with_for_update(skip_locked=True)
+        .limit(500)
+    )
+    expired = list(rows.scalars())
+    for booking in expired:
+        booking.status = "cancelled"
+        booking.cancellation_reason = "payment_expired"
+        booking.ics_sequence += 1
+    await session.flush()
+    if expired:
+        await events.publish(session, events.HoldsExpired(expired))
+    return expired
+
+
+async def _seat_still_free(
+    session: AsyncSession, booking: Booking, et: EventType, now: datetime
+) -> bool:
+    """Under the booking's locks: would this start still be bookable for this student?"""
+    workshop = await availability.load(session, et)
+    if not workshop.hosts:
+        return False
+    timeout = get_settings().lock_timeout_ms
+    await availability.lock_for(session, workshop, [booking.start_time], timeout)
+    duration = int((booking.end_time - booking.start_time).total_seconds() // 60)
+    try:
+        await availability.free_slot(
+            session,
+            workshop,
+            booking.start_time,
+            None if duration == et.length else duration,
+            now,
+            availability.Exclusions(booking_uid=booking.uid),
+        )
+    except DomainError:
+        return False
+    return True

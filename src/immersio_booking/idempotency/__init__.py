@@ -1,0 +1,1 @@
+"""Idempotency-Key: replaying the first answer of a retried request (see ``replay``)."""

@@ -1,0 +1,52 @@
+"""The webhook events a booking change triggers, queued in the change's transaction
+(``bookings.events``): deliveries now, MEETING_STARTED/ENDED at the session's start and end."""
+
+from __future__ import annotations
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from immersio_booking.bookings import events
+from immersio_booking.webhooks import meetings
+from immersio_booking.webhooks.emitter import emit
+
+
+async def _booked(session: AsyncSession, event: events.Booked) -> None:
+    await emit(session, event.accepted, "BOOKING_CREATED")
+    await meetings.schedule(session, event.accepted)
+    await emit(session, event.requested, "BOOKING_REQUESTED")
+    await emit(session, event.awaiting_payment, "BOOKING_PAYMENT_INITIATED")
+
+
+async def _confirmed(session: AsyncSession, event: events.Confirmed) -> None:
+    await emit(session, [event.booking], "BOOKING_CREATED")
+    await meetings.schedule(session, [event.booking])
+
+
+async def _paid(session: AsyncSession, event: events.Paid) -> None:
+    await emit(session, [event.booking], "BOOKING_PAID")
+    if event.booking.status == "accepted":
+        await _confirmed(session, events.Confirmed(event.booking))
+    else:
+        await emit(session, [event.booking], "BOOKING_REQUESTED")
+
+
+async def _cancelled(session: AsyncSession, event: events.Cancelled) -> None:
+    await emit(session, event.bookings, "BOOKING_CANCELLED")
+
+
+async def _rejected(session: AsyncSession, event: events.Rejected) -> None:
+    await emit(session, [event.booking], "BOOKING_REJECTED")
+
+
+async def _rescheduled(session: AsyncSession, event: events.Rescheduled) -> None:
+    await emit(session, [event.booking], "BOOKING_RESCHEDULED")
+    await meetings.schedule(session, [event.booking])
+
+
+def subscribe() -> None:
+    events.subscribe(events.Booked, _booked)
+    events.subscribe(events.Confirmed, _confirmed)
+    events.subscribe(events.Paid, _paid)
+    events.subscribe(events.Cancelled, _cancelled)
+    events.subscribe(events.Rejected, _rejected)
+    events.subscribe(events.Rescheduled, _rescheduled)

@@ -1,0 +1,25 @@
+"""Connects the packages that react to booking changes to ``bookings.events`` (and payments to
+``bookings.checkout``), once per process: the API (``app.create_app``), the worker and the CLI
+call ``wire`` before they serve.
+
+The order is the order listeners run in: payments first (a refund job is queued before the
+email that announces it), then emails, webhooks and workflows.
+"""
+
+from __future__ import annotations
+
+from immersio_booking.bookings import events
+from immersio_booking.notifications import listeners as notifications
+from immersio_booking.payments import listeners as payments
+from immersio_booking.webhooks import listeners as webhooks
+from immersio_booking.workflows import listeners as workflows
+
+
+def wire() -> None:
+    if events.is_wired():
+        return
+    payments.subscribe()
+    notifications.subscribe()
+    webhooks.subscribe()
+    workflows.subscribe()
+    events.mark_wired()
