@@ -81,3 +81,25 @@ async def book(
 
 def token_of(booking: dict[str, Any]) -> str:
     return parse_qs(urlsplit(booking["manageUrl"]).query)["token"][0]
+
+
+async def booking_state(client: httpx.AsyncClient, tenant: Tenant, uid: str) -> dict[str, Any]:
+    """The booking as the school's owner reads it."""
+    return data(await client.get(f"/v2/bookings/{uid}", headers=tenant.headers))  # type: ignore[no-any-return]
+
+
+async def cancellation_history(
+    client: httpx.AsyncClient, tenant: Tenant, uid: str
+) -> list[dict[str, Any]]:
+    return data(  # type: ignore[no-any-return]
+        await client.get(f"/v2/bookings/{uid}/cancellation-history", headers=tenant.headers)
+    )
+
+
+async def cancel_with_token(client: httpx.AsyncClient, booking: dict[str, Any]) -> dict[str, Any]:
+    """The student cancels through the manage link's token."""
+    return data(  # type: ignore[no-any-return]
+        await client.post(
+            f"/v2/bookings/{booking['uid']}/cancel", params={"token": token_of(booking)}, json={}
+        )
+    )

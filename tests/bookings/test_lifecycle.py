@@ -11,7 +11,17 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from immersio_booking.db.session import transaction
 from immersio_booking.models import Booking, Payment
 from tests import dates
-from tests.bookings.helpers import MONDAY, book, student, teacher_hours, token_of, workshop
+from tests.bookings.helpers import (
+    MONDAY,
+    book,
+    booking_state,
+    cancel_with_token,
+    cancellation_history,
+    student,
+    teacher_hours,
+    token_of,
+    workshop,
+)
 from tests.dates import DAY, WEEK
 from tests.factories import Tenant, make_member
 from tests.helpers import assert_error, data
@@ -79,11 +89,7 @@ async def test_student_cancels_inside_windows_and_gets_a_pending_refund(
     cancelled = data(r)
     assert (cancelled["status"], cancelled["cancellationReason"]) == ("cancelled", "Sick")
     assert cancelled["cancelledByEmail"] == early["attendees"][0]["email"]
-    history = data(
-        await client.get(
-            f"/v2/bookings/{early['uid']}/cancellation-history", headers=tenant.headers
-        )
-    )
+    history = await cancellation_history(client, tenant, early["uid"])
     assert [
         (h["refundStatus"], h["refundAmount"], h["withinRefundWindow"], h["cancelledBy"])
         for h in history
@@ -123,9 +129,7 @@ async def test_student_cancels_inside_windows_and_gets_a_pending_refund(
             json={"cancellationReason": "Teacher ill"},
         )
     )
-    history = data(
-        await client.get(f"/v2/bookings/{late['uid']}/cancellation-history", headers=tenant.headers)
-    )
+    history = await cancellation_history(client, tenant, late["uid"])
     assert [(h["refundStatus"], h["refundAmount"], h["cancelledBy"]) for h in history] == [
         ("pending", 3000, tenant.owner_id)
     ]
@@ -145,31 +149,15 @@ async def test_late_student_cancel_outside_refund_window_is_not_refunded(
     booking = data(
         await book(client, et["id"], soon(4), headers=tenant.headers, paidOffline=True), 201
     )
-    data(
-        await client.post(
-            f"/v2/bookings/{booking['uid']}/cancel", params={"token": token_of(booking)}, json={}
-        )
-    )
-    history = data(
-        await client.get(
-            f"/v2/bookings/{booking['uid']}/cancellation-history", headers=tenant.headers
-        )
-    )
+    await cancel_with_token(client, booking)
+    history = await cancellation_history(client, tenant, booking["uid"])
     assert [(h["refundStatus"], h["refundAmount"], h["withinRefundWindow"]) for h in history] == [
         ("not_eligible", 0, False)
     ]
     free = await workshop(client, tenant)
     unpaid = data(await book(client, free["id"], soon(9)), 201)
-    data(
-        await client.post(
-            f"/v2/bookings/{unpaid['uid']}/cancel", params={"token": token_of(unpaid)}, json={}
-        )
-    )
-    history = data(
-        await client.get(
-            f"/v2/bookings/{unpaid['uid']}/cancellation-history", headers=tenant.headers
-        )
-    )
+    await cancel_with_token(client, unpaid)
+    history = await cancellation_history(client, tenant, unpaid["uid"])
     assert [(h["refundStatus"], h["withinRefundWindow"]) for h in history] == [
         ("not_eligible", True)
     ]
@@ -208,7 +196,7 @@ async def test_reschedule_moves_seat_and_payment(
     assert moved["uid"] != first["uid"] and moved["rescheduledFromUid"] == first["uid"]
     assert moved["status"] == "accepted" and moved["paid"] is True
     assert moved["reschedulingReason"] == "Clash" and moved["manageUrl"]
-    old = data(await client.get(f"/v2/bookings/{first['uid']}", headers=tenant.headers))
+    old = await booking_state(client, tenant, first["uid"])
     assert (old["status"], old["rescheduledToUid"]) == ("cancelled", moved["uid"])
     async with sessionmaker() as session:
         payment = (

@@ -24,6 +24,7 @@ from tests.dates import DAY, WEEK
 from tests.factories import Tenant
 from tests.helpers import data
 from tests.jobs import job_environment, run_jobs
+from tests.mail import MailFolder
 from tests.webhooks.receiver import Receiver, receiver
 
 
@@ -226,10 +227,10 @@ async def test_three_days_of_failures_switch_the_subscription_off_and_tell_the_o
             .values(created_at=clock.now() - timedelta(days=4))
         )
     data(await book(client, et["id"], dates.at(MONDAY + 4 * DAY, "11:00")), 201)
-    before = set((data_dir / "mail").glob("*.eml")) if (data_dir / "mail").exists() else set()
+    mail = MailFolder(data_dir)
     await run_jobs(database_url)
     assert data(await client.get(url, headers=tenant.headers))["active"] is False
-    mails = set((data_dir / "mail").glob("*.eml")) - before
+    mails = mail.new_files()
     assert any(
         tenant.owner_email in m.read_text() and "switched off" in m.read_text() for m in mails
     )
