@@ -7,7 +7,10 @@ from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 import httpx
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from immersio_booking.models import Booking, Payment
 from tests import dates
 from tests.factories import Tenant
 from tests.helpers import data
@@ -39,6 +42,11 @@ async def teacher_hours(
         ),
         201,
     )
+
+
+def seating(per_slot: int) -> dict[str, Any]:
+    """A workshop's ``seats`` field: ``per_slot`` seats a session, availability counts shown."""
+    return {"seatsPerTimeSlot": per_slot, "showAttendeeInfo": False, "showAvailabilityCount": True}
 
 
 async def workshop(client: httpx.AsyncClient, tenant: Tenant, **fields: Any) -> dict[str, Any]:
@@ -79,6 +87,18 @@ async def book(
     )
 
 
+async def book_paid_offline(
+    client: httpx.AsyncClient, tenant: Tenant, event_type: dict[str, Any], start: str, **fields: Any
+) -> dict[str, Any]:
+    """The school books a priced workshop for a student who paid offline (accepted and paid)."""
+    return data(  # type: ignore[no-any-return]
+        await book(
+            client, event_type["id"], start, headers=tenant.headers, paidOffline=True, **fields
+        ),
+        201,
+    )
+
+
 def token_of(booking: dict[str, Any]) -> str:
     return parse_qs(urlsplit(booking["manageUrl"]).query)["token"][0]
 
@@ -103,3 +123,15 @@ async def cancel_with_token(client: httpx.AsyncClient, booking: dict[str, Any]) 
             f"/v2/bookings/{booking['uid']}/cancel", params={"token": token_of(booking)}, json={}
         )
     )
+
+
+async def payment_of(sessionmaker: async_sessionmaker[AsyncSession], uid: str) -> Payment:
+    """The Payment row of the booking ``uid``."""
+    async with sessionmaker() as session:
+        return (
+            await session.execute(
+                select(Payment)
+                .join(Booking, Booking.id == Payment.booking_id)
+                .where(Booking.uid == uid)
+            )
+        ).scalar_one()

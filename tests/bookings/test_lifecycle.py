@@ -5,18 +5,21 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import httpx
-from sqlalchemy import select, update
+from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from immersio_booking.db.session import transaction
-from immersio_booking.models import Booking, Payment
+from immersio_booking.models import Booking
 from tests import dates
 from tests.bookings.helpers import (
     MONDAY,
     book,
+    book_paid_offline,
     booking_state,
     cancel_with_token,
     cancellation_history,
+    payment_of,
+    seating,
     student,
     teacher_hours,
     token_of,
@@ -67,9 +70,7 @@ async def test_student_cancels_inside_windows_and_gets_a_pending_refund(
         currency="usd",
         metadata={"refund_window_hours": 48, "cancellation_notice_hours": 24},
     )
-    early = data(
-        await book(client, et["id"], soon(10), headers=tenant.headers, paidOffline=True), 201
-    )
+    early = await book_paid_offline(client, tenant, et, soon(10))
     strict = await workshop(
         client,
         tenant,
@@ -77,10 +78,7 @@ async def test_student_cancels_inside_windows_and_gets_a_pending_refund(
         currency="usd",
         metadata={"refund_window_hours": 48, "cancellation_notice_hours": 24 * 30},
     )
-    late = data(
-        await book(client, strict["id"], soon(10, 11), headers=tenant.headers, paidOffline=True),
-        201,
-    )
+    late = await book_paid_offline(client, tenant, strict, soon(10, 11))
     r = await client.post(
         f"/v2/bookings/{early['uid']}/cancel",
         params={"token": token_of(early)},
@@ -95,16 +93,7 @@ async def test_student_cancels_inside_windows_and_gets_a_pending_refund(
         for h in history
     ] == [("pending", 3000, True, None)]
     # the seat is free again at once
-    data(
-        await book(
-            client,
-            et["id"],
-            early["start"].replace("Z", "Z"),
-            headers=tenant.headers,
-            paidOffline=True,
-        ),
-        201,
-    )
+    await book_paid_offline(client, tenant, et, early["start"].replace("Z", "Z"))
     assert_error(
         await client.post(
             f"/v2/bookings/{early['uid']}/cancel", params={"token": token_of(early)}, json={}
@@ -146,9 +135,7 @@ async def test_late_student_cancel_outside_refund_window_is_not_refunded(
         currency="usd",
         metadata={"refund_window_hours": 24 * 8, "cancellation_notice_hours": 1},
     )
-    booking = data(
-        await book(client, et["id"], soon(4), headers=tenant.headers, paidOffline=True), 201
-    )
+    booking = await book_paid_offline(client, tenant, et, soon(4))
     await cancel_with_token(client, booking)
     history = await cancellation_history(client, tenant, booking["uid"])
     assert [(h["refundStatus"], h["refundAmount"], h["withinRefundWindow"]) for h in history] == [
@@ -172,18 +159,10 @@ async def test_reschedule_moves_seat_and_payment(
         tenant,
         price=2000,
         currency="eur",
-        seats={"seatsPerTimeSlot": 1, "showAttendeeInfo": False, "showAvailabilityCount": True},
+        seats=seating(1),
     )
-    first = data(
-        await book(
-            client,
-            et["id"],
-            dates.at(MONDAY, "10:00"),
-            headers=tenant.headers,
-            paidOffline=True,
-            attendee=student("mover@example.com"),
-        ),
-        201,
+    first = await book_paid_offline(
+        client, tenant, et, dates.at(MONDAY, "10:00"), attendee=student("mover@example.com")
     )
     moved = data(
         await client.post(
@@ -198,22 +177,10 @@ async def test_reschedule_moves_seat_and_payment(
     assert moved["reschedulingReason"] == "Clash" and moved["manageUrl"]
     old = await booking_state(client, tenant, first["uid"])
     assert (old["status"], old["rescheduledToUid"]) == ("cancelled", moved["uid"])
-    async with sessionmaker() as session:
-        payment = (
-            await session.execute(
-                select(Payment)
-                .join(Booking, Booking.id == Payment.booking_id)
-                .where(Booking.uid == moved["uid"])
-            )
-        ).scalar_one()
-        assert payment.amount == 2000
+    payment = await payment_of(sessionmaker, moved["uid"])
+    assert payment.amount == 2000
     # the old seat is free, the new one taken
-    data(
-        await book(
-            client, et["id"], dates.at(MONDAY, "10:00"), headers=tenant.headers, paidOffline=True
-        ),
-        201,
-    )
+    await book_paid_offline(client, tenant, et, dates.at(MONDAY, "10:00"))
     assert_error(await book(client, et["id"], dates.at(MONDAY + DAY, "10:00")), 409, "seats_full")
     assert_error(
         await client.post(

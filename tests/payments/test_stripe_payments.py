@@ -18,7 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from immersio_booking.db.session import transaction
 from immersio_booking.kit import clock
-from immersio_booking.models import Booking, Credential, Payment
+from immersio_booking.models import Credential, Payment
 from immersio_booking.payments import settlement
 from tests import dates
 from tests.bookings.helpers import (
@@ -26,6 +26,7 @@ from tests.bookings.helpers import (
     book,
     booking_state,
     cancellation_history,
+    payment_of,
     teacher_hours,
     workshop,
 )
@@ -248,9 +249,8 @@ async def test_lost_webhook_is_caught_by_reconciliation(
     et = await stripe_workshop(client, tenant, price=900, currency="usd")
     booking, intent_id = await book_paid(client, et, dates.at(MONDAY + 3 * DAY, "10:00"))
     assert await pay(localstripe, intent_id) == "succeeded"  # ...and the webhook never comes
-    await end_holds(
-        sessionmaker, booking["uid"], after=timedelta(minutes=2)
-    )  # the hold is about to end
+    # the hold is about to end
+    await end_holds(sessionmaker, booking["uid"], after=timedelta(minutes=2))
     assert await reconcile_payments(int(clock.timestamp())) >= 1
     done = await booking_state(client, tenant, booking["uid"])
     assert (done["status"], done["paid"]) == ("accepted", True)
@@ -309,14 +309,7 @@ async def test_refund_inside_the_window_is_executed_at_stripe(
     assert row["refundStatus"] == "completed" and row["refundTransactionId"].startswith("re_")
     refund = await stripe_client(localstripe).v1.refunds.retrieve_async(row["refundTransactionId"])
     assert (refund.amount, refund.payment_intent) == (4000, intent_id)
-    async with sessionmaker() as session:
-        assert (
-            await session.execute(
-                select(Payment.refunded)
-                .join(Booking, Booking.id == Payment.booking_id)
-                .where(Booking.uid == booking["uid"])
-            )
-        ).scalar_one() is True
+    assert (await payment_of(sessionmaker, booking["uid"])).refunded is True
 
 
 async def test_key_rotation_keeps_every_credential_readable(
@@ -400,15 +393,8 @@ async def test_school_without_stripe_marks_bookings_paid(
     paid = data(await client.post(url, headers=tenant.headers))
     assert (paid["status"], paid["paid"]) == ("accepted", True)
     assert_error(await client.post(url, headers=tenant.headers), 400, "not_awaiting_payment")
-    async with sessionmaker() as session:
-        payment = (
-            await session.execute(
-                select(Payment)
-                .join(Booking, Booking.id == Payment.booking_id)
-                .where(Booking.uid == booking["uid"])
-            )
-        ).scalar_one()
-        assert (payment.success, payment.app_id) == (True, "manual-payment")
+    payment = await payment_of(sessionmaker, booking["uid"])
+    assert (payment.success, payment.app_id) == (True, "manual-payment")
 
 
 @pytest.mark.usefixtures("jobs")

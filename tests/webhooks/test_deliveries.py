@@ -19,7 +19,7 @@ from standardwebhooks import Webhook as StandardWebhook
 from immersio_booking.kit import clock
 from immersio_booking.webhooks.tasks import SCHEDULE, next_delay
 from tests import dates
-from tests.bookings.helpers import MONDAY, book, student, teacher_hours, workshop
+from tests.bookings.helpers import MONDAY, book, seating, student, teacher_hours, workshop
 from tests.dates import DAY, WEEK
 from tests.factories import Tenant
 from tests.helpers import data
@@ -131,7 +131,7 @@ async def test_one_event_per_seat(
     et = await workshop(
         client,
         tenant,
-        seats={"seatsPerTimeSlot": 3, "showAttendeeInfo": False, "showAvailabilityCount": True},
+        seats=seating(3),
     )
     for n in range(2):
         data(
