@@ -24,16 +24,8 @@ from typing import Any
 import httpx
 import psycopg
 
-from _setup import (  # type: ignore[import-not-found]
-    database,
-    enterprise_school,
-    open_all_week,
-    percentile,
-    platform_admin,
-    seated_workshop,
-    served,
-    server_url,
-)
+import _setup  # type: ignore[import-not-found]
+from _setup import database, percentile, served  # type: ignore[import-not-found]
 
 CLIENTS = 64
 SECONDS = 10.0
@@ -58,7 +50,7 @@ COMMIT;
 def seed(base: str, platform_key: str) -> list[int]:
     """An enterprise school with teachers working around the clock and seated workshops."""
     with httpx.Client(base_url=base, timeout=30) as client:
-        owner, org, slug = enterprise_school(client, platform_key, "Bench School", "bench")
+        owner, org, slug = _setup.enterprise_school(client, platform_key, "Bench School", "bench")
         workshops = []
         for t in range(TEACHERS):
             teacher = client.post(
@@ -67,12 +59,12 @@ def seed(base: str, platform_key: str) -> list[int]:
                 json={"email": f"t{t}@{slug}.example.com", "name": f"Teacher {t}"},
             ).json()["data"]
             acting = {**owner, "X-Act-As-User": str(teacher["id"])}
-            open_all_week(client, acting, "Always")
+            _setup.open_all_week(client, acting, "Always")
             for w in range(WORKSHOPS_PER_TEACHER):
                 r = client.post(
                     "/v2/event-types",
                     headers=acting,
-                    json=seated_workshop(f"W{t}-{w}", f"w{t}-{w}", SEATS),
+                    json=_setup.seated_workshop(f"W{t}-{w}", f"w{t}-{w}", SEATS),
                 )
                 assert r.status_code == 201, r.text
                 workshops.append(r.json()["data"]["id"])
@@ -172,12 +164,12 @@ def pgbench(url: str) -> float:
 
 def main() -> None:
     data_dir = Path(tempfile.mkdtemp(prefix="immersio-bench-"))
-    url = database.create_scratch_database(server_url(), "bbench")
+    url = database.create_scratch_database(_setup.server_url(), "bbench")
     try:
         from immersio_booking.db import migrate
 
         migrate.upgrade(url)
-        key = platform_admin(
+        key = _setup.platform_admin(
             {**os.environ, "DATABASE_URL": url, "IMMERSIO_DATA_DIR": str(data_dir)}
         )
         with served(url, data_dir, workers=WORKERS) as base:

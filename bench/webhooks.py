@@ -14,19 +14,9 @@ from pathlib import Path
 
 import httpx
 
+import _setup  # type: ignore[import-not-found]
 from _receiver import receiving  # type: ignore[import-not-found]
-from _setup import (  # type: ignore[import-not-found]
-    ROOT,
-    database,
-    enterprise_school,
-    free_port,
-    open_all_week,
-    percentile,
-    platform_admin,
-    seated_workshop,
-    served,
-    server_url,
-)
+from _setup import ROOT, database, free_port, percentile, served  # type: ignore[import-not-found]
 
 sys.path.insert(0, str(ROOT))
 
@@ -37,7 +27,7 @@ CONCURRENCY = os.environ.get("BENCH_WORKER_CONCURRENCY", "8")
 
 def main() -> None:
     data_dir = Path(tempfile.mkdtemp(prefix="immersio-bench-"))
-    url = database.create_scratch_database(server_url(), "wbench")
+    url = database.create_scratch_database(_setup.server_url(), "wbench")
     env = {
         **os.environ,
         "DATABASE_URL": url,
@@ -53,7 +43,7 @@ def main() -> None:
         os.environ.update(
             {k: env[k] for k in ("IMMERSIO_DATA_DIR", "IMMERSIO_ALLOW_PRIVATE_NETWORK_TARGETS")}
         )
-        admin = platform_admin(env)
+        admin = _setup.platform_admin(env)
         port = free_port()
         hook_url = f"http://127.0.0.1:{port}/b"
         with receiving(port) as received, served(url, data_dir) as base:
@@ -65,15 +55,17 @@ def main() -> None:
             )
             try:
                 with httpx.Client(base_url=base, timeout=30) as client:
-                    owner, org, _ = enterprise_school(client, admin, "W", "wb")
+                    owner, org, _ = _setup.enterprise_school(client, admin, "W", "wb")
                     client.post(
                         f"/v2/organizations/{org}/webhooks",
                         headers=owner,
                         json={"subscriberUrl": hook_url, "triggers": ["BOOKING_CREATED"]},
                     ).raise_for_status()
-                    open_all_week(client, owner, "A")
+                    _setup.open_all_week(client, owner, "A")
                     et = client.post(
-                        "/v2/event-types", headers=owner, json=seated_workshop("W", "w", 1000)
+                        "/v2/event-types",
+                        headers=owner,
+                        json=_setup.seated_workshop("W", "w", 1000),
                     ).json()["data"]
                     latencies = []
                     for n in range(BOOKINGS):
