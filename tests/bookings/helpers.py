@@ -60,6 +60,16 @@ async def workshop(client: httpx.AsyncClient, tenant: Tenant, **fields: Any) -> 
     return data(await client.post("/v2/event-types", headers=tenant.headers, json=body), 201)  # type: ignore[no-any-return]
 
 
+async def one_booking(
+    client: httpx.AsyncClient, tenant: Tenant, start: str
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """A teacher's hours, a free workshop, and one student's booking at ``start``: the workshop
+    and the booking."""
+    await teacher_hours(client, tenant)
+    et = await workshop(client, tenant)
+    return et, data(await book(client, et["id"], start), 201)
+
+
 def student(email: str | None = None, **extra: Any) -> dict[str, Any]:
     return {
         "name": "Ada Student",
@@ -113,6 +123,15 @@ async def cancellation_history(
 ) -> list[dict[str, Any]]:
     return data(  # type: ignore[no-any-return]
         await client.get(f"/v2/bookings/{uid}/cancellation-history", headers=tenant.headers)
+    )
+
+
+async def cancel_as_school(
+    client: httpx.AsyncClient, tenant: Tenant, booking: dict[str, Any]
+) -> dict[str, Any]:
+    """The school's owner cancels the booking (no reason given)."""
+    return data(  # type: ignore[no-any-return]
+        await client.post(f"/v2/bookings/{booking['uid']}/cancel", headers=tenant.headers, json={})
     )
 
 

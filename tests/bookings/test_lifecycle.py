@@ -16,8 +16,10 @@ from tests.bookings.helpers import (
     book,
     book_paid_offline,
     booking_state,
+    cancel_as_school,
     cancel_with_token,
     cancellation_history,
+    one_booking,
     payment_of,
     seating,
     student,
@@ -43,9 +45,7 @@ async def test_read_with_token_host_admin_and_not_others(
     other_tenant: Tenant,
     sessionmaker: async_sessionmaker[AsyncSession],
 ) -> None:
-    await teacher_hours(client, tenant)
-    et = await workshop(client, tenant)
-    created = data(await book(client, et["id"], dates.at(MONDAY, "10:00")), 201)
+    et, created = await one_booking(client, tenant, dates.at(MONDAY, "10:00"))
     url = f"/v2/bookings/{created['uid']}"
     token = token_of(created)
     assert data(await client.get(url, params={"token": token}))["uid"] == created["uid"]
@@ -255,7 +255,7 @@ async def test_listing_filters_and_member_scope(
         201,
     )
     b = data(await book(client, et["id"], dates.at(MONDAY + DAY, "10:00")), 201)
-    data(await client.post(f"/v2/bookings/{b['uid']}/cancel", headers=tenant.headers, json={}))
+    await cancel_as_school(client, tenant, b)
     async with transaction(sessionmaker) as session:  # one booking in the past
         await session.execute(
             update(Booking)

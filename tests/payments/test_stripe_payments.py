@@ -25,6 +25,7 @@ from tests.bookings.helpers import (
     MONDAY,
     book,
     booking_state,
+    cancel_as_school,
     cancellation_history,
     payment_of,
     teacher_hours,
@@ -298,9 +299,7 @@ async def test_refund_inside_the_window_is_executed_at_stripe(
     )
     booking, intent_id = await book_paid(client, et, dates.at(MONDAY + 4 * DAY, "10:00"))
     await pay_and_notify(client, tenant, localstripe, database_url, intent_id)
-    data(
-        await client.post(f"/v2/bookings/{booking['uid']}/cancel", headers=tenant.headers, json={})
-    )
+    await cancel_as_school(client, tenant, booking)
     [row] = await cancellation_history(client, tenant, booking["uid"])
     assert (row["refundStatus"], row["refundAmount"]) == ("pending", 4000)
     assert await execute_refund(row["id"]) == "completed"
@@ -410,9 +409,7 @@ async def test_failed_refund_stays_pending_and_succeeds_on_retry(
     et = await stripe_workshop(client, tenant, price=2200, currency="eur")
     booking, intent_id = await book_paid(client, et, dates.at(MONDAY + WEEK + 2 * DAY, "10:00"))
     await pay_and_notify(client, tenant, localstripe, database_url, intent_id)
-    data(
-        await client.post(f"/v2/bookings/{booking['uid']}/cancel", headers=tenant.headers, json={})
-    )
+    await cancel_as_school(client, tenant, booking)
     [row] = await cancellation_history(client, tenant, booking["uid"])
     async with transaction(sessionmaker) as session:  # Stripe will not know this intent
         await session.execute(

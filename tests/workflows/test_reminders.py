@@ -28,6 +28,7 @@ from tests import dates
 from tests.bookings.helpers import (
     MONDAY,
     book,
+    cancel_as_school,
     cancel_with_token,
     student,
     teacher_hours,
@@ -93,6 +94,15 @@ DAY_BEFORE = step(
 )
 
 
+async def _booked_with_day_before_reminder(
+    client: httpx.AsyncClient, tenant: Tenant, email: str, **attendee: Any
+) -> dict[str, Any]:
+    """The school, its DAY_BEFORE reminder workflow, and a booking by ``email`` at START."""
+    et = await _school(client, tenant)
+    await create_workflow(client, tenant, steps=[DAY_BEFORE])
+    return await _book(client, et, email, **attendee)
+
+
 async def test_reminder_is_sent_at_its_moment_in_the_attendees_zone_and_only_once(
     client: httpx.AsyncClient,
     tenant: Tenant,
@@ -100,9 +110,9 @@ async def test_reminder_is_sent_at_its_moment_in_the_attendees_zone_and_only_onc
     database_url: str,
     sessionmaker: async_sessionmaker[AsyncSession],
 ) -> None:
-    et = await _school(client, tenant)
-    await create_workflow(client, tenant, steps=[DAY_BEFORE])
-    booking = await _book(client, et, "ada@example.com", name="Ada Lovelace")
+    booking = await _booked_with_day_before_reminder(
+        client, tenant, "ada@example.com", name="Ada Lovelace"
+    )
     [planned] = await reminders_of(sessionmaker, booking["uid"])
     assert planned.status == "scheduled" and planned.job_status == "todo"
     assert planned.scheduled_for == dates.instant(MONDAY - DAY, "10:00")
@@ -135,9 +145,7 @@ async def test_no_reminder_ever_for_a_cancelled_booking(
     database_url: str,
     sessionmaker: async_sessionmaker[AsyncSession],
 ) -> None:
-    et = await _school(client, tenant)
-    await create_workflow(client, tenant, steps=[DAY_BEFORE])
-    booking = await _book(client, et, "gone@example.com")
+    booking = await _booked_with_day_before_reminder(client, tenant, "gone@example.com")
     await cancel_with_token(client, booking)
     [planned] = await reminders_of(sessionmaker, booking["uid"])
     assert (planned.status, planned.job_status) == ("cancelled", "cancelled")
@@ -167,9 +175,7 @@ async def test_the_job_looks_again_before_sending(
     sessionmaker: async_sessionmaker[AsyncSession],
 ) -> None:
     """A booking changed behind the planner's back (no event emitted) still gets nothing."""
-    et = await _school(client, tenant)
-    await create_workflow(client, tenant, steps=[DAY_BEFORE])
-    booking = await _book(client, et, "quiet@example.com")
+    booking = await _booked_with_day_before_reminder(client, tenant, "quiet@example.com")
     async with sessionmaker() as session:
         await session.execute(
             text("UPDATE bookings SET status = 'cancelled' WHERE uid = :u"), {"u": booking["uid"]}
@@ -189,9 +195,7 @@ async def test_reschedule_cancels_the_old_reminder_and_plans_the_new_time(
     database_url: str,
     sessionmaker: async_sessionmaker[AsyncSession],
 ) -> None:
-    et = await _school(client, tenant)
-    await create_workflow(client, tenant, steps=[DAY_BEFORE])
-    old = await _book(client, et, "move@example.com")
+    old = await _booked_with_day_before_reminder(client, tenant, "move@example.com")
     new = data(
         await client.post(
             f"/v2/bookings/{old['uid']}/reschedule",
@@ -352,7 +356,7 @@ async def test_immediate_triggers_follow_the_booking(
         ),
         201,
     )
-    data(await client.post(f"/v2/bookings/{moved['uid']}/cancel", headers=tenant.headers, json={}))
+    await cancel_as_school(client, tenant, moved)
     unpaid = data(await book(client, paid_et["id"], dates.at(MONDAY + DAY, "10:00")), 201)
     data(await client.post(f"/v2/bookings/{unpaid['uid']}/mark-paid", headers=tenant.headers))
     await run_jobs(database_url)
