@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+import json
 import os
+import secrets
 import socket
+import subprocess
 import sys
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
+
+import httpx
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -51,3 +57,77 @@ def served(url: str, data_dir: Path, workers: int = 1) -> Iterator[str]:
 def percentile(values: list[float], q: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
+
+
+def server_url() -> str:
+    """DATABASE_URL's server, else the machine's PostgreSQL, in SQLAlchemy's psycopg spelling."""
+    raw = os.environ.get("DATABASE_URL") or "postgresql://postgres@127.0.0.1:5432/postgres"
+    return raw.replace("postgresql://", "postgresql+psycopg://", 1)
+
+
+def platform_admin(env: dict[str, str]) -> str:
+    """A platform admin made by the CLI (``env`` names the database): its API key."""
+    done = subprocess.run(
+        [
+            str(ROOT / ".venv/bin/immersio-booking"),
+            "admin",
+            "create-platform-admin",
+            "--email",
+            "bench@platform.example.com",
+            "--json",
+        ],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return str(json.loads(done.stdout)["api_key"])
+
+
+def enterprise_school(
+    client: httpx.Client, platform_key: str, name: str, prefix: str
+) -> tuple[dict[str, str], int, str]:
+    """A school on the enterprise plan: its owner's headers, organization id and slug."""
+    slug = f"{prefix}-{secrets.token_hex(3)}"
+    school = client.post(
+        "/v2/organizations",
+        headers={"Authorization": f"Bearer {platform_key}"},
+        json={
+            "name": name,
+            "slug": slug,
+            "ownerEmail": f"owner@{slug}.example.com",
+            "plan": "enterprise",
+        },
+    ).json()["data"]
+    owner = {"Authorization": f"Bearer {school['apiKey']}"}
+    return owner, int(school["organization"]["id"]), slug
+
+
+def open_all_week(client: httpx.Client, headers: dict[str, str], name: str) -> None:
+    """A default schedule open every day around the clock, in UTC."""
+    every_day = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
+    client.post(
+        "/v2/schedules",
+        headers=headers,
+        json={
+            "name": name,
+            "timeZone": "UTC",
+            "isDefault": True,
+            "availability": [{"days": every_day, "startTime": "00:00", "endTime": "24:00"}],
+        },
+    ).raise_for_status()
+
+
+def seated_workshop(title: str, slug: str, seats: int) -> dict[str, Any]:
+    """The body of a 30-minute seated workshop bookable at once."""
+    return {
+        "lengthInMinutes": 30,
+        "title": title,
+        "slug": slug,
+        "minimumBookingNotice": 0,
+        "seats": {
+            "seatsPerTimeSlot": seats,
+            "showAttendeeInfo": False,
+            "showAvailabilityCount": True,
+        },
+    }

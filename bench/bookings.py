@@ -24,7 +24,8 @@ from typing import Any
 import httpx
 import psycopg
 
-from _setup import ROOT, database, percentile, served  # type: ignore[import-not-found]
+import _setup  # type: ignore[import-not-found]
+from _setup import database, percentile, served  # type: ignore[import-not-found]
 
 CLIENTS = 64
 SECONDS = 10.0
@@ -46,28 +47,10 @@ COMMIT;
 """
 
 
-def server_url() -> str:
-    raw = os.environ.get("DATABASE_URL") or "postgresql://postgres@127.0.0.1:5432/postgres"
-    return raw.replace("postgresql://", "postgresql+psycopg://", 1)
-
-
 def seed(base: str, platform_key: str) -> list[int]:
     """An enterprise school with teachers working around the clock and seated workshops."""
     with httpx.Client(base_url=base, timeout=30) as client:
-        admin = {"Authorization": f"Bearer {platform_key}"}
-        slug = f"bench-{secrets.token_hex(3)}"
-        school = client.post(
-            "/v2/organizations",
-            headers=admin,
-            json={
-                "name": "Bench School",
-                "slug": slug,
-                "ownerEmail": f"owner@{slug}.example.com",
-                "plan": "enterprise",
-            },
-        ).json()["data"]
-        owner = {"Authorization": f"Bearer {school['apiKey']}"}
-        org = school["organization"]["id"]
+        owner, org, slug = _setup.enterprise_school(client, platform_key, "Bench School", "bench")
         workshops = []
         for t in range(TEACHERS):
             teacher = client.post(
@@ -76,70 +59,16 @@ def seed(base: str, platform_key: str) -> list[int]:
                 json={"email": f"t{t}@{slug}.example.com", "name": f"Teacher {t}"},
             ).json()["data"]
             acting = {**owner, "X-Act-As-User": str(teacher["id"])}
-            client.post(
-                "/v2/schedules",
-                headers=acting,
-                json={
-                    "name": "Always",
-                    "timeZone": "UTC",
-                    "isDefault": True,
-                    "availability": [
-                        {
-                            "days": [
-                                "Monday",
-                                "Tuesday",
-                                "Wednesday",
-                                "Thursday",
-                                "Friday",
-                                "Saturday",
-                                "Sunday",
-                            ],
-                            "startTime": "00:00",
-                            "endTime": "24:00",
-                        }
-                    ],
-                },
-            ).raise_for_status()
+            _setup.open_all_week(client, acting, "Always")
             for w in range(WORKSHOPS_PER_TEACHER):
                 r = client.post(
                     "/v2/event-types",
                     headers=acting,
-                    json={
-                        "lengthInMinutes": 30,
-                        "title": f"W{t}-{w}",
-                        "slug": f"w{t}-{w}",
-                        "minimumBookingNotice": 0,
-                        "seats": {
-                            "seatsPerTimeSlot": SEATS,
-                            "showAttendeeInfo": False,
-                            "showAvailabilityCount": True,
-                        },
-                    },
+                    json=_setup.seated_workshop(f"W{t}-{w}", f"w{t}-{w}", SEATS),
                 )
                 assert r.status_code == 201, r.text
                 workshops.append(r.json()["data"]["id"])
         return workshops
-
-
-def platform_admin(url: str, data_dir: Path) -> str:
-    env = {**os.environ, "DATABASE_URL": url, "IMMERSIO_DATA_DIR": str(data_dir)}
-    done = subprocess.run(
-        [
-            str(ROOT / ".venv/bin/immersio-booking"),
-            "admin",
-            "create-platform-admin",
-            "--email",
-            "bench@platform.example.com",
-            "--json",
-        ],
-        env=env,
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    import json
-
-    return str(json.loads(done.stdout)["api_key"])
 
 
 async def load(base: str, pick: Callable[[Counter[int]], tuple[int, str]]) -> dict[str, Any]:
@@ -235,12 +164,14 @@ def pgbench(url: str) -> float:
 
 def main() -> None:
     data_dir = Path(tempfile.mkdtemp(prefix="immersio-bench-"))
-    url = database.create_scratch_database(server_url(), "bbench")
+    url = database.create_scratch_database(_setup.server_url(), "bbench")
     try:
         from immersio_booking.db import migrate
 
         migrate.upgrade(url)
-        key = platform_admin(url, data_dir)
+        key = _setup.platform_admin(
+            {**os.environ, "DATABASE_URL": url, "IMMERSIO_DATA_DIR": str(data_dir)}
+        )
         with served(url, data_dir, workers=WORKERS) as base:
             workshops = seed(base, key)
             rng = random.Random(1)

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import asyncio
 import os
-import secrets
 import subprocess
 import sys
 import tempfile
@@ -15,6 +14,7 @@ from pathlib import Path
 
 import httpx
 
+import _setup  # type: ignore[import-not-found]
 from _receiver import receiving  # type: ignore[import-not-found]
 from _setup import ROOT, database, free_port, percentile, served  # type: ignore[import-not-found]
 
@@ -25,14 +25,9 @@ BULK = int(os.environ.get("BENCH_DELIVERIES", "2000"))
 CONCURRENCY = os.environ.get("BENCH_WORKER_CONCURRENCY", "8")
 
 
-def server_url() -> str:
-    raw = os.environ.get("DATABASE_URL") or "postgresql://postgres@127.0.0.1:5432/postgres"
-    return raw.replace("postgresql://", "postgresql+psycopg://", 1)
-
-
 def main() -> None:
     data_dir = Path(tempfile.mkdtemp(prefix="immersio-bench-"))
-    url = database.create_scratch_database(server_url(), "wbench")
+    url = database.create_scratch_database(_setup.server_url(), "wbench")
     env = {
         **os.environ,
         "DATABASE_URL": url,
@@ -48,24 +43,7 @@ def main() -> None:
         os.environ.update(
             {k: env[k] for k in ("IMMERSIO_DATA_DIR", "IMMERSIO_ALLOW_PRIVATE_NETWORK_TARGETS")}
         )
-        import json
-
-        admin = json.loads(
-            subprocess.run(
-                [
-                    cli,
-                    "admin",
-                    "create-platform-admin",
-                    "--email",
-                    "bench@platform.example.com",
-                    "--json",
-                ],
-                env=env,
-                capture_output=True,
-                text=True,
-                check=True,
-            ).stdout
-        )["api_key"]
+        admin = _setup.platform_admin(env)
         port = free_port()
         hook_url = f"http://127.0.0.1:{port}/b"
         with receiving(port) as received, served(url, data_dir) as base:
@@ -77,62 +55,17 @@ def main() -> None:
             )
             try:
                 with httpx.Client(base_url=base, timeout=30) as client:
-                    slug = f"wb-{secrets.token_hex(3)}"
-                    school = client.post(
-                        "/v2/organizations",
-                        headers={"Authorization": f"Bearer {admin}"},
-                        json={
-                            "name": "W",
-                            "slug": slug,
-                            "plan": "enterprise",
-                            "ownerEmail": f"o@{slug}.example.com",
-                        },
-                    ).json()["data"]
-                    owner = {"Authorization": f"Bearer {school['apiKey']}"}
-                    org = school["organization"]["id"]
+                    owner, org, _ = _setup.enterprise_school(client, admin, "W", "wb")
                     client.post(
                         f"/v2/organizations/{org}/webhooks",
                         headers=owner,
                         json={"subscriberUrl": hook_url, "triggers": ["BOOKING_CREATED"]},
                     ).raise_for_status()
-                    client.post(
-                        "/v2/schedules",
-                        headers=owner,
-                        json={
-                            "name": "A",
-                            "timeZone": "UTC",
-                            "isDefault": True,
-                            "availability": [
-                                {
-                                    "days": [
-                                        "Monday",
-                                        "Tuesday",
-                                        "Wednesday",
-                                        "Thursday",
-                                        "Friday",
-                                        "Saturday",
-                                        "Sunday",
-                                    ],
-                                    "startTime": "00:00",
-                                    "endTime": "24:00",
-                                }
-                            ],
-                        },
-                    ).raise_for_status()
+                    _setup.open_all_week(client, owner, "A")
                     et = client.post(
                         "/v2/event-types",
                         headers=owner,
-                        json={
-                            "lengthInMinutes": 30,
-                            "title": "W",
-                            "slug": "w",
-                            "minimumBookingNotice": 0,
-                            "seats": {
-                                "seatsPerTimeSlot": 1000,
-                                "showAttendeeInfo": False,
-                                "showAvailabilityCount": True,
-                            },
-                        },
+                        json=_setup.seated_workshop("W", "w", 1000),
                     ).json()["data"]
                     latencies = []
                     for n in range(BOOKINGS):

@@ -631,7 +631,7 @@ INDEXES: dict[str, Index] = {
     "idx_synclog_tenant": Index("immersio_sync_logs", "tenant_id, started_at DESC"),
 }
 
-# Tables that are not tenant-owned (ARCHITECTURE.md): tenants themselves, users (platform
+# Tables that are not tenant-owned (docs/architecture.md): tenants themselves, users (platform
 # admins have no organization), the app catalogue, API keys and the audit log (both may be
 # platform-wide), Alembic's bookkeeping, and idempotency records: they belong to a caller (an
 # anonymous booker too), often before any tenant is known (a 404 is replayed as well), and they

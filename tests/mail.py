@@ -15,6 +15,25 @@ from aiosmtpd.controller import Controller
 from tests.jobs import job_environment
 
 
+class MailFolder:
+    """The ``.eml`` files the file mailer writes under the data dir, and which came after now."""
+
+    def __init__(self, data_dir: Path) -> None:
+        self.folder = data_dir / "mail"
+        self.before = self.files()
+
+    def files(self) -> set[Path]:
+        return set(self.folder.glob("*.eml")) if self.folder.exists() else set()
+
+    def new_files(self) -> set[Path]:
+        return self.files() - self.before
+
+    def new(self) -> list[Message]:
+        return [
+            email.message_from_bytes(path.read_bytes(), policy=default) for path in self.new_files()
+        ]
+
+
 class Inbox:
     def __init__(self) -> None:
         self.messages: list[Message] = []

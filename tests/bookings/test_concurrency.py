@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from immersio_booking.models import Booking
 from tests import dates
-from tests.bookings.helpers import MONDAY, book, student, teacher_hours, workshop
+from tests.bookings.helpers import MONDAY, book, seating, student, teacher_hours, workshop
 from tests.dates import DAY
 from tests.factories import Tenant
 from tests.helpers import assert_error, data
@@ -27,7 +27,7 @@ async def test_200_parallel_requests_for_10_seats(
     et = await workshop(
         client,
         tenant,
-        seats={"seatsPerTimeSlot": 10, "showAttendeeInfo": False, "showAvailabilityCount": True},
+        seats=seating(10),
     )
     start = dates.at(MONDAY, "10:00")
     responses = await asyncio.gather(
@@ -81,7 +81,7 @@ async def test_same_student_racing_for_one_session_gets_one_seat(
     et = await workshop(
         client,
         tenant,
-        seats={"seatsPerTimeSlot": 5, "showAttendeeInfo": False, "showAvailabilityCount": True},
+        seats=seating(5),
     )
     same = student("twin@example.com")
     responses = await asyncio.gather(

@@ -6,9 +6,18 @@ import httpx
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from immersio_booking.models import Attendee, Booking, Payment
+from immersio_booking.models import Attendee, Booking
 from tests import dates
-from tests.bookings.helpers import MONDAY, book, student, teacher_hours, workshop
+from tests.bookings.helpers import (
+    MONDAY,
+    book,
+    book_paid_offline,
+    payment_of,
+    seating,
+    student,
+    teacher_hours,
+    workshop,
+)
 from tests.dates import DAY
 from tests.factories import Tenant, auth, make_tenant
 from tests.helpers import assert_error, data
@@ -185,7 +194,7 @@ async def test_seats_and_already_booked(client: httpx.AsyncClient, tenant: Tenan
     et = await workshop(
         client,
         tenant,
-        seats={"seatsPerTimeSlot": 2, "showAttendeeInfo": False, "showAvailabilityCount": True},
+        seats=seating(2),
     )
     start = dates.at(MONDAY, "10:00")
     first = data(await book(client, et["id"], start, attendee=student("one@example.com")), 201)
@@ -277,28 +286,12 @@ async def test_requests_and_priced_holds(
         409,
         "slot_unavailable",
     )
-    offline = data(
-        await book(
-            client,
-            priced["id"],
-            dates.at(MONDAY + 3 * DAY, "10:00"),
-            headers=tenant.headers,
-            paidOffline=True,
-        ),
-        201,
-    )
+    offline = await book_paid_offline(client, tenant, priced, dates.at(MONDAY + 3 * DAY, "10:00"))
     assert offline["status"] == "accepted" and offline["paid"] is True
     assert_error(
         await book(client, priced["id"], dates.at(MONDAY + 4 * DAY, "10:00"), paidOffline=True),
         403,
         "staff_only",
     )
-    async with sessionmaker() as session:
-        payment = (
-            await session.execute(
-                select(Payment)
-                .join(Booking, Booking.id == Payment.booking_id)
-                .where(Booking.uid == offline["uid"])
-            )
-        ).scalar_one()
-        assert (payment.amount, payment.currency, payment.success) == (2500, "eur", True)
+    payment = await payment_of(sessionmaker, offline["uid"])
+    assert (payment.amount, payment.currency, payment.success) == (2500, "eur", True)

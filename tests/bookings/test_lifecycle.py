@@ -5,13 +5,28 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import httpx
-from sqlalchemy import select, update
+from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from immersio_booking.db.session import transaction
-from immersio_booking.models import Booking, Payment
+from immersio_booking.models import Booking
 from tests import dates
-from tests.bookings.helpers import MONDAY, book, student, teacher_hours, token_of, workshop
+from tests.bookings.helpers import (
+    MONDAY,
+    book,
+    book_paid_offline,
+    booking_state,
+    cancel_as_school,
+    cancel_with_token,
+    cancellation_history,
+    one_booking,
+    payment_of,
+    seating,
+    student,
+    teacher_hours,
+    token_of,
+    workshop,
+)
 from tests.dates import DAY, WEEK
 from tests.factories import Tenant, make_member
 from tests.helpers import assert_error, data
@@ -30,9 +45,7 @@ async def test_read_with_token_host_admin_and_not_others(
     other_tenant: Tenant,
     sessionmaker: async_sessionmaker[AsyncSession],
 ) -> None:
-    await teacher_hours(client, tenant)
-    et = await workshop(client, tenant)
-    created = data(await book(client, et["id"], dates.at(MONDAY, "10:00")), 201)
+    et, created = await one_booking(client, tenant, dates.at(MONDAY, "10:00"))
     url = f"/v2/bookings/{created['uid']}"
     token = token_of(created)
     assert data(await client.get(url, params={"token": token}))["uid"] == created["uid"]
@@ -57,9 +70,7 @@ async def test_student_cancels_inside_windows_and_gets_a_pending_refund(
         currency="usd",
         metadata={"refund_window_hours": 48, "cancellation_notice_hours": 24},
     )
-    early = data(
-        await book(client, et["id"], soon(10), headers=tenant.headers, paidOffline=True), 201
-    )
+    early = await book_paid_offline(client, tenant, et, soon(10))
     strict = await workshop(
         client,
         tenant,
@@ -67,10 +78,7 @@ async def test_student_cancels_inside_windows_and_gets_a_pending_refund(
         currency="usd",
         metadata={"refund_window_hours": 48, "cancellation_notice_hours": 24 * 30},
     )
-    late = data(
-        await book(client, strict["id"], soon(10, 11), headers=tenant.headers, paidOffline=True),
-        201,
-    )
+    late = await book_paid_offline(client, tenant, strict, soon(10, 11))
     r = await client.post(
         f"/v2/bookings/{early['uid']}/cancel",
         params={"token": token_of(early)},
@@ -79,26 +87,13 @@ async def test_student_cancels_inside_windows_and_gets_a_pending_refund(
     cancelled = data(r)
     assert (cancelled["status"], cancelled["cancellationReason"]) == ("cancelled", "Sick")
     assert cancelled["cancelledByEmail"] == early["attendees"][0]["email"]
-    history = data(
-        await client.get(
-            f"/v2/bookings/{early['uid']}/cancellation-history", headers=tenant.headers
-        )
-    )
+    history = await cancellation_history(client, tenant, early["uid"])
     assert [
         (h["refundStatus"], h["refundAmount"], h["withinRefundWindow"], h["cancelledBy"])
         for h in history
     ] == [("pending", 3000, True, None)]
     # the seat is free again at once
-    data(
-        await book(
-            client,
-            et["id"],
-            early["start"].replace("Z", "Z"),
-            headers=tenant.headers,
-            paidOffline=True,
-        ),
-        201,
-    )
+    await book_paid_offline(client, tenant, et, early["start"].replace("Z", "Z"))
     assert_error(
         await client.post(
             f"/v2/bookings/{early['uid']}/cancel", params={"token": token_of(early)}, json={}
@@ -123,9 +118,7 @@ async def test_student_cancels_inside_windows_and_gets_a_pending_refund(
             json={"cancellationReason": "Teacher ill"},
         )
     )
-    history = data(
-        await client.get(f"/v2/bookings/{late['uid']}/cancellation-history", headers=tenant.headers)
-    )
+    history = await cancellation_history(client, tenant, late["uid"])
     assert [(h["refundStatus"], h["refundAmount"], h["cancelledBy"]) for h in history] == [
         ("pending", 3000, tenant.owner_id)
     ]
@@ -142,34 +135,16 @@ async def test_late_student_cancel_outside_refund_window_is_not_refunded(
         currency="usd",
         metadata={"refund_window_hours": 24 * 8, "cancellation_notice_hours": 1},
     )
-    booking = data(
-        await book(client, et["id"], soon(4), headers=tenant.headers, paidOffline=True), 201
-    )
-    data(
-        await client.post(
-            f"/v2/bookings/{booking['uid']}/cancel", params={"token": token_of(booking)}, json={}
-        )
-    )
-    history = data(
-        await client.get(
-            f"/v2/bookings/{booking['uid']}/cancellation-history", headers=tenant.headers
-        )
-    )
+    booking = await book_paid_offline(client, tenant, et, soon(4))
+    await cancel_with_token(client, booking)
+    history = await cancellation_history(client, tenant, booking["uid"])
     assert [(h["refundStatus"], h["refundAmount"], h["withinRefundWindow"]) for h in history] == [
         ("not_eligible", 0, False)
     ]
     free = await workshop(client, tenant)
     unpaid = data(await book(client, free["id"], soon(9)), 201)
-    data(
-        await client.post(
-            f"/v2/bookings/{unpaid['uid']}/cancel", params={"token": token_of(unpaid)}, json={}
-        )
-    )
-    history = data(
-        await client.get(
-            f"/v2/bookings/{unpaid['uid']}/cancellation-history", headers=tenant.headers
-        )
-    )
+    await cancel_with_token(client, unpaid)
+    history = await cancellation_history(client, tenant, unpaid["uid"])
     assert [(h["refundStatus"], h["withinRefundWindow"]) for h in history] == [
         ("not_eligible", True)
     ]
@@ -184,18 +159,10 @@ async def test_reschedule_moves_seat_and_payment(
         tenant,
         price=2000,
         currency="eur",
-        seats={"seatsPerTimeSlot": 1, "showAttendeeInfo": False, "showAvailabilityCount": True},
+        seats=seating(1),
     )
-    first = data(
-        await book(
-            client,
-            et["id"],
-            dates.at(MONDAY, "10:00"),
-            headers=tenant.headers,
-            paidOffline=True,
-            attendee=student("mover@example.com"),
-        ),
-        201,
+    first = await book_paid_offline(
+        client, tenant, et, dates.at(MONDAY, "10:00"), attendee=student("mover@example.com")
     )
     moved = data(
         await client.post(
@@ -208,24 +175,12 @@ async def test_reschedule_moves_seat_and_payment(
     assert moved["uid"] != first["uid"] and moved["rescheduledFromUid"] == first["uid"]
     assert moved["status"] == "accepted" and moved["paid"] is True
     assert moved["reschedulingReason"] == "Clash" and moved["manageUrl"]
-    old = data(await client.get(f"/v2/bookings/{first['uid']}", headers=tenant.headers))
+    old = await booking_state(client, tenant, first["uid"])
     assert (old["status"], old["rescheduledToUid"]) == ("cancelled", moved["uid"])
-    async with sessionmaker() as session:
-        payment = (
-            await session.execute(
-                select(Payment)
-                .join(Booking, Booking.id == Payment.booking_id)
-                .where(Booking.uid == moved["uid"])
-            )
-        ).scalar_one()
-        assert payment.amount == 2000
+    payment = await payment_of(sessionmaker, moved["uid"])
+    assert payment.amount == 2000
     # the old seat is free, the new one taken
-    data(
-        await book(
-            client, et["id"], dates.at(MONDAY, "10:00"), headers=tenant.headers, paidOffline=True
-        ),
-        201,
-    )
+    await book_paid_offline(client, tenant, et, dates.at(MONDAY, "10:00"))
     assert_error(await book(client, et["id"], dates.at(MONDAY + DAY, "10:00")), 409, "seats_full")
     assert_error(
         await client.post(
@@ -300,7 +255,7 @@ async def test_listing_filters_and_member_scope(
         201,
     )
     b = data(await book(client, et["id"], dates.at(MONDAY + DAY, "10:00")), 201)
-    data(await client.post(f"/v2/bookings/{b['uid']}/cancel", headers=tenant.headers, json={}))
+    await cancel_as_school(client, tenant, b)
     async with transaction(sessionmaker) as session:  # one booking in the past
         await session.execute(
             update(Booking)

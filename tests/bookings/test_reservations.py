@@ -12,7 +12,7 @@ from immersio_booking.db.session import transaction
 from immersio_booking.kit import clock
 from immersio_booking.models import SlotReservation
 from tests import dates
-from tests.bookings.helpers import MONDAY, book, teacher_hours, workshop
+from tests.bookings.helpers import MONDAY, book, seating, teacher_hours, workshop
 from tests.dates import DAY
 from tests.factories import Tenant
 from tests.helpers import assert_error, data
@@ -82,7 +82,7 @@ async def test_seat_holds_count_and_staff_choose_length(
     et = await workshop(
         client,
         tenant,
-        seats={"seatsPerTimeSlot": 2, "showAttendeeInfo": False, "showAvailabilityCount": True},
+        seats=seating(2),
     )
     body = {"eventTypeId": et["id"], "slotStart": START}
     data(await client.post("/v2/slots/reservations", json=body), 201)

@@ -11,11 +11,11 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from immersio_booking.models import Payment
 from tests import dates
-from tests.bookings.helpers import MONDAY, book, token_of, workshop
+from tests.bookings.helpers import MONDAY, book, booking_state, token_of, workshop
 from tests.dates import DAY
 from tests.factories import Tenant
 from tests.helpers import data
-from tests.payments.test_stripe_payments import connect_stripe, pay
+from tests.payments.helpers import connect_stripe, pay
 from tests.web.pages import school
 
 
@@ -94,7 +94,7 @@ async def test_the_manage_link_cancels(
     await expect(page.locator("#refund-note")).to_contain_text("nothing to refund")
     await page.locator("#cancel-button").click()
     await expect(page.locator("#cancelled-note")).to_be_visible()
-    after = data(await client.get(f"/v2/bookings/{booked['uid']}", headers=tenant.headers))
+    after = await booking_state(client, tenant, booked["uid"])
     assert after["status"] == "cancelled"
 
 
@@ -109,7 +109,7 @@ async def test_a_forged_cancel_form_is_refused(
             data={"token": token_of(booked), "csrf": "forged"},
         )
     assert refused.status_code == 403
-    still = data(await client.get(f"/v2/bookings/{booked['uid']}", headers=tenant.headers))
+    still = await booking_state(client, tenant, booked["uid"])
     assert still["status"] == "accepted"
 
 
@@ -126,7 +126,7 @@ async def test_the_manage_link_moves_a_booking_to_another_time(
     await expect(page).to_have_url(re.compile(r"/booking/[^/?]+\?token="))
     moved_uid = page.url.split("/booking/")[1].split("?")[0]
     assert moved_uid != booked["uid"]
-    old = data(await client.get(f"/v2/bookings/{booked['uid']}", headers=tenant.headers))
+    old = await booking_state(client, tenant, booked["uid"])
     new = data(await client.get(f"/v2/bookings/{moved_uid}", headers=tenant.headers))
     assert old["status"] == "cancelled" and new["status"] == "accepted"
     assert new["rescheduledFromUid"] == booked["uid"]

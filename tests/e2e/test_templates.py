@@ -7,7 +7,7 @@ import pytest
 from playwright.async_api import Page, expect
 
 from immersio_booking.models.organizations import LANDING_TEMPLATES
-from tests.bookings.helpers import teacher_hours, workshop
+from tests.bookings.helpers import seating, teacher_hours, workshop
 from tests.e2e.axe import axe_source, serious_violations
 from tests.e2e.conftest import ARTIFACTS
 from tests.factories import Tenant
@@ -35,7 +35,7 @@ async def hostile_school(client: httpx.AsyncClient, tenant: Tenant, template: st
         title=f"Class {SCRIPT}",
         description=f"About {SCRIPT}{ATTRIBUTE}",
         metadata={"topic_category": f"Topic {SCRIPT}"},
-        seats={"seatsPerTimeSlot": 4, "showAttendeeInfo": False, "showAvailabilityCount": True},
+        seats=seating(4),
         price=1500,
         currency="eur",
         bookingFields=[

@@ -61,8 +61,16 @@ async def sync_now(
         await client.post(f"{base(tenant)}/sync", headers=tenant.headers, json=body), 202
     )
     await run_jobs(database_url)
-    logs = data(await client.get(f"{base(tenant)}/sync-logs", headers=tenant.headers))
-    return [log for log in logs if log["id"] in started["syncLogIds"]]
+    return [log for log in await sync_logs(client, tenant) if log["id"] in started["syncLogIds"]]
+
+
+async def sync_logs(client: httpx.AsyncClient, tenant: Tenant) -> list[dict[str, Any]]:
+    return data(await client.get(f"{base(tenant)}/sync-logs", headers=tenant.headers))  # type: ignore[no-any-return]
+
+
+async def read_integration(client: httpx.AsyncClient, tenant: Tenant) -> dict[str, Any]:
+    """The integration as the school's owner reads it."""
+    return data(await client.get(f"{base(tenant)}/integration", headers=tenant.headers))  # type: ignore[no-any-return]
 
 
 async def whitelist(

@@ -13,7 +13,16 @@ from immersio_booking.models import EventType, ImmersioCourseMapping, WorkshopWh
 from tests.factories import Tenant
 from tests.helpers import data
 from tests.immersio.conftest import FakeImmersio
-from tests.immersio.helpers import base, by_type, connect, mapped_workshop, sync_now, whitelist
+from tests.immersio.helpers import (
+    base,
+    by_type,
+    connect,
+    mapped_workshop,
+    read_integration,
+    sync_logs,
+    sync_now,
+    whitelist,
+)
 from tests.jobs import run_jobs
 
 pytestmark = pytest.mark.usefixtures("jobs_env")
@@ -74,7 +83,7 @@ async def test_first_sync_fills_whitelists_and_marks_workshops(
         names = {c["id"]: c["name"] for c in fake_immersio.control("GET", "/data")["courses"]}
         assert mapping.immersio_course_name == names["crs_1"]
         assert mapping.last_student_sync is not None
-    got = data(await client.get(f"{base(tenant)}/integration", headers=tenant.headers))
+    got = await read_integration(client, tenant)
     assert got["syncStatus"] == "success" and got["lastSyncAt"] and got["syncErrorMessage"] is None
     assert "webhookSecret" not in got or got["webhookSecret"] is None
     assert "apiKey" not in got
@@ -158,7 +167,7 @@ async def test_one_failing_course_makes_the_run_partial_and_leaves_its_workshop(
     assert students["errorDetails"][0]["courseId"] == "crs_2"
     assert len(await whitelist(client, tenant, good["id"])) == 10
     assert await whitelist(client, tenant, bad["id"]) == []
-    got = data(await client.get(f"{base(tenant)}/integration", headers=tenant.headers))
+    got = await read_integration(client, tenant)
     assert got["syncStatus"] == "success" and "students" in got["syncErrorMessage"]
 
     fake_immersio.faults()  # healed: the next run reads the failed course in full
@@ -182,7 +191,7 @@ async def test_a_bad_key_fails_the_run_with_a_clear_message_and_changes_nothing(
 
     assert {log["status"] for log in logs.values()} == {"failed"}
     assert "API key" in logs["students"]["errorDetails"][0]["message"]
-    got = data(await client.get(f"{base(tenant)}/integration", headers=tenant.headers))
+    got = await read_integration(client, tenant)
     assert got["syncStatus"] == "error"
     assert "refused the API key" in got["syncErrorMessage"]
     assert got["lastSyncAt"] is None
@@ -235,7 +244,7 @@ async def test_concurrent_sync_requests_share_one_run(
     assert len({s["syncLogId"] for s in started}) == 1
     assert sorted(s["alreadyRunning"] for s in started) == [False] + [True] * 5
     await run_jobs(database_url)
-    logs = data(await client.get(f"{base(tenant)}/sync-logs", headers=tenant.headers))
+    logs = await sync_logs(client, tenant)
     assert len(logs) == 3  # one run: one log per sync type
     assert fake_immersio.calls()["students"] == 1
     again = data(await client.post(url, headers=tenant.headers, json={}), 202)
@@ -252,9 +261,8 @@ async def test_the_scheduler_opens_a_sync_when_the_interval_has_passed(
 
     integration = await connect(client, tenant, fake_immersio)
     workshop = await mapped_workshop(client, tenant, "crs_1")
-    logs_url = f"{base(tenant)}/sync-logs"
     await schedule_immersio_syncs(timestamp=0)
-    assert data(await client.get(logs_url, headers=tenant.headers)) == []  # sync not enabled
+    assert await sync_logs(client, tenant) == []  # sync not enabled
 
     body = {
         "immersioOrgId": integration["immersioOrgId"],
@@ -265,12 +273,12 @@ async def test_the_scheduler_opens_a_sync_when_the_interval_has_passed(
     data(await client.put(f"{base(tenant)}/integration", headers=tenant.headers, json=body))
     await schedule_immersio_syncs(timestamp=0)
     await run_jobs(database_url)
-    logs = data(await client.get(logs_url, headers=tenant.headers))
+    logs = await sync_logs(client, tenant)
     assert sorted(log["status"] for log in logs) == ["success"] * 3
     assert len(await whitelist(client, tenant, workshop["id"])) == 10
 
     await schedule_immersio_syncs(timestamp=0)  # within the interval: nothing new
-    assert len(data(await client.get(logs_url, headers=tenant.headers))) == 3
+    assert len(await sync_logs(client, tenant)) == 3
 
 
 async def test_a_mapping_added_after_a_sync_gets_its_course_name_on_the_next(

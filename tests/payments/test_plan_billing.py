@@ -17,7 +17,7 @@ from tests.conftest import PLATFORM_STRIPE_KEY, PLATFORM_WEBHOOK_SECRET
 from tests.factories import Tenant, make_member
 from tests.helpers import assert_error, data
 from tests.jobs import job_environment, run_jobs
-from tests.payments.test_stripe_payments import signed
+from tests.payments.helpers import signed, stripe_client
 
 
 @pytest.fixture
@@ -32,11 +32,8 @@ def platform_jobs(database_url: str, data_dir: Path, localstripe: str) -> Iterat
 
 
 def platform(localstripe: str) -> stripe.StripeClient:
-    return stripe.StripeClient(
-        PLATFORM_STRIPE_KEY,
-        base_addresses={"api": localstripe},
-        http_client=stripe.HTTPXClient(allow_sync_methods=True),
-    )
+    """The platform's own Stripe account on localstripe (the schools' plans are billed there)."""
+    return stripe_client(localstripe, PLATFORM_STRIPE_KEY)
 
 
 def platform_event(kind: str, obj: dict[str, object], n: int) -> dict[str, object]:

@@ -3,14 +3,9 @@
 from __future__ import annotations
 
 import asyncio
-import email
-import email.policy
-import hashlib
-import hmac
 import json
 import secrets
 import time
-from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -24,84 +19,38 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from immersio_booking.bookings import payment_holds
 from immersio_booking.db.session import transaction
 from immersio_booking.kit import clock
-from immersio_booking.models import Booking, Credential, Payment
+from immersio_booking.models import Credential, Payment
 from tests import dates
-from tests.bookings.helpers import MONDAY, book, teacher_hours, workshop
+from tests.bookings.helpers import (
+    MONDAY,
+    book,
+    booking_state,
+    cancel_as_school,
+    cancellation_history,
+    payment_of,
+    teacher_hours,
+    workshop,
+)
 from tests.dates import DAY, WEEK
 from tests.factories import Tenant
 from tests.helpers import assert_error, data
-from tests.jobs import job_environment, run_jobs
+from tests.jobs import run_jobs
+from tests.mail import MailFolder
+from tests.payments.helpers import (
+    WEBHOOK_SECRET,
+    book_paid,
+    connect_stripe,
+    end_holds,
+    event,
+    jobs,  # noqa: F401  (fixture)
+    notify,
+    pay,
+    pay_and_notify,
+    signed,
+    stripe_client,
+    stripe_workshop,
+)
 from tests.served import serving
-
-WEBHOOK_SECRET = "whsec_testsecret123"
-
-
-@pytest.fixture
-def jobs(database_url: str, data_dir: Path, localstripe: str) -> Iterator[None]:
-    with job_environment(database_url, data_dir, IMMERSIO_STRIPE_API_BASE=localstripe):
-        yield
-
-
-def signed(
-    payload: dict[str, Any], secret: str = WEBHOOK_SECRET, at: int | None = None
-) -> dict[str, Any]:
-    body = json.dumps(payload).encode()
-    stamp = at or int(clock.timestamp())
-    signature = hmac.new(secret.encode(), b"%d.%s" % (stamp, body), hashlib.sha256).hexdigest()
-    return {
-        "content": body,
-        "headers": {
-            "Stripe-Signature": f"t={stamp},v1={signature}",
-            "Content-Type": "application/json",
-        },
-    }
-
-
-def event(intent_id: str, kind: str = "payment_intent.succeeded") -> dict[str, Any]:
-    return {
-        "id": f"evt_{secrets.token_hex(8)}",
-        "type": kind,
-        "object": "event",
-        "data": {"object": {"id": intent_id, "object": "payment_intent", "amount": 1}},
-    }
-
-
-async def connect_stripe(
-    client: httpx.AsyncClient, tenant: Tenant, webhook_secret: str = WEBHOOK_SECRET
-) -> dict[str, Any]:
-    return data(
-        await client.put(  # type: ignore[no-any-return]
-            f"/v2/organizations/{tenant.id}/payments/stripe",
-            headers=tenant.headers,
-            json={
-                "secretKey": f"sk_test_{secrets.token_hex(8)}",
-                "publishableKey": "pk_test_abc123",
-                "webhookSecret": webhook_secret,
-            },
-        )
-    )
-
-
-def _stripe(localstripe: str, key: str = "sk_test_check") -> stripe.StripeClient:
-    return stripe.StripeClient(
-        key,
-        base_addresses={"api": localstripe},
-        http_client=stripe.HTTPXClient(allow_sync_methods=True),
-    )
-
-
-async def pay(localstripe: str, intent_id: str, card: str = "4242424242424242") -> str:
-    """The student paying at Stripe (what Stripe.js does in the browser)."""
-    client = _stripe(localstripe, "sk_test_student")
-    method = await client.v1.payment_methods.create_async(
-        {"type": "card", "card": {"number": card, "exp_month": 12, "exp_year": 2030, "cvc": "123"}}
-    )
-    await client.v1.payment_intents.update_async(intent_id, {"payment_method": method.id})
-    try:
-        done = await client.v1.payment_intents.confirm_async(intent_id)
-    except stripe.CardError:
-        return "declined"
-    return str(done.status)
 
 
 async def test_keys_are_encrypted_masked_and_admin_only(
@@ -152,9 +101,7 @@ async def test_pay_then_webhook_confirms_once(
     database_url: str,
     sessionmaker: async_sessionmaker[AsyncSession],
 ) -> None:
-    await connect_stripe(client, tenant)
-    await teacher_hours(client, tenant)
-    et = await workshop(client, tenant, price=2500, currency="eur")
+    et = await stripe_workshop(client, tenant, price=2500, currency="eur")
     booking = data(await book(client, et["id"], dates.at(MONDAY, "10:00")), 201)
     payment = booking["payment"]
     assert booking["status"] == "pending" and booking["paid"] is False
@@ -177,7 +124,7 @@ async def test_pay_then_webhook_confirms_once(
         r = await client.post(f"/webhooks/stripe/{tenant.id}", **signed(each))
         assert r.status_code == 200
     await run_jobs(database_url)
-    done = data(await client.get(f"/v2/bookings/{booking['uid']}", headers=tenant.headers))
+    done = await booking_state(client, tenant, booking["uid"])
     assert (done["status"], done["paid"]) == ("accepted", True)
     async with sessionmaker() as session:
         assert (
@@ -210,11 +157,8 @@ async def test_bad_signatures_and_lying_payloads_change_nothing(
     database_url: str,
     sessionmaker: async_sessionmaker[AsyncSession],
 ) -> None:
-    await connect_stripe(client, tenant)
-    await teacher_hours(client, tenant)
-    et = await workshop(client, tenant, price=1000, currency="usd")
-    booking = data(await book(client, et["id"], dates.at(MONDAY + DAY, "10:00")), 201)
-    intent_id = await _intent_of(client, tenant, booking)
+    et = await stripe_workshop(client, tenant, price=1000, currency="usd")
+    booking, intent_id = await book_paid(client, et, dates.at(MONDAY + DAY, "10:00"))
     url = f"/webhooks/stripe/{tenant.id}"
     assert_error(
         await client.post(url, **signed(event(intent_id), secret="whsec_wrong")),
@@ -229,17 +173,14 @@ async def test_bad_signatures_and_lying_payloads_change_nothing(
     # correctly signed, but Stripe says the intent is not paid: nothing changes
     assert (await client.post(url, **signed(event(intent_id)))).status_code == 200
     await run_jobs(database_url)
-    still = data(await client.get(f"/v2/bookings/{booking['uid']}", headers=tenant.headers))
+    still = await booking_state(client, tenant, booking["uid"])
     assert (still["status"], still["paid"]) == ("pending", False)
     assert await pay(localstripe, intent_id, card="4000000000000341") == "declined"
     assert (
         await client.post(url, **signed(event(intent_id, "payment_intent.payment_failed")))
     ).status_code == 200
     await run_jobs(database_url)
-    assert (
-        data(await client.get(f"/v2/bookings/{booking['uid']}", headers=tenant.headers))["status"]
-        == "pending"
-    )
+    assert (await booking_state(client, tenant, booking["uid"]))["status"] == "pending"
     # the declined student never pays: at the hold's end the seat is free again and the
     # PaymentIntent can no longer be paid
     from immersio_booking.payments.tasks import expire_payment_holds
@@ -247,34 +188,14 @@ async def test_bad_signatures_and_lying_payloads_change_nothing(
     assert_error(
         await book(client, et["id"], dates.at(MONDAY + DAY, "10:00")), 409, "slot_unavailable"
     )
-    async with transaction(sessionmaker) as session:
-        await session.execute(
-            update(Booking)
-            .where(Booking.uid == booking["uid"])
-            .values(hold_expires_at=clock.now() - timedelta(seconds=1))
-        )
+    await end_holds(sessionmaker, booking["uid"])
     assert await expire_payment_holds(int(clock.timestamp())) >= 1
-    gone = data(await client.get(f"/v2/bookings/{booking['uid']}", headers=tenant.headers))
+    gone = await booking_state(client, tenant, booking["uid"])
     assert (gone["status"], gone["cancellationReason"]) == ("cancelled", "payment_expired")
-    assert (await _stripe(localstripe).v1.payment_intents.retrieve_async(intent_id)).status == (
-        "canceled"
-    )
+    assert (
+        await stripe_client(localstripe).v1.payment_intents.retrieve_async(intent_id)
+    ).status == ("canceled")
     data(await book(client, et["id"], dates.at(MONDAY + DAY, "10:00")), 201)
-
-
-async def pay_and_notify(
-    client: httpx.AsyncClient, tenant: Tenant, localstripe: str, database_url: str, intent_id: str
-) -> None:
-    """The student pays, Stripe sends the signed webhook, the worker settles."""
-    assert await pay(localstripe, intent_id) == "succeeded"
-    r = await client.post(f"/webhooks/stripe/{tenant.id}", **signed(event(intent_id)))
-    assert r.status_code == 200
-    await run_jobs(database_url)
-
-
-async def _intent_of(client: httpx.AsyncClient, tenant: Tenant, booking: dict[str, Any]) -> str:
-    del client, tenant
-    return str(booking["payment"]["clientSecret"]).split("_secret_")[0]
 
 
 @pytest.mark.usefixtures("jobs")
@@ -286,50 +207,31 @@ async def test_expired_hold_frees_the_seat_and_late_payment_is_refunded(
     data_dir: Path,
     sessionmaker: async_sessionmaker[AsyncSession],
 ) -> None:
-    await connect_stripe(client, tenant)
-    await teacher_hours(client, tenant)
-    et = await workshop(client, tenant, price=1500, currency="usd")
-    booking = data(await book(client, et["id"], dates.at(MONDAY + 2 * DAY, "10:00")), 201)
-    intent_id = booking["payment"]["clientSecret"].split("_secret_")[0]
+    et = await stripe_workshop(client, tenant, price=1500, currency="usd")
+    booking, intent_id = await book_paid(client, et, dates.at(MONDAY + 2 * DAY, "10:00"))
     assert_error(
         await book(client, et["id"], dates.at(MONDAY + 2 * DAY, "10:00")), 409, "slot_unavailable"
     )
-    async with transaction(sessionmaker) as session:
-        await session.execute(
-            update(Booking)
-            .where(Booking.uid == booking["uid"])
-            .values(hold_expires_at=clock.now() - timedelta(seconds=1))
-        )
+    await end_holds(sessionmaker, booking["uid"])
     # the hold stops counting by time alone, before any job runs
     other = data(await book(client, et["id"], dates.at(MONDAY + 2 * DAY, "10:00")), 201)
     async with transaction(sessionmaker) as session:
         expired = await payment_holds.release_expired(session, clock.now())
         assert booking["uid"] in {b.uid for b in expired}
-    gone = data(await client.get(f"/v2/bookings/{booking['uid']}", headers=tenant.headers))
+    gone = await booking_state(client, tenant, booking["uid"])
     assert (gone["status"], gone["cancellationReason"]) == ("cancelled", "payment_expired")
     # the student pays anyway: the money goes back (refund queued), the other seat holder keeps it
     await pay_and_notify(client, tenant, localstripe, database_url, intent_id)
-    history = data(
-        await client.get(
-            f"/v2/bookings/{booking['uid']}/cancellation-history", headers=tenant.headers
-        )
-    )
+    history = await cancellation_history(client, tenant, booking["uid"])
     assert [(h["refundStatus"], h["refundAmount"]) for h in history] == [("pending", 1500)]
-    assert (
-        data(await client.get(f"/v2/bookings/{other['uid']}", headers=tenant.headers))["status"]
-        == "pending"
-    )
+    assert (await booking_state(client, tenant, other["uid"]))["status"] == "pending"
     # the refund goes through, and the student (only) is told why and how much
     from immersio_booking.payments.tasks import execute_refund
 
-    mail = data_dir / "mail"
-    before = set(mail.glob("*.eml")) if mail.exists() else set()
+    mail = MailFolder(data_dir)
     assert await execute_refund(history[0]["id"]) == "completed"
     await run_jobs(database_url)
-    sent = [
-        email.message_from_bytes(m.read_bytes(), policy=email.policy.default)
-        for m in set(mail.glob("*.eml")) - before
-    ]
+    sent = mail.new()
     [refunded] = [m for m in sent if str(m["Subject"]).startswith("Refund issued")]
     assert booking["attendees"][0]["email"] in str(refunded["To"])
     body = refunded.get_body().get_content()  # type: ignore[union-attr]
@@ -345,20 +247,13 @@ async def test_lost_webhook_is_caught_by_reconciliation(
 ) -> None:
     from immersio_booking.payments.tasks import reconcile_payments
 
-    await connect_stripe(client, tenant)
-    await teacher_hours(client, tenant)
-    et = await workshop(client, tenant, price=900, currency="usd")
-    booking = data(await book(client, et["id"], dates.at(MONDAY + 3 * DAY, "10:00")), 201)
-    intent_id = booking["payment"]["clientSecret"].split("_secret_")[0]
+    et = await stripe_workshop(client, tenant, price=900, currency="usd")
+    booking, intent_id = await book_paid(client, et, dates.at(MONDAY + 3 * DAY, "10:00"))
     assert await pay(localstripe, intent_id) == "succeeded"  # ...and the webhook never comes
-    async with transaction(sessionmaker) as session:  # the hold is about to end
-        await session.execute(
-            update(Booking)
-            .where(Booking.uid == booking["uid"])
-            .values(hold_expires_at=clock.now() + timedelta(minutes=2))
-        )
+    # the hold is about to end
+    await end_holds(sessionmaker, booking["uid"], after=timedelta(minutes=2))
     assert await reconcile_payments(int(clock.timestamp())) >= 1
-    done = data(await client.get(f"/v2/bookings/{booking['uid']}", headers=tenant.headers))
+    done = await booking_state(client, tenant, booking["uid"])
     assert (done["status"], done["paid"]) == ("accepted", True)
 
 
@@ -371,29 +266,21 @@ async def test_reconciliation_goes_on_past_a_payment_stripe_does_not_know(
 ) -> None:
     from immersio_booking.payments.tasks import reconcile_payments
 
-    await connect_stripe(client, tenant)
-    await teacher_hours(client, tenant)
-    et = await workshop(client, tenant, price=900, currency="usd")
-    lost = data(await book(client, et["id"], dates.at(MONDAY + WEEK + DAY, "10:00")), 201)
-    paid = data(await book(client, et["id"], dates.at(MONDAY + WEEK + DAY, "11:00")), 201)
-    assert await pay(localstripe, paid["payment"]["clientSecret"].split("_secret_")[0]) == (
-        "succeeded"
-    )
-    async with transaction(sessionmaker) as session:  # both holds end soon; one intent is
-        await session.execute(  # unknown to the school's Stripe account (say, a new account)
+    et = await stripe_workshop(client, tenant, price=900, currency="usd")
+    lost, _ = await book_paid(client, et, dates.at(MONDAY + WEEK + DAY, "10:00"))
+    paid, paid_intent = await book_paid(client, et, dates.at(MONDAY + WEEK + DAY, "11:00"))
+    assert await pay(localstripe, paid_intent) == "succeeded"
+    async with transaction(sessionmaker) as session:  # one intent is unknown to the school's
+        await session.execute(  # Stripe account (say, a new account); both holds end soon
             update(Payment)
             .where(Payment.uid == lost["payment"]["uid"])
             .values(external_id="pi_unknown_to_stripe")
         )
-        await session.execute(
-            update(Booking)
-            .where(Booking.uid.in_((lost["uid"], paid["uid"])))
-            .values(hold_expires_at=clock.now() + timedelta(minutes=2))
-        )
+    await end_holds(sessionmaker, lost["uid"], paid["uid"], after=timedelta(minutes=2))
     assert await reconcile_payments(int(clock.timestamp())) >= 1
-    done = data(await client.get(f"/v2/bookings/{paid['uid']}", headers=tenant.headers))
+    done = await booking_state(client, tenant, paid["uid"])
     assert (done["status"], done["paid"]) == ("accepted", True)
-    still = data(await client.get(f"/v2/bookings/{lost['uid']}", headers=tenant.headers))
+    still = await booking_state(client, tenant, lost["uid"])
     assert (still["status"], still["paid"]) == ("pending", False)
 
 
@@ -407,41 +294,21 @@ async def test_refund_inside_the_window_is_executed_at_stripe(
 ) -> None:
     from immersio_booking.payments.tasks import execute_refund
 
-    await connect_stripe(client, tenant)
-    await teacher_hours(client, tenant)
-    et = await workshop(
+    et = await stripe_workshop(
         client, tenant, price=4000, currency="eur", metadata={"refund_window_hours": 24}
     )
-    booking = data(await book(client, et["id"], dates.at(MONDAY + 4 * DAY, "10:00")), 201)
-    intent_id = booking["payment"]["clientSecret"].split("_secret_")[0]
+    booking, intent_id = await book_paid(client, et, dates.at(MONDAY + 4 * DAY, "10:00"))
     await pay_and_notify(client, tenant, localstripe, database_url, intent_id)
-    data(
-        await client.post(f"/v2/bookings/{booking['uid']}/cancel", headers=tenant.headers, json={})
-    )
-    [row] = data(
-        await client.get(
-            f"/v2/bookings/{booking['uid']}/cancellation-history", headers=tenant.headers
-        )
-    )
+    await cancel_as_school(client, tenant, booking)
+    [row] = await cancellation_history(client, tenant, booking["uid"])
     assert (row["refundStatus"], row["refundAmount"]) == ("pending", 4000)
     assert await execute_refund(row["id"]) == "completed"
     assert await execute_refund(row["id"]) == "nothing to do"  # a retry never refunds twice
-    [row] = data(
-        await client.get(
-            f"/v2/bookings/{booking['uid']}/cancellation-history", headers=tenant.headers
-        )
-    )
+    [row] = await cancellation_history(client, tenant, booking["uid"])
     assert row["refundStatus"] == "completed" and row["refundTransactionId"].startswith("re_")
-    refund = await _stripe(localstripe).v1.refunds.retrieve_async(row["refundTransactionId"])
+    refund = await stripe_client(localstripe).v1.refunds.retrieve_async(row["refundTransactionId"])
     assert (refund.amount, refund.payment_intent) == (4000, intent_id)
-    async with sessionmaker() as session:
-        assert (
-            await session.execute(
-                select(Payment.refunded)
-                .join(Booking, Booking.id == Payment.booking_id)
-                .where(Booking.uid == booking["uid"])
-            )
-        ).scalar_one() is True
+    assert (await payment_of(sessionmaker, booking["uid"])).refunded is True
 
 
 async def test_key_rotation_keeps_every_credential_readable(
@@ -491,23 +358,15 @@ async def test_late_payment_with_the_seat_still_free_confirms(
     localstripe: str,
     sessionmaker: async_sessionmaker[AsyncSession],
 ) -> None:
-    await connect_stripe(client, tenant)
-    await teacher_hours(client, tenant)
-    et = await workshop(client, tenant, price=700, currency="usd")
-    booking = data(await book(client, et["id"], dates.at(MONDAY + WEEK, "10:00")), 201)
-    intent_id = booking["payment"]["clientSecret"].split("_secret_")[0]
+    et = await stripe_workshop(client, tenant, price=700, currency="usd")
+    booking, intent_id = await book_paid(client, et, dates.at(MONDAY + WEEK, "10:00"))
+    await end_holds(sessionmaker, booking["uid"])
     async with transaction(sessionmaker) as session:
-        await session.execute(
-            update(Booking)
-            .where(Booking.uid == booking["uid"])
-            .values(hold_expires_at=clock.now() - timedelta(seconds=1))
-        )
         await payment_holds.release_expired(session, clock.now())
     assert await pay(localstripe, intent_id) == "succeeded"
     from immersio_booking.payments.tasks import process_payment_event
 
-    r = await client.post(f"/webhooks/stripe/{tenant.id}", **signed(event(intent_id)))
-    assert r.status_code == 200
+    await notify(client, tenant, intent_id)
     async with sessionmaker() as session:
         inbox_id = (
             await session.execute(
@@ -516,16 +375,9 @@ async def test_late_payment_with_the_seat_still_free_confirms(
             )
         ).scalar_one()
     assert await process_payment_event(inbox_id) == "confirmed_late"
-    done = data(await client.get(f"/v2/bookings/{booking['uid']}", headers=tenant.headers))
+    done = await booking_state(client, tenant, booking["uid"])
     assert (done["status"], done["paid"]) == ("accepted", True)
-    assert (
-        data(
-            await client.get(
-                f"/v2/bookings/{booking['uid']}/cancellation-history", headers=tenant.headers
-            )
-        )
-        == []
-    )
+    assert await cancellation_history(client, tenant, booking["uid"]) == []
 
 
 async def test_school_without_stripe_marks_bookings_paid(
@@ -540,15 +392,8 @@ async def test_school_without_stripe_marks_bookings_paid(
     paid = data(await client.post(url, headers=tenant.headers))
     assert (paid["status"], paid["paid"]) == ("accepted", True)
     assert_error(await client.post(url, headers=tenant.headers), 400, "not_awaiting_payment")
-    async with sessionmaker() as session:
-        payment = (
-            await session.execute(
-                select(Payment)
-                .join(Booking, Booking.id == Payment.booking_id)
-                .where(Booking.uid == booking["uid"])
-            )
-        ).scalar_one()
-        assert (payment.success, payment.app_id) == (True, "manual-payment")
+    payment = await payment_of(sessionmaker, booking["uid"])
+    assert (payment.success, payment.app_id) == (True, "manual-payment")
 
 
 @pytest.mark.usefixtures("jobs")
@@ -561,31 +406,18 @@ async def test_failed_refund_stays_pending_and_succeeds_on_retry(
 ) -> None:
     from immersio_booking.payments.tasks import execute_refund
 
-    await connect_stripe(client, tenant)
-    await teacher_hours(client, tenant)
-    et = await workshop(client, tenant, price=2200, currency="eur")
-    booking = data(await book(client, et["id"], dates.at(MONDAY + WEEK + 2 * DAY, "10:00")), 201)
-    intent_id = booking["payment"]["clientSecret"].split("_secret_")[0]
+    et = await stripe_workshop(client, tenant, price=2200, currency="eur")
+    booking, intent_id = await book_paid(client, et, dates.at(MONDAY + WEEK + 2 * DAY, "10:00"))
     await pay_and_notify(client, tenant, localstripe, database_url, intent_id)
-    data(
-        await client.post(f"/v2/bookings/{booking['uid']}/cancel", headers=tenant.headers, json={})
-    )
-    [row] = data(
-        await client.get(
-            f"/v2/bookings/{booking['uid']}/cancellation-history", headers=tenant.headers
-        )
-    )
+    await cancel_as_school(client, tenant, booking)
+    [row] = await cancellation_history(client, tenant, booking["uid"])
     async with transaction(sessionmaker) as session:  # Stripe will not know this intent
         await session.execute(
             update(Payment).where(Payment.external_id == intent_id).values(external_id="pi_unknown")
         )
     with pytest.raises(stripe.StripeError):
         await execute_refund(row["id"])  # the job fails; the queue retries it with backoff
-    [row] = data(
-        await client.get(
-            f"/v2/bookings/{booking['uid']}/cancellation-history", headers=tenant.headers
-        )
-    )
+    [row] = await cancellation_history(client, tenant, booking["uid"])
     assert row["refundStatus"] == "pending"  # the attempt rolled back: nothing half-written
     async with transaction(sessionmaker) as session:
         await session.execute(
@@ -605,11 +437,8 @@ async def test_webhook_sent_by_localstripe_itself_confirms_the_booking(
 ) -> None:
     """Not a hand-made event: localstripe signs and POSTs it to the service on a real port."""
     secret = f"whsec_{secrets.token_hex(12)}"
-    await connect_stripe(client, tenant, webhook_secret=secret)
-    await teacher_hours(client, tenant)
-    et = await workshop(client, tenant, price=3100, currency="eur")
-    booking = data(await book(client, et["id"], dates.at(MONDAY + WEEK, "10:00")), 201)
-    intent_id = booking["payment"]["clientSecret"].split("_secret_")[0]
+    et = await stripe_workshop(client, tenant, secret, price=3100, currency="eur")
+    booking, intent_id = await book_paid(client, et, dates.at(MONDAY + WEEK, "10:00"))
     hook = f"{localstripe}/_config/webhooks/tenant-{tenant.id}"
     env = {"DATABASE_URL": database_url, "IMMERSIO_DATA_DIR": str(data_dir)}
     with serving(**env, IMMERSIO_STRIPE_API_BASE=localstripe) as base:
@@ -624,7 +453,7 @@ async def test_webhook_sent_by_localstripe_itself_confirms_the_booking(
         finally:  # localstripe has no way to remove a hook: leave it listening for nothing
             httpx.post(hook, json={**registered, "events": ["nothing.ever"]})
     await run_jobs(database_url)
-    done = data(await client.get(f"/v2/bookings/{booking['uid']}", headers=tenant.headers))
+    done = await booking_state(client, tenant, booking["uid"])
     assert (done["status"], done["paid"]) == ("accepted", True)
 
 

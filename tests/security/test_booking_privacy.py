@@ -8,11 +8,11 @@ from typing import Any
 import httpx
 
 from tests import dates
-from tests.bookings.helpers import book, student, teacher_hours, token_of, workshop
+from tests.bookings.helpers import book, seating, student, teacher_hours, token_of, workshop
 from tests.factories import Tenant
 from tests.helpers import assert_error, data
 
-SEATS = {"seatsPerTimeSlot": 3, "showAttendeeInfo": False, "showAvailabilityCount": True}
+SEATS = seating(3)
 
 
 async def _seated_booking(client: httpx.AsyncClient, tenant: Tenant) -> tuple[Any, Any, str]:

@@ -11,7 +11,7 @@ import httpx
 
 from immersio_booking.kit import clock
 from tests import dates
-from tests.bookings.helpers import book, student, teacher_hours, workshop
+from tests.bookings.helpers import book, seating, student, teacher_hours, workshop
 from tests.factories import Tenant
 from tests.helpers import assert_error, data
 from tests.jobs import run_jobs
@@ -44,7 +44,7 @@ async def invite_only_workshop(client: httpx.AsyncClient, tenant: Tenant) -> dic
         client,
         tenant,
         metadata=INVITE_ONLY,
-        seats={"seatsPerTimeSlot": 5, "showAttendeeInfo": False, "showAvailabilityCount": True},
+        seats=seating(5),
     )
 
 

@@ -20,7 +20,7 @@ from immersio_booking.db.session import transaction
 from immersio_booking.kit import clock, signing
 from immersio_booking.models import Booking
 from tests import dates
-from tests.bookings.helpers import book, teacher_hours, token_of, workshop
+from tests.bookings.helpers import book, cancellation_history, teacher_hours, token_of, workshop
 from tests.factories import Tenant
 from tests.helpers import assert_error, data
 
@@ -74,9 +74,7 @@ async def _student_cancels(
     client: httpx.AsyncClient, tenant: Tenant, uid: str, token: str
 ) -> tuple[str, int, bool]:
     data(await client.post(f"/v2/bookings/{uid}/cancel", params={"token": token}, json={}))
-    history = data(
-        await client.get(f"/v2/bookings/{uid}/cancellation-history", headers=tenant.headers)
-    )
+    history = await cancellation_history(client, tenant, uid)
     return history[0]["refundStatus"], history[0]["refundAmount"], history[0]["withinRefundWindow"]
 
 

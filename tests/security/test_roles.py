@@ -13,17 +13,18 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from immersio_booking.db.session import transaction
 from immersio_booking.models import Booking, Membership, Payment, User
 from tests import dates
-from tests.bookings.helpers import book, teacher_hours, workshop
+from tests.bookings.helpers import book, booking_state, teacher_hours, workshop
 from tests.factories import Member, Tenant, make_member
 from tests.helpers import assert_error, data
 from tests.jobs import run_jobs
-from tests.payments.test_stripe_payments import (
-    _stripe,
-    connect_stripe,
-    event,
+from tests.payments.helpers import (
+    book_paid,
+    intent_of,
     jobs,  # noqa: F401  (fixture)
+    notify,
     pay,
-    signed,
+    stripe_client,
+    stripe_workshop,
 )
 
 
@@ -221,7 +222,7 @@ async def test_removed_member_loses_keys_and_host_powers(
             401,
             "api_key_revoked",
         )
-    still = data(await client.get(f"/v2/bookings/{booking['uid']}", headers=tenant.headers))
+    still = await booking_state(client, tenant, booking["uid"])
     assert still["status"] == "accepted"
 
 
@@ -270,17 +271,14 @@ async def test_paid_offline_and_mark_paid_are_owner_or_admin_only(
 async def test_mark_paid_cancels_the_open_payment_intent(
     client: httpx.AsyncClient, tenant: Tenant, localstripe: str
 ) -> None:
-    await connect_stripe(client, tenant)
-    await teacher_hours(client, tenant)
-    et = await workshop(client, tenant, price=2000, currency="eur")
-    booking = data(await book(client, et["id"], dates.at(dates.monday(), "10:00")), 201)
-    intent_id = booking["payment"]["clientSecret"].split("_secret_")[0]
+    et = await stripe_workshop(client, tenant, price=2000, currency="eur")
+    booking, intent_id = await book_paid(client, et, dates.at(dates.monday(), "10:00"))
     paid = data(
         await client.post(f"/v2/bookings/{booking['uid']}/mark-paid", headers=tenant.headers)
     )
     assert (paid["status"], paid["paid"]) == ("accepted", True)
     # the student can no longer pay a second time online
-    intent = await _stripe(localstripe).v1.payment_intents.retrieve_async(intent_id)
+    intent = await stripe_client(localstripe).v1.payment_intents.retrieve_async(intent_id)
     assert intent.status == "canceled"
     with pytest.raises(stripe.InvalidRequestError):
         await pay(localstripe, intent_id)
@@ -294,12 +292,10 @@ async def test_settle_checks_amount_and_currency(
     database_url: str,
     sessionmaker: async_sessionmaker[AsyncSession],
 ) -> None:
-    await connect_stripe(client, tenant)
-    await teacher_hours(client, tenant)
-    et = await workshop(client, tenant, price=2500, currency="eur")
+    et = await stripe_workshop(client, tenant, price=2500, currency="eur")
     day = dates.monday()
-    cheap = data(await book(client, et["id"], dates.at(day, "10:00")), 201)
-    foreign = data(await book(client, et["id"], dates.at(day, "11:00")), 201)
+    cheap, _ = await book_paid(client, et, dates.at(day, "10:00"))
+    foreign, _ = await book_paid(client, et, dates.at(day, "11:00"))
     # The PaymentIntents Stripe holds do not say what the bookings cost: one is for less money,
     # the other in another currency (the Payment rows are the booking's price).
     async with transaction(sessionmaker) as session:
@@ -310,13 +306,12 @@ async def test_settle_checks_amount_and_currency(
             update(Payment).where(Payment.uid == foreign["payment"]["uid"]).values(currency="usd")
         )
     for booking in (cheap, foreign):
-        intent_id = booking["payment"]["clientSecret"].split("_secret_")[0]
+        intent_id = intent_of(booking)
         assert await pay(localstripe, intent_id) == "succeeded"
-        r = await client.post(f"/webhooks/stripe/{tenant.id}", **signed(event(intent_id)))
-        assert r.status_code == 200
+        await notify(client, tenant, intent_id)
     await run_jobs(database_url)
     for booking in (cheap, foreign):
-        still = data(await client.get(f"/v2/bookings/{booking['uid']}", headers=tenant.headers))
+        still = await booking_state(client, tenant, booking["uid"])
         assert (still["status"], still["paid"]) == ("pending", False)
     async with sessionmaker() as session:
         rows = (

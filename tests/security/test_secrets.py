@@ -31,7 +31,7 @@ from tests import database
 from tests.factories import Tenant, make_tenant
 from tests.helpers import assert_error, data
 from tests.jobs import job_environment
-from tests.payments.test_stripe_payments import connect_stripe
+from tests.payments.helpers import connect_stripe
 from tests.workflows.test_reminders import info_logs
 
 SECRET = "sk_live_VerySecret0123456789"

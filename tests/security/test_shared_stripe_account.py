@@ -11,18 +11,19 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from tests import dates
-from tests.bookings.helpers import book, teacher_hours, workshop
+from tests.bookings.helpers import teacher_hours, workshop
 from tests.factories import Tenant
 from tests.helpers import data
 from tests.jobs import run_jobs
-from tests.payments.test_stripe_payments import (
-    _stripe,
-    connect_stripe,
+from tests.payments.helpers import (
+    book_paid,
     event,
     jobs,  # noqa: F401  (fixture)
     pay,
     pay_and_notify,
     signed,
+    stripe_client,
+    stripe_workshop,
 )
 
 
@@ -45,8 +46,7 @@ async def _paid_booking(
 ) -> tuple[dict[str, Any], str]:
     await teacher_hours(client, tenant)
     et = await workshop(client, tenant, price=1800, currency="eur")
-    booking = data(await book(client, et["id"], dates.at(dates.monday(), "10:00")), 201)
-    intent_id = booking["payment"]["clientSecret"].split("_secret_")[0]
+    booking, intent_id = await book_paid(client, et, dates.at(dates.monday(), "10:00"))
     assert await pay(localstripe, intent_id) == "succeeded"
     return booking, intent_id
 
@@ -114,11 +114,8 @@ async def test_a_cancellation_that_owes_a_refund_queues_it_at_once(
     database_url: str,
     sessionmaker: async_sessionmaker[AsyncSession],
 ) -> None:
-    await connect_stripe(client, tenant)
-    await teacher_hours(client, tenant)
-    et = await workshop(client, tenant, price=4200, currency="eur")
-    booking = data(await book(client, et["id"], dates.at(dates.monday(), "10:00")), 201)
-    intent_id = booking["payment"]["clientSecret"].split("_secret_")[0]
+    et = await stripe_workshop(client, tenant, price=4200, currency="eur")
+    booking, intent_id = await book_paid(client, et, dates.at(dates.monday(), "10:00"))
     await pay_and_notify(client, tenant, localstripe, database_url, intent_id)
     url = f"/v2/bookings/{booking['uid']}"
     data(await client.post(f"{url}/cancel", headers=tenant.headers, json={}))
@@ -140,7 +137,7 @@ async def test_a_cancellation_that_owes_a_refund_queues_it_at_once(
     await run_jobs(database_url)
     [row] = data(await client.get(f"{url}/cancellation-history", headers=tenant.headers))
     assert row["refundStatus"] == "completed"
-    refund = await _stripe(localstripe).v1.refunds.retrieve_async(row["refundTransactionId"])
+    refund = await stripe_client(localstripe).v1.refunds.retrieve_async(row["refundTransactionId"])
     assert (refund.amount, refund.payment_intent) == (4200, intent_id)
     async with sessionmaker() as session:
         done = (

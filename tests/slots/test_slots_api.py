@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from immersio_booking.db.session import transaction
 from immersio_booking.models import Attendee, Booking
-from tests.bookings.helpers import MONDAY, teacher_hours, workshop
+from tests.bookings.helpers import MONDAY, seating, teacher_hours, workshop
 from tests.dates import DAY
 from tests.factories import Tenant, make_member, make_tenant
 from tests.helpers import assert_error, data
@@ -125,7 +125,7 @@ async def test_seated_workshop_reports_seats_and_hides_full_sessions(
     et = await setup_workshop(
         client,
         tenant,
-        seats={"seatsPerTimeSlot": 2, "showAttendeeInfo": False, "showAvailabilityCount": True},
+        seats=seating(2),
     )
     first = await add_booking(sessionmaker, tenant, f"{MONDAY}T09:00:00+01:00", 60, et["id"])
     for _ in range(2):

@@ -6,7 +6,7 @@ from typing import Any
 
 import httpx
 
-from tests.bookings.helpers import teacher_hours, workshop
+from tests.bookings.helpers import seating, teacher_hours, workshop
 from tests.factories import Tenant
 from tests.helpers import data
 
@@ -31,6 +31,6 @@ async def school(
         client,
         tenant,
         title="Conversation Club",
-        seats={"seatsPerTimeSlot": 5, "showAttendeeInfo": False, "showAvailabilityCount": True},
+        seats=seating(5),
     )
     return await publish(client, tenant, **page), et

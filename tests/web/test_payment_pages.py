@@ -8,11 +8,14 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from immersio_booking.models import Payment
 from tests import dates
-from tests.bookings.helpers import MONDAY, book, teacher_hours, token_of, workshop
+from tests.bookings.helpers import MONDAY, book, token_of
 from tests.dates import WEEK
 from tests.factories import Tenant
 from tests.helpers import data
-from tests.payments.test_stripe_payments import connect_stripe, pay
+from tests.payments.helpers import (
+    pay,
+    stripe_workshop,
+)
 
 
 async def test_paying_confirms_through_the_status_endpoint_and_manage_offers_the_refund(
@@ -21,9 +24,7 @@ async def test_paying_confirms_through_the_status_endpoint_and_manage_offers_the
     localstripe: str,
     sessionmaker: async_sessionmaker[AsyncSession],
 ) -> None:
-    await connect_stripe(client, tenant)
-    await teacher_hours(client, tenant)
-    et = await workshop(
+    et = await stripe_workshop(
         client, tenant, price=2500, currency="eur", metadata={"refund_window_hours": 24}
     )
     booked = data(await book(client, et["id"], dates.at(MONDAY + 4 * WEEK, "10:00")), 201)

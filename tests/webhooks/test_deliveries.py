@@ -19,11 +19,21 @@ from standardwebhooks import Webhook as StandardWebhook
 from immersio_booking.kit import clock
 from immersio_booking.webhooks.tasks import SCHEDULE, next_delay
 from tests import dates
-from tests.bookings.helpers import MONDAY, book, student, teacher_hours, workshop
+from tests.bookings.helpers import (
+    MONDAY,
+    book,
+    cancel_as_school,
+    one_booking,
+    seating,
+    student,
+    teacher_hours,
+    workshop,
+)
 from tests.dates import DAY, WEEK
 from tests.factories import Tenant
 from tests.helpers import data
 from tests.jobs import job_environment, run_jobs
+from tests.mail import MailFolder
 from tests.webhooks.receiver import Receiver, receiver
 
 
@@ -55,12 +65,8 @@ async def test_signed_deliveries_verify_with_both_schemes(
     hook = await subscribe(
         client, tenant, hooks.base + "/ok", "BOOKING_CREATED", "BOOKING_CANCELLED"
     )
-    await teacher_hours(client, tenant)
-    et = await workshop(client, tenant)
-    booking = data(await book(client, et["id"], dates.at(MONDAY, "10:00")), 201)
-    data(
-        await client.post(f"/v2/bookings/{booking['uid']}/cancel", headers=tenant.headers, json={})
-    )
+    et, booking = await one_booking(client, tenant, dates.at(MONDAY, "10:00"))
+    await cancel_as_school(client, tenant, booking)
     await run_jobs(database_url)
     got = hooks.at("/ok")
     assert [json.loads(r.body)["triggerEvent"] for r in got] == [
@@ -130,7 +136,7 @@ async def test_one_event_per_seat(
     et = await workshop(
         client,
         tenant,
-        seats={"seatsPerTimeSlot": 3, "showAttendeeInfo": False, "showAvailabilityCount": True},
+        seats=seating(3),
     )
     for n in range(2):
         data(
@@ -226,10 +232,10 @@ async def test_three_days_of_failures_switch_the_subscription_off_and_tell_the_o
             .values(created_at=clock.now() - timedelta(days=4))
         )
     data(await book(client, et["id"], dates.at(MONDAY + 4 * DAY, "11:00")), 201)
-    before = set((data_dir / "mail").glob("*.eml")) if (data_dir / "mail").exists() else set()
+    mail = MailFolder(data_dir)
     await run_jobs(database_url)
     assert data(await client.get(url, headers=tenant.headers))["active"] is False
-    mails = set((data_dir / "mail").glob("*.eml")) - before
+    mails = mail.new_files()
     assert any(
         tenant.owner_email in m.read_text() and "switched off" in m.read_text() for m in mails
     )
@@ -248,12 +254,10 @@ async def test_meeting_started_and_ended_fire_only_for_bookings_still_at_that_ti
     from immersio_booking.webhooks.meetings import fire
 
     await subscribe(client, tenant, hooks.base + "/meet", "MEETING_STARTED", "MEETING_ENDED")
-    await teacher_hours(client, tenant)
-    et = await workshop(client, tenant)
-    kept = data(await book(client, et["id"], dates.at(MONDAY + WEEK, "10:00")), 201)
+    et, kept = await one_booking(client, tenant, dates.at(MONDAY + WEEK, "10:00"))
     gone = data(await book(client, et["id"], dates.at(MONDAY + WEEK, "12:00")), 201)
     moved = data(await book(client, et["id"], dates.at(MONDAY + WEEK, "14:00")), 201)
-    data(await client.post(f"/v2/bookings/{gone['uid']}/cancel", headers=tenant.headers, json={}))
+    await cancel_as_school(client, tenant, gone)
     data(
         await client.post(
             f"/v2/bookings/{moved['uid']}/reschedule",

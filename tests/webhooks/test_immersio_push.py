@@ -16,7 +16,14 @@ from standardwebhooks import Webhook as StandardWebhook
 from immersio_booking.models import Booking, WebhookDelivery
 from immersio_booking.webhooks.tasks import deliver_webhook
 from tests import dates
-from tests.bookings.helpers import MONDAY, book, teacher_hours, workshop
+from tests.bookings.helpers import (
+    MONDAY,
+    book,
+    cancel_as_school,
+    one_booking,
+    teacher_hours,
+    workshop,
+)
 from tests.dates import DAY, WEEK
 from tests.factories import Tenant
 from tests.helpers import data
@@ -85,13 +92,9 @@ async def test_booking_events_reach_immersio_signed_and_mark_the_booking_synced(
     sessionmaker: async_sessionmaker[AsyncSession],
 ) -> None:
     secret = await connect_immersio(client, tenant, immersio.base + "/immersio")
-    await teacher_hours(client, tenant)
-    et = await workshop(client, tenant)
-    booking = data(await book(client, et["id"], dates.at(MONDAY + 4 * WEEK, "10:00")), 201)
+    et, booking = await one_booking(client, tenant, dates.at(MONDAY + 4 * WEEK, "10:00"))
     assert (await synced(sessionmaker, booking["uid"])).get("synced_to_immersio") is not True
-    data(
-        await client.post(f"/v2/bookings/{booking['uid']}/cancel", headers=tenant.headers, json={})
-    )
+    await cancel_as_school(client, tenant, booking)
     await run_jobs(database_url)
     got = immersio.at("/immersio")
     assert [json.loads(r.body)["triggerEvent"] for r in got] == [
@@ -114,9 +117,7 @@ async def test_failed_push_is_retried_and_only_success_marks_synced(
 ) -> None:
     await connect_immersio(client, tenant, immersio.base + "/down")
     immersio.answers["/down"] = (503, {"Retry-After": "1"})
-    await teacher_hours(client, tenant)
-    et = await workshop(client, tenant)
-    booking = data(await book(client, et["id"], dates.at(MONDAY + 4 * WEEK + DAY, "10:00")), 201)
+    et, booking = await one_booking(client, tenant, dates.at(MONDAY + 4 * WEEK + DAY, "10:00"))
     await run_jobs(database_url)
     [delivery] = await immersio_deliveries(sessionmaker, tenant)
     assert (delivery.status, delivery.attempts, delivery.last_status_code) == ("pending", 1, 503)

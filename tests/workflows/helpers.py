@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from tests.factories import Tenant
 from tests.helpers import data
+from tests.jobs import run_jobs
 
 
 def step(action: str = "EMAIL_ATTENDEE", number: int = 1, **fields: Any) -> dict[str, Any]:
@@ -82,3 +83,12 @@ async def time_passes(sessionmaker: async_sessionmaker[AsyncSession], *job_ids: 
             {"ids": list(job_ids)},
         )
         await session.commit()
+
+
+async def when_due(
+    sessionmaker: async_sessionmaker[AsyncSession], database_url: str, *job_ids: int | None
+) -> None:
+    """Time passes for these planned jobs (each must exist) and the worker runs what is due."""
+    assert all(job_id is not None for job_id in job_ids), job_ids
+    await time_passes(sessionmaker, *(job_id for job_id in job_ids if job_id is not None))
+    await run_jobs(database_url)

@@ -25,13 +25,22 @@ from immersio_booking.workflows import reminders, repository
 from immersio_booking.workflows.tasks import deliver
 from immersio_booking.workflows.texting import LoggingTextSender
 from tests import dates
-from tests.bookings.helpers import MONDAY, book, student, teacher_hours, token_of, workshop
+from tests.bookings.helpers import (
+    MONDAY,
+    book,
+    cancel_as_school,
+    cancel_with_token,
+    student,
+    teacher_hours,
+    token_of,
+    workshop,
+)
 from tests.dates import DAY
 from tests.factories import Tenant
 from tests.helpers import data
 from tests.jobs import run_jobs
 from tests.mail import Inbox
-from tests.workflows.helpers import create_workflow, reminders_of, step, time_passes
+from tests.workflows.helpers import create_workflow, reminders_of, step, when_due
 
 START = dates.at(MONDAY, "10:00")  # a Monday: 11:00 in Paris
 
@@ -66,6 +75,15 @@ async def _school(client: httpx.AsyncClient, tenant: Tenant, **workshop_fields: 
     return int(et["id"])
 
 
+async def _book(
+    client: httpx.AsyncClient, event_type_id: int, email: str, start: str = START, **attendee: Any
+) -> dict[str, Any]:
+    """A student (``email``) books the workshop; the booking as the API returns it."""
+    return data(  # type: ignore[no-any-return]
+        await book(client, event_type_id, start, attendee=student(email, **attendee)), 201
+    )
+
+
 DAY_BEFORE = step(
     template="CUSTOM",
     emailSubject="Tomorrow: {EVENT_NAME}",
@@ -76,6 +94,15 @@ DAY_BEFORE = step(
 )
 
 
+async def _booked_with_day_before_reminder(
+    client: httpx.AsyncClient, tenant: Tenant, email: str, **attendee: Any
+) -> dict[str, Any]:
+    """The school, its DAY_BEFORE reminder workflow, and a booking by ``email`` at START."""
+    et = await _school(client, tenant)
+    await create_workflow(client, tenant, steps=[DAY_BEFORE])
+    return await _book(client, et, email, **attendee)
+
+
 async def test_reminder_is_sent_at_its_moment_in_the_attendees_zone_and_only_once(
     client: httpx.AsyncClient,
     tenant: Tenant,
@@ -83,11 +110,8 @@ async def test_reminder_is_sent_at_its_moment_in_the_attendees_zone_and_only_onc
     database_url: str,
     sessionmaker: async_sessionmaker[AsyncSession],
 ) -> None:
-    et = await _school(client, tenant)
-    await create_workflow(client, tenant, steps=[DAY_BEFORE])
-    booking = data(
-        await book(client, et, START, attendee=student("ada@example.com", name="Ada Lovelace")),
-        201,
+    booking = await _booked_with_day_before_reminder(
+        client, tenant, "ada@example.com", name="Ada Lovelace"
     )
     [planned] = await reminders_of(sessionmaker, booking["uid"])
     assert planned.status == "scheduled" and planned.job_status == "todo"
@@ -97,9 +121,7 @@ async def test_reminder_is_sent_at_its_moment_in_the_attendees_zone_and_only_onc
     await run_jobs(database_url)  # the confirmation goes now, the reminder waits
     assert inbox.to("ada@example.com") and not reminders_in(inbox, "ada@example.com", "Tomorrow")
 
-    assert planned.job_id is not None
-    await time_passes(sessionmaker, planned.job_id)
-    await run_jobs(database_url)
+    await when_due(sessionmaker, database_url, planned.job_id)
     [reminder] = reminders_in(inbox, "ada@example.com", "Tomorrow")
     assert str(reminder["Subject"]) == "Tomorrow: Conversation française"
     html = html_of(reminder)
@@ -123,14 +145,8 @@ async def test_no_reminder_ever_for_a_cancelled_booking(
     database_url: str,
     sessionmaker: async_sessionmaker[AsyncSession],
 ) -> None:
-    et = await _school(client, tenant)
-    await create_workflow(client, tenant, steps=[DAY_BEFORE])
-    booking = data(await book(client, et, START, attendee=student("gone@example.com")), 201)
-    data(
-        await client.post(
-            f"/v2/bookings/{booking['uid']}/cancel", params={"token": token_of(booking)}, json={}
-        )
-    )
+    booking = await _booked_with_day_before_reminder(client, tenant, "gone@example.com")
+    await cancel_with_token(client, booking)
     [planned] = await reminders_of(sessionmaker, booking["uid"])
     assert (planned.status, planned.job_status) == ("cancelled", "cancelled")
     assert planned.outcome == "booking cancelled"
@@ -142,9 +158,7 @@ async def test_no_reminder_ever_for_a_cancelled_booking(
             {"id": planned.job_id},
         )
         await session.commit()
-    assert planned.job_id is not None
-    await time_passes(sessionmaker, planned.job_id)
-    await run_jobs(database_url)
+    await when_due(sessionmaker, database_url, planned.job_id)
     later = dates.instant(MONDAY, "09:00")
     async with transaction(sessionmaker) as session:
         assert await deliver(session, planned.id, get_settings(), LoggingTextSender(), later) == (
@@ -161,18 +175,14 @@ async def test_the_job_looks_again_before_sending(
     sessionmaker: async_sessionmaker[AsyncSession],
 ) -> None:
     """A booking changed behind the planner's back (no event emitted) still gets nothing."""
-    et = await _school(client, tenant)
-    await create_workflow(client, tenant, steps=[DAY_BEFORE])
-    booking = data(await book(client, et, START, attendee=student("quiet@example.com")), 201)
+    booking = await _booked_with_day_before_reminder(client, tenant, "quiet@example.com")
     async with sessionmaker() as session:
         await session.execute(
             text("UPDATE bookings SET status = 'cancelled' WHERE uid = :u"), {"u": booking["uid"]}
         )
         await session.commit()
     [planned] = await reminders_of(sessionmaker, booking["uid"])
-    assert planned.job_id is not None
-    await time_passes(sessionmaker, planned.job_id)
-    await run_jobs(database_url)
+    await when_due(sessionmaker, database_url, planned.job_id)
     [after] = await reminders_of(sessionmaker, booking["uid"])
     assert (after.status, after.outcome) == ("cancelled", "booking cancelled or moved")
     assert not reminders_in(inbox, "quiet@example.com", "Tomorrow")
@@ -185,9 +195,7 @@ async def test_reschedule_cancels_the_old_reminder_and_plans_the_new_time(
     database_url: str,
     sessionmaker: async_sessionmaker[AsyncSession],
 ) -> None:
-    et = await _school(client, tenant)
-    await create_workflow(client, tenant, steps=[DAY_BEFORE])
-    old = data(await book(client, et, START, attendee=student("move@example.com")), 201)
+    old = await _booked_with_day_before_reminder(client, tenant, "move@example.com")
     new = data(
         await client.post(
             f"/v2/bookings/{old['uid']}/reschedule",
@@ -205,9 +213,7 @@ async def test_reschedule_cancels_the_old_reminder_and_plans_the_new_time(
     [now] = await reminders_of(sessionmaker, new["uid"])
     assert now.status == "scheduled"
     assert now.job_scheduled_at == dates.instant(MONDAY, "14:00")
-    assert now.job_id is not None and was.job_id is not None
-    await time_passes(sessionmaker, now.job_id, was.job_id)
-    await run_jobs(database_url)
+    await when_due(sessionmaker, database_url, now.job_id, was.job_id)
     [reminder] = reminders_in(inbox, "move@example.com", "Tomorrow")
     tuesday = MONDAY + DAY
     paris = f"Tuesday {tuesday.day} February {tuesday.year} at 15:00 (Europe/Paris)"
@@ -225,7 +231,7 @@ async def test_booking_inside_the_offset_is_reminded_at_once(
     # The event is about nine weeks away; the reminder is due a year before it.
     await create_workflow(client, tenant, time=365, timeUnit="DAY", steps=[DAY_BEFORE])
     start = dates.at(dates.monday(9), "10:00")
-    booking = data(await book(client, et, start, attendee=student("late@example.com")), 201)
+    booking = await _book(client, et, "late@example.com", start=start)
     [planned] = await reminders_of(sessionmaker, booking["uid"])
     assert planned.scheduled_for == datetime.fromisoformat(start) - timedelta(days=365)
     assert planned.job_scheduled_at is None  # runs as soon as a worker is free
@@ -250,7 +256,7 @@ async def test_values_cannot_become_markup(
         ],
     )
     evil = '<script>alert("x")</script><img src=x onerror=alert(1)>'
-    data(await book(client, et, START, attendee=student("xss@example.com", name=evil)), 201)
+    await _book(client, et, "xss@example.com", name=evil)
     await run_jobs(database_url)
     [welcome] = reminders_in(inbox, "xss@example.com", "Welcome")
     html = html_of(welcome)
@@ -265,13 +271,8 @@ async def test_default_reminder_speaks_the_attendees_language(
 ) -> None:
     et = await _school(client, tenant)
     await create_workflow(client, tenant, trigger="NEW_EVENT", steps=[step()])
-    data(
-        await book(
-            client, et, START, attendee=student("fr@example.com", language="fr", name="Camille")
-        ),
-        201,
-    )
-    data(await book(client, et, dates.at(MONDAY, "12:00"), attendee=student("en@example.com")), 201)
+    await _book(client, et, "fr@example.com", language="fr", name="Camille")
+    await _book(client, et, "en@example.com", start=dates.at(MONDAY, "12:00"))
     await run_jobs(database_url)
     [fr] = reminders_in(inbox, "fr@example.com", "Rappel")
     assert str(fr["Subject"]) == (
@@ -345,7 +346,7 @@ async def test_immediate_triggers_follow_the_booking(
             trigger=trigger,
             steps=[step("EMAIL_HOST", template="CUSTOM", emailSubject=trigger, reminderBody="x")],
         )
-    requested = data(await book(client, et, START, attendee=student("r@example.com")), 201)
+    requested = await _book(client, et, "r@example.com")
     data(await client.post(f"/v2/bookings/{requested['uid']}/confirm", headers=tenant.headers))
     moved = data(
         await client.post(
@@ -355,7 +356,7 @@ async def test_immediate_triggers_follow_the_booking(
         ),
         201,
     )
-    data(await client.post(f"/v2/bookings/{moved['uid']}/cancel", headers=tenant.headers, json={}))
+    await cancel_as_school(client, tenant, moved)
     unpaid = data(await book(client, paid_et["id"], dates.at(MONDAY + DAY, "10:00")), 201)
     data(await client.post(f"/v2/bookings/{unpaid['uid']}/mark-paid", headers=tenant.headers))
     await run_jobs(database_url)
@@ -382,7 +383,7 @@ async def test_workflow_changes_replan_the_upcoming_bookings(
 ) -> None:
     et = await _school(client, tenant)
     other = await workshop(client, tenant, title="Other")
-    booking = data(await book(client, et, START, attendee=student("early@example.com")), 201)
+    booking = await _book(client, et, "early@example.com")
     assert await reminders_of(sessionmaker, booking["uid"]) == []
 
     made = await create_workflow(client, tenant, steps=[DAY_BEFORE])
@@ -431,9 +432,7 @@ async def test_workflow_changes_replan_the_upcoming_bookings(
             )
         ).scalar_one()
     assert status == "cancelled"
-    assert after.job_id is not None
-    await time_passes(sessionmaker, after.job_id)
-    await run_jobs(database_url)
+    await when_due(sessionmaker, database_url, after.job_id)
     assert not reminders_in(inbox, "early@example.com", "Tomorrow")
 
 

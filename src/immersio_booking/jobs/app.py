@@ -72,8 +72,8 @@ async def defer_in_transaction(
     session: AsyncSession, task: Any, *, options: dict[str, Any] | None = None, **arguments: Any
 ) -> int:
     """Queue ``task`` on the session's own connection: the job exists if and only if the
-    transaction commits (ARCHITECTURE.md). ``options`` are Procrastinate's (``schedule_at``...).
-    Returns the job's id."""
+    transaction commits (docs/architecture.md). ``options`` are Procrastinate's
+    (``schedule_at``...). Returns the job's id."""
     connection = await session.connection()
     raw = await connection.get_raw_connection()
     job_id: int = await task.configure(
