@@ -44,9 +44,9 @@ from immersio_booking.models import (
     TenantSubscription,
     User,
 )
-from immersio_booking.models.metadata import EventTypeMetadata
 from immersio_booking.slots import service as slots
 from immersio_booking.subscriptions import service as subscriptions
+from immersio_booking.whitelist import service as whitelist
 
 
 def new_uid() -> str:
@@ -66,11 +66,6 @@ class Seat:
     metadata: dict[str, Any] = field(default_factory=dict)
     location: str | None = None
     description: str | None = None
-
-
-def whitelist_required(et: EventType) -> bool:
-    meta = EventTypeMetadata.model_validate(et.metadata_ or {})
-    return meta.whitelist_enabled or meta.registration_mode == "whitelist"
 
 
 def is_staff(principal: Principal | None, et: EventType) -> bool:
@@ -164,7 +159,7 @@ async def place(
             session, workshop, start, placement.duration, now, placement.exclusions
         )
         chosen.append((start, slot.host_ids[0] if slot.host_ids else hosts[0].id))
-    if whitelist_required(et) and not await repository.on_whitelist(session, et.id, seat.email):
+    if not await whitelist.admits(session, et, seat.email):
         raise Forbidden(
             "This workshop is open to registered students only, and this email is not on its list."
             " Ask the school to add you, or book with the email you registered with.",
