@@ -334,7 +334,8 @@ async def _demo_key(session: AsyncSession, owner: User, data_dir: Path, fresh: s
 async def _immersio(session: AsyncSession, org: Team, workshops: list[EventType]) -> None:
     """The demo school is connected to the simulator that ``serve`` starts on 127.0.0.1:8100,
     with its French club mapped to the simulator's first (French) course."""
-    from immersio_booking.immersio import roster, simulator
+    from immersio_booking.fakes import immersio as simulator
+    from immersio_booking.immersio import roster
     from immersio_booking.kit.crypto import SecretBox
     from immersio_booking.webhooks.service import new_secret
 

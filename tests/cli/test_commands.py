@@ -361,7 +361,7 @@ async def test_worker_purges_dead_api_keys_then_stops_on_sigterm(
 
 def test_immersio_sync_of_the_demo_school_fills_its_french_club(cli: Cli) -> None:
     """The demo school is connected to the simulator; `immersio sync` runs it in place."""
-    from immersio_booking.immersio import simulator
+    from immersio_booking.fakes import immersio as simulator
 
     school = cli.json("demo")["organization"]
     fake = simulator.BackgroundSimulator(simulator.create_simulator()).start()

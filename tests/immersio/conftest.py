@@ -9,8 +9,8 @@ from typing import Any
 import httpx
 import pytest
 
+from immersio_booking.fakes.immersio import BackgroundSimulator, create_simulator, generate
 from immersio_booking.immersio import client as immersio_client
-from immersio_booking.immersio.simulator import BackgroundSimulator, create_simulator, generate
 
 API_KEY = "test-key"
 IMMERSIO_ORG = "imm-org"

@@ -1,4 +1,4 @@
-"""Queries of bookings, attendees, cancellation history and whitelists."""
+"""Queries of bookings, attendees and cancellation history."""
 
 from __future__ import annotations
 
@@ -14,7 +14,6 @@ from immersio_booking.models import (
     BookingCancellationHistory,
     Payment,
     SlotReservation,
-    WorkshopWhitelist,
 )
 from immersio_booking.slots.repository import blocking
 
@@ -116,44 +115,6 @@ async def seat_of(
     if except_uid:
         statement = statement.where(Booking.uid != except_uid)
     return (await session.execute(statement)).scalar_one_or_none()
-
-
-async def on_whitelist(session: AsyncSession, event_type_id: int, email: str) -> bool:
-    found = await session.execute(
-        select(WorkshopWhitelist.id).where(
-            WorkshopWhitelist.event_type_id == event_type_id,
-            WorkshopWhitelist.email == email.strip().lower(),
-        )
-    )
-    return found.first() is not None
-
-
-async def whitelist(
-    session: AsyncSession, organization_id: int, event_type_id: int
-) -> list[WorkshopWhitelist]:
-    rows = await session.execute(
-        select(WorkshopWhitelist)
-        .where(
-            WorkshopWhitelist.organization_id == organization_id,
-            WorkshopWhitelist.event_type_id == event_type_id,
-        )
-        .order_by(WorkshopWhitelist.id)
-    )
-    return list(rows.scalars())
-
-
-async def whitelist_entry(
-    session: AsyncSession, organization_id: int, event_type_id: int, entry_id: int
-) -> WorkshopWhitelist | None:
-    return (
-        await session.execute(
-            select(WorkshopWhitelist).where(
-                WorkshopWhitelist.organization_id == organization_id,
-                WorkshopWhitelist.event_type_id == event_type_id,
-                WorkshopWhitelist.id == entry_id,
-            )
-        )
-    ).scalar_one_or_none()
 
 
 async def bookings_in_month(

@@ -1,4 +1,4 @@
-"""Wire shapes of bookings (Cal.com 2024-08-13) and workshop whitelists."""
+"""Wire shapes of bookings (Cal.com 2024-08-13)."""
 
 from __future__ import annotations
 
@@ -211,23 +211,6 @@ class BookingOut(ApiModel):
         default=None,
         description="The attendee's self-service link (only in create/reschedule replies)",
     )
-
-
-class WhitelistEntryIn(ApiModel):
-    email: EmailStr
-    name: PersonName | None = None
-    immersio_student_id: str | None = Field(default=None, max_length=255)
-
-
-class WhitelistEntryOut(ApiModel):
-    id: int
-    event_type_id: int
-    email: str
-    name: str | None
-    immersio_student_id: str | None
-    added_by: int | None
-    source: str  # manual (a person) or immersio (the sync or Immersio's webhooks)
-    created_at: datetime
 
 
 BookingStatusFilter = Annotated[

@@ -23,7 +23,8 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from immersio_booking.auth.principal import Principal
 from immersio_booking.bookings import events
-from immersio_booking.bookings.creation import is_staff, lookup_of
+from immersio_booking.bookings.eligibility import is_staff
+from immersio_booking.bookings.requests import lookup_of
 from immersio_booking.bookings.schemas import BookingCreate
 from immersio_booking.config import Settings
 from immersio_booking.db.session import transaction

@@ -44,7 +44,7 @@ def fake_immersio(
     """Serve a fake Immersio API (docs/immersio-api.md) with runtime fault injection."""
     import uvicorn
 
-    from immersio_booking.immersio import simulator
+    from immersio_booking.fakes import immersio as simulator
 
     try:
         dataset = (

@@ -105,7 +105,7 @@ def _demo_immersio(database_url: str) -> Any:
 
     import psycopg
 
-    from immersio_booking.immersio import simulator
+    from immersio_booking.fakes import immersio as simulator
     from immersio_booking.jobs.app import libpq_url
 
     with psycopg.connect(libpq_url(database_url)) as connection:

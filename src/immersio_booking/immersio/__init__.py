@@ -1,1 +1,2 @@
-"""Immersio: the connection, course mappings, the sync, inbound webhooks and a simulator."""
+"""Immersio: the connection, course mappings, the sync and inbound webhooks (its simulator is
+``fakes/immersio.py``)."""

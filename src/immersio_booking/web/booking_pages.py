@@ -16,7 +16,6 @@ from fastapi.responses import HTMLResponse
 
 from immersio_booking.bookings import verification
 from immersio_booking.bookings.access import MANAGE
-from immersio_booking.bookings.creation import whitelist_required
 from immersio_booking.bookings.invitations import invite_only
 from immersio_booking.db.dependencies import Session
 from immersio_booking.event_types import repository as event_types
@@ -29,6 +28,7 @@ from immersio_booking.web.booking_forms import form_fields
 from immersio_booking.web.landing_pages import OrgSlug, school_at
 from immersio_booking.web.month import Month
 from immersio_booking.web.rendering import PageRoute, render, settings_of
+from immersio_booking.whitelist.service import whitelist_required
 
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
 
