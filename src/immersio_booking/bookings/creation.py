@@ -164,7 +164,9 @@ async def place(
             session, workshop, start, placement.duration, now, placement.exclusions
         )
         chosen.append((start, slot.host_ids[0] if slot.host_ids else hosts[0].id))
-    if whitelist_required(et) and not await repository.on_whitelist(session, et.id, seat.email):
+    if whitelist_required(et) and not await repository.on_whitelist(
+        session, et.organization_id, et.id, seat.email
+    ):
         raise Forbidden(
             "This workshop is open to registered students only, and this email is not on its list."
             " Ask the school to add you, or book with the email you registered with.",

@@ -259,7 +259,7 @@ async def cancel_booking(
 
     async def work() -> tuple[int, dict[str, Any]]:
         booking, actor = await _target(session, request, bookingUid, principal, token)
-        booking = await repository.for_update(session, booking.id)
+        booking = await repository.for_update(session, booking.organization_id, booking.id)
         cancelled = await service.cancel(session, booking, actor, body, clock.now())
         await events.cancelled(session, cancelled)
         items = await _render(session, request, cancelled)
@@ -282,7 +282,7 @@ async def reschedule_booking(
 
     async def work() -> tuple[int, dict[str, Any]]:
         booking, actor = await _target(session, request, bookingUid, principal, token)
-        booking = await repository.for_update(session, booking.id)
+        booking = await repository.for_update(session, booking.organization_id, booking.id)
         new = await service.reschedule(
             session,
             booking,
@@ -312,7 +312,9 @@ async def confirm_booking(
     async def work() -> tuple[int, dict[str, Any]]:
         booking, actor = await _target(session, request, bookingUid, principal, None)
         booking = await service.confirm(
-            session, await repository.for_update(session, booking.id), actor
+            session,
+            await repository.for_update(session, booking.organization_id, booking.id),
+            actor,
         )
         await events.confirmed(session, booking)
         return 200, _envelope(await _render(session, request, [booking]), False)
@@ -333,7 +335,7 @@ async def decline_booking(
 
     async def work() -> tuple[int, dict[str, Any]]:
         booking, actor = await _target(session, request, bookingUid, principal, None)
-        booking = await repository.for_update(session, booking.id)
+        booking = await repository.for_update(session, booking.organization_id, booking.id)
         declined = await service.decline(
             session, booking, actor, body.reason if body else None, clock.now()
         )
@@ -356,7 +358,7 @@ async def mark_paid(
 
     async def work() -> tuple[int, dict[str, Any]]:
         booking, actor = await _target(session, request, bookingUid, principal, None)
-        booking = await repository.for_update(session, booking.id)
+        booking = await repository.for_update(session, booking.organization_id, booking.id)
         paid = await service.mark_paid(session, booking, actor, settings, clock.now())
         return 200, _envelope(await _render(session, request, [paid]), False)
 
@@ -372,5 +374,5 @@ async def cancellation_history(
     token: ManageToken,
 ) -> Envelope[list[CancellationHistoryOut]]:
     booking, _ = await _target(session, request, bookingUid, principal, token)
-    rows = await repository.history(session, booking.id)
+    rows = await repository.history(session, booking.organization_id, booking.id)
     return Envelope(data=[CancellationHistoryOut.model_validate(r) for r in rows])

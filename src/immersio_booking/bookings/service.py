@@ -132,7 +132,9 @@ async def reschedule(
             "Invalid seatUid: this seat does not belong to this booking.", reason="invalid_seat"
         )
     if booking.status not in cancellation.ACTIVE:
-        moved = (await repository.rescheduled_to(session, [booking.id])).get(booking.id)
+        moved = (
+            await repository.rescheduled_to(session, booking.organization_id, [booking.id])
+        ).get(booking.id)
         suffix = f" and rescheduled already to booking with uid={moved}" if moved else ""
         raise BadRequest(
             f"Can't reschedule booking with uid={booking.uid} because it has been"
@@ -145,7 +147,9 @@ async def reschedule(
             "The workshop of this booking no longer exists", reason="not_reschedulable"
         )
     cancellation.ensure_attendee_may_change(booking, et, actor, now)
-    people = (await repository.attendees_of(session, [booking.id])).get(booking.id, [])
+    people = (await repository.attendees_of(session, booking.organization_id, [booking.id])).get(
+        booking.id, []
+    )
     student = people[0] if people else None
     seat = creation.Seat(
         name=student.name if student else "",
@@ -188,7 +192,7 @@ async def reschedule(
     new.rescheduling_reason = body.rescheduling_reason
     new.recurring_event_id = booking.recurring_event_id
     # The payment travels with the student to the new time.
-    payment = await repository.payment_of(session, booking.id)
+    payment = await repository.payment_of(session, booking.organization_id, booking.id)
     if payment is not None:
         payment.booking_id = new.id
     new.paid = booking.paid
@@ -275,7 +279,7 @@ async def mark_paid(
             "Only an OWNER or ADMIN may record a payment",
             details={"requiredRoles": ["ADMIN", "OWNER"]},
         )
-    payment = await repository.payment_of(session, booking.id)
+    payment = await repository.payment_of(session, booking.organization_id, booking.id)
     if booking.paid or payment is None:
         raise BadRequest("This booking has no payment waiting", reason="not_awaiting_payment")
     outcome = await record_offline(session, payment, settings, now)

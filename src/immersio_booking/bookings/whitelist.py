@@ -39,7 +39,7 @@ async def add_to_whitelist(
     et = await event_types.readable(session, principal, eventTypeId)
     await event_types.ensure_may_edit(session, principal, et)
     email = str(body.email).strip().lower()
-    if await repository.on_whitelist(session, et.id, email):
+    if await repository.on_whitelist(session, et.organization_id, et.id, email):
         raise Conflict(f"{email} is already on this workshop's list", reason="already_whitelisted")
     entry = WorkshopWhitelist(
         organization_id=et.organization_id,

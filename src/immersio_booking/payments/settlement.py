@@ -61,7 +61,7 @@ async def settle(session: AsyncSession, payment: Payment, charge: Charge, now: d
         await session.flush()
         return "amount_mismatch"
     payment.success = True
-    booking = await repository.for_update(session, payment.booking_id)
+    booking = await repository.for_update(session, payment.organization_id, payment.booking_id)
     et = await session.get(EventType, booking.event_type_id) if booking.event_type_id else None
     if booking.status == "pending":
         booking.paid = True

@@ -115,7 +115,9 @@ async def _shown(
     """The booking as its pages show it, to the holder of its manage token only."""
     booking, et, org = await _booking(session, uid)
     actor = await _attendee_actor(session, request, booking, token)
-    people = (await repository.attendees_of(session, [booking.id])).get(booking.id, [])
+    people = (await repository.attendees_of(session, booking.organization_id, [booking.id])).get(
+        booking.id, []
+    )
     zone = workshops.visitor_zone(tz or (people[0].time_zone if people else None))
     page = await landing.settings_of(session, org.id)
     # The student's own language, unless the address asks for another one.
@@ -172,7 +174,7 @@ async def manage(
     shown, actor = await _shown(session, request, uid, token, tz)
     booking, et, org = shown.booking, shown.et, shown.org
     now = clock.now()
-    payment = await repository.payment_of(session, booking.id)
+    payment = await repository.payment_of(session, booking.organization_id, booking.id)
     refund = await cancellation.refund_for(session, booking, et, actor, now)
     try:
         cancellation.ensure_attendee_may_change(booking, et, actor, now)
@@ -214,7 +216,7 @@ async def cancel(
     security.check_csrf(request, settings_of(request).resolved_secret_key(), csrf)
     booking, _, _ = await _booking(session, uid)
     actor = await _attendee_actor(session, request, booking, token)
-    booking = await repository.for_update(session, booking.id)
+    booking = await repository.for_update(session, booking.organization_id, booking.id)
     cancelled = await service.cancel(
         session, booking, actor, CancelInput(cancellation_reason=reason or None), clock.now()
     )
