@@ -109,7 +109,7 @@ async def _invites(
     ]
     moved_from = booking.from_reschedule if kind == "rescheduled" else None
     old = await session.get(Booking, moved_from) if moved_from else None
-    if old is not None:
+    if old is not None and old.organization_id == booking.organization_id:
         cancel = ics.invite(
             old,
             method="CANCEL",
@@ -127,7 +127,10 @@ async def _refund_text(session: AsyncSession, booking: Booking) -> str | None:
     row = (
         await session.execute(
             select(BookingCancellationHistory)
-            .where(BookingCancellationHistory.booking_id == booking.id)
+            .where(
+                BookingCancellationHistory.organization_id == booking.organization_id,
+                BookingCancellationHistory.booking_id == booking.id,
+            )
             .order_by(BookingCancellationHistory.id.desc())
             .limit(1)
         )
