@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter, status
 
+from immersio_booking import global_lookups
 from immersio_booking.auth import keys, repository, service
 from immersio_booking.auth.dependencies import AuthSubject
 from immersio_booking.auth.schemas import (
@@ -42,7 +43,7 @@ async def me(principal: AuthSubject, session: Session) -> Envelope[MeOut]:
     if user is None:
         raise NotFound("User not found")
     org = await session.get(Team, user.organization_id) if user.organization_id else None
-    memberships = await repository.memberships_with_teams(session, user.id)
+    memberships = await global_lookups.memberships_of_user(session, user.id)
     return ok(
         MeOut(
             id=user.id,

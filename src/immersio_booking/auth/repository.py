@@ -21,19 +21,16 @@ async def key_with_user(session: AsyncSession, hashed_key: str) -> tuple[ApiKey,
     return (row[0], row[1]) if row else None
 
 
-async def accepted_roles(session: AsyncSession, user_id: int) -> dict[int, str]:
-    rows = await session.execute(
-        select(Membership.team_id, Membership.role).where(
-            Membership.user_id == user_id, Membership.accepted.is_(True)
-        )
-    )
-    return {int(team_id): str(role) for team_id, role in rows.all()}
-
-
-async def membership(session: AsyncSession, user_id: int, team_id: int) -> Membership | None:
+async def membership(
+    session: AsyncSession, organization_id: int, user_id: int, team_id: int
+) -> Membership | None:
     return (
         await session.execute(
-            select(Membership).where(Membership.user_id == user_id, Membership.team_id == team_id)
+            select(Membership).where(
+                Membership.organization_id == organization_id,
+                Membership.user_id == user_id,
+                Membership.team_id == team_id,
+            )
         )
     ).scalar_one_or_none()
 
@@ -67,17 +64,3 @@ async def key_of_user(session: AsyncSession, user_id: int, key_id: int) -> ApiKe
     return (
         await session.execute(select(ApiKey).where(ApiKey.id == key_id, ApiKey.user_id == user_id))
     ).scalar_one_or_none()
-
-
-async def memberships_with_teams(
-    session: AsyncSession, user_id: int
-) -> list[tuple[Membership, bool]]:
-    from immersio_booking.models import Team
-
-    rows = await session.execute(
-        select(Membership, Team.is_organization)
-        .join(Team, Team.id == Membership.team_id)
-        .where(Membership.user_id == user_id)
-        .order_by(Membership.id)
-    )
-    return [(m, bool(is_org)) for m, is_org in rows.all()]

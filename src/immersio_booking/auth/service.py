@@ -6,6 +6,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from immersio_booking import global_lookups
 from immersio_booking.auth import keys, repository
 from immersio_booking.auth.principal import ADMIN_ROLES, Principal, rank
 from immersio_booking.kit import clock
@@ -39,7 +40,7 @@ async def authenticate(session: AsyncSession, raw_key: str) -> Principal:
         raise Unauthorized("This API key has expired", reason="api_key_expired")
     if api_key.last_used_at is None or now - api_key.last_used_at > TOUCH_EVERY:
         await repository.touch_key(session, api_key.id, now)
-    roles = await repository.accepted_roles(session, user.id)
+    roles = await global_lookups.accepted_roles_of_user(session, user.id)
     return _principal_of(user, roles, api_key.id)
 
 
@@ -67,7 +68,7 @@ async def act_as(session: AsyncSession, actor: Principal, target_user_id: int) -
             "Only an organization OWNER or ADMIN may act as another user",
             reason="impersonation_not_allowed",
         )
-    membership = await repository.membership(session, target.id, org_id)
+    membership = await repository.membership(session, org_id, target.id, org_id)
     if membership is None:
         raise NotFound("User to act as not found", reason="act_as_user_not_found")
     if target.is_platform_admin:
@@ -76,7 +77,7 @@ async def act_as(session: AsyncSession, actor: Principal, target_user_id: int) -
         )
     if membership.disable_impersonation:
         raise Forbidden("This user has disabled impersonation", reason="impersonation_disabled")
-    roles = await repository.accepted_roles(session, target.id)
+    roles = await global_lookups.accepted_roles_of_user(session, target.id)
     # The role of an unaccepted membership counts too: accepting it later must not lift it.
     if _outranks_actor(actor, org_id, {**roles, org_id: membership.role}):
         raise Forbidden(

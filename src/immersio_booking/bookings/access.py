@@ -8,6 +8,7 @@ from typing import Literal
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from immersio_booking import global_lookups
 from immersio_booking.auth.principal import ADMIN_ROLES, Principal
 from immersio_booking.bookings import repository
 from immersio_booking.event_types import repository as event_types
@@ -40,7 +41,9 @@ def manage_token(secret: str, booking: Booking) -> str:
 
 
 async def _attendee_email(session: AsyncSession, booking: Booking) -> str:
-    people = (await repository.attendees_of(session, [booking.id])).get(booking.id, [])
+    people = (await repository.attendees_of(session, booking.organization_id, [booking.id])).get(
+        booking.id, []
+    )
     return people[0].email if people else ""
 
 
@@ -90,7 +93,7 @@ async def booking_for(
     secret: str,
     now: datetime,
 ) -> tuple[Booking, Actor]:
-    booking = await repository.by_uid(session, uid)
+    booking = await global_lookups.booking_by_uid(session, uid)
     if booking is None:
         raise NotFound(f"Booking with uid={uid} was not found")
     return booking, await actor_for(session, booking, principal, token, secret, now)

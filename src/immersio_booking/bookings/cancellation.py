@@ -60,7 +60,7 @@ async def refund_for(
     nothing to refund."""
     window = timedelta(hours=policy_of(et).refund_window_hours)
     within = actor.is_staff or now <= deadlines_start(booking) - window
-    payment = await repository.payment_of(session, booking.id)
+    payment = await repository.payment_of(session, booking.organization_id, booking.id)
     paid_amount = (
         payment.amount if payment is not None and payment.success and not payment.refunded else 0
     )

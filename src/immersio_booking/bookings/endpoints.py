@@ -11,6 +11,7 @@ from fastapi import APIRouter, Depends, Header, Query, Request
 from fastapi.responses import JSONResponse
 from pydantic import AwareDatetime
 
+from immersio_booking import global_lookups
 from immersio_booking.auth.dependencies import AuthSubject, OptionalAuthSubject
 from immersio_booking.auth.principal import Principal
 from immersio_booking.bookings import (
@@ -177,9 +178,9 @@ async def get_booking(
     token: ManageToken,
 ) -> JSONResponse:
     """A booking (with a key of its school, or its manage token); a series uid gives them all."""
-    booking = await repository.by_uid(session, bookingUid)
+    booking = await global_lookups.booking_by_uid(session, bookingUid)
     if booking is None:
-        series = await repository.series_by_uid(session, bookingUid)
+        series = await global_lookups.series_by_uid(session, bookingUid)
         if series:
             await access.actor_for(
                 session,
@@ -286,5 +287,5 @@ async def cancellation_history(
     token: ManageToken,
 ) -> Envelope[list[CancellationHistoryOut]]:
     booking, _ = await _target(session, request, bookingUid, principal, token)
-    rows = await repository.history(session, booking.id)
+    rows = await repository.history(session, booking.organization_id, booking.id)
     return Envelope(data=[CancellationHistoryOut.model_validate(r) for r in rows])

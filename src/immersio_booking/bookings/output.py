@@ -57,8 +57,23 @@ async def render(
     manage_urls: dict[str, str] | None = None,
     payments: dict[str, PaymentOut] | None = None,
 ) -> list[BookingOut]:
-    ids = [b.id for b in bookings]
-    attendees = await repository.attendees_of(session, ids)
+    # Bookings of one organization in practice (a listing, a series); grouped anyway, so each
+    # query names its tenant.
+    by_tenant: dict[int, list[Booking]] = {}
+    for booking in bookings:
+        by_tenant.setdefault(booking.organization_id, []).append(booking)
+    attendees: dict[int, list[Attendee]] = {}
+    moved_to: dict[int, str] = {}
+    moved_from: dict[int, str] = {}
+    for organization_id, of_tenant in by_tenant.items():
+        tenant_ids = [b.id for b in of_tenant]
+        attendees |= await repository.attendees_of(session, organization_id, tenant_ids)
+        moved_to |= await repository.rescheduled_to(session, organization_id, tenant_ids)
+        moved_from |= await repository.uids_of(
+            session,
+            organization_id,
+            sorted({b.from_reschedule for b in of_tenant if b.from_reschedule}),
+        )
     # Usually already in the session's identity map (no query then).
     hosts = {
         i: u
@@ -70,10 +85,6 @@ async def render(
         for i in {b.event_type_id for b in bookings if b.event_type_id}
         if (e := await session.get(EventType, i)) is not None
     }
-    moved_to = await repository.rescheduled_to(session, ids)
-    moved_from = await repository.uids_of(
-        session, sorted({b.from_reschedule for b in bookings if b.from_reschedule})
-    )
     out = []
     for booking in bookings:
         et = types.get(booking.event_type_id or 0)

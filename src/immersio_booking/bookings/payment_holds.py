@@ -18,12 +18,14 @@ from immersio_booking.models import Booking, EventType
 PaymentOutcome = Literal["confirmed", "confirmed_late", "released"]
 
 
-async def record_payment(session: AsyncSession, booking_id: int, now: datetime) -> PaymentOutcome:
+async def record_payment(
+    session: AsyncSession, organization_id: int, booking_id: int, now: datetime
+) -> PaymentOutcome:
     """The booking's full price arrived. Still holding its seat → paid and accepted (or still
     pending when the host must also confirm): ``confirmed``. Its hold expired but the seat is
     still free → the same, ``confirmed_late``. Otherwise the seat went to someone else:
     ``released`` (the caller refunds the money). ``Paid`` is published when it is paid."""
-    booking = await repository.for_update(session, booking_id)
+    booking = await repository.for_update(session, organization_id, booking_id)
     et = await session.get(EventType, booking.event_type_id) if booking.event_type_id else None
     outcome: PaymentOutcome
     if booking.status == "pending":

@@ -18,14 +18,13 @@ from immersio_booking.models import (
 from immersio_booking.slots.repository import blocking
 
 
-async def by_uid(session: AsyncSession, uid: str) -> Booking | None:
-    """Any tenant's booking by uid: callers check access (token, host, admin) themselves."""
-    return (await session.execute(select(Booking).where(Booking.uid == uid))).scalar_one_or_none()
-
-
-async def for_update(session: AsyncSession, booking_id: int) -> Booking:
+async def for_update(session: AsyncSession, organization_id: int, booking_id: int) -> Booking:
     return (
-        await session.execute(select(Booking).where(Booking.id == booking_id).with_for_update())
+        await session.execute(
+            select(Booking)
+            .where(Booking.organization_id == organization_id, Booking.id == booking_id)
+            .with_for_update()
+        )
     ).scalar_one()
 
 
@@ -41,12 +40,14 @@ async def series(session: AsyncSession, organization_id: int, recurring_id: str)
 
 
 async def attendees_of(
-    session: AsyncSession, booking_ids: Sequence[int]
+    session: AsyncSession, organization_id: int, booking_ids: Sequence[int]
 ) -> dict[int, list[Attendee]]:
     if not booking_ids:
         return {}
     rows = await session.execute(
-        select(Attendee).where(Attendee.booking_id.in_(booking_ids)).order_by(Attendee.id)
+        select(Attendee)
+        .where(Attendee.organization_id == organization_id, Attendee.booking_id.in_(booking_ids))
+        .order_by(Attendee.id)
     )
     out: dict[int, list[Attendee]] = {}
     for attendee in rows.scalars():
@@ -54,19 +55,29 @@ async def attendees_of(
     return out
 
 
-async def rescheduled_to(session: AsyncSession, booking_ids: Sequence[int]) -> dict[int, str]:
+async def rescheduled_to(
+    session: AsyncSession, organization_id: int, booking_ids: Sequence[int]
+) -> dict[int, str]:
     if not booking_ids:
         return {}
     rows = await session.execute(
-        select(Booking.from_reschedule, Booking.uid).where(Booking.from_reschedule.in_(booking_ids))
+        select(Booking.from_reschedule, Booking.uid).where(
+            Booking.organization_id == organization_id, Booking.from_reschedule.in_(booking_ids)
+        )
     )
     return {int(old): uid for old, uid in rows.all() if old is not None}
 
 
-async def uids_of(session: AsyncSession, booking_ids: Sequence[int]) -> dict[int, str]:
+async def uids_of(
+    session: AsyncSession, organization_id: int, booking_ids: Sequence[int]
+) -> dict[int, str]:
     if not booking_ids:
         return {}
-    rows = await session.execute(select(Booking.id, Booking.uid).where(Booking.id.in_(booking_ids)))
+    rows = await session.execute(
+        select(Booking.id, Booking.uid).where(
+            Booking.organization_id == organization_id, Booking.id.in_(booking_ids)
+        )
+    )
     return {int(i): uid for i, uid in rows.all()}
 
 
@@ -143,16 +154,27 @@ async def bookings_in_month(
     )
 
 
-async def payment_of(session: AsyncSession, booking_id: int) -> Payment | None:
+async def payment_of(
+    session: AsyncSession, organization_id: int, booking_id: int
+) -> Payment | None:
     return (
-        await session.execute(select(Payment).where(Payment.booking_id == booking_id))
+        await session.execute(
+            select(Payment).where(
+                Payment.organization_id == organization_id, Payment.booking_id == booking_id
+            )
+        )
     ).scalar_one_or_none()
 
 
-async def history(session: AsyncSession, booking_id: int) -> list[BookingCancellationHistory]:
+async def history(
+    session: AsyncSession, organization_id: int, booking_id: int
+) -> list[BookingCancellationHistory]:
     rows = await session.execute(
         select(BookingCancellationHistory)
-        .where(BookingCancellationHistory.booking_id == booking_id)
+        .where(
+            BookingCancellationHistory.organization_id == organization_id,
+            BookingCancellationHistory.booking_id == booking_id,
+        )
         .order_by(BookingCancellationHistory.id)
     )
     return list(rows.scalars())
@@ -160,15 +182,6 @@ async def history(session: AsyncSession, booking_id: int) -> list[BookingCancell
 
 def listing(organization_id: int) -> Select[Booking]:
     return select(Booking).where(Booking.organization_id == organization_id)
-
-
-async def series_by_uid(session: AsyncSession, recurring_id: str) -> list[Booking]:
-    rows = await session.execute(
-        select(Booking)
-        .where(Booking.recurring_event_id == recurring_id)
-        .order_by(Booking.start_time)
-    )
-    return list(rows.scalars())
 
 
 async def session_holds(

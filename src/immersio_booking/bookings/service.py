@@ -41,7 +41,7 @@ async def change(
     announce: Callable[[Booking, T], events.BookingEvent],
 ) -> T:
     """Load ``booking`` for update, run ``step`` on the locked row, publish what it did."""
-    locked = await repository.for_update(session, booking.id)
+    locked = await repository.for_update(session, booking.organization_id, booking.id)
     done = await step(locked)
     await events.publish(session, announce(locked, done))
     return done
@@ -235,7 +235,9 @@ async def _reschedule(
             "Invalid seatUid: this seat does not belong to this booking.", reason="invalid_seat"
         )
     if booking.status not in cancellation.ACTIVE:
-        moved = (await repository.rescheduled_to(session, [booking.id])).get(booking.id)
+        moved = (
+            await repository.rescheduled_to(session, booking.organization_id, [booking.id])
+        ).get(booking.id)
         suffix = f" and rescheduled already to booking with uid={moved}" if moved else ""
         raise BadRequest(
             f"Can't reschedule booking with uid={booking.uid} because it has been"
@@ -248,7 +250,9 @@ async def _reschedule(
             "The workshop of this booking no longer exists", reason="not_reschedulable"
         )
     cancellation.ensure_attendee_may_change(booking, et, actor, now)
-    people = (await repository.attendees_of(session, [booking.id])).get(booking.id, [])
+    people = (await repository.attendees_of(session, booking.organization_id, [booking.id])).get(
+        booking.id, []
+    )
     student = people[0] if people else None
     seat = creation.Seat(
         name=student.name if student else "",
@@ -291,7 +295,7 @@ async def _reschedule(
     new.rescheduling_reason = body.rescheduling_reason
     new.recurring_event_id = booking.recurring_event_id
     # The payment travels with the student to the new time.
-    payment = await repository.payment_of(session, booking.id)
+    payment = await repository.payment_of(session, booking.organization_id, booking.id)
     if payment is not None:
         payment.booking_id = new.id
     new.paid = booking.paid

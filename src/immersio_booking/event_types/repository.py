@@ -22,11 +22,6 @@ async def event_type(
     ).scalar_one_or_none()
 
 
-async def public_event_type(session: AsyncSession, event_type_id: int) -> EventType | None:
-    """Any tenant's event type by id, for public reads (slots, booking pages)."""
-    return await session.get(EventType, event_type_id)
-
-
 async def by_slug(session: AsyncSession, organization_id: int, slug: str) -> EventType | None:
     return (
         await session.execute(
@@ -96,10 +91,14 @@ async def hosts(
     return [(h, u) for h, u in rows.all()]
 
 
-async def accepted_member_ids(session: AsyncSession, team_id: int) -> list[int]:
+async def accepted_member_ids(
+    session: AsyncSession, organization_id: int, team_id: int
+) -> list[int]:
     rows = await session.execute(
         select(Membership.user_id).where(
-            Membership.team_id == team_id, Membership.accepted.is_(True)
+            Membership.organization_id == organization_id,
+            Membership.team_id == team_id,
+            Membership.accepted.is_(True),
         )
     )
     return [int(r) for r in rows.scalars()]

@@ -6,6 +6,7 @@ from collections.abc import Sequence
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from immersio_booking import global_lookups
 from immersio_booking.auth.principal import ADMIN_ROLES, Principal
 from immersio_booking.event_types import mapping, repository
 from immersio_booking.event_types.schemas import (
@@ -133,7 +134,7 @@ async def _set_hosts(
     hosts: Sequence[Host] | None,
     all_members: bool,
 ) -> None:
-    members = set(await repository.accepted_member_ids(session, team.id))
+    members = set(await repository.accepted_member_ids(session, et.organization_id, team.id))
     wanted: list[Host]
     if all_members:
         wanted = [Host(user_id=user_id) for user_id in sorted(members)]
@@ -223,7 +224,7 @@ async def readable(session: AsyncSession, principal: Principal, event_type_id: i
     org_id = principal.organization_id
     et = await repository.event_type(session, org_id, event_type_id) if org_id else None
     if et is None and principal.is_platform_admin:
-        et = await repository.public_event_type(session, event_type_id)
+        et = await global_lookups.public_event_type(session, event_type_id)
     if et is None or not principal.can_see_organization(et.organization_id):
         raise NotFound(f"Event type with id {event_type_id} not found")
     return et

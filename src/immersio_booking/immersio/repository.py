@@ -124,28 +124,6 @@ async def organization_emails(
     return set(rows.scalars())
 
 
-async def due_integrations(session: AsyncSession) -> list[int]:
-    """Tenants whose periodic sync is due (global: the scheduler re-enters each tenant)."""
-    interval = func.make_interval(0, 0, 0, 0, 0, ImmersioIntegration.sync_interval_minutes)
-    # The last attempt, failed ones included: a broken connection is retried on its interval,
-    # not every minute.
-    last_started = (
-        select(func.max(ImmersioSyncLog.started_at))
-        .where(ImmersioSyncLog.tenant_id == ImmersioIntegration.tenant_id)
-        .correlate(ImmersioIntegration)
-        .scalar_subquery()
-    )
-    rows = await session.execute(
-        select(ImmersioIntegration.tenant_id).where(
-            ImmersioIntegration.sync_enabled.is_(True),
-            ImmersioIntegration.api_key_encrypted.is_not(None),
-            ImmersioIntegration.sync_status != "syncing",
-            last_started.is_(None) | (last_started + interval <= func.now()),
-        )
-    )
-    return list(rows.scalars())
-
-
 async def set_status(session: AsyncSession, organization_id: int, **values: object) -> None:
     await session.execute(
         update(ImmersioIntegration)

@@ -9,6 +9,7 @@ from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from immersio_booking import global_lookups
 from immersio_booking.config import Settings
 from immersio_booking.immersio import repository, roster
 from immersio_booking.immersio.client import (
@@ -297,7 +298,7 @@ async def rotate_secrets(session: AsyncSession, settings: Settings) -> int:
     (``immersio-booking admin rotate-keys``); returns how many secrets were rewritten."""
     box = SecretBox.of(settings)
     count = 0
-    for integration in (await session.execute(select(ImmersioIntegration))).scalars():
+    for integration in await global_lookups.immersio_integrations_to_reseal(session):
         if integration.api_key_encrypted:
             integration.api_key_encrypted = box.rotate(integration.api_key_encrypted)
             count += 1

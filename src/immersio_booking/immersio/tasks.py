@@ -6,8 +6,9 @@ from collections.abc import Sequence
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from immersio_booking import global_lookups
 from immersio_booking.config import get_settings
-from immersio_booking.immersio import repository, sync
+from immersio_booking.immersio import sync
 from immersio_booking.immersio.schemas import ALL_SYNC_TYPES, SyncType
 from immersio_booking.jobs.app import defer_in_transaction, job_app
 from immersio_booking.jobs.database import job_session
@@ -42,7 +43,7 @@ async def schedule_immersio_syncs(timestamp: int) -> int:
     """Every minute: open a sync (all types) for each tenant whose interval has passed."""
     del timestamp
     async with job_session() as session:
-        due = await repository.due_integrations(session)
+        due = await global_lookups.due_immersio_integrations(session)
     for organization_id in due:  # one transaction per tenant: one tenant's trouble stays its own
         try:
             async with job_session() as session:

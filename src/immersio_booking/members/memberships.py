@@ -35,7 +35,7 @@ def require_owner_for(principal: Principal, team: Team, *roles: str | None) -> N
 
 async def _guard_last_owner(session: AsyncSession, team: Team, membership: Membership) -> None:
     if membership.role == "OWNER" and membership.accepted:
-        if await repository.count_owners(session, team.id) <= 1:
+        if await repository.count_owners(session, team.organization_id or team.id, team.id) <= 1:
             raise Conflict("The last OWNER cannot be removed or demoted", reason="last_owner")
 
 
@@ -47,7 +47,7 @@ async def add(
     user = await session.get(User, body.user_id)
     if user is None or user.organization_id != org_id:
         raise NotFound("User not found in this organization", reason="user_not_found")
-    if await repository.membership_of_user(session, team.id, user.id) is not None:
+    if await repository.membership_of_user(session, org_id, team.id, user.id) is not None:
         raise Conflict("The user is already a member of this team", reason="already_member")
     membership = Membership(
         user_id=user.id,

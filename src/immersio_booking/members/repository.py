@@ -92,22 +92,27 @@ async def membership(
 
 
 async def membership_of_user(
-    session: AsyncSession, team_id: int, user_id: int
+    session: AsyncSession, organization_id: int, team_id: int, user_id: int
 ) -> Membership | None:
     return (
         await session.execute(
-            select(Membership).where(Membership.team_id == team_id, Membership.user_id == user_id)
+            select(Membership).where(
+                Membership.organization_id == organization_id,
+                Membership.team_id == team_id,
+                Membership.user_id == user_id,
+            )
         )
     ).scalar_one_or_none()
 
 
-async def count_owners(session: AsyncSession, team_id: int) -> int:
+async def count_owners(session: AsyncSession, organization_id: int, team_id: int) -> int:
     return int(
         (
             await session.execute(
                 select(func.count())
                 .select_from(Membership)
                 .where(
+                    Membership.organization_id == organization_id,
                     Membership.team_id == team_id,
                     Membership.role == "OWNER",
                     Membership.accepted.is_(True),

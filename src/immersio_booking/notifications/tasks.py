@@ -40,7 +40,9 @@ async def _send(session: AsyncSession, booking_id: int, kind: str, settings: Any
         return 0
     et = await session.get(EventType, booking.event_type_id) if booking.event_type_id else None
     host = await session.get(User, booking.user_id) if booking.user_id else None
-    people = (await repository.attendees_of(session, [booking.id])).get(booking.id, [])
+    people = (await repository.attendees_of(session, booking.organization_id, [booking.id])).get(
+        booking.id, []
+    )
     if not people or host is None:
         return 0
     student = people[0]
@@ -107,7 +109,7 @@ async def _invites(
     ]
     moved_from = booking.from_reschedule if kind == "rescheduled" else None
     old = await session.get(Booking, moved_from) if moved_from else None
-    if old is not None:
+    if old is not None and old.organization_id == booking.organization_id:
         cancel = ics.invite(
             old,
             method="CANCEL",
@@ -125,13 +127,16 @@ async def _refund_text(session: AsyncSession, booking: Booking) -> str | None:
     row = (
         await session.execute(
             select(BookingCancellationHistory)
-            .where(BookingCancellationHistory.booking_id == booking.id)
+            .where(
+                BookingCancellationHistory.organization_id == booking.organization_id,
+                BookingCancellationHistory.booking_id == booking.id,
+            )
             .order_by(BookingCancellationHistory.id.desc())
             .limit(1)
         )
     ).scalar_one_or_none()
     if row is None or not row.refund_amount:
         return None
-    payment = await repository.payment_of(session, booking.id)
+    payment = await repository.payment_of(session, booking.organization_id, booking.id)
     currency = (payment.currency if payment else "").upper()
     return f"{row.refund_amount / 100:.2f} {currency}".strip()

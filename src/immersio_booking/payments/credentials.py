@@ -8,6 +8,7 @@ from pydantic import Field
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from immersio_booking import global_lookups
 from immersio_booking.config import Settings
 from immersio_booking.kit.crypto import SecretBox, mask
 from immersio_booking.kit.schemas import ApiModel
@@ -98,7 +99,7 @@ async def rotate_all(session: AsyncSession, settings: Settings) -> int:
     """Re-encrypt every stored secret under the first key; returns how many were rewritten."""
     box = SecretBox.of(settings)
     count = 0
-    for credential in (await session.execute(select(Credential))).scalars():
+    for credential in await global_lookups.credentials_to_reseal(session):
         fields = SEALED_FIELDS.get(credential.type, ())
         if fields:
             credential.key = {

@@ -42,8 +42,8 @@ async def mark_paid(
             "Only an OWNER or ADMIN may record a payment",
             details={"requiredRoles": ["ADMIN", "OWNER"]},
         )
-    booking = await repository.for_update(session, booking.id)
-    payment = await repository.payment_of(session, booking.id)
+    booking = await repository.for_update(session, booking.organization_id, booking.id)
+    payment = await repository.payment_of(session, booking.organization_id, booking.id)
     if booking.paid or payment is None:
         raise BadRequest("This booking has no payment waiting", reason="not_awaiting_payment")
     outcome = await record_offline(session, payment, settings, now)

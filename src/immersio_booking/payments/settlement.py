@@ -57,7 +57,9 @@ async def settle(session: AsyncSession, payment: Payment, charge: Charge, now: d
         await session.flush()
         return "amount_mismatch"
     payment.success = True
-    outcome = await payment_holds.record_payment(session, payment.booking_id, now)
+    outcome = await payment_holds.record_payment(
+        session, payment.organization_id, payment.booking_id, now
+    )
     if outcome != "released":
         return outcome
     # The seat went to someone else before the money arrived: give it back in full.

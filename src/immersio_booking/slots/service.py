@@ -8,6 +8,7 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from immersio_booking import global_lookups
 from immersio_booking.auth.principal import Principal
 from immersio_booking.event_types import repository as event_types
 from immersio_booking.kit.errors import BadRequest, NotFound
@@ -45,7 +46,7 @@ async def find_event_type(
 ) -> EventType:
     et: EventType | None = None
     if request.event_type_id is not None:
-        et = await event_types.public_event_type(session, request.event_type_id)
+        et = await global_lookups.public_event_type(session, request.event_type_id)
         if et is None:
             raise NotFound("Event Type not found")
     else:

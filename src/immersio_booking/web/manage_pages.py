@@ -13,6 +13,7 @@ from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from immersio_booking import global_lookups
 from immersio_booking.bookings import access, cancellation, repository, service
 from immersio_booking.bookings.access import Actor
 from immersio_booking.bookings.schemas import CancelInput
@@ -37,7 +38,7 @@ NOT_FOUND = "This booking does not exist, or this link is not valid (it may have
 
 
 async def _booking(session: AsyncSession, uid: str) -> tuple[Booking, EventType | None, Team]:
-    booking = await repository.by_uid(session, uid)
+    booking = await global_lookups.booking_by_uid(session, uid)
     if booking is None:
         raise NotFound(NOT_FOUND)
     et = await service.event_type_of(session, booking)
@@ -115,7 +116,9 @@ async def _shown(
     """The booking as its pages show it, to the holder of its manage token only."""
     booking, et, org = await _booking(session, uid)
     actor = await _attendee_actor(session, request, booking, token)
-    people = (await repository.attendees_of(session, [booking.id])).get(booking.id, [])
+    people = (await repository.attendees_of(session, booking.organization_id, [booking.id])).get(
+        booking.id, []
+    )
     zone = workshops.visitor_zone(tz or (people[0].time_zone if people else None))
     page = await landing.settings_of(session, org.id)
     # The student's own language, unless the address asks for another one.
@@ -172,7 +175,7 @@ async def manage(
     shown, actor = await _shown(session, request, uid, token, tz)
     booking, et, org = shown.booking, shown.et, shown.org
     now = clock.now()
-    payment = await repository.payment_of(session, booking.id)
+    payment = await repository.payment_of(session, booking.organization_id, booking.id)
     refund = await cancellation.refund_for(session, booking, et, actor, now)
     try:
         cancellation.ensure_attendee_may_change(booking, et, actor, now)

@@ -59,23 +59,6 @@ async def immersio_endpoint(
     return Destination(url, SecretBox.of(settings).open(sealed), None, None)
 
 
-async def pending_delivery(
-    session: AsyncSession, delivery_id: int
-) -> tuple[WebhookDelivery, Webhook | None] | None:
-    """The delivery, row-locked, with its subscription (one round trip); None unless pending."""
-    row = (
-        await session.execute(
-            select(WebhookDelivery, Webhook)
-            .outerjoin(Webhook, Webhook.id == WebhookDelivery.webhook_id)
-            .where(WebhookDelivery.id == delivery_id)
-            .with_for_update(of=WebhookDelivery)
-        )
-    ).one_or_none()
-    if row is None or row[0].status != "pending":
-        return None
-    return row[0], row[1]
-
-
 async def resolve(
     session: AsyncSession, delivery: WebhookDelivery, hook: Webhook | None, settings: Settings
 ) -> Destination | None:
@@ -92,7 +75,7 @@ async def mark_synced(session: AsyncSession, delivery: WebhookDelivery, now: dat
     """Immersio has the booking: ``metadata.synced_to_immersio`` and ``synced_at``."""
     booking_id = delivery.body.get("payload", {}).get("bookingId")
     booking = await session.get(Booking, booking_id, with_for_update=True) if booking_id else None
-    if booking is None:
+    if booking is None or booking.organization_id != delivery.organization_id:
         return
     booking.metadata_ = {
         **(booking.metadata_ or {}),

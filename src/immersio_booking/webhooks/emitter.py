@@ -28,7 +28,9 @@ async def booking_payload(session: AsyncSession, booking: Booking) -> dict[str, 
     """Cal.com's booking payload fields (one event per seat: each seat is a booking)."""
     et = await session.get(EventType, booking.event_type_id) if booking.event_type_id else None
     host = await session.get(User, booking.user_id) if booking.user_id else None
-    people = (await bookings.attendees_of(session, [booking.id])).get(booking.id, [])
+    people = (await bookings.attendees_of(session, booking.organization_id, [booking.id])).get(
+        booking.id, []
+    )
     return {
         "type": et.slug if et else None,
         "title": booking.title,

@@ -22,11 +22,14 @@ async def failing_since(session: AsyncSession, hook: Webhook) -> datetime | None
     last_success = (
         await session.execute(
             select(func.max(WebhookDelivery.last_attempt_at)).where(
-                WebhookDelivery.webhook_id == hook.id, WebhookDelivery.status == "delivered"
+                WebhookDelivery.organization_id == hook.organization_id,
+                WebhookDelivery.webhook_id == hook.id,
+                WebhookDelivery.status == "delivered",
             )
         )
     ).scalar_one()
     statement = select(func.min(WebhookDelivery.created_at)).where(
+        WebhookDelivery.organization_id == hook.organization_id,
         WebhookDelivery.webhook_id == hook.id,
         WebhookDelivery.attempts > 0,
         WebhookDelivery.status != "delivered",

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from sqlalchemy import Select, delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from immersio_booking import global_lookups
 from immersio_booking.config import Settings
 from immersio_booking.kit.crypto import SecretBox
 from immersio_booking.kit.errors import NotFound
@@ -195,9 +196,7 @@ async def rotate_secrets(session: AsyncSession, settings: Settings) -> int:
     (``immersio-booking admin rotate-keys``); returns how many were rewritten."""
     box = SecretBox.of(settings)
     count = 0
-    for hook in (
-        await session.execute(select(Webhook).where(Webhook.secret.is_not(None)))
-    ).scalars():
+    for hook in await global_lookups.webhooks_to_reseal(session):
         assert hook.secret is not None
         hook.secret = box.rotate(hook.secret)
         count += 1

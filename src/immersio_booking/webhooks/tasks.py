@@ -8,6 +8,7 @@ from datetime import timedelta
 
 import httpx
 
+from immersio_booking import global_lookups
 from immersio_booking.config import get_settings
 from immersio_booking.jobs.app import job_app
 from immersio_booking.jobs.database import job_session
@@ -64,7 +65,7 @@ async def deliver_webhook(delivery_id: int) -> str:
     """One attempt; on failure the next one is queued at its time on the schedule."""
     settings = get_settings()
     async with job_session() as session:
-        found = await destinations.pending_delivery(session, delivery_id)
+        found = await global_lookups.pending_webhook_delivery(session, delivery_id)
         if found is None:
             return "done"
         delivery, hook = found

@@ -43,7 +43,9 @@ async def occasion_of(
     """The booking's names and links, its attendees and its host as recipients."""
     et = await session.get(EventType, booking.event_type_id) if booking.event_type_id else None
     host = await session.get(User, booking.user_id) if booking.user_id else None
-    people = (await bookings.attendees_of(session, [booking.id])).get(booking.id, [])
+    people = (await bookings.attendees_of(session, booking.organization_id, [booking.id])).get(
+        booking.id, []
+    )
     host_name = (host.name or host.email) if host else ""
     phone = _phone_of(booking)
     attendees = [

@@ -1,0 +1,175 @@
+"""The reviewed place for reads of tenant-owned rows that do not name an organization.
+
+Everywhere else a query over a tenant-owned table takes ``organization_id`` and filters by it
+(``tests/tenancy/test_scoping.py`` fails on a new one that does not). The functions here start
+from a key that is unique across tenants, because the caller does not know the tenant yet: a
+public link, a job argument, the authenticated user, a periodic sweep over every tenant. Each
+docstring says what proves the caller may see the row; the caller must do that check right
+after the lookup, and from then on it works inside the row's ``organization_id``.
+
+Adding a function here is a security decision: say in its docstring why it is safe, and have it
+reviewed. Layering: every domain may use it (auth too, which ``tenancy`` imports), so it is a
+module of its own that imports only ``models``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from immersio_booking.models import (
+    Booking,
+    Credential,
+    EventType,
+    ImmersioIntegration,
+    ImmersioSyncLog,
+    Membership,
+    Team,
+    Webhook,
+    WebhookDelivery,
+)
+
+
+async def booking_by_uid(session: AsyncSession, uid: str) -> Booking | None:
+    """A booking by its uid, from a manage link (``/booking/{uid}``) or ``/v2/bookings/{uid}``.
+
+    Safe because the uid alone grants nothing: the caller checks right after that the booking's
+    signed manage token matches (``bookings.access``), or that the principal may see the
+    booking's organization (host, admin); otherwise it answers 404 as if the uid did not exist.
+    """
+    return (await session.execute(select(Booking).where(Booking.uid == uid))).scalar_one_or_none()
+
+
+async def series_by_uid(session: AsyncSession, recurring_id: str) -> list[Booking]:
+    """The bookings of a recurring series by its series uid (``/v2/bookings/{uid}`` with the
+    series uid), oldest first.
+
+    Safe for the same reason as ``booking_by_uid``: the caller checks access to the series'
+    organization (the principal's tenant) before showing any of them, else 404.
+    """
+    rows = await session.execute(
+        select(Booking)
+        .where(Booking.recurring_event_id == recurring_id)
+        .order_by(Booking.start_time)
+    )
+    return list(rows.scalars())
+
+
+async def public_event_type(session: AsyncSession, event_type_id: int) -> EventType | None:
+    """A workshop by id for public reads (``/v2/slots``, booking pages), before any tenant is
+    known.
+
+    Safe because a workshop's public data is published on purpose (its landing and booking
+    pages show it to anyone); the caller then works inside ``event_type.organization_id`` and
+    applies the workshop's own visibility rules (hidden, private link).
+    """
+    return await session.get(EventType, event_type_id)
+
+
+async def accepted_roles_of_user(session: AsyncSession, user_id: int) -> dict[int, str]:
+    """Team id → role of every accepted membership of one user, across organizations.
+
+    Safe because ``user_id`` is the authenticated user (the API key just checked, or the target
+    of an impersonation the actor was allowed); it builds that user's own principal.
+    """
+    rows = await session.execute(
+        select(Membership.team_id, Membership.role).where(
+            Membership.user_id == user_id, Membership.accepted.is_(True)
+        )
+    )
+    return {int(team_id): str(role) for team_id, role in rows.all()}
+
+
+async def memberships_of_user(session: AsyncSession, user_id: int) -> list[tuple[Membership, bool]]:
+    """Every membership of one user with whether its team is an organization (``/v2/me``).
+
+    Safe because ``user_id`` is the caller's own principal: a user sees their own memberships.
+    """
+    rows = await session.execute(
+        select(Membership, Team.is_organization)
+        .join(Team, Team.id == Membership.team_id)
+        .where(Membership.user_id == user_id)
+        .order_by(Membership.id)
+    )
+    return [(m, bool(is_org)) for m, is_org in rows.all()]
+
+
+async def due_immersio_integrations(session: AsyncSession) -> list[int]:
+    """Tenants whose periodic Immersio sync is due (the minute scheduler).
+
+    Safe because it returns only tenant ids, to the scheduler, which then opens one transaction
+    per tenant and works inside it; nothing of a tenant leaves to a caller.
+    """
+    interval = func.make_interval(0, 0, 0, 0, 0, ImmersioIntegration.sync_interval_minutes)
+    # The last attempt, failed ones included: a broken connection is retried on its interval,
+    # not every minute.
+    last_started = (
+        select(func.max(ImmersioSyncLog.started_at))
+        .where(ImmersioSyncLog.tenant_id == ImmersioIntegration.tenant_id)
+        .correlate(ImmersioIntegration)
+        .scalar_subquery()
+    )
+    rows = await session.execute(
+        select(ImmersioIntegration.tenant_id).where(
+            ImmersioIntegration.sync_enabled.is_(True),
+            ImmersioIntegration.api_key_encrypted.is_not(None),
+            ImmersioIntegration.sync_status != "syncing",
+            last_started.is_(None) | (last_started + interval <= func.now()),
+        )
+    )
+    return list(rows.scalars())
+
+
+async def pending_webhook_delivery(
+    session: AsyncSession, delivery_id: int
+) -> tuple[WebhookDelivery, Webhook | None] | None:
+    """A webhook delivery by id, row-locked, with its subscription; None unless pending.
+
+    Safe because ``delivery_id`` is the argument of the ``deliver_webhook`` job, which only our
+    code defers, in the transaction that wrote the delivery; the job then works inside
+    ``delivery.organization_id``. The subscription is joined on the delivery's own tenant.
+    """
+    row = (
+        await session.execute(
+            select(WebhookDelivery, Webhook)
+            .outerjoin(
+                Webhook,
+                (Webhook.id == WebhookDelivery.webhook_id)
+                & (Webhook.organization_id == WebhookDelivery.organization_id),
+            )
+            .where(WebhookDelivery.id == delivery_id)
+            .with_for_update(of=WebhookDelivery)
+        )
+    ).one_or_none()
+    if row is None or row[0].status != "pending":
+        return None
+    return row[0], row[1]
+
+
+async def credentials_to_reseal(session: AsyncSession) -> Sequence[Credential]:
+    """Every tenant's stored credential, for ``immersio-booking admin rotate-keys``.
+
+    Safe because only the operator's key rotation calls it: the rows are re-encrypted in place
+    and never leave the process.
+    """
+    return (await session.execute(select(Credential))).scalars().all()
+
+
+async def webhooks_to_reseal(session: AsyncSession) -> Sequence[Webhook]:
+    """Every subscription that has a signing secret, for ``admin rotate-keys``.
+
+    Safe for the same reason as ``credentials_to_reseal``: re-encrypted in place, never shown.
+    """
+    return (
+        (await session.execute(select(Webhook).where(Webhook.secret.is_not(None)))).scalars().all()
+    )
+
+
+async def immersio_integrations_to_reseal(session: AsyncSession) -> Sequence[ImmersioIntegration]:
+    """Every Immersio connection, for ``admin rotate-keys`` (its API key and webhook secret).
+
+    Safe for the same reason as ``credentials_to_reseal``: re-encrypted in place, never shown.
+    """
+    return (await session.execute(select(ImmersioIntegration))).scalars().all()
