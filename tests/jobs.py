@@ -4,17 +4,20 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from pathlib import Path
 
-from immersio_booking.config import get_settings
+from immersio_booking.config import Settings, get_settings
+from immersio_booking.jobs import context
 from immersio_booking.jobs import database as job_database
 from immersio_booking.jobs.app import bound_to
 
 
 @contextmanager
 def job_environment(database_url: str, data_dir: Path, **extra: str) -> Iterator[None]:
-    """Jobs read settings from the environment: point it at the test database (and more)."""
+    """Point the jobs at the test database (and more): the settings the worker is given
+    (``jobs.context``) come from this environment, as the CLI's would; the CLI run inside the
+    block reads the same environment."""
     saved = dict(os.environ)
     os.environ.update(
         {
@@ -27,7 +30,8 @@ def job_environment(database_url: str, data_dir: Path, **extra: str) -> Iterator
     get_settings.cache_clear()
     job_database.reset()
     try:
-        yield
+        with context.use(get_settings()):
+            yield
     finally:
         os.environ.clear()
         os.environ.update(saved)
@@ -35,8 +39,15 @@ def job_environment(database_url: str, data_dir: Path, **extra: str) -> Iterator
         job_database.reset()
 
 
-async def run_jobs(database_url: str) -> None:
-    """The real worker, until the queue is empty."""
-    with bound_to(database_url) as app:
-        async with app.open_async():
-            await app.run_worker_async(wait=False, install_signal_handlers=False, concurrency=2)
+async def run_jobs(database_url: str, settings: Settings | None = None) -> None:
+    """The real worker, until the queue is empty; with ``settings`` its jobs see those (else
+    the ones of the enclosing ``job_environment``)."""
+    if settings is not None:
+        job_database.reset()  # the job sessions open on these settings' database
+    try:
+        with context.use(settings) if settings else nullcontext(), bound_to(database_url) as app:
+            async with app.open_async():
+                await app.run_worker_async(wait=False, install_signal_handlers=False, concurrency=2)
+    finally:
+        if settings is not None:
+            job_database.reset()

@@ -14,9 +14,6 @@ from immersio_booking.auth.endpoints import router as auth_router
 from immersio_booking.bookings.endpoints import router as bookings_router
 from immersio_booking.bookings.invitation_endpoints import router as invitations_router
 from immersio_booking.bookings.reservations import router as reservations_router
-from immersio_booking.bookings.whitelist import router as whitelist_router
-from immersio_booking.bookings.whitelist_files import UPLOAD_PATH as WHITELIST_UPLOAD_PATH
-from immersio_booking.bookings.whitelist_files import router as whitelist_files_router
 from immersio_booking.config import Settings, get_settings
 from immersio_booking.db.session import make_engine, make_sessionmaker, resolve_database_url
 from immersio_booking.event_types.endpoints import router as event_types_router
@@ -39,6 +36,9 @@ from immersio_booking.teams.endpoints import router as teams_router
 from immersio_booking.web import assets, booking_pages, landing_pages, manage_pages, payment_pages
 from immersio_booking.web.rendering import STATIC
 from immersio_booking.webhooks.endpoints import router as webhooks_router
+from immersio_booking.whitelist.endpoints import router as whitelist_router
+from immersio_booking.whitelist.files import UPLOAD_PATH as WHITELIST_UPLOAD_PATH
+from immersio_booking.whitelist.files import router as whitelist_files_router
 from immersio_booking.wiring import wire
 from immersio_booking.workflows.endpoints import router as workflows_router
 

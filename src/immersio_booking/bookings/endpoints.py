@@ -30,10 +30,10 @@ from immersio_booking.bookings.schemas import (
     DeclineInput,
     RescheduleInput,
 )
-from immersio_booking.config import Settings
 from immersio_booking.db.dependencies import Session
 from immersio_booking.idempotency.replay import run_once
 from immersio_booking.kit import clock
+from immersio_booking.kit.dependencies import app_settings
 from immersio_booking.kit.errors import BadRequest
 from immersio_booking.kit.pagination import Page, Pagination
 from immersio_booking.kit.schemas import ApiModel, Envelope
@@ -66,11 +66,6 @@ class CancellationHistoryOut(ApiModel):
     created_at: datetime
 
 
-def _settings(request: Request) -> Settings:
-    settings: Settings = request.app.state.settings
-    return settings
-
-
 def _who(principal: Principal | None) -> str:
     return f"user-{principal.user_id}" if principal else "anonymous"
 
@@ -78,7 +73,7 @@ def _who(principal: Principal | None) -> str:
 async def _render(
     session: Session, request: Request, bookings: list[Booking], with_manage: bool = False
 ) -> list[dict[str, Any]]:
-    return await output.as_json(session, _settings(request), bookings, with_manage)
+    return await output.as_json(session, app_settings(request), bookings, with_manage)
 
 
 def _workshop_key(body: BookingCreate) -> str:
@@ -98,7 +93,7 @@ async def create_booking(
     A recurring workshop gives the whole series (all or none) as an array. Send an
     ``Idempotency-Key`` to make retries safe.
     """
-    settings = _settings(request)
+    settings = app_settings(request)
     email = str(body.attendee.email).strip().lower()
     await policy.enforce(request, principal, *policy.booking(email, _workshop_key(body)))
 
@@ -165,7 +160,7 @@ async def _target(
     session: Session, request: Request, uid: str, principal: Principal | None, token: str | None
 ) -> tuple[Booking, access.Actor]:
     return await access.booking_for(
-        session, uid, principal, token, _settings(request).resolved_secret_key(), clock.now()
+        session, uid, principal, token, app_settings(request).resolved_secret_key(), clock.now()
     )
 
 
@@ -187,7 +182,7 @@ async def get_booking(
                 series[0],
                 principal,
                 token,
-                _settings(request).resolved_secret_key(),
+                app_settings(request).resolved_secret_key(),
                 clock.now(),
             )
             return JSONResponse(output.envelope(await _render(session, request, series), True))
@@ -205,7 +200,7 @@ async def cancel_booking(
     token: ManageToken,
 ) -> JSONResponse:
     """Cancel (student with the manage token, host, or school). The seat is free at once."""
-    settings = _settings(request)
+    settings = app_settings(request)
 
     async def work() -> tuple[int, dict[str, Any]]:
         booking, actor = await _target(session, request, bookingUid, principal, token)
@@ -226,7 +221,7 @@ async def reschedule_booking(
     token: ManageToken,
 ) -> JSONResponse:
     """Move to a new start: a new booking (``rescheduledFromUid``), the old one cancelled."""
-    settings = _settings(request)
+    settings = app_settings(request)
 
     async def work() -> tuple[int, dict[str, Any]]:
         booking, actor = await _target(session, request, bookingUid, principal, token)
@@ -247,7 +242,7 @@ async def confirm_booking(
     request: Request,
 ) -> JSONResponse:
     """Accept a pending request (host or school)."""
-    settings = _settings(request)
+    settings = app_settings(request)
 
     async def work() -> tuple[int, dict[str, Any]]:
         booking, actor = await _target(session, request, bookingUid, principal, None)
@@ -266,7 +261,7 @@ async def decline_booking(
     body: DeclineInput | None = None,
 ) -> JSONResponse:
     """Refuse a pending request (host or school); a paid request is refunded in full."""
-    settings = _settings(request)
+    settings = app_settings(request)
 
     async def work() -> tuple[int, dict[str, Any]]:
         booking, actor = await _target(session, request, bookingUid, principal, None)

@@ -10,10 +10,10 @@ from pydantic import EmailStr, Field
 
 from immersio_booking.auth.dependencies import AuthSubject
 from immersio_booking.bookings import events, invitations
-from immersio_booking.config import Settings
 from immersio_booking.db.dependencies import Session
 from immersio_booking.event_types import service as event_types
 from immersio_booking.kit import clock
+from immersio_booking.kit.dependencies import app_settings
 from immersio_booking.kit.errors import BadRequest, Conflict
 from immersio_booking.kit.i18n import LANGUAGES
 from immersio_booking.kit.schemas import ApiModel, Envelope, ResourceId, StrictApiModel, ok
@@ -48,7 +48,7 @@ async def invite(
 ) -> Envelope[list[InvitationOut]]:
     """Email each invitee a personal link that books this invite-only workshop (staff who may
     edit it). The links are also returned, for staff who hand them over another way."""
-    settings: Settings = request.app.state.settings
+    settings = app_settings(request)
     et = await event_types.readable(session, principal, eventTypeId)
     await event_types.ensure_may_edit(session, principal, et)
     if not invitations.invite_only(et):

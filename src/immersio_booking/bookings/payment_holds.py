@@ -11,7 +11,6 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from immersio_booking.bookings import availability, creation, events, repository
-from immersio_booking.config import get_settings
 from immersio_booking.kit.errors import DomainError
 from immersio_booking.models import Booking, EventType
 
@@ -19,7 +18,7 @@ PaymentOutcome = Literal["confirmed", "confirmed_late", "released"]
 
 
 async def record_payment(
-    session: AsyncSession, organization_id: int, booking_id: int, now: datetime
+    session: AsyncSession, organization_id: int, booking_id: int, now: datetime, timeout_ms: int
 ) -> PaymentOutcome:
     """The booking's full price arrived. Still holding its seat → paid and accepted (or still
     pending when the host must also confirm): ``confirmed``. Its hold expired but the seat is
@@ -34,7 +33,7 @@ async def record_payment(
         booking.status == "cancelled"
         and booking.cancellation_reason == "payment_expired"
         and et is not None
-        and await _seat_still_free(session, booking, et, now)
+        and await _seat_still_free(session, booking, et, now, timeout_ms)
     ):
         outcome = "confirmed_late"
         booking.cancellation_reason = None
@@ -76,14 +75,13 @@ async def release_expired(session: AsyncSession, now: datetime) -> list[Booking]
 
 
 async def _seat_still_free(
-    session: AsyncSession, booking: Booking, et: EventType, now: datetime
+    session: AsyncSession, booking: Booking, et: EventType, now: datetime, timeout_ms: int
 ) -> bool:
     """Under the booking's locks: would this start still be bookable for this student?"""
     workshop = await availability.load(session, et)
     if not workshop.hosts:
         return False
-    timeout = get_settings().lock_timeout_ms
-    await availability.lock_for(session, workshop, [booking.start_time], timeout)
+    await availability.lock_for(session, workshop, [booking.start_time], timeout_ms)
     duration = int((booking.end_time - booking.start_time).total_seconds() // 60)
     try:
         await availability.free_slot(

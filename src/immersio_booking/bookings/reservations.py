@@ -22,6 +22,7 @@ from immersio_booking.bookings.availability import Exclusions
 from immersio_booking.db.dependencies import Session
 from immersio_booking.idempotency.replay import run_once
 from immersio_booking.kit import clock
+from immersio_booking.kit.dependencies import app_settings
 from immersio_booking.kit.errors import (
     DomainError,
     Forbidden,
@@ -96,7 +97,7 @@ async def _hold(
     hosts = workshop.hosts
     if not hosts:
         raise Unprocessable("Cannot reserve a slot for a workshop without hosts", reason="no_hosts")
-    timeout = request.app.state.settings.lock_timeout_ms
+    timeout = app_settings(request).lock_timeout_ms
     availability.ensure_on_grid(workshop, [start], duration, now)
     await availability.lock_for(session, workshop, [start], timeout)
     try:
@@ -143,7 +144,7 @@ async def reserve(
         return 201, ok(held).model_dump(mode="json", by_alias=True)
 
     who = f"user-{principal.user_id}" if principal else "anonymous"
-    return await run_once(session, request, who, work, request.app.state.settings.lock_timeout_ms)
+    return await run_once(session, request, who, work, app_settings(request).lock_timeout_ms)
 
 
 @router.get("/{uid}")

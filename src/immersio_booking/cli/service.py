@@ -138,7 +138,7 @@ def worker(
     if settings.embedded:
         upgrade_schema(url, only_if_behind=True)
     configure_worker_logging(settings.log_level, settings.json_logs)
-    asyncio.run(run_worker(concurrency, url, stop_with_parent=stop_with_parent))
+    asyncio.run(run_worker(settings, concurrency, url, stop_with_parent=stop_with_parent))
 
 
 # ---------------------------------------------------------------------------------------------

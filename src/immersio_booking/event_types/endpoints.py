@@ -19,6 +19,7 @@ from immersio_booking.event_types.schemas import (
     TeamEventTypeCreate,
     TeamEventTypePatch,
 )
+from immersio_booking.kit.dependencies import app_settings
 from immersio_booking.kit.errors import NotFound
 from immersio_booking.kit.schemas import Envelope, ResourceId, ok
 from immersio_booking.models import EventType
@@ -29,7 +30,7 @@ router = APIRouter(tags=["Event types"])
 
 
 def _base_url(request: Request) -> str:
-    return str(request.app.state.settings.public_base_url)
+    return str(app_settings(request).public_base_url)
 
 
 async def _outs(session: Session, request: Request, ets: list[EventType]) -> list[EventTypeOut]:

@@ -5,10 +5,9 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Request, status
+from fastapi import APIRouter, Depends, status
 
 from immersio_booking.auth.dependencies import AuthSubject
-from immersio_booking.config import Settings
 from immersio_booking.db.dependencies import Session
 from immersio_booking.immersio import repository, service
 from immersio_booking.immersio.schemas import (
@@ -24,6 +23,7 @@ from immersio_booking.immersio.schemas import (
     SyncStarted,
 )
 from immersio_booking.immersio.tasks import start_and_defer
+from immersio_booking.kit.dependencies import AppSettings
 from immersio_booking.kit.pagination import PageParams, Pagination
 from immersio_booking.kit.schemas import Envelope, ResourceId, ok
 from immersio_booking.tenancy.dependencies import ReadableOrganization
@@ -39,17 +39,9 @@ async def _administered(org: ReadableOrganization, principal: AuthSubject) -> in
 Tenant = Annotated[int, Depends(_administered)]
 
 
-def _settings(request: Request) -> Settings:
-    settings: Settings = request.app.state.settings
-    return settings
-
-
-Config = Annotated[Settings, Depends(_settings)]
-
-
 @router.put("/integration")
 async def connect(
-    tenant: Tenant, body: IntegrationIn, session: Session, settings: Config
+    tenant: Tenant, body: IntegrationIn, session: Session, settings: AppSettings
 ) -> Envelope[IntegrationOut]:
     """Connect Immersio (or change the connection). The API key is stored encrypted and never
     shown; the webhook secret is generated on first connection and shown in that answer only."""
@@ -58,21 +50,21 @@ async def connect(
 
 @router.get("/integration")
 async def get_integration(
-    tenant: Tenant, session: Session, settings: Config
+    tenant: Tenant, session: Session, settings: AppSettings
 ) -> Envelope[IntegrationOut]:
     return ok(service.out(await service.connected(session, tenant), settings))
 
 
 @router.delete("/integration")
 async def disconnect(
-    tenant: Tenant, session: Session, settings: Config
+    tenant: Tenant, session: Session, settings: AppSettings
 ) -> Envelope[IntegrationOut]:
     return ok(await service.disconnect(session, tenant, settings))
 
 
 @router.post("/integration/test")
 async def test_connection(
-    tenant: Tenant, session: Session, settings: Config
+    tenant: Tenant, session: Session, settings: AppSettings
 ) -> Envelope[ConnectionCheck]:
     """Ask Immersio whether the stored key works, and say what is wrong when it does not."""
     return ok(await service.check_connection(session, tenant, settings))
@@ -80,7 +72,7 @@ async def test_connection(
 
 @router.post("/integration/webhook-secret")
 async def rotate_webhook_secret(
-    tenant: Tenant, session: Session, settings: Config
+    tenant: Tenant, session: Session, settings: AppSettings
 ) -> Envelope[IntegrationOut]:
     """A new webhook secret, shown once; the old one stops working at once."""
     return ok(await service.rotate_webhook_secret(session, tenant, settings))
@@ -88,7 +80,7 @@ async def rotate_webhook_secret(
 
 @router.get("/courses")
 async def courses(
-    tenant: Tenant, session: Session, settings: Config
+    tenant: Tenant, session: Session, settings: AppSettings
 ) -> Envelope[list[ImmersioCourseOut]]:
     """The courses Immersio has now, each with whether (and to which workshop) it is mapped."""
     return ok(await service.live_courses(session, tenant, settings))

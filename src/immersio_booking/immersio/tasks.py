@@ -7,9 +7,9 @@ from collections.abc import Sequence
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from immersio_booking import global_lookups
-from immersio_booking.config import get_settings
 from immersio_booking.immersio import sync
 from immersio_booking.immersio.schemas import ALL_SYNC_TYPES, SyncType
+from immersio_booking.jobs import context
 from immersio_booking.jobs.app import defer_in_transaction, job_app
 from immersio_booking.jobs.database import job_session
 from immersio_booking.kit.errors import NotFound
@@ -18,7 +18,7 @@ from immersio_booking.kit.errors import NotFound
 @job_app.task(name="immersio_sync")
 async def immersio_sync(organization_id: int, log_ids: list[int]) -> dict[str, str]:
     """Run the sync whose logs were opened by ``sync.start`` (a request or the scheduler)."""
-    outcomes = await sync.run(job_session, organization_id, log_ids, get_settings())
+    outcomes = await sync.run(job_session, organization_id, log_ids, context.settings())
     return {kind: outcome.status for kind, outcome in outcomes.items()}
 
 

@@ -18,12 +18,12 @@ from sqlalchemy import func
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from immersio_booking.config import Settings
 from immersio_booking.db.dependencies import Session
 from immersio_booking.immersio import repository, roster
 from immersio_booking.immersio.sync import clean_email
 from immersio_booking.kit import clock
 from immersio_booking.kit.crypto import SecretBox
+from immersio_booking.kit.dependencies import AppSettings
 from immersio_booking.kit.errors import BadRequest, Conflict, NotFound, Unauthorized
 from immersio_booking.kit.schemas import ResourceId
 from immersio_booking.models import InboxEvent
@@ -128,9 +128,9 @@ async def immersio_webhook(
     orgId: ResourceId,  # noqa: N803
     request: Request,
     session: Session,
+    settings: AppSettings,
 ) -> dict[str, Any]:
     """Student enrolled/dropped and course updated, from Immersio, applied before the answer."""
-    settings: Settings = request.app.state.settings
     integration = await repository.integration(session, orgId)
     if integration is None or not integration.webhook_secret:
         raise NotFound("Immersio is not connected here", reason="immersio_not_connected")

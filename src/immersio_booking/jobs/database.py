@@ -1,4 +1,5 @@
-"""Database sessions inside jobs: one engine per worker process, one transaction per job."""
+"""Database sessions inside jobs: one engine per worker process, one transaction per job, on
+the database of the worker's settings (``jobs.context``)."""
 
 from __future__ import annotations
 
@@ -8,13 +9,13 @@ from functools import lru_cache
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from immersio_booking.config import get_settings
 from immersio_booking.db.session import (
     make_engine,
     make_sessionmaker,
     resolve_database_url,
     transaction,
 )
+from immersio_booking.jobs import context
 
 # Connections the jobs of this process may hold at once: one per concurrent job (a webhook
 # delivery keeps its row locked while it waits for the subscriber), set by the worker.
@@ -23,7 +24,7 @@ _pool = {"size": 5}
 
 @lru_cache
 def _sessionmaker() -> async_sessionmaker[AsyncSession]:
-    settings = get_settings()
+    settings = context.settings()
     size = _pool["size"]
     return make_sessionmaker(
         make_engine(resolve_database_url(settings), pool_size=size, max_overflow=max(2, size // 4))

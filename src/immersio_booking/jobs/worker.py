@@ -1,7 +1,8 @@
 """Running the job worker until SIGTERM/SIGINT, finishing the jobs in hand first.
 
 The task modules are imported by ``run_worker_async`` (``job_app.import_paths``), so every
-task and periodic task is registered before the worker fetches its first job.
+task and periodic task is registered before the worker fetches its first job. The worker is
+given its settings (the CLI resolved them); its jobs read them from ``jobs.context``.
 """
 
 from __future__ import annotations
@@ -13,8 +14,9 @@ import os
 import sys
 from datetime import UTC, datetime
 
-from immersio_booking.config import get_settings
+from immersio_booking.config import Settings
 from immersio_booking.db.session import resolve_database_url
+from immersio_booking.jobs import context
 from immersio_booking.jobs import database as job_database
 from immersio_booking.jobs.app import bound_to
 
@@ -27,17 +29,27 @@ PARENT_CHECK_SECONDS = 1.0
 
 
 async def run_worker(
-    concurrency: int = 4, database_url: str | None = None, *, stop_with_parent: bool = False
+    settings: Settings,
+    concurrency: int = 4,
+    database_url: str | None = None,
+    *,
+    stop_with_parent: bool = False,
 ) -> None:
     """Work the queue until SIGTERM or SIGINT; then stop fetching, finish the jobs in hand
     (up to ``GRACEFUL_SHUTDOWN_SECONDS``) and return.
 
     ``stop_with_parent``: also stop, the same way, when the process that started this one is
     gone (``serve`` runs the worker as a child; a ``kill -9`` of ``serve`` must not leave it).
+
+    The jobs see ``settings`` (``jobs.context.settings()``); ``database_url``, when given, is
+    the one ``settings`` resolve to (the CLI has already started the embedded server).
     """
-    url = database_url or resolve_database_url(get_settings())
+    url = database_url or resolve_database_url(settings)
     job_database.size_for(concurrency)
-    with bound_to(url, min_size=1, max_size=concurrency + SPARE_CONNECTIONS) as app:
+    with (
+        context.use(settings),
+        bound_to(url, min_size=1, max_size=concurrency + SPARE_CONNECTIONS) as app,
+    ):
         async with app.open_async():
             work = asyncio.create_task(
                 app.run_worker_async(

@@ -5,9 +5,9 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 
 from immersio_booking.auth.dependencies import AuthSubject
-from immersio_booking.config import Settings
 from immersio_booking.db.dependencies import Session
 from immersio_booking.kit import clock
+from immersio_booking.kit.dependencies import app_settings
 from immersio_booking.kit.schemas import Envelope, ok
 from immersio_booking.landing import service
 from immersio_booking.landing.schemas import LandingPageIn, LandingPageOut
@@ -20,7 +20,7 @@ router = APIRouter(prefix="/v2/organizations", tags=["Landing page"])
 def _reply(
     request: Request, org: Team, row: TenantLandingSettings | None
 ) -> Envelope[LandingPageOut]:
-    settings: Settings = request.app.state.settings
+    settings = app_settings(request)
     return ok(
         service.out(
             org,

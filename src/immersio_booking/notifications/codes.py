@@ -7,7 +7,7 @@ from email.message import EmailMessage
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from immersio_booking.config import get_settings
+from immersio_booking.jobs import context
 from immersio_booking.jobs.app import defer_in_transaction, job_app
 from immersio_booking.jobs.database import job_session
 from immersio_booking.kit import clock
@@ -35,7 +35,7 @@ async def send_booker_code_email(
     code_id: int, code_hash: str, sealed_code: str, language: str | None
 ) -> int:
     """Send the code, unless a newer code replaced it or it expired meanwhile."""
-    settings = get_settings()
+    settings = context.settings()
     async with job_session() as session:
         row = await session.get(BookerEmailCode, code_id)
         if row is None or row.code_hash != code_hash or row.expires_at <= clock.now():

@@ -10,7 +10,7 @@ from email.headerregistry import Address
 from email.message import EmailMessage
 
 from immersio_booking.bookings import invitations
-from immersio_booking.config import get_settings
+from immersio_booking.jobs import context
 from immersio_booking.jobs.app import job_app
 from immersio_booking.jobs.database import job_session
 from immersio_booking.models import EventType, Team
@@ -24,7 +24,7 @@ async def send_invitation_email(
 ) -> int:
     """Email ``email`` its link to book ``event_type_id``; returns the number sent (0 when the
     workshop is gone or no longer invite-only)."""
-    settings = get_settings()
+    settings = context.settings()
     async with job_session() as session:
         et = await session.get(EventType, event_type_id)
         org = await session.get(Team, et.organization_id) if et else None

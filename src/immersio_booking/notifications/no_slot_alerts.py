@@ -10,7 +10,8 @@ from email.message import EmailMessage
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from immersio_booking.config import Settings, get_settings
+from immersio_booking.config import Settings
+from immersio_booking.jobs import context
 from immersio_booking.jobs.app import job_app
 from immersio_booking.jobs.database import job_session
 from immersio_booking.kit import clock
@@ -110,4 +111,4 @@ async def no_slot_alerts(timestamp: int) -> int:
     """Daily: tell admins (who asked for it) about public workshops nobody can book."""
     del timestamp
     async with job_session() as session:
-        return await send_no_slot_alerts(session, get_settings())
+        return await send_no_slot_alerts(session, context.settings())

@@ -9,7 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from immersio_booking.bookings import access, repository
-from immersio_booking.config import get_settings
+from immersio_booking.jobs import context
 from immersio_booking.jobs.app import job_app
 from immersio_booking.jobs.database import job_session
 from immersio_booking.kit import clock
@@ -29,7 +29,7 @@ METHOD = {"cancelled": "CANCEL", "declined": "CANCEL"}
 @job_app.task(name="send_booking_email", retry=5, pass_context=False)
 async def send_booking_email(booking_id: int, kind: str) -> int:
     """Email the student and the host about ``booking_id``; returns the number sent."""
-    settings = get_settings()
+    settings = context.settings()
     async with job_session() as session:
         return await _send(session, booking_id, kind, settings)
 

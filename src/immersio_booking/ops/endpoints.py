@@ -10,8 +10,8 @@ from fastapi.responses import JSONResponse
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from sqlalchemy import text
 
-from immersio_booking.config import Settings
 from immersio_booking.db import migrate
+from immersio_booking.kit.dependencies import AppSettings
 from immersio_booking.kit.errors import NotFound, Unauthorized
 
 router = APIRouter(tags=["Operations"], include_in_schema=True)
@@ -49,10 +49,9 @@ async def readyz(request: Request) -> JSONResponse:
 
 
 @router.get("/metrics")
-async def metrics(request: Request) -> Response:
+async def metrics(request: Request, settings: AppSettings) -> Response:
     """Prometheus metrics: with ``IMMERSIO_METRICS_TOKEN`` set, for its bearer only; without
     it, open in development and absent (404) in production."""
-    settings: Settings = request.app.state.settings
     expected = settings.metrics_token
     if expected is None:
         if settings.environment == "production":

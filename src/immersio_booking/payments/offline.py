@@ -22,6 +22,7 @@ from immersio_booking.config import Settings
 from immersio_booking.db.dependencies import Session
 from immersio_booking.idempotency.replay import run_once
 from immersio_booking.kit import clock
+from immersio_booking.kit.dependencies import app_settings
 from immersio_booking.kit.errors import BadRequest, Conflict, RoleRequired
 from immersio_booking.kit.schemas import Envelope
 from immersio_booking.kit.stripe_api import PaymentProviderError
@@ -83,7 +84,7 @@ async def record_offline(
     if connected is not None and payment.external_id is not None:
         charge = await _cancel_or_read(connected.provider, payment.external_id)
         if charge.succeeded:
-            return await settle(session, payment, charge, now)
+            return await settle(session, payment, charge, now, settings.lock_timeout_ms)
         if charge.status != "canceled":
             raise PaymentProviderError(
                 f"The online payment could not be cancelled (it is {charge.status}); try again"
@@ -94,6 +95,7 @@ async def record_offline(
         payment,
         Charge(payment.external_id or payment.uid, "succeeded", payment.amount, payment.currency),
         now,
+        settings.lock_timeout_ms,
     )
 
 
@@ -106,7 +108,7 @@ async def mark_paid_endpoint(
 ) -> JSONResponse:
     """The school received the money itself (cash, transfer): the booking is paid and holds
     its seat like any paid booking, and its online payment is cancelled (OWNER/ADMIN only)."""
-    settings: Settings = request.app.state.settings
+    settings = app_settings(request)
 
     async def work() -> tuple[int, dict[str, Any]]:
         now = clock.now()

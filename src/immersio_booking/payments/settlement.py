@@ -29,7 +29,9 @@ async def payment_by_external_id(
     ).scalar_one_or_none()
 
 
-async def settle(session: AsyncSession, payment: Payment, charge: Charge, now: datetime) -> str:
+async def settle(
+    session: AsyncSession, payment: Payment, charge: Charge, now: datetime, timeout_ms: int
+) -> str:
     """Apply the provider's word to the payment and its booking; safe to repeat.
 
     Paid and still holding its seat → the booking is paid and accepted (or stays pending when
@@ -58,7 +60,7 @@ async def settle(session: AsyncSession, payment: Payment, charge: Charge, now: d
         return "amount_mismatch"
     payment.success = True
     outcome = await payment_holds.record_payment(
-        session, payment.organization_id, payment.booking_id, now
+        session, payment.organization_id, payment.booking_id, now, timeout_ms
     )
     if outcome != "released":
         return outcome

@@ -9,7 +9,7 @@ from procrastinate.exceptions import AlreadyEnqueued
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from immersio_booking.bookings import payment_holds
-from immersio_booking.config import get_settings
+from immersio_booking.jobs import context
 from immersio_booking.jobs.app import job_app
 from immersio_booking.jobs.database import job_session
 from immersio_booking.kit import clock
@@ -49,12 +49,13 @@ async def _settle_payment_event(session: AsyncSession, event: InboxEvent) -> str
     if event.type not in HANDLED or event.organization_id is None:
         return "ignored"
     intent_id = str(event.payload.get("data", {}).get("object", {}).get("id", ""))
-    connected = await provider_for(session, event.organization_id, get_settings())
+    connected = await provider_for(session, event.organization_id, context.settings())
     payment = await settlement.payment_by_external_id(session, event.organization_id, intent_id)
     if connected is None or payment is None:
         return "ignored"
     charge = await connected.provider.fetch(intent_id)  # trust Stripe, not the payload
-    return await settlement.settle(session, payment, charge, clock.now())
+    timeout = context.settings().lock_timeout_ms
+    return await settlement.settle(session, payment, charge, clock.now(), timeout)
 
 
 @job_app.task(name="process_payment_event", retry=10)
@@ -68,7 +69,7 @@ async def process_payment_event(inbox_id: int) -> str:
 async def expire_payment_holds(timestamp: int) -> int:
     """Release the seats of unpaid bookings whose hold has passed."""
     del timestamp
-    settings = get_settings()
+    settings = context.settings()
     async with job_session() as session:
         expired = await payment_holds.release_expired(session, clock.now())
         for booking in expired:  # the PaymentIntent cannot be paid any more either
@@ -104,7 +105,7 @@ async def execute_refunds(timestamp: int) -> int:
 async def execute_refund(history_id: int) -> str:
     """One refund at the provider; a failure raises and the queue retries with backoff."""
     async with job_session() as session:
-        return await refunds.execute(session, history_id, get_settings())
+        return await refunds.execute(session, history_id, context.settings())
 
 
 @job_app.periodic(cron="* * * * *")
@@ -113,7 +114,7 @@ async def reconcile_payments(timestamp: int) -> int:
     """Ask Stripe about every payment still open near its hold's end: a lost webhook never
     leaves a paid student unconfirmed."""
     del timestamp
-    settings = get_settings()
+    settings = context.settings()
     settled = 0
     async with job_session() as session:
         for payment in await settlement.open_payments_near_expiry(session):
@@ -125,7 +126,10 @@ async def reconcile_payments(timestamp: int) -> int:
             except PaymentProviderError as exc:  # one payment Stripe cannot tell about must
                 log.warning("reconciliation skipped payment %s: %s", payment.uid, exc)
                 continue  # not keep the others unconfirmed
-            if await settlement.settle(session, payment, charge, clock.now()) != "unchanged":
+            outcome = await settlement.settle(
+                session, payment, charge, clock.now(), settings.lock_timeout_ms
+            )
+            if outcome != "unchanged":
                 settled += 1
     return settled
 
@@ -149,7 +153,7 @@ async def _apply_platform_event(session: AsyncSession, event: InboxEvent) -> str
     subscription_id = obj.get("subscription") if is_invoice else obj.get("id")
     if not subscription_id:
         return "ignored"
-    client = billing.platform_client(get_settings())
+    client = billing.platform_client(context.settings())
     subscription = await client.v1.subscriptions.retrieve_async(str(subscription_id))
     row = await billing.apply_stripe_subscription(session, subscription, event.type)
     return row.status if row is not None else "unknown school"

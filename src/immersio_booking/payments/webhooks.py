@@ -11,6 +11,7 @@ from sqlalchemy.dialects.postgresql import insert
 
 from immersio_booking.db.dependencies import Session
 from immersio_booking.jobs.app import defer_in_transaction
+from immersio_booking.kit.dependencies import AppSettings
 from immersio_booking.kit.errors import BadRequest, NotFound
 from immersio_booking.models import InboxEvent
 from immersio_booking.payments.service import provider_for
@@ -61,9 +62,11 @@ async def _store(
 
 
 @router.post("/webhooks/stripe/platform")
-async def stripe_platform_webhook(request: Request, session: Session) -> dict[str, Any]:
+async def stripe_platform_webhook(
+    request: Request, session: Session, settings: AppSettings
+) -> dict[str, Any]:
     """Stripe events of the platform's own account (schools' plan subscriptions)."""
-    secret = request.app.state.settings.platform_stripe_webhook_secret
+    secret = settings.platform_stripe_webhook_secret
     if not secret:
         raise NotFound("Plan billing is not configured here", reason="billing_not_configured")
     event = _verified(await request.body(), request.headers.get("stripe-signature", ""), secret)
@@ -74,10 +77,15 @@ async def stripe_platform_webhook(request: Request, session: Session) -> dict[st
 
 
 @router.post("/webhooks/stripe/{orgId}")
-async def stripe_webhook(orgId: int, request: Request, session: Session) -> dict[str, Any]:  # noqa: N803
+async def stripe_webhook(
+    orgId: int,  # noqa: N803
+    request: Request,
+    session: Session,
+    settings: AppSettings,
+) -> dict[str, Any]:
     """Stripe events of a school's account. A bad or old signature is refused (400); a
     duplicate is accepted and ignored; the answer comes at once, the work in a job."""
-    connected = await provider_for(session, orgId, request.app.state.settings)
+    connected = await provider_for(session, orgId, settings)
     if connected is None or not connected.webhook_secret:
         raise NotFound("No Stripe account is connected here", reason="stripe_not_connected")
     event = _verified(

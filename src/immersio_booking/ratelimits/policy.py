@@ -13,8 +13,9 @@ from fastapi import Request
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from immersio_booking.auth.principal import Principal
-from immersio_booking.config import Settings, parse_rate, proxy_networks
+from immersio_booking.config import parse_rate, proxy_networks
 from immersio_booking.kit import clock
+from immersio_booking.kit.dependencies import app_settings
 from immersio_booking.kit.errors import RateLimited
 from immersio_booking.ratelimits.addresses import Network, client_address, keyed_hash
 from immersio_booking.ratelimits.limiter import Limit, hit
@@ -25,18 +26,13 @@ def _proxies(setting: str) -> tuple[Network, ...]:
     return proxy_networks(setting)
 
 
-def _settings(request: Request) -> Settings:
-    settings: Settings = request.app.state.settings
-    return settings
-
-
 def address_of(request: Request) -> str:
-    return client_address(request, _proxies(_settings(request).trusted_proxies))
+    return client_address(request, _proxies(app_settings(request).trusted_proxies))
 
 
 def address_hash(request: Request) -> str:
     """The client's address as stored on a booking (keyed hash)."""
-    settings = _settings(request)
+    settings = app_settings(request)
     return keyed_hash(settings.resolved_secret_key(), "address", address_of(request))
 
 
@@ -51,7 +47,7 @@ class Subject:
 
 async def enforce(request: Request, principal: Principal | None, *subjects: Subject) -> None:
     """Count this request against each subject's limit; 429 when any is exceeded."""
-    settings = _settings(request)
+    settings = app_settings(request)
     if not settings.rate_limits_enabled or principal is not None:
         return
     secret = settings.resolved_secret_key()

@@ -7,9 +7,9 @@ from typing import Any
 from fastapi import APIRouter, Request
 
 from immersio_booking.auth.dependencies import OptionalAuthSubject
-from immersio_booking.config import Settings
 from immersio_booking.db.dependencies import Session
 from immersio_booking.kit import clock
+from immersio_booking.kit.dependencies import AppSettings
 from immersio_booking.kit.errors import BadRequest
 from immersio_booking.kit.schemas import Envelope, ok
 from immersio_booking.kit.validation import validate_time_zone
@@ -103,7 +103,7 @@ def parse_request(params: dict[str, str], max_days: int) -> service.SlotsRequest
 
 @router.get("/v2/slots")
 async def get_slots(
-    request: Request, principal: OptionalAuthSubject, session: Session
+    request: Request, principal: OptionalAuthSubject, session: Session, settings: AppSettings
 ) -> Envelope[dict[str, list[dict[str, Any]]]]:
     """Free start times of a workshop, grouped by local date in ``timeZone`` (default UTC).
 
@@ -116,7 +116,6 @@ async def get_slots(
     ``too_many_slots``) and sessions carry no ``bookingUid``. Rules: docs/slots.md.
     """
     await policy.enforce(request, principal, *policy.SLOT_READS)
-    settings: Settings = request.app.state.settings
     slots_request = parse_request(dict(request.query_params), settings.slots_max_range_days)
     return ok(
         await service.available_slots(

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter
 
 from immersio_booking.auth.dependencies import AuthSubject
 from immersio_booking.db.dependencies import Session
+from immersio_booking.kit.dependencies import AppSettings
 from immersio_booking.kit.schemas import Envelope, ok
 from immersio_booking.subscriptions import billing, service
 from immersio_booking.subscriptions.billing import CheckoutIn, CheckoutOut
@@ -43,10 +44,10 @@ async def checkout(
     body: CheckoutIn,
     principal: AuthSubject,
     session: Session,
-    request: Request,
+    settings: AppSettings,
 ) -> Envelope[CheckoutOut]:
     """Subscribe the school to a paid plan on the platform's Stripe account (OWNER/ADMIN).
 
     The plan takes effect when Stripe reports the first invoice paid."""
     principal.require_org_admin(org.id)
-    return ok(await billing.checkout(session, org, body, request.app.state.settings))
+    return ok(await billing.checkout(session, org, body, settings))

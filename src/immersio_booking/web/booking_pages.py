@@ -20,6 +20,7 @@ from immersio_booking.bookings.invitations import invite_only
 from immersio_booking.db.dependencies import Session
 from immersio_booking.event_types import repository as event_types
 from immersio_booking.kit import clock, signing
+from immersio_booking.kit.dependencies import AppSettings
 from immersio_booking.kit.errors import NotFound
 from immersio_booking.landing import service as landing
 from immersio_booking.ratelimits import policy
@@ -27,7 +28,7 @@ from immersio_booking.web import i18n, security, workshops
 from immersio_booking.web.booking_forms import form_fields
 from immersio_booking.web.landing_pages import OrgSlug, school_at
 from immersio_booking.web.month import Month
-from immersio_booking.web.rendering import PageRoute, render, settings_of
+from immersio_booking.web.rendering import PageRoute, render
 from immersio_booking.whitelist.service import whitelist_required
 
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
@@ -48,6 +49,7 @@ async def booking_page(
     eventSlug: Annotated[str, Path(max_length=255)],  # noqa: N803
     request: Request,
     session: Session,
+    settings: AppSettings,
     tz: Annotated[str | None, Query(max_length=64)] = None,
     month: Annotated[str | None, Query(max_length=7)] = None,
     day: Annotated[str | None, Query(alias="date", max_length=10)] = None,
@@ -74,7 +76,7 @@ async def booking_page(
     today = now.astimezone(ZoneInfo(zone)).date()
     # Moving a booking needs its manage token (checked here too, so a guessed uid does not
     # show the page as if that booking's time were free).
-    secret = settings_of(request).resolved_secret_key()
+    secret = settings.resolved_secret_key()
     valid = bool(reschedule and token and signing.verify(secret, MANAGE, reschedule, token, now))
     reschedule = reschedule if valid else None
     embedder = security.embedding_origin(origin) if embed == "1" else None
@@ -110,7 +112,7 @@ async def booking_page(
         chosen = {"month": month_key, "date": day.isoformat() if day else None}
         return f"{here}?{urlencode({**kept, **{k: v for k, v in chosen.items() if v}})}"
 
-    base = settings_of(request).public_base_url
+    base = settings.public_base_url
     return render(
         request,
         "booking.html",

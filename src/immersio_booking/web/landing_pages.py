@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from immersio_booking.db.dependencies import Session
 from immersio_booking.kit import clock
+from immersio_booking.kit.dependencies import AppSettings, app_settings
 from immersio_booking.kit.errors import NotFound
 from immersio_booking.landing import service as landing
 from immersio_booking.models import EventType, OrganizationSettings, Team, TenantLandingSettings
@@ -20,7 +21,7 @@ from immersio_booking.web import (
     addresses,  # noqa: F401  (registers {orgSlug:school})
     workshops,
 )
-from immersio_booking.web.rendering import PageRoute, render, settings_of
+from immersio_booking.web.rendering import PageRoute, render
 
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
 
@@ -61,7 +62,7 @@ async def published_school(
     """The tenant and its page; unpublished pages only with a valid staff preview link."""
     school = await school_at(session, slug)
     previewing = landing.preview_allowed(
-        settings_of(request).resolved_secret_key(), school.org.id, preview, clock.now()
+        app_settings(request).resolved_secret_key(), school.org.id, preview, clock.now()
     )
     if not school.published and not previewing:
         raise NotFound("There is no school at this address")
@@ -69,8 +70,8 @@ async def published_school(
 
 
 @router.get("/robots.txt")
-async def robots_txt(request: Request) -> PlainTextResponse:
-    base = settings_of(request).public_base_url
+async def robots_txt(settings: AppSettings) -> PlainTextResponse:
+    base = settings.public_base_url
     return PlainTextResponse(
         "User-agent: *\nDisallow: /booking/\nDisallow: /payment/\nDisallow: /v2/\n"
         f"Sitemap: {base}/sitemap.xml\n"
@@ -78,9 +79,9 @@ async def robots_txt(request: Request) -> PlainTextResponse:
 
 
 @router.get("/sitemap.xml")
-async def sitemap(request: Request, session: Session) -> Response:
+async def sitemap(session: Session, settings: AppSettings) -> Response:
     """Published pages of the tenants that allow indexing, and their public workshops."""
-    base = settings_of(request).public_base_url
+    base = settings.public_base_url
     rows = await session.execute(
         select(Team.slug, EventType.slug)
         .join(TenantLandingSettings, TenantLandingSettings.tenant_id == Team.id)
@@ -112,6 +113,7 @@ async def landing_page(
     orgSlug: OrgSlug,  # noqa: N803
     request: Request,
     session: Session,
+    settings: AppSettings,
     tz: Annotated[str | None, Query(max_length=64)] = None,
     preview: Annotated[str | None, Query(max_length=200)] = None,
 ) -> HTMLResponse:
@@ -120,7 +122,7 @@ async def landing_page(
     zone = workshops.visitor_zone(tz)
     now = clock.now()
     index = not previewing and school.allows_indexing
-    base = settings_of(request).public_base_url
+    base = settings.public_base_url
     return render(
         request,
         f"landing/{page.template_id if page else 'education'}.html",

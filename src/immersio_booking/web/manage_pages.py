@@ -19,12 +19,13 @@ from immersio_booking.bookings.access import Actor
 from immersio_booking.bookings.schemas import CancelInput
 from immersio_booking.db.dependencies import Session
 from immersio_booking.kit import clock
+from immersio_booking.kit.dependencies import app_settings
 from immersio_booking.kit.errors import DomainError, NotFound
 from immersio_booking.landing import service as landing
 from immersio_booking.models import Booking, EventType, Team, User
 from immersio_booking.notifications import ics
 from immersio_booking.web import i18n, security, workshops
-from immersio_booking.web.rendering import PageRoute, render, settings_of
+from immersio_booking.web.rendering import PageRoute, render
 
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
 
@@ -58,7 +59,7 @@ async def _attendee_actor(
                 booking,
                 None,
                 token,
-                settings_of(request).resolved_secret_key(),
+                app_settings(request).resolved_secret_key(),
                 clock.now(),
             )
         except DomainError:
@@ -214,7 +215,7 @@ async def cancel(
     csrf: Annotated[str, Form(max_length=200)],
     reason: Annotated[str, Form(max_length=1000)] = "",
 ) -> Response:
-    security.check_csrf(request, settings_of(request).resolved_secret_key(), csrf)
+    security.check_csrf(request, app_settings(request).resolved_secret_key(), csrf)
     booking, _, _ = await _booking(session, uid)
     actor = await _attendee_actor(session, request, booking, token)
     await service.cancel(

@@ -15,13 +15,14 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from immersio_booking.bookings import access
 from immersio_booking.db.dependencies import Session
 from immersio_booking.kit import clock
+from immersio_booking.kit.dependencies import AppSettings, app_settings
 from immersio_booking.kit.errors import NotFound
 from immersio_booking.landing import service as landing
 from immersio_booking.models import Booking, EventType, Payment, Team
 from immersio_booking.payments import settlement
 from immersio_booking.payments.service import provider_for
 from immersio_booking.web import security
-from immersio_booking.web.rendering import PageRoute, render, settings_of
+from immersio_booking.web.rendering import PageRoute, render
 
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
 
@@ -41,24 +42,28 @@ async def refreshed(
 ) -> tuple[Payment, str | None]:
     """The payment after asking Stripe about it; and the client secret Stripe gave."""
     payment = await _payment(session, uid, lock=True)
-    connected = await provider_for(session, payment.organization_id, settings_of(request))
+    connected = await provider_for(session, payment.organization_id, app_settings(request))
     if connected is None or payment.external_id is None:
         return payment, None
     charge = await connected.provider.fetch(payment.external_id)
-    await settlement.settle(session, payment, charge, clock.now())
+    await settlement.settle(
+        session, payment, charge, clock.now(), app_settings(request).lock_timeout_ms
+    )
     return payment, charge.client_secret
 
 
 @router.get("/payment/{uid}")
-async def payment_page(uid: str, request: Request, session: Session) -> HTMLResponse:
+async def payment_page(
+    uid: str, request: Request, session: Session, settings: AppSettings
+) -> HTMLResponse:
     payment, client_secret = await refreshed(session, request, uid)
     booking = await session.get(Booking, payment.booking_id)
     assert booking is not None
     et = await session.get(EventType, booking.event_type_id) if booking.event_type_id else None
     org = await session.get(Team, payment.organization_id)
     assert org is not None
-    connected = await provider_for(session, org.id, settings_of(request))
-    stripe_js = settings_of(request).stripe_js_url
+    connected = await provider_for(session, org.id, settings)
+    stripe_js = settings.stripe_js_url
     return render(
         request,
         "payment.html",
@@ -74,7 +79,7 @@ async def payment_page(uid: str, request: Request, session: Session) -> HTMLResp
             "expired": booking.status == "cancelled" and not payment.success,
             # The booking's pages open only with its manage token; the payment's uid is what
             # the student was given, so the way on carries the token.
-            "token": access.manage_token(settings_of(request).resolved_secret_key(), booking),
+            "token": access.manage_token(settings.resolved_secret_key(), booking),
         },
         stripe_origin=security.origin_of(stripe_js),
         robots="noindex",

@@ -19,7 +19,7 @@ from fastapi.responses import HTMLResponse
 from fastapi.routing import APIRoute
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
-from immersio_booking.config import Settings
+from immersio_booking.kit.dependencies import app_settings
 from immersio_booking.kit.errors import DomainError
 from immersio_booking.web import i18n, security
 
@@ -65,9 +65,7 @@ def environment(language: str) -> Environment:
     return env
 
 
-def settings_of(request: Request) -> Settings:
-    settings: Settings = request.app.state.settings
-    return settings
+# The old name, kept only for web/manage_pages.py (the lead converts it, then deletes this).
 
 
 def render(
@@ -81,7 +79,7 @@ def render(
     with_csrf: bool = False,
     robots: str | None = None,
 ) -> HTMLResponse:
-    settings = settings_of(request)
+    settings = app_settings(request)
     language = context.get("lang") or i18n.choose_language(request)
     nonce = security.new_nonce()
     cookie_value = security.csrf_cookie_value(request) if with_csrf else None

@@ -4,12 +4,12 @@ and ``/v2/organizations/{orgId}/webhooks`` (organization-wide)."""
 from collections.abc import Awaitable, Callable
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Request, status
+from fastapi import APIRouter, Depends, status
 
 from immersio_booking.auth.dependencies import AuthSubject
-from immersio_booking.config import Settings
 from immersio_booking.db.dependencies import Session
 from immersio_booking.event_types import service as event_types
+from immersio_booking.kit.dependencies import AppSettings
 from immersio_booking.kit.errors import BadRequest
 from immersio_booking.kit.pagination import PageParams
 from immersio_booking.kit.schemas import Envelope, ResourceId, ok
@@ -19,11 +19,6 @@ from immersio_booking.webhooks.schemas import DeliveryOut, WebhookCreate, Webhoo
 from immersio_booking.webhooks.service import Owner
 
 router = APIRouter(tags=["Webhooks"])
-
-
-def _settings(request: Request) -> Settings:
-    settings: Settings = request.app.state.settings
-    return settings
 
 
 async def _user_owner(principal: AuthSubject) -> Owner:
@@ -55,10 +50,10 @@ def _routes(prefix: str, owner_of: Callable[..., Awaitable[Owner]]) -> None:
 
     @router.post(prefix, status_code=status.HTTP_201_CREATED, name=f"create {prefix}")
     async def create(
-        owner: OwnerDep, body: WebhookCreate, session: Session, request: Request
+        owner: OwnerDep, body: WebhookCreate, session: Session, settings: AppSettings
     ) -> Envelope[WebhookOut]:
         """Subscribe a URL to triggers; the secret (generated when absent) is shown once."""
-        return ok(await service.create(session, owner, body, _settings(request)))
+        return ok(await service.create(session, owner, body, settings))
 
     @router.get(prefix, name=f"list {prefix}")
     async def listing(
@@ -78,9 +73,9 @@ def _routes(prefix: str, owner_of: Callable[..., Awaitable[Owner]]) -> None:
         webhookId: str,  # noqa: N803
         body: WebhookPatch,
         session: Session,
-        request: Request,
+        settings: AppSettings,
     ) -> Envelope[WebhookOut]:
-        return ok(await service.patch(session, owner, webhookId, body, _settings(request)))
+        return ok(await service.patch(session, owner, webhookId, body, settings))
 
     @router.get(prefix + "/{webhookId}/deliveries", name=f"deliveries {prefix}")
     async def deliveries(

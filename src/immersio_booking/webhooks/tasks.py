@@ -9,7 +9,7 @@ from datetime import timedelta
 import httpx
 
 from immersio_booking import global_lookups
-from immersio_booking.config import get_settings
+from immersio_booking.jobs import context
 from immersio_booking.jobs.app import job_app
 from immersio_booking.jobs.database import job_session
 from immersio_booking.kit import clock
@@ -63,7 +63,7 @@ async def _first_bytes(response: httpx.Response, limit: int = RESPONSE_KEPT) -> 
 @job_app.task(name="deliver_webhook", retry=3)
 async def deliver_webhook(delivery_id: int) -> str:
     """One attempt; on failure the next one is queued at its time on the schedule."""
-    settings = get_settings()
+    settings = context.settings()
     async with job_session() as session:
         found = await global_lookups.pending_webhook_delivery(session, delivery_id)
         if found is None:

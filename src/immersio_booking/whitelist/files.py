@@ -18,6 +18,7 @@ from sqlalchemy.dialects.postgresql import insert
 from immersio_booking.auth.dependencies import AuthSubject
 from immersio_booking.db.dependencies import Session
 from immersio_booking.event_types import service as event_types
+from immersio_booking.kit.dependencies import AppSettings
 from immersio_booking.kit.errors import BadRequest, DomainError
 from immersio_booking.kit.schemas import ApiModel, Envelope, ResourceId, ok
 from immersio_booking.kit.validation import NAME_MAX_LENGTH, is_one_line
@@ -88,11 +89,12 @@ async def import_whitelist(
     request: Request,
     principal: AuthSubject,
     session: Session,
+    settings: AppSettings,
 ) -> Envelope[ImportResult]:
     """Add the students of a CSV file (UTF-8, header line first) to the list."""
     et = await event_types.readable(session, principal, eventTypeId)
     await event_types.ensure_may_edit(session, principal, et)
-    raw = await _file(request, request.app.state.settings.max_upload_bytes)
+    raw = await _file(request, settings.max_upload_bytes)
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:

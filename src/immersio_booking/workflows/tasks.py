@@ -12,7 +12,8 @@ from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from immersio_booking.config import Settings, get_settings
+from immersio_booking.config import Settings
+from immersio_booking.jobs import context
 from immersio_booking.jobs.app import job_app
 from immersio_booking.jobs.database import job_session
 from immersio_booking.kit import clock
@@ -76,6 +77,6 @@ async def deliver(
 
 @job_app.task(name="send_workflow_reminder", retry=5, pass_context=False)
 async def send_workflow_reminder(reminder_id: int) -> str:
-    settings = get_settings()
+    settings = context.settings()
     async with job_session() as session:
         return await deliver(session, reminder_id, settings, text_sender(settings))
