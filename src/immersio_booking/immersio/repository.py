@@ -14,6 +14,8 @@ from immersio_booking.models import (
     ImmersioIntegration,
     ImmersioSyncLog,
     Membership,
+    SyncLogStatus,
+    SyncStatus,
     User,
 )
 
@@ -91,7 +93,10 @@ async def sync_logs(
 async def running_logs(session: AsyncSession, organization_id: int) -> list[ImmersioSyncLog]:
     rows = await session.execute(
         select(ImmersioSyncLog)
-        .where(ImmersioSyncLog.tenant_id == organization_id, ImmersioSyncLog.status == "running")
+        .where(
+            ImmersioSyncLog.tenant_id == organization_id,
+            ImmersioSyncLog.status == SyncLogStatus.RUNNING,
+        )
         .order_by(ImmersioSyncLog.id)
     )
     return list(rows.scalars())
@@ -139,7 +144,7 @@ async def due_integrations(session: AsyncSession) -> list[int]:
         select(ImmersioIntegration.tenant_id).where(
             ImmersioIntegration.sync_enabled.is_(True),
             ImmersioIntegration.api_key_encrypted.is_not(None),
-            ImmersioIntegration.sync_status != "syncing",
+            ImmersioIntegration.sync_status != SyncStatus.SYNCING,
             last_started.is_(None) | (last_started + interval <= func.now()),
         )
     )
@@ -163,7 +168,7 @@ async def last_success_start(
             select(func.max(ImmersioSyncLog.started_at)).where(
                 ImmersioSyncLog.tenant_id == organization_id,
                 ImmersioSyncLog.sync_type == sync_type,
-                ImmersioSyncLog.status == "success",
+                ImmersioSyncLog.status == SyncLogStatus.SUCCESS,
             )
         )
     ).scalar_one()

@@ -15,7 +15,14 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from immersio_booking.config import Settings
 from immersio_booking.kit.crypto import SecretBox
-from immersio_booking.models import Booking, ImmersioIntegration, Team, Webhook, WebhookDelivery
+from immersio_booking.models import (
+    Booking,
+    DeliveryStatus,
+    ImmersioIntegration,
+    Team,
+    Webhook,
+    WebhookDelivery,
+)
 
 
 @dataclass(frozen=True)
@@ -71,7 +78,7 @@ async def pending_delivery(
             .with_for_update(of=WebhookDelivery)
         )
     ).one_or_none()
-    if row is None or row[0].status != "pending":
+    if row is None or row[0].status != DeliveryStatus.PENDING:
         return None
     return row[0], row[1]
 
