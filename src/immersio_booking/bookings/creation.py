@@ -285,11 +285,9 @@ async def _insert(
 def needs_confirmation(et: EventType, start: datetime, now: datetime) -> bool:
     if not et.requires_confirmation:
         return False
-    policy = (et.extra or {}).get("confirmation_policy") or {}
-    threshold = policy.get("noticeThreshold")
-    if policy.get("type") == "time" and threshold:
-        minutes = threshold["count"] * (60 if threshold["unit"] == "hours" else 1)
-        return start - now < timedelta(minutes=minutes)
+    policy = et.options.confirmation_policy
+    if policy is not None and policy.type == "time" and policy.notice_threshold:
+        return start - now < policy.notice_threshold.as_timedelta()
     return True
 
 
@@ -343,7 +341,7 @@ async def create(
     workshop takes bookings from its staff only. ``caps``: how many open unpaid holds a booker
     may have (None: not capped)."""
     et = await slots.find_event_type(session, principal, lookup_of(body))
-    if (et.extra or {}).get("booking_requires_authentication"):
+    if et.options.booking_requires_authentication:
         if principal is None:
             raise Unauthorized(
                 "This workshop can only be booked with an API key", reason="missing_api_key"

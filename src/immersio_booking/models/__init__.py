@@ -28,6 +28,7 @@ from immersio_booking.models.immersio import (
     SyncStatus,
 )
 from immersio_booking.models.inbox import InboxEvent
+from immersio_booking.models.options import ConfirmationPolicyOption, EventTypeOptions
 from immersio_booking.models.organizations import (
     OrganizationSettings,
     SubscriptionStatus,
@@ -49,9 +50,11 @@ __all__ = [
     "BookerEmailCode",
     "BookingCancellationHistory",
     "BookingStatus",
+    "ConfirmationPolicyOption",
     "Credential",
     "DeliveryStatus",
     "EventType",
+    "EventTypeOptions",
     "EventTypeHost",
     "IdempotencyRecord",
     "ImmersioCourseMapping",
