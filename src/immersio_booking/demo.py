@@ -29,6 +29,7 @@ from immersio_booking.models import (
     ImmersioCourseMapping,
     ImmersioIntegration,
     Schedule,
+    SyncStatus,
     Team,
     TenantLandingSettings,
     User,
@@ -356,7 +357,7 @@ async def _immersio(session: AsyncSession, org: Team, workshops: list[EventType]
             webhook_secret=box.seal(new_secret()),
             sync_enabled=True,
             sync_interval_minutes=60,
-            sync_status="pending",
+            sync_status=SyncStatus.PENDING,
         )
     )
     club = next(w for w in workshops if w.slug == "kids-french-club")

@@ -22,10 +22,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from immersio_booking.models import (
     Booking,
     Credential,
+    DeliveryStatus,
     EventType,
     ImmersioIntegration,
     ImmersioSyncLog,
     Membership,
+    SyncStatus,
     Team,
     Webhook,
     WebhookDelivery,
@@ -115,7 +117,7 @@ async def due_immersio_integrations(session: AsyncSession) -> list[int]:
         select(ImmersioIntegration.tenant_id).where(
             ImmersioIntegration.sync_enabled.is_(True),
             ImmersioIntegration.api_key_encrypted.is_not(None),
-            ImmersioIntegration.sync_status != "syncing",
+            ImmersioIntegration.sync_status != SyncStatus.SYNCING,
             last_started.is_(None) | (last_started + interval <= func.now()),
         )
     )
@@ -143,7 +145,7 @@ async def pending_webhook_delivery(
             .with_for_update(of=WebhookDelivery)
         )
     ).one_or_none()
-    if row is None or row[0].status != "pending":
+    if row is None or row[0].status != DeliveryStatus.PENDING:
         return None
     return row[0], row[1]
 

@@ -10,17 +10,24 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from immersio_booking.bookings import repository
 from immersio_booking.bookings.access import Actor
 from immersio_booking.kit.errors import BadRequest, Forbidden
-from immersio_booking.models import Booking, BookingCancellationHistory, EventType
+from immersio_booking.models import (
+    Booking,
+    BookingCancellationHistory,
+    BookingStatus,
+    EventType,
+    RefundStatus,
+)
 from immersio_booking.models.metadata import EventTypeMetadata
 
-ACTIVE = frozenset({"accepted", "pending"})
+# Bookings that may still be cancelled or moved.
+ACTIVE = frozenset({BookingStatus.ACCEPTED, BookingStatus.PENDING})
 
 
 @dataclass(frozen=True)
 class RefundDecision:
     within_window: bool
     amount: int
-    status: str
+    status: RefundStatus
 
 
 def policy_of(et: EventType | None) -> EventTypeMetadata:
@@ -65,8 +72,8 @@ async def refund_for(
         payment.amount if payment is not None and payment.success and not payment.refunded else 0
     )
     if booking.paid and paid_amount and within:
-        return RefundDecision(True, paid_amount, "pending")
-    return RefundDecision(within, 0, "not_eligible")
+        return RefundDecision(True, paid_amount, RefundStatus.PENDING)
+    return RefundDecision(within, 0, RefundStatus.NOT_ELIGIBLE)
 
 
 async def cancel_one(
@@ -83,7 +90,7 @@ async def cancel_one(
         )
     ensure_attendee_may_change(booking, et, actor, now)
     decision = await refund_for(session, booking, et, actor, now)
-    booking.status = "cancelled"
+    booking.status = BookingStatus.CANCELLED
     booking.cancellation_reason = reason
     booking.cancelled_by_email = actor.email
     booking.ics_sequence += 1

@@ -14,7 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from immersio_booking.bookings.schemas import PaymentOut
 from immersio_booking.config import Settings
-from immersio_booking.models import Booking, EventType
+from immersio_booking.models import Booking, BookingStatus, EventType
 
 
 class StartPayment(Protocol):
@@ -35,7 +35,11 @@ def install(start: StartPayment) -> None:
 
 
 def awaits_payment(booking: Booking) -> bool:
-    return booking.status == "pending" and booking.hold_expires_at is not None and not booking.paid
+    return (
+        booking.status == BookingStatus.PENDING
+        and booking.hold_expires_at is not None
+        and not booking.paid
+    )
 
 
 async def start_payments(

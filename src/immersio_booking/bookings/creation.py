@@ -30,28 +30,18 @@ from immersio_booking.bookings.eligibility import (
     needs_confirmation,
 )
 from immersio_booking.bookings.holds import HoldCaps
-from immersio_booking.bookings.placement import Placement, Seat
+from immersio_booking.bookings.placement import Placement
 from immersio_booking.bookings.schemas import BookingCreate
 from immersio_booking.kit.errors import Conflict, Forbidden
 from immersio_booking.kit.locks import lock_key
-from immersio_booking.models import Attendee, Booking, Payment, SlotReservation, User
+from immersio_booking.models import Attendee, Booking, BookingStatus, Payment, SlotReservation, User
 from immersio_booking.slots import service as slots
 from immersio_booking.subscriptions import service as subscriptions
 from immersio_booking.whitelist import service as whitelist
 
+
 # Callers import these from here (``needs_confirmation``, ``Seat`` and ``Placement`` live in
 # ``eligibility.py`` and ``placement.py``).
-__all__ = [
-    "Placement",
-    "Seat",
-    "create",
-    "makes_unpaid_hold",
-    "needs_confirmation",
-    "new_uid",
-    "place",
-]
-
-
 def new_uid() -> str:
     return secrets.token_urlsafe(16)
 
@@ -126,7 +116,11 @@ async def _insert(
     priced = et.price > 0
     paid = priced and placement.paid_offline and may_record_payment(placement.principal, et)
     confirmation_needed = needs_confirmation(et, chosen[0][0], now)
-    status = "pending" if confirmation_needed or (priced and not paid) else "accepted"
+    status = (
+        BookingStatus.PENDING
+        if confirmation_needed or (priced and not paid)
+        else BookingStatus.ACCEPTED
+    )
     hold = now + timedelta(minutes=hold_minutes) if priced and not paid else None
     series = new_uid() if len(chosen) > 1 or et.recurring_event else None
     by_id = {h.id: h for h in hosts}

@@ -4,7 +4,7 @@ waits for the teacher's confirmation."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -35,7 +35,7 @@ def may_record_payment(principal: Principal | None, et: EventType) -> bool:
 
 def ensure_may_book(principal: Principal | None, et: EventType) -> None:
     """A workshop for signed-in bookers takes bookings from its school's staff only."""
-    if (et.extra or {}).get("booking_requires_authentication"):
+    if et.options.booking_requires_authentication:
         if principal is None:
             raise Unauthorized(
                 "This workshop can only be booked with an API key", reason="missing_api_key"
@@ -98,9 +98,7 @@ async def check_plan(
 def needs_confirmation(et: EventType, start: datetime, now: datetime) -> bool:
     if not et.requires_confirmation:
         return False
-    policy = (et.extra or {}).get("confirmation_policy") or {}
-    threshold = policy.get("noticeThreshold")
-    if policy.get("type") == "time" and threshold:
-        minutes = threshold["count"] * (60 if threshold["unit"] == "hours" else 1)
-        return start - now < timedelta(minutes=minutes)
+    policy = et.options.confirmation_policy
+    if policy is not None and policy.type == "time" and policy.notice_threshold:
+        return start - now < policy.notice_threshold.as_timedelta()
     return True

@@ -20,7 +20,7 @@ from typing import Any, TypeVar
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from immersio_booking.models import Booking
+from immersio_booking.models import Booking, BookingStatus
 
 
 @dataclass(frozen=True)
@@ -31,16 +31,20 @@ class Booked:
 
     @property
     def accepted(self) -> list[Booking]:
-        return [b for b in self.bookings if b.status == "accepted"]
+        return [b for b in self.bookings if b.status == BookingStatus.ACCEPTED]
 
     @property
     def requested(self) -> list[Booking]:
         """Waiting for the host's confirmation (not for a payment)."""
-        return [b for b in self.bookings if b.status == "pending" and b.hold_expires_at is None]
+        return [
+            b
+            for b in self.bookings
+            if b.status == BookingStatus.PENDING and b.hold_expires_at is None
+        ]
 
     @property
     def awaiting_payment(self) -> list[Booking]:
-        return [b for b in self.bookings if b.status == "pending" and b.hold_expires_at]
+        return [b for b in self.bookings if b.status == BookingStatus.PENDING and b.hold_expires_at]
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from immersio_booking.auth.principal import Principal
 from immersio_booking.bookings import repository
 from immersio_booking.kit.pagination import Page
-from immersio_booking.models import Attendee, Booking
+from immersio_booking.models import Attendee, Booking, BookingStatus
 from immersio_booking.slots.repository import blocking
 
 STATUS_FILTERS = ("upcoming", "recurring", "past", "cancelled", "unconfirmed")
@@ -41,11 +41,19 @@ async def list_for(
             or_(Booking.user_id == principal.user_id, Booking.id.in_(as_attendee))
         )
     status_conditions = {
-        "upcoming": and_(Booking.end_time >= now, Booking.status.in_(("accepted", "pending"))),
+        "upcoming": and_(
+            Booking.end_time >= now,
+            Booking.status.in_((BookingStatus.ACCEPTED, BookingStatus.PENDING)),
+        ),
         "recurring": Booking.recurring_event_id.is_not(None),
-        "past": and_(Booking.end_time < now, Booking.status.in_(("accepted", "pending"))),
-        "cancelled": Booking.status.in_(("cancelled", "rejected")),
-        "unconfirmed": and_(Booking.status == "pending", Booking.end_time >= now, blocking(now)),
+        "past": and_(
+            Booking.end_time < now,
+            Booking.status.in_((BookingStatus.ACCEPTED, BookingStatus.PENDING)),
+        ),
+        "cancelled": Booking.status.in_((BookingStatus.CANCELLED, BookingStatus.REJECTED)),
+        "unconfirmed": and_(
+            Booking.status == BookingStatus.PENDING, Booking.end_time >= now, blocking(now)
+        ),
     }
     if query.statuses:
         statement = statement.where(or_(*(status_conditions[s] for s in query.statuses)))

@@ -16,7 +16,7 @@ from immersio_booking.bookings.schemas import (
     PaymentOut,
 )
 from immersio_booking.config import Settings
-from immersio_booking.models import Attendee, Booking, EventType, User
+from immersio_booking.models import Attendee, Booking, BookingStatus, EventType, User
 
 
 def _host(user: User | None) -> HostOut:
@@ -130,7 +130,9 @@ async def render(
                 seat_uid=booking.uid if seated else None,
                 recurring_booking_uid=booking.recurring_event_id,
                 paid=booking.paid,
-                hold_expires_at=booking.hold_expires_at if booking.status == "pending" else None,
+                hold_expires_at=booking.hold_expires_at
+                if booking.status == BookingStatus.PENDING
+                else None,
                 manage_url=(manage_urls or {}).get(booking.uid),
                 payment=(payments or {}).get(booking.uid),
             )

@@ -10,9 +10,10 @@ from typing import Literal
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from immersio_booking.bookings import availability, creation, events, repository
+from immersio_booking.bookings import availability, events, repository
+from immersio_booking.bookings.eligibility import needs_confirmation
 from immersio_booking.kit.errors import DomainError
-from immersio_booking.models import Booking, EventType
+from immersio_booking.models import Booking, BookingStatus, EventType
 
 PaymentOutcome = Literal["confirmed", "confirmed_late", "released"]
 
@@ -27,10 +28,10 @@ async def record_payment(
     booking = await repository.for_update(session, organization_id, booking_id)
     et = await session.get(EventType, booking.event_type_id) if booking.event_type_id else None
     outcome: PaymentOutcome
-    if booking.status == "pending":
+    if booking.status == BookingStatus.PENDING:
         outcome = "confirmed"
     elif (
-        booking.status == "cancelled"
+        booking.status == BookingStatus.CANCELLED
         and booking.cancellation_reason == "payment_expired"
         and et is not None
         and await _seat_still_free(session, booking, et, now, timeout_ms)
@@ -39,8 +40,8 @@ async def record_payment(
         booking.cancellation_reason = None
     else:
         return "released"
-    needs = et is not None and creation.needs_confirmation(et, booking.start_time, now)
-    booking.status = "pending" if needs else "accepted"
+    needs = et is not None and needs_confirmation(et, booking.start_time, now)
+    booking.status = BookingStatus.PENDING if needs else BookingStatus.ACCEPTED
     booking.paid = True
     booking.hold_expires_at = None
     booking.ics_sequence += 1
@@ -55,7 +56,7 @@ async def release_expired(session: AsyncSession, now: datetime) -> list[Booking]
     rows = await session.execute(
         select(Booking)
         .where(
-            Booking.status == "pending",
+            Booking.status == BookingStatus.PENDING,
             Booking.paid.is_(False),
             Booking.hold_expires_at.is_not(None),
             Booking.hold_expires_at <= now,
@@ -65,7 +66,7 @@ async def release_expired(session: AsyncSession, now: datetime) -> list[Booking]
     )
     expired = list(rows.scalars())
     for booking in expired:
-        booking.status = "cancelled"
+        booking.status = BookingStatus.CANCELLED
         booking.cancellation_reason = "payment_expired"
         booking.ics_sequence += 1
     await session.flush()

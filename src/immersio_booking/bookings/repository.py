@@ -12,6 +12,7 @@ from immersio_booking.models import (
     Attendee,
     Booking,
     BookingCancellationHistory,
+    BookingStatus,
     Payment,
     SlotReservation,
 )
@@ -211,7 +212,7 @@ async def session_holds(
 def _open_hold(now: datetime) -> ColumnElement[bool]:
     """An unpaid hold: waiting for its payment, and not expired yet."""
     return and_(
-        Booking.status == "pending",
+        Booking.status == BookingStatus.PENDING,
         Booking.paid.is_(False),
         Booking.hold_expires_at.is_not(None),
         Booking.hold_expires_at > now,

@@ -20,7 +20,9 @@ from immersio_booking.auth.principal import Principal
 from immersio_booking.bookings import cancellation, checkout, creation, events, repository
 from immersio_booking.bookings.access import Actor
 from immersio_booking.bookings.availability import Exclusions
+from immersio_booking.bookings.eligibility import needs_confirmation
 from immersio_booking.bookings.holds import HoldCaps
+from immersio_booking.bookings.placement import Placement, Seat
 from immersio_booking.bookings.schemas import (
     BookingCreate,
     CancelInput,
@@ -29,7 +31,7 @@ from immersio_booking.bookings.schemas import (
 )
 from immersio_booking.config import Settings
 from immersio_booking.kit.errors import BadRequest, Conflict, Forbidden
-from immersio_booking.models import Booking, BookingCancellationHistory, EventType
+from immersio_booking.models import Booking, BookingCancellationHistory, BookingStatus, EventType
 
 T = TypeVar("T")
 
@@ -164,7 +166,7 @@ async def _cancel(
 
 async def _confirm(session: AsyncSession, booking: Booking, actor: Actor) -> Booking:
     _ensure_staff(actor)
-    if booking.status != "pending":
+    if booking.status != BookingStatus.PENDING:
         raise BadRequest(
             f"Only pending bookings can be confirmed; this one is {booking.status}",
             reason="not_pending",
@@ -172,7 +174,7 @@ async def _confirm(session: AsyncSession, booking: Booking, actor: Actor) -> Boo
     et = await event_type_of(session, booking)
     if et is not None and et.price > 0 and not booking.paid:
         raise Conflict("The booking is still waiting for its payment", reason="payment_pending")
-    booking.status = "accepted"
+    booking.status = BookingStatus.ACCEPTED
     booking.hold_expires_at = None
     booking.ics_sequence += 1
     await session.flush()
@@ -183,14 +185,14 @@ async def _decline(
     session: AsyncSession, booking: Booking, actor: Actor, reason: str | None, now: datetime
 ) -> Booking:
     _ensure_staff(actor)
-    if booking.status != "pending":
+    if booking.status != BookingStatus.PENDING:
         raise BadRequest(
             f"Only pending bookings can be declined; this one is {booking.status}",
             reason="not_pending",
         )
     et = await event_type_of(session, booking)
     decision = await cancellation.refund_for(session, booking, et, actor, now)
-    booking.status = "rejected"
+    booking.status = BookingStatus.REJECTED
     booking.rejection_reason = reason
     booking.ics_sequence += 1
     session.add(
@@ -254,7 +256,7 @@ async def _reschedule(
         booking.id, []
     )
     student = people[0] if people else None
-    seat = creation.Seat(
+    seat = Seat(
         name=student.name if student else "",
         email=student.email if student else "",
         time_zone=student.time_zone if student else "UTC",
@@ -272,7 +274,7 @@ async def _reschedule(
     duration = int((booking.end_time - booking.start_time).total_seconds() // 60)
     placed = await creation.place(
         session,
-        creation.Placement(
+        Placement(
             et=et,
             starts=[body.start],
             duration=None if duration == et.length else duration,
@@ -301,11 +303,11 @@ async def _reschedule(
     new.paid = booking.paid
     if booking.paid or et.price == 0:
         new.hold_expires_at = None
-        if new.status == "pending" and not creation.needs_confirmation(et, new.start_time, now):
-            new.status = "accepted"
+        if new.status == BookingStatus.PENDING and not needs_confirmation(et, new.start_time, now):
+            new.status = BookingStatus.ACCEPTED
     else:
         new.hold_expires_at = booking.hold_expires_at
-    booking.status = "cancelled"
+    booking.status = BookingStatus.CANCELLED
     booking.rescheduled = True
     booking.cancellation_reason = body.rescheduling_reason or "rescheduled"
     booking.cancelled_by_email = actor.email

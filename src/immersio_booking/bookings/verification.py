@@ -38,7 +38,7 @@ FIELD = "emailVerificationCode"
 
 
 def required(et: EventType) -> bool:
-    return bool((et.extra or {}).get("requires_booker_email_verification"))
+    return bool(et.options.requires_booker_email_verification)
 
 
 def _hash(settings: Settings, organization_id: int, email: str, code: str) -> str:

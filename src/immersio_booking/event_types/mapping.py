@@ -19,7 +19,7 @@ from immersio_booking.event_types.schemas import (
     Seats,
 )
 from immersio_booking.kit.errors import BadRequest
-from immersio_booking.models import EventType
+from immersio_booking.models import ConfirmationPolicyOption, EventType
 
 
 def _midnight(day: date) -> datetime:
@@ -31,24 +31,26 @@ def apply_booking_window(et: EventType, window: DaysWindow | RangeWindow | Disab
     et.period_count_calendar_days = None
     et.period_start_date = None
     et.period_end_date = None
-    et.extra = {k: v for k, v in (et.extra or {}).items() if k != "booking_window_rolling"}
+    options = et.options
+    options.booking_window_rolling = None
     if isinstance(window, DaysWindow):
         et.period_type = "ROLLING"
         et.period_days = window.value
         et.period_count_calendar_days = 1 if window.type == "calendarDays" else 0
-        et.extra = {**et.extra, "booking_window_rolling": window.rolling}
+        options.booking_window_rolling = window.rolling
     elif isinstance(window, RangeWindow):
         et.period_type = "RANGE"
         et.period_start_date = _midnight(window.value[0])
         et.period_end_date = _midnight(window.value[1])
     else:
         et.period_type = "UNLIMITED"
+    et.options = options
 
 
 def booking_window_out(et: EventType) -> dict[str, Any]:
     if et.period_type == "ROLLING" and et.period_days:
         kind = "calendarDays" if et.period_count_calendar_days else "businessDays"
-        rolling = bool((et.extra or {}).get("booking_window_rolling", False))
+        rolling = bool(et.options.booking_window_rolling)
         return {"type": kind, "value": et.period_days, "rolling": rolling}
     if et.period_type == "RANGE" and et.period_start_date and et.period_end_date:
         return {
@@ -113,10 +115,15 @@ def apply(et: EventType, body: EventTypeCreate | EventTypePatch, *, creating: bo
     if body.confirmation_policy is not None:
         policy = body.confirmation_policy
         et.requires_confirmation = isinstance(policy, ConfirmationPolicy)
-        extra = {k: v for k, v in (et.extra or {}).items() if k != "confirmation_policy"}
-        if isinstance(policy, ConfirmationPolicy):
-            extra["confirmation_policy"] = policy.model_dump(by_alias=True, exclude_none=True)
-        et.extra = extra
+        options = et.options
+        options.confirmation_policy = (
+            ConfirmationPolicyOption.model_validate(
+                policy.model_dump(by_alias=True, exclude_none=True)
+            )
+            if isinstance(policy, ConfirmationPolicy)
+            else None
+        )
+        et.options = options
     if body.recurrence is not None:
         rec = body.recurrence
         et.recurring_event = (
@@ -135,24 +142,23 @@ def apply(et: EventType, body: EventTypeCreate | EventTypePatch, *, creating: bo
         et.metadata_ = body.metadata.model_dump(mode="json")
     elif creating:
         et.metadata_ = {}
-    extra = dict(et.extra or {})
+    options = et.options
     for name in PRESENTATION_FIELDS:
         if name in given:
-            value = getattr(body, name)
-            if value is None:
-                extra.pop(name, None)
-            else:
-                extra[name] = (
-                    value.model_dump(by_alias=True) if hasattr(value, "model_dump") else value
-                )
-    et.extra = extra
+            value = getattr(body, name)  # None: no longer stored
+            setattr(
+                options,
+                name,
+                value.model_dump(by_alias=True) if hasattr(value, "model_dump") else value,
+            )
+    et.options = options
 
 
 def to_out(et: EventType, **context: Any) -> EventTypeOut:
-    extra = et.extra or {}
+    options = et.options
     policy: dict[str, Any] = {"disabled": True}
     if et.requires_confirmation:
-        policy = extra.get(
+        policy = options.to_json(["confirmation_policy"]).get(
             "confirmation_policy", {"type": "always", "blockUnconfirmedBookingsInBooker": True}
         )
     seats: dict[str, Any] = {"disabled": True}
@@ -204,6 +210,6 @@ def to_out(et: EventType, **context: Any) -> EventTypeOut:
             if et.scheduling_type
             else None
         ),
-        **{name: extra[name] for name in PRESENTATION_FIELDS if name in extra},
+        **options.to_json(PRESENTATION_FIELDS),
         **context,
     )

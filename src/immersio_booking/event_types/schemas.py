@@ -80,7 +80,8 @@ class Host(ApiModel):
     priority: Literal["lowest", "low", "medium", "high", "highest"] = "medium"
 
 
-# Settings we accept, store in ``EventType.extra`` and echo; they change presentation only.
+# Settings we accept, store in ``EventType.options`` (models/options.py: a field of the same
+# name each) and echo; they change presentation only.
 PRESENTATION_FIELDS = (
     "lock_time_zone_toggle_on_booking_page",
     "hide_calendar_notes",

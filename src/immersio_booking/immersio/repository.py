@@ -14,6 +14,7 @@ from immersio_booking.models import (
     ImmersioIntegration,
     ImmersioSyncLog,
     Membership,
+    SyncLogStatus,
     User,
 )
 
@@ -91,7 +92,10 @@ async def sync_logs(
 async def running_logs(session: AsyncSession, organization_id: int) -> list[ImmersioSyncLog]:
     rows = await session.execute(
         select(ImmersioSyncLog)
-        .where(ImmersioSyncLog.tenant_id == organization_id, ImmersioSyncLog.status == "running")
+        .where(
+            ImmersioSyncLog.tenant_id == organization_id,
+            ImmersioSyncLog.status == SyncLogStatus.RUNNING,
+        )
         .order_by(ImmersioSyncLog.id)
     )
     return list(rows.scalars())
@@ -141,7 +145,7 @@ async def last_success_start(
             select(func.max(ImmersioSyncLog.started_at)).where(
                 ImmersioSyncLog.tenant_id == organization_id,
                 ImmersioSyncLog.sync_type == sync_type,
-                ImmersioSyncLog.status == "success",
+                ImmersioSyncLog.status == SyncLogStatus.SUCCESS,
             )
         )
     ).scalar_one()

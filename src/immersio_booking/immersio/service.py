@@ -31,7 +31,7 @@ from immersio_booking.immersio.schemas import (
 from immersio_booking.kit.crypto import SecretBox
 from immersio_booking.kit.errors import BadRequest, Conflict, DomainError, NotFound
 from immersio_booking.kit.http import OutgoingPolicy, vetted_addresses
-from immersio_booking.models import ImmersioCourseMapping, ImmersioIntegration
+from immersio_booking.models import ImmersioCourseMapping, ImmersioIntegration, SyncStatus
 from immersio_booking.webhooks.service import new_secret
 
 
@@ -100,12 +100,12 @@ async def connect(
             tenant_id=organization_id,
             immersio_org_id=body.immersio_org_id,
             webhook_secret=box.seal(shown),
-            sync_status="pending",
+            sync_status=SyncStatus.PENDING,
         )
         session.add(integration)
     elif integration.immersio_org_id != body.immersio_org_id:
         # Another organization: nothing was synced from it yet, so every read starts in full.
-        integration.sync_status = "pending"
+        integration.sync_status = SyncStatus.PENDING
         integration.last_sync_at = None
         await session.execute(
             update(ImmersioCourseMapping)

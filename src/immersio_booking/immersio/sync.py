@@ -44,7 +44,12 @@ from immersio_booking.immersio.service import client_for
 from immersio_booking.kit import clock
 from immersio_booking.kit.errors import NotFound
 from immersio_booking.kit.locks import lock, lock_key
-from immersio_booking.models import ImmersioCourseMapping, ImmersioSyncLog
+from immersio_booking.models import (
+    ImmersioCourseMapping,
+    ImmersioSyncLog,
+    SyncLogStatus,
+    SyncStatus,
+)
 
 Transactions = Callable[[], AbstractAsyncContextManager[AsyncSession]]
 Progress = Callable[[str, int, int], None]  # (stage, done, total)
@@ -79,13 +84,21 @@ async def start(session: AsyncSession, organization_id: int, types: Sequence[Syn
     if running and all(now - log.started_at < STALE_AFTER for log in running):
         return Started(running, already_running=True)
     for log in running:  # abandoned by a dead worker
-        _close(log, "failed", 0, 0, [{"reason": "abandoned", "message": "the sync stopped"}])
+        _close(
+            log,
+            SyncLogStatus.FAILED,
+            0,
+            0,
+            [{"reason": "abandoned", "message": "the sync stopped"}],
+        )
     logs = [
-        ImmersioSyncLog(tenant_id=organization_id, sync_type=t, direction="pull", status="running")
+        ImmersioSyncLog(
+            tenant_id=organization_id, sync_type=t, direction="pull", status=SyncLogStatus.RUNNING
+        )
         for t in dict.fromkeys(types)
     ]
     session.add_all(logs)
-    integration.sync_status = "syncing"
+    integration.sync_status = SyncStatus.SYNCING
     await session.flush()
     for log in logs:
         await session.refresh(log)
@@ -94,7 +107,7 @@ async def start(session: AsyncSession, organization_id: int, types: Sequence[Syn
 
 def _close(
     log: ImmersioSyncLog,
-    status: str,
+    status: SyncLogStatus,
     processed: int,
     failed: int,
     details: list[dict[str, Any]] | None,
@@ -238,10 +251,10 @@ class Outcome:
     fatal: str | None = None
 
     @property
-    def status(self) -> str:
+    def status(self) -> SyncLogStatus:
         if self.fatal is not None:
-            return "failed"
-        return "partial" if self.failed else "success"
+            return SyncLogStatus.FAILED
+        return SyncLogStatus.PARTIAL if self.failed else SyncLogStatus.SUCCESS
 
 
 # A plain shape check: Immersio already validated its students' addresses, and the whitelist
@@ -350,10 +363,12 @@ async def _plan(
     async with transactions() as session:
         integration = await repository.integration(session, organization_id)
         logs = await repository.logs_by_id(session, organization_id, log_ids)
-        logs = [log for log in logs if log.status == "running"]
+        logs = [log for log in logs if log.status == SyncLogStatus.RUNNING]
         if integration is None:  # disconnected since the sync was asked for
             for log in logs:
-                _close(log, "failed", 0, 0, [{"reason": "disconnected", "message": GONE}])
+                _close(
+                    log, SyncLogStatus.FAILED, 0, 0, [{"reason": "disconnected", "message": GONE}]
+                )
             return None
         if not logs:
             return None
@@ -409,13 +424,15 @@ async def _conclude(
         )
         _close(log, outcome.status, outcome.processed, outcome.failed, details)
         outcomes[log.sync_type] = outcome
-        if outcome.status != "success":
+        if outcome.status != SyncLogStatus.SUCCESS:
             failures.append(
                 f"{log.sync_type}: {outcome.fatal or f'{outcome.failed} record(s) failed'}"
             )
-    everything_failed = fatal is not None or all(o.status == "failed" for o in outcomes.values())
+    everything_failed = fatal is not None or all(
+        o.status == SyncLogStatus.FAILED for o in outcomes.values()
+    )
     values: dict[str, object] = {
-        "sync_status": "error" if everything_failed else "success",
+        "sync_status": SyncStatus.ERROR if everything_failed else SyncStatus.SUCCESS,
         "sync_error_message": "; ".join(failures) or None,
     }
     if not everything_failed:

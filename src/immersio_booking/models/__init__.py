@@ -2,6 +2,7 @@
 
 from immersio_booking.models.abuse import BookerEmailCode, RateLimitCounter
 from immersio_booking.models.automation import (
+    ReminderStatus,
     Webhook,
     Workflow,
     WorkflowEventType,
@@ -12,19 +13,25 @@ from immersio_booking.models.bookings import (
     Attendee,
     Booking,
     BookingCancellationHistory,
+    BookingStatus,
     IdempotencyRecord,
+    RefundStatus,
     SlotReservation,
     WorkshopWhitelist,
 )
-from immersio_booking.models.deliveries import WebhookDelivery
+from immersio_booking.models.deliveries import DeliveryStatus, WebhookDelivery
 from immersio_booking.models.immersio import (
     ImmersioCourseMapping,
     ImmersioIntegration,
     ImmersioSyncLog,
+    SyncLogStatus,
+    SyncStatus,
 )
 from immersio_booking.models.inbox import InboxEvent
+from immersio_booking.models.options import ConfirmationPolicyOption, EventTypeOptions
 from immersio_booking.models.organizations import (
     OrganizationSettings,
+    SubscriptionStatus,
     Team,
     TenantLandingSettings,
     TenantSubscription,
@@ -42,8 +49,12 @@ __all__ = [
     "Booking",
     "BookerEmailCode",
     "BookingCancellationHistory",
+    "BookingStatus",
+    "ConfirmationPolicyOption",
     "Credential",
+    "DeliveryStatus",
     "EventType",
+    "EventTypeOptions",
     "EventTypeHost",
     "IdempotencyRecord",
     "ImmersioCourseMapping",
@@ -55,8 +66,13 @@ __all__ = [
     "Payment",
     "Profile",
     "RateLimitCounter",
+    "RefundStatus",
+    "ReminderStatus",
     "Schedule",
     "SlotReservation",
+    "SubscriptionStatus",
+    "SyncLogStatus",
+    "SyncStatus",
     "Team",
     "TenantLandingSettings",
     "TenantSubscription",

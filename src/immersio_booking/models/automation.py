@@ -4,6 +4,7 @@ workflow runs on and the reminders it has planned for bookings."""
 from __future__ import annotations
 
 from datetime import datetime
+from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import (
@@ -20,10 +21,19 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column
 
 from immersio_booking.db.base import Base, CreatedAtMixin, IdMixin, TimestampMixin
-from immersio_booking.models._columns import JSON_OBJECT, OrganizationScoped, one_of
+from immersio_booking.models._columns import JSON_OBJECT, EnumText, OrganizationScoped, one_of
 
 TIME_UNITS = ("MINUTE", "HOUR", "DAY")
-REMINDER_STATUSES = ("scheduled", "sent", "cancelled", "skipped")
+
+
+class ReminderStatus(StrEnum):
+    """A planned workflow reminder: waiting for its job, sent, cancelled, or skipped (no
+    recipient)."""
+
+    SCHEDULED = "scheduled"
+    SENT = "sent"
+    CANCELLED = "cancelled"
+    SKIPPED = "skipped"
 
 
 class Webhook(OrganizationScoped, IdMixin, CreatedAtMixin, Base):
@@ -128,7 +138,9 @@ class WorkflowReminder(OrganizationScoped, IdMixin, TimestampMixin, Base):
     trigger: Mapped[str] = mapped_column(String(32), nullable=False)
     scheduled_for: Mapped[datetime] = mapped_column(nullable=False)
     event_start: Mapped[datetime] = mapped_column(nullable=False)
-    status: Mapped[str] = mapped_column(String(16), default="scheduled", nullable=False)
+    status: Mapped[ReminderStatus] = mapped_column(
+        EnumText(ReminderStatus, 16), default=ReminderStatus.SCHEDULED, nullable=False
+    )
     job_id: Mapped[int | None] = mapped_column(BigInteger)
     sent_at: Mapped[datetime | None]
     outcome: Mapped[str | None] = mapped_column(Text)
@@ -145,7 +157,7 @@ class WorkflowReminder(OrganizationScoped, IdMixin, TimestampMixin, Base):
             "scheduled_for",
             "event_start",
             unique=True,
-            postgresql_where=text("status <> 'cancelled'"),
+            postgresql_where=text(f"status <> '{ReminderStatus.CANCELLED}'"),
         ),
-        one_of("status", REMINDER_STATUSES, "status"),
+        one_of("status", ReminderStatus, "status"),
     )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import (
@@ -19,10 +20,30 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from immersio_booking.db.base import Base, CreatedAtMixin, IdMixin, TimestampMixin
-from immersio_booking.models._columns import JSON_OBJECT, OrganizationScoped, one_of
+from immersio_booking.models._columns import JSON_OBJECT, EnumText, OrganizationScoped, one_of
 
-BOOKING_STATUSES = ("accepted", "pending", "cancelled", "rejected")
-REFUND_STATUSES = ("pending", "processing", "completed", "failed", "not_eligible")
+
+class BookingStatus(StrEnum):
+    """Where a booking (one seat) stands; the wire value is the member's value."""
+
+    ACCEPTED = "accepted"
+    # Waiting for the teacher's confirmation, or for the payment while ``hold_expires_at``.
+    PENDING = "pending"
+    CANCELLED = "cancelled"
+    # Declined by the teacher.
+    REJECTED = "rejected"
+
+
+class RefundStatus(StrEnum):
+    """The refund of a cancellation (``BookingCancellationHistory.refund_status``)."""
+
+    PENDING = "pending"
+    PROCESSING = "processing"
+    COMPLETED = "completed"
+    FAILED = "failed"
+    NOT_ELIGIBLE = "not_eligible"
+
+
 WHITELIST_SOURCES = ("manual", "immersio")
 
 
@@ -40,7 +61,9 @@ class Booking(OrganizationScoped, IdMixin, TimestampMixin, Base):
     description: Mapped[str | None] = mapped_column(Text)
     start_time: Mapped[datetime] = mapped_column(nullable=False)
     end_time: Mapped[datetime] = mapped_column(nullable=False)
-    status: Mapped[str] = mapped_column(String(16), default="accepted", nullable=False)
+    status: Mapped[BookingStatus] = mapped_column(
+        EnumText(BookingStatus, 16), default=BookingStatus.ACCEPTED, nullable=False
+    )
     paid: Mapped[bool] = mapped_column(Boolean, default=False, nullable=False)
     metadata_: Mapped[dict[str, Any]] = mapped_column(
         "metadata", JSON_OBJECT, default=dict, nullable=False
@@ -94,7 +117,7 @@ class Booking(OrganizationScoped, IdMixin, TimestampMixin, Base):
             "booker_address_hash",
             postgresql_where=text("hold_expires_at IS NOT NULL"),
         ),
-        one_of("status", BOOKING_STATUSES, "status"),
+        one_of("status", BookingStatus, "status"),
     )
 
 
@@ -122,12 +145,12 @@ class BookingCancellationHistory(OrganizationScoped, IdMixin, CreatedAtMixin, Ba
         BigInteger, ForeignKey("users.id", ondelete="SET NULL")
     )
     cancellation_reason: Mapped[str | None] = mapped_column(Text)
-    refund_status: Mapped[str] = mapped_column(String(16), nullable=False)
+    refund_status: Mapped[RefundStatus] = mapped_column(EnumText(RefundStatus, 16), nullable=False)
     refund_amount: Mapped[int] = mapped_column(Integer, default=0, nullable=False)
     refund_transaction_id: Mapped[str | None] = mapped_column(String(255))
     within_refund_window: Mapped[bool] = mapped_column(Boolean, nullable=False)
 
-    __table_args__ = (one_of("refund_status", REFUND_STATUSES, "refund_status"),)
+    __table_args__ = (one_of("refund_status", RefundStatus, "refund_status"),)
 
 
 class WorkshopWhitelist(OrganizationScoped, IdMixin, CreatedAtMixin, Base):

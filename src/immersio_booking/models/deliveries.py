@@ -3,15 +3,24 @@
 from __future__ import annotations
 
 from datetime import datetime
+from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import BigInteger, CheckConstraint, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from immersio_booking.db.base import Base, CreatedAtMixin, IdMixin
-from immersio_booking.models._columns import JSON_OBJECT, OrganizationScoped, one_of
+from immersio_booking.models._columns import JSON_OBJECT, EnumText, OrganizationScoped, one_of
 
-DELIVERY_STATUSES = ("pending", "delivered", "failed")
+
+class DeliveryStatus(StrEnum):
+    """A webhook delivery: waiting for its (next) attempt, delivered, or given up."""
+
+    PENDING = "pending"
+    DELIVERED = "delivered"
+    FAILED = "failed"
+
+
 # Where a delivery goes: a webhook subscription, or the tenant's Immersio endpoint
 # (Team.metadata.immersio_config.webhook_url, signed with the integration's webhook secret).
 DESTINATIONS = ("subscription", "immersio")
@@ -30,7 +39,9 @@ class WebhookDelivery(OrganizationScoped, IdMixin, CreatedAtMixin, Base):
     )
     trigger: Mapped[str] = mapped_column(String(64), nullable=False)
     body: Mapped[dict[str, Any]] = mapped_column(JSON_OBJECT, nullable=False)
-    status: Mapped[str] = mapped_column(String(16), default="pending", nullable=False)
+    status: Mapped[DeliveryStatus] = mapped_column(
+        EnumText(DeliveryStatus, 16), default=DeliveryStatus.PENDING, nullable=False
+    )
     attempts: Mapped[int] = mapped_column(Integer, default=0, nullable=False)
     next_attempt_at: Mapped[datetime | None]
     last_attempt_at: Mapped[datetime | None]
@@ -44,7 +55,7 @@ class WebhookDelivery(OrganizationScoped, IdMixin, CreatedAtMixin, Base):
             "webhook_id",
             "created_at",
         ),
-        one_of("status", DELIVERY_STATUSES, "status"),
+        one_of("status", DeliveryStatus, "status"),
         one_of("destination", DESTINATIONS, "destination"),
         CheckConstraint(
             "(destination = 'subscription') = (webhook_id IS NOT NULL)",

@@ -3,20 +3,36 @@
 from __future__ import annotations
 
 from datetime import datetime
+from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import BigInteger, Boolean, ForeignKey, Index, Integer, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from immersio_booking.db.base import Base, IdMixin, TimestampMixin
-from immersio_booking.models._columns import JSON_OBJECT, TenantScoped, one_of
+from immersio_booking.models._columns import JSON_OBJECT, EnumText, TenantScoped, one_of
 
-SYNC_STATUSES = ("pending", "syncing", "success", "error")
 SYNC_TYPES = ("courses", "students", "teachers")
 SYNC_DIRECTIONS = ("pull", "push")
-# "running" marks the log of a sync in progress (completed_at empty); it ends in one of the
-# seed's three outcomes.
-SYNC_LOG_STATUSES = ("running", "success", "partial", "failed")
+
+
+class SyncStatus(StrEnum):
+    """The Immersio connection's sync state (``ImmersioIntegration.sync_status``)."""
+
+    PENDING = "pending"
+    SYNCING = "syncing"
+    SUCCESS = "success"
+    ERROR = "error"
+
+
+class SyncLogStatus(StrEnum):
+    """One sync run's log: RUNNING while in progress (completed_at empty); it ends in one of
+    the seed's three outcomes."""
+
+    RUNNING = "running"
+    SUCCESS = "success"
+    PARTIAL = "partial"
+    FAILED = "failed"
 
 
 class ImmersioIntegration(TenantScoped, IdMixin, TimestampMixin, Base):
@@ -32,10 +48,12 @@ class ImmersioIntegration(TenantScoped, IdMixin, TimestampMixin, Base):
     sync_enabled: Mapped[bool] = mapped_column(Boolean, default=False, nullable=False)
     sync_interval_minutes: Mapped[int] = mapped_column(Integer, default=60, nullable=False)
     last_sync_at: Mapped[datetime | None]
-    sync_status: Mapped[str] = mapped_column(String(16), default="pending", nullable=False)
+    sync_status: Mapped[SyncStatus] = mapped_column(
+        EnumText(SyncStatus, 16), default=SyncStatus.PENDING, nullable=False
+    )
     sync_error_message: Mapped[str | None] = mapped_column(Text)
 
-    __table_args__ = (one_of("sync_status", SYNC_STATUSES, "sync_status"),)
+    __table_args__ = (one_of("sync_status", SyncStatus, "sync_status"),)
 
 
 class ImmersioCourseMapping(TenantScoped, IdMixin, TimestampMixin, Base):
@@ -76,7 +94,7 @@ class ImmersioSyncLog(TenantScoped, IdMixin, Base):
     direction: Mapped[str] = mapped_column(String(8), default="pull", nullable=False)
     records_processed: Mapped[int] = mapped_column(Integer, default=0, nullable=False)
     records_failed: Mapped[int] = mapped_column(Integer, default=0, nullable=False)
-    status: Mapped[str] = mapped_column(String(16), nullable=False)
+    status: Mapped[SyncLogStatus] = mapped_column(EnumText(SyncLogStatus, 16), nullable=False)
     error_details: Mapped[dict[str, Any] | list[Any] | None] = mapped_column(JSON_OBJECT)
     started_at: Mapped[datetime] = mapped_column(server_default=text("now()"), nullable=False)
     completed_at: Mapped[datetime | None]
@@ -85,5 +103,5 @@ class ImmersioSyncLog(TenantScoped, IdMixin, Base):
         Index("idx_synclog_tenant", "tenant_id", text("started_at DESC")),
         one_of("sync_type", SYNC_TYPES, "sync_type"),
         one_of("direction", SYNC_DIRECTIONS, "direction"),
-        one_of("status", SYNC_LOG_STATUSES, "status"),
+        one_of("status", SyncLogStatus, "status"),
     )

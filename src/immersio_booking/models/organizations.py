@@ -3,21 +3,30 @@
 from __future__ import annotations
 
 from datetime import datetime
+from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import BigInteger, Boolean, ForeignKey, Index, Integer, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from immersio_booking.db.base import Base, IdMixin, TimestampMixin
-from immersio_booking.models._columns import JSON_OBJECT, TenantScoped, one_of
+from immersio_booking.models._columns import JSON_OBJECT, EnumText, TenantScoped, one_of
 
 if TYPE_CHECKING:
     from immersio_booking.models.users import Membership
 
 PLAN_TYPES = ("lite", "starter", "growth", "pro", "enterprise")
-SUBSCRIPTION_STATUSES = ("active", "past_due", "cancelled", "trialing")
 BILLING_PERIODS = ("monthly", "annually")
 LANDING_TEMPLATES = ("education", "tutor_personal", "center_small", "kids_1", "kids_2")
+
+
+class SubscriptionStatus(StrEnum):
+    """The tenant's subscription to the platform (``TenantSubscription.status``)."""
+
+    ACTIVE = "active"
+    PAST_DUE = "past_due"
+    CANCELLED = "cancelled"
+    TRIALING = "trialing"
 
 
 class Team(IdMixin, TimestampMixin, Base):
@@ -118,11 +127,13 @@ class TenantSubscription(TenantScoped, IdMixin, TimestampMixin, Base):
     billing_period: Mapped[str] = mapped_column(String(16), default="monthly", nullable=False)
     current_period_start: Mapped[datetime | None]
     current_period_end: Mapped[datetime | None]
-    status: Mapped[str] = mapped_column(String(16), default="active", nullable=False)
+    status: Mapped[SubscriptionStatus] = mapped_column(
+        EnumText(SubscriptionStatus, 16), default=SubscriptionStatus.ACTIVE, nullable=False
+    )
 
     __table_args__ = (
         one_of("plan_type", PLAN_TYPES, "plan_type"),
-        one_of("status", SUBSCRIPTION_STATUSES, "status"),
+        one_of("status", SubscriptionStatus, "status"),
         one_of("billing_period", BILLING_PERIODS, "billing_period"),
     )
 

@@ -21,6 +21,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from immersio_booking.db.base import Base, CreatedAtMixin, IdMixin, TimestampMixin
 from immersio_booking.models._columns import JSON_OBJECT, OrganizationScoped, one_of
+from immersio_booking.models.options import EventTypeOptions
 
 PERIOD_TYPES = ("UNLIMITED", "ROLLING", "RANGE")
 SCHEDULING_TYPES = ("COLLECTIVE", "ROUND_ROBIN")
@@ -76,7 +77,8 @@ class EventType(OrganizationScoped, IdMixin, TimestampMixin, Base):
     # Team event types: how hosts are combined (COLLECTIVE: all free; ROUND_ROBIN: any free).
     scheduling_type: Mapped[str | None] = mapped_column(String(16))
     length_options: Mapped[list[int] | None] = mapped_column(JSON_OBJECT)
-    # Cal.com presentation settings we accept and echo (colour, custom name, layouts, ...).
+    # Cal.com settings we accept and echo (colour, custom name, ...) and the service's own
+    # flags: read and write them through ``options`` (models/options.py), never by raw key.
     extra: Mapped[dict[str, Any]] = mapped_column(JSON_OBJECT, default=dict, nullable=False)
 
     __table_args__ = (
@@ -86,6 +88,15 @@ class EventType(OrganizationScoped, IdMixin, TimestampMixin, Base):
         one_of("period_type", PERIOD_TYPES, "period_type"),
         one_of("scheduling_type", SCHEDULING_TYPES, "scheduling_type"),
     )
+
+    @property
+    def options(self) -> EventTypeOptions:
+        """``extra``, parsed. A copy: change it, then assign it back (``et.options = options``)."""
+        return EventTypeOptions.model_validate(self.extra or {})
+
+    @options.setter
+    def options(self, value: EventTypeOptions) -> None:
+        self.extra = value.to_json()
 
 
 class EventTypeHost(OrganizationScoped, IdMixin, CreatedAtMixin, Base):

@@ -6,6 +6,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from immersio_booking.bookings import events
 from immersio_booking.jobs.app import defer_in_transaction
+from immersio_booking.models import BookingStatus
 from immersio_booking.notifications.codes import send_booker_code
 from immersio_booking.notifications.invitations import send_invitation_email
 from immersio_booking.notifications.service import notify
@@ -21,7 +22,7 @@ async def _confirmed(session: AsyncSession, event: events.Confirmed) -> None:
 
 
 async def _paid(session: AsyncSession, event: events.Paid) -> None:
-    accepted = event.booking.status == "accepted"
+    accepted = event.booking.status == BookingStatus.ACCEPTED
     await notify(session, [event.booking], "confirmed" if accepted else "requested")
 
 

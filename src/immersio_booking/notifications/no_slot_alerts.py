@@ -80,11 +80,13 @@ async def send_no_slot_alerts(
         )
         empty = []
         for et in workshops:
-            if (et.extra or {}).get("no_slots_alerted_on") == today:
+            if et.options.no_slots_alerted_on == today:
                 continue
             if not await has_slots(session, et, moment):
                 empty.append(et)
-                et.extra = {**(et.extra or {}), "no_slots_alerted_on": today}
+                options = et.options
+                options.no_slots_alerted_on = today
+                et.options = options
         if not empty:
             continue
         admins = await admin_emails(session, org.id)

@@ -18,7 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from immersio_booking.config import Settings
 from immersio_booking.jobs.app import job_app
-from immersio_booking.models import Booking, BookingCancellationHistory, Payment
+from immersio_booking.models import Booking, BookingCancellationHistory, Payment, RefundStatus
 from immersio_booking.notifications.service import notify
 from immersio_booking.payments.service import provider_for
 
@@ -26,7 +26,11 @@ from immersio_booking.payments.service import provider_for
 async def due(session: AsyncSession, limit: int = 100) -> list[int]:
     rows = await session.execute(
         select(BookingCancellationHistory.id)
-        .where(BookingCancellationHistory.refund_status.in_(("pending", "processing")))
+        .where(
+            BookingCancellationHistory.refund_status.in_(
+                (RefundStatus.PENDING, RefundStatus.PROCESSING)
+            )
+        )
         .order_by(BookingCancellationHistory.id)
         .limit(limit)
     )
@@ -46,7 +50,7 @@ async def start_soon(session: AsyncSession, booking_ids: Sequence[int]) -> list[
     rows = await session.execute(
         select(BookingCancellationHistory.id).where(
             BookingCancellationHistory.booking_id.in_(booking_ids),
-            BookingCancellationHistory.refund_status == "pending",
+            BookingCancellationHistory.refund_status == RefundStatus.PENDING,
         )
     )
     history_ids = [int(i) for i in rows.scalars()]
@@ -76,29 +80,35 @@ async def execute(session: AsyncSession, history_id: int, settings: Settings) ->
             .with_for_update(skip_locked=True)
         )
     ).scalar_one_or_none()
-    if row is None or row.refund_status not in ("pending", "processing"):
+    if row is None or row.refund_status not in (RefundStatus.PENDING, RefundStatus.PROCESSING):
         return "nothing to do"
     payment = (
         await session.execute(select(Payment).where(Payment.booking_id == row.booking_id))
     ).scalar_one_or_none()
     if payment is None or not payment.success or payment.refunded:
-        row.refund_status = "completed" if payment is not None and payment.refunded else "failed"
+        row.refund_status = (
+            RefundStatus.COMPLETED
+            if payment is not None and payment.refunded
+            else RefundStatus.FAILED
+        )
         return row.refund_status
     if payment.app_id != "stripe" or payment.external_id is None:
         # Offline payments are refunded by the school; the row waits for staff.
         return "manual"
     connected = await provider_for(session, row.organization_id, settings)
     if connected is None:
-        row.refund_status = "failed"
+        row.refund_status = RefundStatus.FAILED
         return "failed"
-    row.refund_status = "processing"
+    row.refund_status = RefundStatus.PROCESSING
     await session.flush()
     refund = await connected.provider.refund(
         payment.external_id, row.refund_amount, idempotency_key=f"refund-{row.id}"
     )
     row.refund_transaction_id = refund.external_id
-    row.refund_status = "completed" if refund.status in ("succeeded", "pending") else "failed"
-    if row.refund_status == "completed":
+    row.refund_status = (
+        RefundStatus.COMPLETED if refund.status in ("succeeded", "pending") else RefundStatus.FAILED
+    )
+    if row.refund_status == RefundStatus.COMPLETED:
         payment.refunded = True
         booking = await session.get(Booking, row.booking_id)
         if booking is not None:  # the student hears that the money is on its way back

@@ -10,7 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from immersio_booking.bookings import payment_holds
 from immersio_booking.kit import clock
-from immersio_booking.models import Booking, BookingCancellationHistory, Payment
+from immersio_booking.models import Booking, BookingCancellationHistory, Payment, RefundStatus
 from immersio_booking.payments import refunds
 from immersio_booking.payments.provider import Charge
 
@@ -71,7 +71,7 @@ async def settle(
             booking_id=payment.booking_id,
             cancelled_by=None,
             cancellation_reason="payment arrived after the seat was released",
-            refund_status="pending",
+            refund_status=RefundStatus.PENDING,
             refund_amount=payment.amount,
             within_refund_window=True,
         )

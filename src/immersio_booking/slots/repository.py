@@ -13,6 +13,7 @@ from immersio_booking.models import (
     Attendee,
     Availability,
     Booking,
+    BookingStatus,
     EventType,
     Schedule,
     SlotReservation,
@@ -149,9 +150,9 @@ async def busy(
 def blocking(now: datetime) -> ColumnElement[bool]:
     """Bookings that hold time or a seat at ``now``."""
     return or_(
-        Booking.status == "accepted",
+        Booking.status == BookingStatus.ACCEPTED,
         and_(
-            Booking.status == "pending",
+            Booking.status == BookingStatus.PENDING,
             or_(Booking.hold_expires_at.is_(None), Booking.hold_expires_at > now),
         ),
     )

@@ -18,20 +18,21 @@ from immersio_booking.config import Settings
 from immersio_booking.kit.errors import BadRequest
 from immersio_booking.kit.schemas import ApiModel
 from immersio_booking.kit.stripe_api import PaymentProviderError, stripe_client
-from immersio_booking.models import Team, TenantSubscription
+from immersio_booking.models import SubscriptionStatus, Team, TenantSubscription
 from immersio_booking.subscriptions import repository
 from immersio_booking.subscriptions.plans import PLANS
 from immersio_booking.subscriptions.schemas import SubscriptionPut
 from immersio_booking.subscriptions.service import put
 
 SELF_SERVE = ("starter", "growth", "pro")
+# Stripe's subscription status → ours; one missing here ("incomplete") changes nothing yet.
 STATUS_OF = {
-    "active": "active",
-    "trialing": "trialing",
-    "past_due": "past_due",
-    "unpaid": "past_due",
-    "canceled": "cancelled",
-    "incomplete_expired": "cancelled",
+    "active": SubscriptionStatus.ACTIVE,
+    "trialing": SubscriptionStatus.TRIALING,
+    "past_due": SubscriptionStatus.PAST_DUE,
+    "unpaid": SubscriptionStatus.PAST_DUE,
+    "canceled": SubscriptionStatus.CANCELLED,
+    "incomplete_expired": SubscriptionStatus.CANCELLED,
 }
 
 
@@ -156,13 +157,13 @@ async def apply_stripe_subscription(
     if team is None or not team.is_organization:
         return None
     status = STATUS_OF.get(subscription.status)
-    if event_type == "invoice.payment_failed" and status in (None, "active"):
-        status = "past_due"
+    if event_type == "invoice.payment_failed" and status in (None, SubscriptionStatus.ACTIVE):
+        status = SubscriptionStatus.PAST_DUE
     if status is None:
         return await repository.of_tenant(session, org_id)  # incomplete: nothing changes yet
     row = await repository.of_tenant(session, org_id)
     plan_type = meta.get("plan_type") or (row.plan_type if row else "lite")
-    if status == "active" or row is None:
+    if status == SubscriptionStatus.ACTIVE or row is None:
         await put(
             session,
             org_id,

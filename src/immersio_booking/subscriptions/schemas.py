@@ -10,6 +10,8 @@ from pydantic import AwareDatetime, Field
 from immersio_booking.kit.schemas import ApiModel
 
 PlanType = Literal["lite", "starter", "growth", "pro", "enterprise"]
+# The wire spelling of ``models.SubscriptionStatus`` (a Literal keeps the OpenAPI schema inline;
+# tests/db/test_enums.py checks that the two list the same values).
 SubscriptionStatus = Literal["active", "past_due", "cancelled", "trialing"]
 BillingPeriod = Literal["monthly", "annually"]
 

@@ -5,12 +5,12 @@ from __future__ import annotations
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from immersio_booking.kit.errors import BadRequest, PlanLimitReached
-from immersio_booking.models import TenantSubscription
+from immersio_booking.models import SubscriptionStatus, TenantSubscription
 from immersio_booking.subscriptions import repository
 from immersio_booking.subscriptions.plans import DEFAULT_PLAN, PLANS
 from immersio_booking.subscriptions.schemas import SubscriptionOut, SubscriptionPut
 
-INACTIVE_STATUSES = frozenset({"past_due", "cancelled"})
+INACTIVE_STATUSES = frozenset({SubscriptionStatus.PAST_DUE, SubscriptionStatus.CANCELLED})
 
 
 def default_row(organization_id: int) -> TenantSubscription:
@@ -24,7 +24,7 @@ def default_row(organization_id: int) -> TenantSubscription:
         max_event_types=plan.max_event_types,
         features=dict(plan.features),
         billing_period="monthly",
-        status="active",
+        status=SubscriptionStatus.ACTIVE,
     )
 
 
@@ -70,7 +70,7 @@ async def put(
         row = TenantSubscription(tenant_id=organization_id)
         session.add(row)
     row.plan_type = plan.plan_type
-    row.status = body.status
+    row.status = SubscriptionStatus(body.status)
     row.billing_period = body.billing_period
     given = body.model_fields_set
     row.max_teachers = body.max_teachers if "max_teachers" in given else plan.max_teachers

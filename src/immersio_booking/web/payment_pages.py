@@ -18,7 +18,7 @@ from immersio_booking.kit import clock
 from immersio_booking.kit.dependencies import AppSettings, app_settings
 from immersio_booking.kit.errors import NotFound
 from immersio_booking.landing import service as landing
-from immersio_booking.models import Booking, EventType, Payment, Team
+from immersio_booking.models import Booking, BookingStatus, EventType, Payment, Team
 from immersio_booking.payments import settlement
 from immersio_booking.payments.service import provider_for
 from immersio_booking.web import security
@@ -76,7 +76,7 @@ async def payment_page(
             "stripe_js": stripe_js,
             "publishable_key": connected.publishable_key if connected else None,
             "client_secret": client_secret,
-            "expired": booking.status == "cancelled" and not payment.success,
+            "expired": booking.status == BookingStatus.CANCELLED and not payment.success,
             # The booking's pages open only with its manage token; the payment's uid is what
             # the student was given, so the way on carries the token.
             "token": access.manage_token(settings.resolved_secret_key(), booking),

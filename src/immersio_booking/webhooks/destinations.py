@@ -15,7 +15,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from immersio_booking.config import Settings
 from immersio_booking.kit.crypto import SecretBox
-from immersio_booking.models import Booking, ImmersioIntegration, Team, Webhook, WebhookDelivery
+from immersio_booking.models import (
+    Booking,
+    ImmersioIntegration,
+    Team,
+    Webhook,
+    WebhookDelivery,
+)
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from immersio_booking.config import Settings
 from immersio_booking.members.repository import admin_emails
-from immersio_booking.models import Webhook, WebhookDelivery
+from immersio_booking.models import DeliveryStatus, Webhook, WebhookDelivery
 from immersio_booking.notifications import mailer
 
 FAILING_FOR = timedelta(days=3)
@@ -24,7 +24,7 @@ async def failing_since(session: AsyncSession, hook: Webhook) -> datetime | None
             select(func.max(WebhookDelivery.last_attempt_at)).where(
                 WebhookDelivery.organization_id == hook.organization_id,
                 WebhookDelivery.webhook_id == hook.id,
-                WebhookDelivery.status == "delivered",
+                WebhookDelivery.status == DeliveryStatus.DELIVERED,
             )
         )
     ).scalar_one()
@@ -32,7 +32,7 @@ async def failing_since(session: AsyncSession, hook: Webhook) -> datetime | None
         WebhookDelivery.organization_id == hook.organization_id,
         WebhookDelivery.webhook_id == hook.id,
         WebhookDelivery.attempts > 0,
-        WebhookDelivery.status != "delivered",
+        WebhookDelivery.status != DeliveryStatus.DELIVERED,
     )
     if last_success is not None:
         statement = statement.where(WebhookDelivery.created_at > last_success)

@@ -6,6 +6,7 @@ from __future__ import annotations
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from immersio_booking.bookings import events
+from immersio_booking.models import BookingStatus
 from immersio_booking.webhooks import meetings
 from immersio_booking.webhooks.emitter import emit
 
@@ -24,7 +25,7 @@ async def _confirmed(session: AsyncSession, event: events.Confirmed) -> None:
 
 async def _paid(session: AsyncSession, event: events.Paid) -> None:
     await emit(session, [event.booking], "BOOKING_PAID")
-    if event.booking.status == "accepted":
+    if event.booking.status == BookingStatus.ACCEPTED:
         await _confirmed(session, events.Confirmed(event.booking))
     else:
         await emit(session, [event.booking], "BOOKING_REQUESTED")

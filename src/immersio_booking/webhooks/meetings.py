@@ -13,13 +13,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from immersio_booking.jobs.app import defer_in_transaction, job_app
 from immersio_booking.jobs.database import job_session
-from immersio_booking.models import Booking
+from immersio_booking.models import Booking, BookingStatus
 from immersio_booking.webhooks.emitter import emit
 
 
 async def schedule(session: AsyncSession, bookings: Sequence[Booking]) -> None:
     for booking in bookings:
-        if booking.status != "accepted":
+        if booking.status != BookingStatus.ACCEPTED:
             continue
         for trigger, at in (
             ("MEETING_STARTED", booking.start_time),
@@ -37,7 +37,7 @@ async def schedule(session: AsyncSession, bookings: Sequence[Booking]) -> None:
 
 async def fire(session: AsyncSession, booking_id: int, trigger: str, at: int) -> str:
     booking = await session.get(Booking, booking_id)
-    if booking is None or booking.status != "accepted":
+    if booking is None or booking.status != BookingStatus.ACCEPTED:
         return "stale"
     moment = booking.start_time if trigger == "MEETING_STARTED" else booking.end_time
     if int(moment.timestamp()) != at:

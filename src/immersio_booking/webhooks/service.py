@@ -15,7 +15,7 @@ from immersio_booking.config import Settings
 from immersio_booking.kit.crypto import SecretBox
 from immersio_booking.kit.errors import NotFound
 from immersio_booking.kit.http import OutgoingPolicy, vetted_addresses
-from immersio_booking.models import Webhook, WebhookDelivery
+from immersio_booking.models import DeliveryStatus, Webhook, WebhookDelivery
 from immersio_booking.webhooks.schemas import DeliveryOut, WebhookCreate, WebhookOut, WebhookPatch
 
 
@@ -184,7 +184,7 @@ async def redeliver(
     ).scalar_one_or_none()
     if delivery is None:
         raise NotFound(f"Delivery {delivery_uid} not found")
-    delivery.status = "pending"
+    delivery.status = DeliveryStatus.PENDING
     delivery.attempts = 0
     await session.flush()
     await defer_in_transaction(session, deliver_webhook, delivery_id=delivery.id)

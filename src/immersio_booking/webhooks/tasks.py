@@ -14,6 +14,7 @@ from immersio_booking.jobs.app import job_app
 from immersio_booking.jobs.database import job_session
 from immersio_booking.kit import clock
 from immersio_booking.kit.http import OutgoingPolicy, pooled_client
+from immersio_booking.models import DeliveryStatus
 from immersio_booking.webhooks import destinations, health, signing, templates
 
 # Standard Webhooks' schedule: the delay before each attempt (the first is immediate).
@@ -71,7 +72,7 @@ async def deliver_webhook(delivery_id: int) -> str:
         delivery, hook = found
         target = await destinations.resolve(session, delivery, hook, settings)
         if target is None:
-            delivery.status = "failed"
+            delivery.status = DeliveryStatus.FAILED
             return "destination inactive"
         body = (
             templates.render(target.payload_template, delivery.body)
@@ -92,14 +93,14 @@ async def deliver_webhook(delivery_id: int) -> str:
             text = f"{type(exc).__name__}: {exc}"[:1000]
         delivery.last_status_code, delivery.last_response = code, text
         if code is not None and 200 <= code < 300:
-            delivery.status, delivery.next_attempt_at = "delivered", None
+            delivery.status, delivery.next_attempt_at = DeliveryStatus.DELIVERED, None
             if delivery.destination == "immersio":
                 await destinations.mark_synced(session, delivery, now)
             return "delivered"
         if code == 410:  # the subscriber says it is gone for good
             if hook is not None:
                 hook.active = False
-            delivery.status, delivery.next_attempt_at = "failed", None
+            delivery.status, delivery.next_attempt_at = DeliveryStatus.FAILED, None
             return "gone"
         delay = next_delay(
             delivery.attempts, retry_after if code in (429, 503) else None, random.Random()
@@ -107,10 +108,10 @@ async def deliver_webhook(delivery_id: int) -> str:
         if hook is not None and await health.disable_if_failing_too_long(
             session, hook, now, settings
         ):
-            delivery.status, delivery.next_attempt_at = "failed", None
+            delivery.status, delivery.next_attempt_at = DeliveryStatus.FAILED, None
             return "subscription disabled"
         if delay is None:
-            delivery.status, delivery.next_attempt_at = "failed", None
+            delivery.status, delivery.next_attempt_at = DeliveryStatus.FAILED, None
             return "failed"
         delivery.next_attempt_at = now + delay
         # Queued on the job's own connection: the retry exists only if this attempt's record does.

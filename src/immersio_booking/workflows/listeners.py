@@ -9,7 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from immersio_booking.bookings import events
 from immersio_booking.kit import clock
-from immersio_booking.models import Booking
+from immersio_booking.models import Booking, BookingStatus
 from immersio_booking.workflows import reminders
 
 
@@ -35,7 +35,7 @@ async def _confirmed(session: AsyncSession, event: events.Confirmed) -> None:
 
 async def _paid(session: AsyncSession, event: events.Paid) -> None:
     await reminders.send_now(session, [event.booking], "BOOKING_PAID", clock.now())
-    if event.booking.status == "accepted":
+    if event.booking.status == BookingStatus.ACCEPTED:
         await _accepted(session, [event.booking])
     else:
         await _requested(session, [event.booking])

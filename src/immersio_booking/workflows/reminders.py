@@ -19,7 +19,14 @@ from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from immersio_booking.jobs.app import cancel_in_transaction, defer_in_transaction
-from immersio_booking.models import Booking, Workflow, WorkflowReminder, WorkflowStep
+from immersio_booking.models import (
+    Booking,
+    BookingStatus,
+    ReminderStatus,
+    Workflow,
+    WorkflowReminder,
+    WorkflowStep,
+)
 from immersio_booking.workflows import repository
 from immersio_booking.workflows.schemas import TIMED_TRIGGERS
 
@@ -69,10 +76,10 @@ async def _add(session: AsyncSession, wanted: Wanted, trigger: str, now: datetim
             trigger=trigger,
             scheduled_for=wanted.due,
             event_start=booking.start_time,
-            status="scheduled",
+            status=ReminderStatus.SCHEDULED,
         )
         .on_conflict_do_nothing(
-            index_elements=ONCE, index_where=WorkflowReminder.status != "cancelled"
+            index_elements=ONCE, index_where=WorkflowReminder.status != ReminderStatus.CANCELLED
         )
         .returning(WorkflowReminder.id)
     )
@@ -89,7 +96,7 @@ async def _add(session: AsyncSession, wanted: Wanted, trigger: str, now: datetim
 
 
 async def _cancel(session: AsyncSession, reminder: WorkflowReminder, why: str) -> None:
-    reminder.status = "cancelled"
+    reminder.status = ReminderStatus.CANCELLED
     reminder.outcome = why
     if reminder.job_id is not None:
         await cancel_in_transaction(session, reminder.job_id)
@@ -113,7 +120,7 @@ async def _reconcile(
             reminder.scheduled_for,
             reminder.event_start,
         )
-        if k in wanted_keys or reminder.status != "scheduled":
+        if k in wanted_keys or reminder.status != ReminderStatus.SCHEDULED:
             have.add(k)
         else:
             await _cancel(session, reminder, "no longer applies")
@@ -135,7 +142,7 @@ async def _wanted_for(
         Wanted(booking, workflow, step, due_at(workflow, booking))
         for booking in bookings
         for workflow in workflows
-        if booking.status == "accepted" and still_worth_sending(workflow, booking, now)
+        if booking.status == BookingStatus.ACCEPTED and still_worth_sending(workflow, booking, now)
         for step in steps[workflow.id]
     ]
 
@@ -147,7 +154,10 @@ async def plan_for_bookings(
     for booking in bookings:
         workflows = await repository.applicable(session, booking, TIMED_TRIGGERS)
         existing = await repository.reminders_of_bookings(
-            session, booking.organization_id, [booking.id], ("scheduled", "sent", "skipped")
+            session,
+            booking.organization_id,
+            [booking.id],
+            (ReminderStatus.SCHEDULED, ReminderStatus.SENT, ReminderStatus.SKIPPED),
         )
         timed = [r for r in existing if r.trigger in TIMED_TRIGGERS]
         await _reconcile(session, timed, await _wanted_for(session, workflows, [booking], now), now)
@@ -195,7 +205,7 @@ async def cancel_for_bookings(session: AsyncSession, bookings: Sequence[Booking]
         by_organization.setdefault(booking.organization_id, []).append(booking.id)
     for organization_id, ids in by_organization.items():
         for reminder in await repository.reminders_of_bookings(
-            session, organization_id, ids, ("scheduled",)
+            session, organization_id, ids, (ReminderStatus.SCHEDULED,)
         ):
             if reminder.trigger in TIMED_TRIGGERS:
                 await _cancel(session, reminder, why)

@@ -11,7 +11,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from immersio_booking.models import (
     Booking,
+    BookingStatus,
     EventType,
+    ReminderStatus,
     Workflow,
     WorkflowEventType,
     WorkflowReminder,
@@ -167,7 +169,7 @@ async def upcoming_accepted_bookings(
     """Accepted bookings of the workflow's event types that end after ``ending_after``."""
     statement = select(Booking).where(
         Booking.organization_id == workflow.organization_id,
-        Booking.status == "accepted",
+        Booking.status == BookingStatus.ACCEPTED,
         Booking.end_time > ending_after,
     )
     if not workflow.is_active_on_all:
@@ -181,7 +183,10 @@ async def upcoming_accepted_bookings(
 
 
 async def reminders_of_bookings(
-    session: AsyncSession, organization_id: int, booking_ids: Sequence[int], statuses: Sequence[str]
+    session: AsyncSession,
+    organization_id: int,
+    booking_ids: Sequence[int],
+    statuses: Sequence[ReminderStatus],
 ) -> list[WorkflowReminder]:
     if not booking_ids:
         return []
@@ -215,9 +220,9 @@ async def reminders_of_steps(
             WorkflowReminder.organization_id == organization_id,
             WorkflowReminder.workflow_step_id.in_(step_ids),
             or_(
-                WorkflowReminder.status == "scheduled",
+                WorkflowReminder.status == ReminderStatus.SCHEDULED,
                 WorkflowReminder.booking_id.in_(scheduled_or_of_bookings)
-                & (WorkflowReminder.status != "cancelled"),
+                & (WorkflowReminder.status != ReminderStatus.CANCELLED),
             ),
         )
         .order_by(WorkflowReminder.id)

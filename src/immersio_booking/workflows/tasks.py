@@ -17,7 +17,14 @@ from immersio_booking.jobs import context
 from immersio_booking.jobs.app import job_app
 from immersio_booking.jobs.database import job_session
 from immersio_booking.kit import clock
-from immersio_booking.models import Booking, Workflow, WorkflowReminder, WorkflowStep
+from immersio_booking.models import (
+    Booking,
+    BookingStatus,
+    ReminderStatus,
+    Workflow,
+    WorkflowReminder,
+    WorkflowStep,
+)
 from immersio_booking.workflows import repository
 from immersio_booking.workflows.reminders import still_worth_sending
 from immersio_booking.workflows.schemas import TIMED_TRIGGERS
@@ -38,7 +45,7 @@ async def _why_stale(
         return "workflow no longer runs on this event type"
     if reminder.trigger not in TIMED_TRIGGERS:
         return None
-    if booking.status != "accepted" or booking.start_time != reminder.event_start:
+    if booking.status != BookingStatus.ACCEPTED or booking.start_time != reminder.event_start:
         return "booking cancelled or moved"
     if not still_worth_sending(workflow, booking, now):
         return "too late"
@@ -57,7 +64,7 @@ async def deliver(
     reminder = await session.get(WorkflowReminder, reminder_id, with_for_update=True)
     if reminder is None:
         return "gone"
-    if reminder.status != "scheduled":
+    if reminder.status != ReminderStatus.SCHEDULED:
         return reminder.status
     booking = await session.get(Booking, reminder.booking_id)
     step = await session.get(WorkflowStep, reminder.workflow_step_id)
@@ -66,11 +73,13 @@ async def deliver(
         return "gone"
     stale = await _why_stale(session, reminder, booking, workflow, moment)
     if stale is not None:
-        reminder.status = "cancelled"
+        reminder.status = ReminderStatus.CANCELLED
         reminder.outcome = stale
-        return "cancelled"
+        return ReminderStatus.CANCELLED
     reminder.outcome = await send_step(session, step, booking, settings, texts)
-    reminder.status = "skipped" if reminder.outcome == "no recipient" else "sent"
+    reminder.status = (
+        ReminderStatus.SKIPPED if reminder.outcome == "no recipient" else ReminderStatus.SENT
+    )
     reminder.sent_at = moment
     return reminder.status
 
