@@ -73,6 +73,7 @@ lint: install
 	$(BIN)/ruff check src tests bench dev
 	$(BIN)/ruff format --check src tests bench dev
 	$(BIN)/mypy
+	$(BIN)/lint-imports --no-cache
 
 fmt: install
 	$(BIN)/ruff format src tests bench dev

@@ -71,14 +71,19 @@ def bound_to(database_url: str, **pool_args: Any) -> Iterator[procrastinate.App]
 async def defer_in_transaction(
     session: AsyncSession, task: Any, *, options: dict[str, Any] | None = None, **arguments: Any
 ) -> int:
-    """Queue ``task`` on the session's own connection: the job exists if and only if the
-    transaction commits (docs/architecture.md). ``options`` are Procrastinate's
-    (``schedule_at``...). Returns the job's id."""
+    """Queue ``task`` (a task, or a task's name when its module imports the caller) on the
+    session's own connection: the job exists if and only if the transaction commits
+    (docs/architecture.md). ``options`` are Procrastinate's (``schedule_at``...). Returns the
+    job's id."""
     connection = await session.connection()
     raw = await connection.get_raw_connection()
-    job_id: int = await task.configure(
-        connection=raw.driver_connection, **(options or {})
-    ).defer_async(**arguments)
+    settings = {"connection": raw.driver_connection, **(options or {})}
+    configured = (
+        job_app.configure_task(task, **settings)
+        if isinstance(task, str)
+        else task.configure(**settings)
+    )
+    job_id: int = await configured.defer_async(**arguments)
     return job_id
 
 

@@ -53,6 +53,10 @@ def still_worth_sending(workflow: Workflow, booking: Booking, now: datetime) -> 
     return due_at(workflow, booking) > now
 
 
+# The job that sends a reminder (``workflows.tasks``, which imports this module), by name.
+SEND_REMINDER = "send_workflow_reminder"
+
+
 @dataclass(frozen=True)
 class Wanted:
     booking: Booking
@@ -64,8 +68,6 @@ class Wanted:
 async def _add(session: AsyncSession, wanted: Wanted, trigger: str, now: datetime) -> None:
     """A new reminder row and its job, unless the same reminder exists already (planned by a
     concurrent transaction: the unique index waits for it, then this one does nothing)."""
-    from immersio_booking.workflows.tasks import send_workflow_reminder
-
     booking = wanted.booking
     inserted = await session.execute(
         insert(WorkflowReminder)
@@ -88,7 +90,7 @@ async def _add(session: AsyncSession, wanted: Wanted, trigger: str, now: datetim
         return
     options = {"schedule_at": wanted.due} if wanted.due > now else None
     job_id = await defer_in_transaction(
-        session, send_workflow_reminder, options=options, reminder_id=reminder_id
+        session, SEND_REMINDER, options=options, reminder_id=reminder_id
     )
     await session.execute(
         update(WorkflowReminder).where(WorkflowReminder.id == reminder_id).values(job_id=job_id)

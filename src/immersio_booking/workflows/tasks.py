@@ -26,7 +26,7 @@ from immersio_booking.models import (
     WorkflowStep,
 )
 from immersio_booking.workflows import repository
-from immersio_booking.workflows.reminders import still_worth_sending
+from immersio_booking.workflows.reminders import SEND_REMINDER, still_worth_sending
 from immersio_booking.workflows.schemas import TIMED_TRIGGERS
 from immersio_booking.workflows.sending import send_step
 from immersio_booking.workflows.texting import TextSender, text_sender
@@ -84,7 +84,7 @@ async def deliver(
     return reminder.status
 
 
-@job_app.task(name="send_workflow_reminder", retry=5, pass_context=False)
+@job_app.task(name=SEND_REMINDER, retry=5, pass_context=False)
 async def send_workflow_reminder(reminder_id: int) -> str:
     settings = context.settings()
     async with job_session() as session:
