@@ -15,6 +15,7 @@ module of its own that imports only ``models``.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime
 
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -98,7 +99,7 @@ async def memberships_of_user(session: AsyncSession, user_id: int) -> list[tuple
     return [(m, bool(is_org)) for m, is_org in rows.all()]
 
 
-async def due_immersio_integrations(session: AsyncSession) -> list[int]:
+async def due_immersio_integrations(session: AsyncSession, now: datetime) -> list[int]:
     """Tenants whose periodic Immersio sync is due (the minute scheduler).
 
     Safe because it returns only tenant ids, to the scheduler, which then opens one transaction
@@ -118,7 +119,7 @@ async def due_immersio_integrations(session: AsyncSession) -> list[int]:
             ImmersioIntegration.sync_enabled.is_(True),
             ImmersioIntegration.api_key_encrypted.is_not(None),
             ImmersioIntegration.sync_status != SyncStatus.SYNCING,
-            last_started.is_(None) | (last_started + interval <= func.now()),
+            last_started.is_(None) | (last_started + interval <= now),
         )
     )
     return list(rows.scalars())

@@ -93,7 +93,11 @@ async def start(session: AsyncSession, organization_id: int, types: Sequence[Syn
         )
     logs = [
         ImmersioSyncLog(
-            tenant_id=organization_id, sync_type=t, direction="pull", status=SyncLogStatus.RUNNING
+            tenant_id=organization_id,
+            sync_type=t,
+            direction="pull",
+            status=SyncLogStatus.RUNNING,
+            started_at=now,  # the service's clock, which the scheduler compares it with
         )
         for t in dict.fromkeys(types)
     ]

@@ -12,6 +12,7 @@ from immersio_booking.immersio.schemas import ALL_SYNC_TYPES, SyncType
 from immersio_booking.jobs import context
 from immersio_booking.jobs.app import defer_in_transaction, job_app
 from immersio_booking.jobs.database import job_session
+from immersio_booking.kit import clock
 from immersio_booking.kit.errors import NotFound
 
 
@@ -43,7 +44,7 @@ async def schedule_immersio_syncs(timestamp: int) -> int:
     """Every minute: open a sync (all types) for each tenant whose interval has passed."""
     del timestamp
     async with job_session() as session:
-        due = await global_lookups.due_immersio_integrations(session)
+        due = await global_lookups.due_immersio_integrations(session, clock.now())
     for organization_id in due:  # one transaction per tenant: one tenant's trouble stays its own
         try:
             async with job_session() as session:
