@@ -18,8 +18,8 @@ from immersio_booking.workflows import listeners as workflows
 def wire() -> None:
     if events.is_wired():
         return
-    payments.subscribe()
-    notifications.subscribe()
-    webhooks.subscribe()
-    workflows.subscribe()
+    payments.subscribe()  # the checkout port, then its listeners
+    notifications.listeners.subscribe()
+    webhooks.listeners.subscribe()
+    workflows.listeners.subscribe()
     events.mark_wired()

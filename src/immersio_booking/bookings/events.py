@@ -152,6 +152,31 @@ def subscribe(kind: type[E], listener: Callable[[AsyncSession, E], Awaitable[Non
         registered.append(listener)
 
 
+class Listeners:
+    """A package's listeners, declared where they are written (``@listeners.on(Booked)``) and
+    subscribed together by ``immersio_booking.wiring``."""
+
+    def __init__(self) -> None:
+        self._pairs: list[tuple[type[Any], Listener]] = []
+
+    def on(
+        self, kind: type[E]
+    ) -> Callable[
+        [Callable[[AsyncSession, E], Awaitable[None]]], Callable[[AsyncSession, E], Awaitable[None]]
+    ]:
+        def register(
+            listener: Callable[[AsyncSession, E], Awaitable[None]],
+        ) -> Callable[[AsyncSession, E], Awaitable[None]]:
+            self._pairs.append((kind, listener))
+            return listener
+
+        return register
+
+    def subscribe(self) -> None:
+        for kind, listener in self._pairs:
+            subscribe(kind, listener)
+
+
 def mark_wired() -> None:
     """Every listener has subscribed: events may be published from now on."""
     global _wired

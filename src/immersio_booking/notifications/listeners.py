@@ -11,39 +11,49 @@ from immersio_booking.notifications.codes import send_booker_code
 from immersio_booking.notifications.invitations import send_invitation_email
 from immersio_booking.notifications.service import notify
 
+listeners = events.Listeners()
 
+
+@listeners.on(events.Booked)
 async def _booked(session: AsyncSession, event: events.Booked) -> None:
     await notify(session, event.accepted, "confirmed")
     await notify(session, event.requested, "requested")
 
 
+@listeners.on(events.Confirmed)
 async def _confirmed(session: AsyncSession, event: events.Confirmed) -> None:
     await notify(session, [event.booking], "confirmed")
 
 
+@listeners.on(events.Paid)
 async def _paid(session: AsyncSession, event: events.Paid) -> None:
     accepted = event.booking.status == BookingStatus.ACCEPTED
     await notify(session, [event.booking], "confirmed" if accepted else "requested")
 
 
+@listeners.on(events.Cancelled)
 async def _cancelled(session: AsyncSession, event: events.Cancelled) -> None:
     await notify(session, event.bookings, "cancelled")
 
 
+@listeners.on(events.Rejected)
 async def _rejected(session: AsyncSession, event: events.Rejected) -> None:
     await notify(session, [event.booking], "declined")
 
 
+@listeners.on(events.Rescheduled)
 async def _rescheduled(session: AsyncSession, event: events.Rescheduled) -> None:
     await notify(session, [event.booking], "rescheduled")
 
 
+@listeners.on(events.BookerCodeRequested)
 async def _code(session: AsyncSession, event: events.BookerCodeRequested) -> None:
     await send_booker_code(
         session, event.code_id, event.code_hash, event.sealed_code, event.language
     )
 
 
+@listeners.on(events.Invited)
 async def _invited(session: AsyncSession, event: events.Invited) -> None:
     await defer_in_transaction(
         session,
@@ -54,14 +64,3 @@ async def _invited(session: AsyncSession, event: events.Invited) -> None:
         language=event.language,
         expires=int(event.expires.timestamp()),
     )
-
-
-def subscribe() -> None:
-    events.subscribe(events.Booked, _booked)
-    events.subscribe(events.Confirmed, _confirmed)
-    events.subscribe(events.Paid, _paid)
-    events.subscribe(events.Cancelled, _cancelled)
-    events.subscribe(events.Rejected, _rejected)
-    events.subscribe(events.Rescheduled, _rescheduled)
-    events.subscribe(events.BookerCodeRequested, _code)
-    events.subscribe(events.Invited, _invited)

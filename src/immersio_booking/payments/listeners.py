@@ -12,6 +12,8 @@ from immersio_booking.models import Booking, EventType
 from immersio_booking.payments import refunds
 from immersio_booking.payments.service import start_payment
 
+listeners = events.Listeners()
+
 
 async def _start(
     session: AsyncSession, booking: Booking, et: EventType, settings: Settings
@@ -28,15 +30,16 @@ async def _start(
     )
 
 
+@listeners.on(events.Cancelled)
 async def _cancelled(session: AsyncSession, event: events.Cancelled) -> None:
     await refunds.start_soon(session, [b.id for b in event.bookings])
 
 
+@listeners.on(events.Rejected)
 async def _rejected(session: AsyncSession, event: events.Rejected) -> None:
     await refunds.start_soon(session, [event.booking.id])
 
 
 def subscribe() -> None:
     checkout.install(_start)
-    events.subscribe(events.Cancelled, _cancelled)
-    events.subscribe(events.Rejected, _rejected)
+    listeners.subscribe()

@@ -10,7 +10,10 @@ from immersio_booking.models import BookingStatus
 from immersio_booking.webhooks import meetings
 from immersio_booking.webhooks.emitter import emit
 
+listeners = events.Listeners()
 
+
+@listeners.on(events.Booked)
 async def _booked(session: AsyncSession, event: events.Booked) -> None:
     await emit(session, event.accepted, "BOOKING_CREATED")
     await meetings.schedule(session, event.accepted)
@@ -18,11 +21,13 @@ async def _booked(session: AsyncSession, event: events.Booked) -> None:
     await emit(session, event.awaiting_payment, "BOOKING_PAYMENT_INITIATED")
 
 
+@listeners.on(events.Confirmed)
 async def _confirmed(session: AsyncSession, event: events.Confirmed) -> None:
     await emit(session, [event.booking], "BOOKING_CREATED")
     await meetings.schedule(session, [event.booking])
 
 
+@listeners.on(events.Paid)
 async def _paid(session: AsyncSession, event: events.Paid) -> None:
     await emit(session, [event.booking], "BOOKING_PAID")
     if event.booking.status == BookingStatus.ACCEPTED:
@@ -31,23 +36,17 @@ async def _paid(session: AsyncSession, event: events.Paid) -> None:
         await emit(session, [event.booking], "BOOKING_REQUESTED")
 
 
+@listeners.on(events.Cancelled)
 async def _cancelled(session: AsyncSession, event: events.Cancelled) -> None:
     await emit(session, event.bookings, "BOOKING_CANCELLED")
 
 
+@listeners.on(events.Rejected)
 async def _rejected(session: AsyncSession, event: events.Rejected) -> None:
     await emit(session, [event.booking], "BOOKING_REJECTED")
 
 
+@listeners.on(events.Rescheduled)
 async def _rescheduled(session: AsyncSession, event: events.Rescheduled) -> None:
     await emit(session, [event.booking], "BOOKING_RESCHEDULED")
     await meetings.schedule(session, [event.booking])
-
-
-def subscribe() -> None:
-    events.subscribe(events.Booked, _booked)
-    events.subscribe(events.Confirmed, _confirmed)
-    events.subscribe(events.Paid, _paid)
-    events.subscribe(events.Cancelled, _cancelled)
-    events.subscribe(events.Rejected, _rejected)
-    events.subscribe(events.Rescheduled, _rescheduled)

@@ -12,6 +12,8 @@ from immersio_booking.kit import clock
 from immersio_booking.models import Booking, BookingStatus
 from immersio_booking.workflows import reminders
 
+listeners = events.Listeners()
+
 
 async def _accepted(session: AsyncSession, bookings: Sequence[Booking]) -> None:
     """Bookings became accepted (booked, confirmed or paid): NEW_EVENT and their reminders."""
@@ -24,15 +26,18 @@ async def _requested(session: AsyncSession, bookings: Sequence[Booking]) -> None
     await reminders.send_now(session, bookings, "BOOKING_REQUESTED", clock.now())
 
 
+@listeners.on(events.Booked)
 async def _booked(session: AsyncSession, event: events.Booked) -> None:
     await _accepted(session, event.accepted)
     await _requested(session, event.requested)
 
 
+@listeners.on(events.Confirmed)
 async def _confirmed(session: AsyncSession, event: events.Confirmed) -> None:
     await _accepted(session, [event.booking])
 
 
+@listeners.on(events.Paid)
 async def _paid(session: AsyncSession, event: events.Paid) -> None:
     await reminders.send_now(session, [event.booking], "BOOKING_PAID", clock.now())
     if event.booking.status == BookingStatus.ACCEPTED:
@@ -41,27 +46,21 @@ async def _paid(session: AsyncSession, event: events.Paid) -> None:
         await _requested(session, [event.booking])
 
 
+@listeners.on(events.Cancelled)
 async def _cancelled(session: AsyncSession, event: events.Cancelled) -> None:
     await reminders.cancel_for_bookings(session, event.bookings, "booking cancelled")
     await reminders.send_now(session, event.bookings, "EVENT_CANCELLED", clock.now())
 
 
+@listeners.on(events.Rejected)
 async def _rejected(session: AsyncSession, event: events.Rejected) -> None:
     await reminders.cancel_for_bookings(session, [event.booking], "booking rejected")
 
 
+@listeners.on(events.Rescheduled)
 async def _rescheduled(session: AsyncSession, event: events.Rescheduled) -> None:
     """The old booking's reminders go; the new one gets RESCHEDULE_EVENT and its own."""
     now = clock.now()
     await reminders.cancel_for_bookings(session, [event.previous], "booking rescheduled")
     await reminders.send_now(session, [event.booking], "RESCHEDULE_EVENT", now)
     await reminders.plan_for_bookings(session, [event.booking], now)
-
-
-def subscribe() -> None:
-    events.subscribe(events.Booked, _booked)
-    events.subscribe(events.Confirmed, _confirmed)
-    events.subscribe(events.Paid, _paid)
-    events.subscribe(events.Cancelled, _cancelled)
-    events.subscribe(events.Rejected, _rejected)
-    events.subscribe(events.Rescheduled, _rescheduled)
