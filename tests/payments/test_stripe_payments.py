@@ -223,7 +223,9 @@ async def test_expired_hold_frees_the_seat_and_late_payment_is_refunded(
     # the student pays anyway: the money goes back (refund queued), the other seat holder keeps it
     await pay_and_notify(client, tenant, localstripe, database_url, intent_id)
     history = await cancellation_history(client, tenant, booking["uid"])
-    assert [(h["refundStatus"], h["refundAmount"]) for h in history] == [("pending", 1500)]
+    # the worker that settled the payment may already have run the refund job it queued
+    [owed] = history
+    assert (owed["refundAmount"], owed["refundStatus"] in ("pending", "completed")) == (1500, True)
     assert (await booking_state(client, tenant, other["uid"]))["status"] == "pending"
     # the refund goes through, and the student (only) is told why and how much
     from immersio_booking.payments.tasks import execute_refund

@@ -15,7 +15,11 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from immersio_booking.kit import clock
 from immersio_booking.kit.errors import DomainError, exception_name, reason_phrase
 
-log = structlog.get_logger(__name__)
+
+def _log() -> Any:
+    """A logger bound now, not cached at import: error paths are rare, and they must follow
+    the logging configuration in force (``create_app`` configures it, tests capture it)."""
+    return structlog.get_logger(__name__)
 
 
 def _path(request: Request) -> str:
@@ -139,7 +143,7 @@ async def _integrity_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, IntegrityError)
     # A constraint caught a race the service's own checks could not see: a clean 409.
     constraint = getattr(getattr(exc.orig, "diag", None), "constraint_name", None)
-    log.info("integrity_conflict", constraint=constraint)
+    _log().info("integrity_conflict", constraint=constraint)
     return error_response(
         request,
         409,
@@ -166,7 +170,7 @@ async def _database_error(request: Request, exc: Exception) -> JSONResponse:
     # The server's message and DETAIL quote the values at fault (a key, an email, a token):
     # log what identifies the failure (kind, state, constraint, statement, where), not them.
     diag = getattr(exc.orig, "diag", None)
-    log.error(
+    _log().error(
         "database_error",
         error=type(exc.orig).__name__,
         sqlstate=sqlstate,
@@ -179,7 +183,7 @@ async def _database_error(request: Request, exc: Exception) -> JSONResponse:
 
 
 async def _unhandled(request: Request, exc: Exception) -> JSONResponse:
-    log.exception("unhandled_error", error=repr(exc))
+    _log().exception("unhandled_error", error=repr(exc))
     return error_response(request, 500, "Internal server error", reason="internal_error")
 
 
