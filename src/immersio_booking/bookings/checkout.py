@@ -14,7 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from immersio_booking.bookings.schemas import PaymentOut
 from immersio_booking.config import Settings
-from immersio_booking.models import Booking, BookingStatus, EventType
+from immersio_booking.models import Booking, EventType
 
 
 class StartPayment(Protocol):
@@ -34,21 +34,13 @@ def install(start: StartPayment) -> None:
     _start = start
 
 
-def awaits_payment(booking: Booking) -> bool:
-    return (
-        booking.status == BookingStatus.PENDING
-        and booking.hold_expires_at is not None
-        and not booking.paid
-    )
-
-
 async def start_payments(
     session: AsyncSession, created: Sequence[Booking], settings: Settings
 ) -> dict[str, PaymentOut]:
     """A payment for each new booking that holds its seat until paid, by booking uid."""
     out: dict[str, PaymentOut] = {}
     for booking in created:
-        if not awaits_payment(booking):
+        if not booking.awaits_payment:
             continue
         if _start is None:
             raise RuntimeError("no payment starter installed (immersio_booking.wiring.wire)")

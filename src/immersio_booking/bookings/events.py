@@ -37,14 +37,12 @@ class Booked:
     def requested(self) -> list[Booking]:
         """Waiting for the host's confirmation (not for a payment)."""
         return [
-            b
-            for b in self.bookings
-            if b.status == BookingStatus.PENDING and b.hold_expires_at is None
+            b for b in self.bookings if b.status == BookingStatus.PENDING and not b.awaits_payment
         ]
 
     @property
     def awaiting_payment(self) -> list[Booking]:
-        return [b for b in self.bookings if b.status == BookingStatus.PENDING and b.hold_expires_at]
+        return [b for b in self.bookings if b.awaits_payment]
 
 
 @dataclass(frozen=True)
@@ -123,18 +121,7 @@ BookingEvent = (
     | BookerCodeRequested
     | Invited
 )
-E = TypeVar(
-    "E",
-    Booked,
-    Confirmed,
-    Paid,
-    Cancelled,
-    Rejected,
-    Rescheduled,
-    HoldsExpired,
-    BookerCodeRequested,
-    Invited,
-)
+E = TypeVar("E", bound=BookingEvent)
 Listener = Callable[[AsyncSession, Any], Awaitable[None]]
 
 _listeners: dict[type[Any], list[Listener]] = {}

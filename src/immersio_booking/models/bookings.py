@@ -103,6 +103,15 @@ class Booking(OrganizationScoped, IdMixin, TimestampMixin, Base):
         back_populates="booking", lazy="raise", passive_deletes=True
     )
 
+    @property
+    def awaits_payment(self) -> bool:
+        """Pending only until its payment arrives: it holds its seat until ``hold_expires_at``."""
+        return (
+            self.status == BookingStatus.PENDING
+            and self.hold_expires_at is not None
+            and not self.paid
+        )
+
     __table_args__ = (
         Index("idx_booking_eventtype", "event_type_id"),
         Index("idx_booking_user", "user_id"),
