@@ -19,6 +19,14 @@ from immersio_booking.models.bookings import (
     SlotReservation,
     WorkshopWhitelist,
 )
+from immersio_booking.models.calendars import (
+    BookingReference,
+    CalendarBusyTime,
+    CalendarCacheState,
+    DestinationCalendar,
+    OutOfOfficeEntry,
+    SelectedCalendar,
+)
 from immersio_booking.models.deliveries import DeliveryStatus, WebhookDelivery
 from immersio_booking.models.immersio import (
     ImmersioCourseMapping,
@@ -49,6 +57,12 @@ __all__ = [
     "Booking",
     "BookerEmailCode",
     "BookingCancellationHistory",
+    "BookingReference",
+    "CalendarBusyTime",
+    "CalendarCacheState",
+    "DestinationCalendar",
+    "OutOfOfficeEntry",
+    "SelectedCalendar",
     "BookingStatus",
     "ConfirmationPolicyOption",
     "Credential",

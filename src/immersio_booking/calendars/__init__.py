@@ -1,0 +1,1 @@
+"""Teachers' own calendars: busy times read in (slots subtract them), sessions written out."""

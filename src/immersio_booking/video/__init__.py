@@ -1,0 +1,1 @@
+"""Video meetings for live sessions: one meeting per session, shared by its seats."""
