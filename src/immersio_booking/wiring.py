@@ -9,6 +9,7 @@ email that announces it), then emails, webhooks and workflows.
 from __future__ import annotations
 
 from immersio_booking.bookings import events
+from immersio_booking.calendars import listeners as calendars
 from immersio_booking.notifications import listeners as notifications
 from immersio_booking.payments import listeners as payments
 from immersio_booking.webhooks import listeners as webhooks
@@ -22,4 +23,5 @@ def wire() -> None:
     notifications.listeners.subscribe()
     webhooks.listeners.subscribe()
     workflows.listeners.subscribe()
+    calendars.subscribe()  # sessions to teachers' calendars; Google as a kind, Meet as video
     events.mark_wired()

@@ -1,0 +1,179 @@
+"""Where a teacher's sessions are written: the destination calendar.
+
+A teacher names one (``PUT /v2/destination-calendars``), chosen among the calendars of their
+own connected credentials; a workshop may have its own (a ``destination_calendars`` row with
+``event_type_id``). Without either, the first writable calendar of the teacher's first valid
+writable credential (the primary one when the kind says which) is used.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Protocol
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from immersio_booking.calendars.events_out_caldav import CaldavEventsOut
+from immersio_booking.calendars.google_calendar import GoogleCalendar
+from immersio_booking.calendars.source import CalendarUnavailable, ListedCalendar, SessionEvent
+from immersio_booking.config import Settings
+from immersio_booking.kit.errors import BadRequest, DomainError, NotFound
+from immersio_booking.models import Credential, DestinationCalendar
+
+# Credential types sessions can be written to, by the integration name Cal.com's API uses.
+WRITABLE = ("google_calendar", "caldav_calendar", "apple_calendar")
+
+
+class CalendarNotFound(NotFound):
+    reason = "calendar_not_found"
+
+
+class CalendarReadOnly(BadRequest):
+    reason = "calendar_read_only"
+
+
+class CalendarNotAnswering(DomainError):
+    status_code = 502
+    reason = "calendar_unavailable"
+
+
+@dataclass(frozen=True)
+class Destination:
+    credential: Credential
+    external_id: str
+
+
+class SessionWriter(Protocol):
+    """What writing sessions needs of a calendar kind (``WritableCalendar`` without busy)."""
+
+    async def calendars(self, credential: Credential) -> list[ListedCalendar]: ...
+
+    async def write(self, credential: Credential, external_id: str, event: SessionEvent) -> str: ...
+
+    async def remove(self, credential: Credential, external_id: str, event_id: str) -> None: ...
+
+
+def writer_for(credential_type: str, settings: Settings) -> SessionWriter:
+    """The kind that writes events for ``credential_type`` (one of ``WRITABLE``); Apple's
+    iCloud is a CalDAV server."""
+    if credential_type == "google_calendar":
+        return GoogleCalendar(settings)
+    return CaldavEventsOut(settings)
+
+
+async def writable_credentials(
+    session: AsyncSession, organization_id: int, user_id: int, integration: str | None = None
+) -> list[Credential]:
+    """The teacher's own valid credentials of kinds that can be written to, oldest first."""
+    types = (integration,) if integration else WRITABLE
+    return list(
+        (
+            await session.execute(
+                select(Credential)
+                .where(
+                    Credential.organization_id == organization_id,
+                    Credential.user_id == user_id,
+                    Credential.type.in_(types),
+                    Credential.invalid.is_(False),
+                )
+                .order_by(Credential.id)
+            )
+        ).scalars()
+    )
+
+
+async def stored_destination(
+    session: AsyncSession, organization_id: int, *, user_id: int | None, event_type_id: int | None
+) -> DestinationCalendar | None:
+    """The workshop's own destination if it has one, else the teacher's."""
+    for column, value in (
+        (DestinationCalendar.event_type_id, event_type_id),
+        (DestinationCalendar.user_id, user_id),
+    ):
+        if value is None:
+            continue
+        found = (
+            await session.execute(
+                select(DestinationCalendar).where(
+                    DestinationCalendar.organization_id == organization_id, column == value
+                )
+            )
+        ).scalar_one_or_none()
+        if found is not None:
+            return found
+    return None
+
+
+def _default_calendar(listed: list[ListedCalendar]) -> ListedCalendar | None:
+    writable = [c for c in listed if not c.read_only]
+    return next((c for c in writable if c.primary), writable[0] if writable else None)
+
+
+async def destination_for(
+    session: AsyncSession,
+    organization_id: int,
+    *,
+    user_id: int,
+    event_type_id: int | None,
+    settings: Settings,
+) -> Destination | None:
+    """Where the session of ``user_id`` (and the workshop) is written, or ``None`` when the
+    teacher has no calendar that can be written to. May ask a calendar for its list."""
+    stored = await stored_destination(
+        session, organization_id, user_id=user_id, event_type_id=event_type_id
+    )
+    if stored is not None and stored.credential_id is not None:
+        credential = await session.get(Credential, stored.credential_id)
+        if (
+            credential is not None
+            and credential.organization_id == organization_id
+            and not credential.invalid
+        ):
+            return Destination(credential, stored.external_id)
+    for credential in await writable_credentials(session, organization_id, user_id):
+        chosen = _default_calendar(
+            await writer_for(credential.type, settings).calendars(credential)
+        )
+        if chosen is not None:
+            return Destination(credential, chosen.external_id)
+    return None
+
+
+async def choose(
+    session: AsyncSession,
+    organization_id: int,
+    user_id: int,
+    integration: str,
+    external_id: str,
+    settings: Settings,
+) -> DestinationCalendar:
+    """Make ``external_id`` the teacher's destination: it must be a writable calendar of one
+    of the teacher's own ``integration`` credentials (404 ``calendar_not_found`` otherwise:
+    another teacher's calendar is not found)."""
+    for credential in await writable_credentials(session, organization_id, user_id, integration):
+        try:
+            listed = await writer_for(credential.type, settings).calendars(credential)
+        except CalendarUnavailable as exc:
+            raise CalendarNotAnswering(
+                f"The {integration} calendar did not answer; try again later"
+            ) from exc
+        match = next((c for c in listed if c.external_id == external_id), None)
+        if match is None:
+            continue
+        if match.read_only:
+            raise CalendarReadOnly(f"The calendar {external_id} cannot be written to")
+        row = await stored_destination(
+            session, organization_id, user_id=user_id, event_type_id=None
+        )
+        if row is None:
+            row = DestinationCalendar(organization_id=organization_id, user_id=user_id)
+            session.add(row)
+        row.integration = integration
+        row.external_id = external_id
+        row.credential_id = credential.id
+        await session.flush()
+        return row
+    raise CalendarNotFound(
+        f"No {integration} calendar {external_id!r} among your connected calendars"
+    )

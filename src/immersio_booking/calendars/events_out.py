@@ -1,0 +1,400 @@
+"""One event per accepted session in the teacher's destination calendar.
+
+A session is a workshop at one start in one school; all its seats share one event. Every
+change of a session's seats (booked, confirmed, paid, moved, cancelled, declined) queues the
+job ``write_session_event`` in the change's transaction (``calendars.listeners``). The job
+takes the session's advisory lock, reads the session as it is now and makes the calendar
+agree: it writes the event (title, time, join link, seat count, the students' addresses when
+the workshop shows attendees), or removes it when no seat is left. So twenty seats booked at
+once make twenty jobs that write one event in turn; a job that runs twice does no harm.
+
+The event is remembered as one ``BookingReference`` per seat (type ``google_calendar`` or
+``caldav_calendar``; ``uid`` the event's id there, ``meeting_id`` the session's iCalendar UID,
+``external_calendar_id``, ``credential_id``). A moved session (rescheduled) takes its event
+along when no seat is left at the old time. While a session's join link is still being made
+(a meeting made by a job of the video package), the job looks again later, a bounded number
+of times. A calendar that does not answer fails the job, which is retried; the booking stands.
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+import procrastinate
+from sqlalchemy import select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import selectinload
+
+from immersio_booking.calendars import destination
+from immersio_booking.calendars.source import SessionEvent
+from immersio_booking.config import Settings
+from immersio_booking.jobs import context
+from immersio_booking.jobs.app import defer_in_transaction, job_app
+from immersio_booking.jobs.database import job_session
+from immersio_booking.kit import clock
+from immersio_booking.kit.locks import lock, lock_key
+from immersio_booking.models import (
+    Booking,
+    BookingReference,
+    BookingStatus,
+    Credential,
+    EventType,
+)
+
+TASK = "write_session_event"
+CALENDAR_TYPES = ("google_calendar", "caldav_calendar")
+UNSHOWN_LOCATION = "integrations:"  # a location a person never sees (the link replaces it)
+
+
+@dataclass(frozen=True)
+class SessionKey:
+    organization_id: int
+    event_type_id: int
+    start: datetime
+
+    @property
+    def lock(self) -> int:
+        return lock_key("session-calendar", self.organization_id, self.event_type_id, self.stamp)
+
+    @property
+    def stamp(self) -> int:
+        return int(self.start.timestamp())
+
+
+def reference_type(credential_type: str) -> str:
+    """Google events are ``google_calendar`` references; CalDAV and iCloud ``caldav_calendar``."""
+    return "google_calendar" if credential_type == "google_calendar" else "caldav_calendar"
+
+
+def session_of(booking: Booking) -> SessionKey | None:
+    if booking.event_type_id is None:
+        return None
+    return SessionKey(booking.organization_id, booking.event_type_id, booking.start_time)
+
+
+async def queue(
+    session: AsyncSession, bookings: Sequence[Booking], moved_from: datetime | None = None
+) -> None:
+    """Queue one job per session the bookings belong to, in the caller's transaction."""
+    keys = {key for key in map(session_of, bookings) if key is not None}
+    for key in sorted(keys, key=lambda k: (k.event_type_id, k.stamp)):
+        await defer_in_transaction(
+            session,
+            TASK,
+            organization_id=key.organization_id,
+            event_type_id=key.event_type_id,
+            start=key.stamp,
+            moved_from=int(moved_from.timestamp()) if moved_from else None,
+        )
+
+
+# Queries (every one scoped to the session's school).
+
+
+async def seats_of(session: AsyncSession, key: SessionKey) -> list[Booking]:
+    """The accepted seats of the session, with their attendees, oldest first."""
+    return list(
+        (
+            await session.execute(
+                select(Booking)
+                .where(
+                    Booking.organization_id == key.organization_id,
+                    Booking.event_type_id == key.event_type_id,
+                    Booking.start_time == key.start,
+                    Booking.status == BookingStatus.ACCEPTED,
+                )
+                .options(selectinload(Booking.attendees))
+                .order_by(Booking.id)
+            )
+        ).scalars()
+    )
+
+
+async def event_references(session: AsyncSession, key: SessionKey) -> list[BookingReference]:
+    """Live calendar references of any seat of the session (cancelled ones included)."""
+    return list(
+        (
+            await session.execute(
+                select(BookingReference)
+                .join(Booking, Booking.id == BookingReference.booking_id)
+                .where(
+                    BookingReference.organization_id == key.organization_id,
+                    Booking.organization_id == key.organization_id,
+                    Booking.event_type_id == key.event_type_id,
+                    Booking.start_time == key.start,
+                    BookingReference.type.in_(CALENDAR_TYPES),
+                    BookingReference.deleted.is_(False),
+                )
+                .order_by(BookingReference.id)
+            )
+        ).scalars()
+    )
+
+
+async def join_link(
+    session: AsyncSession, organization_id: int, bookings: Sequence[Booking]
+) -> str | None:
+    """The session's join link: a live video reference of one of its seats (``*_video``)."""
+    return (
+        await session.execute(
+            select(BookingReference.meeting_url)
+            .where(
+                BookingReference.organization_id == organization_id,
+                BookingReference.booking_id.in_([b.id for b in bookings]),
+                BookingReference.type.like("%\\_video"),
+                BookingReference.deleted.is_(False),
+                BookingReference.meeting_url.is_not(None),
+            )
+            .order_by(BookingReference.id)
+            .limit(1)
+        )
+    ).scalar_one_or_none()
+
+
+async def forget_event(
+    session: AsyncSession, organization_id: int, reference: BookingReference
+) -> None:
+    """Every reference to the event of ``reference`` is marked deleted."""
+    await session.execute(
+        update(BookingReference)
+        .where(
+            BookingReference.organization_id == organization_id,
+            BookingReference.type == reference.type,
+            BookingReference.uid == reference.uid,
+            BookingReference.deleted.is_(False),
+        )
+        .values(deleted=True)
+    )
+
+
+async def remember_event(
+    session: AsyncSession,
+    seats: Sequence[Booking],
+    references: Sequence[BookingReference],
+    written: BookingReference,
+) -> None:
+    """Each seat points at the written event (one reference per seat and type)."""
+    by_booking = {r.booking_id: r for r in references if r.type == written.type}
+    for seat in seats:
+        row = by_booking.get(seat.id)
+        if row is None:
+            existing = (
+                await session.execute(
+                    select(BookingReference).where(
+                        BookingReference.organization_id == seat.organization_id,
+                        BookingReference.booking_id == seat.id,
+                        BookingReference.type == written.type,
+                    )
+                )
+            ).scalar_one_or_none()
+            row = existing or BookingReference(
+                organization_id=seat.organization_id, booking_id=seat.id, type=written.type
+            )
+            session.add(row)
+        row.uid = written.uid
+        row.meeting_id = written.meeting_id
+        row.external_calendar_id = written.external_calendar_id
+        row.credential_id = written.credential_id
+        row.deleted = False
+    await session.flush()
+
+
+# The event a session shows.
+
+
+def _attendees_shown(event_type: EventType | None) -> bool:
+    """Students' addresses are on the event only when the workshop shows attendees to each
+    other (``seatsShowAttendees``); a workshop without seats has one student, always shown."""
+    if event_type is None:
+        return False
+    return event_type.seats_per_time_slot is None or event_type.seats_show_attendees
+
+
+def _link_expected(event_type: EventType | None, seats: Sequence[Booking]) -> bool:
+    """A join link is on its way when the location is a video integration or Zoom is made
+    automatically for the workshop."""
+    if event_type is not None and event_type.metadata_.get("zoom_auto_create"):
+        return True
+    return any((s.location or "").startswith(UNSHOWN_LOCATION) for s in seats)
+
+
+def session_event(
+    uid: str, event_type: EventType | None, seats: Sequence[Booking], link: str | None
+) -> SessionEvent:
+    first = seats[0]
+    count = len(seats)
+    capacity = event_type.seats_per_time_slot if event_type is not None else None
+    lines = [
+        f"{count} of {capacity} seats booked"
+        if capacity
+        else f"{count} {'student' if count == 1 else 'students'}"
+    ]
+    emails: tuple[str, ...] = ()
+    if _attendees_shown(event_type):
+        emails = tuple(sorted({a.email for s in seats for a in s.attendees}))
+        lines += ["", "Students:", *emails]
+    if link:
+        lines = [f"Join: {link}", "", *lines]
+    place = (
+        first.location
+        if first.location and not first.location.startswith("integrations:")
+        else None
+    )
+    return SessionEvent(
+        uid=uid,
+        title=event_type.title if event_type is not None else first.title,
+        start=first.start_time,
+        end=first.end_time,
+        description="\n".join(lines),
+        location=link or place,
+        meeting_url=link,
+        attendee_emails=emails,
+    )
+
+
+async def _existing_event(
+    session: AsyncSession, key: SessionKey, moved_from: SessionKey | None
+) -> tuple[BookingReference | None, list[BookingReference]]:
+    """The event the session has, or the one of the session it moved from when no seat is
+    left there (it is moved, not made again); and the references to it."""
+    references = await event_references(session, key)
+    if references:
+        return references[0], references
+    if moved_from is not None and not await seats_of(session, moved_from):
+        left_behind = await event_references(session, moved_from)
+        if left_behind:
+            return left_behind[0], left_behind
+    return None, []
+
+
+async def sync_session(
+    session: AsyncSession,
+    settings: Settings,
+    key: SessionKey,
+    moved_from: SessionKey | None = None,
+    link_wait: int = 0,
+) -> str:
+    """Make the teacher's calendar agree with the session (and with the session it moved
+    from, under both locks); returns what was done to the session."""
+    keys = [key.lock] + ([moved_from.lock] if moved_from else [])
+    await lock(session, *keys, timeout_ms=int(settings.calendar_timeout_seconds * 3000) + 5000)
+    done = await _sync_one(session, settings, key, moved_from, link_wait)
+    if moved_from is not None:
+        await _sync_one(session, settings, moved_from, None, 0)
+    return done
+
+
+async def _sync_one(
+    session: AsyncSession,
+    settings: Settings,
+    key: SessionKey,
+    moved_from: SessionKey | None,
+    link_wait: int,
+) -> str:
+    seats = await seats_of(session, key)
+    current, references = await _existing_event(session, key, moved_from)
+    credential = (
+        await session.get(Credential, current.credential_id)
+        if current is not None and current.credential_id is not None
+        else None
+    )
+    if credential is not None and credential.organization_id != key.organization_id:
+        credential = None
+    if not seats:
+        if current is None:
+            return "nothing"
+        if credential is not None and current.external_calendar_id:
+            await destination.writer_for(credential.type, settings).remove(
+                credential, current.external_calendar_id, current.uid
+            )
+        await forget_event(session, key.organization_id, current)
+        return "removed"
+    host = seats[0].user_id
+    if current is not None and (credential is None or credential.invalid):
+        await forget_event(session, key.organization_id, current)  # its calendar is gone
+        current, references = None, []
+    if current is not None and credential is not None and current.external_calendar_id:
+        external_id = current.external_calendar_id
+    else:
+        if host is None:
+            return "no host"
+        found = await destination.destination_for(
+            session,
+            key.organization_id,
+            user_id=host,
+            event_type_id=key.event_type_id,
+            settings=settings,
+        )
+        if found is None:
+            return "no calendar"
+        credential, external_id = found.credential, found.external_id
+        current = None
+    assert credential is not None
+    event_type = await session.get(EventType, key.event_type_id)
+    link = await join_link(session, key.organization_id, seats)
+    uid = (
+        current.meeting_id or current.uid
+        if current is not None
+        else f"{secrets.token_hex(16)}@immersio-booking"
+    )
+    event = session_event(uid, event_type, seats, link)
+    event_id = await destination.writer_for(credential.type, settings).write(
+        credential, external_id, event
+    )
+    written = BookingReference(
+        type=reference_type(credential.type),
+        uid=event_id,
+        meeting_id=uid,
+        external_calendar_id=external_id,
+        credential_id=credential.id,
+    )
+    if current is not None and current not in await event_references(session, key):
+        await forget_event(session, key.organization_id, current)  # moved here from there
+    await remember_event(session, seats, references, written)
+    if link is None and _link_expected(event_type, seats):
+        await _look_again_for_link(session, settings, key, link_wait)
+    return "written"
+
+
+async def _look_again_for_link(
+    session: AsyncSession, settings: Settings, key: SessionKey, link_wait: int
+) -> None:
+    if link_wait >= settings.calendar_link_wait_attempts:
+        return
+    await defer_in_transaction(
+        session,
+        TASK,
+        options={
+            "schedule_at": clock.now() + timedelta(seconds=settings.calendar_link_wait_seconds)
+        },
+        organization_id=key.organization_id,
+        event_type_id=key.event_type_id,
+        start=key.stamp,
+        moved_from=None,
+        link_wait=link_wait + 1,
+    )
+
+
+def _at(stamp: int) -> datetime:
+    return datetime.fromtimestamp(stamp, UTC)
+
+
+@job_app.task(
+    name=TASK,
+    retry=procrastinate.RetryStrategy(max_attempts=10, wait=5, linear_wait=30),
+    pass_context=False,
+)
+async def write_session_event(
+    organization_id: int,
+    event_type_id: int,
+    start: int,
+    moved_from: int | None = None,
+    link_wait: int = 0,
+) -> str:
+    key = SessionKey(organization_id, event_type_id, _at(start))
+    previous = SessionKey(organization_id, event_type_id, _at(moved_from)) if moved_from else None
+    async with job_session() as session:
+        return await sync_session(session, context.settings(), key, previous, link_wait)
