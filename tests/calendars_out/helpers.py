@@ -35,9 +35,7 @@ class Found:
 
 
 def _client(radicale: Radicale, user: str) -> caldav.DAVClient:
-    return caldav.DAVClient(
-        url=radicale.account_url(user), username=user, password=ACCOUNTS[user]
-    )
+    return caldav.DAVClient(url=radicale.account_url(user), username=user, password=ACCOUNTS[user])
 
 
 async def make_calendar(radicale: Radicale, user: str = "teacher") -> str:
