@@ -132,9 +132,14 @@ async def destination_for(
         ):
             return Destination(credential, stored.external_id)
     for credential in await writable_credentials(session, organization_id, user_id):
-        chosen = _default_calendar(
-            await writer_for(credential.type, settings).calendars(credential)
-        )
+        try:
+            listed = await writer_for(credential.type, settings).calendars(credential)
+        except CalendarUnavailable as exc:
+            if not exc.refused:
+                raise
+            credential.invalid = True  # refused: the teacher must connect it again
+            continue
+        chosen = _default_calendar(listed)
         if chosen is not None:
             return Destination(credential, chosen.external_id)
     return None

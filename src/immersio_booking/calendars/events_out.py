@@ -29,7 +29,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
 from immersio_booking.calendars import destination
-from immersio_booking.calendars.source import SessionEvent
+from immersio_booking.calendars.source import CalendarUnavailable, SessionEvent
 from immersio_booking.config import Settings
 from immersio_booking.jobs import context
 from immersio_booking.jobs.app import defer_in_transaction, job_app
@@ -307,9 +307,14 @@ async def _sync_one(
         if current is None:
             return "nothing"
         if credential is not None and current.external_calendar_id:
-            await destination.writer_for(credential.type, settings).remove(
-                credential, current.external_calendar_id, current.uid
-            )
+            try:
+                await destination.writer_for(credential.type, settings).remove(
+                    credential, current.external_calendar_id, current.uid
+                )
+            except CalendarUnavailable as exc:
+                if not exc.refused:
+                    raise  # retried later
+                credential.invalid = True  # nothing more can be done in that calendar
         await forget_event(session, key.organization_id, current)
         return "removed"
     host = seats[0].user_id
@@ -341,9 +346,15 @@ async def _sync_one(
         else f"{secrets.token_hex(16)}@immersio-booking"
     )
     event = session_event(uid, event_type, seats, link)
-    event_id = await destination.writer_for(credential.type, settings).write(
-        credential, external_id, event
-    )
+    try:
+        event_id = await destination.writer_for(credential.type, settings).write(
+            credential, external_id, event
+        )
+    except CalendarUnavailable as exc:
+        if not exc.refused:
+            raise  # retried later; the booking stands
+        credential.invalid = True  # the teacher must connect the calendar again
+        return "credential refused"
     written = BookingReference(
         type=reference_type(credential.type),
         uid=event_id,
