@@ -24,11 +24,10 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 import procrastinate
-from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import selectinload
 
 from immersio_booking.calendars import destination
+from immersio_booking.calendars import events_out_queries as queries
 from immersio_booking.calendars.source import CalendarUnavailable, SessionEvent
 from immersio_booking.config import Settings
 from immersio_booking.jobs import context
@@ -39,8 +38,6 @@ from immersio_booking.kit.locks import lock, lock_key
 from immersio_booking.models import (
     Booking,
     BookingReference,
-    BookingStatus,
-    Credential,
     EventType,
 )
 
@@ -91,87 +88,12 @@ async def queue(
         )
 
 
-# Queries (every one scoped to the session's school).
+# The event a session shows.
 
 
-async def seats_of(session: AsyncSession, key: SessionKey) -> list[Booking]:
-    """The accepted seats of the session, with their attendees, oldest first."""
-    return list(
-        (
-            await session.execute(
-                select(Booking)
-                .where(
-                    Booking.organization_id == key.organization_id,
-                    Booking.event_type_id == key.event_type_id,
-                    Booking.start_time == key.start,
-                    Booking.status == BookingStatus.ACCEPTED,
-                )
-                .options(selectinload(Booking.attendees))
-                .order_by(Booking.id)
-            )
-        ).scalars()
-    )
-
-
-async def event_references(session: AsyncSession, key: SessionKey) -> list[BookingReference]:
-    """Live calendar references of any seat of the session (cancelled ones included)."""
-    return list(
-        (
-            await session.execute(
-                select(BookingReference)
-                .join(Booking, Booking.id == BookingReference.booking_id)
-                .where(
-                    BookingReference.organization_id == key.organization_id,
-                    Booking.organization_id == key.organization_id,
-                    Booking.event_type_id == key.event_type_id,
-                    Booking.start_time == key.start,
-                    BookingReference.type.in_(CALENDAR_TYPES),
-                    BookingReference.deleted.is_(False),
-                )
-                .order_by(BookingReference.id)
-            )
-        ).scalars()
-    )
-
-
-async def join_link(
-    session: AsyncSession, organization_id: int, bookings: Sequence[Booking]
-) -> str | None:
-    """The session's join link: a live video reference of one of its seats (``*_video``)."""
-    return (
-        await session.execute(
-            select(BookingReference.meeting_url)
-            .where(
-                BookingReference.organization_id == organization_id,
-                BookingReference.booking_id.in_([b.id for b in bookings]),
-                BookingReference.type.like("%\\_video"),
-                BookingReference.deleted.is_(False),
-                BookingReference.meeting_url.is_not(None),
-            )
-            .order_by(BookingReference.id)
-            .limit(1)
-        )
-    ).scalar_one_or_none()
-
-
-async def forget_event(
-    session: AsyncSession, organization_id: int, reference: BookingReference
-) -> None:
-    """Every reference to the event of ``reference`` is marked deleted."""
-    await session.execute(
-        update(BookingReference)
-        .where(
-            BookingReference.organization_id == organization_id,
-            BookingReference.type == reference.type,
-            BookingReference.uid == reference.uid,
-            BookingReference.deleted.is_(False),
-        )
-        .values(deleted=True)
-    )
-
-
-async def remember_event(
+async def _remember_event(
     session: AsyncSession,
+    organization_id: int,
     seats: Sequence[Booking],
     references: Sequence[BookingReference],
     written: BookingReference,
@@ -179,19 +101,12 @@ async def remember_event(
     """Each seat points at the written event (one reference per seat and type)."""
     by_booking = {r.booking_id: r for r in references if r.type == written.type}
     for seat in seats:
-        row = by_booking.get(seat.id)
+        row = by_booking.get(seat.id) or await queries.reference_of_seat(
+            session, organization_id, seat.id, written.type
+        )
         if row is None:
-            existing = (
-                await session.execute(
-                    select(BookingReference).where(
-                        BookingReference.organization_id == seat.organization_id,
-                        BookingReference.booking_id == seat.id,
-                        BookingReference.type == written.type,
-                    )
-                )
-            ).scalar_one_or_none()
-            row = existing or BookingReference(
-                organization_id=seat.organization_id, booking_id=seat.id, type=written.type
+            row = BookingReference(
+                organization_id=organization_id, booking_id=seat.id, type=written.type
             )
             session.add(row)
         row.uid = written.uid
@@ -200,9 +115,6 @@ async def remember_event(
         row.credential_id = written.credential_id
         row.deleted = False
     await session.flush()
-
-
-# The event a session shows.
 
 
 def _attendees_shown(event_type: EventType | None) -> bool:
@@ -257,17 +169,23 @@ def session_event(
 
 async def _existing_event(
     session: AsyncSession, key: SessionKey, moved_from: SessionKey | None
-) -> tuple[BookingReference | None, list[BookingReference]]:
+) -> tuple[BookingReference | None, list[BookingReference], bool]:
     """The event the session has, or the one of the session it moved from when no seat is
-    left there (it is moved, not made again); and the references to it."""
-    references = await event_references(session, key)
-    if references:
-        return references[0], references
-    if moved_from is not None and not await seats_of(session, moved_from):
-        left_behind = await event_references(session, moved_from)
-        if left_behind:
-            return left_behind[0], left_behind
-    return None, []
+    left there (it is moved, not made again: the flag says so); and the references to it."""
+    here = await queries.event_references(
+        session, key.organization_id, key.event_type_id, key.start
+    )
+    if here or moved_from is None:
+        return (here[0] if here else None), here, False
+    left = await queries.seats_of(
+        session, moved_from.organization_id, moved_from.event_type_id, moved_from.start
+    )
+    if left:
+        return None, [], False
+    behind = await queries.event_references(
+        session, moved_from.organization_id, moved_from.event_type_id, moved_from.start
+    )
+    return (behind[0] if behind else None), behind, bool(behind)
 
 
 async def sync_session(
@@ -294,15 +212,13 @@ async def _sync_one(
     moved_from: SessionKey | None,
     link_wait: int,
 ) -> str:
-    seats = await seats_of(session, key)
-    current, references = await _existing_event(session, key, moved_from)
+    seats = await queries.seats_of(session, key.organization_id, key.event_type_id, key.start)
+    current, references, moved = await _existing_event(session, key, moved_from)
     credential = (
-        await session.get(Credential, current.credential_id)
+        await queries.credential_in(session, key.organization_id, current.credential_id)
         if current is not None and current.credential_id is not None
         else None
     )
-    if credential is not None and credential.organization_id != key.organization_id:
-        credential = None
     if not seats:
         if current is None:
             return "nothing"
@@ -315,12 +231,13 @@ async def _sync_one(
                 if not exc.refused:
                     raise  # retried later
                 credential.invalid = True  # nothing more can be done in that calendar
-        await forget_event(session, key.organization_id, current)
+        await queries.forget_event(session, key.organization_id, current.type, current.uid)
         return "removed"
     host = seats[0].user_id
     if current is not None and (credential is None or credential.invalid):
-        await forget_event(session, key.organization_id, current)  # its calendar is gone
-        current, references = None, []
+        # its calendar is gone: the event is made again in the destination
+        await queries.forget_event(session, key.organization_id, current.type, current.uid)
+        current, references, moved = None, [], False
     if current is not None and credential is not None and current.external_calendar_id:
         external_id = current.external_calendar_id
     else:
@@ -336,10 +253,10 @@ async def _sync_one(
         if found is None:
             return "no calendar"
         credential, external_id = found.credential, found.external_id
-        current = None
+        current, moved = None, False
     assert credential is not None
-    event_type = await session.get(EventType, key.event_type_id)
-    link = await join_link(session, key.organization_id, seats)
+    event_type = await queries.event_type_in(session, key.organization_id, key.event_type_id)
+    link = await queries.join_link(session, key.organization_id, [s.id for s in seats])
     uid = (
         current.meeting_id or current.uid
         if current is not None
@@ -362,9 +279,10 @@ async def _sync_one(
         external_calendar_id=external_id,
         credential_id=credential.id,
     )
-    if current is not None and current not in await event_references(session, key):
-        await forget_event(session, key.organization_id, current)  # moved here from there
-    await remember_event(session, seats, references, written)
+    if moved and current is not None:
+        # moved here from the old session: its references there are done
+        await queries.forget_event(session, key.organization_id, current.type, current.uid)
+    await _remember_event(session, key.organization_id, seats, references, written)
     if link is None and _link_expected(event_type, seats):
         await _look_again_for_link(session, settings, key, link_wait)
     return "written"
