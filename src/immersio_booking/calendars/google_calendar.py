@@ -156,11 +156,15 @@ class GoogleCalendar:
         def patch_or_insert() -> str:
             events = api.events()
             try:
-                events.patch(calendarId=external_id, eventId=event_id, body=body).execute()
+                events.patch(
+                    calendarId=external_id, eventId=event_id, body=body, sendUpdates="none"
+                ).execute()
             except HttpError as exc:
                 if int(exc.resp.status) not in (404, 410):
                     raise
-                events.insert(calendarId=external_id, body={**body, "id": event_id}).execute()
+                events.insert(
+                    calendarId=external_id, body={**body, "id": event_id}, sendUpdates="none"
+                ).execute()
             return event_id
 
         return await self.call(patch_or_insert)
@@ -170,7 +174,9 @@ class GoogleCalendar:
 
         def delete() -> None:
             try:
-                api.events().delete(calendarId=external_id, eventId=event_id).execute()
+                api.events().delete(
+                    calendarId=external_id, eventId=event_id, sendUpdates="none"
+                ).execute()
             except HttpError as exc:
                 if int(exc.resp.status) not in (404, 410):  # already gone: done
                     raise
