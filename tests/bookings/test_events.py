@@ -8,6 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from immersio_booking.bookings import checkout, events
+from immersio_booking.calendars import listeners as calendars
 from immersio_booking.db.session import transaction
 from immersio_booking.kit import clock
 from immersio_booking.models import Booking
@@ -31,9 +32,15 @@ def test_wiring_subscribes_each_package_once_in_order() -> None:
         notifications.__name__,
         webhooks.__name__,
         workflows.__name__,
+        calendars.__name__,
     ]
     booked = [listener.__module__ for listener in events.listeners_of(events.Booked)]
-    assert booked == [notifications.__name__, webhooks.__name__, workflows.__name__]
+    assert booked == [
+        notifications.__name__,
+        webhooks.__name__,
+        workflows.__name__,
+        calendars.__name__,
+    ]
     assert events.listeners_of(events.Invited)[0].__module__ == notifications.__name__
 
 
