@@ -42,7 +42,6 @@ from immersio_booking.models import (
 )
 
 TASK = "write_session_event"
-CALENDAR_TYPES = ("google_calendar", "caldav_calendar")
 UNSHOWN_LOCATION = "integrations:"  # a location a person never sees (the link replaces it)
 
 
@@ -88,7 +87,7 @@ async def queue(
         )
 
 
-# The event a session shows.
+# The references and the event of a session.
 
 
 async def _remember_event(
