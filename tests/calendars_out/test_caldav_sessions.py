@@ -204,3 +204,43 @@ async def test_the_join_link_of_the_session_is_on_its_event(
     await run_jobs(database_url, settings)
     (updated,) = await events_in(radicale, calendar)
     assert updated.location == link and f"Join: {link}" in updated.description
+
+
+async def test_one_seat_moved_out_of_a_session_leaves_its_event_and_gets_its_own(
+    client: httpx.AsyncClient,
+    tenant: Tenant,
+    sessionmaker: async_sessionmaker[AsyncSession],
+    settings: Settings,
+    database_url: str,
+    radicale: Radicale,
+) -> None:
+    await caldav_credential(sessionmaker, settings, tenant.id, tenant.owner_id, radicale)
+    calendar = await make_calendar(radicale)
+    await choose_destination(client, tenant.headers, calendar)
+    await teacher_hours(client, tenant)
+    et = await workshop(client, tenant, seats=seating(5))
+    start = dates.at(MONDAY, "10:00")
+    staying = data(await book(client, et["id"], start), 201)
+    leaving = data(await book(client, et["id"], start), 201)
+    await run_jobs(database_url, settings)
+    (before,) = await events_in(radicale, calendar)
+
+    moved = data(
+        await client.post(
+            f"/v2/bookings/{leaving['uid']}/reschedule",
+            headers=tenant.headers,
+            json={"start": dates.at(MONDAY + DAY, "10:00")},
+        ),
+        201,
+    )
+    await run_jobs(database_url, settings)
+    events = sorted(await events_in(radicale, calendar), key=lambda e: e.start)
+    assert [(e.start, "1 of 5 seats booked" in e.description) for e in events] == [
+        (dates.instant(MONDAY, "10:00"), True),
+        (dates.instant(MONDAY + DAY, "10:00"), True),
+    ]
+    assert events[0].uid == before.uid and events[1].uid != before.uid
+    refs = {
+        r.booking_id: r for r in await references_of(sessionmaker, [staying["uid"], moved["uid"]])
+    }
+    assert len(refs) == 2 and {r.uid for r in refs.values()} == {before.uid, events[1].uid}
