@@ -26,8 +26,9 @@ from datetime import UTC, datetime, timedelta
 import procrastinate
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from immersio_booking.calendars import destination
+from immersio_booking.calendars import destination, google_meet
 from immersio_booking.calendars import events_out_queries as queries
+from immersio_booking.calendars.google_calendar import GoogleCalendar, google_event_id
 from immersio_booking.calendars.source import CalendarUnavailable, SessionEvent
 from immersio_booking.config import Settings
 from immersio_booking.jobs import context
@@ -38,6 +39,7 @@ from immersio_booking.kit.locks import lock, lock_key
 from immersio_booking.models import (
     Booking,
     BookingReference,
+    Credential,
     EventType,
 )
 
@@ -263,9 +265,16 @@ async def _sync_one(
     )
     event = session_event(uid, event_type, seats, link)
     try:
-        event_id = await destination.writer_for(credential.type, settings).write(
-            credential, external_id, event
-        )
+        meet = await _meet_in_destination(session, settings, key, seats, credential, external_id)
+        if meet is not None and current is not None and current.uid != meet.uid:
+            # our event came before the session's Meet event, in the same calendar: the Meet
+            # event becomes the session's event, ours goes (one event per session)
+            await destination.writer_for(credential.type, settings).remove(
+                credential, external_id, current.uid
+            )
+            await queries.forget_event(session, key.organization_id, current.type, current.uid)
+            current, moved = None, False
+        event_id = await _write(settings, credential, external_id, event, current, meet)
     except CalendarUnavailable as exc:
         if not exc.refused:
             raise  # retried later; the booking stands
@@ -285,6 +294,43 @@ async def _sync_one(
     if link is None and _link_expected(event_type, seats):
         await _look_again_for_link(session, settings, key, link_wait)
     return "written"
+
+
+async def _meet_in_destination(
+    session: AsyncSession,
+    settings: Settings,
+    key: SessionKey,
+    seats: Sequence[Booking],
+    credential: Credential,
+    external_id: str,
+) -> BookingReference | None:
+    """The session's Google Meet event when it is in the destination calendar itself (the
+    primary calendar of the same Google account): the session's event is then that one."""
+    if credential.type != "google_calendar":
+        return None
+    meet = await queries.meet_reference(
+        session, key.organization_id, [s.id for s in seats], credential.id
+    )
+    if meet is None or external_id == google_meet.PRIMARY:
+        return meet
+    listed = await destination.writer_for(credential.type, settings).calendars(credential)
+    return meet if any(c.primary and c.external_id == external_id for c in listed) else None
+
+
+async def _write(
+    settings: Settings,
+    credential: Credential,
+    external_id: str,
+    event: SessionEvent,
+    current: BookingReference | None,
+    meet: BookingReference | None,
+) -> str:
+    """Write the event; in Google, into the Meet event or the event already made (by id)."""
+    if credential.type != "google_calendar":
+        writer = destination.writer_for(credential.type, settings)
+        return await writer.write(credential, external_id, event)
+    target = meet.uid if meet else current.uid if current else google_event_id(event.uid)
+    return await GoogleCalendar(settings).write_event(credential, external_id, event, target)
 
 
 async def _look_again_for_link(

@@ -17,6 +17,7 @@ from immersio_booking.models import (
 )
 
 CALENDAR_TYPES = ("google_calendar", "caldav_calendar")
+MEET = "google_meet_video"
 
 
 async def seats_of(
@@ -124,3 +125,28 @@ async def event_type_in(
 ) -> EventType | None:
     found = await session.get(EventType, event_type_id)
     return found if found and found.organization_id == organization_id else None
+
+
+async def meet_reference(
+    session: AsyncSession, organization_id: int, booking_ids: list[int], credential_id: int
+) -> BookingReference | None:
+    """The session's live Google Meet meeting made with ``credential_id`` (an event in that
+    Google account's primary calendar)."""
+    return (
+        (
+            await session.execute(
+                select(BookingReference)
+                .where(
+                    BookingReference.organization_id == organization_id,
+                    BookingReference.booking_id.in_(booking_ids),
+                    BookingReference.type == MEET,
+                    BookingReference.credential_id == credential_id,
+                    BookingReference.deleted.is_(False),
+                )
+                .order_by(BookingReference.id)
+                .limit(1)
+            )
+        )
+        .scalars()
+        .first()
+    )

@@ -54,7 +54,6 @@ def event_body(event: SessionEvent) -> dict[str, Any]:
         "description": event.description,
         "start": {"dateTime": _stamp(event.start), "timeZone": "UTC"},
         "end": {"dateTime": _stamp(event.end), "timeZone": "UTC"},
-        "iCalUID": event.uid,
         "attendees": [{"email": email} for email in event.attendee_emails],
     }
     if event.location:
@@ -149,8 +148,14 @@ class GoogleCalendar:
 
     async def write(self, credential: Credential, external_id: str, event: SessionEvent) -> str:
         """Patch the session's event, or insert it under its id when it does not exist yet."""
+        return await self.write_event(credential, external_id, event, google_event_id(event.uid))
+
+    async def write_event(
+        self, credential: Credential, external_id: str, event: SessionEvent, event_id: str
+    ) -> str:
+        """Patch the event ``event_id`` (made by us, or the Meet event of the session), or
+        insert it under that id with the session's UID when it does not exist."""
         api = await self.service(credential)
-        event_id = google_event_id(event.uid)
         body = event_body(event)
 
         def patch_or_insert() -> str:
@@ -163,7 +168,9 @@ class GoogleCalendar:
                 if int(exc.resp.status) not in (404, 410):
                     raise
                 events.insert(
-                    calendarId=external_id, body={**body, "id": event_id}, sendUpdates="none"
+                    calendarId=external_id,
+                    body={**body, "id": event_id, "iCalUID": event.uid},
+                    sendUpdates="none",
                 ).execute()
             return event_id
 
