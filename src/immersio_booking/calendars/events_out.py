@@ -27,6 +27,7 @@ import procrastinate
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from immersio_booking.calendars import destination, google_meet
+from immersio_booking.calendars import events_out_content as content
 from immersio_booking.calendars import events_out_queries as queries
 from immersio_booking.calendars.google_calendar import GoogleCalendar, google_event_id
 from immersio_booking.calendars.source import CalendarUnavailable, SessionEvent
@@ -40,11 +41,9 @@ from immersio_booking.models import (
     Booking,
     BookingReference,
     Credential,
-    EventType,
 )
 
 TASK = "write_session_event"
-UNSHOWN_LOCATION = "integrations:"  # a location a person never sees (the link replaces it)
 
 
 @dataclass(frozen=True)
@@ -116,56 +115,6 @@ async def _remember_event(
         row.credential_id = written.credential_id
         row.deleted = False
     await session.flush()
-
-
-def _attendees_shown(event_type: EventType | None) -> bool:
-    """Students' addresses are on the event only when the workshop shows attendees to each
-    other (``seatsShowAttendees``); a workshop without seats has one student, always shown."""
-    if event_type is None:
-        return False
-    return event_type.seats_per_time_slot is None or event_type.seats_show_attendees
-
-
-def _link_expected(event_type: EventType | None, seats: Sequence[Booking]) -> bool:
-    """A join link is on its way when the location is a video integration or Zoom is made
-    automatically for the workshop."""
-    if event_type is not None and event_type.metadata_.get("zoom_auto_create"):
-        return True
-    return any((s.location or "").startswith(UNSHOWN_LOCATION) for s in seats)
-
-
-def session_event(
-    uid: str, event_type: EventType | None, seats: Sequence[Booking], link: str | None
-) -> SessionEvent:
-    first = seats[0]
-    count = len(seats)
-    capacity = event_type.seats_per_time_slot if event_type is not None else None
-    lines = [
-        f"{count} of {capacity} seats booked"
-        if capacity
-        else f"{count} {'student' if count == 1 else 'students'}"
-    ]
-    emails: tuple[str, ...] = ()
-    if _attendees_shown(event_type):
-        emails = tuple(sorted({a.email for s in seats for a in s.attendees}))
-        lines += ["", "Students:", *emails]
-    if link:
-        lines = [f"Join: {link}", "", *lines]
-    place = (
-        first.location
-        if first.location and not first.location.startswith("integrations:")
-        else None
-    )
-    return SessionEvent(
-        uid=uid,
-        title=event_type.title if event_type is not None else first.title,
-        start=first.start_time,
-        end=first.end_time,
-        description="\n".join(lines),
-        location=link or place,
-        meeting_url=link,
-        attendee_emails=emails,
-    )
 
 
 async def _existing_event(
@@ -263,7 +212,7 @@ async def _sync_one(
         if current is not None
         else f"{secrets.token_hex(16)}@immersio-booking"
     )
-    event = session_event(uid, event_type, seats, link)
+    event = content.session_event(uid, event_type, seats, link)
     try:
         meet = await _meet_in_destination(session, settings, key, seats, credential, external_id)
         if meet is not None and current is not None and current.uid != meet.uid:
@@ -291,7 +240,7 @@ async def _sync_one(
         # moved here from the old session: its references there are done
         await queries.forget_event(session, key.organization_id, current.type, current.uid)
     await _remember_event(session, key.organization_id, seats, references, written)
-    if link is None and _link_expected(event_type, seats):
+    if link is None and content.link_expected(event_type, seats):
         await _look_again_for_link(session, settings, key, link_wait)
     return "written"
 
