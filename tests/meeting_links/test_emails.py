@@ -8,6 +8,7 @@ import re
 from pathlib import Path
 
 import httpx
+import pytest
 from icalendar import Calendar
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -99,13 +100,13 @@ async def test_a_french_student_reads_it_in_french(
     assert f"Rejoindre l'appel vidéo : {url}" in str(event["DESCRIPTION"])
 
 
+@pytest.mark.usefixtures("providers_wired")
 async def test_the_confirmation_waits_for_a_link_being_made(
     client: httpx.AsyncClient,
     tenant: Tenant,
     inbox: Inbox,
     database_url: str,
     sessionmaker: async_sessionmaker[AsyncSession],
-    providers_wired: None,
 ) -> None:
     await teacher_hours(client, tenant)
     et = await workshop(client, tenant, locations=[{"type": "integration", "integration": "zoom"}])
@@ -128,6 +129,7 @@ async def test_the_confirmation_waits_for_a_link_being_made(
     assert await run_waiting_emails_now(sessionmaker, booking["uid"]) == 0
 
 
+@pytest.mark.usefixtures("providers_wired")
 async def test_after_the_wait_it_goes_without_the_link_and_the_link_follows(
     client: httpx.AsyncClient,
     tenant: Tenant,
@@ -135,7 +137,6 @@ async def test_after_the_wait_it_goes_without_the_link_and_the_link_follows(
     database_url: str,
     data_dir: Path,
     sessionmaker: async_sessionmaker[AsyncSession],
-    providers_wired: None,
 ) -> None:
     await teacher_hours(client, tenant)
     et = await workshop(client, tenant, locations=[{"type": "integration", "integration": "zoom"}])
