@@ -27,7 +27,11 @@
       .then(function (response) { return response.ok ? response.text() : null; })
       .then(function (html) {
         var fresh = html && new DOMParser().parseFromString(html, 'text/html').getElementById('join');
-        if (!fresh) return;
+        if (!fresh) {
+          // The manage link stops working when the session ends: the button goes with it.
+          if (Date.now() >= Date.parse(box.getAttribute('data-ends-at'))) box.hidden = true;
+          return;
+        }
         var same = fresh.getAttribute('data-state') === box.getAttribute('data-state');
         box.replaceWith(fresh);
         if (same) window.setTimeout(function () { refresh(fresh); }, RETRY_MS);
