@@ -3,7 +3,6 @@ and calendar file of a booking's life is scanned, with and without a join link."
 
 from __future__ import annotations
 
-from datetime import timedelta
 from email.message import Message
 
 import httpx
