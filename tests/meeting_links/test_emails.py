@@ -256,3 +256,41 @@ async def test_reminders_fill_meeting_url_and_location_with_the_link(
     ]
     assert any(f'href="{url}"' in html_of(m) for m in host_reminders)
     assert any(f"Join the video call: {url}" in text_of(m) for m in host_reminders)
+
+
+@pytest.mark.usefixtures("providers_wired")
+async def test_the_late_link_email_stops_when_the_session_is_cancelled(
+    client: httpx.AsyncClient,
+    tenant: Tenant,
+    inbox: Inbox,
+    database_url: str,
+    data_dir: Path,
+    sessionmaker: async_sessionmaker[AsyncSession],
+) -> None:
+    await teacher_hours(client, tenant)
+    et = await workshop(client, tenant, locations=[{"type": "integration", "integration": "zoom"}])
+    booking = data(
+        await book(client, et["id"], dates.at(MONDAY, "10:00"), attendee=student("cy@example.com")),
+        201,
+    )
+    with job_environment(
+        database_url,
+        data_dir,
+        IMMERSIO_SMTP_HOST="127.0.0.1",
+        IMMERSIO_SMTP_PORT=str(inbox.port),
+        IMMERSIO_MEETING_LINK_WAIT_SECONDS="0",
+    ):
+        await run_jobs(database_url)
+    data(
+        await client.post(
+            f"/v2/bookings/{booking['uid']}/cancel", params={"token": token_of(booking)}, json={}
+        )
+    )
+    await add_meeting(sessionmaker, booking["uid"], type="zoom_video")  # too late: cancelled
+    assert await run_waiting_emails_now(sessionmaker, booking["uid"], "join_link") == 1
+    await run_jobs(database_url)
+    assert [s.split(":")[0] for s in subjects(inbox, "cy@example.com")] == [
+        "Confirmed",
+        "Cancelled",
+    ]
+    assert await run_waiting_emails_now(sessionmaker, booking["uid"]) == 0  # and it stopped

@@ -7,6 +7,7 @@ from datetime import timedelta
 from typing import Any
 
 import httpx
+import pytest
 from icalendar import Calendar
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -117,3 +118,17 @@ async def test_the_calendar_file_carries_the_link(
     )
     assert "Online video call (Jitsi Meet)" in confirmation.text
     assert "integrations:" not in confirmation.text
+
+
+@pytest.mark.usefixtures("providers_wired")
+async def test_while_the_link_is_being_made_the_page_says_so(
+    client: httpx.AsyncClient, tenant: Tenant
+) -> None:
+    await teacher_hours(client, tenant)
+    et = await workshop(client, tenant, locations=[{"type": "integration", "integration": "zoom"}])
+    booking = data(await book(client, et["id"], dates.at(MONDAY, "10:00")), 201)
+    with clock.frozen(START - timedelta(minutes=5)):
+        page = await _page(client, booking)
+    assert 'data-state="waiting"' in page and 'id="join-button"' not in page
+    assert "The join link is being prepared" in page and "Zoom" in page
+    assert "integrations:" not in page
