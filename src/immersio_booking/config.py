@@ -94,6 +94,11 @@ class Settings(BaseSettings):
     # Codes that verify a booker's email (workshops with requiresBookerEmailVerification).
     booker_code_minutes: int = Field(default=10, ge=1, le=24 * 60)
     booker_code_attempts: int = Field(default=5, ge=1, le=20)
+    # A confirmation of a video session waits for its join link (a Zoom meeting is made by a
+    # job moments after booking): it tries again every retry seconds, for up to wait seconds,
+    # then goes without the link (saying it will come before the start). 0 waits not at all.
+    meeting_link_wait_seconds: int = Field(default=120, ge=0, le=3600)
+    meeting_link_retry_seconds: int = Field(default=10, ge=1, le=600)
 
     @field_validator("database_url")
     @classmethod

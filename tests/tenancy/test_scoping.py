@@ -41,6 +41,7 @@ TENANT_KEY = "organization_id"
 
 # Query helpers outside ``<domain>/repository.py`` that play the repository role.
 QUERY_HELPERS = (
+    "immersio_booking.bookings.meeting_links",
     "immersio_booking.payments.credentials",
     "immersio_booking.webhooks.destinations",
     "immersio_booking.webhooks.health",

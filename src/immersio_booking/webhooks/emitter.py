@@ -11,11 +11,13 @@ from typing import Any
 from sqlalchemy import or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from immersio_booking.bookings import meeting_links
 from immersio_booking.bookings import repository as bookings
 from immersio_booking.jobs.app import defer_in_transaction
 from immersio_booking.kit import clock
 from immersio_booking.models import Booking, EventType, User, Webhook, WebhookDelivery
 from immersio_booking.webhooks import destinations
+from immersio_booking.webhooks.meeting_data import with_meeting
 
 
 def _iso(moment: datetime) -> str:
@@ -25,7 +27,14 @@ def _iso(moment: datetime) -> str:
 
 
 async def booking_payload(session: AsyncSession, booking: Booking) -> dict[str, Any]:
-    """Cal.com's booking payload fields (one event per seat: each seat is a booking)."""
+    """Cal.com's booking payload fields (one event per seat: each seat is a booking), with the
+    session's meeting once it has one."""
+    link = await meeting_links.link_of(session, booking.organization_id, booking.id)
+    payload = await _payload(session, booking)
+    return with_meeting(payload, link) if link else payload
+
+
+async def _payload(session: AsyncSession, booking: Booking) -> dict[str, Any]:
     et = await session.get(EventType, booking.event_type_id) if booking.event_type_id else None
     host = await session.get(User, booking.user_id) if booking.user_id else None
     people = (await bookings.attendees_of(session, booking.organization_id, [booking.id])).get(
