@@ -42,7 +42,7 @@ async def references(
             .join(BookingReference, BookingReference.booking_id == Booking.id)
             .where(Booking.uid.in_(uids), BookingReference.type.like("%_video"))
         )
-        return {uid: reference for uid, reference in rows.all()}
+        return {str(uid): reference for uid, reference in rows.all()}
 
 
 async def live_references(

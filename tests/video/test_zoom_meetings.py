@@ -228,9 +228,12 @@ async def test_a_zoom_outage_keeps_the_booking_tells_the_admins_and_retries(
     booked = data(await book(zoom_client_app, et["id"], dates.at(MONDAY, "10:00")), 201)
     await _settle(fake_zoom, database_url, data_dir)
     assert fake_zoom.meetings() == [] and await references(sessionmaker, booked["uid"]) == {}
-    assert data(
-        await zoom_client_app.get(f"/v2/bookings/{booked['uid']}", headers=tenant.headers)
-    )["status"] == "accepted"
+    assert (
+        data(await zoom_client_app.get(f"/v2/bookings/{booked['uid']}", headers=tenant.headers))[
+            "status"
+        ]
+        == "accepted"
+    )
     assert [m for m in inbox.to(tenant.owner_email) if "could not be made" in str(m["Subject"])]
     async with sessionmaker() as session, session.begin():
         retried = await session.execute(
