@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from immersio_booking.bookings import events
 from immersio_booking.db.session import settings_of
 from immersio_booking.models import Booking, BookingStatus
-from immersio_booking.video import tasks
+from immersio_booking.video import registry, repository, tasks
 from immersio_booking.video.meetings import (
     SessionKey,
     keys_of,
@@ -30,7 +30,19 @@ async def changed(session: AsyncSession, bookings: Sequence[Booking]) -> None:
     for booking in bookings:
         by_organization[booking.organization_id].append(booking)
     for organization_id, group in by_organization.items():
-        await _settle(session, organization_id, keys_of(group))
+        concerned = [b for b in group if await _has_video(session, organization_id, b)]
+        await _settle(session, organization_id, keys_of(concerned))
+
+
+async def _has_video(session: AsyncSession, organization_id: int, booking: Booking) -> bool:
+    """Whether the seat's workshop has meetings, or it has one (most bookings of a
+    workshop without video cost one identity-map lookup and one indexed query here)."""
+    if booking.event_type_id is None:
+        return False
+    et = await repository.event_type(session, organization_id, booking.event_type_id)
+    if registry.integration_of(et, booking) is not None:
+        return True
+    return await repository.has_video_references(session, organization_id, [booking.id])
 
 
 async def _settle(session: AsyncSession, organization_id: int, keys: list[SessionKey]) -> None:

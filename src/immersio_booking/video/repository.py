@@ -60,16 +60,31 @@ async def video_references(
     return rows.scalars().all()
 
 
+async def has_video_references(
+    session: AsyncSession, organization_id: int, booking_ids: Sequence[int]
+) -> bool:
+    """Whether any of these bookings has a live video reference."""
+    if not booking_ids:
+        return False
+    found = await session.execute(
+        select(BookingReference.id)
+        .where(
+            BookingReference.organization_id == organization_id,
+            BookingReference.booking_id.in_(booking_ids),
+            BookingReference.type.like(f"%{VIDEO_SUFFIX}"),
+            BookingReference.deleted.is_(False),
+        )
+        .limit(1)
+    )
+    return found.first() is not None
+
+
 async def event_type(
     session: AsyncSession, organization_id: int, event_type_id: int
 ) -> EventType | None:
-    return (
-        await session.execute(
-            select(EventType).where(
-                EventType.organization_id == organization_id, EventType.id == event_type_id
-            )
-        )
-    ).scalar_one_or_none()
+    """The workshop (from the session's identity map when the booking loaded it already)."""
+    found = await session.get(EventType, event_type_id)
+    return found if found is not None and found.organization_id == organization_id else None
 
 
 async def user(session: AsyncSession, user_id: int) -> User | None:
