@@ -186,3 +186,18 @@ async def test_room_tokens_are_signed_and_only_the_host_is_moderator(
     assert host_link(settings, reference, until=end) == (
         f"{settings.jitsi_base_url}/{reference.uid}"
     )
+
+
+async def test_a_request_gets_its_room_when_the_host_confirms_it_and_none_when_declined(
+    client: httpx.AsyncClient, tenant: Tenant, sessionmaker: async_sessionmaker[AsyncSession]
+) -> None:
+    await teacher_hours(client, tenant)
+    et = await live_workshop(client, tenant, confirmationPolicy={"type": "always"})
+    asked = data(await book(client, et["id"], dates.at(MONDAY, "10:00")), 201)
+    other = data(await book(client, et["id"], dates.at(MONDAY, "11:00")), 201)
+    assert asked["status"] == "pending"
+    assert await references(sessionmaker, asked["uid"], other["uid"]) == {}
+    data(await client.post(f"/v2/bookings/{asked['uid']}/confirm", headers=tenant.headers))
+    data(await client.post(f"/v2/bookings/{other['uid']}/decline", headers=tenant.headers))
+    found = await live_references(sessionmaker, asked["uid"], other["uid"])
+    assert set(found) == {asked["uid"]} and found[asked["uid"]].type == "jitsi_video"

@@ -191,12 +191,21 @@ class Settler:
         self.settings = settings
         self.in_job = in_job
 
-    async def _refused(self, error: CredentialRefused, what: str) -> None:
-        """A provider refused the school's credential: mark it, tell the admins once."""
-        newly = error.credential_id is not None and await zoom.mark_invalid(
+    async def _refused(self, provider: VideoProvider, error: CredentialRefused, what: str) -> None:
+        """A provider refused the school's credential: mark it invalid (a Zoom app, so that
+        later sessions fall back to Jitsi at once) and tell the admins once."""
+        if provider.reference_type != zoom.ZOOM:
+            await notices.tell_admins(
+                self.session,
+                self.organization_id,
+                f"{provider.reference_type} refused the connection",
+                f"The video provider ({provider.reference_type}) refused the connection while"
+                f" it {what}. Reconnect it; meanwhile new sessions get a Jitsi link.",
+            )
+            return
+        if error.credential_id is not None and await zoom.mark_invalid(
             self.session, self.organization_id, error.credential_id
-        )
-        if newly or error.credential_id is None:
+        ):
             await notices.tell_admins(
                 self.session,
                 self.organization_id,
@@ -240,7 +249,7 @@ class Settler:
         try:
             return await provider.create(info)
         except CredentialRefused as refused:
-            await self._refused(refused, f"made a meeting for {info.title}")
+            await self._refused(provider, refused, f"made a meeting for {info.title}")
             return await JitsiProvider(self.settings).create(info)
 
     async def _adopt(self, state: _Session, info: SessionInfo) -> bool:
@@ -257,7 +266,7 @@ class Settler:
             try:
                 moved = await provider.update(meeting_of(reference), info)
             except CredentialRefused as refused:
-                await self._refused(refused, f"moved a meeting of {info.title}")
+                await self._refused(provider, refused, f"moved a meeting of {info.title}")
                 continue
             await _attach(self.session, state, state.accepted, moved)
             _mark_deleted(old.live)
@@ -273,7 +282,7 @@ class Settler:
             try:
                 await provider.delete(meeting_of(reference))
             except CredentialRefused as refused:
-                await self._refused(refused, f"removed a meeting of {info.title}")
+                await self._refused(provider, refused, f"removed a meeting of {info.title}")
         _mark_deleted(state.live)
 
     async def settle_one(self, key: SessionKey) -> None:
