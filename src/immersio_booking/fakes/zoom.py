@@ -19,6 +19,9 @@ from fastapi.responses import JSONResponse
 
 from immersio_booking.kit import clock
 
+# Where ``make run``'s demo school finds its Zoom: ``serve`` starts the simulator there when
+# IMMERSIO_ZOOM_API_BASE points at it.
+DEMO_URL = "http://127.0.0.1:8200"
 DEMO_ACCOUNT_ID = "demo-account"
 DEMO_CLIENT_ID = "demo-client"
 DEMO_CLIENT_SECRET = "demo-secret"
