@@ -252,14 +252,27 @@ class Settler:
             await self._refused(provider, refused, f"made a meeting for {info.title}")
             return await JitsiProvider(self.settings).create(info)
 
-    async def _adopt(self, state: _Session, info: SessionInfo) -> bool:
-        """Move the meeting of a session its seats were rescheduled from, when that session
-        has no seat left; True when done."""
+    async def _move_here(self, state: _Session) -> bool:
+        """Move here the meeting of a session this one's seats were rescheduled from, when
+        that session has no seat left (``update``: same meeting, new time); True when done.
+
+        Outside a job, a meeting that needs the provider's API is copied to the seats at once
+        (the students keep a working link while it moves) and the job does the ``update``;
+        if the update fails, the copy stays."""
         for origin in await _origins(self.session, self.organization_id, [state.key]):
             old = await _read(self.session, self.organization_id, origin)
             if old.accepted or not old.live:
                 continue
             reference = old.live[0]
+            if state.live and state.live[0].uid != reference.uid:
+                continue  # this session has a meeting of its own: the old one goes
+            if reference.type != JITSI and not self.in_job:
+                if not state.live:
+                    await _attach(self.session, state, state.accepted, meeting_of(reference))
+                raise _NeedsJob
+            info = await session_info(
+                self.session, self.organization_id, state.key, state.accepted[0]
+            )
             provider = await self._provider_for(reference, info)
             if provider is None:
                 continue
@@ -288,18 +301,16 @@ class Settler:
     async def settle_one(self, key: SessionKey) -> None:
         state = await _read(self.session, self.organization_id, key)
         accepted, live = state.accepted, state.live
-        if accepted and live:
+        if accepted and await self._move_here(state):
+            pass
+        elif accepted and live:
             keep = meeting_of(live[0])
-            await _attach(
-                self.session,
-                state,
-                [
-                    s
-                    for s in accepted
-                    if not any(r.booking_id == s.id and r.uid == keep.uid for r in live)
-                ],
-                keep,
-            )
+            joining = [
+                s
+                for s in accepted
+                if not any(r.booking_id == s.id and r.uid == keep.uid for r in live)
+            ]
+            await _attach(self.session, state, joining, keep)
             gone = {s.id for s in state.seats if s.status != BookingStatus.ACCEPTED}
             _mark_deleted([r for r in live if r.booking_id in gone])
         elif accepted:
@@ -308,10 +319,9 @@ class Settler:
             if integration is None:
                 return
             info = await session_info(self.session, self.organization_id, key, accepted[0])
-            if not await self._adopt(state, info):
-                await _attach(
-                    self.session, state, accepted, await self._create(state, integration, info)
-                )
+            await _attach(
+                self.session, state, accepted, await self._create(state, integration, info)
+            )
         elif live:
             seat = next(s for s in state.seats if any(r.booking_id == s.id for r in live))
             info = await session_info(self.session, self.organization_id, key, seat)
