@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import httpx
 from sqlalchemy import select
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
+from immersio_booking.app import create_app
+from immersio_booking.config import Settings
 from immersio_booking.models import Credential
 from tests.factories import Tenant, make_member
 from tests.helpers import assert_error, data
@@ -101,3 +103,22 @@ async def test_the_secret_is_stored_sealed(
     assert credential.team_id == tenant.id and credential.app_id == "zoom"
     assert CLIENT_SECRET not in repr(credential.key)
     assert credential.key["client_secret"].startswith("gAAAAA")
+
+
+async def test_no_key_is_401_and_zoom_out_of_reach_is_502_with_nothing_stored(
+    settings: Settings,
+    engine: AsyncEngine,
+    tenant: Tenant,
+    sessionmaker: async_sessionmaker[AsyncSession],
+) -> None:
+    unreachable = settings.model_copy(
+        update={"zoom_oauth_base": "http://127.0.0.1:9", "zoom_api_base": "http://127.0.0.1:9"}
+    )
+    transport = httpx.ASGITransport(app=create_app(unreachable, engine=engine))
+    async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as client:
+        path = f"/v2/organizations/{tenant.id}/conferencing/zoom"
+        assert (await client.get(path)).status_code == 401
+        answer = await connect_zoom(client, tenant)
+        assert_error(answer, 502, "zoom_unreachable")
+        assert CLIENT_SECRET not in answer.text
+    assert await _zoom_credentials(sessionmaker, tenant) == []
