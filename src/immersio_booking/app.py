@@ -33,6 +33,7 @@ from immersio_booking.schedules.endpoints import router as schedules_router
 from immersio_booking.slots.endpoints import router as slots_router
 from immersio_booking.subscriptions.endpoints import router as subscriptions_router
 from immersio_booking.teams.endpoints import router as teams_router
+from immersio_booking.video.endpoints import router as video_router
 from immersio_booking.web import assets, booking_pages, landing_pages, manage_pages, payment_pages
 from immersio_booking.web.rendering import STATIC
 from immersio_booking.webhooks.endpoints import router as webhooks_router
@@ -67,7 +68,7 @@ def create_app(settings: Settings | None = None, engine: AsyncEngine | None = No
             pool_size=settings.db_pool_size,
             max_overflow=settings.db_max_overflow,
         )
-        app.state.sessionmaker = make_sessionmaker(app.state.engine)
+        app.state.sessionmaker = make_sessionmaker(app.state.engine, settings)
         try:
             yield
         finally:
@@ -83,7 +84,7 @@ def create_app(settings: Settings | None = None, engine: AsyncEngine | None = No
     app.state.settings = settings
     if engine is not None:  # tests hand over an engine and may skip the lifespan
         app.state.engine = engine
-        app.state.sessionmaker = make_sessionmaker(engine)
+        app.state.sessionmaker = make_sessionmaker(engine, settings)
     error_handlers.install(app)
     # An oversized body is refused before the app reads it (inside CORS and the request log,
     # so browsers can read the 413 and it is counted).
@@ -126,6 +127,7 @@ def create_app(settings: Settings | None = None, engine: AsyncEngine | None = No
         workflows_router,
         immersio_router,
         immersio_webhooks_router,
+        video_router,
         # Public pages last: /{orgSlug} and /{orgSlug}/{eventSlug} must not shadow the API.
         assets.router,
         manage_pages.router,

@@ -99,6 +99,14 @@ class Settings(BaseSettings):
     # then goes without the link (saying it will come before the start). 0 waits not at all.
     meeting_link_wait_seconds: int = Field(default=120, ge=0, le=3600)
     meeting_link_retry_seconds: int = Field(default=10, ge=1, le=600)
+    # Video meetings of live sessions (docs/video.md). Jitsi: rooms on this server; with an app
+    # id and secret (a self-hosted Jitsi with token auth), links carry signed room tokens.
+    jitsi_base_url: str = "https://meet.jit.si"
+    jitsi_app_id: str | None = None
+    jitsi_app_secret: str | None = None
+    # Zoom's REST API and its OAuth server (tests and `make run`: the Zoom simulator).
+    zoom_api_base: str = "https://api.zoom.us"
+    zoom_oauth_base: str = "https://zoom.us"
 
     @field_validator("database_url")
     @classmethod
@@ -147,7 +155,7 @@ class Settings(BaseSettings):
         proxy_networks(value)
         return value
 
-    @field_validator("public_base_url")
+    @field_validator("public_base_url", "jitsi_base_url", "zoom_api_base", "zoom_oauth_base")
     @classmethod
     def _strip_trailing_slash(cls, value: str) -> str:
         return value.rstrip("/")

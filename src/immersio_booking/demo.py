@@ -25,6 +25,7 @@ from immersio_booking.members.provisioning import provision_member
 from immersio_booking.models import (
     ApiKey,
     Availability,
+    Credential,
     EventType,
     ImmersioCourseMapping,
     ImmersioIntegration,
@@ -110,6 +111,8 @@ WORKSHOPS = [
             "topic_category": "Business English",
             "whitelist_enabled": False,
             "registration_mode": "open",
+            # Its sessions get Zoom meetings, from the Zoom simulator `serve` starts.
+            "zoom_auto_create": True,
             "refund_window_hours": 12,
             "cancellation_notice_hours": 2,
         },
@@ -374,6 +377,36 @@ async def _immersio(session: AsyncSession, org: Team, workshops: list[EventType]
     await roster.mark_workshops(session, org.id, simulator.DEMO_ORGANIZATION)
 
 
+async def _zoom(session: AsyncSession, org: Team) -> None:
+    """The demo school's Zoom app: the simulator's credentials (``fake-zoom``'s defaults)."""
+    from immersio_booking.fakes import zoom as simulator
+    from immersio_booking.kit.crypto import SecretBox
+
+    found = (
+        await session.execute(
+            select(Credential.id).where(
+                Credential.organization_id == org.id, Credential.type == "zoom_video"
+            )
+        )
+    ).first()
+    if found is not None:
+        return
+    session.add(
+        Credential(
+            organization_id=org.id,
+            team_id=org.id,
+            type="zoom_video",
+            app_id="zoom",
+            key={
+                "account_id": simulator.DEMO_ACCOUNT_ID,
+                "client_id": simulator.DEMO_CLIENT_ID,
+                "client_secret": SecretBox.of(get_settings()).seal(simulator.DEMO_CLIENT_SECRET),
+            },
+        )
+    )
+    await session.flush()
+
+
 async def load_demo(session: AsyncSession, data_dir: Path | None = None) -> dict[str, Any]:
     """Create what is missing of the demo school; return its ids and the demo API key."""
     await session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": DEMO_LOCK_KEY})
@@ -388,6 +421,7 @@ async def load_demo(session: AsyncSession, data_dir: Path | None = None) -> dict
     await _landing_page(session, org)
     reminders = await _reminders(session, org)
     await _immersio(session, org, workshops)
+    await _zoom(session, org)
     key = await _demo_key(session, owner, data_dir or get_settings().data_dir, fresh_key)
     return {
         "organization": {"id": org.id, "slug": org.slug, "name": org.name},

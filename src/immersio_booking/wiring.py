@@ -3,14 +3,17 @@
 call ``wire`` before they serve.
 
 The order is the order listeners run in: payments first (a refund job is queued before the
-email that announces it), then emails, webhooks and workflows.
+email that announces it), then video meetings (so what is queued next finds a Jitsi link made
+in the same transaction), then emails, webhooks and workflows.
 """
 
 from __future__ import annotations
 
-from immersio_booking.bookings import events
+from immersio_booking.bookings import events, meeting_links
 from immersio_booking.notifications import listeners as notifications
 from immersio_booking.payments import listeners as payments
+from immersio_booking.video import listeners as video
+from immersio_booking.video import registry as video_registry
 from immersio_booking.webhooks import listeners as webhooks
 from immersio_booking.workflows import listeners as workflows
 
@@ -19,6 +22,8 @@ def wire() -> None:
     if events.is_wired():
         return
     payments.subscribe()  # the checkout port, then its listeners
+    video.listeners.subscribe()
+    meeting_links.expect_links(video_registry.gets_meeting)  # emails wait for links on their way
     notifications.listeners.subscribe()
     webhooks.listeners.subscribe()
     workflows.listeners.subscribe()

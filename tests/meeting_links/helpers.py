@@ -8,12 +8,13 @@ from collections.abc import Iterator
 from email.message import Message
 
 import pytest
-from sqlalchemy import select, text
+from sqlalchemy import delete, select, text
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from immersio_booking.bookings import meeting_links
 from immersio_booking.db.session import transaction
 from immersio_booking.models import Booking, BookingReference
+from immersio_booking.video import registry
 
 
 def room_url() -> str:
@@ -30,10 +31,14 @@ async def add_meeting(
     deleted: bool = False,
     organization_id: int | None = None,
 ) -> str:
-    """The meeting of booking ``uid`` as a provider stores it; returns its join link."""
+    """The meeting of booking ``uid`` as a provider stores it, in place of any the video
+    listener made (a Jitsi room for a cal-video workshop); returns its join link."""
     url = url or room_url()
     async with transaction(sessionmaker) as session:
         booking = (await session.execute(select(Booking).where(Booking.uid == uid))).scalar_one()
+        await session.execute(
+            delete(BookingReference).where(BookingReference.booking_id == booking.id)
+        )
         session.add(
             BookingReference(
                 organization_id=organization_id or booking.organization_id,
@@ -53,11 +58,11 @@ async def add_meeting(
 def providers_wired() -> Iterator[None]:
     """The video providers' port filled as ``wiring`` fills it once they exist: sessions on a
     video integration (or with ``zoom_auto_create``) get a meeting, so emails wait for it."""
-    meeting_links.expect_links(meeting_links.made_by_providers)
+    meeting_links.expect_links(registry.gets_meeting)
     try:
         yield
     finally:
-        meeting_links.expect_links(None)
+        meeting_links.expect_links(registry.gets_meeting)  # as wiring leaves it
 
 
 async def run_waiting_emails_now(

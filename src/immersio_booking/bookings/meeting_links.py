@@ -16,13 +16,9 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from immersio_booking.models import BookingReference, EventType
-from immersio_booking.models.metadata import EventTypeMetadata
 
 INTEGRATION_PREFIX = "integrations:"
 VIDEO_SUFFIX = "_video"
-
-# Video apps whose meeting a provider of ours makes (the others are links a school pastes).
-PROVIDED = frozenset({"cal-video", "jitsi", "zoom", "google-meet"})
 
 # Human names of Cal.com's video integrations; anything else is named from its key.
 _JITSI = {"en": "Online video call (Jitsi Meet)", "fr": "Appel vidéo en ligne (Jitsi Meet)"}
@@ -131,16 +127,6 @@ def api_location(location: str | None, link: MeetingLink | None) -> str | None:
     """``location`` (and ``meetingUrl``) as Cal.com's API answers them: the meeting's URL once
     one exists, else the stored value."""
     return link.url if link else location
-
-
-def made_by_providers(location: str | None, et: EventType | None) -> bool:
-    """Whether a provider of ours makes a meeting for a session at ``location`` of ``et``
-    (Jitsi for ``cal-video`` and ``jitsi``, Zoom, Google Meet, or ``zoom_auto_create``)."""
-    if integration_of(location) in PROVIDED:
-        return True
-    if et is None:
-        return False
-    return EventTypeMetadata.model_validate(et.metadata_ or {}).zoom_auto_create
 
 
 # The port the video package fills at wiring (``expect_links``): which sessions get a meeting.

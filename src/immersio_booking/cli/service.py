@@ -70,6 +70,7 @@ def serve(
     # embedded server again.
     os.environ["DATABASE_URL"] = url
     fake_immersio = _demo_immersio(url)
+    fake_zoom = _demo_zoom(settings.zoom_api_base, settings.zoom_oauth_base)
     job_worker = None if no_worker else WorkerProcess(worker_concurrency, dict(os.environ))
     if job_worker is not None:
         job_worker.start()
@@ -96,6 +97,8 @@ def serve(
             job_worker.stop(WORKER_STOP_SECONDS)
         if fake_immersio is not None:
             fake_immersio.stop()
+        if fake_zoom is not None:
+            fake_zoom.stop()
 
 
 def _demo_immersio(database_url: str) -> Any:
@@ -120,6 +123,24 @@ def _demo_immersio(database_url: str) -> Any:
             return None  # one is running already (another `serve`, or `fake-immersio`)
     served = simulator.BackgroundSimulator(simulator.create_simulator(), port=8100).start()
     err.print(f"Fake Immersio for the demo school on {simulator.DEMO_URL}")
+    return served
+
+
+def _demo_zoom(api_base: str, oauth_base: str) -> Any:
+    """The Zoom simulator, in a thread of this process, when Zoom's addresses point at it
+    (``make run``) and nothing listens there yet; else None."""
+    import socket
+
+    from immersio_booking.fakes import immersio as served_in_thread
+    from immersio_booking.fakes import zoom as simulator
+
+    if simulator.DEMO_URL not in (api_base, oauth_base):
+        return None
+    with socket.socket() as probe:
+        if probe.connect_ex(("127.0.0.1", 8200)) == 0:
+            return None  # one is running already (another `serve`, or `fake-zoom`)
+    served = served_in_thread.BackgroundSimulator(simulator.create_simulator(), port=8200).start()
+    err.print(f"Fake Zoom for the demo school on {simulator.DEMO_URL}")
     return served
 
 

@@ -37,6 +37,8 @@ TASK_MODULES = [
     "immersio_booking.webhooks.meetings",
     "immersio_booking.workflows.tasks",
     "immersio_booking.immersio.tasks",
+    "immersio_booking.video.tasks",
+    "immersio_booking.video.notices",
 ]
 
 _SQLALCHEMY_SCHEME = re.compile(r"^postgres(?:ql)?(?:\+\w+)?://")
