@@ -17,7 +17,7 @@ from immersio_booking.auth.principal import Principal
 from immersio_booking.kit.errors import BadRequest, Conflict, Forbidden, NotFound
 from immersio_booking.kit.locks import lock, lock_key
 from immersio_booking.models import OutOfOfficeEntry, User
-from immersio_booking.out_of_office import repository
+from immersio_booking.out_of_office import events, repository
 from immersio_booking.out_of_office.schemas import (
     OutOfOfficeCreate,
     OutOfOfficeOut,
@@ -139,6 +139,7 @@ async def create(session: AsyncSession, owner: Owner, body: OutOfOfficeCreate) -
     )
     session.add(entry)
     await session.flush()
+    await events.created(session, entry)
     return entry
 
 
