@@ -3,14 +3,16 @@ booking path follows the same rule (docs/out-of-office.md)."""
 
 from __future__ import annotations
 
+import asyncio
 from datetime import timedelta
 
 import httpx
+import pytest
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from tests import dates
 from tests.bookings.helpers import book, workshop
-from tests.factories import Member, Tenant, make_member
+from tests.factories import Member, Tenant, make_member, make_tenant
 from tests.helpers import assert_error, data
 from tests.out_of_office.helpers import away, hours, slot_times, team_workshop
 
@@ -163,3 +165,26 @@ async def test_an_absence_given_with_offsets_across_the_spring_change(
     assert entry["end"].startswith(f"{monday}T08:00:00")
     assert await slot_times(client, et["id"], str(friday), "Europe/Paris") == ["09:00"]
     assert await slot_times(client, et["id"], str(monday), "Europe/Paris") == ["10:00", "11:00"]
+
+
+@pytest.mark.race
+async def test_a_substitute_is_booked_once_when_both_their_workshops_are_booked_at_once(
+    client: httpx.AsyncClient, sessionmaker: async_sessionmaker[AsyncSession]
+) -> None:
+    """c stands in for a in a round-robin workshop at 08:00, when c alone can serve it, and c
+    also runs a workshop of their own at 08:00: eight students try both at once, one gets in.
+    (A plan without a monthly booking cap, whose lock would serialise the school's bookings.)"""
+    tenant = await make_tenant(sessionmaker, plan="enterprise")
+    a, b, c = await teachers(sessionmaker, tenant, 3)
+    await hours(client, a, "09:00", "12:00")
+    await hours(client, b, "11:00", "12:00")
+    await hours(client, c, "08:00", "10:00")
+    team = await team_workshop(client, tenant, "roundRobin", [a, b])
+    own = await workshop(client, c)
+    await away(client, a, dates.at(MONDAY, "00:00"), dates.at(TUESDAY, "00:00"), toUserId=c.id)
+    assert "08:00" in await slot_times(client, team["id"], DAY)
+    responses = await asyncio.gather(
+        *(book(client, et["id"], dates.at(MONDAY, "08:00")) for et in [team, own] * 4)
+    )
+    codes = sorted(r.status_code for r in responses)
+    assert codes == [201] + [409] * 7, codes
