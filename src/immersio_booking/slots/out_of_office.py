@@ -86,7 +86,8 @@ def _stand_in(
     for absence in away:
         if absence.user_id not in host_ids:
             continue  # a substitute's own absence: they simply do not stand in
-        sub = absence.substitute_id
+        # An individual workshop is its teacher's own: nobody stands in.
+        sub = absence.substitute_id if event.scheduling_type is not None else None
         if sub is None or sub in gone:
             if event.scheduling_type == "COLLECTIVE":
                 return []  # every host must be there
