@@ -26,6 +26,7 @@ from immersio_booking.landing.endpoints import router as landing_router
 from immersio_booking.members.endpoints import router as members_router
 from immersio_booking.ops.endpoints import router as ops_router
 from immersio_booking.organizations.endpoints import router as organizations_router
+from immersio_booking.out_of_office.endpoints import router as out_of_office_router
 from immersio_booking.payments.endpoints import router as payments_router
 from immersio_booking.payments.offline import router as mark_paid_router
 from immersio_booking.payments.webhooks import router as payment_webhooks_router
@@ -111,6 +112,7 @@ def create_app(settings: Settings | None = None, engine: AsyncEngine | None = No
         landing_router,
         subscriptions_router,
         members_router,
+        out_of_office_router,
         event_types_router,  # before teams: /teams/event-types is not /teams/{teamId}
         teams_router,
         schedules_router,

@@ -1,6 +1,6 @@
 """Connects the packages that react to booking changes to ``bookings.events`` (and payments to
-``bookings.checkout``), once per process: the API (``app.create_app``), the worker and the CLI
-call ``wire`` before they serve.
+``bookings.checkout``, webhooks to ``out_of_office.events``), once per process: the API
+(``app.create_app``), the worker and the CLI call ``wire`` before they serve.
 
 The order is the order listeners run in: payments first (a refund job is queued before the
 email that announces it), then video meetings (so what is queued next finds a Jitsi link made
@@ -11,9 +11,11 @@ from __future__ import annotations
 
 from immersio_booking.bookings import events, meeting_links
 from immersio_booking.notifications import listeners as notifications
+from immersio_booking.out_of_office import events as out_of_office
 from immersio_booking.payments import listeners as payments
 from immersio_booking.video import listeners as video
 from immersio_booking.video import registry as video_registry
+from immersio_booking.webhooks import absences
 from immersio_booking.webhooks import listeners as webhooks
 from immersio_booking.workflows import listeners as workflows
 
@@ -27,4 +29,5 @@ def wire() -> None:
     notifications.listeners.subscribe()
     webhooks.listeners.subscribe()
     workflows.listeners.subscribe()
+    out_of_office.on_created(absences.absence_recorded)
     events.mark_wired()
