@@ -94,6 +94,15 @@ class Settings(BaseSettings):
     # Codes that verify a booker's email (workshops with requiresBookerEmailVerification).
     booker_code_minutes: int = Field(default=10, ge=1, le=24 * 60)
     booker_code_attempts: int = Field(default=5, ge=1, le=20)
+    # Teachers' own calendars (docs/calendars.md): Apple's CalDAV address; how long a booking
+    # waits for the host's live busy times before it falls back to the cache; how long a
+    # refresh or a connection check may take; how far ahead busy times are cached; how often
+    # the periodic refresh re-reads a credential.
+    apple_caldav_url: str = "https://caldav.icloud.com"
+    calendar_live_check_seconds: float = Field(default=2.0, gt=0, le=30)
+    calendar_fetch_timeout_seconds: float = Field(default=20.0, gt=0, le=300)
+    calendar_busy_horizon_days: int = Field(default=120, ge=1, le=400)
+    calendar_refresh_minutes: int = Field(default=5, ge=1, le=24 * 60)
 
     @field_validator("database_url")
     @classmethod

@@ -37,6 +37,7 @@ TASK_MODULES = [
     "immersio_booking.webhooks.meetings",
     "immersio_booking.workflows.tasks",
     "immersio_booking.immersio.tasks",
+    "immersio_booking.calendars.tasks",
 ]
 
 _SQLALCHEMY_SCHEME = re.compile(r"^postgres(?:ql)?(?:\+\w+)?://")
