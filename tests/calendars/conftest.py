@@ -4,16 +4,21 @@
   ``radicale.account()`` hands each test a fresh one);
 - ``feeds``: a local HTTP server publishing ICS feeds, any path of which can hang;
 - ``silent``: a port that accepts connections and never answers;
-- ``teacher``: the tenant's owner, who teaches (weekday hours 09:00-17:00 UTC).
+- ``teacher``: the tenant's owner, who teaches (weekday hours 09:00-17:00 UTC);
+- ``quick`` / ``patient``: the API with a 0.5 s live check (3 s reads), or a 20 s one (for
+  tests where the live answer must arrive even on a loaded machine).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 
 import httpx
 import pytest
+from sqlalchemy.ext.asyncio import AsyncEngine
 
+from immersio_booking.app import create_app
+from immersio_booking.config import Settings
 from tests.bookings.helpers import teacher_hours
 from tests.calendars.servers import FeedServer, Radicale, SilentServer, start_radicale
 from tests.factories import Tenant
@@ -47,3 +52,21 @@ async def teacher(client: httpx.AsyncClient, tenant: Tenant) -> Tenant:
     return tenant
 
 
+async def _client_with(settings: Settings, engine: AsyncEngine) -> AsyncIterator[httpx.AsyncClient]:
+    transport = httpx.ASGITransport(app=create_app(settings, engine=engine))
+    async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as client:
+        yield client
+
+
+@pytest.fixture
+async def quick(settings: Settings, engine: AsyncEngine) -> AsyncIterator[httpx.AsyncClient]:
+    fast = {"calendar_live_check_seconds": 0.5, "calendar_fetch_timeout_seconds": 3.0}
+    async for client in _client_with(settings.model_copy(update=fast), engine):
+        yield client
+
+
+@pytest.fixture
+async def patient(settings: Settings, engine: AsyncEngine) -> AsyncIterator[httpx.AsyncClient]:
+    slow = {"calendar_live_check_seconds": 20.0}
+    async for client in _client_with(settings.model_copy(update=slow), engine):
+        yield client

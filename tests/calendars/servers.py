@@ -136,7 +136,7 @@ class FeedServer:
         server = self
 
         class Handler(BaseHTTPRequestHandler):
-            def do_GET(self) -> None:  # noqa: N802
+            def do_GET(self) -> None:
                 if self.path in server.hanging:
                     server.release.wait(30)
                     return
@@ -151,7 +151,7 @@ class FeedServer:
                 self.end_headers()
                 self.wfile.write(payload)
 
-            def log_message(self, *args: object) -> None:
+            def log_message(self, *args: object) -> None:  # noqa: ARG002
                 return
 
         self._http = ThreadingHTTPServer(("127.0.0.1", free_port()), Handler)

@@ -127,22 +127,22 @@ async def test_connecting_queues_a_refresh_that_the_worker_runs(
 
 
 async def test_booking_rechecks_the_live_calendar(
-    client: httpx.AsyncClient,
+    patient: httpx.AsyncClient,
     teacher: Tenant,
     radicale: Radicale,
     sessionmaker: async_sessionmaker[AsyncSession],
 ) -> None:
     """An event added after the last refresh: slots still offer the time (cache), the booking
     asks the calendar itself and is refused like any taken slot."""
-    et = await workshop(client, teacher)
-    _, username, (calendar,) = await connect_caldav(client, teacher, radicale)
-    await refresh(client, teacher)
+    et = await workshop(patient, teacher)
+    _, username, (calendar,) = await connect_caldav(patient, teacher, radicale)
+    await refresh(patient, teacher)
     radicale.add_event(username, calendar, at(DAY, "15:00"), at(DAY, "15:30"))
-    assert "15:00" in await free_starts(client, et["id"], DAY)
+    assert "15:00" in await free_starts(patient, et["id"], DAY)
     assert_error(
-        await book(client, et["id"], at(DAY, "15:00").isoformat()), 409, "slot_unavailable"
+        await book(patient, et["id"], at(DAY, "15:00").isoformat()), 409, "slot_unavailable"
     )
-    data(await book(client, et["id"], at(DAY, "16:00").isoformat()), 201)
+    data(await book(patient, et["id"], at(DAY, "16:00").isoformat()), 201)
     async with sessionmaker() as session:
         cached = await session.scalars(
             select(CalendarBusyTime).where(CalendarBusyTime.organization_id == teacher.id)
