@@ -5,7 +5,7 @@
 - ``feeds``: a local HTTP server publishing ICS feeds, any path of which can hang;
 - ``silent``: a port that accepts connections and never answers;
 - ``teacher``: the tenant's owner, who teaches (weekday hours 09:00-17:00 UTC);
-- ``quick`` / ``patient``: the API with a 0.5 s live check (3 s reads), or a 20 s one (for
+- ``quick`` / ``patient``: the API with a 0.5 s live check (5 s reads), or a 20 s one (for
   tests where the live answer must arrive even on a loaded machine).
 """
 
@@ -60,7 +60,7 @@ async def _client_with(settings: Settings, engine: AsyncEngine) -> AsyncIterator
 
 @pytest.fixture
 async def quick(settings: Settings, engine: AsyncEngine) -> AsyncIterator[httpx.AsyncClient]:
-    fast = {"calendar_live_check_seconds": 0.5, "calendar_fetch_timeout_seconds": 3.0}
+    fast = {"calendar_live_check_seconds": 0.5, "calendar_fetch_timeout_seconds": 5.0}
     async for client in _client_with(settings.model_copy(update=fast), engine):
         yield client
 

@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from immersio_booking.config import Settings
 from immersio_booking.models import CalendarBusyTime, CalendarCacheState, Credential
-from tests.bookings.helpers import book, workshop
+from tests.bookings.helpers import book, seating, workshop
 from tests.calendars.helpers import DAY, at, connect_caldav, free_starts, refresh
 from tests.calendars.servers import Radicale
 from tests.factories import Tenant
@@ -189,3 +189,24 @@ async def test_disconnect_removes_credential_and_its_busy_times(
         "connectedCalendars": [],
         "destinationCalendar": None,
     }
+
+
+async def test_a_seated_sessions_own_event_does_not_close_its_other_seats(
+    patient: httpx.AsyncClient, teacher: Tenant, radicale: Radicale
+) -> None:
+    """The session's event in the teacher's calendar (written there for its first seat) has
+    the session's exact times: it must not block the next seats. A private event with the
+    same times as a session nobody booked still blocks."""
+    et = await workshop(patient, teacher, seats=seating(3))
+    data(await book(patient, et["id"], at(DAY, "10:00").isoformat()), 201)
+    _, username, (calendar,) = await connect_caldav(patient, teacher, radicale)
+    radicale.add_event(username, calendar, at(DAY, "10:00"), at(DAY, "11:00"))
+    radicale.add_event(username, calendar, at(DAY, "13:00"), at(DAY, "14:00"))
+    await refresh(patient, teacher)
+    free = await free_starts(patient, et["id"], DAY)
+    assert "10:00" in free and "13:00" not in free
+    data(await book(patient, et["id"], at(DAY, "10:00").isoformat()), 201)
+    radicale.add_event(username, calendar, at(DAY, "15:00"), at(DAY, "16:00"))
+    assert_error(
+        await book(patient, et["id"], at(DAY, "15:00").isoformat()), 409, "slot_unavailable"
+    )

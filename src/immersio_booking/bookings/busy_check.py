@@ -14,6 +14,7 @@ from typing import Protocol
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from immersio_booking.bookings import repository
 from immersio_booking.config import Settings
 from immersio_booking.kit.errors import Conflict
 from immersio_booking.models import Booking, EventType
@@ -44,8 +45,20 @@ def install(live: LiveBusy) -> None:
     _live = live
 
 
+async def _session_exists(
+    session: AsyncSession, et: EventType | None, booking: Booking, now: datetime
+) -> bool:
+    """Another seat already holds this seated session (so its event may be in the calendar)."""
+    if et is None or not et.seats_per_time_slot:
+        return False
+    taken = await repository.seats_taken(
+        session, booking.organization_id, et.id, booking.start_time, now
+    )
+    return taken > 1
+
+
 async def ensure_hosts_free(
-    session: AsyncSession, created: Sequence[Booking], settings: Settings
+    session: AsyncSession, created: Sequence[Booking], settings: Settings, now: datetime
 ) -> None:
     """409 ``slot_unavailable`` when a new booking's host is busy in their own calendar."""
     if not created:
@@ -64,8 +77,9 @@ async def ensure_hosts_free(
         settings,
     )
     for booking in created:
+        own_event = (booking.start_time, booking.end_time)
         for lo, hi in live.get(booking.user_id or 0, []):
-            if (lo, hi) == (booking.start_time, booking.end_time):
+            if (lo, hi) == own_event and await _session_exists(session, et, booking, now):
                 continue  # the session's own event in the teacher's calendar
             if lo < booking.end_time + after and hi > booking.start_time - before:
                 raise Conflict(

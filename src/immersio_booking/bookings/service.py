@@ -82,7 +82,7 @@ async def book(
         secret=settings.resolved_secret_key(),
         caps=caps,
     )
-    await busy_check.ensure_hosts_free(session, created, settings)
+    await busy_check.ensure_hosts_free(session, created, settings, now)
     payments = await checkout.start_payments(session, created, settings)
     await events.publish(session, events.Booked(created))
     return NewBookings(created, payments)
@@ -134,7 +134,7 @@ async def reschedule(
     async def step(locked: Booking) -> Booking:
         limits = Limits(settings.payment_hold_minutes, settings.lock_timeout_ms)
         moved = await _reschedule(session, locked, actor, principal, body, now, limits)
-        await busy_check.ensure_hosts_free(session, [moved], settings)
+        await busy_check.ensure_hosts_free(session, [moved], settings, now)
         return moved
 
     return await change(
