@@ -57,6 +57,7 @@ class CalDavSource:
         client = caldav.DAVClient(
             url=url, username=username, password=password, timeout=int(kinds.timeout()) + 1
         )
+        client.session.close()
         client.session = vetted_session(OutgoingPolicy.of(settings))
         return client
 
@@ -70,10 +71,10 @@ class CalDavSource:
 
     async def probe(self, url: str, username: str, password: str) -> list[ListedCalendar]:
         """The calendars these credentials open (the check made before saving them)."""
-        return await _in_thread(lambda: _listed(self._client(url, username, password)))
+        return await _in_thread(lambda: _listed(lambda: self._client(url, username, password)))
 
     async def calendars(self, credential: Credential) -> list[ListedCalendar]:
-        return await _in_thread(lambda: _listed(self._client_of(credential)))
+        return await _in_thread(lambda: _listed(lambda: self._client_of(credential)))
 
     async def busy(
         self, credential: Credential, external_ids: list[str], start: datetime, end: datetime
@@ -83,11 +84,14 @@ class CalDavSource:
         def read() -> list[Busy]:
             client = self._client_of(credential)
             found: list[Busy] = []
-            for external_id in external_ids:
-                calendar = client.calendar(url=external_id)  # type: ignore[no-untyped-call]
-                for item in calendar.search(start=start, end=end, event=True, expand=False):
-                    data = ical_busy.parsed(item.data)
-                    found += ical_busy.busy_in(data, start, end, external_id, zone)
+            try:
+                for external_id in external_ids:
+                    calendar = client.calendar(url=external_id)  # type: ignore[no-untyped-call]
+                    for item in calendar.search(start=start, end=end, event=True, expand=False):
+                        data = ical_busy.parsed(item.data)
+                        found += ical_busy.busy_in(data, start, end, external_id, zone)
+            finally:
+                client.session.close()
             return found
 
         return await _in_thread(read)
@@ -102,8 +106,12 @@ class AppleSource(CalDavSource):
         return kinds.settings().apple_caldav_url
 
 
-def _listed(client: caldav.DAVClient) -> list[ListedCalendar]:
-    calendars = client.principal().calendars()  # type: ignore[no-untyped-call]
+def _listed(connect: Callable[[], caldav.DAVClient]) -> list[ListedCalendar]:
+    client = connect()
+    try:
+        calendars = client.principal().calendars()  # type: ignore[no-untyped-call]
+    finally:
+        client.session.close()
     return [
         ListedCalendar(
             external_id=str(calendar.url),
