@@ -202,6 +202,26 @@ async def http_case(
     }
 
 
+def cache_query_ms(url: str, event_type: int) -> float:
+    """Median time of the query slots add for calendars (slots/calendar_busy.py), in SQL."""
+    conninfo = url.replace("postgresql+psycopg://", "postgresql://")
+    with psycopg.connect(conninfo) as conn:
+        org, user = conn.execute(
+            "SELECT organization_id, user_id FROM event_types WHERE id = %s", (event_type,)
+        ).fetchone()  # type: ignore[misc]
+        runs = []
+        for _ in range(200):
+            began = time.perf_counter()
+            conn.execute(
+                "SELECT DISTINCT user_id, start_time, end_time FROM calendar_busy_times"
+                " WHERE organization_id = %s AND user_id = ANY(%s)"
+                " AND start_time < %s AND end_time > %s",
+                (org, [user], WINDOW_END + timedelta(days=1), WINDOW_START - timedelta(days=1)),
+            ).fetchall()
+            runs.append(time.perf_counter() - began)
+    return statistics.median(runs) * 1000
+
+
 def report(label: str, base: str, event_type: int) -> None:
     single = asyncio.run(http_case(base, event_type, requests=200, clients=1))
     loaded = asyncio.run(http_case(base, event_type))
@@ -232,6 +252,9 @@ def main() -> None:
                 f" ({in_window} in the window)",
                 base,
                 event_type,
+            )
+            print(
+                f"  the calendar busy-times query alone: {cache_query_ms(url, event_type):.2f} ms"
             )
 
 
