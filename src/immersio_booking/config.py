@@ -107,6 +107,15 @@ class Settings(BaseSettings):
     # Zoom's REST API and its OAuth server (tests and `make run`: the Zoom simulator).
     zoom_api_base: str = "https://api.zoom.us"
     zoom_oauth_base: str = "https://zoom.us"
+    # Teachers' own calendars (docs/calendars.md): Apple's CalDAV address; how long a booking
+    # waits for the host's live busy times before it falls back to the cache; how long a
+    # refresh or a connection check may take; how far ahead busy times are cached; how often
+    # the periodic refresh re-reads a credential.
+    apple_caldav_url: str = "https://caldav.icloud.com"
+    calendar_live_check_seconds: float = Field(default=2.0, gt=0, le=30)
+    calendar_fetch_timeout_seconds: float = Field(default=20.0, gt=0, le=300)
+    calendar_busy_horizon_days: int = Field(default=120, ge=1, le=400)
+    calendar_refresh_minutes: int = Field(default=5, ge=1, le=24 * 60)
 
     @field_validator("database_url")
     @classmethod

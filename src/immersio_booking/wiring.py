@@ -1,5 +1,6 @@
-"""Connects the packages that react to booking changes to ``bookings.events`` (and payments to
-``bookings.checkout``, webhooks to ``out_of_office.events``), once per process: the API
+"""Connects the packages that react to booking changes to ``bookings.events`` (payments to
+``bookings.checkout``, calendars to ``bookings.busy_check``, webhooks to
+``out_of_office.events``), once per process: the API
 (``app.create_app``), the worker and the CLI call ``wire`` before they serve.
 
 The order is the order listeners run in: payments first (a refund job is queued before the
@@ -10,6 +11,7 @@ in the same transaction), then emails, webhooks and workflows.
 from __future__ import annotations
 
 from immersio_booking.bookings import events, meeting_links
+from immersio_booking.calendars import listeners as calendars
 from immersio_booking.notifications import listeners as notifications
 from immersio_booking.out_of_office import events as out_of_office
 from immersio_booking.payments import listeners as payments
@@ -24,6 +26,7 @@ def wire() -> None:
     if events.is_wired():
         return
     payments.subscribe()  # the checkout port, then its listeners
+    calendars.subscribe()  # calendar kinds and the live busy check port
     video.listeners.subscribe()
     meeting_links.expect_links(video_registry.gets_meeting)  # emails wait for links on their way
     notifications.listeners.subscribe()

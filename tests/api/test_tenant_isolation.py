@@ -152,6 +152,7 @@ async def objects_of_tenant_a(
         "scheduleId": schedule["id"],
         "workflowId": workflow["id"],
         "mappingId": mapping["id"],
+        "calendar": "ics-feed",  # a calendar kind (the credential's id is in the body)
     }
 
 

@@ -45,6 +45,7 @@ QUERY_HELPERS = (
     "immersio_booking.payments.credentials",
     "immersio_booking.webhooks.destinations",
     "immersio_booking.webhooks.health",
+    "immersio_booking.slots.calendar_busy",
 )
 
 # Calls that build a query: ``select(...)``, ``update(...)``, ``session.get(...)``, ...

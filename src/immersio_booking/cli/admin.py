@@ -255,7 +255,9 @@ def connect_stripe(
 @admin_app.command("rotate-keys")
 def rotate_keys(as_json: JsonFlag = False) -> None:
     """Re-encrypt every stored secret with the first key of IMMERSIO_ENCRYPTION_KEYS: Stripe
-    and Zoom credentials, Immersio API keys and webhook secrets, webhook subscriptions' secrets."""
+    and Zoom credentials, Immersio API keys and webhook secrets, webhook subscriptions' secrets,
+    calendar credentials."""
+    from immersio_booking.calendars import sealing as calendar_credentials
     from immersio_booking.immersio import service as immersio
     from immersio_booking.payments import credentials
     from immersio_booking.video import zoom
@@ -270,6 +272,7 @@ def rotate_keys(as_json: JsonFlag = False) -> None:
             zoom.rotate_all,
             immersio.rotate_secrets,
             webhooks.rotate_secrets,
+            calendar_credentials.rotate_all,
         ):
             rotated += await rotate(session, settings)
         return {"rotated": rotated}

@@ -39,6 +39,7 @@ TASK_MODULES = [
     "immersio_booking.immersio.tasks",
     "immersio_booking.video.tasks",
     "immersio_booking.video.notices",
+    "immersio_booking.calendars.tasks",
 ]
 
 _SQLALCHEMY_SCHEME = re.compile(r"^postgres(?:ql)?(?:\+\w+)?://")

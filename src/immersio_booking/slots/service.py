@@ -14,7 +14,7 @@ from immersio_booking.event_types import repository as event_types
 from immersio_booking.kit.errors import BadRequest, NotFound
 from immersio_booking.models import EventType, User
 from immersio_booking.organizations import repository as organizations
-from immersio_booking.slots import out_of_office, repository, schedule_rules
+from immersio_booking.slots import calendar_busy, out_of_office, repository, schedule_rules
 from immersio_booking.slots.engine import group_by_local_date
 from immersio_booking.slots.model import EventRules, HostCalendar, SlotQuery
 from immersio_booking.teams import repository as teams
@@ -127,7 +127,8 @@ async def with_busy(
     exclude_booking_uid: str | None = None,
     exclude_reservation_uid: str | None = None,
 ) -> list[HostCalendar]:
-    """``calendars`` with the busy time around ``window``: bookings, holds, reservations."""
+    """``calendars`` with the busy time around ``window``: bookings, holds, reservations, and
+    the teachers' own calendars (cached)."""
     host_ids = [h.id for h in hosts]
     busy = await repository.busy(
         session,
@@ -143,6 +144,9 @@ async def with_busy(
     )
     for host_id, intervals in held.items():
         busy[host_id] = [*busy.get(host_id, []), *intervals]
+    teachers_own = await calendar_busy.cached(session, et.organization_id, host_ids, *window)
+    for host_id, intervals in teachers_own.items():
+        busy[host_id] = calendar_busy.merged(busy.get(host_id, []), intervals)
     return [replace(c, busy=tuple(busy.get(c.host_id, []))) for c in calendars]
 
 
