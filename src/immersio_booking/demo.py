@@ -8,6 +8,7 @@ The addresses use ``example.com``: the API's email validation refuses reserved n
 
 from __future__ import annotations
 
+import json
 import os
 from dataclasses import dataclass, field
 from datetime import time
@@ -407,6 +408,46 @@ async def _zoom(session: AsyncSession, org: Team) -> None:
     await session.flush()
 
 
+async def _calendar_feed(session: AsyncSession, org: Team, teacher: User) -> None:
+    """Kenji's calendar at his other school, an ICS feed (served by ``serve``): its busy times
+    take slots away from his workshops once the worker has read it."""
+    from immersio_booking.calendars import connect, ics_feed, sealing
+    from immersio_booking.calendars.source import ListedCalendar
+    from immersio_booking.fakes import calendar_feed
+    from immersio_booking.kit.crypto import SecretBox
+
+    found = (
+        await session.execute(
+            select(Credential.id).where(
+                Credential.organization_id == org.id,
+                Credential.user_id == teacher.id,
+                Credential.type == ics_feed.ICS_FEED,
+            )
+        )
+    ).first()
+    if found is not None:
+        return
+    url = calendar_feed.DEMO_URL
+    name = "Kenji - other school"
+    credential = Credential(
+        organization_id=org.id,
+        user_id=teacher.id,
+        type=ics_feed.ICS_FEED,
+        app_id="ics-feed",
+        key=sealing.sealed_key(
+            SecretBox.of(get_settings()),
+            {"urls": json.dumps([url])},
+            names={ics_feed.feed_id(url): name},
+            timeZone=teacher.time_zone,
+        ),
+    )
+    session.add(credential)
+    await session.flush()
+    listed = [ListedCalendar(ics_feed.feed_id(url), name, primary=True, read_only=True)]
+    await connect.select_all(session, credential, listed)
+    await connect.queue_refresh(session, credential)
+
+
 async def load_demo(session: AsyncSession, data_dir: Path | None = None) -> dict[str, Any]:
     """Create what is missing of the demo school; return its ids and the demo API key."""
     await session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": DEMO_LOCK_KEY})
@@ -422,6 +463,7 @@ async def load_demo(session: AsyncSession, data_dir: Path | None = None) -> dict
     reminders = await _reminders(session, org)
     await _immersio(session, org, workshops)
     await _zoom(session, org)
+    await _calendar_feed(session, org, teachers[KENJI.email])
     key = await _demo_key(session, owner, data_dir or get_settings().data_dir, fresh_key)
     return {
         "organization": {"id": org.id, "slug": org.slug, "name": org.name},

@@ -10,7 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from immersio_booking.app import create_app
 from immersio_booking.config import Settings
-from immersio_booking.fakes.immersio import BackgroundSimulator
+from immersio_booking.fakes.served import BackgroundServer
 from immersio_booking.fakes.zoom import create_simulator
 from immersio_booking.video import zoom_client
 from tests.video.helpers import ACCOUNT_ID, CLIENT_ID, CLIENT_SECRET, FakeZoom
@@ -18,7 +18,7 @@ from tests.video.helpers import ACCOUNT_ID, CLIENT_ID, CLIENT_SECRET, FakeZoom
 
 @pytest.fixture
 def fake_zoom() -> Iterator[FakeZoom]:
-    server = BackgroundSimulator(create_simulator(ACCOUNT_ID, CLIENT_ID, CLIENT_SECRET)).start()
+    server = BackgroundServer(create_simulator(ACCOUNT_ID, CLIENT_ID, CLIENT_SECRET)).start()
     zoom_client.forget_tokens()
     yield FakeZoom(server.url)
     server.stop()
