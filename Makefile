@@ -36,6 +36,8 @@ run: install
 		export IMMERSIO_STRIPE_API_BASE="http://127.0.0.1:$(STRIPE_PORT)"; \
 		export IMMERSIO_STRIPE_JS_URL="http://127.0.0.1:$(STRIPE_PORT)/js.stripe.com/v3/"; \
 		export IMMERSIO_ALLOW_PRIVATE_NETWORK_TARGETS="$${IMMERSIO_ALLOW_PRIVATE_NETWORK_TARGETS:-true}"; \
+		export IMMERSIO_ZOOM_API_BASE="$${IMMERSIO_ZOOM_API_BASE:-http://127.0.0.1:8200}"; \
+		export IMMERSIO_ZOOM_OAUTH_BASE="$${IMMERSIO_ZOOM_OAUTH_BASE:-http://127.0.0.1:8200}"; \
 		$(BIN)/immersio-booking demo && \
 		$(BIN)/python dev/demo_stripe.py $(STRIPE_PORT) "$$IMMERSIO_PUBLIC_BASE_URL" && \
 		echo && echo "Serving on http://$(HOST):$(PORT) — Ctrl-C to stop." && \

@@ -2,7 +2,10 @@
 
 One host, weekdays 09:00–17:00 (Europe/Berlin), 15-minute interval, 30-minute workshops, a
 31-day window; 500 / 5,000 / 50,000 bookings in the host's history (spread over four years, so
-the window holds about 2% of them). Run: ``make bench`` or ``.venv/bin/python bench/slots.py``.
+the window holds about 2% of them). Then the same 5,000-booking host with busy times cached
+from two calendars of 200 events each (``calendar_busy_times``, spread over the 120-day cache
+horizon from the window's start), which slots subtract.
+Run: ``make bench`` or ``.venv/bin/python bench/slots.py`` (``--calendars``: that case only).
 """
 
 from __future__ import annotations
@@ -11,6 +14,7 @@ import asyncio
 import random
 import secrets
 import statistics
+import sys
 import time
 from datetime import UTC, datetime, timedelta
 
@@ -120,6 +124,51 @@ def seed(url: str, bookings: int) -> int:
     return int(event_type)
 
 
+CALENDARS = 2
+EVENTS_PER_CALENDAR = 200
+HORIZON_DAYS = 120
+
+
+def seed_calendars(url: str, event_type: int) -> int:
+    """Two selected CalDAV calendars of the workshop's host with 200 cached busy events each
+    (30 to 120 minutes, in working hours); returns how many fall in the slots window."""
+    conninfo = url.replace("postgresql+psycopg://", "postgresql://")
+    rng = random.Random(event_type)
+    in_window = 0
+    with psycopg.connect(conninfo) as conn:
+        org, user = conn.execute(
+            "SELECT organization_id, user_id FROM event_types WHERE id = %s", (event_type,)
+        ).fetchone()  # type: ignore[misc]
+        credential = conn.execute(
+            "INSERT INTO credentials (organization_id, user_id, type, key, app_id, invalid)"
+            " VALUES (%s, %s, 'caldav_calendar', '{}', 'caldav', false) RETURNING id",
+            (org, user),
+        ).fetchone()[0]  # type: ignore[index]
+        rows = []
+        for calendar in range(CALENDARS):
+            external_id = f"https://caldav.example.com/host/cal-{calendar}/"
+            conn.execute(
+                "INSERT INTO selected_calendars (organization_id, user_id, integration,"
+                " external_id, credential_id) VALUES (%s, %s, 'caldav_calendar', %s, %s)",
+                (org, user, external_id, credential),
+            )
+            for _ in range(EVENTS_PER_CALENDAR):
+                start = WINDOW_START + timedelta(
+                    days=rng.randrange(HORIZON_DAYS), minutes=15 * rng.randrange(32, 64)
+                )
+                end = start + timedelta(minutes=30 * rng.randrange(1, 5))
+                in_window += start < WINDOW_END
+                rows.append((org, user, credential, external_id, start, end))
+        with conn.cursor().copy(
+            "COPY calendar_busy_times (organization_id, user_id, credential_id, external_id,"
+            " start_time, end_time) FROM STDIN"
+        ) as copy:
+            for row in rows:
+                copy.write_row(row)
+        conn.execute("ANALYZE calendar_busy_times")
+    return in_window
+
+
 async def http_case(
     base: str, event_type: int, requests: int = 600, clients: int = 8
 ) -> dict[str, float]:
@@ -153,23 +202,60 @@ async def http_case(
     }
 
 
+def cache_query_ms(url: str, event_type: int) -> float:
+    """Median time of the query slots add for calendars (slots/calendar_busy.py), in SQL."""
+    conninfo = url.replace("postgresql+psycopg://", "postgresql://")
+    with psycopg.connect(conninfo) as conn:
+        org, user = conn.execute(
+            "SELECT organization_id, user_id FROM event_types WHERE id = %s", (event_type,)
+        ).fetchone()  # type: ignore[misc]
+        runs = []
+        for _ in range(200):
+            began = time.perf_counter()
+            conn.execute(
+                "SELECT DISTINCT user_id, start_time, end_time FROM calendar_busy_times"
+                " WHERE organization_id = %s AND user_id = ANY(%s)"
+                " AND start_time < %s AND end_time > %s",
+                (org, [user], WINDOW_END + timedelta(days=1), WINDOW_START - timedelta(days=1)),
+            ).fetchall()
+            runs.append(time.perf_counter() - began)
+    return statistics.median(runs) * 1000
+
+
+def report(label: str, base: str, event_type: int) -> None:
+    single = asyncio.run(http_case(base, event_type, requests=200, clients=1))
+    loaded = asyncio.run(http_case(base, event_type))
+    print(
+        f"  {label}: p50 {single['p50_ms']:.1f} ms,"
+        f" p99 {single['p99_ms']:.1f} ms (1 client);"
+        f" under 8 clients p50 {loaded['p50_ms']:.1f} ms,"
+        f" p99 {loaded['p99_ms']:.1f} ms, {loaded['rps']:.0f} req/s"
+    )
+
+
 def main() -> None:
-    print("slots engine, one host, 31 days, 15-min grid, 30-min workshops (median of 200 calls)")
-    for busy in (0, 10, 100, 500):
-        print(f"  {busy:>5} bookings in the window: {engine_case(busy):.3f} ms per call")
+    only_calendars = "--calendars" in sys.argv[1:]
+    if not only_calendars:
+        print("slots engine, one host, 31 days, 15-min grid, 30-min workshops (median of 200)")
+        for busy in (0, 10, 100, 500):
+            print(f"  {busy:>5} bookings in the window: {engine_case(busy):.3f} ms per call")
     print("GET /v2/slots over HTTP (1 uvicorn worker, 8 concurrent clients, 600 requests)")
     with scratch_database() as (url, data_dir):
         with served(url, data_dir) as base:
-            for history in (500, 5_000, 50_000):
-                event_type = seed(url, history)
-                single = asyncio.run(http_case(base, event_type, requests=200, clients=1))
-                loaded = asyncio.run(http_case(base, event_type))
-                print(
-                    f"  {history:>6} in history: p50 {single['p50_ms']:.1f} ms,"
-                    f" p99 {single['p99_ms']:.1f} ms (1 client);"
-                    f" under 8 clients p50 {loaded['p50_ms']:.1f} ms,"
-                    f" p99 {loaded['p99_ms']:.1f} ms, {loaded['rps']:.0f} req/s"
-                )
+            for history in () if only_calendars else (500, 5_000, 50_000):
+                report(f"{history:>6} in history", base, seed(url, history))
+            event_type = seed(url, 5_000)
+            report("  5000 in history, no calendars", base, event_type)
+            in_window = seed_calendars(url, event_type)
+            report(
+                f"  5000 in history + {CALENDARS} calendars x {EVENTS_PER_CALENDAR} events"
+                f" ({in_window} in the window)",
+                base,
+                event_type,
+            )
+            print(
+                f"  the calendar busy-times query alone: {cache_query_ms(url, event_type):.2f} ms"
+            )
 
 
 if __name__ == "__main__":

@@ -39,6 +39,7 @@ class Inbox:
         self.messages: list[Message] = []
         # Each message's SMTP envelope recipients (RCPT TO), in the order received.
         self.envelopes: list[list[str]] = []
+        self.port = 0  # where it listens (a test may point another job environment at it)
 
     async def handle_DATA(self, server: object, session: object, envelope: object) -> str:  # noqa: N802
         del server, session
@@ -57,6 +58,7 @@ def inbox(database_url: str, data_dir: Path) -> Iterator[Inbox]:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
+    handler.port = port
     controller = Controller(handler, hostname="127.0.0.1", port=port)
     controller.start()
     try:

@@ -15,6 +15,7 @@ from immersio_booking.bookings.endpoints import router as bookings_router
 from immersio_booking.bookings.invitation_endpoints import router as invitations_router
 from immersio_booking.bookings.reservations import router as reservations_router
 from immersio_booking.calendars.destination_endpoints import router as destination_calendars_router
+from immersio_booking.calendars.endpoints import router as calendars_router
 from immersio_booking.calendars.google_endpoints import router as google_calendar_router
 from immersio_booking.config import Settings, get_settings
 from immersio_booking.db.session import make_engine, make_sessionmaker, resolve_database_url
@@ -28,6 +29,7 @@ from immersio_booking.landing.endpoints import router as landing_router
 from immersio_booking.members.endpoints import router as members_router
 from immersio_booking.ops.endpoints import router as ops_router
 from immersio_booking.organizations.endpoints import router as organizations_router
+from immersio_booking.out_of_office.endpoints import router as out_of_office_router
 from immersio_booking.payments.endpoints import router as payments_router
 from immersio_booking.payments.offline import router as mark_paid_router
 from immersio_booking.payments.webhooks import router as payment_webhooks_router
@@ -35,6 +37,7 @@ from immersio_booking.schedules.endpoints import router as schedules_router
 from immersio_booking.slots.endpoints import router as slots_router
 from immersio_booking.subscriptions.endpoints import router as subscriptions_router
 from immersio_booking.teams.endpoints import router as teams_router
+from immersio_booking.video.endpoints import router as video_router
 from immersio_booking.web import assets, booking_pages, landing_pages, manage_pages, payment_pages
 from immersio_booking.web.rendering import STATIC
 from immersio_booking.webhooks.endpoints import router as webhooks_router
@@ -69,7 +72,7 @@ def create_app(settings: Settings | None = None, engine: AsyncEngine | None = No
             pool_size=settings.db_pool_size,
             max_overflow=settings.db_max_overflow,
         )
-        app.state.sessionmaker = make_sessionmaker(app.state.engine)
+        app.state.sessionmaker = make_sessionmaker(app.state.engine, settings)
         try:
             yield
         finally:
@@ -85,7 +88,7 @@ def create_app(settings: Settings | None = None, engine: AsyncEngine | None = No
     app.state.settings = settings
     if engine is not None:  # tests hand over an engine and may skip the lifespan
         app.state.engine = engine
-        app.state.sessionmaker = make_sessionmaker(engine)
+        app.state.sessionmaker = make_sessionmaker(engine, settings)
     error_handlers.install(app)
     # An oversized body is refused before the app reads it (inside CORS and the request log,
     # so browsers can read the 413 and it is counted).
@@ -112,12 +115,14 @@ def create_app(settings: Settings | None = None, engine: AsyncEngine | None = No
         landing_router,
         subscriptions_router,
         members_router,
+        out_of_office_router,
         event_types_router,  # before teams: /teams/event-types is not /teams/{teamId}
         teams_router,
         schedules_router,
         slots_router,
         reservations_router,
         bookings_router,
+        calendars_router,
         destination_calendars_router,
         google_calendar_router,
         mark_paid_router,
@@ -130,6 +135,7 @@ def create_app(settings: Settings | None = None, engine: AsyncEngine | None = No
         workflows_router,
         immersio_router,
         immersio_webhooks_router,
+        video_router,
         # Public pages last: /{orgSlug} and /{orgSlug}/{eventSlug} must not shadow the API.
         assets.router,
         manage_pages.router,

@@ -94,17 +94,38 @@ class Settings(BaseSettings):
     # Codes that verify a booker's email (workshops with requiresBookerEmailVerification).
     booker_code_minutes: int = Field(default=10, ge=1, le=24 * 60)
     booker_code_attempts: int = Field(default=5, ge=1, le=20)
-    # Google Calendar and Meet (docs/calendars-google.md): the OAuth client of the platform, the
+    # A confirmation of a video session waits for its join link (a Zoom meeting is made by a
+    # job moments after booking): it tries again every retry seconds, for up to wait seconds,
+    # then goes without the link (saying it will come before the start). 0 waits not at all.
+    meeting_link_wait_seconds: int = Field(default=120, ge=0, le=3600)
+    meeting_link_retry_seconds: int = Field(default=10, ge=1, le=600)
+    # Video meetings of live sessions (docs/video.md). Jitsi: rooms on this server; with an app
+    # id and secret (a self-hosted Jitsi with token auth), links carry signed room tokens.
+    jitsi_base_url: str = "https://meet.jit.si"
+    jitsi_app_id: str | None = None
+    jitsi_app_secret: str | None = None
+    # Zoom's REST API and its OAuth server (tests and `make run`: the Zoom simulator).
+    zoom_api_base: str = "https://api.zoom.us"
+    zoom_oauth_base: str = "https://zoom.us"
+    # Teachers' own calendars (docs/calendars.md): Apple's CalDAV address; how long a booking
+    # waits for the host's live busy times before it falls back to the cache; how long a
+    # refresh or a connection check may take; how far ahead busy times are cached; how often
+    # the periodic refresh re-reads a credential.
+    apple_caldav_url: str = "https://caldav.icloud.com"
+    calendar_live_check_seconds: float = Field(default=2.0, gt=0, le=30)
+    calendar_fetch_timeout_seconds: float = Field(default=20.0, gt=0, le=300)
+    calendar_busy_horizon_days: int = Field(default=120, ge=1, le=400)
+    calendar_refresh_minutes: int = Field(default=5, ge=1, le=24 * 60)
+    # Google Calendar and Meet (docs/calendars.md): the OAuth client of the platform, the
     # consent page, the token endpoint's base and the Calendar API's base (tests: the fake).
     google_client_id: str | None = None
     google_client_secret: str | None = None
     google_auth_url: str = "https://accounts.google.com/o/oauth2/v2/auth"
     google_oauth_base: str = "https://oauth2.googleapis.com"
     google_api_base: str = "https://www.googleapis.com"
-    # Sessions written to teachers' calendars: how long one calendar call may take, and how
-    # often (and how many times) a session's event is looked at again while its join link is
-    # still being made (a Zoom meeting is made by a job of its own).
-    calendar_timeout_seconds: float = Field(default=20.0, gt=0, le=300)
+    # Sessions written to teachers' calendars (each call bounded by
+    # calendar_fetch_timeout_seconds): how often (and how many times) a session's event is
+    # looked at again while its join link is still being made (Zoom's is made by a job).
     calendar_link_wait_seconds: int = Field(default=30, ge=1, le=3600)
     calendar_link_wait_attempts: int = Field(default=10, ge=0, le=100)
 
@@ -155,7 +176,7 @@ class Settings(BaseSettings):
         proxy_networks(value)
         return value
 
-    @field_validator("public_base_url")
+    @field_validator("public_base_url", "jitsi_base_url", "zoom_api_base", "zoom_oauth_base")
     @classmethod
     def _strip_trailing_slash(cls, value: str) -> str:
         return value.rstrip("/")

@@ -8,6 +8,7 @@ The addresses use ``example.com``: the API's email validation refuses reserved n
 
 from __future__ import annotations
 
+import json
 import os
 from dataclasses import dataclass, field
 from datetime import time
@@ -25,6 +26,7 @@ from immersio_booking.members.provisioning import provision_member
 from immersio_booking.models import (
     ApiKey,
     Availability,
+    Credential,
     EventType,
     ImmersioCourseMapping,
     ImmersioIntegration,
@@ -110,6 +112,8 @@ WORKSHOPS = [
             "topic_category": "Business English",
             "whitelist_enabled": False,
             "registration_mode": "open",
+            # Its sessions get Zoom meetings, from the Zoom simulator `serve` starts.
+            "zoom_auto_create": True,
             "refund_window_hours": 12,
             "cancellation_notice_hours": 2,
         },
@@ -374,6 +378,76 @@ async def _immersio(session: AsyncSession, org: Team, workshops: list[EventType]
     await roster.mark_workshops(session, org.id, simulator.DEMO_ORGANIZATION)
 
 
+async def _zoom(session: AsyncSession, org: Team) -> None:
+    """The demo school's Zoom app: the simulator's credentials (``fake-zoom``'s defaults)."""
+    from immersio_booking.fakes import zoom as simulator
+    from immersio_booking.kit.crypto import SecretBox
+
+    found = (
+        await session.execute(
+            select(Credential.id).where(
+                Credential.organization_id == org.id, Credential.type == "zoom_video"
+            )
+        )
+    ).first()
+    if found is not None:
+        return
+    session.add(
+        Credential(
+            organization_id=org.id,
+            team_id=org.id,
+            type="zoom_video",
+            app_id="zoom",
+            key={
+                "account_id": simulator.DEMO_ACCOUNT_ID,
+                "client_id": simulator.DEMO_CLIENT_ID,
+                "client_secret": SecretBox.of(get_settings()).seal(simulator.DEMO_CLIENT_SECRET),
+            },
+        )
+    )
+    await session.flush()
+
+
+async def _calendar_feed(session: AsyncSession, org: Team, teacher: User) -> None:
+    """Kenji's calendar at his other school, an ICS feed (served by ``serve``): its busy times
+    take slots away from his workshops once the worker has read it."""
+    from immersio_booking.calendars import connect, ics_feed, sealing
+    from immersio_booking.calendars.source import ListedCalendar
+    from immersio_booking.fakes import calendar_feed
+    from immersio_booking.kit.crypto import SecretBox
+
+    found = (
+        await session.execute(
+            select(Credential.id).where(
+                Credential.organization_id == org.id,
+                Credential.user_id == teacher.id,
+                Credential.type == ics_feed.ICS_FEED,
+            )
+        )
+    ).first()
+    if found is not None:
+        return
+    url = calendar_feed.DEMO_URL
+    name = "Kenji - other school"
+    credential = Credential(
+        organization_id=org.id,
+        user_id=teacher.id,
+        type=ics_feed.ICS_FEED,
+        app_id="ics-feed",
+        key=sealing.sealed_key(
+            SecretBox.of(get_settings()),
+            {"urls": json.dumps([url])},
+            names={ics_feed.feed_id(url): name},
+            timeZone=teacher.time_zone,
+        ),
+    )
+    session.add(credential)
+    await session.flush()
+    listed = [ListedCalendar(ics_feed.feed_id(url), name, primary=True, read_only=True)]
+    await connect.select_all(session, credential, listed)
+    await connect.queue_refresh(session, credential)
+
+
 async def load_demo(session: AsyncSession, data_dir: Path | None = None) -> dict[str, Any]:
     """Create what is missing of the demo school; return its ids and the demo API key."""
     await session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": DEMO_LOCK_KEY})
@@ -388,6 +462,8 @@ async def load_demo(session: AsyncSession, data_dir: Path | None = None) -> dict
     await _landing_page(session, org)
     reminders = await _reminders(session, org)
     await _immersio(session, org, workshops)
+    await _zoom(session, org)
+    await _calendar_feed(session, org, teachers[KENJI.email])
     key = await _demo_key(session, owner, data_dir or get_settings().data_dir, fresh_key)
     return {
         "organization": {"id": org.id, "slug": org.slug, "name": org.name},

@@ -22,12 +22,14 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from immersio_booking.models import (
     Booking,
+    CalendarCacheState,
     Credential,
     DeliveryStatus,
     EventType,
     ImmersioIntegration,
     ImmersioSyncLog,
     Membership,
+    SelectedCalendar,
     SyncStatus,
     Team,
     Webhook,
@@ -176,3 +178,29 @@ async def immersio_integrations_to_reseal(session: AsyncSession) -> Sequence[Imm
     Safe for the same reason as ``credentials_to_reseal``: re-encrypted in place, never shown.
     """
     return (await session.execute(select(ImmersioIntegration))).scalars().all()
+
+
+async def calendar_credentials_due(
+    session: AsyncSession, types: Sequence[str], stale_before: datetime
+) -> list[tuple[int, int]]:
+    """(tenant, credential) of every teacher's calendar credential with selected calendars
+    whose busy-times cache was last refreshed before ``stale_before`` (or never), for the
+    periodic refresh.
+
+    Safe because it returns only ids, to the scheduler, which queues one refresh per
+    credential; the refresh reads the credential again inside its tenant.
+    """
+    selected = select(SelectedCalendar.id).where(SelectedCalendar.credential_id == Credential.id)
+    rows = await session.execute(
+        select(Credential.organization_id, Credential.id)
+        .outerjoin(CalendarCacheState, CalendarCacheState.credential_id == Credential.id)
+        .where(
+            Credential.type.in_(types),
+            Credential.user_id.is_not(None),
+            selected.exists(),
+            CalendarCacheState.refreshed_at.is_(None)
+            | (CalendarCacheState.refreshed_at < stale_before),
+        )
+        .order_by(Credential.id)
+    )
+    return [(org_id, credential_id) for org_id, credential_id in rows.all()]

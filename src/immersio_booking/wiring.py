@@ -1,17 +1,23 @@
-"""Connects the packages that react to booking changes to ``bookings.events`` (and payments to
-``bookings.checkout``), once per process: the API (``app.create_app``), the worker and the CLI
-call ``wire`` before they serve.
+"""Connects the packages that react to booking changes to ``bookings.events`` (payments to
+``bookings.checkout``, calendars to ``bookings.busy_check``, webhooks to
+``out_of_office.events``), once per process: the API
+(``app.create_app``), the worker and the CLI call ``wire`` before they serve.
 
 The order is the order listeners run in: payments first (a refund job is queued before the
-email that announces it), then emails, webhooks and workflows.
+email that announces it), then video meetings (so what is queued next finds a Jitsi link made
+in the same transaction), then emails, webhooks and workflows.
 """
 
 from __future__ import annotations
 
-from immersio_booking.bookings import events
+from immersio_booking.bookings import events, meeting_links
 from immersio_booking.calendars import listeners as calendars
 from immersio_booking.notifications import listeners as notifications
+from immersio_booking.out_of_office import events as out_of_office
 from immersio_booking.payments import listeners as payments
+from immersio_booking.video import listeners as video
+from immersio_booking.video import registry as video_registry
+from immersio_booking.webhooks import absences
 from immersio_booking.webhooks import listeners as webhooks
 from immersio_booking.workflows import listeners as workflows
 
@@ -20,8 +26,11 @@ def wire() -> None:
     if events.is_wired():
         return
     payments.subscribe()  # the checkout port, then its listeners
+    calendars.subscribe()  # calendar kinds and the live busy check port
+    video.listeners.subscribe()
+    meeting_links.expect_links(video_registry.gets_meeting)  # emails wait for links on their way
     notifications.listeners.subscribe()
     webhooks.listeners.subscribe()
     workflows.listeners.subscribe()
-    calendars.subscribe()  # sessions to teachers' calendars; Google as a kind, Meet as video
+    out_of_office.on_created(absences.absence_recorded)
     events.mark_wired()

@@ -129,7 +129,16 @@ async def objects_of_tenant_a(
         ),
         201,
     )
+    absence = data(
+        await client.post(
+            f"/v2/organizations/{a.id}/users/{member.id}/ooo",
+            headers=a.headers,
+            json={"start": dates.at(MONDAY, "09:00"), "end": dates.at(MONDAY, "17:00")},
+        ),
+        201,
+    )
     return {
+        "oooId": absence["id"],
         "webhookId": hook["id"],
         "deliveryId": deliveries[0]["id"],
         "orgId": a.id,
@@ -143,6 +152,7 @@ async def objects_of_tenant_a(
         "scheduleId": schedule["id"],
         "workflowId": workflow["id"],
         "mappingId": mapping["id"],
+        "calendar": "ics-feed",  # a calendar kind (the credential's id is in the body)
     }
 
 
@@ -192,6 +202,7 @@ async def snapshot(client: httpx.AsyncClient, a: Tenant, ids: dict[str, Any]) ->
         f"{base}/workflows",
         f"{base}/immersio/integration",
         f"{base}/immersio/course-mappings",
+        f"{base}/users/{ids['userId']}/ooo",
     ]
     out = []
     for url in urls:

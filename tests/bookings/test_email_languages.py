@@ -39,7 +39,7 @@ def _email(kind: str, language: str | None, *, reason: str | None = None) -> tup
         invites=[],
         sender="school@example.com",
     )
-    body = email.get_content()
+    body = email.get_body(("plain",)).get_content()  # type: ignore[union-attr]
     assert isinstance(body, str)
     return str(email["Subject"]), body
 

@@ -14,6 +14,7 @@ from immersio_booking.kit import clock
 from immersio_booking.models import Booking
 from immersio_booking.notifications import listeners as notifications
 from immersio_booking.payments import listeners as payments
+from immersio_booking.video import listeners as video
 from immersio_booking.webhooks import listeners as webhooks
 from immersio_booking.wiring import wire
 from immersio_booking.workflows import listeners as workflows
@@ -29,17 +30,19 @@ def test_wiring_subscribes_each_package_once_in_order() -> None:
     order = [listener.__module__ for listener in events.listeners_of(events.Cancelled)]
     assert order == [
         payments.__name__,
+        calendars.__name__,
+        video.__name__,
         notifications.__name__,
         webhooks.__name__,
         workflows.__name__,
-        calendars.__name__,
     ]
     booked = [listener.__module__ for listener in events.listeners_of(events.Booked)]
     assert booked == [
+        calendars.__name__,
+        video.__name__,
         notifications.__name__,
         webhooks.__name__,
         workflows.__name__,
-        calendars.__name__,
     ]
     assert events.listeners_of(events.Invited)[0].__module__ == notifications.__name__
 

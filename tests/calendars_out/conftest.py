@@ -1,17 +1,11 @@
-"""Real servers for the calendar tests: Radicale (CalDAV) with two accounts, and the fake
-Google (``immersio_booking.fakes.google``) over HTTP.
-
-Stand-in until helper "calin"'s Radicale fixture in tests/calendars/conftest.py is merged."""
+"""Real servers for the calendar tests: Radicale (CalDAV, the ``radicale`` fixture of
+tests/calendars/conftest.py) with a few accounts per test, and the fake Google
+(``immersio_booking.fakes.google``) over HTTP."""
 
 from __future__ import annotations
 
-import socket
-import subprocess
-import sys
-import time
 from collections.abc import AsyncIterator, Iterator
-from dataclasses import dataclass
-from pathlib import Path
+from dataclasses import dataclass, field
 
 import httpx
 import pytest
@@ -20,79 +14,52 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from immersio_booking.app import create_app
 from immersio_booking.config import Settings
 from immersio_booking.fakes.google import serve_fake_google
-from immersio_booking.fakes.immersio import BackgroundSimulator
+from immersio_booking.fakes.served import BackgroundServer
+from tests.calendars.conftest import radicale  # noqa: F401 (the one Radicale of the suite)
+from tests.calendars.servers import Radicale
 
-ACCOUNTS = {"teacher": "teacher-secret", "other": "other-secret", "fresh": "fresh-secret"}
 GOOGLE_CLIENT_ID = "immersio-test-client"
 GOOGLE_CLIENT_SECRET = "immersio-test-secret"
 
 
-@dataclass(frozen=True)
-class Radicale:
-    url: str
+@dataclass
+class Dav:
+    """This test's CalDAV accounts on the suite's Radicale, by role ("teacher", "other",
+    "fresh"): each role gets a fresh account the first time it is named."""
 
-    def account_url(self, user: str) -> str:
-        return f"{self.url}/{user}/"
+    radicale: Radicale
+    _names: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def url(self) -> str:
+        return self.radicale.url
+
+    def username(self, role: str) -> str:
+        if role not in self._names:
+            self._names[role] = self.radicale.account()[0]
+        return self._names[role]
+
+    def password(self, role: str) -> str:
+        return f"pw-{self.username(role)}"
+
+    def account_url(self, role: str) -> str:
+        return f"{self.url.rstrip('/')}/{self.username(role)}/"
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-@pytest.fixture(scope="session")
-def radicale(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Radicale]:
-    """Radicale on a free loopback port; accounts from an htpasswd file (plain passwords)."""
-    root = tmp_path_factory.mktemp("radicale")
-    users = root / "users"
-    users.write_text("".join(f"{name}:{password}\n" for name, password in ACCOUNTS.items()))
-    port = _free_port()
-    log = root / "radicale.log"
-    with log.open("wb") as sink:
-        server = subprocess.Popen(
-            [
-                str(Path(sys.executable).parent / "radicale"),
-                "--server-hosts",
-                f"127.0.0.1:{port}",
-                "--storage-filesystem-folder",
-                str(root / "collections"),
-                "--auth-type",
-                "htpasswd",
-                "--auth-htpasswd-filename",
-                str(users),
-                "--auth-htpasswd-encryption",
-                "plain",
-                "--rights-type",
-                "owner_only",
-            ],
-            stdout=sink,
-            stderr=subprocess.STDOUT,
-        )
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while True:
-        try:
-            httpx.get(url, timeout=1)
-            break
-        except httpx.HTTPError:
-            if server.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError(f"Radicale did not start: {log.read_text()[-2000:]}") from None
-            time.sleep(0.1)
-    yield Radicale(url)
-    server.terminate()
-    server.wait(10)
+@pytest.fixture
+def dav(radicale: Radicale) -> Dav:  # noqa: F811
+    return Dav(radicale)
 
 
 @pytest.fixture(scope="session")
-def fake_google() -> Iterator[BackgroundSimulator]:
+def fake_google() -> Iterator[BackgroundServer]:
     simulator = serve_fake_google(client_id=GOOGLE_CLIENT_ID, client_secret=GOOGLE_CLIENT_SECRET)
     yield simulator
     simulator.stop()
 
 
 @pytest.fixture(scope="session")
-def google_settings(settings: Settings, fake_google: BackgroundSimulator) -> Settings:
+def google_settings(settings: Settings, fake_google: BackgroundServer) -> Settings:
     """The tests' settings with Google's addresses at the fake."""
     return settings.model_copy(
         update={

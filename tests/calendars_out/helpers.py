@@ -15,11 +15,12 @@ import icalendar
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from immersio_booking.calendars import sealing
 from immersio_booking.config import Settings
 from immersio_booking.db.session import transaction
 from immersio_booking.kit.crypto import SecretBox
 from immersio_booking.models import Booking, BookingReference, Credential
-from tests.calendars_out.conftest import ACCOUNTS, Radicale
+from tests.calendars_out.conftest import Dav
 from tests.helpers import data
 
 
@@ -34,26 +35,28 @@ class Found:
     attendees: list[str]
 
 
-def _client(radicale: Radicale, user: str) -> caldav.DAVClient:
-    return caldav.DAVClient(url=radicale.account_url(user), username=user, password=ACCOUNTS[user])
+def _client(dav: Dav, user: str) -> caldav.DAVClient:
+    return caldav.DAVClient(
+        url=dav.account_url(user), username=dav.username(user), password=dav.password(user)
+    )
 
 
-async def make_calendar(radicale: Radicale, user: str = "teacher") -> str:
-    """A new calendar of ``user`` on Radicale; its URL."""
+async def make_calendar(dav: Dav, user: str = "teacher") -> str:
+    """A new calendar of the account of ``user`` (a role) on Radicale; its URL."""
 
     def make() -> str:
-        with _client(radicale, user) as client:
+        with _client(dav, user) as client:
             made = client.principal().make_calendar(name=f"Lessons {secrets.token_hex(3)}")  # type: ignore[no-untyped-call]
             return str(made.url)
 
     return await asyncio.to_thread(make)
 
 
-async def events_in(radicale: Radicale, calendar_url: str, user: str = "teacher") -> list[Found]:
+async def events_in(dav: Dav, calendar_url: str, user: str = "teacher") -> list[Found]:
     """Every event in the calendar, as read back from Radicale."""
 
     def read() -> list[Found]:
-        with _client(radicale, user) as client:
+        with _client(dav, user) as client:
             calendar = client.calendar(url=calendar_url)  # type: ignore[no-untyped-call]
             found = []
             for item in calendar.events():
@@ -82,7 +85,7 @@ async def caldav_credential(
     settings: Settings,
     organization_id: int,
     user_id: int,
-    radicale: Radicale,
+    dav: Dav,
     user: str = "teacher",
     password: str | None = None,
     url: str | None = None,
@@ -95,11 +98,12 @@ async def caldav_credential(
             user_id=user_id,
             type="caldav_calendar",
             app_id="caldav",
-            key={
-                "url": url or radicale.account_url(user),
-                "username": user,
-                "password": box.seal(password or ACCOUNTS[user]),
-            },
+            key=sealing.sealed_key(
+                box,
+                {"password": password or dav.password(user)},
+                url=url or dav.account_url(user),
+                username=dav.username(user),
+            ),
         )
         session.add(credential)
         await session.flush()
@@ -121,13 +125,17 @@ async def choose_destination(
 async def references_of(
     sessionmaker: async_sessionmaker[AsyncSession], uids: list[str]
 ) -> list[BookingReference]:
+    """The calendar-event references of these bookings (not their video meetings')."""
     async with sessionmaker() as session:
         return list(
             (
                 await session.execute(
                     select(BookingReference)
                     .join(Booking, Booking.id == BookingReference.booking_id)
-                    .where(Booking.uid.in_(uids))
+                    .where(
+                        Booking.uid.in_(uids),
+                        BookingReference.type.in_(("caldav_calendar", "google_calendar")),
+                    )
                     .order_by(BookingReference.id)
                 )
             ).scalars()

@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from immersio_booking.config import Settings
 from tests import dates
 from tests.bookings.helpers import MONDAY, book, seating, student, teacher_hours, workshop
-from tests.calendars_out.conftest import Radicale
+from tests.calendars_out.conftest import Dav
 from tests.calendars_out.helpers import (
     caldav_credential,
     choose_destination,
@@ -32,10 +32,10 @@ async def test_twenty_seats_booked_in_parallel_make_one_event(
     sessionmaker: async_sessionmaker[AsyncSession],
     settings: Settings,
     database_url: str,
-    radicale: Radicale,
+    dav: Dav,
 ) -> None:
-    await caldav_credential(sessionmaker, settings, tenant.id, tenant.owner_id, radicale)
-    calendar = await make_calendar(radicale)
+    await caldav_credential(sessionmaker, settings, tenant.id, tenant.owner_id, dav)
+    calendar = await make_calendar(dav)
     await choose_destination(client, tenant.headers, calendar)
     await teacher_hours(client, tenant)
     et = await workshop(client, tenant, seats=seating(20))
@@ -50,7 +50,7 @@ async def test_twenty_seats_booked_in_parallel_make_one_event(
     # the twenty jobs run on parallel connections (the worker runs two at a time)
     await run_jobs(database_url, settings)
 
-    (event,) = await events_in(radicale, calendar)
+    (event,) = await events_in(dav, calendar)
     assert "20 of 20 seats booked" in event.description
     references = await references_of(sessionmaker, [b["uid"] for b in booked])
     assert len(references) == 20

@@ -9,7 +9,6 @@ import httpx
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from immersio_booking.config import Settings
-from immersio_booking.models import BookingReference
 from tests import dates
 from tests.bookings.helpers import (
     MONDAY,
@@ -20,7 +19,7 @@ from tests.bookings.helpers import (
     teacher_hours,
     workshop,
 )
-from tests.calendars_out.conftest import Radicale
+from tests.calendars_out.conftest import Dav
 from tests.calendars_out.helpers import (
     caldav_credential,
     choose_destination,
@@ -40,10 +39,10 @@ async def test_a_seated_session_is_one_event_updated_with_its_seats_and_removed_
     sessionmaker: async_sessionmaker[AsyncSession],
     settings: Settings,
     database_url: str,
-    radicale: Radicale,
+    dav: Dav,
 ) -> None:
-    await caldav_credential(sessionmaker, settings, tenant.id, tenant.owner_id, radicale)
-    calendar = await make_calendar(radicale)
+    await caldav_credential(sessionmaker, settings, tenant.id, tenant.owner_id, dav)
+    calendar = await make_calendar(dav)
     chosen = await choose_destination(client, tenant.headers, calendar)
     assert chosen["externalId"] == calendar and chosen["userId"] == tenant.owner_id
     await teacher_hours(client, tenant)
@@ -52,7 +51,7 @@ async def test_a_seated_session_is_one_event_updated_with_its_seats_and_removed_
     first = data(await book(client, et["id"], start, attendee=student("ana@example.com")), 201)
     await run_jobs(database_url, settings)
 
-    (event,) = await events_in(radicale, calendar)
+    (event,) = await events_in(dav, calendar)
     assert event.summary == "French B1"
     assert event.start == dates.instant(MONDAY, "10:00")
     assert event.end == dates.instant(MONDAY, "11:00")
@@ -62,7 +61,7 @@ async def test_a_seated_session_is_one_event_updated_with_its_seats_and_removed_
 
     second = data(await book(client, et["id"], start, attendee=student("ben@example.com")), 201)
     await run_jobs(database_url, settings)
-    (updated,) = await events_in(radicale, calendar)
+    (updated,) = await events_in(dav, calendar)
     assert updated.uid == event.uid and "2 of 5 seats booked" in updated.description
     references = await references_of(sessionmaker, [first["uid"], second["uid"]])
     assert [(r.type, r.uid, r.external_calendar_id) for r in references] == [
@@ -71,12 +70,12 @@ async def test_a_seated_session_is_one_event_updated_with_its_seats_and_removed_
 
     await cancel_as_school(client, tenant, first)
     await run_jobs(database_url, settings)
-    (still,) = await events_in(radicale, calendar)
+    (still,) = await events_in(dav, calendar)
     assert "1 of 5 seats booked" in still.description
 
     await cancel_as_school(client, tenant, second)
     await run_jobs(database_url, settings)
-    assert await events_in(radicale, calendar) == []
+    assert await events_in(dav, calendar) == []
     references = await references_of(sessionmaker, [first["uid"], second["uid"]])
     assert references and all(r.deleted for r in references)
 
@@ -87,10 +86,10 @@ async def test_a_rescheduled_session_moves_its_event(
     sessionmaker: async_sessionmaker[AsyncSession],
     settings: Settings,
     database_url: str,
-    radicale: Radicale,
+    dav: Dav,
 ) -> None:
-    await caldav_credential(sessionmaker, settings, tenant.id, tenant.owner_id, radicale)
-    calendar = await make_calendar(radicale)
+    await caldav_credential(sessionmaker, settings, tenant.id, tenant.owner_id, dav)
+    calendar = await make_calendar(dav)
     await choose_destination(client, tenant.headers, calendar)
     await teacher_hours(client, tenant)
     et = await workshop(client, tenant, title="Conversation")
@@ -99,7 +98,7 @@ async def test_a_rescheduled_session_moves_its_event(
         201,
     )
     await run_jobs(database_url, settings)
-    (before,) = await events_in(radicale, calendar)
+    (before,) = await events_in(dav, calendar)
     # one student, no seats: the student is on the event
     assert before.attendees == ["cy@example.com"]
 
@@ -112,7 +111,7 @@ async def test_a_rescheduled_session_moves_its_event(
         201,
     )
     await run_jobs(database_url, settings)
-    (after,) = await events_in(radicale, calendar)
+    (after,) = await events_in(dav, calendar)
     assert after.uid == before.uid
     assert after.start == dates.instant(MONDAY + DAY, "14:00")
     assert after.end - after.start == timedelta(hours=1)
@@ -121,7 +120,7 @@ async def test_a_rescheduled_session_moves_its_event(
 
     await cancel_as_school(client, tenant, moved)
     await run_jobs(database_url, settings)
-    assert await events_in(radicale, calendar) == []
+    assert await events_in(dav, calendar) == []
 
 
 async def test_without_a_chosen_calendar_the_first_one_of_the_account_is_used(
@@ -130,15 +129,15 @@ async def test_without_a_chosen_calendar_the_first_one_of_the_account_is_used(
     sessionmaker: async_sessionmaker[AsyncSession],
     settings: Settings,
     database_url: str,
-    radicale: Radicale,
+    dav: Dav,
 ) -> None:
-    calendar = await make_calendar(radicale, "fresh")
-    await caldav_credential(sessionmaker, settings, tenant.id, tenant.owner_id, radicale, "fresh")
+    calendar = await make_calendar(dav, "fresh")
+    await caldav_credential(sessionmaker, settings, tenant.id, tenant.owner_id, dav, "fresh")
     await teacher_hours(client, tenant)
     et = await workshop(client, tenant, title="Grammar", seats=seating(3))
     data(await book(client, et["id"], dates.at(MONDAY, "15:00")), 201)
     await run_jobs(database_url, settings)
-    (event,) = await events_in(radicale, calendar, "fresh")
+    (event,) = await events_in(dav, calendar, "fresh")
     assert event.summary == "Grammar"
 
 
@@ -148,10 +147,10 @@ async def test_students_addresses_are_on_the_event_when_the_workshop_shows_atten
     sessionmaker: async_sessionmaker[AsyncSession],
     settings: Settings,
     database_url: str,
-    radicale: Radicale,
+    dav: Dav,
 ) -> None:
-    await caldav_credential(sessionmaker, settings, tenant.id, tenant.owner_id, radicale)
-    calendar = await make_calendar(radicale)
+    await caldav_credential(sessionmaker, settings, tenant.id, tenant.owner_id, dav)
+    calendar = await make_calendar(dav)
     await choose_destination(client, tenant.headers, calendar)
     await teacher_hours(client, tenant)
     et = await workshop(
@@ -163,7 +162,7 @@ async def test_students_addresses_are_on_the_event_when_the_workshop_shows_atten
     for email in ("dee@example.com", "eli@example.com"):
         data(await book(client, et["id"], start, attendee=student(email)), 201)
     await run_jobs(database_url, settings)
-    (event,) = await events_in(radicale, calendar)
+    (event,) = await events_in(dav, calendar)
     assert event.attendees == ["dee@example.com", "eli@example.com"]
     assert "eli@example.com" in event.description
 
@@ -174,36 +173,20 @@ async def test_the_join_link_of_the_session_is_on_its_event(
     sessionmaker: async_sessionmaker[AsyncSession],
     settings: Settings,
     database_url: str,
-    radicale: Radicale,
+    dav: Dav,
 ) -> None:
-    await caldav_credential(sessionmaker, settings, tenant.id, tenant.owner_id, radicale)
-    calendar = await make_calendar(radicale)
+    await caldav_credential(sessionmaker, settings, tenant.id, tenant.owner_id, dav)
+    calendar = await make_calendar(dav)
     await choose_destination(client, tenant.headers, calendar)
     await teacher_hours(client, tenant)
     et = await workshop(client, tenant, seats=seating(3))
     booking = data(await book(client, et["id"], dates.at(MONDAY, "12:00")), 201)
     await run_jobs(database_url, settings)
-    (event,) = await events_in(radicale, calendar)
-    assert event.location is None and "Join:" not in event.description
-
-    # the meeting of the session is made (by the video job): the event is updated with it
-    link = "https://meet.jit.si/immersio-room-x1"
-    (reference,) = await references_of(sessionmaker, [booking["uid"]])
-    async with sessionmaker() as session, session.begin():
-        session.add(
-            BookingReference(
-                organization_id=tenant.id,
-                booking_id=reference.booking_id,
-                type="jitsi_video",
-                uid="immersio-room-x1",
-                meeting_url=link,
-            )
-        )
-    second = data(await book(client, et["id"], dates.at(MONDAY, "12:00")), 201)
-    assert second["uid"]
-    await run_jobs(database_url, settings)
-    (updated,) = await events_in(radicale, calendar)
-    assert updated.location == link and f"Join: {link}" in updated.description
+    # the session's Jitsi room is made with the booking: its link is on the event at once
+    link = booking["meetingUrl"]
+    assert link.startswith("https://meet.jit.si/")
+    (event,) = await events_in(dav, calendar)
+    assert event.location == link and f"Join: {link}" in event.description
 
 
 async def test_one_seat_moved_out_of_a_session_leaves_its_event_and_gets_its_own(
@@ -212,10 +195,10 @@ async def test_one_seat_moved_out_of_a_session_leaves_its_event_and_gets_its_own
     sessionmaker: async_sessionmaker[AsyncSession],
     settings: Settings,
     database_url: str,
-    radicale: Radicale,
+    dav: Dav,
 ) -> None:
-    await caldav_credential(sessionmaker, settings, tenant.id, tenant.owner_id, radicale)
-    calendar = await make_calendar(radicale)
+    await caldav_credential(sessionmaker, settings, tenant.id, tenant.owner_id, dav)
+    calendar = await make_calendar(dav)
     await choose_destination(client, tenant.headers, calendar)
     await teacher_hours(client, tenant)
     et = await workshop(client, tenant, seats=seating(5))
@@ -223,7 +206,7 @@ async def test_one_seat_moved_out_of_a_session_leaves_its_event_and_gets_its_own
     staying = data(await book(client, et["id"], start), 201)
     leaving = data(await book(client, et["id"], start), 201)
     await run_jobs(database_url, settings)
-    (before,) = await events_in(radicale, calendar)
+    (before,) = await events_in(dav, calendar)
 
     moved = data(
         await client.post(
@@ -234,7 +217,7 @@ async def test_one_seat_moved_out_of_a_session_leaves_its_event_and_gets_its_own
         201,
     )
     await run_jobs(database_url, settings)
-    events = sorted(await events_in(radicale, calendar), key=lambda e: e.start)
+    events = sorted(await events_in(dav, calendar), key=lambda e: e.start)
     assert [(e.start, "1 of 5 seats booked" in e.description) for e in events] == [
         (dates.instant(MONDAY, "10:00"), True),
         (dates.instant(MONDAY + DAY, "10:00"), True),

@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from immersio_booking.config import Settings
 from tests import dates
 from tests.bookings.helpers import MONDAY, book, booking_state, teacher_hours, workshop
-from tests.calendars_out.conftest import Radicale
+from tests.calendars_out.conftest import Dav
 from tests.calendars_out.helpers import caldav_credential
 from tests.factories import Tenant
 from tests.helpers import data
@@ -30,10 +30,10 @@ async def test_a_calendar_that_is_down_leaves_the_booking_and_retries(
     sessionmaker: async_sessionmaker[AsyncSession],
     settings: Settings,
     database_url: str,
-    radicale: Radicale,
+    dav: Dav,
 ) -> None:
     down = f"http://127.0.0.1:{_closed_port()}/teacher/"
-    await caldav_credential(sessionmaker, settings, tenant.id, tenant.owner_id, radicale, url=down)
+    await caldav_credential(sessionmaker, settings, tenant.id, tenant.owner_id, dav, url=down)
     await teacher_hours(client, tenant)
     et = await workshop(client, tenant)
     booking = data(await book(client, et["id"], dates.at(MONDAY, "16:00")), 201)

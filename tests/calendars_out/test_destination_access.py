@@ -8,7 +8,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from immersio_booking.config import Settings
 from immersio_booking.models import DestinationCalendar
-from tests.calendars_out.conftest import Radicale
+from tests.calendars_out.conftest import Dav
 from tests.calendars_out.helpers import caldav_credential, choose_destination, make_calendar
 from tests.factories import Tenant, make_member
 from tests.helpers import assert_error
@@ -33,13 +33,13 @@ async def test_another_teachers_calendar_is_not_found(
     other_tenant: Tenant,
     sessionmaker: async_sessionmaker[AsyncSession],
     settings: Settings,
-    radicale: Radicale,
+    dav: Dav,
 ) -> None:
-    await caldav_credential(sessionmaker, settings, tenant.id, tenant.owner_id, radicale)
-    victims_calendar = await make_calendar(radicale)
+    await caldav_credential(sessionmaker, settings, tenant.id, tenant.owner_id, dav)
+    victims_calendar = await make_calendar(dav)
     colleague = await make_member(sessionmaker, tenant)
     # a colleague in the same school, with a calendar account of their own
-    await caldav_credential(sessionmaker, settings, tenant.id, colleague.id, radicale, "other")
+    await caldav_credential(sessionmaker, settings, tenant.id, colleague.id, dav, "other")
     body = {"integration": "caldav_calendar", "externalId": victims_calendar}
     for headers in (colleague.headers, other_tenant.headers):
         assert_error(

@@ -7,11 +7,14 @@ from datetime import timedelta
 from urllib.parse import parse_qs, urlencode, urlsplit
 
 import httpx
+from cryptography.fernet import Fernet
 from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from immersio_booking import global_lookups
+from immersio_booking.calendars import sealing
 from immersio_booking.config import Settings
-from immersio_booking.fakes.immersio import BackgroundSimulator
+from immersio_booking.fakes.served import BackgroundServer
 from immersio_booking.kit import clock
 from immersio_booking.kit.crypto import SecretBox
 from immersio_booking.models import Credential
@@ -47,9 +50,10 @@ async def test_connect_saves_sealed_tokens_and_its_calendars_can_be_chosen(
     assert credential is not None and credential.organization_id == tenant.id
     box = SecretBox.of(google_settings)
     # sealed at rest: the stored values are not the tokens, they open to them
-    assert not credential.key["access_token"].startswith("access-")
-    assert box.open(credential.key["access_token"]).startswith("access-")
-    assert box.open(credential.key["refresh_token"]).startswith("refresh-")
+    assert set(credential.key["sealed"]) == {"access_token", "refresh_token"}
+    assert not credential.key["sealed"]["access_token"].startswith("access-")
+    assert sealing.secret(box, credential, "access_token").startswith("access-")
+    assert sealing.secret(box, credential, "refresh_token").startswith("refresh-")
 
     chosen = data(
         await google_client.put(
@@ -80,7 +84,7 @@ async def test_an_expired_access_token_is_refreshed_before_use(
     tenant: Tenant,
     sessionmaker: async_sessionmaker[AsyncSession],
     google_settings: Settings,
-    fake_google: BackgroundSimulator,
+    fake_google: BackgroundServer,
 ) -> None:
     await connect_google(google_client, tenant.headers)
     credential = await google_credential(sessionmaker, tenant.owner_id)
@@ -103,8 +107,11 @@ async def test_an_expired_access_token_is_refreshed_before_use(
     after = await google_credential(sessionmaker, tenant.owner_id)
     assert after is not None
     box = SecretBox.of(google_settings)
-    assert box.open(after.key["access_token"]) != box.open(credential.key["access_token"])
-    assert box.open(after.key["refresh_token"]) == box.open(credential.key["refresh_token"])
+    tokens = ("access_token", "refresh_token")
+    before_tokens = [sealing.secret(box, credential, name) for name in tokens]
+    after_tokens = [sealing.secret(box, after, name) for name in tokens]
+    assert after_tokens[0] != before_tokens[0]
+    assert after_tokens[1] == before_tokens[1]
     assert after.key["expires_at"] > clock.now().timestamp() + 600
 
 
@@ -156,3 +163,32 @@ async def test_connect_needs_a_key_and_google_set_up(
         503,
         "google_not_configured",
     )
+
+
+async def test_rotate_keys_reseals_google_tokens(
+    google_client: httpx.AsyncClient,
+    tenant: Tenant,
+    sessionmaker: async_sessionmaker[AsyncSession],
+    google_settings: Settings,
+) -> None:
+    await connect_google(google_client, tenant.headers)
+    credential = await google_credential(sessionmaker, tenant.owner_id)
+    assert credential is not None
+    old = SecretBox.of(google_settings)
+    tokens = {name: sealing.secret(old, credential, name) for name in credential.key["sealed"]}
+    assert set(tokens) == {"access_token", "refresh_token"}
+    new = Fernet.generate_key().decode()
+    rotated = google_settings.model_copy(
+        update={"encryption_keys": ",".join([new, *google_settings.resolved_encryption_keys()])}
+    )
+    async with sessionmaker() as session:
+        async with session.begin():
+            resealable = await global_lookups.credentials_to_reseal(session)
+            assert credential.id in [c.id for c in resealable]
+            assert await sealing.rotate_all(session, rotated) >= 1
+            row = await session.get(Credential, credential.id)
+            assert row is not None
+            assert row.key["expires_at"] == credential.key["expires_at"]
+            # only the new key opens them now, and they open to the same tokens
+            assert {name: sealing.secret(SecretBox([new]), row, name) for name in tokens} == tokens
+            await session.rollback()  # other tests keep using the session's keys

@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from immersio_booking.calendars import google_meet
 from immersio_booking.config import Settings
-from immersio_booking.fakes.immersio import BackgroundSimulator
+from immersio_booking.fakes.served import BackgroundServer
 from immersio_booking.models import Booking, BookingReference
 from immersio_booking.video.provider import Meeting, SessionInfo
 from tests import dates
@@ -83,7 +83,7 @@ async def test_the_meet_event_made_first_becomes_the_sessions_event(
     sessionmaker: async_sessionmaker[AsyncSession],
     google_settings: Settings,
     database_url: str,
-    fake_google: BackgroundSimulator,
+    fake_google: BackgroundServer,
 ) -> None:
     day = MONDAY + 2 * DAY
     await connect_google(google_client, tenant.headers)
@@ -114,7 +114,7 @@ async def test_an_event_made_before_the_meet_gives_way_to_it(
     sessionmaker: async_sessionmaker[AsyncSession],
     google_settings: Settings,
     database_url: str,
-    fake_google: BackgroundSimulator,
+    fake_google: BackgroundServer,
 ) -> None:
     day = MONDAY + 3 * DAY
     await connect_google(google_client, tenant.headers)

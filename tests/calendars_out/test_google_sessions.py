@@ -9,14 +9,14 @@ import httpx
 from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from immersio_booking.calendars import google_meet
+from immersio_booking.calendars import google_meet, kinds
 from immersio_booking.calendars.google_calendar import GoogleCalendar, google_event_id
 from immersio_booking.config import Settings
-from immersio_booking.fakes.immersio import BackgroundSimulator
+from immersio_booking.fakes.served import BackgroundServer
 from immersio_booking.kit.crypto import SecretBox
 from immersio_booking.models import Credential
+from immersio_booking.video import registry
 from immersio_booking.video.provider import SessionInfo
-from immersio_booking.video.registry import resolver_for
 from tests import dates
 from tests.bookings.helpers import MONDAY, book, cancel_as_school, seating, teacher_hours, workshop
 from tests.calendars_out.google_helpers import (
@@ -41,7 +41,7 @@ async def test_a_session_is_written_to_google_and_removed_with_its_last_seat(
     sessionmaker: async_sessionmaker[AsyncSession],
     google_settings: Settings,
     database_url: str,
-    fake_google: BackgroundSimulator,
+    fake_google: BackgroundServer,
 ) -> None:
     await connect_google(google_client, tenant.headers)
     await teacher_hours(google_client, tenant)
@@ -61,12 +61,13 @@ async def test_a_session_is_written_to_google_and_removed_with_its_last_seat(
     # busy times of the calendar, read through freeBusy, show the session
     credential = await google_credential(sessionmaker, tenant.owner_id)
     assert credential is not None
-    busy = await GoogleCalendar(google_settings).busy(
-        credential,
-        [TEACHER_CALENDAR],
-        dates.instant(MONDAY, "08:00"),
-        dates.instant(MONDAY, "12:00"),
-    )
+    with kinds.using(google_settings):
+        busy = await GoogleCalendar().busy(
+            credential,
+            [TEACHER_CALENDAR],
+            dates.instant(MONDAY, "08:00"),
+            dates.instant(MONDAY, "12:00"),
+        )
     assert (dates.instant(MONDAY, "09:00"), dates.instant(MONDAY, "10:00")) in [
         (b.start, b.end) for b in busy
     ]
@@ -91,7 +92,13 @@ async def test_a_refused_google_credential_is_marked_invalid_and_the_booking_sta
         await session.execute(  # the teacher revoked access at Google: refresh token refused
             update(Credential)
             .where(Credential.id == credential.id)
-            .values(key={**credential.key, "expires_at": 0, "refresh_token": box.seal("revoked")})
+            .values(
+                key={
+                    **credential.key,
+                    "expires_at": 0,
+                    "sealed": {**credential.key["sealed"], "refresh_token": box.seal("revoked")},
+                }
+            )
         )
     await teacher_hours(google_client, tenant)
     et = await workshop(google_client, tenant)
@@ -110,9 +117,9 @@ async def test_google_meet_makes_moves_and_removes_a_meeting(
     other_tenant: Tenant,
     sessionmaker: async_sessionmaker[AsyncSession],
     google_settings: Settings,
-    fake_google: BackgroundSimulator,
+    fake_google: BackgroundServer,
 ) -> None:
-    resolve = resolver_for("google-meet")
+    resolve = registry.registered()["google-meet"]
     assert resolve is google_meet.resolve
 
     def info(host: Tenant, hhmm: str) -> SessionInfo:

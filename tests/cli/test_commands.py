@@ -26,6 +26,7 @@ from immersio_booking.auth.keys import hash_key
 from immersio_booking.config import Settings
 from immersio_booking.db import embedded, migrate
 from immersio_booking.db.session import make_engine
+from immersio_booking.fakes.served import BackgroundServer
 from tests import database
 from tests.factories import auth, unique
 
@@ -364,7 +365,7 @@ def test_immersio_sync_of_the_demo_school_fills_its_french_club(cli: Cli) -> Non
     from immersio_booking.fakes import immersio as simulator
 
     school = cli.json("demo")["organization"]
-    fake = simulator.BackgroundSimulator(simulator.create_simulator()).start()
+    fake = BackgroundServer(simulator.create_simulator()).start()
     try:
         # The demo points at 127.0.0.1:8100; this test's simulator is on a free port.
         cli.sql(

@@ -15,6 +15,7 @@ ALLOWED = {
     "demo.py",  # `make run`'s demo school is connected to the Immersio simulator
     "cli/service.py",  # `serve` starts the simulator for the demo school
     "cli/immersio.py",  # the `fake-immersio` command
+    "cli/zoom.py",  # the `fake-zoom` command
 }
 
 

@@ -9,7 +9,8 @@ from typing import Any
 import httpx
 import pytest
 
-from immersio_booking.fakes.immersio import BackgroundSimulator, create_simulator, generate
+from immersio_booking.fakes.immersio import create_simulator, generate
+from immersio_booking.fakes.served import BackgroundServer
 from immersio_booking.immersio import client as immersio_client
 
 API_KEY = "test-key"
@@ -47,7 +48,7 @@ class FakeImmersio:
 @pytest.fixture
 def fake_immersio() -> Iterator[FakeImmersio]:
     app = create_simulator(API_KEY, IMMERSIO_ORG, generate(seed=7, courses=5, students=10))
-    server = BackgroundSimulator(app).start()
+    server = BackgroundServer(app).start()
     yield FakeImmersio(server.url)
     server.stop()
 

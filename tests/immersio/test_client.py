@@ -5,7 +5,8 @@ from __future__ import annotations
 import httpx
 import pytest
 
-from immersio_booking.fakes.immersio import BackgroundSimulator, create_simulator, generate
+from immersio_booking.fakes.immersio import create_simulator, generate
+from immersio_booking.fakes.served import BackgroundServer
 from immersio_booking.immersio.client import (
     ImmersioClient,
     ImmersioForbidden,
@@ -16,12 +17,12 @@ from immersio_booking.immersio.client import (
 
 
 @pytest.fixture
-def big_course() -> BackgroundSimulator:
-    server = BackgroundSimulator(create_simulator("k", "org", generate(courses=2, students=250)))
+def big_course() -> BackgroundServer:
+    server = BackgroundServer(create_simulator("k", "org", generate(courses=2, students=250)))
     return server.start()
 
 
-async def test_the_client_follows_cursors_and_types_errors(big_course: BackgroundSimulator) -> None:
+async def test_the_client_follows_cursors_and_types_errors(big_course: BackgroundServer) -> None:
     try:
         async with ImmersioClient(big_course.url, "org", "k", allow_private=True) as api:
             students = await api.students("crs_1")

@@ -41,9 +41,11 @@ TENANT_KEY = "organization_id"
 
 # Query helpers outside ``<domain>/repository.py`` that play the repository role.
 QUERY_HELPERS = (
+    "immersio_booking.bookings.meeting_links",
     "immersio_booking.payments.credentials",
     "immersio_booking.webhooks.destinations",
     "immersio_booking.webhooks.health",
+    "immersio_booking.slots.calendar_busy",
     "immersio_booking.calendars.events_out",
     "immersio_booking.calendars.events_out_queries",
     "immersio_booking.calendars.destination",

@@ -56,7 +56,12 @@ async def place(
 ) -> list[Booking]:
     """Check and insert one booking per start, all or none, under the locks of what they use."""
     et, seat = placement.et, placement.seat
-    workshop = placement.workshop or await availability.load(session, et)
+    workshop = await availability.covering(
+        session,
+        placement.workshop or await availability.load(session, et),
+        placement.starts,
+        placement.duration,
+    )
     hosts = workshop.hosts
     if not hosts:
         raise Conflict("This workshop has no hosts to book", reason="no_hosts")
@@ -67,12 +72,12 @@ async def place(
     if unpaid_hold:
         plan_keys += holds.lock_keys(placement.caps, et.organization_id, seat.email)
     await availability.lock_for(session, workshop, placement.starts, timeout_ms, plan_keys)
-    chosen: list[tuple[datetime, int]] = []
+    chosen: list[tuple[datetime, tuple[int, ...]]] = []
     for start in placement.starts:
         slot = await availability.free_slot(
             session, workshop, start, placement.duration, now, placement.exclusions
         )
-        chosen.append((start, slot.host_ids[0] if slot.host_ids else hosts[0].id))
+        chosen.append((start, slot.host_ids or (hosts[0].id,)))
     if not await whitelist.admits(session, et, seat.email):
         raise Forbidden(
             "This workshop is open to registered students only, and this email is not on its list."
@@ -101,13 +106,13 @@ async def place(
         adding = len(placement.starts)
         await holds.check(session, placement.caps, et.organization_id, seat.email, adding, now)
     await check_plan(session, et, row, placement.starts, now)
-    return await _insert(session, placement, chosen, hosts, now, hold_minutes)
+    return await _insert(session, placement, chosen, workshop.people, now, hold_minutes)
 
 
 async def _insert(
     session: AsyncSession,
     placement: Placement,
-    chosen: list[tuple[datetime, int]],
+    chosen: list[tuple[datetime, tuple[int, ...]]],
     hosts: list[User],
     now: datetime,
     hold_minutes: int,
@@ -126,8 +131,8 @@ async def _insert(
     by_id = {h.id: h for h in hosts}
     length = timedelta(minutes=placement.duration or et.length)
     created = []
-    for start, host_id in chosen:
-        host = by_id[host_id]
+    for start, host_ids in chosen:
+        host = by_id[host_ids[0]]
         booking = Booking(
             organization_id=et.organization_id,
             uid=new_uid(),
@@ -156,7 +161,8 @@ async def _insert(
         await session.flush()
         people = [(seat.name, seat.email)] + [(g, g) for g in seat.guests]
         if et.scheduling_type == "COLLECTIVE":
-            people += [(h.name or h.email, h.email) for h in hosts if h.id != host.id]
+            # The session's hosts: a substitute standing in for an away host takes their place.
+            people += [(by_id[h].name or by_id[h].email, by_id[h].email) for h in host_ids[1:]]
         for name, email in people:
             session.add(
                 Attendee(

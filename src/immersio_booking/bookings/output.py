@@ -7,7 +7,7 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from immersio_booking.bookings import access, repository
+from immersio_booking.bookings import access, meeting_links, repository
 from immersio_booking.bookings.schemas import (
     AttendeeOut,
     BookingOut,
@@ -65,9 +65,11 @@ async def render(
     attendees: dict[int, list[Attendee]] = {}
     moved_to: dict[int, str] = {}
     moved_from: dict[int, str] = {}
+    links: dict[int, meeting_links.MeetingLink] = {}
     for organization_id, of_tenant in by_tenant.items():
         tenant_ids = [b.id for b in of_tenant]
         attendees |= await repository.attendees_of(session, organization_id, tenant_ids)
+        links |= await meeting_links.links_of(session, organization_id, tenant_ids)
         moved_to |= await repository.rescheduled_to(session, organization_id, tenant_ids)
         moved_from |= await repository.uids_of(
             session,
@@ -93,6 +95,7 @@ async def render(
         # The first attendee is the booker (the seat's holder); the rest are guests.
         booker, guests = (people[0], people[1:]) if people else (None, [])
         responses = booking.responses or {}
+        location = meeting_links.api_location(booking.location, links.get(booking.id))
         out.append(
             BookingOut(
                 id=booking.id,
@@ -112,8 +115,8 @@ async def render(
                 duration=int((booking.end_time - booking.start_time).total_seconds() // 60),
                 event_type_id=booking.event_type_id,
                 event_type=EventTypeRef(id=et.id, slug=et.slug) if et else None,
-                meeting_url=booking.location,
-                location=booking.location,
+                meeting_url=location,
+                location=location,
                 created_at=booking.created_at,
                 updated_at=booking.updated_at,
                 metadata=booking.metadata_ or {},

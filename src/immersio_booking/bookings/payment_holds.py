@@ -79,11 +79,13 @@ async def _seat_still_free(
     session: AsyncSession, booking: Booking, et: EventType, now: datetime, timeout_ms: int
 ) -> bool:
     """Under the booking's locks: would this start still be bookable for this student?"""
-    workshop = await availability.load(session, et)
+    duration = int((booking.end_time - booking.start_time).total_seconds() // 60)
+    workshop = await availability.covering(
+        session, await availability.load(session, et), [booking.start_time], duration
+    )
     if not workshop.hosts:
         return False
     await availability.lock_for(session, workshop, [booking.start_time], timeout_ms)
-    duration = int((booking.end_time - booking.start_time).total_seconds() // 60)
     try:
         await availability.free_slot(
             session,

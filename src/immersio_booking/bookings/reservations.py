@@ -93,7 +93,9 @@ async def _hold(
     duration = slots.duration_for(et, body.slot_duration)
     start = body.slot_start.astimezone(UTC)
     now = clock.now()
-    workshop = await availability.load(session, et)
+    workshop = await availability.covering(
+        session, await availability.load(session, et), [start], duration
+    )
     hosts = workshop.hosts
     if not hosts:
         raise Unprocessable("Cannot reserve a slot for a workshop without hosts", reason="no_hosts")

@@ -17,7 +17,14 @@ from typing import TypeVar
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from immersio_booking.auth.principal import Principal
-from immersio_booking.bookings import cancellation, checkout, creation, events, repository
+from immersio_booking.bookings import (
+    busy_check,
+    cancellation,
+    checkout,
+    creation,
+    events,
+    repository,
+)
 from immersio_booking.bookings.access import Actor
 from immersio_booking.bookings.availability import Exclusions
 from immersio_booking.bookings.eligibility import needs_confirmation
@@ -75,6 +82,7 @@ async def book(
         secret=settings.resolved_secret_key(),
         caps=caps,
     )
+    await busy_check.ensure_hosts_free(session, created, settings, now)
     payments = await checkout.start_payments(session, created, settings)
     await events.publish(session, events.Booked(created))
     return NewBookings(created, payments)
@@ -125,7 +133,9 @@ async def reschedule(
 
     async def step(locked: Booking) -> Booking:
         limits = Limits(settings.payment_hold_minutes, settings.lock_timeout_ms)
-        return await _reschedule(session, locked, actor, principal, body, now, limits)
+        moved = await _reschedule(session, locked, actor, principal, body, now, limits)
+        await busy_check.ensure_hosts_free(session, [moved], settings, now)
+        return moved
 
     return await change(
         session, booking, step, lambda old, new: events.Rescheduled(booking=new, previous=old)

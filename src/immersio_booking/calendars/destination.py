@@ -8,21 +8,18 @@ writable credential (the primary one when the kind says which) is used.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Protocol, TypeVar, cast
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from immersio_booking.calendars.events_out_caldav import CaldavEventsOut
-from immersio_booking.calendars.google_calendar import GoogleCalendar
-from immersio_booking.calendars.source import CalendarUnavailable, ListedCalendar, SessionEvent
+from immersio_booking.calendars import kinds
+from immersio_booking.calendars.source import CalendarUnavailable, WritableCalendar
 from immersio_booking.config import Settings
 from immersio_booking.kit.errors import BadRequest, DomainError, NotFound
 from immersio_booking.models import Credential, DestinationCalendar
-
-# Credential types sessions can be written to, by the integration name Cal.com's API uses.
-WRITABLE = ("google_calendar", "caldav_calendar", "apple_calendar")
 
 
 class CalendarNotFound(NotFound):
@@ -44,29 +41,36 @@ class Destination:
     external_id: str
 
 
-class SessionWriter(Protocol):
-    """What writing sessions needs of a calendar kind (``WritableCalendar`` without busy)."""
+class _Listed(Protocol):
+    @property
+    def primary(self) -> bool | None: ...
 
-    async def calendars(self, credential: Credential) -> list[ListedCalendar]: ...
-
-    async def write(self, credential: Credential, external_id: str, event: SessionEvent) -> str: ...
-
-    async def remove(self, credential: Credential, external_id: str, event_id: str) -> None: ...
+    @property
+    def read_only(self) -> bool: ...
 
 
-def writer_for(credential_type: str, settings: Settings) -> SessionWriter:
-    """The kind that writes events for ``credential_type`` (one of ``WRITABLE``); Apple's
-    iCloud is a CalDAV server."""
-    if credential_type == "google_calendar":
-        return GoogleCalendar(settings)
-    return CaldavEventsOut(settings)
+C = TypeVar("C", bound=_Listed)
+
+
+def writable_types() -> list[str]:
+    """The registered calendar kinds sessions can be written to (all but ICS feeds)."""
+    return [t for t in kinds.registered() if hasattr(kinds.source_for(t), "write")]
+
+
+def writer_for(credential_type: str) -> WritableCalendar:
+    """The registered kind that writes events for ``credential_type`` (called within
+    ``kinds.using``); 400 ``calendar_read_only`` for a kind that is only read."""
+    source = kinds.source_for(credential_type)
+    if not hasattr(source, "write"):
+        raise CalendarReadOnly(f"{credential_type} calendars cannot be written to")
+    return cast(WritableCalendar, source)
 
 
 async def writable_credentials(
     session: AsyncSession, organization_id: int, user_id: int, integration: str | None = None
 ) -> list[Credential]:
     """The teacher's own valid credentials of kinds that can be written to, oldest first."""
-    types = (integration,) if integration else WRITABLE
+    types = [integration] if integration else writable_types()
     return list(
         (
             await session.execute(
@@ -105,7 +109,9 @@ async def stored_destination(
     return None
 
 
-def _default_calendar(listed: list[ListedCalendar]) -> ListedCalendar | None:
+def default_calendar(listed: Sequence[C]) -> C | None:
+    """The calendar sessions go to when none was chosen: the primary writable one, else the
+    first writable one."""
     writable = [c for c in listed if not c.read_only]
     return next((c for c in writable if c.primary), writable[0] if writable else None)
 
@@ -133,13 +139,14 @@ async def destination_for(
             return Destination(credential, stored.external_id)
     for credential in await writable_credentials(session, organization_id, user_id):
         try:
-            listed = await writer_for(credential.type, settings).calendars(credential)
+            with kinds.using(settings):
+                listed = await writer_for(credential.type).calendars(credential)
         except CalendarUnavailable as exc:
             if not exc.refused:
                 raise
             credential.invalid = True  # refused: the teacher must connect it again
             continue
-        chosen = _default_calendar(listed)
+        chosen = default_calendar(listed)
         if chosen is not None:
             return Destination(credential, chosen.external_id)
     return None
@@ -158,7 +165,8 @@ async def choose(
     another teacher's calendar is not found)."""
     for credential in await writable_credentials(session, organization_id, user_id, integration):
         try:
-            listed = await writer_for(credential.type, settings).calendars(credential)
+            with kinds.using(settings):
+                listed = await writer_for(credential.type).calendars(credential)
         except CalendarUnavailable as exc:
             raise CalendarNotAnswering(
                 f"The {integration} calendar did not answer; try again later"

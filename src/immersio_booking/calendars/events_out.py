@@ -26,7 +26,8 @@ from datetime import UTC, datetime, timedelta
 import procrastinate
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from immersio_booking.calendars import destination, google_meet
+from immersio_booking.bookings import meeting_links
+from immersio_booking.calendars import destination, google_meet, kinds
 from immersio_booking.calendars import events_out_content as content
 from immersio_booking.calendars import events_out_queries as queries
 from immersio_booking.calendars.google_calendar import GoogleCalendar, google_event_id
@@ -148,10 +149,13 @@ async def sync_session(
     """Make the teacher's calendar agree with the session (and with the session it moved
     from, under both locks); returns what was done to the session."""
     keys = [key.lock] + ([moved_from.lock] if moved_from else [])
-    await lock(session, *keys, timeout_ms=int(settings.calendar_timeout_seconds * 3000) + 5000)
-    done = await _sync_one(session, settings, key, moved_from, link_wait)
-    if moved_from is not None:
-        await _sync_one(session, settings, moved_from, None, 0)
+    await lock(
+        session, *keys, timeout_ms=int(settings.calendar_fetch_timeout_seconds * 3000) + 5000
+    )
+    with kinds.using(settings):
+        done = await _sync_one(session, settings, key, moved_from, link_wait)
+        if moved_from is not None:
+            await _sync_one(session, settings, moved_from, None, 0)
     return done
 
 
@@ -174,7 +178,7 @@ async def _sync_one(
             return "nothing"
         if credential is not None and current.external_calendar_id:
             try:
-                await destination.writer_for(credential.type, settings).remove(
+                await destination.writer_for(credential.type).remove(
                     credential, current.external_calendar_id, current.uid
                 )
             except CalendarUnavailable as exc:
@@ -206,7 +210,8 @@ async def _sync_one(
         current, moved = None, False
     assert credential is not None
     event_type = await queries.event_type_in(session, key.organization_id, key.event_type_id)
-    link = await queries.join_link(session, key.organization_id, [s.id for s in seats])
+    links = await meeting_links.links_of(session, key.organization_id, [s.id for s in seats])
+    link = next((links[s.id].url for s in seats if s.id in links), None)
     uid = (
         current.meeting_id or current.uid
         if current is not None
@@ -214,16 +219,16 @@ async def _sync_one(
     )
     event = content.session_event(uid, event_type, seats, link)
     try:
-        meet = await _meet_in_destination(session, settings, key, seats, credential, external_id)
+        meet = await _meet_in_destination(session, key, seats, credential, external_id)
         if meet is not None and current is not None and current.uid != meet.uid:
             # our event came before the session's Meet event, in the same calendar: the Meet
             # event becomes the session's event, ours goes (one event per session)
-            await destination.writer_for(credential.type, settings).remove(
+            await destination.writer_for(credential.type).remove(
                 credential, external_id, current.uid
             )
             await queries.forget_event(session, key.organization_id, current.type, current.uid)
             current, moved = None, False
-        event_id = await _write(settings, credential, external_id, event, current, meet)
+        event_id = await _write(credential, external_id, event, current, meet)
     except CalendarUnavailable as exc:
         if not exc.refused:
             raise  # retried later; the booking stands
@@ -247,7 +252,6 @@ async def _sync_one(
 
 async def _meet_in_destination(
     session: AsyncSession,
-    settings: Settings,
     key: SessionKey,
     seats: Sequence[Booking],
     credential: Credential,
@@ -262,12 +266,11 @@ async def _meet_in_destination(
     )
     if meet is None or external_id == google_meet.PRIMARY:
         return meet
-    listed = await destination.writer_for(credential.type, settings).calendars(credential)
+    listed = await destination.writer_for(credential.type).calendars(credential)
     return meet if any(c.primary and c.external_id == external_id for c in listed) else None
 
 
 async def _write(
-    settings: Settings,
     credential: Credential,
     external_id: str,
     event: SessionEvent,
@@ -276,10 +279,12 @@ async def _write(
 ) -> str:
     """Write the event; in Google, into the Meet event or the event already made (by id)."""
     if credential.type != "google_calendar":
-        writer = destination.writer_for(credential.type, settings)
+        writer = destination.writer_for(credential.type)
         return await writer.write(credential, external_id, event)
     target = meet.uid if meet else current.uid if current else google_event_id(event.uid)
-    return await GoogleCalendar(settings).write_event(credential, external_id, event, target)
+    google = destination.writer_for(credential.type)
+    assert isinstance(google, GoogleCalendar)
+    return await google.write_event(credential, external_id, event, target)
 
 
 async def _look_again_for_link(

@@ -78,27 +78,6 @@ async def reference_of_seat(
     ).scalar_one_or_none()
 
 
-async def join_link(
-    session: AsyncSession, organization_id: int, booking_ids: list[int]
-) -> str | None:
-    """The session's join link: a live video reference of one of its seats (``*_video``).
-    The one place that reads it, so it can later come from the bookings' meeting links."""
-    return (
-        await session.execute(
-            select(BookingReference.meeting_url)
-            .where(
-                BookingReference.organization_id == organization_id,
-                BookingReference.booking_id.in_(booking_ids),
-                BookingReference.type.like("%\\_video"),
-                BookingReference.deleted.is_(False),
-                BookingReference.meeting_url.is_not(None),
-            )
-            .order_by(BookingReference.id)
-            .limit(1)
-        )
-    ).scalar_one_or_none()
-
-
 async def forget_event(session: AsyncSession, organization_id: int, type_: str, uid: str) -> None:
     """Every reference to the event ``uid`` is marked deleted."""
     await session.execute(

@@ -3,9 +3,10 @@ and one event per session written, moved and removed (events insert/patch/delete
 
 Calls go through Google's own client library (google-api-python-client) built from the
 discovery document shipped inside it (no network to fetch it), at ``IMMERSIO_GOOGLE_API_BASE``.
-The library is synchronous: each call runs in a thread and is given up after
-``IMMERSIO_CALENDAR_TIMEOUT_SECONDS``. The access token is refreshed before a call when it is
-about to expire (``google_oauth.access_token``).
+The library is synchronous: each call runs in a thread and is given up after the caller's
+timeout (``kinds.timeout()``, by default ``IMMERSIO_CALENDAR_FETCH_TIMEOUT_SECONDS``); like
+every kind it reads the settings in force from ``kinds.using``. The access token is refreshed
+before a call when it is about to expire (``google_oauth.access_token``).
 """
 
 from __future__ import annotations
@@ -22,15 +23,13 @@ import httplib2
 from googleapiclient import discovery
 from googleapiclient.errors import HttpError
 
-from immersio_booking.calendars import google_oauth
+from immersio_booking.calendars import google_oauth, kinds
 from immersio_booking.calendars.source import (
     Busy,
     CalendarUnavailable,
     ListedCalendar,
     SessionEvent,
 )
-from immersio_booking.config import Settings
-from immersio_booking.jobs import context
 from immersio_booking.kit import clock
 from immersio_booking.models import Credential
 
@@ -62,21 +61,15 @@ def event_body(event: SessionEvent) -> dict[str, Any]:
 
 
 class GoogleCalendar:
-    """``WritableCalendar`` for ``google_calendar`` credentials. Without ``settings`` it uses
-    the running job's (``jobs.context``)."""
+    """``WritableCalendar`` for ``google_calendar`` credentials (called within
+    ``kinds.using``)."""
 
     credential_type = google_oauth.GOOGLE_CALENDAR
-
-    def __init__(self, settings: Settings | None = None) -> None:
-        self._settings = settings
-
-    @property
-    def settings(self) -> Settings:
-        return self._settings or context.settings()
+    app_id = google_oauth.GOOGLE_APP
 
     async def service(self, credential: Credential) -> Service:
         """A Calendar API client authorised with a live access token of ``credential``."""
-        settings = self.settings
+        settings = kinds.settings()
         try:
             token = await google_oauth.access_token(credential, settings, clock.now())
         except google_oauth.TokenRefused as exc:
@@ -85,7 +78,7 @@ class GoogleCalendar:
             raise CalendarUnavailable(str(exc)) from exc
         http = google_auth_httplib2.AuthorizedHttp(
             google.oauth2.credentials.Credentials(token=token),  # type: ignore[no-untyped-call]
-            http=httplib2.Http(timeout=int(settings.calendar_timeout_seconds), proxy_info=None),
+            http=httplib2.Http(timeout=int(kinds.timeout()) + 1, proxy_info=None),
         )
         return discovery.build(
             "calendar",
@@ -99,7 +92,7 @@ class GoogleCalendar:
     async def call(self, work: Callable[[], T]) -> T:
         """Run one blocking library call in a thread, within the calendar timeout."""
         try:
-            async with asyncio.timeout(self.settings.calendar_timeout_seconds):
+            async with asyncio.timeout(kinds.timeout()):
                 return await asyncio.to_thread(work)
         except TimeoutError as exc:
             raise CalendarUnavailable("Google Calendar did not answer in time") from exc

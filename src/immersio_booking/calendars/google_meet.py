@@ -11,7 +11,7 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from immersio_booking.calendars import google_oauth
+from immersio_booking.calendars import google_oauth, kinds
 from immersio_booking.calendars.google_calendar import GoogleCalendar
 from immersio_booking.calendars.source import CalendarUnavailable
 from immersio_booking.config import Settings
@@ -39,12 +39,14 @@ class GoogleMeet:
 
     def __init__(self, credential: Credential, settings: Settings) -> None:
         self._credential = credential
-        self._calendar = GoogleCalendar(settings)
+        self._settings = settings
+        self._calendar = GoogleCalendar()
 
     async def _run(self, work: Any) -> Any:
         try:
-            api = await self._calendar.service(self._credential)
-            return await self._calendar.call(lambda: work(api.events()))
+            with kinds.using(self._settings):
+                api = await self._calendar.service(self._credential)
+                return await self._calendar.call(lambda: work(api.events()))
         except CalendarUnavailable as exc:
             if exc.refused:
                 raise CredentialRefused(str(exc)) from exc
@@ -89,7 +91,8 @@ class GoogleMeet:
 
     async def delete(self, meeting: Meeting) -> None:
         try:
-            await self._calendar.remove(self._credential, PRIMARY, meeting.uid)
+            with kinds.using(self._settings):
+                await self._calendar.remove(self._credential, PRIMARY, meeting.uid)
         except CalendarUnavailable as exc:
             raise (CredentialRefused if exc.refused else ProviderFailed)(str(exc)) from exc
 

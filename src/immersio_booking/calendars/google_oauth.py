@@ -18,6 +18,7 @@ import httpx
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from immersio_booking.calendars import sealing
 from immersio_booking.config import Settings
 from immersio_booking.kit import signing
 from immersio_booking.kit.crypto import SecretBox
@@ -152,15 +153,18 @@ async def exchange_code(settings: Settings, code: str, now: datetime) -> Tokens:
 
 
 def sealed(box: SecretBox, tokens: Tokens, previous_refresh: str | None = None) -> dict[str, Any]:
+    """The credential's key: the tokens sealed the one way calendar secrets are
+    (``sealing.sealed_key``, so ``admin rotate-keys`` re-encrypts them), the expiry in clear."""
     refresh = tokens.refresh_token or previous_refresh
-    return {
-        "access_token": box.seal(tokens.access_token),
-        "refresh_token": box.seal(refresh) if refresh else None,
-        "expires_at": int(tokens.expires_at.timestamp()),
-    }
+    secrets = {"access_token": tokens.access_token}
+    if refresh:
+        secrets["refresh_token"] = refresh
+    return sealing.sealed_key(box, secrets, expires_at=int(tokens.expires_at.timestamp()))
 
 
-SEALED_FIELDS = ("access_token", "refresh_token")
+def _refresh_token(box: SecretBox, credential: Credential) -> str | None:
+    has = "refresh_token" in (credential.key.get(sealing.SEALED) or {})
+    return sealing.secret(box, credential, "refresh_token") if has else None
 
 
 async def credential_of_user(
@@ -198,8 +202,8 @@ async def save_credential(
             key={},
         )
         session.add(credential)
-    elif credential.key.get("refresh_token"):
-        previous = box.open(credential.key["refresh_token"])
+    else:
+        previous = _refresh_token(box, credential)
     credential.key = sealed(box, tokens, previous)
     credential.invalid = False
     await session.flush()
@@ -211,15 +215,13 @@ async def access_token(credential: Credential, settings: Settings, now: datetime
     token when it expires within a minute (written back into the credential's row, which the
     caller's transaction commits). ``TokenRefused`` marks the credential invalid."""
     box = SecretBox.of(settings)
-    key = credential.key
-    expires_at = int(key.get("expires_at") or 0)
-    if key.get("access_token") and expires_at > (now + REFRESH_MARGIN).timestamp():
-        return box.open(key["access_token"])
-    refresh = key.get("refresh_token")
-    if not refresh:
+    expires_at = int(credential.key.get("expires_at") or 0)
+    if expires_at > (now + REFRESH_MARGIN).timestamp():
+        return sealing.secret(box, credential, "access_token")
+    refresh_token = _refresh_token(box, credential)
+    if refresh_token is None:
         credential.invalid = True
         raise TokenRefused("The Google credential has no refresh token: connect Google again")
-    refresh_token = box.open(refresh)
     try:
         tokens = await _token_request(
             settings, {"grant_type": "refresh_token", "refresh_token": refresh_token}, now

@@ -1,15 +1,19 @@
-"""The calendar events a booking change causes, queued in the change's transaction
-(``bookings.events``): each session whose seats changed gets its event written, moved or
-removed by ``events_out.write_session_event``. ``subscribe`` also registers Google as a
-calendar kind and Google Meet as a video provider."""
+"""Calendars at start-up (``wiring.wire``): the kinds this package reads and writes (CalDAV,
+Apple, ICS feeds, Google), Google Meet as a video provider, the live busy check the booking
+path asks for, and the calendar events a booking change causes.
+
+Each session whose seats changed gets its event written, moved or removed by
+``events_out.write_session_event``, a job queued in the change's transaction."""
 
 from __future__ import annotations
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from immersio_booking.bookings import events
-from immersio_booking.calendars import events_out, google_meet, kinds
+from immersio_booking.bookings import busy_check, events
+from immersio_booking.calendars import events_out, google_meet, kinds, live_check
+from immersio_booking.calendars.caldav_kind import AppleSource, CalDavSource
 from immersio_booking.calendars.google_calendar import GoogleCalendar
+from immersio_booking.calendars.ics_feed import IcsFeedSource
 from immersio_booking.models import BookingStatus
 from immersio_booking.video import registry
 
@@ -53,6 +57,10 @@ async def _rescheduled(session: AsyncSession, event: events.Rescheduled) -> None
 
 
 def subscribe() -> None:
+    kinds.register(CalDavSource())
+    kinds.register(AppleSource())
+    kinds.register(IcsFeedSource())
     kinds.register(GoogleCalendar())
     registry.register(google_meet.INTEGRATION, google_meet.resolve)
+    busy_check.install(live_check.live_busy)
     listeners.subscribe()

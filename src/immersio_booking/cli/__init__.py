@@ -8,7 +8,7 @@ so ``--help`` and ``db status`` answer at once.
 from __future__ import annotations
 
 # Importing the command modules registers their commands on the groups in ``common``.
-from immersio_booking.cli import admin, database, immersio, service  # noqa: F401
+from immersio_booking.cli import admin, database, immersio, service, zoom  # noqa: F401
 from immersio_booking.cli.common import app, database_errors
 
 

@@ -255,16 +255,25 @@ def connect_stripe(
 @admin_app.command("rotate-keys")
 def rotate_keys(as_json: JsonFlag = False) -> None:
     """Re-encrypt every stored secret with the first key of IMMERSIO_ENCRYPTION_KEYS: Stripe
-    credentials, Immersio API keys and webhook secrets, webhook subscriptions' secrets."""
+    and Zoom credentials, Immersio API keys and webhook secrets, webhook subscriptions' secrets,
+    calendar credentials."""
+    from immersio_booking.calendars import sealing as calendar_credentials
     from immersio_booking.immersio import service as immersio
     from immersio_booking.payments import credentials
+    from immersio_booking.video import zoom
     from immersio_booking.webhooks import service as webhooks
 
     settings = load_settings()
 
     async def work(session: AsyncSession) -> dict[str, Any]:
         rotated = 0
-        for rotate in (credentials.rotate_all, immersio.rotate_secrets, webhooks.rotate_secrets):
+        for rotate in (
+            credentials.rotate_all,
+            zoom.rotate_all,
+            immersio.rotate_secrets,
+            webhooks.rotate_secrets,
+            calendar_credentials.rotate_all,
+        ):
             rotated += await rotate(session, settings)
         return {"rotated": rotated}
 

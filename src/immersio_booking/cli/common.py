@@ -123,7 +123,7 @@ def in_transaction(work: Callable[[AsyncSession], Awaitable[T]]) -> T:
     async def run() -> T:
         engine = make_engine(url, pool_size=1, max_overflow=0)
         try:
-            async with transaction(make_sessionmaker(engine)) as session:
+            async with transaction(make_sessionmaker(engine, load_settings())) as session:
                 return await work(session)
         finally:
             await engine.dispose()

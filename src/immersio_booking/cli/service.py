@@ -69,7 +69,11 @@ def serve(
     # API processes and the worker attach to exactly this database; they need not start the
     # embedded server again.
     os.environ["DATABASE_URL"] = url
-    fake_immersio = _demo_immersio(url)
+    fakes = [
+        _demo_immersio(url),
+        _demo_zoom(settings.zoom_api_base, settings.zoom_oauth_base),
+        _demo_calendar_feed(url),
+    ]
     job_worker = None if no_worker else WorkerProcess(worker_concurrency, dict(os.environ))
     if job_worker is not None:
         job_worker.start()
@@ -94,15 +98,13 @@ def serve(
             signal.signal(sig, handler)
         if job_worker is not None:
             job_worker.stop(WORKER_STOP_SECONDS)
-        if fake_immersio is not None:
-            fake_immersio.stop()
+        for fake in fakes:
+            if fake is not None:
+                fake.stop()
 
 
 def _demo_immersio(database_url: str) -> Any:
-    """The Immersio simulator, in a thread of this process, when a school (the demo's) is
-    connected to its address and nothing listens there yet; else None."""
-    import socket
-
+    """The Immersio simulator, when a school (the demo's) is connected to its address."""
     import psycopg
 
     from immersio_booking.fakes import immersio as simulator
@@ -115,11 +117,50 @@ def _demo_immersio(database_url: str) -> Any:
         ).fetchone()
     if wanted is None:
         return None
+    return _served("Fake Immersio", simulator.create_simulator(), 8100, simulator.DEMO_URL)
+
+
+def _demo_zoom(api_base: str, oauth_base: str) -> Any:
+    """The Zoom simulator, when Zoom's addresses point at it (``make run``)."""
+    from immersio_booking.fakes import zoom as simulator
+
+    if simulator.DEMO_URL not in (api_base, oauth_base):
+        return None
+    return _served("Fake Zoom", simulator.create_simulator(), 8200, simulator.DEMO_URL)
+
+
+def _demo_calendar_feed(database_url: str) -> Any:
+    """The demo teacher's ICS feed, when the demo school exists (its teacher reads it)."""
+    import psycopg
+
+    from immersio_booking.demo import DEMO_SLUG
+    from immersio_booking.fakes import calendar_feed
+    from immersio_booking.jobs.app import libpq_url
+
+    with psycopg.connect(libpq_url(database_url)) as connection:
+        wanted = connection.execute(
+            "SELECT 1 FROM teams WHERE slug = %s LIMIT 1", (DEMO_SLUG,)
+        ).fetchone()
+    if wanted is None:
+        return None
+    app = calendar_feed.create_feed_server()
+    return _served(
+        "Demo teacher's calendar feed", app, calendar_feed.DEMO_PORT, calendar_feed.DEMO_URL
+    )
+
+
+def _served(name: str, app: Any, port: int, url: str) -> Any:
+    """``app`` in a thread of this process on ``port``, unless something listens there
+    already (another ``serve``, or the simulator's own command): then None."""
+    import socket
+
+    from immersio_booking.fakes.served import BackgroundServer
+
     with socket.socket() as probe:
-        if probe.connect_ex(("127.0.0.1", 8100)) == 0:
-            return None  # one is running already (another `serve`, or `fake-immersio`)
-    served = simulator.BackgroundSimulator(simulator.create_simulator(), port=8100).start()
-    err.print(f"Fake Immersio for the demo school on {simulator.DEMO_URL}")
+        if probe.connect_ex(("127.0.0.1", port)) == 0:
+            return None
+    served = BackgroundServer(app, port=port).start()
+    err.print(f"{name} for the demo school on {url}")
     return served
 
 
@@ -177,6 +218,8 @@ def demo(as_json: JsonFlag = False) -> None:
                 ("Teachers", teachers),
                 ("Workshops", workshops),
                 ("Immersio", "a fake Immersio on 127.0.0.1:8100, started by `serve`"),
+                ("Video", "Jitsi rooms; Business English on a fake Zoom (127.0.0.1:8200)"),
+                ("Calendar", "Kenji's other school's ICS feed (127.0.0.1:8300) blocks his slots"),
                 ("Sync now", f"immersio-booking immersio sync --org {org['slug']}"),
             ],
         )

@@ -38,8 +38,21 @@ def make_engine(url: str, *, pool_size: int = 10, max_overflow: int = 10) -> Asy
     )
 
 
-def make_sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
-    return async_sessionmaker(engine, expire_on_commit=False, autoflush=False)
+def make_sessionmaker(
+    engine: AsyncEngine, settings: Settings | None = None
+) -> async_sessionmaker[AsyncSession]:
+    """Sessions on ``engine``; with ``settings``, each session carries them in
+    ``session.info["settings"]`` (read by ``settings_of``), so a booking listener that must
+    build something from the settings in the booking's own transaction (a Jitsi link) has
+    them without a request or a job in reach."""
+    info = {"settings": settings} if settings is not None else None
+    return async_sessionmaker(engine, expire_on_commit=False, autoflush=False, info=info)
+
+
+def settings_of(session: AsyncSession) -> Settings | None:
+    """The settings the session's maker was given (``make_sessionmaker``), if any."""
+    found = session.info.get("settings")
+    return found if isinstance(found, Settings) else None
 
 
 @asynccontextmanager

@@ -26,7 +26,7 @@ from urllib.parse import urlencode
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 
-from immersio_booking.fakes.immersio import BackgroundSimulator
+from immersio_booking.fakes.served import BackgroundServer
 
 PRIMARY = "primary"
 
@@ -247,6 +247,6 @@ def create_fake_google(
     return app
 
 
-def serve_fake_google(**options: Any) -> BackgroundSimulator:
+def serve_fake_google(**options: Any) -> BackgroundServer:
     """The fake started on a free loopback port in a daemon thread."""
-    return BackgroundSimulator(create_fake_google(**options)).start()
+    return BackgroundServer(create_fake_google(**options)).start()

@@ -9,7 +9,6 @@ import asyncio
 import json
 import random
 import threading
-import time
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -343,38 +342,3 @@ def load(path: Path) -> dict[str, Any]:
     if not isinstance(data.get("courses"), list) or not isinstance(data.get("teachers"), list):
         raise ValueError(f"{path}: expected an object with 'courses' and 'teachers' lists")
     return data
-
-
-class BackgroundSimulator:
-    """The simulator served by uvicorn in a daemon thread (tests, benchmarks, ``serve``)."""
-
-    def __init__(self, app: FastAPI, host: str = "127.0.0.1", port: int = 0) -> None:
-        import uvicorn
-
-        self.app = app
-        config = uvicorn.Config(app, host=host, port=port, log_level="warning", lifespan="off")
-        self._server = uvicorn.Server(config)
-        self._thread = threading.Thread(target=self._server.run, daemon=True, name="fake-immersio")
-        self.host = host
-
-    @property
-    def port(self) -> int:
-        sockets = self._server.servers[0].sockets
-        return int(sockets[0].getsockname()[1])
-
-    @property
-    def url(self) -> str:
-        return f"http://{self.host}:{self.port}"
-
-    def start(self, timeout: float = 10.0) -> BackgroundSimulator:
-        self._thread.start()
-        deadline = time.monotonic() + timeout
-        while not self._server.started:
-            if not self._thread.is_alive() or time.monotonic() > deadline:
-                raise RuntimeError("the Immersio simulator did not start")
-            time.sleep(0.02)
-        return self
-
-    def stop(self) -> None:
-        self._server.should_exit = True
-        self._thread.join(10)

@@ -37,6 +37,9 @@ TASK_MODULES = [
     "immersio_booking.webhooks.meetings",
     "immersio_booking.workflows.tasks",
     "immersio_booking.immersio.tasks",
+    "immersio_booking.video.tasks",
+    "immersio_booking.video.notices",
+    "immersio_booking.calendars.tasks",
     "immersio_booking.calendars.events_out",
 ]
 

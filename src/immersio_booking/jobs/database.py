@@ -27,7 +27,8 @@ def _sessionmaker() -> async_sessionmaker[AsyncSession]:
     settings = context.settings()
     size = _pool["size"]
     return make_sessionmaker(
-        make_engine(resolve_database_url(settings), pool_size=size, max_overflow=max(2, size // 4))
+        make_engine(resolve_database_url(settings), pool_size=size, max_overflow=max(2, size // 4)),
+        settings,
     )
 
 

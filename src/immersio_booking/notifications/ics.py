@@ -1,13 +1,18 @@
 """iCalendar invites: METHOD REQUEST for a booking, CANCEL when it is gone; one stable UID per
-booking and a SEQUENCE that grows with every change, so calendars update the same event."""
+booking and a SEQUENCE that grows with every change, so calendars update the same event.
+
+A session with a join link carries it three ways, for every kind of calendar: LOCATION, URL
+and RFC 7986's ``CONFERENCE;VALUE=URI;FEATURE=VIDEO;LABEL=...``. The caller gives the location
+as people read it (never an ``integrations:`` key)."""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from icalendar import Calendar, Event, vCalAddress, vText
+from icalendar import Calendar, Event, vCalAddress, vText, vUri
 
 from immersio_booking.models import Booking
+from immersio_booking.notifications.messages import Place, translations
 
 PRODID = "-//Immersio Booking//EN"
 
@@ -21,6 +26,7 @@ def invite(
     attendees: list[tuple[str, str]],
     description: str | None,
     now: datetime,
+    place: Place | None = None,
 ) -> bytes:
     calendar = Calendar()
     calendar.add("prodid", PRODID)
@@ -34,8 +40,16 @@ def invite(
     event.add("dtend", booking.end_time.astimezone(UTC))
     event.add("summary", summary)
     event.add("status", "CANCELLED" if method == "CANCEL" else "CONFIRMED")
-    if booking.location:
-        event.add("location", booking.location)
+    if place and (place.join_url or place.name):
+        event.add("location", place.join_url or place.name)
+    if place and place.join_url:
+        event.add("url", place.join_url)
+        conference = vUri(place.join_url)
+        conference.params["value"] = "URI"
+        conference.params["feature"] = "VIDEO"
+        if place.name:
+            conference.params["label"] = place.name
+        event.add("conference", conference, encode=False)
     if description:
         event.add("description", description)
     name, email = organizer
@@ -49,3 +63,16 @@ def invite(
         event.add("attendee", address, encode=False)
     calendar.add_component(event)
     return bytes(calendar.to_ical())
+
+
+def description_of(place: Place, description: str | None, language: str) -> str | None:
+    """How to join first (calendars show the description), then the workshop's own text."""
+    _ = translations(language).gettext
+    parts = []
+    if place.join_url:
+        parts.append(_("Join the video call: %(join_url)s") % {"join_url": place.join_url})
+    elif place.link_coming:
+        parts.append(_("The join link will be sent before the start."))
+    if description:
+        parts.append(description)
+    return "\n\n".join(parts) or None

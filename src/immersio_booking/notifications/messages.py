@@ -5,6 +5,7 @@ catalogue in ``locale/`` (see ``babel.cfg`` for how to list the texts to transla
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import datetime
 from email.headerregistry import Address
@@ -14,8 +15,10 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from babel.support import NullTranslations
-from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
+from immersio_booking.bookings import meeting_links
+from immersio_booking.bookings.meeting_links import MeetingLink
 from immersio_booking.kit import i18n
 from immersio_booking.kit.i18n import LANGUAGES
 from immersio_booking.models import Booking
@@ -27,6 +30,7 @@ __all__ = [
     "KINDS",
     "LANGUAGES",
     "STUDENT_ONLY",
+    "Place",
     "Recipient",
     "compose",
     "language_of",
@@ -39,19 +43,30 @@ def translations(language: str) -> NullTranslations:
     return i18n.translations(LOCALES, language)
 
 
-KINDS = ("confirmed", "requested", "cancelled", "declined", "rescheduled", "refunded")
+KINDS = (
+    "confirmed",
+    "requested",
+    "cancelled",
+    "declined",
+    "rescheduled",
+    "refunded",
+    "join_link",
+)
+# Kinds that tell how to join, so they come with an HTML part too (a "Join" button).
+WITH_BUTTON = frozenset({"confirmed", "rescheduled", "join_link"})
 # Kinds that concern the student alone (the teacher has nothing to do).
 STUDENT_ONLY = frozenset({"refunded"})
 
 
 @lru_cache(maxsize=len(LANGUAGES))
 def _environment(language: str) -> Environment:
-    # Plain-text mail: nothing is interpreted as markup, so no escaping is needed or wanted.
+    # Plain-text mail (.txt): nothing is interpreted as markup, so no escaping is needed or
+    # wanted. The HTML part (.html) is escaped.
     env = Environment(
         loader=FileSystemLoader(TEMPLATES),
         undefined=StrictUndefined,
         keep_trailing_newline=True,
-        autoescape=False,
+        autoescape=select_autoescape(["html"], default_for_string=False),
         extensions=["jinja2.ext.i18n"],
     )
     env.install_gettext_translations(  # type: ignore[attr-defined]
@@ -65,6 +80,62 @@ def render(language: str, name: str, **values: object) -> tuple[str, str]:
     text = _environment(language).get_template(name).render(**values)
     subject, _, body = text.partition("\n")
     return subject.strip(), body.strip() + "\n"
+
+
+@dataclass(frozen=True)
+class Place:
+    """Where a session happens as a person reads it: a name (never an ``integrations:`` key)
+    and the join link once there is one; ``link_coming``: a link is being made, not yet here."""
+
+    name: str | None
+    join_url: str | None
+    link_coming: bool = False
+
+    @classmethod
+    def of(
+        cls,
+        location: str | None,
+        link: MeetingLink | None,
+        language: str,
+        *,
+        link_coming: bool = False,
+    ) -> Place:
+        return cls(
+            meeting_links.place_name(location, link, language),
+            link.url if link else None,
+            link_coming and link is None,
+        )
+
+
+URL = re.compile(r"https?://[^\s<>\"']+")
+
+
+def _segments(line: str) -> list[tuple[str, bool]]:
+    """A line of the text part cut into (text, is_link) pieces."""
+    pieces: list[tuple[str, bool]] = []
+    at = 0
+    for match in URL.finditer(line):
+        pieces += [(line[at : match.start()], False), (match.group(0), True)]
+        at = match.end()
+    return [*pieces, (line[at:], False)]
+
+
+def html_of(language: str, body: str, join_url: str | None) -> str:
+    """The HTML part of a booking email: the text part's paragraphs with their links made
+    clickable, and a "Join" button above the paragraph that gives the join link."""
+    paragraphs = [
+        {
+            "lines": [_segments(line) for line in block.splitlines()],
+            "gives_link": bool(join_url) and (join_url, True) in _segments(block),
+        }
+        for block in re.split(r"\n\s*\n", body.strip())
+        if block.strip()
+    ]
+    return (
+        _environment(language)
+        .get_template("email.html")
+        .render(language=language, paragraphs=paragraphs, join_url=join_url)
+    )
 
 
 @dataclass(frozen=True)
@@ -107,7 +178,9 @@ def compose(
     refund: str | None,
     invites: list[tuple[str, bytes]],
     sender: Address,
+    place: Place | None = None,
 ) -> EmailMessage:
+    place = place or Place.of(booking.location, None, language_of(recipient.language))
     language = language_of(recipient.language)
     template = _environment(language).get_template(f"{kind}.txt")
     text = template.render(
@@ -118,19 +191,24 @@ def compose(
         to_host=recipient.is_host,
         when=_when(booking.start_time, recipient.time_zone, language),
         zone=recipient.time_zone,
-        location=booking.location,
+        location=place.name,
+        join_url=place.join_url,
+        link_coming=place.link_coming,
         manage_url=None if recipient.is_host else manage_url,
         reason=reason,
         refund_amount=refund,
         late_payment=booking.cancellation_reason == "payment_expired",
     )
     subject, _, body = text.partition("\n")
+    body = re.sub(r"\n{3,}", "\n\n", body)  # optional lines leave no gaps behind
     message = EmailMessage()
     message["From"] = sender
     message["To"] = mailbox(recipient.name, recipient.email)
     message["Subject"] = subject.strip()
     message["Content-Language"] = language
     message.set_content(body.strip() + "\n")
+    if kind in WITH_BUTTON:
+        message.add_alternative(html_of(language, body, place.join_url), subtype="html")
     for method, ics in invites:
         message.add_attachment(
             ics,

@@ -8,37 +8,106 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from immersio_booking.bookings import access, repository
+from immersio_booking.bookings import access, meeting_links, repository
+from immersio_booking.bookings.meeting_links import MeetingLink
 from immersio_booking.jobs import context
-from immersio_booking.jobs.app import job_app
+from immersio_booking.jobs.app import defer_in_transaction, job_app
 from immersio_booking.jobs.database import job_session
 from immersio_booking.kit import clock
 from immersio_booking.models import (
     Attendee,
     Booking,
     BookingCancellationHistory,
+    BookingStatus,
     EventType,
     User,
 )
 from immersio_booking.notifications import ics, mailer
-from immersio_booking.notifications.messages import STUDENT_ONLY, Recipient, compose
+from immersio_booking.notifications.messages import (
+    STUDENT_ONLY,
+    Place,
+    Recipient,
+    compose,
+    language_of,
+)
 
 METHOD = {"cancelled": "CANCEL", "declined": "CANCEL"}
+# The emails that tell people how to join: they wait a little for a link that is on its way.
+WITH_LINK = frozenset({"confirmed", "rescheduled"})
+# The email that brings the link when the confirmation had to go without it; it looks for the
+# link this often until the session ends.
+JOIN_LINK = "join_link"
+JOIN_LINK_POLL_SECONDS = 300
 
 
 @job_app.task(name="send_booking_email", retry=5, pass_context=False)
-async def send_booking_email(booking_id: int, kind: str) -> int:
-    """Email the student and the host about ``booking_id``; returns the number sent."""
+async def send_booking_email(booking_id: int, kind: str, waited: int = 0) -> int:
+    """Email the student and the host about ``booking_id``; returns the number sent.
+    ``waited``: seconds this email has already waited for the session's join link."""
     settings = context.settings()
     async with job_session() as session:
-        return await _send(session, booking_id, kind, settings)
+        return await _send(session, booking_id, kind, settings, waited)
 
 
-async def _send(session: AsyncSession, booking_id: int, kind: str, settings: Any) -> int:
+async def _again(
+    session: AsyncSession, booking_id: int, kind: str, delay: int, waited: int
+) -> None:
+    await defer_in_transaction(
+        session,
+        send_booking_email,
+        options={"schedule_in": {"seconds": delay}},
+        booking_id=booking_id,
+        kind=kind,
+        waited=waited,
+    )
+
+
+async def _wait_for_link(
+    session: AsyncSession, booking_id: int, kind: str, waited: int, settings: Any
+) -> bool:
+    """Queue this email again a few seconds later when its join link is still being made and
+    the wait is not over; returns whether it did (the email then goes later). When the wait
+    is over, the email goes without the link and a ``join_link`` email follows it."""
+    left = settings.meeting_link_wait_seconds - waited
+    if left <= 0:
+        await _again(session, booking_id, JOIN_LINK, JOIN_LINK_POLL_SECONDS, 0)
+        return False
+    delay = min(settings.meeting_link_retry_seconds, left)
+    await _again(session, booking_id, kind, delay, waited + delay)
+    return True
+
+
+async def _join_link_due(
+    session: AsyncSession, booking: Booking, link: MeetingLink | None, waited: int
+) -> bool:
+    """Whether the late join link is to be sent now: the session is still ahead (or on) and
+    the link exists. Without a link yet, look again later; once the session is over or gone,
+    never."""
+    if booking.status != BookingStatus.ACCEPTED or clock.now() >= booking.end_time:
+        return False
+    if link is None:
+        poll = JOIN_LINK_POLL_SECONDS
+        await _again(session, booking.id, JOIN_LINK, poll, waited + poll)
+        return False
+    return True
+
+
+async def _send(
+    session: AsyncSession, booking_id: int, kind: str, settings: Any, waited: int = 0
+) -> int:
     booking = await session.get(Booking, booking_id)
     if booking is None:
         return 0
     et = await session.get(EventType, booking.event_type_id) if booking.event_type_id else None
+    link = await meeting_links.link_of(session, booking.organization_id, booking.id)
+    link_coming = (
+        link is None and kind in WITH_LINK and meeting_links.awaits_link(booking.location, et)
+    )
+    if kind == JOIN_LINK:
+        if not await _join_link_due(session, booking, link, waited):
+            return 0
+    elif link_coming and await _wait_for_link(session, booking.id, kind, waited, settings):
+        return 0
     host = await session.get(User, booking.user_id) if booking.user_id else None
     people = (await repository.attendees_of(session, booking.organization_id, [booking.id])).get(
         booking.id, []
@@ -48,21 +117,25 @@ async def _send(session: AsyncSession, booking_id: int, kind: str, settings: Any
     student = people[0]
     title = et.title if et else booking.title
     host_name = host.name or host.email
-    invites = (
-        [] if kind in STUDENT_ONLY else await _invites(session, booking, kind, title, host, people)
-    )
     refund = await _refund_text(session, booking)
     secret = settings.resolved_secret_key()
     manage = (
         f"{settings.public_base_url}/booking/{booking.uid}/manage?token="
         f"{access.manage_token(secret, booking)}"
-        if kind in ("confirmed", "requested", "rescheduled")
+        if kind in ("confirmed", "requested", "rescheduled", JOIN_LINK)
         else None
     )
     recipients = [Recipient(student.name, student.email, student.time_zone, student.locale, False)]
     if kind not in STUDENT_ONLY:
         recipients.append(Recipient(host_name, host.email, host.time_zone, host.locale, True))
     for recipient in recipients:
+        language = language_of(recipient.language)
+        place = Place.of(booking.location, link, language, link_coming=link_coming)
+        invites = (
+            []
+            if kind in STUDENT_ONLY or kind == JOIN_LINK
+            else await _invites(session, booking, kind, title, host, people, place, language)
+        )
         message = compose(
             kind,
             booking,
@@ -75,6 +148,7 @@ async def _send(session: AsyncSession, booking_id: int, kind: str, settings: Any
             refund=refund,
             invites=invites,
             sender=mailer.sender(settings),
+            place=place,
         )
         await mailer.deliver(settings, message)
     return len(recipients)
@@ -87,8 +161,11 @@ async def _invites(
     title: str,
     host: User,
     people: Sequence[Attendee],
+    place: Place,
+    language: str,
 ) -> list[tuple[str, bytes]]:
-    """The calendar invite of the change (and, for a move, the old time's cancellation)."""
+    """The calendar invite of the change (and, for a move, the old time's cancellation), with
+    the join link in the recipient's language."""
     organizer = (host.name or host.email, host.email)
     attendees = [(a.name, a.email) for a in people]
     now = clock.now()
@@ -102,8 +179,9 @@ async def _invites(
                 summary=title,
                 organizer=organizer,
                 attendees=attendees,
-                description=booking.description,
+                description=ics.description_of(place, booking.description, language),
                 now=now,
+                place=place,
             ),
         )
     ]

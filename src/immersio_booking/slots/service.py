@@ -14,8 +14,8 @@ from immersio_booking.event_types import repository as event_types
 from immersio_booking.kit.errors import BadRequest, NotFound
 from immersio_booking.models import EventType, User
 from immersio_booking.organizations import repository as organizations
-from immersio_booking.slots import repository, schedule_rules
-from immersio_booking.slots.engine import compute_slots, group_by_local_date
+from immersio_booking.slots import calendar_busy, out_of_office, repository, schedule_rules
+from immersio_booking.slots.engine import group_by_local_date
 from immersio_booking.slots.model import EventRules, HostCalendar, SlotQuery
 from immersio_booking.teams import repository as teams
 
@@ -127,7 +127,8 @@ async def with_busy(
     exclude_booking_uid: str | None = None,
     exclude_reservation_uid: str | None = None,
 ) -> list[HostCalendar]:
-    """``calendars`` with the busy time around ``window``: bookings, holds, reservations."""
+    """``calendars`` with the busy time around ``window``: bookings, holds, reservations, and
+    the teachers' own calendars (cached)."""
     host_ids = [h.id for h in hosts]
     busy = await repository.busy(
         session,
@@ -143,6 +144,9 @@ async def with_busy(
     )
     for host_id, intervals in held.items():
         busy[host_id] = [*busy.get(host_id, []), *intervals]
+    teachers_own = await calendar_busy.cached(session, et.organization_id, host_ids, *window)
+    for host_id, intervals in teachers_own.items():
+        busy[host_id] = calendar_busy.merged(busy.get(host_id, []), intervals)
     return [replace(c, busy=tuple(busy.get(c.host_id, []))) for c in calendars]
 
 
@@ -181,21 +185,26 @@ async def available_slots(
     staff = principal is not None and principal.can_see_organization(et.organization_id)
     duration = duration_for(et, request.duration)
     hosts = await repository.hosts(session, await host_ids(session, et))
+    window = (request.window_start, request.window_end)
+    away = await out_of_office.cover(session, et, hosts, window)
+    everyone = [*hosts, *away.stand_ins]
     found = await with_busy(
         session,
         et,
-        hosts,
-        await working_rules(session, et, hosts),
-        (request.window_start, request.window_end),
+        everyone,
+        await working_rules(session, et, everyone),
+        window,
         now,
         request.reschedule_uid,
     )
     if not found:
         return {}
     zone = request.time_zone or "UTC"
-    slots = compute_slots(
+    slots = out_of_office.compute(
         event_rules(et, found[0].time_zone),
         found,
+        [h.id for h in hosts],
+        away.absences,
         SlotQuery(request.window_start, request.window_end, now, zone),
         duration,
     )

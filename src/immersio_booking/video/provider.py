@@ -49,7 +49,12 @@ class ProviderFailed(Exception):
 
 
 class CredentialRefused(ProviderFailed):
-    """The school's credential for the provider was refused (401): it is marked invalid."""
+    """The school's credential for the provider was refused (401): it is marked invalid.
+    ``credential_id`` names the refused ``Credential`` row when the provider knows it."""
+
+    def __init__(self, message: str, *, credential_id: int | None = None) -> None:
+        super().__init__(message)
+        self.credential_id = credential_id
 
 
 class VideoProvider(Protocol):

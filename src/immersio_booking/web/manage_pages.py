@@ -4,7 +4,7 @@ where the student cancels (seeing the refund the policy gives) or picks a new ti
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Annotated, Any
 from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
@@ -14,16 +14,18 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from immersio_booking import global_lookups
-from immersio_booking.bookings import access, cancellation, repository, service
+from immersio_booking.bookings import access, cancellation, meeting_links, repository, service
 from immersio_booking.bookings.access import Actor
+from immersio_booking.bookings.meeting_links import MeetingLink
 from immersio_booking.bookings.schemas import CancelInput
 from immersio_booking.db.dependencies import Session
 from immersio_booking.kit import clock
 from immersio_booking.kit.dependencies import app_settings
 from immersio_booking.kit.errors import DomainError, NotFound
 from immersio_booking.landing import service as landing
-from immersio_booking.models import Booking, EventType, Team, User
+from immersio_booking.models import Booking, BookingStatus, EventType, Team, User
 from immersio_booking.notifications import ics
+from immersio_booking.notifications.messages import Place
 from immersio_booking.web import i18n, security, workshops
 from immersio_booking.web.rendering import PageRoute, render
 
@@ -31,6 +33,8 @@ router = APIRouter(route_class=PageRoute, include_in_schema=False)
 
 Token = Annotated[str | None, Query(max_length=200)]
 GOOGLE_CALENDAR = "https://calendar.google.com/calendar/render"
+# The "Join" button shows from this long before the start until the end.
+JOIN_OPENS_BEFORE = timedelta(minutes=10)
 
 
 # One answer for "no such booking" and "not your link": a stranger learns nothing, not even
@@ -67,7 +71,7 @@ async def _attendee_actor(
     raise NotFound(NOT_FOUND)
 
 
-def _google_link(booking: Booking, title: str) -> str:
+def _google_link(booking: Booking, title: str, place: Place) -> str:
     def stamp(moment: datetime) -> str:
         return moment.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
 
@@ -76,9 +80,34 @@ def _google_link(booking: Booking, title: str) -> str:
         "text": title,
         "dates": f"{stamp(booking.start_time)}/{stamp(booking.end_time)}",
     }
-    if booking.location and not booking.location.startswith("integrations:"):
-        query["location"] = booking.location
+    if place.join_url or place.name:
+        query["location"] = place.join_url or place.name or ""
     return f"{GOOGLE_CALENDAR}?{urlencode(query)}"
+
+
+@dataclass(frozen=True)
+class Join:
+    """The "Join" block of the manage page, decided on the server's clock: ``soon`` before
+    the button opens (``opens`` says when), ``open`` from 10 minutes before the start until the
+    end, ``over`` after it; ``waiting`` while the link is still being made."""
+
+    state: str
+    url: str | None
+    opens: datetime
+    ends: datetime
+
+
+def _join(booking: Booking, link: MeetingLink | None, coming: bool, now: datetime) -> Join | None:
+    if booking.status != BookingStatus.ACCEPTED or (link is None and not coming):
+        return None
+    opens = booking.start_time - JOIN_OPENS_BEFORE
+    if now >= booking.end_time:
+        state = "over"
+    elif link is None:
+        state = "waiting"
+    else:
+        state = "open" if now >= opens else "soon"
+    return Join(state, link.url if link else None, opens, booking.end_time)
 
 
 @dataclass(frozen=True)
@@ -91,12 +120,24 @@ class Shown:
     zone: str
     palette: landing.Palette
     lang: str
+    link: MeetingLink | None
 
     @property
     def title(self) -> str:
         return self.et.title if self.et else self.booking.title
 
+    @property
+    def place(self) -> Place:
+        return Place.of(
+            self.booking.location,
+            self.link,
+            self.lang,
+            link_coming=meeting_links.awaits_link(self.booking.location, self.et),
+        )
+
     def context(self, token: str | None) -> dict[str, Any]:
+        zone = ZoneInfo(self.zone)
+        join = _join(self.booking, self.link, self.place.link_coming, clock.now())
         return {
             "booking": self.booking,
             "et": self.et,
@@ -105,7 +146,10 @@ class Shown:
             "palette": self.palette,
             "start": self.booking.start_time.astimezone(ZoneInfo(self.zone)),
             "zone": self.zone,
-            "google": _google_link(self.booking, self.title),
+            "google": _google_link(self.booking, self.title, self.place),
+            "place": self.place,
+            "join": join,
+            "join_opens": join.opens.astimezone(zone) if join else None,
             "token": token,
             "lang": self.lang,
         }
@@ -129,7 +173,9 @@ async def _shown(
         if booked_in and "lang" not in request.query_params
         else i18n.choose_language(request)
     )
-    return Shown(booking, et, org, zone, landing.palette(page, org.brand_color), lang), actor
+    link = await meeting_links.link_of(session, booking.organization_id, booking.id)
+    palette = landing.palette(page, org.brand_color)
+    return Shown(booking, et, org, zone, palette, lang, link), actor
 
 
 @router.get("/booking/{uid}")
@@ -153,14 +199,19 @@ async def calendar_file(
     booking, et, _ = await _booking(session, uid)
     await _attendee_actor(session, request, booking, token)
     host = await session.get(User, booking.user_id) if booking.user_id else None
+    link = await meeting_links.link_of(session, booking.organization_id, booking.id)
+    language = i18n.choose_language(request)
+    coming = meeting_links.awaits_link(booking.location, et)
+    place = Place.of(booking.location, link, language, link_coming=coming)
     body = ics.invite(
         booking,
         method="PUBLISH",
         summary=et.title if et else booking.title,
         organizer=((host.name or host.email) if host else "", host.email if host else ""),
         attendees=[],
-        description=booking.description,
+        description=ics.description_of(place, booking.description, language),
         now=clock.now(),
+        place=place,
     )
     return Response(
         body,

@@ -11,21 +11,30 @@ from typing import Any
 from sqlalchemy import or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from immersio_booking.bookings import meeting_links
 from immersio_booking.bookings import repository as bookings
 from immersio_booking.jobs.app import defer_in_transaction
 from immersio_booking.kit import clock
 from immersio_booking.models import Booking, EventType, User, Webhook, WebhookDelivery
 from immersio_booking.webhooks import destinations
+from immersio_booking.webhooks.meeting_data import with_meeting
 
 
-def _iso(moment: datetime) -> str:
+def iso(moment: datetime) -> str:
     return (
         moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"
     )
 
 
 async def booking_payload(session: AsyncSession, booking: Booking) -> dict[str, Any]:
-    """Cal.com's booking payload fields (one event per seat: each seat is a booking)."""
+    """Cal.com's booking payload fields (one event per seat: each seat is a booking), with the
+    session's meeting once it has one."""
+    link = await meeting_links.link_of(session, booking.organization_id, booking.id)
+    payload = await _payload(session, booking)
+    return with_meeting(payload, link) if link else payload
+
+
+async def _payload(session: AsyncSession, booking: Booking) -> dict[str, Any]:
     et = await session.get(EventType, booking.event_type_id) if booking.event_type_id else None
     host = await session.get(User, booking.user_id) if booking.user_id else None
     people = (await bookings.attendees_of(session, booking.organization_id, [booking.id])).get(
@@ -35,8 +44,8 @@ async def booking_payload(session: AsyncSession, booking: Booking) -> dict[str, 
         "type": et.slug if et else None,
         "title": booking.title,
         "description": booking.description,
-        "startTime": _iso(booking.start_time),
-        "endTime": _iso(booking.end_time),
+        "startTime": iso(booking.start_time),
+        "endTime": iso(booking.end_time),
         "organizer": {
             "id": host.id,
             "name": host.name,
@@ -91,8 +100,6 @@ async def subscriptions_for(session: AsyncSession, booking: Booking, trigger: st
 async def emit(session: AsyncSession, booking_list: Sequence[Booking], trigger: str) -> int:
     """Write the deliveries of ``trigger`` for each booking and queue their jobs (all or
     nothing with the caller's transaction). Returns how many deliveries were written."""
-    from immersio_booking.webhooks.tasks import deliver_webhook
-
     written = 0
     now = clock.now()
     to_immersio: dict[int, bool] = {}
@@ -105,27 +112,38 @@ async def emit(session: AsyncSession, booking_list: Sequence[Booking], trigger: 
         ]
         if to_immersio[org]:
             targets.append(None)  # the tenant's Immersio endpoint
-        if not targets:
-            continue
-        body = {
-            "triggerEvent": trigger,
-            "createdAt": _iso(now),
-            "payload": await booking_payload(session, booking),
-        }
-        for webhook_id in targets:
-            delivery = WebhookDelivery(
-                organization_id=org,
-                uid="msg_" + secrets.token_urlsafe(18),
-                destination="subscription" if webhook_id is not None else "immersio",
-                webhook_id=webhook_id,
-                trigger=trigger,
-                body=body,
-                status="pending",
-                attempts=0,
-                next_attempt_at=now,
-            )
-            session.add(delivery)
-            await session.flush()
-            await defer_in_transaction(session, deliver_webhook, delivery_id=delivery.id)
-            written += 1
+        if targets:
+            payload = await booking_payload(session, booking)
+            written += await deliver(session, org, targets, trigger, payload, now)
     return written
+
+
+async def deliver(
+    session: AsyncSession,
+    organization_id: int,
+    targets: Sequence[int | None],
+    trigger: str,
+    payload: dict[str, Any],
+    now: datetime,
+) -> int:
+    """One delivery row per target (a webhook id, or None for the tenant's Immersio endpoint)
+    in Cal.com's envelope, each with its job queued in the caller's transaction."""
+    from immersio_booking.webhooks.tasks import deliver_webhook
+
+    body = {"triggerEvent": trigger, "createdAt": iso(now), "payload": payload}
+    for webhook_id in targets:
+        delivery = WebhookDelivery(
+            organization_id=organization_id,
+            uid="msg_" + secrets.token_urlsafe(18),
+            destination="subscription" if webhook_id is not None else "immersio",
+            webhook_id=webhook_id,
+            trigger=trigger,
+            body=body,
+            status="pending",
+            attempts=0,
+            next_attempt_at=now,
+        )
+        session.add(delivery)
+        await session.flush()
+        await defer_in_transaction(session, deliver_webhook, delivery_id=delivery.id)
+    return len(targets)

@@ -15,7 +15,7 @@ from immersio_booking.jobs.database import job_session
 from immersio_booking.kit import clock
 from immersio_booking.kit.http import OutgoingPolicy, pooled_client
 from immersio_booking.models import DeliveryStatus
-from immersio_booking.webhooks import destinations, health, signing, templates
+from immersio_booking.webhooks import destinations, health, meeting_data, signing, templates
 
 # Standard Webhooks' schedule: the delay before each attempt (the first is immediate).
 SCHEDULE = [
@@ -74,6 +74,12 @@ async def deliver_webhook(delivery_id: int) -> str:
         if target is None:
             delivery.status = DeliveryStatus.FAILED
             return "destination inactive"
+        # The meeting made since the event was written goes with it (kept for the retries).
+        late = await meeting_data.with_late_meeting(
+            session, delivery.organization_id, delivery.body
+        )
+        if late is not None:
+            delivery.body = late
         body = (
             templates.render(target.payload_template, delivery.body)
             if target.payload_template

@@ -17,6 +17,7 @@ class DefaultReminder:
     to_host: str
     text_message: str
     manage_line: str
+    join_line: str
 
 
 @lru_cache(maxsize=4)
@@ -48,6 +49,9 @@ def default_reminder(language: str) -> DefaultReminder:
             + when_where
         ),
         text_message=_("Reminder: {EVENT_NAME} on {EVENT_DATE} at {EVENT_TIME} ({TIMEZONE})."),
+        join_line=(
+            "<p>" + _('Join the video call: <a href="{MEETING_URL}">{MEETING_URL}</a>') + "</p>"
+        ),
         manage_line=(
             "<p>"
             + _('Need to cancel or move it? <a href="{MANAGE_URL}">Manage your booking</a>')
@@ -56,8 +60,11 @@ def default_reminder(language: str) -> DefaultReminder:
     )
 
 
-def default_body(language: str, to_attendee: bool) -> str:
+def default_body(language: str, to_attendee: bool, with_join: bool = False) -> str:
+    """The default reminder's body; ``with_join`` adds the join link (when the session has
+    one), for the student and the teacher alike."""
     reminder = default_reminder(language)
+    join = reminder.join_line if with_join else ""
     if to_attendee:
-        return reminder.to_attendee + reminder.manage_line
-    return reminder.to_host
+        return reminder.to_attendee + join + reminder.manage_line
+    return reminder.to_host + join

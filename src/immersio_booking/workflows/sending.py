@@ -7,7 +7,7 @@ from email.message import EmailMessage
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from immersio_booking.bookings import access
+from immersio_booking.bookings import access, meeting_links
 from immersio_booking.bookings import repository as bookings
 from immersio_booking.config import Settings
 from immersio_booking.models import Booking, EventType, User, WorkflowStep
@@ -71,6 +71,7 @@ async def occasion_of(
         attendee_name=people[0].name if people else "",
         attendee_email=people[0].email if people else "",
         manage_url=f"{settings.public_base_url}/booking/{booking.uid}/manage?token={token}",
+        meeting=await meeting_links.link_of(session, booking.organization_id, booking.id),
     )
     return occasion, attendees, host_recipient
 
@@ -102,7 +103,9 @@ def compose_email(
 ) -> EmailMessage:
     values = variables(occasion, recipient)
     language = recipient.language
-    body = step.reminder_body or default_body(language, recipient.is_attendee)
+    body = step.reminder_body or default_body(
+        language, recipient.is_attendee, with_join=bool(values["MEETING_URL"])
+    )
     subject = step.email_subject or default_reminder(language).subject
     html = fill_html(body, values)
     message = EmailMessage()

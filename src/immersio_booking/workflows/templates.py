@@ -17,6 +17,8 @@ from zoneinfo import ZoneInfo
 
 from markupsafe import escape
 
+from immersio_booking.bookings import meeting_links
+from immersio_booking.bookings.meeting_links import MeetingLink
 from immersio_booking.models import Booking
 
 PLACEHOLDER = re.compile(r"\{([A-Z][A-Z0-9_]*)\}")
@@ -61,6 +63,7 @@ class Occasion:
     attendee_name: str
     attendee_email: str
     manage_url: str | None
+    meeting: MeetingLink | None = None
 
 
 def date_in(moment: datetime, zone: str, language: str) -> str:
@@ -77,8 +80,10 @@ def time_in(moment: datetime, zone: str) -> str:
     return moment.astimezone(ZoneInfo(zone)).strftime("%H:%M")
 
 
-def _meeting_url(booking: Booking) -> str:
-    """The location when it is a web address (a video link), else nothing."""
+def _meeting_url(booking: Booking, meeting: MeetingLink | None) -> str:
+    """The session's join link, else the location when it is a web address, else nothing."""
+    if meeting is not None:
+        return meeting.url
     location = (booking.location or "").strip()
     return location if location.startswith(("https://", "http://")) else ""
 
@@ -98,8 +103,9 @@ def variables(occasion: Occasion, recipient: Recipient) -> dict[str, str]:
         "START_TIME": time_in(booking.start_time, zone),
         "EVENT_END_TIME": time_in(booking.end_time, zone),
         "TIMEZONE": zone,
-        "LOCATION": booking.location or "",
-        "MEETING_URL": _meeting_url(booking),
+        # Never an ``integrations:`` key: the join link, else what the location is called.
+        "LOCATION": meeting_links.where(booking.location, occasion.meeting, language) or "",
+        "MEETING_URL": _meeting_url(booking, occasion.meeting),
         "ADDITIONAL_NOTES": booking.description or "",
         "ORGANIZER_NAME": occasion.organizer_name,
         "ORGANIZER": occasion.organizer_name,

@@ -1,0 +1,96 @@
+"""Meetings follow the seats: every booking change settles the meetings of the sessions it
+touches, in the change's transaction (``bookings.events``), before the emails are queued."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from immersio_booking.bookings import events
+from immersio_booking.db.session import settings_of
+from immersio_booking.models import Booking, BookingStatus
+from immersio_booking.video import registry, repository, tasks
+from immersio_booking.video.meetings import (
+    SessionKey,
+    keys_of,
+    sessions_to_settle,
+    settle,
+    try_locks,
+)
+
+listeners = events.Listeners()
+
+
+async def changed(session: AsyncSession, bookings: Sequence[Booking]) -> None:
+    """Settle the sessions of ``bookings`` now where no network is needed (Jitsi rooms,
+    copies of an existing meeting); queue the job for the rest."""
+    by_organization: dict[int, list[Booking]] = defaultdict(list)
+    for booking in bookings:
+        by_organization[booking.organization_id].append(booking)
+    for organization_id, group in by_organization.items():
+        concerned = [b for b in group if await _has_video(session, organization_id, b)]
+        await _settle(session, organization_id, keys_of(concerned))
+
+
+async def _has_video(session: AsyncSession, organization_id: int, booking: Booking) -> bool:
+    """Whether the seat's workshop has meetings, or it has one (most bookings of a
+    workshop without video cost one identity-map lookup and one indexed query here)."""
+    if booking.event_type_id is None:
+        return False
+    et = await repository.event_type(session, organization_id, booking.event_type_id)
+    if registry.integration_of(et, booking) is not None:
+        return True
+    return await repository.has_video_references(session, organization_id, [booking.id])
+
+
+async def _settle(session: AsyncSession, organization_id: int, keys: list[SessionKey]) -> None:
+    if not keys:
+        return
+    settings = settings_of(session)
+    if settings is None:  # a session made without settings (a script): the worker has them
+        await tasks.queue(session, organization_id, keys, shared=False)
+        return
+    everything = await sessions_to_settle(session, organization_id, keys)
+    if not await try_locks(session, organization_id, everything):
+        # A job is at work on one of these sessions: a job of our own settles after it.
+        await tasks.queue(session, organization_id, keys, shared=False)
+        return
+    if await settle(session, organization_id, everything, settings, in_job=False):
+        await tasks.queue(session, organization_id, keys, shared=True)
+
+
+def _accepted(bookings: Sequence[Booking]) -> list[Booking]:
+    return [b for b in bookings if b.status == BookingStatus.ACCEPTED]
+
+
+@listeners.on(events.Booked)
+async def _booked(session: AsyncSession, event: events.Booked) -> None:
+    await changed(session, event.accepted)
+
+
+@listeners.on(events.Confirmed)
+async def _confirmed(session: AsyncSession, event: events.Confirmed) -> None:
+    await changed(session, _accepted([event.booking]))
+
+
+@listeners.on(events.Paid)
+async def _paid(session: AsyncSession, event: events.Paid) -> None:
+    await changed(session, _accepted([event.booking]))
+
+
+@listeners.on(events.Cancelled)
+async def _cancelled(session: AsyncSession, event: events.Cancelled) -> None:
+    await changed(session, event.bookings)
+
+
+@listeners.on(events.Rejected)
+async def _rejected(session: AsyncSession, event: events.Rejected) -> None:
+    await changed(session, [event.booking])
+
+
+@listeners.on(events.Rescheduled)
+async def _rescheduled(session: AsyncSession, event: events.Rescheduled) -> None:
+    """The new session first (it may take the old one's meeting along), then the old one."""
+    await changed(session, [event.booking, event.previous])

@@ -1,0 +1,97 @@
+"""Queries of the video package; every one names its tenant."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from immersio_booking.models import Booking, BookingReference, EventType, Team, User
+
+VIDEO_SUFFIX = "_video"
+
+
+async def seats(
+    session: AsyncSession, organization_id: int, event_type_id: int, start: datetime
+) -> Sequence[Booking]:
+    """Every booking (seat) of one session, whatever its status, oldest first."""
+    rows = await session.execute(
+        select(Booking)
+        .where(
+            Booking.organization_id == organization_id,
+            Booking.event_type_id == event_type_id,
+            Booking.start_time == start,
+        )
+        .order_by(Booking.id)
+    )
+    return rows.scalars().all()
+
+
+async def bookings_by_ids(
+    session: AsyncSession, organization_id: int, booking_ids: Sequence[int]
+) -> Sequence[Booking]:
+    if not booking_ids:
+        return []
+    rows = await session.execute(
+        select(Booking).where(
+            Booking.organization_id == organization_id, Booking.id.in_(booking_ids)
+        )
+    )
+    return rows.scalars().all()
+
+
+async def video_references(
+    session: AsyncSession, organization_id: int, booking_ids: Sequence[int]
+) -> Sequence[BookingReference]:
+    """The video references (live and deleted) of these bookings."""
+    if not booking_ids:
+        return []
+    rows = await session.execute(
+        select(BookingReference)
+        .where(
+            BookingReference.organization_id == organization_id,
+            BookingReference.booking_id.in_(booking_ids),
+            BookingReference.type.like(f"%{VIDEO_SUFFIX}"),
+        )
+        .order_by(BookingReference.id)
+    )
+    return rows.scalars().all()
+
+
+async def has_video_references(
+    session: AsyncSession, organization_id: int, booking_ids: Sequence[int]
+) -> bool:
+    """Whether any of these bookings has a live video reference."""
+    if not booking_ids:
+        return False
+    found = await session.execute(
+        select(BookingReference.id)
+        .where(
+            BookingReference.organization_id == organization_id,
+            BookingReference.booking_id.in_(booking_ids),
+            BookingReference.type.like(f"%{VIDEO_SUFFIX}"),
+            BookingReference.deleted.is_(False),
+        )
+        .limit(1)
+    )
+    return found.first() is not None
+
+
+async def event_type(
+    session: AsyncSession, organization_id: int, event_type_id: int
+) -> EventType | None:
+    """The workshop (from the session's identity map when the booking loaded it already)."""
+    found = await session.get(EventType, event_type_id)
+    return found if found is not None and found.organization_id == organization_id else None
+
+
+async def user(session: AsyncSession, user_id: int) -> User | None:
+    """A host (users are not tenant-owned: a teacher may teach in several schools)."""
+    return await session.get(User, user_id)
+
+
+async def organization_name(session: AsyncSession, organization_id: int) -> str:
+    team = await session.get(Team, organization_id)
+    return team.name if team else f"organization {organization_id}"

@@ -1,0 +1,98 @@
+"""Set-up shared by the join-link tests: meetings written as the video providers write them
+(one ``BookingReference`` per seat, ``type`` ending in ``_video``), and the providers' port."""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Iterator
+from email.message import Message
+
+import pytest
+from sqlalchemy import delete, select, text
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from immersio_booking.bookings import meeting_links
+from immersio_booking.db.session import transaction
+from immersio_booking.models import Booking, BookingReference
+from immersio_booking.video import registry
+
+
+def room_url() -> str:
+    return f"https://meet.example.org/immersio-{secrets.token_hex(8)}"
+
+
+async def add_meeting(
+    sessionmaker: async_sessionmaker[AsyncSession],
+    uid: str,
+    *,
+    url: str | None = None,
+    type: str = "jitsi_video",
+    password: str | None = None,
+    deleted: bool = False,
+    organization_id: int | None = None,
+) -> str:
+    """The meeting of booking ``uid`` as a provider stores it, in place of any the video
+    listener made (a Jitsi room for a cal-video workshop); returns its join link."""
+    url = url or room_url()
+    async with transaction(sessionmaker) as session:
+        booking = (await session.execute(select(Booking).where(Booking.uid == uid))).scalar_one()
+        await session.execute(
+            delete(BookingReference).where(BookingReference.booking_id == booking.id)
+        )
+        session.add(
+            BookingReference(
+                organization_id=organization_id or booking.organization_id,
+                booking_id=booking.id,
+                type=type,
+                uid=url.rsplit("/", 1)[-1],
+                meeting_id=url.rsplit("/", 1)[-1],
+                meeting_password=password,
+                meeting_url=url,
+                deleted=deleted,
+            )
+        )
+    return url
+
+
+@pytest.fixture
+def providers_wired() -> Iterator[None]:
+    """The video providers' port filled as ``wiring`` fills it once they exist: sessions on a
+    video integration (or with ``zoom_auto_create``) get a meeting, so emails wait for it."""
+    meeting_links.expect_links(registry.gets_meeting)
+    try:
+        yield
+    finally:
+        meeting_links.expect_links(registry.gets_meeting)  # as wiring leaves it
+
+
+async def run_waiting_emails_now(
+    sessionmaker: async_sessionmaker[AsyncSession], uid: str, kind: str | None = None
+) -> int:
+    """Let the emails of booking ``uid`` that wait for their link run now instead of in a few
+    seconds (the job queue compares with the database's clock); returns how many waited."""
+    async with transaction(sessionmaker) as session:
+        moved = await session.execute(
+            text(
+                "UPDATE procrastinate_jobs SET scheduled_at = now() "
+                "WHERE task_name = 'send_booking_email' AND status = 'todo' "
+                "AND scheduled_at > now() AND (args->>'booking_id')::bigint = "
+                "(SELECT id FROM bookings WHERE uid = :uid) "
+                "AND (CAST(:kind AS text) IS NULL OR args->>'kind' = :kind)"
+            ),
+            {"uid": uid, "kind": kind},
+        )
+        return int(moved.rowcount)  # type: ignore[attr-defined]
+
+
+def text_of(message: Message) -> str:
+    return str(message.get_body(("plain",)).get_content())  # type: ignore[union-attr]
+
+
+def html_of(message: Message) -> str:
+    return str(message.get_body(("html",)).get_content())  # type: ignore[union-attr]
+
+
+def invite_of(message: Message) -> bytes:
+    parts = [p for p in message.walk() if p.get_content_type() == "text/calendar"]
+    assert parts, "no invite attached"
+    return bytes(parts[0].get_payload(decode=True))  # type: ignore[arg-type]
