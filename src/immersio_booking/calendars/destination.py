@@ -15,7 +15,7 @@ from typing import Protocol, TypeVar, cast
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from immersio_booking.calendars import kinds
+from immersio_booking.calendars import kinds, repository
 from immersio_booking.calendars.source import CalendarUnavailable, WritableCalendar
 from immersio_booking.config import Settings
 from immersio_booking.kit.errors import BadRequest, DomainError, NotFound
@@ -71,20 +71,8 @@ async def writable_credentials(
 ) -> list[Credential]:
     """The teacher's own valid credentials of kinds that can be written to, oldest first."""
     types = [integration] if integration else writable_types()
-    return list(
-        (
-            await session.execute(
-                select(Credential)
-                .where(
-                    Credential.organization_id == organization_id,
-                    Credential.user_id == user_id,
-                    Credential.type.in_(types),
-                    Credential.invalid.is_(False),
-                )
-                .order_by(Credential.id)
-            )
-        ).scalars()
-    )
+    found = await repository.credentials_of_users(session, organization_id, [user_id], types)
+    return [credential for credential in found if not credential.invalid]
 
 
 async def stored_destination(

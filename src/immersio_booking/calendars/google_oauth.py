@@ -15,10 +15,9 @@ from typing import Any
 from urllib.parse import urlencode
 
 import httpx
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from immersio_booking.calendars import sealing
+from immersio_booking.calendars import repository, sealing
 from immersio_booking.config import Settings
 from immersio_booking.kit import signing
 from immersio_booking.kit.crypto import SecretBox
@@ -171,18 +170,10 @@ async def credential_of_user(
     session: AsyncSession, organization_id: int, user_id: int
 ) -> Credential | None:
     """The teacher's Google credential in their school (one per teacher and school)."""
-    return (
-        await session.execute(
-            select(Credential)
-            .where(
-                Credential.organization_id == organization_id,
-                Credential.user_id == user_id,
-                Credential.type == GOOGLE_CALENDAR,
-            )
-            .order_by(Credential.id)
-            .limit(1)
-        )
-    ).scalar_one_or_none()
+    found = await repository.credentials_of_users(
+        session, organization_id, [user_id], [GOOGLE_CALENDAR]
+    )
+    return found[0] if found else None
 
 
 async def save_credential(
