@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 import secrets
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 from email.message import Message
 from pathlib import Path
 
@@ -86,11 +86,28 @@ def providers_wired() -> Iterator[None]:
 
 
 @pytest.fixture
-def zoom_jobs(fake_zoom: FakeZoom, database_url: str, data_dir: Path) -> Iterator[FakeZoom]:
+async def zoom_jobs(
+    fake_zoom: FakeZoom,
+    database_url: str,
+    data_dir: Path,
+    tenant: Tenant,
+    sessionmaker: async_sessionmaker[AsyncSession],
+) -> AsyncIterator[FakeZoom]:
     """The test's jobs call the Zoom simulator, and an email waiting for its link goes only
-    when :func:`run_waiting_emails_now` says so (not on its own a few seconds later)."""
+    when :func:`run_waiting_emails_now` says so (not on its own a few seconds later).
+    At the end the school's meeting jobs still retrying (Zoom held down) are cancelled: a
+    later test's worker would otherwise run them against that test's simulator."""
     with fake_zoom.jobs(database_url, data_dir, IMMERSIO_MEETING_LINK_RETRY_SECONDS="600"):
         yield fake_zoom
+    async with transaction(sessionmaker) as session:
+        await session.execute(
+            text(
+                "SELECT procrastinate_cancel_job_v1(id, true, false) FROM procrastinate_jobs"
+                " WHERE task_name = 'video_meetings' AND status = 'todo'"
+                " AND (args->>'organization_id')::bigint = :org"
+            ),
+            {"org": tenant.id},
+        )
 
 
 async def zoom_on_hold(client: httpx.AsyncClient, tenant: Tenant, fake_zoom: FakeZoom) -> None:
