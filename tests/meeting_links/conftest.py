@@ -1,1 +1,2 @@
-from tests.meeting_links.helpers import providers_wired  # noqa: F401  (the video providers' port)
+from tests.meeting_links.helpers import providers_wired, zoom_jobs  # noqa: F401
+from tests.video.conftest import fake_zoom, zoom_client_app  # noqa: F401  (the Zoom simulator)

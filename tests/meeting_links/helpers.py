@@ -4,9 +4,11 @@
 from __future__ import annotations
 
 import secrets
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 from email.message import Message
+from pathlib import Path
 
+import httpx
 import pytest
 from sqlalchemy import delete, select, text
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -15,6 +17,12 @@ from immersio_booking.bookings import meeting_links
 from immersio_booking.db.session import transaction
 from immersio_booking.models import Booking, BookingReference
 from immersio_booking.video import registry
+from tests.factories import Tenant
+from tests.helpers import data
+from tests.video.helpers import FakeZoom, connect_zoom
+
+# Enough 500s for every call a test's meeting jobs make while Zoom is on hold.
+ZOOM_DOWN = 1000
 
 
 def room_url() -> str:
@@ -31,13 +39,16 @@ async def add_meeting(
     deleted: bool = False,
     organization_id: int | None = None,
 ) -> str:
-    """The meeting of booking ``uid`` as a provider stores it, in place of any the video
-    listener made (a Jitsi room for a cal-video workshop); returns its join link."""
+    """The meeting of booking ``uid`` as a provider stores it, in place of the live one the
+    video listener made (a Jitsi room for a cal-video workshop); references already marked
+    deleted stay; returns its join link."""
     url = url or room_url()
     async with transaction(sessionmaker) as session:
         booking = (await session.execute(select(Booking).where(Booking.uid == uid))).scalar_one()
         await session.execute(
-            delete(BookingReference).where(BookingReference.booking_id == booking.id)
+            delete(BookingReference).where(
+                BookingReference.booking_id == booking.id, BookingReference.deleted.is_(False)
+            )
         )
         session.add(
             BookingReference(
@@ -54,6 +65,15 @@ async def add_meeting(
     return url
 
 
+async def meeting_made(sessionmaker: async_sessionmaker[AsyncSession], uid: str) -> str:
+    """The join link the video providers gave booking ``uid`` (it must have one)."""
+    async with sessionmaker() as session:
+        booking = (await session.execute(select(Booking).where(Booking.uid == uid))).scalar_one()
+        link = await meeting_links.link_of(session, booking.organization_id, booking.id)
+    assert link is not None, f"no meeting for {uid}"
+    return link.url
+
+
 @pytest.fixture
 def providers_wired() -> Iterator[None]:
     """The video providers' port filled as ``wiring`` fills it once they exist: sessions on a
@@ -63,6 +83,61 @@ def providers_wired() -> Iterator[None]:
         yield
     finally:
         meeting_links.expect_links(registry.gets_meeting)  # as wiring leaves it
+
+
+@pytest.fixture
+async def zoom_jobs(
+    fake_zoom: FakeZoom,
+    database_url: str,
+    data_dir: Path,
+    tenant: Tenant,
+    sessionmaker: async_sessionmaker[AsyncSession],
+) -> AsyncIterator[FakeZoom]:
+    """The test's jobs call the Zoom simulator, and an email waiting for its link goes only
+    when :func:`run_waiting_emails_now` says so (not on its own a few seconds later).
+    At the end the school's meeting jobs still retrying (Zoom held down) are cancelled: a
+    later test's worker would otherwise run them against that test's simulator."""
+    with fake_zoom.jobs(database_url, data_dir, IMMERSIO_MEETING_LINK_RETRY_SECONDS="600"):
+        yield fake_zoom
+    async with transaction(sessionmaker) as session:
+        await session.execute(
+            text(
+                "SELECT procrastinate_cancel_job_v1(id, true, false) FROM procrastinate_jobs"
+                " WHERE task_name = 'video_meetings' AND status = 'todo'"
+                " AND (args->>'organization_id')::bigint = :org"
+            ),
+            {"org": tenant.id},
+        )
+
+
+async def zoom_on_hold(client: httpx.AsyncClient, tenant: Tenant, fake_zoom: FakeZoom) -> None:
+    """The school's Zoom app connected, then Zoom answering 500 to every call: the meeting of
+    a Zoom session is on its way (its job retries) but not made, until :func:`zoom_back`."""
+    data(await connect_zoom(client, tenant))
+    fake_zoom.faults(serverErrorNext=ZOOM_DOWN)
+
+
+async def zoom_back(
+    fake_zoom: FakeZoom, sessionmaker: async_sessionmaker[AsyncSession], tenant: Tenant
+) -> None:
+    """Zoom answers again, and the school's meeting job (retrying) is due now."""
+    fake_zoom.faults()
+    async with transaction(sessionmaker) as session:
+        due = await session.execute(
+            text(
+                "UPDATE procrastinate_jobs SET scheduled_at = now() WHERE task_name ="
+                " 'video_meetings' AND status = 'todo' AND attempts > 0"
+                " AND (args->>'organization_id')::bigint = :org"
+            ),
+            {"org": tenant.id},
+        )
+        assert int(due.rowcount) == 1  # type: ignore[attr-defined]
+
+
+def zoom_meeting(fake_zoom: FakeZoom) -> str:
+    """The join link of the one meeting the simulator holds."""
+    (meeting,) = fake_zoom.meetings()
+    return str(meeting["join_url"])
 
 
 async def run_waiting_emails_now(

@@ -14,7 +14,8 @@ from tests import dates
 from tests.bookings.helpers import MONDAY, book, booking_state, teacher_hours, workshop
 from tests.factories import Tenant
 from tests.helpers import data
-from tests.meeting_links.helpers import add_meeting
+from tests.meeting_links.helpers import add_meeting, meeting_made
+from tests.video.helpers import ZOOM_LOCATION
 
 
 @contextmanager
@@ -35,14 +36,26 @@ async def test_location_is_the_join_link_once_it_exists(
     client: httpx.AsyncClient, tenant: Tenant, sessionmaker: async_sessionmaker[AsyncSession]
 ) -> None:
     await teacher_hours(client, tenant)
-    et = await workshop(client, tenant)
+    et = await workshop(client, tenant, locations=ZOOM_LOCATION)
     booking = data(await book(client, et["id"], dates.at(MONDAY, "10:00")), 201)
-    # Cal.com: before a meeting exists, the stored value.
-    assert booking["location"] == booking["meetingUrl"] == "integrations:cal-video"
-    url = await add_meeting(sessionmaker, booking["uid"], password="7421")
+    # Cal.com: before a meeting exists (the Zoom job has not run), the stored value.
+    assert booking["location"] == booking["meetingUrl"] == "integrations:zoom"
+    url = await add_meeting(sessionmaker, booking["uid"], type="zoom_video", password="7421")
     shown = await booking_state(client, tenant, booking["uid"])
     assert shown["location"] == shown["meetingUrl"] == url
     assert "videoCallUrl" not in shown["metadata"]  # Cal.com keeps it out of the output
+
+
+async def test_a_jitsi_room_is_the_location_from_the_booking_s_own_answer(
+    client: httpx.AsyncClient, tenant: Tenant, sessionmaker: async_sessionmaker[AsyncSession]
+) -> None:
+    await teacher_hours(client, tenant)
+    et = await workshop(client, tenant)  # integrations:cal-video: a Jitsi room, made at once
+    booking = data(await book(client, et["id"], dates.at(MONDAY, "10:00")), 201)
+    url = await meeting_made(sessionmaker, booking["uid"])
+    assert booking["location"] == booking["meetingUrl"] == url
+    shown = await booking_state(client, tenant, booking["uid"])
+    assert shown["location"] == shown["meetingUrl"] == url
 
 
 async def test_a_removed_meeting_or_one_of_another_school_is_not_shown(
@@ -54,6 +67,7 @@ async def test_a_removed_meeting_or_one_of_another_school_is_not_shown(
     await teacher_hours(client, tenant)
     et = await workshop(client, tenant)
     booking = data(await book(client, et["id"], dates.at(MONDAY, "11:00")), 201)
+    # The Jitsi room made with the booking, marked removed (in place of the live one).
     await add_meeting(sessionmaker, booking["uid"], deleted=True)
     # A row planted under another school's key never becomes this booking's link.
     await add_meeting(

@@ -5,6 +5,7 @@ being made, and the link follows when it came too late."""
 from __future__ import annotations
 
 import re
+from email.message import Message
 from pathlib import Path
 
 import httpx
@@ -23,14 +24,23 @@ from tests.meeting_links.helpers import (
     add_meeting,
     html_of,
     invite_of,
+    meeting_made,
     run_waiting_emails_now,
     text_of,
+    zoom_back,
+    zoom_meeting,
+    zoom_on_hold,
 )
+from tests.video.helpers import ZOOM_LOCATION, FakeZoom
 from tests.workflows.helpers import create_workflow, reminders_of, step, when_due
 
 
 def subjects(inbox: Inbox, address: str) -> list[str]:
     return [str(m["Subject"]) for m in inbox.to(address)]
+
+
+def confirmations(inbox: Inbox, address: str) -> list[Message]:
+    return [m for m in inbox.to(address) if str(m["Subject"]).startswith("Confirmed")]
 
 
 async def test_the_confirmation_gives_the_link_to_the_student_and_the_teacher(
@@ -102,14 +112,17 @@ async def test_a_french_student_reads_it_in_french(
 
 @pytest.mark.usefixtures("providers_wired")
 async def test_the_confirmation_waits_for_a_link_being_made(
-    client: httpx.AsyncClient,
+    zoom_client_app: httpx.AsyncClient,
+    zoom_jobs: FakeZoom,
     tenant: Tenant,
     inbox: Inbox,
     database_url: str,
     sessionmaker: async_sessionmaker[AsyncSession],
 ) -> None:
+    client = zoom_client_app
     await teacher_hours(client, tenant)
-    et = await workshop(client, tenant, locations=[{"type": "integration", "integration": "zoom"}])
+    await zoom_on_hold(client, tenant, zoom_jobs)  # the Zoom meeting is on its way, not made
+    et = await workshop(client, tenant, locations=ZOOM_LOCATION)
     booking = data(
         await book(
             client, et["id"], dates.at(MONDAY, "10:00"), attendee=student("zed@example.com")
@@ -118,28 +131,35 @@ async def test_the_confirmation_waits_for_a_link_being_made(
     )
     await run_jobs(database_url)
     assert inbox.to("zed@example.com") == []  # no link yet: the email waits (a few seconds)
-    url = await add_meeting(sessionmaker, booking["uid"], type="zoom_video")
+    assert confirmations(inbox, tenant.owner_email) == []
+    await zoom_back(zoom_jobs, sessionmaker, tenant)
+    await run_jobs(database_url)  # the job makes the Zoom meeting
+    url = zoom_meeting(zoom_jobs)
     assert await run_waiting_emails_now(sessionmaker, booking["uid"], "confirmed") == 1
     await run_jobs(database_url)
     [message] = inbox.to("zed@example.com")
     assert f"Join the video call: {url}" in text_of(message)
     assert "Where: Zoom" in text_of(message)
-    assert len(inbox.to(tenant.owner_email)) == 1
+    [to_host] = confirmations(inbox, tenant.owner_email)
+    assert f"Join the video call: {url}" in text_of(to_host)
     # Nothing else is left waiting: one confirmation each.
     assert await run_waiting_emails_now(sessionmaker, booking["uid"]) == 0
 
 
 @pytest.mark.usefixtures("providers_wired")
 async def test_after_the_wait_it_goes_without_the_link_and_the_link_follows(
-    client: httpx.AsyncClient,
+    zoom_client_app: httpx.AsyncClient,
+    zoom_jobs: FakeZoom,
     tenant: Tenant,
     inbox: Inbox,
     database_url: str,
     data_dir: Path,
     sessionmaker: async_sessionmaker[AsyncSession],
 ) -> None:
+    client = zoom_client_app
     await teacher_hours(client, tenant)
-    et = await workshop(client, tenant, locations=[{"type": "integration", "integration": "zoom"}])
+    await zoom_on_hold(client, tenant, zoom_jobs)  # the Zoom meeting is on its way, not made
+    et = await workshop(client, tenant, locations=ZOOM_LOCATION)
     booking = data(
         await book(
             client, et["id"], dates.at(MONDAY, "10:00"), attendee=student("yan@example.com")
@@ -162,7 +182,9 @@ async def test_after_the_wait_it_goes_without_the_link_and_the_link_follows(
     assert await run_waiting_emails_now(sessionmaker, booking["uid"], "join_link") == 1
     await run_jobs(database_url)
     assert len(inbox.to("yan@example.com")) == 1
-    url = await add_meeting(sessionmaker, booking["uid"], type="zoom_video")
+    await zoom_back(zoom_jobs, sessionmaker, tenant)
+    await run_jobs(database_url)  # the job makes the Zoom meeting
+    url = zoom_meeting(zoom_jobs)
     assert await run_waiting_emails_now(sessionmaker, booking["uid"], "join_link") == 1
     await run_jobs(database_url)
     assert subjects(inbox, "yan@example.com")[1].startswith("Your join link: Workshop on")
@@ -202,14 +224,17 @@ async def test_the_moved_session_email_gives_its_link(
 
 
 async def test_reminders_fill_meeting_url_and_location_with_the_link(
-    client: httpx.AsyncClient,
+    zoom_client_app: httpx.AsyncClient,
+    zoom_jobs: FakeZoom,
     tenant: Tenant,
     inbox: Inbox,
     database_url: str,
     sessionmaker: async_sessionmaker[AsyncSession],
 ) -> None:
+    client = zoom_client_app
     await teacher_hours(client, tenant)
-    et = await workshop(client, tenant, title="Conversation")
+    await zoom_on_hold(client, tenant, zoom_jobs)  # the Zoom meeting is on its way, not made
+    et = await workshop(client, tenant, title="Conversation", locations=ZOOM_LOCATION)
     await create_workflow(
         client,
         tenant,
@@ -233,16 +258,18 @@ async def test_reminders_fill_meeting_url_and_location_with_the_link(
     # Before the link exists, {LOCATION} is the location's name, never its key.
     await when_due(sessionmaker, database_url, planned[0].job_id)
     [early] = [m for m in inbox.to("rem@example.com") if str(m["Subject"]).startswith("Soon")]
-    assert "Where: Online video call (Jitsi Meet)" in text_of(early)
+    assert "Where: Zoom" in text_of(early) and "http" not in text_of(early)
     assert "integrations:" not in str(early)
 
+    # A Jitsi workshop: the room made with the booking fills both.
+    jitsi = await workshop(client, tenant, title="Conversation")
     second = data(
         await book(
-            client, et["id"], dates.at(MONDAY, "11:00"), attendee=student("rem2@example.com")
+            client, jitsi["id"], dates.at(MONDAY, "11:00"), attendee=student("rem2@example.com")
         ),
         201,
     )
-    url = await add_meeting(sessionmaker, second["uid"])
+    url = await meeting_made(sessionmaker, second["uid"])
     await run_jobs(database_url)
     await when_due(
         sessionmaker,
@@ -260,15 +287,18 @@ async def test_reminders_fill_meeting_url_and_location_with_the_link(
 
 @pytest.mark.usefixtures("providers_wired")
 async def test_the_late_link_email_stops_when_the_session_is_cancelled(
-    client: httpx.AsyncClient,
+    zoom_client_app: httpx.AsyncClient,
+    zoom_jobs: FakeZoom,
     tenant: Tenant,
     inbox: Inbox,
     database_url: str,
     data_dir: Path,
     sessionmaker: async_sessionmaker[AsyncSession],
 ) -> None:
+    client = zoom_client_app
     await teacher_hours(client, tenant)
-    et = await workshop(client, tenant, locations=[{"type": "integration", "integration": "zoom"}])
+    await zoom_on_hold(client, tenant, zoom_jobs)  # the Zoom meeting is on its way, not made
+    et = await workshop(client, tenant, locations=ZOOM_LOCATION)
     booking = data(
         await book(client, et["id"], dates.at(MONDAY, "10:00"), attendee=student("cy@example.com")),
         201,

@@ -15,7 +15,8 @@ from tests.bookings.helpers import MONDAY, book, cancel_as_school, teacher_hours
 from tests.factories import Tenant
 from tests.helpers import data
 from tests.jobs import job_environment, run_jobs
-from tests.meeting_links.helpers import add_meeting
+from tests.meeting_links.helpers import add_meeting, meeting_made, zoom_on_hold
+from tests.video.helpers import ZOOM_LOCATION, FakeZoom
 from tests.webhooks.receiver import Receiver, receiver
 from tests.webhooks.test_deliveries import subscribe
 
@@ -30,15 +31,19 @@ def hooks(database_url: str, data_dir: Path) -> Iterator[Receiver]:
 
 
 async def test_payloads_carry_the_meeting_also_when_it_came_after_the_event(
-    client: httpx.AsyncClient,
+    zoom_client_app: httpx.AsyncClient,
+    zoom_jobs: FakeZoom,
     tenant: Tenant,
     hooks: Receiver,
     database_url: str,
     sessionmaker: async_sessionmaker[AsyncSession],
 ) -> None:
+    client = zoom_client_app
     await subscribe(client, tenant, hooks.base + "/in", "BOOKING_CREATED", "BOOKING_CANCELLED")
     await teacher_hours(client, tenant)
-    et = await workshop(client, tenant)
+    # Zoom on hold: the meeting job cannot remove the meeting below while deliveries go.
+    await zoom_on_hold(client, tenant, zoom_jobs)
+    et = await workshop(client, tenant, locations=ZOOM_LOCATION)
     booking = data(await book(client, et["id"], dates.at(MONDAY, "10:00")), 201)
     # The event was written at booking time; the Zoom meeting is made just after, before the
     # delivery goes: the delivery carries it.
@@ -60,15 +65,41 @@ async def test_payloads_carry_the_meeting_also_when_it_came_after_the_event(
         }
 
 
+async def test_a_jitsi_room_made_with_the_booking_is_in_its_payloads(
+    client: httpx.AsyncClient,
+    tenant: Tenant,
+    hooks: Receiver,
+    database_url: str,
+    sessionmaker: async_sessionmaker[AsyncSession],
+) -> None:
+    await subscribe(client, tenant, hooks.base + "/in", "BOOKING_CREATED", "BOOKING_CANCELLED")
+    await teacher_hours(client, tenant)
+    et = await workshop(client, tenant)  # integrations:cal-video: a Jitsi room, made at once
+    booking = data(await book(client, et["id"], dates.at(MONDAY, "10:00")), 201)
+    url = await meeting_made(sessionmaker, booking["uid"])
+    await cancel_as_school(client, tenant, booking)
+    await run_jobs(database_url)
+    bodies = [json.loads(r.body) for r in hooks.at("/in")]
+    assert [b["triggerEvent"] for b in bodies] == ["BOOKING_CREATED", "BOOKING_CANCELLED"]
+    for body in bodies:
+        payload = body["payload"]
+        assert payload["location"] == payload["metadata"]["videoCallUrl"] == url
+        assert payload["videoCallData"]["type"] == "jitsi_video"
+        assert payload["videoCallData"]["url"] == url
+
+
 async def test_without_a_meeting_the_payload_keeps_cal_com_s_location(
     client: httpx.AsyncClient, tenant: Tenant, hooks: Receiver, database_url: str
 ) -> None:
     await subscribe(client, tenant, hooks.base + "/plain", "BOOKING_CREATED")
     await teacher_hours(client, tenant)
-    et = await workshop(client, tenant)
+    # No provider of ours makes Whereby meetings: the booking never has one.
+    et = await workshop(
+        client, tenant, locations=[{"type": "integration", "integration": "whereby-video"}]
+    )
     data(await book(client, et["id"], dates.at(MONDAY, "10:00")), 201)
     await run_jobs(database_url)
     [received] = hooks.at("/plain")
     payload = json.loads(received.body)["payload"]
-    assert payload["location"] == "integrations:cal-video"  # machines read Cal.com's key
+    assert payload["location"] == "integrations:whereby-video"  # machines read Cal.com's key
     assert "videoCallData" not in payload and "videoCallUrl" not in payload["metadata"]

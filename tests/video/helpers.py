@@ -76,14 +76,15 @@ class FakeZoom:
         return {"zoom_api_base": self.url, "zoom_oauth_base": self.url}
 
     @contextmanager
-    def jobs(self, database_url: str, data_dir: Path) -> Iterator[None]:
-        """Jobs run in this block call this simulator."""
+    def jobs(self, database_url: str, data_dir: Path, **extra: str) -> Iterator[None]:
+        """Jobs run in this block call this simulator (``extra``: more of their settings)."""
         with job_environment(
             database_url,
             data_dir,
             IMMERSIO_ZOOM_API_BASE=self.url,
             IMMERSIO_ZOOM_OAUTH_BASE=self.url,
             IMMERSIO_ALLOW_PRIVATE_NETWORK_TARGETS="true",
+            **extra,
         ):
             yield
 

@@ -50,22 +50,30 @@ class MeetingLink:
 
 
 async def links_of(
-    session: AsyncSession, organization_id: int, booking_ids: Sequence[int]
+    session: AsyncSession,
+    organization_id: int,
+    booking_ids: Sequence[int],
+    *,
+    removed: bool = False,
 ) -> dict[int, MeetingLink]:
-    """The live join link of each of ``booking_ids`` that has one, in one query."""
+    """The live join link of each of ``booking_ids`` that has one, in one query. ``removed``:
+    else the link a booking had, its reference since marked deleted (a cancelled seat's)."""
     if not booking_ids:
         return {}
+    query = select(BookingReference).where(
+        BookingReference.organization_id == organization_id,
+        BookingReference.booking_id.in_(booking_ids),
+        BookingReference.type.endswith(VIDEO_SUFFIX),
+        BookingReference.meeting_url.is_not(None),
+    )
+    if not removed:
+        query = query.where(BookingReference.deleted.is_(False))
     rows = await session.execute(
-        select(BookingReference)
-        .where(
-            BookingReference.organization_id == organization_id,
-            BookingReference.booking_id.in_(booking_ids),
-            BookingReference.type.endswith(VIDEO_SUFFIX),
-            BookingReference.deleted.is_(False),
-            BookingReference.meeting_url.is_not(None),
+        # One link per booking: a live one before removed ones; should two providers have
+        # left one, the newest wins.
+        query.order_by(
+            BookingReference.booking_id, BookingReference.deleted.desc(), BookingReference.id
         )
-        # One link per booking; should two providers have left one, the newest wins.
-        .order_by(BookingReference.booking_id, BookingReference.id)
     )
     return {
         ref.booking_id: MeetingLink(
@@ -80,9 +88,9 @@ async def links_of(
 
 
 async def link_of(
-    session: AsyncSession, organization_id: int, booking_id: int
+    session: AsyncSession, organization_id: int, booking_id: int, *, removed: bool = False
 ) -> MeetingLink | None:
-    return (await links_of(session, organization_id, [booking_id])).get(booking_id)
+    return (await links_of(session, organization_id, [booking_id], removed=removed)).get(booking_id)
 
 
 def integration_of(location: str | None) -> str | None:

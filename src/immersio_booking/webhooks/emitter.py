@@ -15,7 +15,14 @@ from immersio_booking.bookings import meeting_links
 from immersio_booking.bookings import repository as bookings
 from immersio_booking.jobs.app import defer_in_transaction
 from immersio_booking.kit import clock
-from immersio_booking.models import Booking, EventType, User, Webhook, WebhookDelivery
+from immersio_booking.models import (
+    Booking,
+    BookingStatus,
+    EventType,
+    User,
+    Webhook,
+    WebhookDelivery,
+)
 from immersio_booking.webhooks import destinations
 from immersio_booking.webhooks.meeting_data import with_meeting
 
@@ -28,8 +35,10 @@ def iso(moment: datetime) -> str:
 
 async def booking_payload(session: AsyncSession, booking: Booking) -> dict[str, Any]:
     """Cal.com's booking payload fields (one event per seat: each seat is a booking), with the
-    session's meeting once it has one."""
-    link = await meeting_links.link_of(session, booking.organization_id, booking.id)
+    session's meeting once it has one. A cancelled or declined seat's payload keeps the meeting
+    it had: a Jitsi room is removed in the very transaction that writes the event."""
+    ended = booking.status in (BookingStatus.CANCELLED, BookingStatus.REJECTED)
+    link = await meeting_links.link_of(session, booking.organization_id, booking.id, removed=ended)
     payload = await _payload(session, booking)
     return with_meeting(payload, link) if link else payload
 
