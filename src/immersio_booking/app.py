@@ -14,7 +14,9 @@ from immersio_booking.auth.endpoints import router as auth_router
 from immersio_booking.bookings.endpoints import router as bookings_router
 from immersio_booking.bookings.invitation_endpoints import router as invitations_router
 from immersio_booking.bookings.reservations import router as reservations_router
+from immersio_booking.calendars.destination_endpoints import router as destination_calendars_router
 from immersio_booking.calendars.endpoints import router as calendars_router
+from immersio_booking.calendars.google_endpoints import router as google_calendar_router
 from immersio_booking.config import Settings, get_settings
 from immersio_booking.db.session import make_engine, make_sessionmaker, resolve_database_url
 from immersio_booking.event_types.endpoints import router as event_types_router
@@ -121,6 +123,8 @@ def create_app(settings: Settings | None = None, engine: AsyncEngine | None = No
         reservations_router,
         bookings_router,
         calendars_router,
+        destination_calendars_router,
+        google_calendar_router,
         mark_paid_router,
         whitelist_files_router,  # before the whitelist: /whitelist/export is not an entry
         whitelist_router,

@@ -116,6 +116,18 @@ class Settings(BaseSettings):
     calendar_fetch_timeout_seconds: float = Field(default=20.0, gt=0, le=300)
     calendar_busy_horizon_days: int = Field(default=120, ge=1, le=400)
     calendar_refresh_minutes: int = Field(default=5, ge=1, le=24 * 60)
+    # Google Calendar and Meet (docs/calendars.md): the OAuth client of the platform, the
+    # consent page, the token endpoint's base and the Calendar API's base (tests: the fake).
+    google_client_id: str | None = None
+    google_client_secret: str | None = None
+    google_auth_url: str = "https://accounts.google.com/o/oauth2/v2/auth"
+    google_oauth_base: str = "https://oauth2.googleapis.com"
+    google_api_base: str = "https://www.googleapis.com"
+    # Sessions written to teachers' calendars (each call bounded by
+    # calendar_fetch_timeout_seconds): how often (and how many times) a session's event is
+    # looked at again while its join link is still being made (Zoom's is made by a job).
+    calendar_link_wait_seconds: int = Field(default=30, ge=1, le=3600)
+    calendar_link_wait_attempts: int = Field(default=10, ge=0, le=100)
 
     @field_validator("database_url")
     @classmethod

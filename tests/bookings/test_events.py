@@ -8,6 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from immersio_booking.bookings import checkout, events
+from immersio_booking.calendars import listeners as calendars
 from immersio_booking.db.session import transaction
 from immersio_booking.kit import clock
 from immersio_booking.models import Booking
@@ -29,6 +30,7 @@ def test_wiring_subscribes_each_package_once_in_order() -> None:
     order = [listener.__module__ for listener in events.listeners_of(events.Cancelled)]
     assert order == [
         payments.__name__,
+        calendars.__name__,
         video.__name__,
         notifications.__name__,
         webhooks.__name__,
@@ -36,6 +38,7 @@ def test_wiring_subscribes_each_package_once_in_order() -> None:
     ]
     booked = [listener.__module__ for listener in events.listeners_of(events.Booked)]
     assert booked == [
+        calendars.__name__,
         video.__name__,
         notifications.__name__,
         webhooks.__name__,

@@ -46,6 +46,10 @@ QUERY_HELPERS = (
     "immersio_booking.webhooks.destinations",
     "immersio_booking.webhooks.health",
     "immersio_booking.slots.calendar_busy",
+    "immersio_booking.calendars.events_out",
+    "immersio_booking.calendars.events_out_queries",
+    "immersio_booking.calendars.destination",
+    "immersio_booking.calendars.google_oauth",
 )
 
 # Calls that build a query: ``select(...)``, ``update(...)``, ``session.get(...)``, ...

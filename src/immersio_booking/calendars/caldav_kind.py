@@ -1,5 +1,7 @@
 """CalDAV calendars (any server, ``caldav_calendar``) and Apple's iCloud calendars (CalDAV at
-``IMMERSIO_APPLE_CALDAV_URL``, ``apple_calendar``), read with the ``caldav`` library.
+``IMMERSIO_APPLE_CALDAV_URL``, ``apple_calendar``), read and written with the ``caldav``
+library: calendars and busy times in, one event per session out (``write``/``remove``: a
+VEVENT whose UID is the session's; saving the same UID again replaces it).
 
 The library is synchronous: each call runs in a thread, bounded by the caller's timeout
 (``kinds.timeout()``) both in the HTTP client and around the thread.
@@ -17,7 +19,13 @@ import requests
 from caldav.lib import error as caldav_error
 
 from immersio_booking.calendars import ical_busy, kinds, sealing
-from immersio_booking.calendars.source import Busy, CalendarUnavailable, ListedCalendar
+from immersio_booking.calendars.events_out_content import session_ics
+from immersio_booking.calendars.source import (
+    Busy,
+    CalendarUnavailable,
+    ListedCalendar,
+    SessionEvent,
+)
 from immersio_booking.calendars.vetted_requests import RefusedTarget, vetted_session
 from immersio_booking.kit.crypto import SecretBox
 from immersio_booking.kit.http import OutgoingPolicy
@@ -81,20 +89,43 @@ class CalDavSource:
     ) -> list[Busy]:
         zone = ical_busy.zone_of(credential.key.get("timeZone"))
 
-        def read() -> list[Busy]:
-            client = self._client_of(credential)
+        def read(client: caldav.DAVClient) -> list[Busy]:
             found: list[Busy] = []
-            try:
-                for external_id in external_ids:
-                    calendar = client.calendar(url=external_id)  # type: ignore[no-untyped-call]
-                    for item in calendar.search(start=start, end=end, event=True, expand=False):
-                        data = ical_busy.parsed(item.data)
-                        found += ical_busy.busy_in(data, start, end, external_id, zone)
-            finally:
-                client.session.close()
+            for external_id in external_ids:
+                calendar = client.calendar(url=external_id)  # type: ignore[no-untyped-call]
+                for item in calendar.search(start=start, end=end, event=True, expand=False):
+                    data = ical_busy.parsed(item.data)
+                    found += ical_busy.busy_in(data, start, end, external_id, zone)
             return found
 
-        return await _in_thread(read)
+        return await _in_thread(lambda: self._with_client(credential, read))
+
+    async def write(self, credential: Credential, external_id: str, event: SessionEvent) -> str:
+        """Save the session's event (a new one, or the same UID replaced); its id is the UID."""
+        ics = session_ics(event)
+
+        def save(client: caldav.DAVClient) -> str:
+            client.calendar(url=external_id).save_event(ics)  # type: ignore[no-untyped-call]
+            return event.uid
+
+        return await _in_thread(lambda: self._with_client(credential, save))
+
+    async def remove(self, credential: Credential, external_id: str, event_id: str) -> None:
+        def delete(client: caldav.DAVClient) -> None:
+            try:
+                calendar = client.calendar(url=external_id)  # type: ignore[no-untyped-call]
+                calendar.event_by_uid(event_id).delete()
+            except caldav_error.NotFoundError:
+                return  # already gone: done
+
+        await _in_thread(lambda: self._with_client(credential, delete))
+
+    def _with_client(self, credential: Credential, work: Callable[[caldav.DAVClient], T]) -> T:
+        client = self._client_of(credential)
+        try:
+            return work(client)
+        finally:
+            client.session.close()
 
 
 class AppleSource(CalDavSource):

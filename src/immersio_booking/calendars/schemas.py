@@ -76,9 +76,23 @@ class ConnectedCalendarOut(ApiModel):
     cache: dict[str, Any] | None = None
 
 
+class DestinationCalendarOut(ApiModel):
+    """Where the caller's sessions are written: the calendar they chose (``id`` set), else the
+    default one (``id`` null: the primary writable calendar of their first writable credential)."""
+
+    id: int | None
+    integration: str
+    external_id: str
+    name: str | None
+    primary_email: str | None = None
+    user_id: int
+    event_type_id: int | None = None
+    credential_id: int | None
+
+
 class ConnectedCalendarsOut(ApiModel):
     connected_calendars: list[ConnectedCalendarOut]
-    destination_calendar: dict[str, Any] | None = None
+    destination_calendar: DestinationCalendarOut | None = None
 
 
 class BusyTimeOut(ApiModel):

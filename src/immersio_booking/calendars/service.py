@@ -9,7 +9,7 @@ from datetime import datetime
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from immersio_booking.auth.principal import Principal
-from immersio_booking.calendars import cache, connect, kinds, repository
+from immersio_booking.calendars import cache, connect, destination, kinds, repository
 from immersio_booking.calendars.schemas import (
     BusyTimeOut,
     CalendarErrorOut,
@@ -17,6 +17,7 @@ from immersio_booking.calendars.schemas import (
     ConnectedCalendarOut,
     ConnectedCalendarsOut,
     CredentialOut,
+    DestinationCalendarOut,
     IntegrationOut,
     SelectedCalendarIn,
     SelectedCalendarOut,
@@ -123,7 +124,54 @@ async def connected(
                 },
             )
         )
-    return ConnectedCalendarsOut(connected_calendars=out, destination_calendar=None)
+    return ConnectedCalendarsOut(
+        connected_calendars=out,
+        destination_calendar=await _destination_out(session, who, out),
+    )
+
+
+async def _destination_out(
+    session: AsyncSession, who: Caller, connected: list[ConnectedCalendarOut]
+) -> DestinationCalendarOut | None:
+    """The caller's chosen destination, else the one their sessions go to by default, from the
+    calendars just listed (``destination.destination_for`` chooses the same way)."""
+    stored = await destination.stored_destination(
+        session, who.organization_id, user_id=who.user.id, event_type_id=None
+    )
+    listed = [c for entry in connected if entry.error is None for c in entry.calendars]
+    if stored is not None:
+        named = next(
+            (
+                c.name
+                for c in listed
+                if c.credential_id == stored.credential_id and c.external_id == stored.external_id
+            ),
+            None,
+        )
+        return DestinationCalendarOut(
+            id=stored.id,
+            integration=stored.integration,
+            external_id=stored.external_id,
+            name=named,
+            primary_email=stored.primary_email,
+            user_id=who.user.id,
+            credential_id=stored.credential_id,
+        )
+    writable = set(destination.writable_types())
+    for entry in connected:
+        if entry.integration.type not in writable or entry.error is not None:
+            continue
+        chosen = destination.default_calendar(entry.calendars)
+        if chosen is not None:
+            return DestinationCalendarOut(
+                id=None,
+                integration=entry.integration.type,
+                external_id=chosen.external_id,
+                name=chosen.name,
+                user_id=who.user.id,
+                credential_id=entry.credential_id,
+            )
+    return None
 
 
 async def busy_times(

@@ -40,6 +40,7 @@ TASK_MODULES = [
     "immersio_booking.video.tasks",
     "immersio_booking.video.notices",
     "immersio_booking.calendars.tasks",
+    "immersio_booking.calendars.events_out",
 ]
 
 _SQLALCHEMY_SCHEME = re.compile(r"^postgres(?:ql)?(?:\+\w+)?://")
