@@ -15,6 +15,7 @@ from immersio_booking.calendars import listeners as calendars
 from immersio_booking.notifications import listeners as notifications
 from immersio_booking.out_of_office import events as out_of_office
 from immersio_booking.payments import listeners as payments
+from immersio_booking.video import jitsi
 from immersio_booking.video import listeners as video
 from immersio_booking.video import registry as video_registry
 from immersio_booking.webhooks import absences
@@ -29,6 +30,7 @@ def wire() -> None:
     calendars.subscribe()  # calendar kinds and the live busy check port
     video.listeners.subscribe()
     meeting_links.expect_links(video_registry.gets_meeting)  # emails wait for links on their way
+    meeting_links.host_links(jitsi.host_link)  # the teacher joins as the room's moderator
     notifications.listeners.subscribe()
     webhooks.listeners.subscribe()
     workflows.listeners.subscribe()

@@ -3,15 +3,19 @@ kept when the session moves, removed with its last seat; signed room tokens when
 
 from __future__ import annotations
 
+import re
 from collections.abc import AsyncIterator
+from email.message import Message
 from urllib.parse import parse_qs, urlsplit
 
 import httpx
 import jwt
 import pytest
+from icalendar import Calendar
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from immersio_booking.app import create_app
+from immersio_booking.bookings.meeting_links import MeetingLink
 from immersio_booking.config import Settings
 from immersio_booking.video.jitsi import host_link
 from tests import dates
@@ -19,6 +23,7 @@ from tests.bookings.helpers import (
     MONDAY,
     book,
     cancel_as_school,
+    student,
     teacher_hours,
     token_of,
     workshop,
@@ -26,6 +31,8 @@ from tests.bookings.helpers import (
 from tests.dates import DAY
 from tests.factories import Tenant
 from tests.helpers import data
+from tests.jobs import run_jobs
+from tests.mail import Inbox
 from tests.video.helpers import live_references, live_workshop, references
 
 APP_ID = "immersio-test"
@@ -122,16 +129,19 @@ async def test_a_seat_moving_to_another_session_takes_that_sessions_room(
     assert after[stayer["uid"]].uid == rooms[stayer["uid"]].uid != rooms[there["uid"]].uid
 
 
-@pytest.fixture
-async def token_client(settings: Settings, engine: AsyncEngine) -> AsyncIterator[httpx.AsyncClient]:
-    own = settings.model_copy(
+def with_room_tokens(settings: Settings) -> Settings:
+    return settings.model_copy(
         update={
             "jitsi_base_url": "https://meet.school.example",
             "jitsi_app_id": APP_ID,
             "jitsi_app_secret": APP_SECRET,
         }
     )
-    transport = httpx.ASGITransport(app=create_app(own, engine=engine))
+
+
+@pytest.fixture
+async def token_client(settings: Settings, engine: AsyncEngine) -> AsyncIterator[httpx.AsyncClient]:
+    transport = httpx.ASGITransport(app=create_app(with_room_tokens(settings), engine=engine))
     async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as client:
         yield client
 
@@ -164,14 +174,14 @@ async def test_room_tokens_are_signed_and_only_the_host_is_moderator(
     with pytest.raises(jwt.InvalidSignatureError):
         _claims(reference.meeting_url, "another-secret-of-the-same-length-000")
 
-    own = settings.model_copy(
-        update={
-            "jitsi_base_url": "https://meet.school.example",
-            "jitsi_app_id": APP_ID,
-            "jitsi_app_secret": APP_SECRET,
-        }
+    own = with_room_tokens(settings)
+    meeting = MeetingLink(
+        url=reference.meeting_url,
+        type=reference.type,
+        meeting_id=reference.meeting_id,
+        password=None,
     )
-    link = host_link(own, reference, until=end, host_name="Marie", host_email="m@school.example")
+    link = host_link(meeting, own, end, "Marie", "m@school.example")
     host = _claims(link)
     assert host["room"] == reference.uid
     assert host["context"] == {
@@ -183,7 +193,7 @@ async def test_room_tokens_are_signed_and_only_the_host_is_moderator(
         }
     }
     # without tokens configured, the host joins by the room's plain link
-    assert host_link(settings, reference, until=end) == (
+    assert host_link(meeting, settings, end, None, None) == (
         f"{settings.jitsi_base_url}/{reference.uid}"
     )
 
@@ -201,3 +211,39 @@ async def test_a_request_gets_its_room_when_the_host_confirms_it_and_none_when_d
     data(await client.post(f"/v2/bookings/{other['uid']}/decline", headers=tenant.headers))
     found = await live_references(sessionmaker, asked["uid"], other["uid"])
     assert set(found) == {asked["uid"]} and found[asked["uid"]].type == "jitsi_video"
+
+
+def _emailed_link(message: Message) -> str:
+    body = message.get_body(preferencelist=("plain",))
+    assert body is not None
+    found = re.search(r"Join the video call: (\S+)", body.get_content())
+    assert found, "the email gives no join link"
+    return found.group(1)
+
+
+async def test_the_teacher_joins_by_email_and_calendar_invite_as_moderator_the_student_not(
+    token_client: httpx.AsyncClient,
+    tenant: Tenant,
+    settings: Settings,
+    inbox: Inbox,
+    database_url: str,
+) -> None:
+    await teacher_hours(token_client, tenant)
+    et = await live_workshop(token_client, tenant)
+    when = dates.at(MONDAY, "10:00")
+    data(await book(token_client, et["id"], when, attendee=student("ada@example.com")), 201)
+    mailing = settings.model_copy(update={"smtp_host": "127.0.0.1", "smtp_port": inbox.port})
+    await run_jobs(database_url, with_room_tokens(mailing))
+    [to_student] = inbox.to("ada@example.com")
+    [to_teacher] = inbox.to(tenant.owner_email)
+    student_claims = _claims(_emailed_link(to_student))
+    teacher_claims = _claims(_emailed_link(to_teacher))
+    assert student_claims["room"] == teacher_claims["room"]
+    assert student_claims["context"]["user"]["moderator"] is False  # type: ignore[index]
+    assert teacher_claims["context"]["user"]["moderator"] is True  # type: ignore[index]
+    assert teacher_claims["context"]["user"]["email"] == tenant.owner_email  # type: ignore[index]
+    for message, moderator in ((to_student, False), (to_teacher, True)):
+        invite = next(p for p in message.walk() if p.get_content_type() == "text/calendar")
+        event = Calendar.from_ical(invite.get_payload(decode=True)).walk("VEVENT")[0]
+        claims = _claims(str(event["URL"]))
+        assert claims["context"]["user"]["moderator"] is moderator  # type: ignore[index]

@@ -10,11 +10,13 @@ gives the link once it exists, else a human label (:func:`label_of`), in English
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from datetime import datetime
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from immersio_booking.config import Settings
 from immersio_booking.models import BookingReference, EventType
 
 INTEGRATION_PREFIX = "integrations:"
@@ -150,3 +152,28 @@ def expect_links(predicate: Callable[[str | None, EventType | None], bool] | Non
 def awaits_link(location: str | None, et: EventType | None) -> bool:
     """Whether a meeting is made for this session, so that a missing link is on its way."""
     return any(predicate(location, et) for predicate in _expected)
+
+
+# The teacher's own way into a meeting (``host_links``), filled at wiring by the video package:
+# a self-hosted Jitsi with room tokens gives the host a moderator's link; others, the same link.
+HostLinker = Callable[[MeetingLink, Settings, datetime, str | None, str | None], str]
+_host_linkers: list[HostLinker] = []
+
+
+def host_links(linker: HostLinker | None) -> None:
+    """Install (None: remove) what turns a meeting's link into its host's link."""
+    _host_linkers[:] = [linker] if linker else []
+
+
+def for_host(
+    link: MeetingLink | None,
+    settings: Settings,
+    until: datetime,
+    name: str | None = None,
+    email: str | None = None,
+) -> MeetingLink | None:
+    """The link the teacher joins ``link``'s meeting with (valid until ``until``), for what
+    only the teacher reads: their copy of an email, their invitation, their calendar."""
+    if link is None or not _host_linkers:
+        return link
+    return replace(link, url=_host_linkers[0](link, settings, until, name, email))

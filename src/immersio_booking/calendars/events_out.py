@@ -211,7 +211,10 @@ async def _sync_one(
     assert credential is not None
     event_type = await queries.event_type_in(session, key.organization_id, key.event_type_id)
     links = await meeting_links.links_of(session, key.organization_id, [s.id for s in seats])
-    link = next((links[s.id].url for s in seats if s.id in links), None)
+    # the teacher's calendar: the teacher's own way in (a moderator's link on Jitsi with tokens)
+    found_link = next((links[s.id] for s in seats if s.id in links), None)
+    own = meeting_links.for_host(found_link, settings, seats[0].end_time)
+    link = own.url if own else None
     uid = (
         current.meeting_id or current.uid
         if current is not None

@@ -130,7 +130,12 @@ async def _send(
         recipients.append(Recipient(host_name, host.email, host.time_zone, host.locale, True))
     for recipient in recipients:
         language = language_of(recipient.language)
-        place = Place.of(booking.location, link, language, link_coming=link_coming)
+        own = (
+            meeting_links.for_host(link, settings, booking.end_time, host_name, host.email)
+            if recipient.is_host
+            else link
+        )
+        place = Place.of(booking.location, own, language, link_coming=link_coming)
         invites = (
             []
             if kind in STUDENT_ONLY or kind == JOIN_LINK

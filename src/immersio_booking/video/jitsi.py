@@ -23,9 +23,9 @@ from urllib.parse import quote, urlsplit
 
 import jwt
 
+from immersio_booking.bookings.meeting_links import MeetingLink
 from immersio_booking.config import Settings
 from immersio_booking.kit import clock
-from immersio_booking.models import BookingReference
 from immersio_booking.video.provider import Meeting, SessionInfo
 
 REFERENCE_TYPE = "jitsi_video"
@@ -93,22 +93,14 @@ def room_url(
 
 
 def host_link(
-    settings: Settings,
-    reference: BookingReference | Meeting,
-    *,
-    until: datetime,
-    host_name: str | None = None,
-    host_email: str | None = None,
+    link: MeetingLink, settings: Settings, until: datetime, name: str | None, email: str | None
 ) -> str:
-    """The link the teacher joins with: for a Jitsi meeting with room tokens, a moderator's
-    token valid until ``until`` (the session's end) plus grace; otherwise the meeting's link.
-    ``reference`` is a ``BookingReference`` row (``type`` ending in ``_video``) or a Meeting."""
-    kind = reference.type if isinstance(reference, BookingReference) else reference.reference_type
-    url = reference.meeting_url if isinstance(reference, BookingReference) else reference.url
-    if kind != REFERENCE_TYPE:
-        return url or ""
-    room = reference.meeting_id or reference.uid
-    return room_url(settings, room, until, moderator=True, name=host_name, email=host_email)
+    """The link the teacher joins with: for a Jitsi room with room tokens, a moderator's token
+    valid until ``until`` (the session's end) plus grace; otherwise the meeting's link.
+    Installed at wiring as ``bookings.meeting_links``' host linker."""
+    if link.type != REFERENCE_TYPE or not link.meeting_id:
+        return link.url
+    return room_url(settings, link.meeting_id, until, moderator=True, name=name, email=email)
 
 
 class JitsiProvider:
