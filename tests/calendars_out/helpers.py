@@ -20,7 +20,9 @@ from immersio_booking.config import Settings
 from immersio_booking.db.session import transaction
 from immersio_booking.kit.crypto import SecretBox
 from immersio_booking.models import Booking, BookingReference, Credential
+from tests.bookings.helpers import teacher_hours
 from tests.calendars_out.conftest import Dav
+from tests.factories import Tenant
 from tests.helpers import data
 
 
@@ -120,6 +122,22 @@ async def choose_destination(
             json={"integration": "caldav_calendar", "externalId": calendar_url},
         )
     )
+
+
+async def writing_to_new_calendar(
+    client: httpx.AsyncClient,
+    tenant: Tenant,
+    sessionmaker: async_sessionmaker[AsyncSession],
+    settings: Settings,
+    dav: Dav,
+) -> str:
+    """The school's owner teaches weekdays and has a new CalDAV calendar on Radicale chosen as
+    the destination of their sessions; returns the calendar's URL."""
+    await caldav_credential(sessionmaker, settings, tenant.id, tenant.owner_id, dav)
+    calendar = await make_calendar(dav)
+    await choose_destination(client, tenant.headers, calendar)
+    await teacher_hours(client, tenant)
+    return calendar
 
 
 async def references_of(

@@ -10,14 +10,12 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from immersio_booking.config import Settings
 from tests import dates
-from tests.bookings.helpers import MONDAY, book, seating, student, teacher_hours, workshop
+from tests.bookings.helpers import MONDAY, book, seating, student, workshop
 from tests.calendars_out.conftest import Dav
 from tests.calendars_out.helpers import (
-    caldav_credential,
-    choose_destination,
     events_in,
-    make_calendar,
     references_of,
+    writing_to_new_calendar,
 )
 from tests.factories import Tenant
 from tests.helpers import data
@@ -34,10 +32,7 @@ async def test_twenty_seats_booked_in_parallel_make_one_event(
     database_url: str,
     dav: Dav,
 ) -> None:
-    await caldav_credential(sessionmaker, settings, tenant.id, tenant.owner_id, dav)
-    calendar = await make_calendar(dav)
-    await choose_destination(client, tenant.headers, calendar)
-    await teacher_hours(client, tenant)
+    calendar = await writing_to_new_calendar(client, tenant, sessionmaker, settings, dav)
     et = await workshop(client, tenant, seats=seating(20))
     start = dates.at(MONDAY, "13:00")
     responses = await asyncio.gather(

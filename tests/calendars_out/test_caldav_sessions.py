@@ -26,6 +26,7 @@ from tests.calendars_out.helpers import (
     events_in,
     make_calendar,
     references_of,
+    writing_to_new_calendar,
 )
 from tests.dates import DAY
 from tests.factories import Tenant
@@ -88,10 +89,7 @@ async def test_a_rescheduled_session_moves_its_event(
     database_url: str,
     dav: Dav,
 ) -> None:
-    await caldav_credential(sessionmaker, settings, tenant.id, tenant.owner_id, dav)
-    calendar = await make_calendar(dav)
-    await choose_destination(client, tenant.headers, calendar)
-    await teacher_hours(client, tenant)
+    calendar = await writing_to_new_calendar(client, tenant, sessionmaker, settings, dav)
     et = await workshop(client, tenant, title="Conversation")
     booking = data(
         await book(client, et["id"], dates.at(MONDAY, "10:00"), attendee=student("cy@example.com")),
@@ -149,10 +147,7 @@ async def test_students_addresses_are_on_the_event_when_the_workshop_shows_atten
     database_url: str,
     dav: Dav,
 ) -> None:
-    await caldav_credential(sessionmaker, settings, tenant.id, tenant.owner_id, dav)
-    calendar = await make_calendar(dav)
-    await choose_destination(client, tenant.headers, calendar)
-    await teacher_hours(client, tenant)
+    calendar = await writing_to_new_calendar(client, tenant, sessionmaker, settings, dav)
     et = await workshop(
         client,
         tenant,
@@ -175,10 +170,7 @@ async def test_the_join_link_of_the_session_is_on_its_event(
     database_url: str,
     dav: Dav,
 ) -> None:
-    await caldav_credential(sessionmaker, settings, tenant.id, tenant.owner_id, dav)
-    calendar = await make_calendar(dav)
-    await choose_destination(client, tenant.headers, calendar)
-    await teacher_hours(client, tenant)
+    calendar = await writing_to_new_calendar(client, tenant, sessionmaker, settings, dav)
     et = await workshop(client, tenant, seats=seating(3))
     booking = data(await book(client, et["id"], dates.at(MONDAY, "12:00")), 201)
     await run_jobs(database_url, settings)
@@ -197,10 +189,7 @@ async def test_one_seat_moved_out_of_a_session_leaves_its_event_and_gets_its_own
     database_url: str,
     dav: Dav,
 ) -> None:
-    await caldav_credential(sessionmaker, settings, tenant.id, tenant.owner_id, dav)
-    calendar = await make_calendar(dav)
-    await choose_destination(client, tenant.headers, calendar)
-    await teacher_hours(client, tenant)
+    calendar = await writing_to_new_calendar(client, tenant, sessionmaker, settings, dav)
     et = await workshop(client, tenant, seats=seating(5))
     start = dates.at(MONDAY, "10:00")
     staying = data(await book(client, et["id"], start), 201)

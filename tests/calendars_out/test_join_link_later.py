@@ -11,14 +11,12 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from immersio_booking.config import Settings
 from immersio_booking.models import BookingReference
 from tests import dates
-from tests.bookings.helpers import MONDAY, book, teacher_hours, workshop
+from tests.bookings.helpers import MONDAY, book, workshop
 from tests.calendars_out.conftest import Dav
 from tests.calendars_out.helpers import (
-    caldav_credential,
-    choose_destination,
     events_in,
-    make_calendar,
     references_of,
+    writing_to_new_calendar,
 )
 from tests.factories import Tenant
 from tests.helpers import data
@@ -45,10 +43,7 @@ async def test_the_event_is_written_now_and_updated_when_the_link_appears(
     database_url: str,
     dav: Dav,
 ) -> None:
-    await caldav_credential(sessionmaker, settings, tenant.id, tenant.owner_id, dav)
-    calendar = await make_calendar(dav)
-    await choose_destination(client, tenant.headers, calendar)
-    await teacher_hours(client, tenant)
+    calendar = await writing_to_new_calendar(client, tenant, sessionmaker, settings, dav)
     et = await workshop(client, tenant, locations=[{"type": "integration", "integration": "zoom"}])
     booking = data(await book(client, et["id"], dates.at(MONDAY, "14:00")), 201)
     async with sessionmaker() as session, session.begin():

@@ -192,9 +192,9 @@ async def test_room_tokens_are_signed_and_only_the_host_is_moderator(
             "email": "m@school.example",
         }
     }
-    # without tokens configured, the host joins by the room's plain link
+    # without tokens configured (any more), the host joins the room the students were sent to
     assert host_link(meeting, settings, end, None, None) == (
-        f"{settings.jitsi_base_url}/{reference.uid}"
+        f"https://meet.school.example/{reference.uid}"
     )
 
 

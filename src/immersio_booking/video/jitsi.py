@@ -100,7 +100,11 @@ def host_link(
     Installed at wiring as ``bookings.meeting_links``' host linker."""
     if link.type != REFERENCE_TYPE or not link.meeting_id:
         return link.url
-    return room_url(settings, link.meeting_id, until, moderator=True, name=name, email=email)
+    room = link.url.split("?", 1)[0]  # the room where it was made, without the student's token
+    if not tokens_enabled(settings):
+        return room
+    token = room_token(settings, link.meeting_id, until, moderator=True, name=name, email=email)
+    return f"{room}?jwt={token}"
 
 
 class JitsiProvider:
