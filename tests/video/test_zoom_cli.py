@@ -22,6 +22,8 @@ from immersio_booking.kit.crypto import SecretBox
 from immersio_booking.models import Credential
 from immersio_booking.video import zoom_client
 from immersio_booking.video.zoom_client import ZoomApp, ZoomClient
+from tests import dates
+from tests.bookings.helpers import MONDAY
 from tests.helpers import data
 from tests.security.test_secrets import Scratch, cli
 from tests.security.test_secrets import scratch as scratch
@@ -70,7 +72,7 @@ async def test_the_fake_zoom_command_serves_tokens_and_meetings(
     made = await client.call(
         "POST",
         "/v2/users/me/meetings",
-        {"topic": "Français B1", "start_time": "2030-01-07T10:00:00Z"},
+        {"topic": "Français B1", "start_time": dates.at(MONDAY, "10:00")},
     )
     assert made.status_code == 201
     listed = httpx.get(f"{zoom_process}/_meetings").json()

@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import secrets
 import threading
-import time
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlencode
@@ -27,6 +26,7 @@ from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 
 from immersio_booking.fakes.served import BackgroundServer
+from immersio_booking.kit import clock
 
 PRIMARY = "primary"
 
@@ -111,7 +111,7 @@ def create_fake_google(
             else:
                 return _oauth_error("unsupported_grant_type")
             access = f"access-{secrets.token_hex(8)}"
-            world.access_tokens[access] = time.time() + world.expires_in
+            world.access_tokens[access] = clock.now().timestamp() + world.expires_in
         body: dict[str, Any] = {
             "access_token": access,
             "expires_in": world.expires_in,
@@ -127,7 +127,7 @@ def create_fake_google(
         token = header.removeprefix("Bearer ").strip()
         with world.lock:
             expires = world.access_tokens.get(token)
-        return expires is not None and expires > time.time()
+        return expires is not None and expires > clock.now().timestamp()
 
     def unauthorized() -> JSONResponse:
         return _error(401, "authError", "Invalid Credentials")
