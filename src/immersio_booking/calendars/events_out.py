@@ -74,10 +74,24 @@ def session_of(booking: Booking) -> SessionKey | None:
 
 
 async def queue(
-    session: AsyncSession, bookings: Sequence[Booking], moved_from: datetime | None = None
+    session: AsyncSession, bookings: Sequence[Booking], moved_from: Booking | None = None
 ) -> None:
-    """Queue one job per session the bookings belong to, in the caller's transaction."""
+    """Queue one job per session the bookings belong to, in the caller's transaction (none
+    when no calendar could be concerned: see ``queries.anything_to_write``)."""
     keys = {key for key in map(session_of, bookings) if key is not None}
+    if not keys:
+        return
+    by_school: dict[int, list[Booking]] = {}
+    for booking in [*bookings, *([moved_from] if moved_from else [])]:
+        by_school.setdefault(booking.organization_id, []).append(booking)
+    concerned = {
+        organization_id
+        for organization_id, seats in by_school.items()
+        if await queries.anything_to_write(
+            session, organization_id, seats, destination.writable_types()
+        )
+    }
+    keys = {key for key in keys if key.organization_id in concerned}
     for key in sorted(keys, key=lambda k: (k.event_type_id, k.stamp)):
         await defer_in_transaction(
             session,
@@ -85,7 +99,7 @@ async def queue(
             organization_id=key.organization_id,
             event_type_id=key.event_type_id,
             start=key.stamp,
-            moved_from=int(moved_from.timestamp()) if moved_from else None,
+            moved_from=int(moved_from.start_time.timestamp()) if moved_from else None,
         )
 
 

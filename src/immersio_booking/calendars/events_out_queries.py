@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import select, update
+from sqlalchemy import exists, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
@@ -13,6 +14,7 @@ from immersio_booking.models import (
     BookingReference,
     BookingStatus,
     Credential,
+    DestinationCalendar,
     EventType,
 )
 
@@ -129,3 +131,31 @@ async def meet_reference(
         .scalars()
         .first()
     )
+
+
+async def anything_to_write(
+    session: AsyncSession,
+    organization_id: int,
+    bookings: Sequence[Booking],
+    writable_types: Sequence[str],
+) -> bool:
+    """Whether a session job could have work for these seats, in one statement: a host with a
+    calendar that can be written, a workshop with its own destination, or a seat that already
+    has an event. Most schools connect no calendar: their bookings then queue no job."""
+    hosts = {b.user_id for b in bookings if b.user_id is not None}
+    workshops = {b.event_type_id for b in bookings if b.event_type_id is not None}
+    has_calendar = exists().where(
+        Credential.organization_id == organization_id,
+        Credential.user_id.in_(hosts),
+        Credential.type.in_(writable_types),
+    )
+    has_destination = exists().where(
+        DestinationCalendar.organization_id == organization_id,
+        DestinationCalendar.event_type_id.in_(workshops),
+    )
+    has_event = exists().where(
+        BookingReference.organization_id == organization_id,
+        BookingReference.booking_id.in_([b.id for b in bookings]),
+        BookingReference.type.in_(CALENDAR_TYPES),
+    )
+    return bool(await session.scalar(select(or_(has_calendar, has_destination, has_event))))

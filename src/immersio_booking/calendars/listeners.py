@@ -51,7 +51,7 @@ async def _rescheduled(session: AsyncSession, event: events.Rescheduled) -> None
     """The new session is written (taking the old event along when no seat is left there),
     and the old session is brought up to date in the same job."""
     if event.booking.status == BookingStatus.ACCEPTED:
-        await events_out.queue(session, [event.booking], moved_from=event.previous.start_time)
+        await events_out.queue(session, [event.booking], moved_from=event.previous)
     else:
         await events_out.queue(session, [event.previous])
 
