@@ -21,6 +21,8 @@ from immersio_booking.models import BookingReference, EventType
 
 INTEGRATION_PREFIX = "integrations:"
 VIDEO_SUFFIX = "_video"
+# A reference to a video meeting (not a calendar event): its type ends in ``_video``.
+IS_VIDEO = BookingReference.type.endswith(VIDEO_SUFFIX, autoescape=True)
 
 # Human names of Cal.com's video integrations; anything else is named from its key.
 _JITSI = {"en": "Online video call (Jitsi Meet)", "fr": "Appel vidéo en ligne (Jitsi Meet)"}
@@ -65,7 +67,7 @@ async def links_of(
     query = select(BookingReference).where(
         BookingReference.organization_id == organization_id,
         BookingReference.booking_id.in_(booking_ids),
-        BookingReference.type.endswith(VIDEO_SUFFIX),
+        IS_VIDEO,
         BookingReference.meeting_url.is_not(None),
     )
     if not removed:

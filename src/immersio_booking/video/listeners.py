@@ -30,19 +30,28 @@ async def changed(session: AsyncSession, bookings: Sequence[Booking]) -> None:
     for booking in bookings:
         by_organization[booking.organization_id].append(booking)
     for organization_id, group in by_organization.items():
-        concerned = [b for b in group if await _has_video(session, organization_id, b)]
+        concerned = await _with_video(session, organization_id, group)
         await _settle(session, organization_id, keys_of(concerned))
 
 
-async def _has_video(session: AsyncSession, organization_id: int, booking: Booking) -> bool:
-    """Whether the seat's workshop has meetings, or it has one (most bookings of a
-    workshop without video cost one identity-map lookup and one indexed query here)."""
-    if booking.event_type_id is None:
-        return False
-    et = await repository.event_type(session, organization_id, booking.event_type_id)
-    if registry.integration_of(et, booking) is not None:
-        return True
-    return await repository.has_video_references(session, organization_id, [booking.id])
+async def _with_video(
+    session: AsyncSession, organization_id: int, bookings: Sequence[Booking]
+) -> list[Booking]:
+    """The seats whose workshop has meetings (no query beyond the workshop, usually in the
+    identity map), and of the others those that have one (one query for all of them)."""
+    by_workshop: list[Booking] = []
+    others: list[Booking] = []
+    for booking in bookings:
+        if booking.event_type_id is None:
+            continue
+        et = await repository.event_type(session, organization_id, booking.event_type_id)
+        has_meetings = registry.integration_for(et, booking.location) is not None
+        (by_workshop if has_meetings else others).append(booking)
+    having = await repository.with_video_references(
+        session, organization_id, [b.id for b in others]
+    )
+    chosen = {b.id for b in by_workshop} | having
+    return [b for b in bookings if b.id in chosen]
 
 
 async def _settle(session: AsyncSession, organization_id: int, keys: list[SessionKey]) -> None:

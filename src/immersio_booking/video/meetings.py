@@ -315,7 +315,7 @@ class Settler:
             _mark_deleted([r for r in live if r.booking_id in gone])
         elif accepted:
             et = await repository.event_type(self.session, self.organization_id, key.event_type_id)
-            integration = registry.integration_of(et, accepted[0])
+            integration = registry.integration_for(et, accepted[0].location)
             if integration is None:
                 return
             info = await session_info(self.session, self.organization_id, key, accepted[0])

@@ -18,7 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from immersio_booking.bookings import meeting_links
 from immersio_booking.config import Settings
-from immersio_booking.models import Booking, EventType
+from immersio_booking.models import EventType
 from immersio_booking.models.metadata import EventTypeMetadata
 from immersio_booking.video import zoom
 from immersio_booking.video.jitsi import JitsiProvider
@@ -56,11 +56,6 @@ def integration_for(et: EventType | None, location: str | None) -> str | None:
         return "zoom"
     name = meeting_links.integration_of(location)
     return name if name in _resolvers else None
-
-
-def integration_of(et: EventType | None, booking: Booking) -> str | None:
-    """The integration whose meeting this seat joins, or None (no video meeting)."""
-    return integration_for(et, booking.location)
 
 
 def gets_meeting(location: str | None, et: EventType | None) -> bool:

@@ -8,9 +8,8 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from immersio_booking.bookings import meeting_links
 from immersio_booking.models import Booking, BookingReference, EventType, Team, User
-
-VIDEO_SUFFIX = "_video"
 
 
 async def seats(
@@ -53,30 +52,28 @@ async def video_references(
         .where(
             BookingReference.organization_id == organization_id,
             BookingReference.booking_id.in_(booking_ids),
-            BookingReference.type.like(f"%{VIDEO_SUFFIX}"),
+            meeting_links.IS_VIDEO,
         )
         .order_by(BookingReference.id)
     )
     return rows.scalars().all()
 
 
-async def has_video_references(
+async def with_video_references(
     session: AsyncSession, organization_id: int, booking_ids: Sequence[int]
-) -> bool:
-    """Whether any of these bookings has a live video reference."""
+) -> set[int]:
+    """Which of these bookings have a live video reference (one query)."""
     if not booking_ids:
-        return False
+        return set()
     found = await session.execute(
-        select(BookingReference.id)
-        .where(
+        select(BookingReference.booking_id).where(
             BookingReference.organization_id == organization_id,
             BookingReference.booking_id.in_(booking_ids),
-            BookingReference.type.like(f"%{VIDEO_SUFFIX}"),
+            meeting_links.IS_VIDEO,
             BookingReference.deleted.is_(False),
         )
-        .limit(1)
     )
-    return found.first() is not None
+    return set(found.scalars())
 
 
 async def event_type(
