@@ -115,10 +115,11 @@ async def _remember_event(
 ) -> None:
     """Each seat points at the written event (one reference per seat and type)."""
     by_booking = {r.booking_id: r for r in references if r.type == written.type}
+    by_booking |= await queries.references_of_seats(
+        session, organization_id, [s.id for s in seats if s.id not in by_booking], written.type
+    )
     for seat in seats:
-        row = by_booking.get(seat.id) or await queries.reference_of_seat(
-            session, organization_id, seat.id, written.type
-        )
+        row = by_booking.get(seat.id)
         if row is None:
             row = BookingReference(
                 organization_id=organization_id, booking_id=seat.id, type=written.type

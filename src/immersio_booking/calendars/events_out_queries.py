@@ -66,18 +66,20 @@ async def event_references(
     )
 
 
-async def reference_of_seat(
-    session: AsyncSession, organization_id: int, booking_id: int, type_: str
-) -> BookingReference | None:
-    return (
-        await session.execute(
-            select(BookingReference).where(
-                BookingReference.organization_id == organization_id,
-                BookingReference.booking_id == booking_id,
-                BookingReference.type == type_,
-            )
+async def references_of_seats(
+    session: AsyncSession, organization_id: int, booking_ids: Sequence[int], type_: str
+) -> dict[int, BookingReference]:
+    """The ``type_`` reference of each of these seats that has one (one query)."""
+    if not booking_ids:
+        return {}
+    rows = await session.execute(
+        select(BookingReference).where(
+            BookingReference.organization_id == organization_id,
+            BookingReference.booking_id.in_(booking_ids),
+            BookingReference.type == type_,
         )
-    ).scalar_one_or_none()
+    )
+    return {r.booking_id: r for r in rows.scalars()}
 
 
 async def forget_event(session: AsyncSession, organization_id: int, type_: str, uid: str) -> None:

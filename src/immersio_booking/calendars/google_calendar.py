@@ -43,7 +43,8 @@ def google_event_id(uid: str) -> str:
     return hashlib.blake2b(uid.encode(), digest_size=16).hexdigest()
 
 
-def _stamp(moment: datetime) -> str:
+def utc_stamp(moment: datetime) -> str:
+    """An instant as Google's API writes it: UTC with a ``Z``."""
     return moment.astimezone(UTC).isoformat().replace("+00:00", "Z")
 
 
@@ -51,8 +52,8 @@ def event_body(event: SessionEvent) -> dict[str, Any]:
     body: dict[str, Any] = {
         "summary": event.title,
         "description": event.description,
-        "start": {"dateTime": _stamp(event.start), "timeZone": "UTC"},
-        "end": {"dateTime": _stamp(event.end), "timeZone": "UTC"},
+        "start": {"dateTime": utc_stamp(event.start), "timeZone": "UTC"},
+        "end": {"dateTime": utc_stamp(event.end), "timeZone": "UTC"},
         "attendees": [{"email": email} for email in event.attendee_emails],
     }
     if event.location:
@@ -124,8 +125,8 @@ class GoogleCalendar:
             return []
         api = await self.service(credential)
         body = {
-            "timeMin": _stamp(start),
-            "timeMax": _stamp(end),
+            "timeMin": utc_stamp(start),
+            "timeMax": utc_stamp(end),
             "items": [{"id": external_id} for external_id in external_ids],
         }
         answer = await self.call(lambda: api.freebusy().query(body=body).execute())

@@ -6,13 +6,12 @@ without a Google credential has no Meet (the resolver answers ``None``)."""
 from __future__ import annotations
 
 import secrets
-from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from immersio_booking.calendars import google_oauth, kinds
-from immersio_booking.calendars.google_calendar import GoogleCalendar
+from immersio_booking.calendars.google_calendar import GoogleCalendar, utc_stamp
 from immersio_booking.calendars.source import CalendarUnavailable
 from immersio_booking.config import Settings
 from immersio_booking.models import Credential
@@ -24,13 +23,10 @@ PRIMARY = "primary"
 
 
 def _times(session: SessionInfo) -> dict[str, Any]:
-    def stamp(moment: datetime) -> str:
-        return moment.astimezone(UTC).isoformat().replace("+00:00", "Z")
-
     return {
         "summary": session.title,
-        "start": {"dateTime": stamp(session.start), "timeZone": session.time_zone},
-        "end": {"dateTime": stamp(session.end), "timeZone": session.time_zone},
+        "start": {"dateTime": utc_stamp(session.start), "timeZone": session.time_zone},
+        "end": {"dateTime": utc_stamp(session.end), "timeZone": session.time_zone},
     }
 
 

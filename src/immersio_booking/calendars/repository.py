@@ -123,22 +123,6 @@ async def cache_states(
     return {s.credential_id: s for s in rows.scalars()}
 
 
-async def cached_busy_of_credential(
-    session: AsyncSession, organization_id: int, credential_id: int, start: datetime, end: datetime
-) -> list[CalendarBusyTime]:
-    rows = await session.execute(
-        select(CalendarBusyTime)
-        .where(
-            CalendarBusyTime.organization_id == organization_id,
-            CalendarBusyTime.credential_id == credential_id,
-            CalendarBusyTime.start_time < end,
-            CalendarBusyTime.end_time > start,
-        )
-        .order_by(CalendarBusyTime.start_time)
-    )
-    return list(rows.scalars())
-
-
 async def selected_of_credential(
     session: AsyncSession, organization_id: int, credential_id: int
 ) -> list[SelectedCalendar]:

@@ -9,16 +9,14 @@ counted as a booking, and counting it again would close a seated session after i
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from immersio_booking.models import CalendarBusyTime
+from immersio_booking.slots import repository
 from immersio_booking.slots.model import BusyInterval
-
-# Buffers are at most a day each: a period further than this from the window cannot touch it.
-_REACH = timedelta(days=1)
 
 
 async def cached(
@@ -37,8 +35,8 @@ async def cached(
         .where(
             CalendarBusyTime.organization_id == organization_id,
             CalendarBusyTime.user_id.in_(host_ids),
-            CalendarBusyTime.start_time < window_end + _REACH,
-            CalendarBusyTime.end_time > window_start - _REACH,
+            CalendarBusyTime.start_time < window_end + repository.REACH,
+            CalendarBusyTime.end_time > window_start - repository.REACH,
         )
         .distinct()
     )
@@ -54,7 +52,3 @@ def merged(
     """The host's busy time: bookings, and calendar periods that are not a session's own."""
     sessions = {(b.start, b.end) for b in bookings}
     return [*bookings, *(c for c in from_calendars if (c.start, c.end) not in sessions)]
-
-
-def overlaps(periods: Sequence[tuple[datetime, datetime]], start: datetime, end: datetime) -> bool:
-    return any(lo < end and hi > start for lo, hi in periods)
