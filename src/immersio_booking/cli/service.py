@@ -105,17 +105,10 @@ def serve(
 
 def _demo_immersio(database_url: str) -> Any:
     """The Immersio simulator, when a school (the demo's) is connected to its address."""
-    import psycopg
-
     from immersio_booking.fakes import immersio as simulator
-    from immersio_booking.jobs.app import libpq_url
 
-    with psycopg.connect(libpq_url(database_url)) as connection:
-        wanted = connection.execute(
-            "SELECT 1 FROM immersio_integrations WHERE base_url = %s LIMIT 1",
-            (simulator.DEMO_URL,),
-        ).fetchone()
-    if wanted is None:
+    sql = "SELECT 1 FROM immersio_integrations WHERE base_url = %s LIMIT 1"
+    if not _found(database_url, sql, simulator.DEMO_URL):
         return None
     return _served("Fake Immersio", simulator.create_simulator(), 8100, simulator.DEMO_URL)
 
@@ -131,22 +124,25 @@ def _demo_zoom(api_base: str, oauth_base: str) -> Any:
 
 def _demo_calendar_feed(database_url: str) -> Any:
     """The demo teacher's ICS feed, when the demo school exists (its teacher reads it)."""
-    import psycopg
-
     from immersio_booking.demo import DEMO_SLUG
     from immersio_booking.fakes import calendar_feed
-    from immersio_booking.jobs.app import libpq_url
 
-    with psycopg.connect(libpq_url(database_url)) as connection:
-        wanted = connection.execute(
-            "SELECT 1 FROM teams WHERE slug = %s LIMIT 1", (DEMO_SLUG,)
-        ).fetchone()
-    if wanted is None:
+    if not _found(database_url, "SELECT 1 FROM teams WHERE slug = %s LIMIT 1", DEMO_SLUG):
         return None
     app = calendar_feed.create_feed_server()
     return _served(
         "Demo teacher's calendar feed", app, calendar_feed.DEMO_PORT, calendar_feed.DEMO_URL
     )
+
+
+def _found(database_url: str, sql: str, value: str) -> bool:
+    """Whether ``sql`` (one ``%s`` parameter) finds a row: is the demo there to serve?"""
+    import psycopg
+
+    from immersio_booking.jobs.app import libpq_url
+
+    with psycopg.connect(libpq_url(database_url)) as connection:
+        return connection.execute(sql, (value,)).fetchone() is not None
 
 
 def _served(name: str, app: Any, port: int, url: str) -> Any:
