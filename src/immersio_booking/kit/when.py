@@ -1,0 +1,147 @@
+"""How a session's time reads to people: one format for pages, emails and invitations.
+
+``span`` gives "Tuesday, December 8, 2026, 6:00 – 7:00 PM (Paris, UTC+1)" in American English,
+"mardi 8 décembre 2026, 18:00 – 19:00 (Paris, UTC+1)" in French: the weekday, the date, start and
+end, and the zone by its city with its offset at that moment (never a raw IANA id). The locale
+tag may carry a region (``en-US``, ``en-GB``, ``fr-CA``): it picks the date order and the
+12- or 24-hour clock, unless ``hour12`` says which.
+
+``resolve_zone`` reads what a person types ("Paris", "new york", "europe/paris") as an IANA
+zone, or ``None`` when it names none, so a typo is reported, never silently read as UTC.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from datetime import datetime
+from functools import lru_cache
+from zoneinfo import ZoneInfo, available_timezones
+
+from babel import Locale, UnknownLocaleError
+from babel.dates import format_date, format_time, get_timezone_location
+
+from immersio_booking.kit.i18n import supported_language
+
+__all__ = ["babel_locale", "uses_12_hour_clock", "zone_name", "span", "time_of", "resolve_zone"]
+
+
+@lru_cache(maxsize=64)
+def babel_locale(tag: str | None) -> Locale:
+    """The Babel locale of a tag (``fr``, ``en-GB``, ``en_US``) in one of our languages; a
+    region we do not know keeps the language (``en`` reads as American English, Babel's
+    default for it)."""
+    language = supported_language(tag)
+    cleaned = (tag or "").strip().replace("-", "_")
+    if cleaned.lower().startswith(language):
+        try:
+            parsed = Locale.parse(cleaned)
+        except (ValueError, UnknownLocaleError):
+            parsed = None
+        if parsed is not None and parsed.language == language:
+            return parsed
+    return Locale.parse(language)
+
+
+def uses_12_hour_clock(tag: str | None) -> bool:
+    """Whether people of this locale read times on a 12-hour clock (en-US yes, en-GB and fr
+    no)."""
+    pattern = babel_locale(tag).time_formats["short"].pattern
+    unquoted = "".join(pattern.split("'")[::2])  # quoted literals ("HH 'h' mm") are text
+    return "h" in unquoted or "K" in unquoted
+
+
+def _offset(moment: datetime) -> str:
+    delta = moment.utcoffset()
+    minutes = int(delta.total_seconds() // 60) if delta is not None else 0
+    if minutes == 0:
+        return "UTC"
+    sign = "+" if minutes > 0 else "−"
+    hours, rest = divmod(abs(minutes), 60)
+    return f"UTC{sign}{hours}" + (f":{rest:02d}" if rest else "")
+
+
+@lru_cache(maxsize=1024)
+def _city(zone: str, tag: str) -> str:
+    if zone in ("UTC", "Etc/UTC", "GMT", "Etc/GMT"):
+        return ""
+    try:
+        return str(
+            get_timezone_location(ZoneInfo(zone), locale=babel_locale(tag), return_city=True)
+        )
+    except (LookupError, ValueError):
+        return zone.rsplit("/", 1)[-1].replace("_", " ")
+
+
+def zone_name(zone: str, at: datetime, tag: str | None = None, *, joiner: str = " ") -> str:
+    """``Paris (UTC+1)`` (``Paris, UTC+1`` with ``joiner=", "``): the zone's city in the
+    reader's language and its offset at ``at``; ``UTC`` alone for UTC."""
+    offset = _offset(at.astimezone(ZoneInfo(zone)))
+    city = _city(zone, tag or "")
+    if not city:
+        return offset
+    return f"{city}, {offset}" if joiner == ", " else f"{city} ({offset})"
+
+
+def time_of(moment: datetime, tag: str | None = None, *, hour12: bool | None = None) -> str:
+    """The clock time alone (``6:00 PM`` or ``18:00``), in the moment's own zone."""
+    twelve = uses_12_hour_clock(tag) if hour12 is None else hour12
+    return format_time(moment, "h:mm a" if twelve else "HH:mm", locale=babel_locale(tag))
+
+
+def span(
+    start: datetime,
+    end: datetime,
+    zone: str,
+    tag: str | None = None,
+    *,
+    hour12: bool | None = None,
+) -> str:
+    """Weekday, date, start – end and zone of a session, read in ``zone``."""
+    local_start = start.astimezone(ZoneInfo(zone))
+    local_end = end.astimezone(ZoneInfo(zone))
+    locale = babel_locale(tag)
+    day = format_date(local_start.date(), "full", locale=locale)
+    until = time_of(local_end, tag, hour12=hour12)
+    if local_end.date() != local_start.date():
+        until = f"{format_date(local_end.date(), 'medium', locale=locale)} {until}"
+    begins = time_of(local_start, tag, hour12=hour12)
+    return f"{day}, {begins} – {until} ({zone_name(zone, start, tag, joiner=', ')})"
+
+
+@lru_cache(maxsize=1)
+def _zones_by_key() -> dict[str, str]:
+    """Every IANA zone under its lower-cased id and, when unambiguous, its city."""
+    zones = sorted(
+        z for z in available_timezones() if "/" in z and not z.startswith(("Etc/", "SystemV/"))
+    )
+    keys: dict[str, str] = {}
+    cities: dict[str, list[str]] = {}
+    for zone in [*zones, "UTC"]:
+        keys[zone.lower()] = zone
+        city = zone.rsplit("/", 1)[-1].replace("_", " ").lower()
+        cities.setdefault(city, []).append(zone)
+    for city, found in cities.items():
+        if len(found) == 1:
+            keys.setdefault(city, found[0])
+    keys["gmt"] = "UTC"
+    return keys
+
+
+def _plain(text: str) -> str:
+    """Accents dropped ("São Paulo" → "Sao Paulo"), spaces collapsed."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    return " ".join("".join(c for c in decomposed if not unicodedata.combining(c)).split())
+
+
+def resolve_zone(text: str | None) -> str | None:
+    """The IANA zone a person meant by ``text`` ("Paris", "São Paulo", "america/new_york"),
+    or ``None`` when it names none."""
+    typed = _plain(text or "")
+    if not typed:
+        return None
+    keys = _zones_by_key()
+    return (
+        keys.get(typed.lower())
+        or keys.get(typed.lower().replace(" ", "_"))
+        or keys.get(typed.lower().replace("_", " "))
+    )
