@@ -1,5 +1,7 @@
-"""Public pages benchmark: TTFB and bytes of the demo school's landing and booking pages, then
-Lighthouse scores when npm can install it (``.cache/npm``) and /usr/bin/chromium exists.
+"""Public pages benchmark: TTFB and bytes of the demo school's landing and booking pages and of a
+booking's confirmation and manage pages, then Lighthouse scores (performance, accessibility,
+best practices, SEO) when npm can install the pinned Lighthouse (``.cache/npm``) and
+/usr/bin/chromium exists.
 
 Database: DATABASE_URL's server, else an embedded one (a scratch database either way), loaded
 with the demo school (two teachers, three workshops, a published education page). One uvicorn
@@ -20,7 +22,10 @@ import shutil
 import subprocess
 import tempfile
 import time
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qs, urlsplit
 
 import httpx
 from sqlalchemy import update
@@ -31,11 +36,13 @@ from immersio_booking.demo import DEMO_SLUG, load_demo
 from immersio_booking.models import OrganizationSettings
 
 NPM_CACHE = ROOT / ".cache" / "npm"
+# Pinned: the last release that runs on Debian's Node.js 20 (13.x needs Node.js 22).
+LIGHTHOUSE_VERSION = "12.8.2"
 CHROMIUM = Path("/usr/bin/chromium")
 ASSET = re.compile(r'(?:src|href)="(/static/[^"]+|/embed\.js)"')
 
 
-async def seed(url: str, data_dir: Path) -> None:
+async def seed(url: str, data_dir: Path) -> dict[str, Any]:
     engine = make_engine(url, pool_size=1, max_overflow=0)
     try:
         async with transaction(make_sessionmaker(engine)) as session:
@@ -47,6 +54,7 @@ async def seed(url: str, data_dir: Path) -> None:
                 .where(OrganizationSettings.organization_id == demo["organization"]["id"])
                 .values(allow_seo_indexing=True)
             )
+            return demo
     finally:
         await engine.dispose()
 
@@ -72,13 +80,26 @@ def weight(client: httpx.Client, path: str) -> tuple[int, int]:
     return sum(len(p) for p in parts), sum(len(gzip.compress(p)) for p in parts)
 
 
-def lighthouse(url: str) -> dict[str, int] | str:
+def lighthouse(url: str, *, private: bool = False) -> dict[str, int] | str:
+    """Lighthouse's four scores. A private page (a booking's, behind its manage token) is
+    ``noindex`` on purpose, so the one SEO audit that asks to be indexed is skipped for it."""
     if not CHROMIUM.exists() or shutil.which("npm") is None:
         return "skipped: needs /usr/bin/chromium and npm"
     binary = NPM_CACHE / "node_modules" / ".bin" / "lighthouse"
-    if not binary.exists():
+    manifest = NPM_CACHE / "node_modules" / "lighthouse" / "package.json"
+    installed = json.loads(manifest.read_text()).get("version") if manifest.exists() else None
+    if installed != LIGHTHOUSE_VERSION:
         subprocess.run(
-            ["npm", "install", "--prefix", str(NPM_CACHE), "--no-audit", "--no-fund", "lighthouse"],
+            [
+                "npm",
+                "install",
+                "--prefix",
+                str(NPM_CACHE),
+                "--no-audit",
+                "--no-fund",
+                "--save-exact",
+                f"lighthouse@{LIGHTHOUSE_VERSION}",
+            ],
             check=False,
             capture_output=True,
             timeout=600,
@@ -95,6 +116,7 @@ def lighthouse(url: str) -> dict[str, int] | str:
             f"--output-path={out}",
             "--only-categories=performance,accessibility,best-practices,seo",
             "--chrome-flags=--headless=new --no-sandbox --disable-dev-shm-usage",
+            *(["--skip-audits=is-crawlable"] if private else []),
         ],
         env={**os.environ, "CHROME_PATH": str(CHROMIUM)},
         check=False,
@@ -107,20 +129,54 @@ def lighthouse(url: str) -> dict[str, int] | str:
     return {name: round((c["score"] or 0) * 100) for name, c in categories.items()}
 
 
+def booked(client: httpx.Client, event_type_id: int) -> tuple[str, str]:
+    """A student's booking of the free workshop's first free session: (uid, manage token)."""
+    now = datetime.now(UTC)
+    slots = client.get(
+        "/v2/slots",
+        params={
+            "eventTypeId": event_type_id,
+            "start": now.date().isoformat(),
+            "end": (now + timedelta(days=30)).date().isoformat(),
+            "timeZone": "Europe/Paris",
+        },
+        headers={"cal-api-version": "2024-09-04"},
+    ).json()["data"]
+    start = next(s["start"] for day in sorted(slots) for s in slots[day])
+    booking = client.post(
+        "/v2/bookings",
+        json={
+            "eventTypeId": event_type_id,
+            "start": start,
+            "attendee": {
+                "name": "Zoé Student",
+                "email": "zoe@example.com",
+                "timeZone": "Europe/Paris",
+            },
+        },
+        headers={"cal-api-version": "2024-08-13"},
+    ).json()["data"]
+    return booking["uid"], parse_qs(urlsplit(booking["manageUrl"]).query)["token"][0]
+
+
 def main() -> None:
     with scratch_database() as (url, data_dir):
-        asyncio.run(seed(url, data_dir))
+        demo = asyncio.run(seed(url, data_dir))
+        free = next(w["id"] for w in demo["workshops"] if w["slug"] == "business-english")
         with served(url, data_dir) as base, httpx.Client(base_url=base) as client:
+            uid, token = booked(client, free)
             pages = {
                 "landing": f"/{DEMO_SLUG}?tz=Europe/Paris",
                 "booking": f"/{DEMO_SLUG}/business-english?tz=Europe/Paris",
+                "confirm": f"/booking/{uid}?token={token}&tz=Europe/Paris",
+                "manage": f"/booking/{uid}/manage?token={token}&tz=Europe/Paris",
             }
             print("page      TTFB p50   TTFB p95   bytes (raw / gzip)   lighthouse")
             for name, path in pages.items():
                 p50, p95 = ttfb(client, path)
                 raw, zipped = weight(client, path)
                 scores = (
-                    lighthouse(base + path)
+                    lighthouse(base + path, private=name in ("confirm", "manage"))
                     if os.environ.get("BENCH_LIGHTHOUSE", "1") == "1"
                     else "-"
                 )
