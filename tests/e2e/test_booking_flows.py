@@ -20,6 +20,8 @@ from tests.web.pages import school
 
 
 async def fill_and_book(page: Page, email: str, name: str = "Ada Student") -> None:
+    if not await page.locator("input[name=start]:checked").count():
+        await page.locator("input[name=start]:enabled").first.check()
     await page.get_by_label("Your name").fill(name)
     await page.get_by_label("Email address").fill(email)
     await page.locator("#book-button").click()
@@ -32,7 +34,10 @@ async def test_a_visitor_books_a_free_workshop_end_to_end(
     await page.goto(f"{live_url}/{tenant.slug}")
     await expect(page).to_have_url(re.compile(r"tz=Europe%2FParis"))  # the visitor's zone
     await page.get_by_role("link", name=f"Book {et['title']}").click()
-    await expect(page.locator("input[name=start]").first).to_be_checked()
+    await expect(page.locator("input[name=start]:checked")).to_have_count(0)  # nothing pre-chosen
+    await expect(page.locator("#book-button")).to_have_text("Choose a time above")
+    await page.locator("input[name=start]").first.check()
+    await expect(page.locator("#book-button")).to_have_text("Book")
     await fill_and_book(page, "ada@example.com")
     await expect(page).to_have_url(re.compile(r"/booking/[^/?]+\?token="))
     await expect(page.get_by_role("heading", name="You are booked!")).to_be_visible()
@@ -121,7 +126,9 @@ async def test_the_manage_link_moves_a_booking_to_another_time(
     await page.goto(f"{live_url}/booking/{booked['uid']}/manage?token={token_of(booked)}")
     await page.get_by_role("link", name="Choose another time").click()
     await expect(page.get_by_role("heading", name="Choose a new time")).to_be_visible()
-    await page.locator("input[name=start]").nth(1).check()
+    await expect(page.locator("#current-time")).to_contain_text("Your current time:")
+    await expect(page.locator("input[name=start]").nth(1)).to_be_disabled()  # 11:00 in Paris
+    await page.locator("input[name=start]:enabled").first.check()
     await page.locator("#book-button").click()
     await expect(page).to_have_url(re.compile(r"/booking/[^/?]+\?token="))
     moved_uid = page.url.split("/booking/")[1].split("?")[0]
@@ -137,6 +144,7 @@ async def test_a_french_visitor_books_in_french_and_the_booking_remembers_it(
 ) -> None:
     _, et = await school(client, tenant)
     await page.goto(f"{live_url}/{tenant.slug}/{et['slug']}?tz=Europe/Paris&lang=fr")
+    await page.locator("input[name=start]").first.check()
     await page.get_by_label("Votre nom").fill("Zoé")
     await page.get_by_label("Adresse e-mail").fill("zoe@example.com")
     await page.get_by_role("button", name="Réserver").click()

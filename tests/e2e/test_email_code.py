@@ -32,6 +32,7 @@ async def test_the_emailed_code_is_asked_for_then_books(
     await expect(code_field).to_be_visible()
     await page.get_by_label("Your name").fill("Ada Student")
     await page.get_by_label("Email address").fill("ada.verified@example.com")
+    await page.locator("input[name=start]").first.check()
     await page.locator("#book-button").click()
     error = page.locator("#book-error")
     await expect(error).to_contain_text("We sent a 6-digit code to ada.verified@example.com")

@@ -26,6 +26,7 @@ async def test_inline_embed_books_and_tells_the_host_page(
     await expect(booking.get_by_label("Your name")).to_have_value("Kid Student")
     # Auto-height: the iframe grows to the booking page's height.
     await expect(frame_element).to_have_attribute("style", re.compile(r"height: \d{3,}px"))
+    await booking.locator("input[name=start]").first.check()  # nothing is pre-chosen
     await booking.locator("#book-button").click()
     await expect(page.locator("#log")).to_have_text(re.compile(r"^booked \S+"))
     uid = (await page.locator("#log").text_content() or "").split()[1]
@@ -83,6 +84,7 @@ async def test_a_page_that_frames_the_booking_page_itself_is_not_told_the_bookin
             + urlencode(query | ({"announce": announce} if announce else {}))
         )
         booking = page.frame_locator("iframe[data-immersio-embed]")
+        await booking.locator("input[name=start]").first.check()
         await booking.locator("#book-button").click()
         await expect(booking.get_by_role("heading", name="You are booked!")).to_be_visible()
         await page.wait_for_timeout(300)  # a message, had one been sent, has arrived by now

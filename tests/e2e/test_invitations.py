@@ -35,6 +35,7 @@ async def test_the_link_in_the_invitation_email_books_and_the_bare_page_does_not
     month = dates.first_monday_of_next_month(dates.today()).strftime("%Y-%m")
     await page.goto(f"{live_url}{link.path}?month={month}")  # without the invitation
     await page.locator(".month a").first.click()  # another day: the page keeps what it carries
+    await page.locator("input[name=start]").first.check()
     await page.fill("#f-name", "Walk In")
     await page.fill("#f-email", "walk-in@example.com")
     await page.click("#book-button")
@@ -44,6 +45,7 @@ async def test_the_link_in_the_invitation_email_books_and_the_bare_page_does_not
     await expect(page.locator("#invitation-note")).to_contain_text("You were invited")
     await page.locator(".month a").nth(1).click()
     await expect(page.locator("#f-email")).to_have_value(email)
+    await page.locator("input[name=start]").first.check()
     await page.fill("#f-name", "Zoé Student")
     await page.click("#book-button")
     await page.wait_for_url("**/booking/**")

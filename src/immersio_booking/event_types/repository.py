@@ -119,3 +119,16 @@ async def user_in_org_by_username(
 
 async def organization(session: AsyncSession, organization_id: int) -> Team | None:
     return await session.get(Team, organization_id)
+
+
+async def teachers(session: AsyncSession, et: EventType) -> list[User]:
+    """Who teaches ``et``: its hosts (a team workshop), else its owner; members of its school
+    only, in the order they were added."""
+    host_ids = select(EventTypeHost.user_id).where(
+        EventTypeHost.organization_id == et.organization_id,
+        EventTypeHost.event_type_id == et.id,
+    )
+    wanted = User.id.in_(host_ids) if et.team_id is not None else User.id == et.user_id
+    members = select(Membership.user_id).where(Membership.organization_id == et.organization_id)
+    rows = await session.execute(select(User).where(wanted, User.id.in_(members)).order_by(User.id))
+    return list(rows.scalars())

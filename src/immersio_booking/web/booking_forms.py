@@ -46,6 +46,13 @@ DEFAULT_LABELS = {
 }
 
 
+def takes_guests(et: EventType) -> bool:
+    """Whether a booker may bring guests: not when the school turned them off, nor in a
+    workshop with seats, where each student books their own (``bookings.requests`` refuses
+    guests there too)."""
+    return not et.disable_guests and not et.seats_per_time_slot
+
+
 def form_fields(et: EventType) -> list[FormField]:
     out = []
     for raw in et.booking_fields or default_fields():
@@ -54,7 +61,7 @@ def form_fields(et: EventType) -> list[FormField]:
         kind = str(field.get("type") or "text")
         if kind == "splitName":
             kind, slug = "name", "name"
-        if field.get("hidden") or slug in NOT_ASKED or (slug == "guests" and et.disable_guests):
+        if field.get("hidden") or slug in NOT_ASKED or (slug == "guests" and not takes_guests(et)):
             continue
         out.append(
             FormField(

@@ -6,29 +6,34 @@ here); booking posts the form as JSON to ``POST /v2/bookings`` with ``booking.js
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from typing import Annotated
 from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import HTMLResponse
+from sqlalchemy.ext.asyncio import AsyncSession
 
+from immersio_booking import global_lookups
 from immersio_booking.bookings import verification
 from immersio_booking.bookings.access import MANAGE
 from immersio_booking.bookings.invitations import invite_only
 from immersio_booking.db.dependencies import Session
 from immersio_booking.event_types import repository as event_types
-from immersio_booking.kit import clock, signing
+from immersio_booking.kit import clock as clock_
+from immersio_booking.kit import signing, when
 from immersio_booking.kit.dependencies import AppSettings
 from immersio_booking.kit.errors import NotFound
 from immersio_booking.landing import service as landing
+from immersio_booking.models import Booking, EventType
 from immersio_booking.ratelimits import policy
-from immersio_booking.web import i18n, security, workshops
+from immersio_booking.web import i18n, security, visitor, workshops
 from immersio_booking.web.booking_forms import form_fields
 from immersio_booking.web.landing_pages import OrgSlug, school_at
 from immersio_booking.web.month import Month
 from immersio_booking.web.rendering import PageRoute, render
+from immersio_booking.web.workshop_facts import facts_of
 from immersio_booking.whitelist.service import whitelist_required
 
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
@@ -41,6 +46,21 @@ def _day(text: str | None) -> date | None:
         return date.fromisoformat(text) if text else None
     except ValueError:
         return None
+
+
+def _moment(text: str | None) -> datetime | None:
+    """A session start from a link (``?slot=``, the landing page's times); None if unreadable."""
+    try:
+        moment = datetime.fromisoformat(text.replace("Z", "+00:00")) if text else None
+    except ValueError:
+        return None
+    return moment if moment and moment.tzinfo else None
+
+
+async def _moved_booking(session: AsyncSession, et: EventType, uid: str | None) -> Booking | None:
+    """The booking being moved (its token already checked), when it is one of ``et``'s."""
+    booking = await global_lookups.booking_by_uid(session, uid) if uid else None
+    return booking if booking and booking.event_type_id == et.id else None
 
 
 @router.get("/{orgSlug:school}/{eventSlug}")
@@ -62,6 +82,9 @@ async def booking_page(
     referrer: Annotated[str | None, Query(max_length=255)] = None,
     invitation: Annotated[str | None, Query(max_length=200)] = None,
     origin: Annotated[str | None, Query(max_length=255)] = None,
+    previous_tz: Annotated[str | None, Query(alias="previousTz", max_length=64)] = None,
+    clock: Annotated[str | None, Query(max_length=2)] = None,
+    slot: Annotated[str | None, Query(max_length=40)] = None,
 ) -> HTMLResponse:
     await policy.enforce(request, None, *policy.BOOKING_PAGES)
     # Booking pages work whether or not the school publishes a landing page (the embed needs
@@ -71,29 +94,49 @@ async def booking_page(
     et = await event_types.by_slug(session, org.id, eventSlug)
     if et is None or et.hidden:
         raise NotFound("This workshop does not exist or is not open for booking")
-    zone = workshops.visitor_zone(tz)
-    now = clock.now()
+    lang = i18n.choose_language(request)
+    tag = visitor.locale_tag(request, lang)
+    clock = clock if clock in visitor.CLOCKS else None
+    hour12 = visitor.uses_12_hours(clock, tag)
+    zones = visitor.zone_choice(tz, previous_tz)
+    zone = zones.zone
+    now = clock_.now()
     today = now.astimezone(ZoneInfo(zone)).date()
     # Moving a booking needs its manage token (checked here too, so a guessed uid does not
     # show the page as if that booking's time were free).
     secret = settings.resolved_secret_key()
     valid = bool(reschedule and token and signing.verify(secret, MANAGE, reschedule, token, now))
-    reschedule = reschedule if valid else None
+    current = await _moved_booking(session, et, reschedule if valid else None)
+    reschedule = current.uid if current else None
+    current_start = current.start_time.astimezone(ZoneInfo(zone)) if current else None
     embedder = security.embedding_origin(origin) if embed == "1" else None
-    selected = _day(day)
+    chosen = _moment(slot)
+    selected = (
+        _day(day)
+        or (chosen.astimezone(ZoneInfo(zone)).date() if chosen else None)
+        or (current_start.date() if current_start else None)
+    )
+    this_month = Month(today.replace(day=1))
     shown = Month.parse(month, selected or today)
-    free = await workshops.shown_sessions(session, et, shown.window(zone), zone, now, reschedule)
-    if not free and month is None and selected is None:  # nothing left this month: the next
-        shown = shown.following
+    if shown.first < this_month.first:  # no month in the past
+        shown = this_month
+    earliest = this_month
+    if month is None and selected is None:
+        shown, free = await workshops.opening_month(session, et, shown, zone, now, reschedule)
+        earliest = shown
+    else:
         free = await workshops.shown_sessions(
             session, et, shown.window(zone), zone, now, reschedule
         )
     if selected not in free:
         selected = min(free) if free else None
+    sessions = free.get(selected, []) if selected else []
+    picked = next((s.start for s in sessions if chosen and s.start == chosen), None)
     index = school.published and school.allows_indexing
     here = f"/{org.slug}/{et.slug}"
     kept = {
         "tz": zone,
+        "clock": clock,
         "reschedule": reschedule,
         "token": token if reschedule else None,
         "embed": "1" if embed == "1" else None,
@@ -103,14 +146,17 @@ async def booking_page(
         "referrer": referrer,
         "invitation": invitation,
         "origin": embedder,
-        "lang": i18n.choose_language(request),
+        "lang": lang,
     }
     kept = {key: value for key, value in kept.items() if value}
 
-    def link(month_key: str, day: date | None = None) -> str:
+    def link(month_key: str, day: date | None = None, **changed: str) -> str:
         """This page for another month or day, keeping the visitor's zone, language, embed."""
-        chosen = {"month": month_key, "date": day.isoformat() if day else None}
-        return f"{here}?{urlencode({**kept, **{k: v for k, v in chosen.items() if v}})}"
+        asked = {"month": month_key, "date": day.isoformat() if day else None, **changed}
+        return f"{here}?{urlencode({**kept, **{k: v for k, v in asked.items() if v}})}"
+
+    def clock_time(moment: datetime) -> str:
+        return when.time_of(moment, tag, hour12=hour12)
 
     base = settings.public_base_url
     return render(
@@ -123,10 +169,24 @@ async def booking_page(
             "palette": landing.palette(page, org.brand_color),
             "zone": zone,
             "month": shown,
-            "earliest": Month(today.replace(day=1)),
+            "earliest": earliest,
             "free": free,
             "selected": selected,
-            "sessions": free.get(selected, []) if selected else [],
+            "sessions": sessions,
+            "picked": picked,
+            "current_start": current_start,
+            "current_span": when.span(
+                current.start_time, current.end_time, zone, tag, hour12=hour12
+            )
+            if current
+            else None,
+            "facts": await facts_of(session, et, lang),
+            "zone_name": when.zone_name(zone, now, tag),
+            "zone_refused": zones.refused,
+            "zone_options": visitor.zone_options(tag, now),
+            "hour12": hour12,
+            "clock_time": clock_time,
+            "lang": lang,
             "fields": form_fields(et),
             "whitelist": whitelist_required(et),
             # Checked when booking (POST /v2/bookings), not here: the page only carries it.
@@ -143,6 +203,7 @@ async def booking_page(
             "embedder": embedder,
             "canonical": f"{base}{here}",
             "link": link,
+            "kept": kept,
             "here": here,
             "robots": "index,follow" if index else "noindex,nofollow",
         },

@@ -18,11 +18,14 @@ from immersio_booking.models.metadata import EventTypeMetadata
 from immersio_booking.slots import service as slots
 from immersio_booking.slots.service import SlotsRequest
 from immersio_booking.web.memo import ShortLived
+from immersio_booking.web.month import Month
 
 # The next sessions are looked for a week ahead first, a month ahead only when a week has
 # too few: most workshops fill their card from the first week, at a quarter of the work.
 LANDING_HORIZONS = (timedelta(days=7), timedelta(days=30))
 SESSIONS_PER_CARD = 3
+# How far the booking page looks for its opening month when the current one has no session.
+MONTHS_AHEAD = 6
 
 
 @dataclass(frozen=True)
@@ -138,6 +141,25 @@ async def shown_sessions(
     if reschedule_uid is not None:  # the booking's own seat counts as free: not shareable
         return await compute()
     return await _sessions.get((et.id, window, zone), compute)
+
+
+async def opening_month(
+    session: AsyncSession,
+    et: EventType,
+    first: Month,
+    zone: str,
+    now: datetime,
+    reschedule_uid: str | None = None,
+) -> tuple[Month, dict[date, list[FreeSession]]]:
+    """The first month from ``first`` with a free session (looking ``MONTHS_AHEAD`` ahead),
+    and its sessions; ``first`` itself when none has any."""
+    month = first
+    for _ in range(MONTHS_AHEAD + 1):
+        free = await shown_sessions(session, et, month.window(zone), zone, now, reschedule_uid)
+        if free:
+            return month, free
+        month = month.following
+    return first, {}
 
 
 async def _compute_cards(

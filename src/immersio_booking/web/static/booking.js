@@ -2,6 +2,18 @@
 // goes on to payment or to the confirmation page.
 (function () {
   'use strict';
+  // A zone the server could not read, typed straight into the address: show the times in the
+  // browser's own zone (the server keeps saying what it refused), never in UTC.
+  var zoneInput = document.getElementById('tz');
+  var params = new URLSearchParams(location.search);
+  if (zoneInput && zoneInput.dataset.refused && !params.has('previousTz') && window.Intl) {
+    var own = Intl.DateTimeFormat().resolvedOptions().timeZone;
+    if (own) {
+      params.set('previousTz', own);
+      location.replace(location.pathname + '?' + params.toString());
+      return;
+    }
+  }
   var form = document.getElementById('book-form');
   if (!form) return;
   var text = JSON.parse(document.getElementById('page-text').textContent);
@@ -33,6 +45,100 @@
     }
     return first.value.trim();
   }
+
+  // Errors said next to their field, in the page's language: the browser's own checks first,
+  // then what the API refused (its property names mapped back to the form's fields).
+  var EMAIL = /^[^@\s,]+@[^@\s,]+\.[^@\s,]+$/;
+  var marked = [];
+
+  function fieldError(name, message) {
+    var note = document.getElementById('e-' + name);
+    var fields = form.querySelectorAll('[name="' + name + '"]');
+    if (!note || !fields.length) return false;
+    note.textContent = message;
+    note.hidden = false;
+    Array.prototype.forEach.call(fields, function (f) {
+      f.setAttribute('aria-invalid', 'true');
+      f.setAttribute('aria-describedby', note.id);
+    });
+    marked.push(name);
+    return true;
+  }
+
+  function clearErrors() {
+    marked.forEach(function (name) {
+      document.getElementById('e-' + name).hidden = true;
+      Array.prototype.forEach.call(form.querySelectorAll('[name="' + name + '"]'), function (f) {
+        f.removeAttribute('aria-invalid');
+      });
+    });
+    marked = [];
+  }
+
+  function problem(el) {
+    var kind = el.getAttribute('data-kind');
+    if (el.name === 'start') return el.validity.valueMissing ? text.choose_time : '';
+    if (el.validity.valueMissing) return text.required;
+    if (el.validity.typeMismatch && el.type === 'email') return text.email;
+    if (el.validity.tooLong) return text.too_long;
+    if (kind === 'multiemail' && el.value.trim()) {
+      var bad = el.value.split(',').some(function (s) { return s.trim() && !EMAIL.test(s.trim()); });
+      if (bad) return text.guests;
+    }
+    return el.validity.valid ? '' : text.invalid;
+  }
+
+  function checkFields() {
+    var first = null;
+    var seen = {};
+    Array.prototype.forEach.call(form.elements, function (el) {
+      if (!el.name || seen[el.name] || el.disabled) return;
+      var message = problem(el);
+      if (message) {
+        seen[el.name] = true;
+        if (fieldError(el.name, message) && !first) first = el;
+      }
+    });
+    if (first) first.focus();
+    return !first;
+  }
+
+  function fieldOf(property) {
+    var parts = String(property || '').split('.');
+    if (parts[0] === 'attendee') return parts[1] === 'email' ? 'email' : 'name';
+    if (parts[0] === 'bookingFieldsResponses') return parts[1];
+    return parts[0];
+  }
+
+  function messageFor(name, type) {
+    if (name === 'guests') return text.guests;
+    if (type === 'missing') return text.required;
+    if (type === 'string_too_long') return text.too_long;
+    if (name === 'email') return text.email;
+    return text.invalid;
+  }
+
+  // The API's validation errors on their fields; true when every one found its field.
+  function apiFieldErrors(details) {
+    var errors = details.errors || [];
+    if (details.field && details.field !== CODE) {
+      errors = [{property: details.field, constraints: {}}];
+      if (details.reason === 'guests_not_allowed') return false;
+    }
+    if (!errors.length) return false;
+    var placed = errors.filter(function (e) {
+      var name = fieldOf(e.property);
+      return fieldError(name, messageFor(name, Object.keys(e.constraints || {})[0]));
+    });
+    var first = marked.length && form.querySelector('[name="' + marked[0] + '"]');
+    if (first) first.focus();
+    return placed.length === errors.length;
+  }
+
+  var action = button.getAttribute('data-action');
+  form.addEventListener('change', function (event) {
+    if (event.target.name === 'start') button.textContent = action;
+  });
 
   function show(message) {
     error.textContent = message;
@@ -86,8 +192,9 @@
 
   form.addEventListener('submit', function (event) {
     event.preventDefault();
-    if (!form.reportValidity()) return;
+    clearErrors();
     error.hidden = true;
+    if (!checkFields()) return;
     button.disabled = true;
     var url = '/v2/bookings';
     var headers = {'Content-Type': 'application/json', 'cal-api-version': '2024-08-13'};
@@ -107,6 +214,10 @@
           return;
         }
         var details = (reply.error && reply.error.details) || {};
+        if (apiFieldErrors(details) || details.reason === 'validation_failed') {
+          show(text.check_fields);
+          return;
+        }
         var known = text[details.reason];
         if (details.field === CODE && form.elements[CODE]) {
           if (details.reason !== 'email_verification_required') form.elements[CODE].value = '';
