@@ -28,7 +28,6 @@ from tests.factories import Tenant
 from tests.helpers import assert_error, data
 
 
-
 async def _student_reschedule(
     client: httpx.AsyncClient, booking: dict[str, str], start: str
 ) -> httpx.Response:

@@ -229,7 +229,7 @@ class _EventTypeFields(ApiModel):
         if value is not None and value not in ("", *LANGUAGES):
             raise ValueError(
                 f"interfaceLanguage {value!r} is not supported; use one of"
-                f" {', '.join(LANGUAGES)} or \"\" for the visitor's language"
+                f' {", ".join(LANGUAGES)} or "" for the visitor\'s language'
             )
         return value
 
@@ -352,9 +352,7 @@ class EventTypeOut(ApiModel):
     color: dict[str, Any] | None = None
     booking_limits_count: dict[str, int] = Field(default_factory=dict)
     booking_limits_duration: dict[str, int] = Field(default_factory=dict)
-    booker_active_bookings_limit: dict[str, Any] = Field(
-        default_factory=lambda: {"disabled": True}
-    )
+    booker_active_bookings_limit: dict[str, Any] = Field(default_factory=lambda: {"disabled": True})
     only_show_first_available_slot: bool = False
     offset_start: int = 0
     disable_cancelling: bool = False

@@ -103,7 +103,7 @@ async def booking_page(
         "referrer": referrer,
         "invitation": invitation,
         "origin": embedder,
-        "lang": i18n.choose_language(request),
+        "lang": i18n.choose_language(request, et.options.interface_language),
     }
     kept = {key: value for key, value in kept.items() if value}
 

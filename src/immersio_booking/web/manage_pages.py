@@ -171,7 +171,7 @@ async def _shown(
     lang = (
         booked_in
         if booked_in and "lang" not in request.query_params
-        else i18n.choose_language(request)
+        else i18n.choose_language(request, et.options.interface_language if et else None)
     )
     link = await meeting_links.link_of(session, booking.organization_id, booking.id)
     palette = landing.palette(page, org.brand_color)
