@@ -59,6 +59,54 @@ def ensure_attendee_may_change(
         )
 
 
+def ensure_cancelling_allowed(et: EventType | None, actor: Actor) -> None:
+    """``disableCancelling``: the student's links no longer cancel; the school and the host
+    still can (a teacher falls ill), as Cal.com's organizer still can from its dashboard."""
+    if not actor.is_staff and et is not None and et.options.disable_cancelling:
+        raise Forbidden(
+            "Cancelling is switched off for this workshop; please contact the school.",
+            reason="cancelling_disabled",
+        )
+
+
+def reschedules_cancelled(booking: Booking, et: EventType | None) -> bool:
+    """``allowReschedulingCancelledBookings``: a cancelled booking (not one already moved) may
+    be booked again at a new time from its link, for a free workshop (a paid one is booked
+    anew, with its own payment)."""
+    return (
+        et is not None
+        and bool(et.options.allow_rescheduling_cancelled_bookings)
+        and booking.status == BookingStatus.CANCELLED
+        and not booking.rescheduled
+        and et.price == 0
+    )
+
+
+def ensure_rescheduling_allowed(
+    booking: Booking, et: EventType | None, actor: Actor, now: datetime
+) -> None:
+    """The student's rules for moving a booking (the school and the host are not bound):
+    ``disableRescheduling`` refuses; a booking that has ended moves only with
+    ``allowReschedulingPastBookings``; otherwise the notice window of cancelling applies."""
+    if actor.is_staff:
+        return
+    options = et.options if et is not None else None
+    if options is not None and options.disable_rescheduling:
+        raise Forbidden(
+            "Rescheduling is switched off for this workshop; please contact the school.",
+            reason="rescheduling_disabled",
+        )
+    if booking.end_time <= now:
+        if options is None or not options.allow_rescheduling_past_bookings:
+            raise Forbidden(
+                "This booking is in the past and this workshop does not move past bookings.",
+                reason="booking_in_past",
+            )
+        return
+    if booking.status in ACTIVE:
+        ensure_attendee_may_change(booking, et, actor, now)
+
+
 async def refund_for(
     session: AsyncSession, booking: Booking, et: EventType | None, actor: Actor, now: datetime
 ) -> RefundDecision:
@@ -88,6 +136,7 @@ async def cancel_one(
         raise BadRequest(
             f"Booking with uid={booking.uid} is already {booking.status}", reason="not_cancellable"
         )
+    ensure_cancelling_allowed(et, actor)
     ensure_attendee_may_change(booking, et, actor, now)
     decision = await refund_for(session, booking, et, actor, now)
     booking.status = BookingStatus.CANCELLED

@@ -19,7 +19,14 @@ from datetime import datetime, timedelta
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from immersio_booking.auth.principal import Principal
-from immersio_booking.bookings import availability, holds, invitations, repository, requests
+from immersio_booking.bookings import (
+    availability,
+    holds,
+    invitations,
+    repository,
+    requests,
+    workshop_limits,
+)
 from immersio_booking.bookings.availability import Exclusions
 from immersio_booking.bookings.eligibility import (
     check_plan,
@@ -71,13 +78,29 @@ async def place(
     unpaid_hold = makes_unpaid_hold(placement)
     if unpaid_hold:
         plan_keys += holds.lock_keys(placement.caps, et.organization_id, seat.email)
+    plan_keys += workshop_limits.lock_keys(et, seat.email)
     await availability.lock_for(session, workshop, placement.starts, timeout_ms, plan_keys)
     chosen: list[tuple[datetime, tuple[int, ...]]] = []
+    slots_taken = []
     for start in placement.starts:
         slot = await availability.free_slot(
             session, workshop, start, placement.duration, now, placement.exclusions
         )
         chosen.append((start, slot.host_ids or (hosts[0].id,)))
+        slots_taken.append((start, slot))
+    moved = placement.exclusions.booking_uid
+    zone = workshop.rules[0].time_zone if workshop.rules else "UTC"
+    await workshop_limits.check(session, et, slots_taken, zone, seat.email, now, moved)
+    await workshop_limits.ensure_first_of_day(
+        session,
+        placement.principal,
+        et,
+        placement.starts[0],
+        placement.duration,
+        seat.time_zone,
+        now,
+        moved,
+    )
     if not await whitelist.admits(session, et, seat.email):
         raise Forbidden(
             "This workshop is open to registered students only, and this email is not on its list."

@@ -248,3 +248,29 @@ async def open_holds_of_address(
         )
     )
     return int((await session.execute(statement)).scalar_one())
+
+
+async def active_of_attendee(
+    session: AsyncSession,
+    organization_id: int,
+    event_type_id: int,
+    email: str,
+    now: datetime,
+    except_uid: str | None,
+) -> int:
+    """Upcoming bookings (accepted or pending, holding time) of ``email`` at the workshop."""
+    statement = (
+        select(func.count(func.distinct(Booking.id)))
+        .join(Attendee, Attendee.booking_id == Booking.id)
+        .where(
+            Booking.organization_id == organization_id,
+            Attendee.organization_id == organization_id,
+            Booking.event_type_id == event_type_id,
+            Attendee.email == email,
+            Booking.start_time >= now,
+            blocking(now),
+        )
+    )
+    if except_uid:
+        statement = statement.where(Booking.uid != except_uid)
+    return int((await session.execute(statement)).scalar_one())

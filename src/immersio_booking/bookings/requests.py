@@ -63,7 +63,10 @@ def seat_of(et: EventType, body: BookingCreate) -> Seat:
         name=body.attendee.name,
         email=str(body.attendee.email).strip().lower(),
         time_zone=body.attendee.time_zone,
-        language=body.attendee.language,
+        # The workshop's interfaceLanguage unless the booker chose one.
+        language=body.attendee.language
+        if "language" in body.attendee.model_fields_set
+        else et.options.interface_language or body.attendee.language,
         guests=guests,
         # Cal.com keeps the attendee's number with the answers; SMS reminders read it there.
         responses={**answers, "attendeePhoneNumber": body.attendee.phone_number}

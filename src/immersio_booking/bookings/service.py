@@ -246,7 +246,9 @@ async def _reschedule(
         raise BadRequest(
             "Invalid seatUid: this seat does not belong to this booking.", reason="invalid_seat"
         )
-    if booking.status not in cancellation.ACTIVE:
+    et = await event_type_of(session, booking)
+    rebooking = cancellation.reschedules_cancelled(booking, et)
+    if booking.status not in cancellation.ACTIVE and not rebooking:
         moved = (
             await repository.rescheduled_to(session, booking.organization_id, [booking.id])
         ).get(booking.id)
@@ -256,12 +258,11 @@ async def _reschedule(
             f" {booking.status}{suffix}.",
             reason="not_reschedulable",
         )
-    et = await event_type_of(session, booking)
     if et is None:
         raise BadRequest(
             "The workshop of this booking no longer exists", reason="not_reschedulable"
         )
-    cancellation.ensure_attendee_may_change(booking, et, actor, now)
+    cancellation.ensure_rescheduling_allowed(booking, et, actor, now)
     people = (await repository.attendees_of(session, booking.organization_id, [booking.id])).get(
         booking.id, []
     )
@@ -301,11 +302,20 @@ async def _reschedule(
     new.from_reschedule = booking.id
     # A move by the student keeps the earliest deadlines of its chain (moving a class away
     # must not reopen its refund window); a move by the school starts afresh.
+    # A booking over or cancelled (moved under allowRescheduling*Bookings) has no window left
+    # to keep: the new one starts afresh too.
+    fresh = actor.is_staff or rebooking or booking.end_time <= now
     new.deadlines_start_time = (
-        None if actor.is_staff else min(cancellation.deadlines_start(booking), new.start_time)
+        None if fresh else min(cancellation.deadlines_start(booking), new.start_time)
     )
     new.rescheduling_reason = body.rescheduling_reason
     new.recurring_event_id = booking.recurring_event_id
+    if rebooking:
+        # A cancelled booking booked again (allowReschedulingCancelledBookings): it stays
+        # cancelled, marked as moved so its link books again only once.
+        booking.rescheduled = True
+        await session.flush()
+        return new
     # The payment travels with the student to the new time.
     payment = await repository.payment_of(session, booking.organization_id, booking.id)
     if payment is not None:

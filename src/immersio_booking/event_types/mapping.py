@@ -7,7 +7,7 @@ from typing import Any
 
 from immersio_booking.event_types import fields
 from immersio_booking.event_types.schemas import (
-    PRESENTATION_FIELDS,
+    STORED_FIELDS,
     ConfirmationPolicy,
     DaysWindow,
     Disabled,
@@ -143,14 +143,20 @@ def apply(et: EventType, body: EventTypeCreate | EventTypePatch, *, creating: bo
     elif creating:
         et.metadata_ = {}
     options = et.options
-    for name in PRESENTATION_FIELDS:
+    for name in STORED_FIELDS:
         if name in given:
-            value = getattr(body, name)  # None: no longer stored
-            setattr(
-                options,
-                name,
-                value.model_dump(by_alias=True) if hasattr(value, "model_dump") else value,
-            )
+            value = getattr(body, name)  # None or {disabled: true}: no longer stored
+            if isinstance(value, Disabled):
+                value = None
+            elif hasattr(value, "model_dump"):
+                value = value.model_dump(by_alias=True, exclude_none=True)
+            setattr(options, name, value)
+    if options.booker_active_bookings_limit is not None and et.recurring_event:
+        # Cal.com refuses the pair: a series would count against its own limit.
+        raise BadRequest(
+            "bookerActiveBookingsLimit cannot be combined with recurrence",
+            reason="invalid_booker_active_bookings_limit",
+        )
     et.options = options
 
 
@@ -210,6 +216,6 @@ def to_out(et: EventType, **context: Any) -> EventTypeOut:
             if et.scheduling_type
             else None
         ),
-        **options.to_json(PRESENTATION_FIELDS),
+        **options.to_json(STORED_FIELDS),
         **context,
     )

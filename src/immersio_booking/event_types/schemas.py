@@ -9,12 +9,15 @@ from typing import Annotated, Any, Literal
 from pydantic import Field, field_validator, model_validator
 
 from immersio_booking.event_types.fields import BookingField, Location
-from immersio_booking.kit.schemas import ApiModel
+from immersio_booking.kit.i18n import LANGUAGES
+from immersio_booking.kit.schemas import ApiModel, StrictApiModel
 from immersio_booking.kit.validation import HttpUrlText, MetadataCaps, ShortText, Slug
 from immersio_booking.models.metadata import EventTypeMetadata
 
 CURRENCY_RE = re.compile(r"^[A-Za-z]{3}$")
 Minutes = Annotated[int, Field(ge=0, le=60 * 24 * 365)]
+PERIODS = ("day", "week", "month", "year")
+Layout = Literal["month", "week", "column"]
 # Buffers are bounded (a day) so a slot query can bound its search for neighbouring bookings.
 BufferMinutes = Annotated[int, Field(ge=0, le=1440)]
 
@@ -74,6 +77,65 @@ class Color(ApiModel):
     dark_theme_hex: str = Field(pattern=r"^#[0-9a-fA-F]{6}$")
 
 
+class PeriodLimits(StrictApiModel):
+    """Cal.com's ``bookingLimitsCount``: most bookings per day/week/month/year."""
+
+    day: int | None = Field(default=None, ge=1, le=100_000)
+    week: int | None = Field(default=None, ge=1, le=100_000)
+    month: int | None = Field(default=None, ge=1, le=100_000)
+    year: int | None = Field(default=None, ge=1, le=100_000)
+
+    @model_validator(mode="after")
+    def _ascending(self) -> PeriodLimits:
+        given = [(k, v) for k in PERIODS if (v := getattr(self, k)) is not None]
+        if not given:
+            raise ValueError("give at least one of day, week, month, year (or disabled: true)")
+        for (small, low), (large, high) in zip(given, given[1:], strict=False):
+            if low > high:
+                raise ValueError(f"{small} ({low}) is more than {large} ({high})")
+        return self
+
+
+class DurationLimits(PeriodLimits):
+    """Cal.com's ``bookingLimitsDuration``: most booked minutes per day/week/month/year."""
+
+    day: int | None = Field(default=None, ge=15, le=1440)
+    week: int | None = Field(default=None, ge=15, le=7 * 1440)
+    month: int | None = Field(default=None, ge=15, le=31 * 1440)
+    year: int | None = Field(default=None, ge=15, le=366 * 1440)
+
+
+class ActiveBookingsLimit(StrictApiModel):
+    maximum_active_bookings: int = Field(ge=1, le=1000)
+    offer_reschedule: bool = False
+
+
+class BookerLayouts(StrictApiModel):
+    default_layout: Layout
+    enabled_layouts: list[Layout] = Field(min_length=1, max_length=3)
+
+    @model_validator(mode="after")
+    def _default_enabled(self) -> BookerLayouts:
+        if self.default_layout not in self.enabled_layouts:
+            raise ValueError("defaultLayout must be one of enabledLayouts")
+        return self
+
+
+class CalVideoSettings(StrictApiModel):
+    disable_recording_for_organizer: bool | None = None
+    disable_recording_for_guests: bool | None = None
+    enable_automatic_recording_for_organizer: bool | None = None
+    enable_automatic_transcription: bool | None = None
+    disable_transcription_for_guests: bool | None = None
+    disable_transcription_for_organizer: bool | None = None
+    redirect_url_on_exit: HttpUrlText | None = None
+
+
+class DestinationCalendar(StrictApiModel):
+    integration: str = Field(min_length=1, max_length=100)
+    external_id: str = Field(min_length=1, max_length=500)
+
+
 class Host(ApiModel):
     user_id: int = Field(ge=1)
     mandatory: bool = False
@@ -84,6 +146,11 @@ class Host(ApiModel):
 # name each) and echo; they change presentation only.
 PRESENTATION_FIELDS = (
     "lock_time_zone_toggle_on_booking_page",
+    "booker_layouts",
+    "cal_video_settings",
+    "destination_calendar",
+    "use_destination_calendar_email",
+    "show_optimized_slots",
     "hide_calendar_notes",
     "hide_calendar_event_details",
     "hide_organizer_email",
@@ -93,6 +160,20 @@ PRESENTATION_FIELDS = (
     "booking_requires_authentication",
     "requires_booker_email_verification",  # not presentation: bookings/verification.py
 )
+# Settings stored the same way that change booking behaviour (docs/event-type-rules.md).
+RULE_FIELDS = (
+    "booking_limits_count",
+    "booking_limits_duration",
+    "booker_active_bookings_limit",
+    "only_show_first_available_slot",
+    "offset_start",
+    "disable_cancelling",
+    "disable_rescheduling",
+    "interface_language",
+    "allow_rescheduling_past_bookings",
+    "allow_rescheduling_cancelled_bookings",
+)
+STORED_FIELDS = PRESENTATION_FIELDS + RULE_FIELDS
 
 
 class _EventTypeFields(ApiModel):
@@ -125,6 +206,32 @@ class _EventTypeFields(ApiModel):
     success_redirect_url: HttpUrlText | None = None
     booking_requires_authentication: bool | None = None
     requires_booker_email_verification: bool | None = None
+    booking_limits_count: PeriodLimits | Disabled | None = None
+    booking_limits_duration: DurationLimits | Disabled | None = None
+    booker_active_bookings_limit: ActiveBookingsLimit | Disabled | None = None
+    only_show_first_available_slot: bool | None = None
+    offset_start: int | None = Field(default=None, ge=0, le=1440)
+    disable_cancelling: bool | None = None
+    disable_rescheduling: bool | None = None
+    interface_language: str | None = Field(default=None, max_length=10)
+    allow_rescheduling_past_bookings: bool | None = None
+    allow_rescheduling_cancelled_bookings: bool | None = None
+    booker_layouts: BookerLayouts | None = None
+    cal_video_settings: CalVideoSettings | None = None
+    destination_calendar: DestinationCalendar | None = None
+    use_destination_calendar_email: bool | None = None
+    show_optimized_slots: bool | None = None
+
+    @field_validator("interface_language")
+    @classmethod
+    def _supported_language(cls, value: str | None) -> str | None:
+        # "" is Cal.com's "the visitor's own language"; we speak English and French.
+        if value is not None and value not in ("", *LANGUAGES):
+            raise ValueError(
+                f"interfaceLanguage {value!r} is not supported; use one of"
+                f' {", ".join(LANGUAGES)} or "" for the visitor\'s language'
+            )
+        return value
 
     @field_validator("currency")
     @classmethod
@@ -243,6 +350,21 @@ class EventTypeOut(ApiModel):
     requires_booker_email_verification: bool = False
     custom_name: str | None = None
     color: dict[str, Any] | None = None
+    booking_limits_count: dict[str, int] = Field(default_factory=dict)
+    booking_limits_duration: dict[str, int] = Field(default_factory=dict)
+    booker_active_bookings_limit: dict[str, Any] = Field(default_factory=lambda: {"disabled": True})
+    only_show_first_available_slot: bool = False
+    offset_start: int = 0
+    disable_cancelling: bool = False
+    disable_rescheduling: bool = False
+    interface_language: str | None = None
+    allow_rescheduling_past_bookings: bool = False
+    allow_rescheduling_cancelled_bookings: bool = False
+    booker_layouts: dict[str, Any] | None = None
+    cal_video_settings: dict[str, Any] | None = None
+    destination_calendar: dict[str, Any] | None = None
+    use_destination_calendar_email: bool = False
+    show_optimized_slots: bool = False
     booking_url: str
     organization_id: int
     team_id: int | None = None

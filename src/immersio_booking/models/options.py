@@ -47,6 +47,25 @@ class ColorOption(_StoredCamel):
     dark_theme_hex: str
 
 
+class PeriodLimitsOption(_Stored):
+    """``bookingLimitsCount`` / ``bookingLimitsDuration``: a maximum per period, if set."""
+
+    day: int | None = None
+    week: int | None = None
+    month: int | None = None
+    year: int | None = None
+
+    def items(self) -> list[tuple[str, int]]:
+        """The periods that carry a maximum, shortest first."""
+        found = ((p, getattr(self, p)) for p in ("day", "week", "month", "year"))
+        return [(p, v) for p, v in found if v is not None]
+
+
+class ActiveBookingsLimitOption(_StoredCamel):
+    maximum_active_bookings: int
+    offer_reschedule: bool = False
+
+
 class EventTypeOptions(_Stored):
     """``EventType.extra``, typed. Every field is ``None`` when the key is not stored."""
 
@@ -66,6 +85,22 @@ class EventTypeOptions(_Stored):
     booking_requires_authentication: bool | None = None
     # Not presentation: the booker proves the email address with a code (bookings.verification).
     requires_booker_email_verification: bool | None = None
+    booker_layouts: dict[str, Any] | None = None
+    cal_video_settings: dict[str, Any] | None = None
+    destination_calendar: dict[str, Any] | None = None
+    use_destination_calendar_email: bool | None = None
+    show_optimized_slots: bool | None = None
+    # Rules on booking (event_types.schemas.RULE_FIELDS; docs/event-type-rules.md).
+    booking_limits_count: PeriodLimitsOption | None = None
+    booking_limits_duration: PeriodLimitsOption | None = None
+    booker_active_bookings_limit: ActiveBookingsLimitOption | None = None
+    only_show_first_available_slot: bool | None = None
+    offset_start: int | None = None
+    disable_cancelling: bool | None = None
+    disable_rescheduling: bool | None = None
+    interface_language: str | None = None
+    allow_rescheduling_past_bookings: bool | None = None
+    allow_rescheduling_cancelled_bookings: bool | None = None
     # The day (ISO date) the school's admins were last told this workshop has no free slot.
     no_slots_alerted_on: str | None = None
 

@@ -92,10 +92,14 @@ def _view(host: HostCalendar, event: EventRules, length: int, lower: int, upper:
     return _HostView(host.host_id, ranges, *_blocked(host, event, length, lower, upper))
 
 
-def _grid(ranges: list[Interval], length: int, step: int, lower: int, upper: int) -> list[int]:
-    """Starts every ``step`` from each range's start that fit in it, kept in [lower, upper)."""
+def _grid(
+    ranges: list[Interval], length: int, step: int, lower: int, upper: int, offset: int = 0
+) -> list[int]:
+    """Starts every ``step`` from each range's start (shifted by ``offset`` seconds) that fit
+    in it, kept in [lower, upper)."""
     starts: list[int] = []
-    for start, end in ranges:
+    for range_start, end in ranges:
+        start = range_start + offset
         # The first start on this range's grid at or after ``lower`` (ceil division).
         first = start if start >= lower else start - ((start - lower) // step) * step
         last = min(end - length, upper - 1)
@@ -157,6 +161,7 @@ def compute_slots(
     if minutes <= 0 or step_minutes <= 0 or not hosts:
         return []
     length, step = minutes * MINUTE, step_minutes * MINUTE
+    offset = event.offset_start * MINUTE
     lower, upper = _bounds(event, query)
     if upper <= lower:
         return []
@@ -166,14 +171,14 @@ def compute_slots(
     collective = event.scheduling_type == "COLLECTIVE" and len(views) > 1
     if len(views) == 1:
         view = views[0]
-        starts = _free(_grid(view.ranges, length, step, lower, upper), view, total)
+        starts = _free(_grid(view.ranges, length, step, lower, upper, offset), view, total)
         found = [(s, (view.host_id,)) for s in starts]
     elif collective:
         # Everyone at once: the grid of the shared ranges, free for every host.
         shared = views[0].ranges
         for view in views[1:]:
             shared = intersect(shared, view.ranges)
-        starts = _grid(shared, length, step, lower, upper)
+        starts = _grid(shared, length, step, lower, upper, offset)
         for view in views:
             starts = _free(starts, view, total)
         ids = tuple(sorted({v.host_id for v in views}))
@@ -182,7 +187,7 @@ def compute_slots(
         # Round robin: each host's own free slots on the host's own grid, united.
         free_at: dict[int, set[int]] = {}
         for view in views:
-            for s in _free(_grid(view.ranges, length, step, lower, upper), view, total):
+            for s in _free(_grid(view.ranges, length, step, lower, upper, offset), view, total):
                 free_at.setdefault(s, set()).add(view.host_id)
         found = [(s, tuple(sorted(free_at[s]))) for s in sorted(free_at)]
     if total is None:

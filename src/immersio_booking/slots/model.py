@@ -83,6 +83,8 @@ class EventRules:
     period_time_zone: str = "UTC"
     seats_per_time_slot: int | None = None
     scheduling_type: SchedulingType | None = None
+    # Minutes each range's grid is shifted by (Cal.com's ``offsetStart``).
+    offset_start: int = 0
 
 
 @dataclass(frozen=True)

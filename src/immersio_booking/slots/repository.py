@@ -195,3 +195,30 @@ async def reservations(
             )
         )
     return out
+
+
+async def sessions_booked(
+    session: AsyncSession,
+    organization_id: int,
+    event_type_id: int,
+    low: datetime,
+    high: datetime,
+    now: datetime,
+    exclude_uid: str | None = None,
+) -> list[tuple[datetime, datetime, int | None]]:
+    """Start, end and host of the workshop's bookings that hold time, starting in
+    ``[low, high)`` (one row per session: the seats of one session come back once)."""
+    statement = (
+        select(Booking.start_time, Booking.end_time, Booking.user_id)
+        .where(
+            Booking.organization_id == organization_id,
+            Booking.event_type_id == event_type_id,
+            Booking.start_time >= low,
+            Booking.start_time < high,
+            blocking(now),
+        )
+        .distinct()
+    )
+    if exclude_uid:
+        statement = statement.where(Booking.uid != exclude_uid)
+    return [(start, end, host) for start, end, host in await session.execute(statement)]

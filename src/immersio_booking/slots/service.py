@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import Any
@@ -14,9 +15,15 @@ from immersio_booking.event_types import repository as event_types
 from immersio_booking.kit.errors import BadRequest, NotFound
 from immersio_booking.models import EventType, User
 from immersio_booking.organizations import repository as organizations
-from immersio_booking.slots import calendar_busy, out_of_office, repository, schedule_rules
+from immersio_booking.slots import (
+    calendar_busy,
+    limits,
+    out_of_office,
+    repository,
+    schedule_rules,
+)
 from immersio_booking.slots.engine import group_by_local_date
-from immersio_booking.slots.model import EventRules, HostCalendar, SlotQuery
+from immersio_booking.slots.model import EventRules, HostCalendar, Slot, SlotQuery
 from immersio_booking.teams import repository as teams
 
 
@@ -168,7 +175,61 @@ def event_rules(et: EventType, period_time_zone: str) -> EventRules:
         period_time_zone=period_time_zone,
         seats_per_time_slot=et.seats_per_time_slot,
         scheduling_type=et.scheduling_type,  # type: ignore[arg-type]
+        offset_start=et.options.offset_start or 0,
     )
+
+
+def limits_of(et: EventType, time_zone: str) -> limits.Limits:
+    """The workshop's booking limits, periods read in ``time_zone`` (its schedule's)."""
+    options = et.options
+    count, minutes = options.booking_limits_count, options.booking_limits_duration
+    return limits.Limits(
+        dict(count.items()) if count else {}, dict(minutes.items()) if minutes else {}, time_zone
+    )
+
+
+async def booked_near(
+    session: AsyncSession,
+    et: EventType,
+    rules: limits.Limits,
+    starts: Sequence[datetime],
+    now: datetime,
+    exclude_uid: str | None = None,
+) -> list[limits.Booked]:
+    """The workshop's sessions in every limited period around ``starts``."""
+    low, high = limits.reach(rules, min(starts), max(starts))
+    rows = await repository.sessions_booked(
+        session, et.organization_id, et.id, low, high, now, exclude_uid
+    )
+    return limits.sessions(rows)
+
+
+async def within_limits(
+    session: AsyncSession,
+    et: EventType,
+    found: list[Slot],
+    time_zone: str,
+    now: datetime,
+    exclude_uid: str | None,
+) -> list[Slot]:
+    """``found`` without the slots a booking limit refuses (a seat in a session already
+    booked stays), and only each day's first with ``onlyShowFirstAvailableSlot``."""
+    rules = limits_of(et, time_zone)
+    if rules and found:
+        booked = await booked_near(session, et, rules, [s.start for s in found], now, exclude_uid)
+        found = [
+            s
+            for s in found
+            if limits.refusal(
+                rules,
+                s.start,
+                int((s.end - s.start).total_seconds() // 60),
+                booked,
+                joins=bool(s.seats_booked),
+            )
+            is None
+        ]
+    return found
 
 
 async def available_slots(
@@ -208,6 +269,9 @@ async def available_slots(
         SlotQuery(request.window_start, request.window_end, now, zone),
         duration,
     )
+    slots = await within_limits(session, et, slots, found[0].time_zone, now, request.reschedule_uid)
+    if et.options.only_show_first_available_slot:
+        slots = limits.first_of_each_day(slots, zone)
     if not staff and public_max_slots is not None and len(slots) > public_max_slots:
         raise BadRequest(
             f"This query gives more than {public_max_slots} slots, the most a public query may"

@@ -94,7 +94,7 @@ async def booking_page(
     et = await event_types.by_slug(session, org.id, eventSlug)
     if et is None or et.hidden:
         raise NotFound("This workshop does not exist or is not open for booking")
-    lang = i18n.choose_language(request)
+    lang = i18n.choose_language(request, et.options.interface_language)
     tag = visitor.locale_tag(request, lang)
     clock = clock if clock in visitor.CLOCKS else None
     hour12 = visitor.uses_12_hours(clock, tag)

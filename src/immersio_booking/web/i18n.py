@@ -38,10 +38,14 @@ def language_from_header(header: str | None) -> str | None:
     return min(ranked)[2] if ranked else None
 
 
-def choose_language(request: Request) -> str:
+def choose_language(request: Request, workshop_language: str | None = None) -> str:
+    """``?lang`` (the visitor's choice), else the workshop's ``interfaceLanguage``, else
+    Accept-Language."""
     asked = _base(request.query_params.get("lang", ""))
     if asked in LANGUAGES:
         return asked
+    if workshop_language in LANGUAGES:
+        return workshop_language
     return language_from_header(request.headers.get("accept-language")) or DEFAULT_LANGUAGE
 
 

@@ -171,7 +171,7 @@ async def _shown(
     lang = (
         booked_in
         if booked_in and "lang" not in request.query_params
-        else i18n.choose_language(request)
+        else i18n.choose_language(request, et.options.interface_language if et else None)
     )
     link = await meeting_links.link_of(session, booking.organization_id, booking.id)
     palette = landing.palette(page, org.brand_color)
@@ -234,9 +234,10 @@ async def manage(
         closed = None
     except DomainError as error:
         closed = error.message
+    options = et.options if et is not None else None
     reschedule = (
         f"/{org.slug}/{et.slug}?{urlencode({'reschedule': booking.uid, 'token': token})}"
-        if et is not None
+        if et is not None and options is not None and not options.disable_rescheduling
         else None
     )
     return render(
@@ -249,6 +250,7 @@ async def manage(
             "closed": closed,
             "active": booking.status in cancellation.ACTIVE,
             "reschedule_url": reschedule,
+            "cancel_allowed": not (options is not None and options.disable_cancelling),
             "request_done": request.query_params.get("done"),
             "currency": payment.currency if payment else "usd",
         },
