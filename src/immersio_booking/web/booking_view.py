@@ -94,7 +94,8 @@ class Shown:
         )
 
     def zone_label(self, at: datetime) -> str:
-        return when.zone_name(self.zone, at, self.locale)
+        """``Paris, UTC+1``: the zone by its city and its offset at ``at``."""
+        return when.zone_name(self.zone, at, self.locale, joiner=", ")
 
     def context(self, token: str | None) -> dict[str, Any]:
         zone = ZoneInfo(self.zone)
@@ -135,6 +136,16 @@ def _zone(asked: str | None, booked_in: str | None) -> str:
     return when.resolve_zone(booked_in) or "UTC"
 
 
+def _locale(lang: str, own: str | None, request: Request) -> str:
+    """The tag times are written in: the student's stored locale, else the browser's first
+    one, when it is in the page's language (``en-GB`` reads 24-hour times); else ``lang``."""
+    browser = request.headers.get("accept-language", "").split(",")[0].split(";")[0].strip()
+    for tag in (own, browser):
+        if tag and base_language(tag) == lang and len(tag) > len(lang):
+            return tag
+    return lang
+
+
 async def shown(session: AsyncSession, request: Request, booking: Booking, tz: str | None) -> Shown:
     """``booking`` as its pages show it; the caller has checked the visitor may see it."""
     et = await service.event_type_of(session, booking)
@@ -152,8 +163,7 @@ async def shown(session: AsyncSession, request: Request, booking: Booking, tz: s
         if booked_in and "lang" not in request.query_params
         else i18n.choose_language(request)
     )
-    own = student.locale if student else None
-    locale = own if own and base_language(own) == lang else lang
+    locale = _locale(lang, student.locale if student else None, request)
     link = await meeting_links.link_of(session, booking.organization_id, booking.id)
     teacher = await session.get(User, booking.user_id) if booking.user_id else None
     palette = landing.palette(await landing.settings_of(session, org.id), org.brand_color)

@@ -15,8 +15,7 @@
     var tick = function () {
       var seconds = Math.max(0, Math.round((ends - Date.now()) / 1000));
       if (seconds === 0) {
-        hold.hidden = true;
-        if (form) form.hidden = true;
+        document.getElementById('pay-step').hidden = true;
         document.getElementById('hold-ended').hidden = false;
         return;
       }
