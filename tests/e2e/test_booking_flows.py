@@ -38,6 +38,7 @@ async def test_a_visitor_books_a_free_workshop_end_to_end(
     await expect(page.get_by_role("heading", name="You are booked!")).to_be_visible()
     ics = await page.request.get(live_url + (await page.get_attribute("a[download]", "href") or ""))
     assert ics.ok and b"BEGIN:VCALENDAR" in await ics.body()
+    await page.locator("#calendar-menu summary").click()  # "Add to calendar" opens its list
     google = await page.get_by_role("link", name="Google Calendar").get_attribute("href")
     assert google and google.startswith("https://calendar.google.com/calendar/render?")
     await page.locator("#manage-link").click()
