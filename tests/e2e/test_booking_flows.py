@@ -43,9 +43,11 @@ async def test_a_visitor_books_a_free_workshop_end_to_end(
     await expect(page.get_by_role("heading", name="You are booked!")).to_be_visible()
     ics = await page.request.get(live_url + (await page.get_attribute("a[download]", "href") or ""))
     assert ics.ok and b"BEGIN:VCALENDAR" in await ics.body()
+    await page.locator("#calendar-menu summary").click()  # "Add to calendar" opens its list
     google = await page.get_by_role("link", name="Google Calendar").get_attribute("href")
     assert google and google.startswith("https://calendar.google.com/calendar/render?")
     await page.locator("#manage-link").click()
+    await page.locator("#cancel-open").click()
     await expect(page.locator("#refund-note")).to_contain_text("Nothing was paid")
 
 
@@ -88,6 +90,7 @@ async def test_a_paid_workshop_is_paid_against_localstripe_and_confirmed(
     assert await pay(localstripe, payment.external_id or "") == "succeeded"
     await expect(page).to_have_url(re.compile(r"/booking/[^/?]+\?token="), timeout=15000)
     await expect(page.get_by_role("heading", name="You are booked!")).to_be_visible()
+    await expect(page.locator("#manage-link")).to_have_attribute("href", re.compile(r"token=."))
 
 
 async def test_the_manage_link_cancels(
@@ -96,6 +99,8 @@ async def test_the_manage_link_cancels(
     _, et = await school(client, tenant)
     booked = data(await book(client, et["id"], dates.at(MONDAY, "10:00")), 201)
     await page.goto(f"{live_url}/booking/{booked['uid']}/manage?token={token_of(booked)}")
+    await expect(page.locator("#cancel-button")).to_be_hidden()  # behind a confirm step
+    await page.locator("#cancel-open").click()
     await expect(page.locator("#refund-note")).to_contain_text("nothing to refund")
     await page.locator("#cancel-button").click()
     await expect(page.locator("#cancelled-note")).to_be_visible()

@@ -46,7 +46,7 @@ async def test_join_opens_ten_minutes_before_the_start_until_the_end(
     with clock.frozen(START - timedelta(minutes=10, seconds=1)):
         before = await _page(client, booking)
     assert 'id="join-button"' not in before and url not in before
-    assert "The join link opens 10 minutes before the start, at 10:50 (Europe/Paris)." in before
+    assert "The join link opens 10 minutes before the start, at 10:50 AM (Paris, UTC+1)." in before
     assert 'data-state="soon"' in before and "/static/join.js" in before
     assert "Online video call (Jitsi Meet)" in before  # where it happens, by name
 

@@ -3,11 +3,8 @@ where the student cancels (seeing the refund the policy gives) or picks a new ti
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
-from typing import Annotated, Any
+from typing import Annotated
 from urllib.parse import urlencode
-from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
@@ -16,25 +13,20 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from immersio_booking import global_lookups
 from immersio_booking.bookings import access, cancellation, meeting_links, repository, service
 from immersio_booking.bookings.access import Actor
-from immersio_booking.bookings.meeting_links import MeetingLink
 from immersio_booking.bookings.schemas import CancelInput
 from immersio_booking.db.dependencies import Session
 from immersio_booking.kit import clock
 from immersio_booking.kit.dependencies import app_settings
 from immersio_booking.kit.errors import DomainError, NotFound
-from immersio_booking.landing import service as landing
-from immersio_booking.models import Booking, BookingStatus, EventType, Team, User
+from immersio_booking.models import Booking, EventType, Team, User
 from immersio_booking.notifications import ics
 from immersio_booking.notifications.messages import Place
-from immersio_booking.web import i18n, security, workshops
+from immersio_booking.web import booking_view, i18n, security
 from immersio_booking.web.rendering import PageRoute, render
 
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
 
 Token = Annotated[str | None, Query(max_length=200)]
-GOOGLE_CALENDAR = "https://calendar.google.com/calendar/render"
-# The "Join" button shows from this long before the start until the end.
-JOIN_OPENS_BEFORE = timedelta(minutes=10)
 
 
 # One answer for "no such booking" and "not your link": a stranger learns nothing, not even
@@ -71,111 +63,13 @@ async def _attendee_actor(
     raise NotFound(NOT_FOUND)
 
 
-def _google_link(booking: Booking, title: str, place: Place) -> str:
-    def stamp(moment: datetime) -> str:
-        return moment.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
-
-    query = {
-        "action": "TEMPLATE",
-        "text": title,
-        "dates": f"{stamp(booking.start_time)}/{stamp(booking.end_time)}",
-    }
-    if place.join_url or place.name:
-        query["location"] = place.join_url or place.name or ""
-    return f"{GOOGLE_CALENDAR}?{urlencode(query)}"
-
-
-@dataclass(frozen=True)
-class Join:
-    """The "Join" block of the manage page, decided on the server's clock: ``soon`` before
-    the button opens (``opens`` says when), ``open`` from 10 minutes before the start until the
-    end, ``over`` after it; ``waiting`` while the link is still being made."""
-
-    state: str
-    url: str | None
-    opens: datetime
-    ends: datetime
-
-
-def _join(booking: Booking, link: MeetingLink | None, coming: bool, now: datetime) -> Join | None:
-    if booking.status != BookingStatus.ACCEPTED or (link is None and not coming):
-        return None
-    opens = booking.start_time - JOIN_OPENS_BEFORE
-    if now >= booking.end_time:
-        state = "over"
-    elif link is None:
-        state = "waiting"
-    else:
-        state = "open" if now >= opens else "soon"
-    return Join(state, link.url if link else None, opens, booking.end_time)
-
-
-@dataclass(frozen=True)
-class Shown:
-    """A booking as its pages show it: in the visitor's (else the attendee's) zone."""
-
-    booking: Booking
-    et: EventType | None
-    org: Team
-    zone: str
-    palette: landing.Palette
-    lang: str
-    link: MeetingLink | None
-
-    @property
-    def title(self) -> str:
-        return self.et.title if self.et else self.booking.title
-
-    @property
-    def place(self) -> Place:
-        return Place.of(
-            self.booking.location,
-            self.link,
-            self.lang,
-            link_coming=meeting_links.awaits_link(self.booking.location, self.et),
-        )
-
-    def context(self, token: str | None) -> dict[str, Any]:
-        zone = ZoneInfo(self.zone)
-        join = _join(self.booking, self.link, self.place.link_coming, clock.now())
-        return {
-            "booking": self.booking,
-            "et": self.et,
-            "org": self.org,
-            "title": self.title,
-            "palette": self.palette,
-            "start": self.booking.start_time.astimezone(ZoneInfo(self.zone)),
-            "zone": self.zone,
-            "google": _google_link(self.booking, self.title, self.place),
-            "place": self.place,
-            "join": join,
-            "join_opens": join.opens.astimezone(zone) if join else None,
-            "token": token,
-            "lang": self.lang,
-        }
-
-
 async def _shown(
     session: AsyncSession, request: Request, uid: str, token: str | None, tz: str | None
-) -> tuple[Shown, Actor]:
+) -> tuple[booking_view.Shown, Actor]:
     """The booking as its pages show it, to the holder of its manage token only."""
-    booking, et, org = await _booking(session, uid)
+    booking, _, _ = await _booking(session, uid)
     actor = await _attendee_actor(session, request, booking, token)
-    people = (await repository.attendees_of(session, booking.organization_id, [booking.id])).get(
-        booking.id, []
-    )
-    zone = workshops.visitor_zone(tz or (people[0].time_zone if people else None))
-    page = await landing.settings_of(session, org.id)
-    # The student's own language, unless the address asks for another one.
-    booked_in = i18n.language_from_header(people[0].locale if people else None)
-    lang = (
-        booked_in
-        if booked_in and "lang" not in request.query_params
-        else i18n.choose_language(request, et.options.interface_language if et else None)
-    )
-    link = await meeting_links.link_of(session, booking.organization_id, booking.id)
-    palette = landing.palette(page, org.brand_color)
-    return Shown(booking, et, org, zone, palette, lang, link), actor
+    return await booking_view.shown(session, request, booking, tz), actor
 
 
 @router.get("/booking/{uid}")

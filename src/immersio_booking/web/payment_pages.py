@@ -7,21 +7,24 @@ the reconciliation job do, so the student sees the confirmation as soon as Strip
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Request
+from typing import Annotated, Any
+from urllib.parse import urlencode
+from zoneinfo import ZoneInfo
+
+from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, JSONResponse
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from immersio_booking.bookings import access
 from immersio_booking.db.dependencies import Session
-from immersio_booking.kit import clock
+from immersio_booking.kit import clock, when
 from immersio_booking.kit.dependencies import AppSettings, app_settings
 from immersio_booking.kit.errors import NotFound
-from immersio_booking.landing import service as landing
-from immersio_booking.models import Booking, BookingStatus, EventType, Payment, Team
+from immersio_booking.models import Booking, BookingStatus, Payment
 from immersio_booking.payments import settlement
 from immersio_booking.payments.service import provider_for
-from immersio_booking.web import security
+from immersio_booking.web import booking_view, security
 from immersio_booking.web.rendering import PageRoute, render
 
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
@@ -52,34 +55,63 @@ async def refreshed(
     return payment, charge.client_secret
 
 
+def _hold(booking: Booking, payment: Payment, shown: booking_view.Shown) -> dict[str, Any]:
+    """The seat hold as the page shows it: its end (absolute, for pages without scripts, and
+    as a timestamp payment.js counts down to), and whether it has run out."""
+    ends = booking.hold_expires_at
+    ended = not payment.success and (
+        booking.status == BookingStatus.CANCELLED
+        or (booking.awaits_payment and ends is not None and ends <= clock.now())
+    )
+    return {
+        "expired": ended,
+        "hold_ends": ends if booking.awaits_payment and not ended else None,
+        "hold_ends_text": (
+            f"{when.time_of(ends.astimezone(ZoneInfo(shown.zone)), shown.locale)}"
+            f" ({shown.zone_label(ends)})"
+            if ends
+            else None
+        ),
+    }
+
+
+def _rebook_url(shown: booking_view.Shown) -> str | None:
+    """The workshop's booking page, to choose another time, in the same zone and language."""
+    if shown.et is None:
+        return None
+    query = urlencode({"tz": shown.zone, "lang": shown.lang})
+    return f"/{shown.org.slug}/{shown.et.slug}?{query}"
+
+
 @router.get("/payment/{uid}")
 async def payment_page(
-    uid: str, request: Request, session: Session, settings: AppSettings
+    uid: str,
+    request: Request,
+    session: Session,
+    settings: AppSettings,
+    tz: Annotated[str | None, Query(max_length=200)] = None,
 ) -> HTMLResponse:
     payment, client_secret = await refreshed(session, request, uid)
     booking = await session.get(Booking, payment.booking_id)
     assert booking is not None
-    et = await session.get(EventType, booking.event_type_id) if booking.event_type_id else None
-    org = await session.get(Team, payment.organization_id)
-    assert org is not None
-    connected = await provider_for(session, org.id, settings)
+    # The payment's uid is what the student was given: it shows this booking, and the way on
+    # carries the booking's manage token, signed here.
+    shown = await booking_view.shown(session, request, booking, tz)
+    token = access.manage_token(settings.resolved_secret_key(), booking)
+    connected = await provider_for(session, payment.organization_id, settings)
     stripe_js = settings.stripe_js_url
     return render(
         request,
         "payment.html",
         {
+            **shown.context(token),
+            **_hold(booking, payment, shown),
             "payment": payment,
-            "booking": booking,
-            "title": et.title if et else booking.title,
-            "org": org,
-            "palette": landing.palette(await landing.settings_of(session, org.id), org.brand_color),
             "stripe_js": stripe_js,
             "publishable_key": connected.publishable_key if connected else None,
             "client_secret": client_secret,
-            "expired": booking.status == BookingStatus.CANCELLED and not payment.success,
-            # The booking's pages open only with its manage token; the payment's uid is what
-            # the student was given, so the way on carries the token.
-            "token": access.manage_token(settings.resolved_secret_key(), booking),
+            "done_url": f"/booking/{booking.uid}?{urlencode({'token': token})}",
+            "rebook_url": _rebook_url(shown),
         },
         stripe_origin=security.origin_of(stripe_js),
         robots="noindex",

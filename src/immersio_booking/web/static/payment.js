@@ -1,10 +1,32 @@
-// The payment page: Stripe's Payment Element, then watch the payment until our server has
-// heard from Stripe that it succeeded (the server asks Stripe; the page never decides).
+// The payment page: the seat hold counting down, Stripe's Payment Element, then watch the
+// payment until our server has heard from Stripe that it succeeded (the server asks Stripe;
+// the page never decides).
 (function () {
   'use strict';
-  var form = document.getElementById('payment-form');
-  if (!form || !window.Stripe) return;
   var text = JSON.parse(document.getElementById('payment-text').textContent);
+  var form = document.getElementById('payment-form');
+
+  // The hold: the server wrote when it ends; this shows the minutes left and, at zero, that
+  // the seat is no longer kept (with the way back to choose a time).
+  var hold = document.getElementById('hold');
+  if (hold) {
+    var ends = Date.parse(hold.getAttribute('data-ends-at'));
+    var left = document.getElementById('hold-left');
+    var tick = function () {
+      var seconds = Math.max(0, Math.round((ends - Date.now()) / 1000));
+      if (seconds === 0) {
+        document.getElementById('pay-step').hidden = true;
+        document.getElementById('hold-ended').hidden = false;
+        return;
+      }
+      var minutes = Math.floor(seconds / 60), rest = seconds % 60;
+      left.textContent = text.left.replace('{time}', minutes + ':' + (rest < 10 ? '0' : '') + rest);
+      window.setTimeout(tick, 1000);
+    };
+    tick();
+  }
+
+  if (!form || !window.Stripe) return;
   var state = document.getElementById('payment-state');
   var error = document.getElementById('payment-error');
   var button = document.getElementById('pay-button');
