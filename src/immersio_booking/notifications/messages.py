@@ -130,20 +130,11 @@ def compose(
         refund_amount=refund,
         late_payment=booking.cancellation_reason == "payment_expired",
     )
-    message = as_message(
+    return as_message(
         rendered,
         sender=school.sender(settings),
         to=mailbox(recipient.name, recipient.email),
         reply_to=school.contact if recipient.is_host else school.reply_to(host_name, host_email),
         language=language,
+        invites=invites,
     )
-    for method, ics in invites:
-        # The charset is declared: a calendar reads "Zoé" as Zoé, not as Latin-1 "ZoÃ©".
-        message.add_attachment(
-            ics,
-            maintype="text",
-            subtype="calendar",
-            filename="invite.ics",
-            params={"charset": "utf-8", "method": method},
-        )
-    return message

@@ -14,6 +14,7 @@ escapes nothing (plain text has no markup to inject)."""
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from email.headerregistry import Address
 from email.message import EmailMessage
@@ -100,16 +101,28 @@ def as_message(
     to: Address,
     reply_to: Address | None,
     language: str,
+    invites: Sequence[tuple[str, bytes]] = (),
 ) -> EmailMessage:
     """The email of ``rendered``: its text part, then its HTML part (mail apps show the last
-    alternative they can), from ``sender``, answered to ``reply_to``."""
+    alternative they can), from ``sender``, answered to ``reply_to``; ``invites``: (METHOD,
+    .ics) to attach."""
     message = EmailMessage()
     message["From"] = sender
     if reply_to is not None:
         message["Reply-To"] = reply_to
     message["To"] = to
     message["Subject"] = rendered.subject
-    message["Content-Language"] = i18n.supported_language(language)
     message.set_content(rendered.text)
     message.add_alternative(rendered.html, subtype="html")
+    for method, ics in invites:
+        # The charset is declared: a calendar reads "Zoé" as Zoé, not as Latin-1 "ZoÃ©".
+        message.add_attachment(
+            ics,
+            maintype="text",
+            subtype="calendar",
+            filename="invite.ics",
+            params={"charset": "utf-8", "method": method},
+        )
+    # Last: turning the message multipart moves every Content-* header into its first part.
+    message["Content-Language"] = i18n.supported_language(language)
     return message
