@@ -3,7 +3,7 @@ strings); French comes from the email catalogue."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -11,33 +11,37 @@ from babel.messages.extract import extract_from_dir
 from babel.messages.frontend import parse_mapping_cfg
 from babel.messages.pofile import read_po
 
+from immersio_booking.config import Settings
+from immersio_booking.kit import when
 from immersio_booking.models import Booking
 from immersio_booking.notifications import messages
 from immersio_booking.notifications.messages import Recipient, compose
+from immersio_booking.notifications.schools import School
 from immersio_booking.workflows.defaults import default_body, default_reminder
+from tests import dates
 
 NOTIFICATIONS = Path(messages.__file__).parent
 PACKAGE = NOTIFICATIONS.parent
 
 
+START = dates.instant(dates.first_monday(12), "17:00")  # winter: Paris at UTC+1
+END = START + timedelta(hours=1)
+
+
 def _email(kind: str, language: str | None, *, reason: str | None = None) -> tuple[str, str]:
-    booking = Booking(
-        start_time=datetime(2026, 12, 3, 17, 0, tzinfo=UTC),
-        location=None,
-        cancellation_reason=None,
-    )
+    booking = Booking(start_time=START, end_time=END, location=None, cancellation_reason=None)
     email = compose(
         kind,
         booking,
         title="Conversation",
-        host_name="Léa",
+        host=("Léa", "lea@example.com"),
         student_name="Sam",
         recipient=Recipient("Camille", "camille@example.com", "Europe/Paris", language, False),
         manage_url="https://example.com/manage/abc",
         reason=reason,
         refund="15.00 USD",
-        invites=[],
-        sender="school@example.com",
+        school=School("École Zoé", None, None),
+        settings=Settings(mail_from="Immersio <no-reply@example.com>"),
     )
     body = email.get_body(("plain",)).get_content()  # type: ignore[union-attr]
     assert isinstance(body, str)
@@ -45,15 +49,21 @@ def _email(kind: str, language: str | None, *, reason: str | None = None) -> tup
 
 
 def test_a_french_recipient_gets_french_emails() -> None:
+    paris = when.span(START, END, "Europe/Paris", "fr")
+    assert paris.startswith("lundi ") and paris.endswith(", 18:00 – 19:00 (Paris, UTC+1)")
     subject, body = _email("confirmed", "fr-CA")
-    assert subject == "Confirmé : Conversation le 03/12/2026 18:00"
+    assert subject == f"Confirmé : Conversation le {paris}"
     assert body.startswith("Bonjour Camille,\n")
     assert "Votre place pour Conversation avec Léa est confirmée." in body
+    assert f"Quand : {paris}" in body
     assert "Où : en ligne" in body
-    assert "Besoin d'annuler ou de déplacer ? https://example.com/manage/abc" in body
+    assert (
+        "Besoin d'annuler ou de déplacer ? Gérer votre réservation : https://example.com/manage/abc"
+        in body
+    )
 
     subject, body = _email("cancelled", "fr", reason="enseignante malade")
-    assert subject == "Annulé : Conversation le 03/12/2026 18:00"
+    assert subject == f"Annulé : Conversation le {paris}"
     assert "est annulé : enseignante malade." in body
     assert "Un remboursement de 15.00 USD est en cours." in body
 
@@ -63,7 +73,7 @@ def test_a_french_recipient_gets_french_emails() -> None:
 
 
 def test_the_default_reminder_is_in_the_recipients_language() -> None:
-    assert default_reminder("fr").subject == "Rappel : {EVENT_NAME} le {EVENT_DATE} à {EVENT_TIME}"
+    assert default_reminder("fr").subject == "Rappel : {EVENT_NAME} le {EVENT_WHEN}"
     assert default_body("fr", to_attendee=True).startswith("<p>Bonjour {ATTENDEE_NAME},</p>")
     assert "Gérer votre réservation</a>" in default_body("fr", to_attendee=True)
     assert default_reminder("en").text_message.startswith("Reminder: {EVENT_NAME} on")
@@ -72,7 +82,10 @@ def test_the_default_reminder_is_in_the_recipients_language() -> None:
 @pytest.mark.parametrize("language", ["en", "de", None])
 def test_other_recipients_get_english_emails(language: str | None) -> None:
     subject, body = _email("confirmed", language)
-    assert subject == "Confirmed: Conversation on Thu 03 Dec 2026, 18:00"
+    paris = when.span(START, END, "Europe/Paris", "en")
+    assert paris.endswith(", 6:00 PM – 7:00 PM (Paris, UTC+1)")
+    assert subject == f"Confirmed: Conversation on {paris}"
+    assert f"When: {paris}" in body
     assert "Your place in Conversation with Léa is confirmed." in body
     assert "Where: online" in body
 
@@ -87,7 +100,7 @@ def test_every_email_text_has_a_french_translation() -> None:
         for message in extract_from_dir(str(PACKAGE), method_map, options)
     }
     assert "Refund issued: %(title)s on %(when)s" in used  # the booking emails' templates
-    assert "Reminder: {EVENT_NAME} on {EVENT_DATE} at {EVENT_TIME}" in used  # the reminder
+    assert "Reminder: {EVENT_NAME} on {EVENT_WHEN}" in used  # the reminder
     po = NOTIFICATIONS / "locale" / "fr" / "LC_MESSAGES" / "messages.po"
     with po.open("rb") as source:
         catalog = read_po(source, locale="fr")

@@ -45,8 +45,9 @@ async def test_confirmation_and_cancellation_emails_with_invites(
     [to_student] = inbox.to("camille@example.com")
     [to_host] = inbox.to(tenant.owner_email)
     assert str(to_student["Subject"]).startswith("Confirmé : Conversation française")
-    assert f"{MONDAY:%d/%m/%Y} 11:00" in to_student.get_body().get_content()  # type: ignore[union-attr]
-    assert token_of(booking) in to_student.get_body().get_content()  # type: ignore[union-attr]
+    text = to_student.get_body(("plain",)).get_content()  # type: ignore[union-attr]
+    assert f"lundi {MONDAY.day} " in text and ", 11:00 – 12:00 (Paris, UTC+1)" in text
+    assert token_of(booking) in text
     assert str(to_host["Subject"]).startswith("Confirmed: Conversation française")
     assert "manage?token" not in to_host.get_body().get_content()  # type: ignore[union-attr]
     request = invite_of(to_student)

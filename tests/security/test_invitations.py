@@ -164,8 +164,11 @@ async def test_the_invitation_email_carries_a_link_that_books(
     await run_jobs(database_url)
     (mail,) = inbox.to(ada)
     assert str(mail["Subject"]).startswith("Your invitation:")
-    text = mail.get_content()  # type: ignore[attr-defined]
+    assert mail["From"].addresses[0].display_name == f"School {tenant.slug}"
+    text = mail.get_body(("plain",)).get_content()  # type: ignore[union-attr]
     (url,) = [w for w in text.split() if "invitation=" in w]
+    html = mail.get_body(("html",)).get_content()  # type: ignore[union-attr]
+    assert f'href="{url.replace("&", "&amp;")}"' in html  # the same link in the HTML part
     split = urlsplit(url)
     page = await client.get(f"{split.path}?{split.query}&tz=UTC")
     assert page.status_code == 200 and 'id="invitation-note"' in page.text

@@ -57,6 +57,11 @@ def text_of(message: Message) -> str:
     return str(message.get_body(("plain",)).get_content())  # type: ignore[union-attr]
 
 
+def _manage_url(booking: dict[str, Any]) -> str:
+    base = get_settings().public_base_url
+    return f"{base}/booking/{booking['uid']}/manage?token={token_of(booking)}"
+
+
 @contextmanager
 def info_logs() -> Iterator[list[dict[str, Any]]]:
     """What is logged at INFO and above meanwhile (the tests' settings log warnings only)."""
@@ -126,9 +131,14 @@ async def test_reminder_is_sent_at_its_moment_in_the_attendees_zone_and_only_onc
     assert str(reminder["Subject"]) == "Tomorrow: Conversation française"
     html = html_of(reminder)
     assert "Hi Ada Lovelace, Conversation française with" in html
-    assert f"Monday {MONDAY.day} February {MONDAY.year} at 11:00 (Europe/Paris)" in html
+    # The pieces of kit.when's one format: an American reads 11:00 AM, the zone by its city.
+    moment = f"Monday, February {MONDAY.day}, {MONDAY.year} at 11:00 AM (Paris, UTC+1)"
+    assert moment in html and moment in text_of(reminder)
     assert f"token={token_of(booking)}" in html and "ada@example.com" in html
-    assert f"Monday {MONDAY.day} February {MONDAY.year} at 11:00" in text_of(reminder)
+    # The text part keeps the manage link itself, not only its label.
+    assert f"Manage <{_manage_url(booking)}>" in text_of(reminder)
+    assert reminder["From"].addresses[0].display_name == f"School {tenant.slug}"
+    assert reminder["Reply-To"].addresses[0].addr_spec == tenant.owner_email
     [done] = await reminders_of(sessionmaker, booking["uid"])
     assert (done.status, done.job_status) == ("sent", "succeeded")
 
@@ -216,7 +226,7 @@ async def test_reschedule_cancels_the_old_reminder_and_plans_the_new_time(
     await when_due(sessionmaker, database_url, now.job_id, was.job_id)
     [reminder] = reminders_in(inbox, "move@example.com", "Tomorrow")
     tuesday = MONDAY + DAY
-    paris = f"Tuesday {tuesday.day} February {tuesday.year} at 15:00 (Europe/Paris)"
+    paris = f"Tuesday, February {tuesday.day}, {tuesday.year} at 3:00 PM (Paris, UTC+1)"
     assert paris in html_of(reminder)
 
 
@@ -271,16 +281,19 @@ async def test_default_reminder_speaks_the_attendees_language(
 ) -> None:
     et = await _school(client, tenant)
     await create_workflow(client, tenant, trigger="NEW_EVENT", steps=[step()])
-    await _book(client, et, "fr@example.com", language="fr", name="Camille")
+    booked = await _book(client, et, "fr@example.com", language="fr", name="Camille")
     await _book(client, et, "en@example.com", start=dates.at(MONDAY, "12:00"))
     await run_jobs(database_url)
     [fr] = reminders_in(inbox, "fr@example.com", "Rappel")
-    assert str(fr["Subject"]) == (
-        f"Rappel : Conversation française le lundi {MONDAY.day} février {MONDAY.year} à 11:00"
-    )
+    paris = f"lundi {MONDAY.day} février {MONDAY.year}, 11:00 – 12:00 (Paris, UTC+1)"
+    assert str(fr["Subject"]) == f"Rappel : Conversation française le {paris}"
     assert "Bonjour Camille" in html_of(fr) and "Gérer votre réservation" in html_of(fr)
+    # The same date string in the subject, the HTML and the text part, with the manage link.
+    assert f"Quand : {paris}" in html_of(fr) and f"Quand : {paris}" in text_of(fr)
+    assert f"Gérer votre réservation <{_manage_url(booked)}>" in text_of(fr)
     [en] = reminders_in(inbox, "en@example.com", "Reminder")
-    assert f"Monday {MONDAY.day} February {MONDAY.year} at 13:00" in str(en["Subject"])
+    afternoon = f"Monday, February {MONDAY.day}, {MONDAY.year}, 1:00 PM – 2:00 PM (Paris, UTC+1)"
+    assert str(en["Subject"]) == f"Reminder: Conversation française on {afternoon}"
 
 
 @pytest.mark.usefixtures("inbox")  # the jobs' environment
@@ -319,7 +332,7 @@ async def test_text_messages_go_through_the_logging_provider(
     ]
     to_student = next(e for e in texts if e["to"] == "+*********23")
     assert to_student["body"].startswith(
-        f"Reminder: Conversation française on Monday {MONDAY.day} February"
+        f"Reminder: Conversation française on Monday, February {MONDAY.day}"
     )
     assert any(e["body"] == "New: Bo" for e in texts)
     assert {e["sender"] for e in texts if e["channel"] == "whatsapp"} == {"Academy"}

@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
+from immersio_booking.kit import when
+from immersio_booking.models import Booking
 from immersio_booking.workflows.templates import (
-    date_in,
+    Occasion,
+    Recipient,
     fill_html,
     fill_line,
     fill_text,
     text_of,
-    time_in,
+    variables,
 )
 from tests import dates
 from tests.dates import DAY
@@ -34,16 +39,36 @@ def test_subject_stays_on_one_line() -> None:
     assert subject == "Hello Eve Bcc: all@example.com"
 
 
-def test_dates_in_the_recipients_zone_and_language() -> None:
+def _dates(zone: str, language: str, locale: str | None = None) -> dict[str, str]:
     monday = dates.first_monday(2)  # Paris at UTC+1, New York at UTC-5
-    moment = dates.instant(monday, "23:30")
+    start = dates.instant(monday, "23:30")
+    booking = Booking(uid="b1", start_time=start, end_time=start + timedelta(hours=1))
+    occasion = Occasion(booking, "IELTS", "Léa", "lea@example.com", "Bo", "bo@example.com", None)
+    return variables(occasion, Recipient("Bo", None, None, zone, language, True, locale))
+
+
+def test_dates_in_the_recipients_zone_language_and_clock() -> None:
+    monday = dates.first_monday(2)
     tuesday = monday + DAY
-    assert date_in(moment, "Europe/Paris", "fr") == f"mardi {tuesday.day} février {tuesday.year}"
-    assert (
-        date_in(moment, "America/New_York", "en") == f"Monday {monday.day} February {monday.year}"
-    )
-    assert time_in(moment, "Asia/Tokyo") == "08:30"
+    start = dates.instant(monday, "23:30")
+    paris = _dates("Europe/Paris", "fr")
+    assert paris["EVENT_DATE"] == f"mardi {tuesday.day} février {tuesday.year}"
+    assert (paris["EVENT_TIME"], paris["EVENT_END_TIME"]) == ("00:30", "01:30")
+    assert paris["TIMEZONE"] == "Paris, UTC+1"  # never the raw IANA id
+    # The placeholder every default text uses: the same string as the booking emails'.
+    assert paris["EVENT_WHEN"] == when.span(start, start + DAY / 24, "Europe/Paris", "fr")
+    new_york = _dates("America/New_York", "en")
+    assert new_york["EVENT_DATE"] == f"Monday, February {monday.day}, {monday.year}"
+    assert new_york["EVENT_TIME"] == "6:30 PM"  # an American reads a 12-hour clock
+    assert _dates("Asia/Tokyo", "en", "en-GB")["EVENT_TIME"] == "08:30"
 
 
 def test_text_of_html_keeps_paragraphs_apart() -> None:
     assert text_of("<p>One</p><p>Two<br>Three</p>") == "One\n\nTwo\nThree"
+
+
+def test_text_of_html_keeps_every_link() -> None:
+    html = '<p>Need to move it? <a href="https://x.example/m?t=1&amp;a=2">Manage</a></p>'
+    assert text_of(html) == "Need to move it? Manage <https://x.example/m?t=1&a=2>"
+    assert text_of('<a href="https://x.example/j">https://x.example/j</a>') == "https://x.example/j"
+    assert text_of('<a href="javascript:alert(1)">Hi</a>') == "Hi"

@@ -58,6 +58,8 @@ class Team(IdMixin, TimestampMixin, Base):
     bio: Mapped[str | None] = mapped_column(Text)
     brand_color: Mapped[str | None] = mapped_column(String(16))
     banner_url: Mapped[str | None] = mapped_column(Text)
+    # Where replies to the school's emails go (else to the teacher concerned).
+    contact_email: Mapped[str | None] = mapped_column(String(254))
 
     settings: Mapped[OrganizationSettings | None] = relationship(
         back_populates="organization", lazy="raise", uselist=False, passive_deletes=True

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-from email.headerregistry import Address
-from email.message import EmailMessage
-
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from immersio_booking.jobs import context
@@ -12,8 +9,10 @@ from immersio_booking.jobs.app import defer_in_transaction, job_app
 from immersio_booking.jobs.database import job_session
 from immersio_booking.kit import clock
 from immersio_booking.kit.crypto import SecretBox
-from immersio_booking.models import BookerEmailCode, EventType, Team
+from immersio_booking.models import BookerEmailCode, EventType
 from immersio_booking.notifications import mailer, messages
+from immersio_booking.notifications.rendering import as_message, render
+from immersio_booking.notifications.schools import school_of
 
 
 async def send_booker_code(
@@ -41,22 +40,25 @@ async def send_booker_code_email(
         if row is None or row.code_hash != code_hash or row.expires_at <= clock.now():
             return 0
         code = SecretBox.of(settings).open(sealed_code)
-        school = await session.get(Team, row.organization_id)
+        school = await school_of(session, row.organization_id)
         et = await session.get(EventType, row.event_type_id) if row.event_type_id else None
         minutes = max(1, round((row.expires_at - clock.now()).total_seconds() / 60))
-        language = messages.language_of(language)
-        subject, body = messages.render_text(
-            "booker_code.txt",
-            language,
+        chosen = messages.language_of(language)
+        rendered = render(
+            "booker_code",
+            chosen,
+            school=school.name,
+            accent=school.accent,
             title=f"“{et.title}”" if et else "",
-            school=school.name if school else "",
             code=code,
             minutes=minutes,
         )
-        message = EmailMessage()
-        message["To"] = Address(addr_spec=row.email)
-        message["Subject"] = subject
-        message["Content-Language"] = language
-        message.set_content(body)
+        message = as_message(
+            rendered,
+            sender=school.sender(settings),
+            to=mailer.mailbox(None, row.email),
+            reply_to=school.contact,
+            language=chosen,
+        )
         await mailer.deliver(settings, message)
         return 1

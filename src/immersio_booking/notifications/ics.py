@@ -12,7 +12,8 @@ from datetime import UTC, datetime
 from icalendar import Calendar, Event, vCalAddress, vText, vUri
 
 from immersio_booking.models import Booking
-from immersio_booking.notifications.messages import Place, translations
+from immersio_booking.notifications.messages import Place
+from immersio_booking.notifications.rendering import translations
 
 PRODID = "-//Immersio Booking//EN"
 
@@ -65,14 +66,23 @@ def invite(
     return bytes(calendar.to_ical())
 
 
-def description_of(place: Place, description: str | None, language: str) -> str | None:
-    """How to join first (calendars show the description), then the workshop's own text."""
+def description_of(
+    place: Place,
+    language: str,
+    *,
+    workshop: str,
+    about: str | None = None,
+    manage_url: str | None = None,
+) -> str:
+    """What calendars show under the event: the workshop (its title, then its own text), how
+    to join, and where to change the booking. Never the student's own note: the invite goes
+    to every attendee and to the teacher's calendar."""
     _ = translations(language).gettext
-    parts = []
+    parts = [workshop + (f"\n{about.strip()}" if about and about.strip() else "")]
     if place.join_url:
         parts.append(_("Join the video call: %(join_url)s") % {"join_url": place.join_url})
     elif place.link_coming:
         parts.append(_("The join link will be sent before the start."))
-    if description:
-        parts.append(description)
-    return "\n\n".join(parts) or None
+    if manage_url:
+        parts.append(_("Manage your booking: %(manage_url)s") % {"manage_url": manage_url})
+    return "\n\n".join(parts)

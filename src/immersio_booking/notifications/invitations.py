@@ -6,16 +6,20 @@ never written into the job queue."""
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from email.headerregistry import Address
-from email.message import EmailMessage
+
+from babel.dates import format_date
 
 from immersio_booking.bookings import invitations
 from immersio_booking.jobs import context
 from immersio_booking.jobs.app import job_app
 from immersio_booking.jobs.database import job_session
-from immersio_booking.models import EventType, Team
+from immersio_booking.kit.when import babel_locale
+from immersio_booking.models import EventType, Team, User
 from immersio_booking.notifications import mailer
-from immersio_booking.notifications.messages import language_of, render
+from immersio_booking.notifications.mailer import mailbox
+from immersio_booking.notifications.messages import language_of
+from immersio_booking.notifications.rendering import as_message, render
+from immersio_booking.notifications.schools import school_of
 
 
 @job_app.task(name="send_invitation_email", retry=5, pass_context=False)
@@ -30,25 +34,29 @@ async def send_invitation_email(
         org = await session.get(Team, et.organization_id) if et else None
         if et is None or org is None or org.slug is None or not invitations.invite_only(et):
             return 0
-        title, school, slug = et.title, org.name, org.slug
+        title, slug = et.title, org.slug
+        school = await school_of(session, org.id)
+        host = await session.get(User, et.user_id) if et.user_id else None
+        reply_to = school.reply_to(host.name, host.email) if host else school.contact
     expires_at = datetime.fromtimestamp(expires, UTC)
     signed = invitations.token(settings.resolved_secret_key(), et, email, expires_at)
     url = invitations.link(settings.public_base_url, slug, et, email, signed)
-    chosen = language_of(language)
-    subject, body = render(
-        chosen,
-        "invitation.txt",
+    rendered = render(
+        "invitation",
+        language_of(language),
+        school=school.name,
+        accent=school.accent,
         title=title,
-        school=school,
         recipient_name=name or email,
         url=url,
-        expires=expires_at.strftime("%d/%m/%Y" if chosen == "fr" else "%d %b %Y"),
+        expires=format_date(expires_at.date(), "long", locale=babel_locale(language)),
     )
-    message = EmailMessage()
-    message["From"] = settings.mail_from
-    message["To"] = Address(display_name=name or "", addr_spec=email)
-    message["Subject"] = subject
-    message["Content-Language"] = chosen
-    message.set_content(body)
+    message = as_message(
+        rendered,
+        sender=school.sender(settings),
+        to=mailbox(name, email),
+        reply_to=reply_to,
+        language=language_of(language),
+    )
     await mailer.deliver(settings, message)
     return 1

@@ -30,6 +30,7 @@ from immersio_booking.notifications.messages import (
     compose,
     language_of,
 )
+from immersio_booking.notifications.schools import school_of
 
 METHOD = {"cancelled": "CANCEL", "declined": "CANCEL"}
 # The emails that tell people how to join: they wait a little for a link that is on its way.
@@ -128,6 +129,7 @@ async def _send(
     recipients = [Recipient(student.name, student.email, student.time_zone, student.locale, False)]
     if kind not in STUDENT_ONLY:
         recipients.append(Recipient(host_name, host.email, host.time_zone, host.locale, True))
+    school = await school_of(session, booking.organization_id)
     for recipient in recipients:
         language = language_of(recipient.language)
         own = (
@@ -136,23 +138,27 @@ async def _send(
             else link
         )
         place = Place.of(booking.location, own, language, link_coming=link_coming)
+        own_manage = None if recipient.is_host else manage
         invites = (
             []
             if kind in STUDENT_ONLY or kind == JOIN_LINK
-            else await _invites(session, booking, kind, title, host, people, place, language)
+            else await _invites(
+                session, booking, kind, (title, et), host, people, place, language, own_manage
+            )
         )
         message = compose(
             kind,
             booking,
             title=title,
-            host_name=host_name,
+            host=(host_name, host.email),
             student_name=student.name,
             recipient=recipient,
-            manage_url=manage,
+            manage_url=own_manage,
             reason=booking.cancellation_reason or booking.rejection_reason,
             refund=refund,
+            school=school,
+            settings=settings,
             invites=invites,
-            sender=mailer.sender(settings),
             place=place,
         )
         await mailer.deliver(settings, message)
@@ -163,14 +169,16 @@ async def _invites(
     session: AsyncSession,
     booking: Booking,
     kind: str,
-    title: str,
+    workshop: tuple[str, EventType | None],
     host: User,
     people: Sequence[Attendee],
     place: Place,
     language: str,
+    manage_url: str | None,
 ) -> list[tuple[str, bytes]]:
     """The calendar invite of the change (and, for a move, the old time's cancellation), with
-    the join link in the recipient's language."""
+    the workshop, the join link and (the student's) manage link in the recipient's language."""
+    title, et = workshop
     organizer = (host.name or host.email, host.email)
     attendees = [(a.name, a.email) for a in people]
     now = clock.now()
@@ -184,7 +192,13 @@ async def _invites(
                 summary=title,
                 organizer=organizer,
                 attendees=attendees,
-                description=ics.description_of(place, booking.description, language),
+                description=ics.description_of(
+                    place,
+                    language,
+                    workshop=title,
+                    about=et.description if et else None,
+                    manage_url=manage_url,
+                ),
                 now=now,
                 place=place,
             ),

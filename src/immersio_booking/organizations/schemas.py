@@ -35,6 +35,7 @@ class OrganizationOut(ApiModel):
     bio: str | None
     brand_color: str | None
     banner_url: str | None
+    contact_email: str | None
     is_organization: bool
     is_private: bool
     is_platform: bool
@@ -50,6 +51,8 @@ class OrganizationPatch(ApiModel):
     bio: str | None = Field(default=None, max_length=5000)
     brand_color: Color | None = None
     banner_url: HttpUrlText | None = None
+    # Replies to the school's emails go here (null: to the teacher of the booking).
+    contact_email: Annotated[EmailStr, Field(max_length=254)] | None = None
     is_private: bool | None = None
     metadata: Annotated[dict[str, Any] | None, MetadataCaps] = None
 

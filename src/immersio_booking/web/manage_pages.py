@@ -103,7 +103,12 @@ async def calendar_file(
         summary=et.title if et else booking.title,
         organizer=((host.name or host.email) if host else "", host.email if host else ""),
         attendees=[],
-        description=ics.description_of(place, booking.description, language),
+        description=ics.description_of(
+            place,
+            language,
+            workshop=et.title if et else booking.title,
+            about=et.description if et else None,
+        ),
         now=clock.now(),
         place=place,
     )

@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import lru_cache
 
-from immersio_booking.notifications.messages import translations
+from immersio_booking.notifications.rendering import translations
 
 
 @dataclass(frozen=True)
@@ -23,15 +23,9 @@ class DefaultReminder:
 @lru_cache(maxsize=4)
 def default_reminder(language: str) -> DefaultReminder:
     _ = translations(language).gettext
-    when_where = (
-        "<p>"
-        + _("When: {EVENT_DATE}, {EVENT_TIME} ({TIMEZONE})")
-        + "<br>"
-        + _("Where: {LOCATION}")
-        + "</p>"
-    )
+    when_where = "<p>" + _("When: {EVENT_WHEN}") + "<br>" + _("Where: {LOCATION}") + "</p>"
     return DefaultReminder(
-        subject=_("Reminder: {EVENT_NAME} on {EVENT_DATE} at {EVENT_TIME}"),
+        subject=_("Reminder: {EVENT_NAME} on {EVENT_WHEN}"),
         to_attendee=(
             "<p>"
             + _("Hello {ATTENDEE_NAME},")
@@ -48,7 +42,7 @@ def default_reminder(language: str) -> DefaultReminder:
             + "</p>"
             + when_where
         ),
-        text_message=_("Reminder: {EVENT_NAME} on {EVENT_DATE} at {EVENT_TIME} ({TIMEZONE})."),
+        text_message=_("Reminder: {EVENT_NAME} on {EVENT_WHEN}."),
         join_line=(
             "<p>" + _('Join the video call: <a href="{MEETING_URL}">{MEETING_URL}</a>') + "</p>"
         ),

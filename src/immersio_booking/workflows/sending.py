@@ -13,6 +13,8 @@ from immersio_booking.config import Settings
 from immersio_booking.models import Booking, EventType, User, WorkflowStep
 from immersio_booking.notifications import mailer
 from immersio_booking.notifications.messages import language_of
+from immersio_booking.notifications.rendering import as_message, render
+from immersio_booking.notifications.schools import school_of
 from immersio_booking.workflows.defaults import default_body, default_reminder
 from immersio_booking.workflows.templates import (
     Occasion,
@@ -50,7 +52,13 @@ async def occasion_of(
     phone = _phone_of(booking)
     attendees = [
         Recipient(
-            a.name, a.email, phone if i == 0 else None, a.time_zone, language_of(a.locale), True
+            a.name,
+            a.email,
+            phone if i == 0 else None,
+            a.time_zone,
+            language_of(a.locale),
+            True,
+            a.locale,
         )
         for i, a in enumerate(people)
     ]
@@ -61,6 +69,7 @@ async def occasion_of(
         host.time_zone if host else "UTC",
         language_of(host.locale if host else None),
         False,
+        host.locale if host else None,
     )
     token = access.manage_token(settings.resolved_secret_key(), booking)
     occasion = Occasion(
@@ -72,6 +81,7 @@ async def occasion_of(
         attendee_email=people[0].email if people else "",
         manage_url=f"{settings.public_base_url}/booking/{booking.uid}/manage?token={token}",
         meeting=await meeting_links.link_of(session, booking.organization_id, booking.id),
+        school=await school_of(session, booking.organization_id),
     )
     return occasion, attendees, host_recipient
 
@@ -94,6 +104,7 @@ def recipients_of(
             host.time_zone,
             host.language,
             False,
+            host.locale,
         )
     ]
 
@@ -101,21 +112,36 @@ def recipients_of(
 def compose_email(
     step: WorkflowStep, occasion: Occasion, recipient: Recipient, settings: Settings
 ) -> EmailMessage:
+    """The step's email in the school's layout: its HTML as written (values escaped), its
+    text part read from it with every link written out."""
     values = variables(occasion, recipient)
     language = recipient.language
     body = step.reminder_body or default_body(
         language, recipient.is_attendee, with_join=bool(values["MEETING_URL"])
     )
     subject = step.email_subject or default_reminder(language).subject
-    html = fill_html(body, values)
-    message = EmailMessage()
-    message["From"] = mailer.sender(settings, step.sender)
-    message["To"] = mailer.mailbox(recipient.name, recipient.email or "")
-    message["Subject"] = fill_line(subject, values)
-    message["Content-Language"] = language
-    message.set_content(text_of(html) + "\n")
-    message.add_alternative(f"<!doctype html><html><body>{html}</body></html>", subtype="html")
-    return message
+    school = occasion.school
+    rendered = render(
+        "reminder",
+        language,
+        school=school.name,
+        accent=school.accent,
+        reminder_subject=fill_line(subject, values),
+        reminder_body=fill_html(body, values),
+        when=values["EVENT_WHEN"],
+    )
+    return as_message(
+        rendered,
+        sender=school.sender(settings, step.sender),
+        to=mailer.mailbox(recipient.name, recipient.email or ""),
+        # A student's answer goes to the school (or the teacher); the teacher's to the school.
+        reply_to=(
+            school.reply_to(occasion.organizer_name, occasion.organizer_email)
+            if recipient.is_attendee
+            else school.contact
+        ),
+        language=language,
+    )
 
 
 def compose_text(step: WorkflowStep, occasion: Occasion, recipient: Recipient) -> str:

@@ -11,33 +11,23 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import datetime
-from html.parser import HTMLParser
 from zoneinfo import ZoneInfo
 
+from babel.dates import format_date
 from markupsafe import escape
 
 from immersio_booking.bookings import meeting_links
 from immersio_booking.bookings.meeting_links import MeetingLink
+from immersio_booking.kit import when
 from immersio_booking.models import Booking
+from immersio_booking.notifications.plain_text import text_of
+from immersio_booking.notifications.schools import School
+
+__all__ = ["Occasion", "Recipient", "fill_html", "fill_line", "fill_text", "text_of", "variables"]
+
+NO_SCHOOL = School("", None, None)
 
 PLACEHOLDER = re.compile(r"\{([A-Z][A-Z0-9_]*)\}")
-
-FRENCH_DAYS = ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche")
-FRENCH_MONTHS = (
-    "janvier",
-    "février",
-    "mars",
-    "avril",
-    "mai",
-    "juin",
-    "juillet",
-    "août",
-    "septembre",
-    "octobre",
-    "novembre",
-    "décembre",
-)
 
 
 @dataclass(frozen=True)
@@ -50,6 +40,8 @@ class Recipient:
     time_zone: str
     language: str
     is_attendee: bool
+    # The locale tag as stored (``en-GB``): its clock (12 or 24 hours) and date order.
+    locale: str | None = None
 
 
 @dataclass(frozen=True)
@@ -64,20 +56,7 @@ class Occasion:
     attendee_email: str
     manage_url: str | None
     meeting: MeetingLink | None = None
-
-
-def date_in(moment: datetime, zone: str, language: str) -> str:
-    local = moment.astimezone(ZoneInfo(zone))
-    if language == "fr":
-        return (
-            f"{FRENCH_DAYS[local.weekday()]} {local.day} {FRENCH_MONTHS[local.month - 1]}"
-            f" {local.year}"
-        )
-    return f"{local:%A} {local.day} {local:%B %Y}"
-
-
-def time_in(moment: datetime, zone: str) -> str:
-    return moment.astimezone(ZoneInfo(zone)).strftime("%H:%M")
+    school: School = NO_SCHOOL
 
 
 def _meeting_url(booking: Booking, meeting: MeetingLink | None) -> str:
@@ -91,6 +70,9 @@ def _meeting_url(booking: Booking, meeting: MeetingLink | None) -> str:
 def variables(occasion: Occasion, recipient: Recipient) -> dict[str, str]:
     booking = occasion.booking
     zone, language = recipient.time_zone, recipient.language
+    tag = recipient.locale or language
+    start = booking.start_time.astimezone(ZoneInfo(zone))
+    end = booking.end_time.astimezone(ZoneInfo(zone))
     is_attendee = recipient.is_attendee
     attendee_name = recipient.name if is_attendee else occasion.attendee_name
     attendee_email = (recipient.email or "") if is_attendee else occasion.attendee_email
@@ -98,11 +80,13 @@ def variables(occasion: Occasion, recipient: Recipient) -> dict[str, str]:
     manage = (occasion.manage_url or "") if is_attendee else ""
     return {
         "EVENT_NAME": occasion.event_name,
-        "EVENT_DATE": date_in(booking.start_time, zone, language),
-        "EVENT_TIME": time_in(booking.start_time, zone),
-        "START_TIME": time_in(booking.start_time, zone),
-        "EVENT_END_TIME": time_in(booking.end_time, zone),
-        "TIMEZONE": zone,
+        # The session's time as every email writes it (kit.when), and its pieces.
+        "EVENT_WHEN": when.span(start, end, zone, tag),
+        "EVENT_DATE": format_date(start.date(), "full", locale=when.babel_locale(tag)),
+        "EVENT_TIME": when.time_of(start, tag),
+        "START_TIME": when.time_of(start, tag),
+        "EVENT_END_TIME": when.time_of(end, tag),
+        "TIMEZONE": when.zone_name(zone, start, tag, joiner=", "),
         # Never an ``integrations:`` key: the join link, else what the location is called.
         "LOCATION": meeting_links.where(booking.location, occasion.meeting, language) or "",
         "MEETING_URL": _meeting_url(booking, occasion.meeting),
@@ -138,34 +122,3 @@ def fill_html(template: str, values: Mapping[str, str]) -> str:
         lambda m: str(escape(values[m.group(1)])) if m.group(1) in values else m.group(0),
         template,
     )
-
-
-class _TextOfHtml(HTMLParser):
-    BREAKS = frozenset({"br", "p", "div", "li", "tr", "h1", "h2", "h3", "h4"})
-    BLOCKS = frozenset({"p", "div", "h1", "h2", "h3", "h4", "ul", "ol", "table"})
-
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.parts: list[str] = []
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        del attrs
-        if tag in self.BREAKS:
-            self.parts.append("\n")
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag in self.BLOCKS:
-            self.parts.append("\n")
-
-    def handle_data(self, data: str) -> None:
-        self.parts.append(data)
-
-
-def text_of(html: str) -> str:
-    """The readable text of an HTML body (the plain-text part of an email, a text message)."""
-    parser = _TextOfHtml()
-    parser.feed(html)
-    parser.close()
-    lines = [" ".join(line.split()) for line in "".join(parser.parts).splitlines()]
-    text = "\n".join(lines)
-    return re.sub(r"\n{3,}", "\n\n", text).strip()
