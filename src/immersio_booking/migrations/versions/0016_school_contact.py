@@ -1,6 +1,6 @@
 """A school's contact address: replies to its emails go there (else to the teacher).
 
-Revision ID: 0018_school_contact
+Revision ID: 0016
 Revises: 0015
 """
 
@@ -9,7 +9,7 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0018_school_contact"
+revision: str = "0016"
 down_revision: str | None = "0015"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
