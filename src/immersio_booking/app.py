@@ -11,6 +11,8 @@ from fastapi.staticfiles import StaticFiles
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from immersio_booking.auth.endpoints import router as auth_router
+from immersio_booking.bookings.attendance_endpoints import report_router as attendance_router
+from immersio_booking.bookings.attendance_endpoints import router as attendance_marks_router
 from immersio_booking.bookings.endpoints import router as bookings_router
 from immersio_booking.bookings.invitation_endpoints import router as invitations_router
 from immersio_booking.bookings.reservations import router as reservations_router
@@ -122,6 +124,8 @@ def create_app(settings: Settings | None = None, engine: AsyncEngine | None = No
         slots_router,
         reservations_router,
         bookings_router,
+        attendance_marks_router,
+        attendance_router,
         calendars_router,
         destination_calendars_router,
         google_calendar_router,

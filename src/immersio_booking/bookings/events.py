@@ -90,6 +90,16 @@ class HoldsExpired:
 
 
 @dataclass(frozen=True)
+class AbsenceMarked:
+    """The host or the school marked who did not come to ``booking``'s session: the
+    attendees whose mark changed (email → absent) and the host's mark when it was given."""
+
+    booking: Booking
+    attendees: dict[str, bool]
+    host_absent: bool | None
+
+
+@dataclass(frozen=True)
 class BookerCodeRequested:
     """A booker asked for the code that proves their email address."""
 
@@ -118,6 +128,7 @@ BookingEvent = (
     | Rejected
     | Rescheduled
     | HoldsExpired
+    | AbsenceMarked
     | BookerCodeRequested
     | Invited
 )

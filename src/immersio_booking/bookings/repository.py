@@ -102,6 +102,24 @@ async def seats_taken(
     )
 
 
+async def session_seats(session: AsyncSession, booking: Booking) -> list[Booking]:
+    """The accepted seats of ``booking``'s session (its workshop, host and start), locked:
+    one booking when the workshop is not seated."""
+    rows = await session.execute(
+        select(Booking)
+        .where(
+            Booking.organization_id == booking.organization_id,
+            Booking.event_type_id == booking.event_type_id,
+            Booking.user_id == booking.user_id,
+            Booking.start_time == booking.start_time,
+            Booking.status == BookingStatus.ACCEPTED,
+        )
+        .order_by(Booking.id)
+        .with_for_update()
+    )
+    return list(rows.scalars())
+
+
 async def seat_of(
     session: AsyncSession,
     organization_id: int,

@@ -132,6 +132,18 @@ class RescheduleInput(StrictApiModel):
     seat_uid: str | None = Field(default=None, max_length=64)
 
 
+class AbsentAttendeeIn(StrictApiModel):
+    email: EmailStr
+    absent: bool
+
+
+class MarkAbsentInput(StrictApiModel):
+    """Cal.com's MarkAbsentBookingInput: the host's absence and/or some attendees'."""
+
+    host: bool | None = None
+    attendees: list[AbsentAttendeeIn] | None = Field(default=None, max_length=100)
+
+
 class DeclineInput(ApiModel):
     reason: str | None = Field(default=None, max_length=1000)
 
