@@ -12,6 +12,7 @@ from immersio_booking.models import (
     Attendee,
     Booking,
     BookingCancellationHistory,
+    BookingReference,
     BookingStatus,
     Payment,
     SlotReservation,
@@ -266,3 +267,17 @@ async def open_holds_of_address(
         )
     )
     return int((await session.execute(statement)).scalar_one())
+
+
+async def references_of(
+    session: AsyncSession, organization_id: int, booking_id: int, kind: str | None
+) -> list[BookingReference]:
+    """What was made outside for the booking (meetings, calendar events), not removed ones."""
+    statement = select(BookingReference).where(
+        BookingReference.organization_id == organization_id,
+        BookingReference.booking_id == booking_id,
+        BookingReference.deleted.is_(False),
+    )
+    if kind is not None:
+        statement = statement.where(BookingReference.type == kind)
+    return list((await session.execute(statement.order_by(BookingReference.id))).scalars())

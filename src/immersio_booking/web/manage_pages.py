@@ -4,7 +4,7 @@ where the student cancels (seeing the refund the policy gives) or picks a new ti
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Annotated, Any
 from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
@@ -23,8 +23,8 @@ from immersio_booking.kit import clock
 from immersio_booking.kit.dependencies import app_settings
 from immersio_booking.kit.errors import DomainError, NotFound
 from immersio_booking.landing import service as landing
-from immersio_booking.models import Booking, BookingStatus, EventType, Team, User
-from immersio_booking.notifications import ics
+from immersio_booking.models import Booking, BookingStatus, EventType, Team
+from immersio_booking.notifications import calendar_links
 from immersio_booking.notifications.messages import Place
 from immersio_booking.web import i18n, security, workshops
 from immersio_booking.web.rendering import PageRoute, render
@@ -32,7 +32,6 @@ from immersio_booking.web.rendering import PageRoute, render
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
 
 Token = Annotated[str | None, Query(max_length=200)]
-GOOGLE_CALENDAR = "https://calendar.google.com/calendar/render"
 # The "Join" button shows from this long before the start until the end.
 JOIN_OPENS_BEFORE = timedelta(minutes=10)
 
@@ -69,20 +68,6 @@ async def _attendee_actor(
         except DomainError:
             pass
     raise NotFound(NOT_FOUND)
-
-
-def _google_link(booking: Booking, title: str, place: Place) -> str:
-    def stamp(moment: datetime) -> str:
-        return moment.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
-
-    query = {
-        "action": "TEMPLATE",
-        "text": title,
-        "dates": f"{stamp(booking.start_time)}/{stamp(booking.end_time)}",
-    }
-    if place.join_url or place.name:
-        query["location"] = place.join_url or place.name or ""
-    return f"{GOOGLE_CALENDAR}?{urlencode(query)}"
 
 
 @dataclass(frozen=True)
@@ -146,7 +131,7 @@ class Shown:
             "palette": self.palette,
             "start": self.booking.start_time.astimezone(ZoneInfo(self.zone)),
             "zone": self.zone,
-            "google": _google_link(self.booking, self.title, self.place),
+            "google": calendar_links.google(self.booking, self.title, self.place),
             "place": self.place,
             "join": join,
             "join_opens": join.opens.astimezone(zone) if join else None,
@@ -198,21 +183,7 @@ async def calendar_file(
 ) -> Response:
     booking, et, _ = await _booking(session, uid)
     await _attendee_actor(session, request, booking, token)
-    host = await session.get(User, booking.user_id) if booking.user_id else None
-    link = await meeting_links.link_of(session, booking.organization_id, booking.id)
-    language = i18n.choose_language(request)
-    coming = meeting_links.awaits_link(booking.location, et)
-    place = Place.of(booking.location, link, language, link_coming=coming)
-    body = ics.invite(
-        booking,
-        method="PUBLISH",
-        summary=et.title if et else booking.title,
-        organizer=((host.name or host.email) if host else "", host.email if host else ""),
-        attendees=[],
-        description=ics.description_of(place, booking.description, language),
-        now=clock.now(),
-        place=place,
-    )
+    body = await calendar_links.published_ics(session, booking, et, i18n.choose_language(request))
     return Response(
         body,
         media_type="text/calendar",
