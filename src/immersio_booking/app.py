@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from immersio_booking.auth.endpoints import router as auth_router
 from immersio_booking.bookings.attendance_endpoints import report_router as attendance_router
 from immersio_booking.bookings.attendance_endpoints import router as attendance_marks_router
+from immersio_booking.bookings.edit_endpoints import router as booking_edits_router
 from immersio_booking.bookings.endpoints import router as bookings_router
 from immersio_booking.bookings.invitation_endpoints import router as invitations_router
 from immersio_booking.bookings.read_endpoints import router as booking_reads_router
@@ -128,6 +129,7 @@ def create_app(settings: Settings | None = None, engine: AsyncEngine | None = No
         booking_reads_router,  # before bookings: /bookings/by-seat/{seatUid} is not a uid
         bookings_router,
         calendar_links_router,
+        booking_edits_router,
         attendance_marks_router,
         attendance_router,
         calendars_router,

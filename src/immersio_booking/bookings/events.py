@@ -100,6 +100,31 @@ class AbsenceMarked:
 
 
 @dataclass(frozen=True)
+class GuestsAdded:
+    """The host or the school added guests (new attendees) to ``booking``."""
+
+    booking: Booking
+    emails: Sequence[str]
+
+
+@dataclass(frozen=True)
+class LocationChanged:
+    """The seats of one session moved to another of the workshop's locations."""
+
+    bookings: Sequence[Booking]
+    previous: str | None
+
+
+@dataclass(frozen=True)
+class Reassigned:
+    """The seats of one session went to another teacher (a substitute)."""
+
+    bookings: Sequence[Booking]
+    previous_host_id: int | None
+    reason: str | None = None
+
+
+@dataclass(frozen=True)
 class BookerCodeRequested:
     """A booker asked for the code that proves their email address."""
 
@@ -129,6 +154,9 @@ BookingEvent = (
     | Rescheduled
     | HoldsExpired
     | AbsenceMarked
+    | GuestsAdded
+    | LocationChanged
+    | Reassigned
     | BookerCodeRequested
     | Invited
 )

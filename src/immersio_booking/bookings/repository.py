@@ -104,8 +104,8 @@ async def seats_taken(
 
 
 async def session_seats(session: AsyncSession, booking: Booking) -> list[Booking]:
-    """The accepted seats of ``booking``'s session (its workshop, host and start), locked:
-    one booking when the workshop is not seated."""
+    """The accepted and pending seats of ``booking``'s session (its workshop, host and
+    start), locked: the booking alone when the workshop is not seated."""
     rows = await session.execute(
         select(Booking)
         .where(
@@ -113,7 +113,7 @@ async def session_seats(session: AsyncSession, booking: Booking) -> list[Booking
             Booking.event_type_id == booking.event_type_id,
             Booking.user_id == booking.user_id,
             Booking.start_time == booking.start_time,
-            Booking.status == BookingStatus.ACCEPTED,
+            Booking.status.in_((BookingStatus.ACCEPTED, BookingStatus.PENDING)),
         )
         .order_by(Booking.id)
         .with_for_update()

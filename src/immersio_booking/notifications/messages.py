@@ -51,9 +51,14 @@ KINDS = (
     "rescheduled",
     "refunded",
     "join_link",
+    "guest_added",
+    "reassigned",
+    "location_changed",
 )
 # Kinds that tell how to join, so they come with an HTML part too (a "Join" button).
-WITH_BUTTON = frozenset({"confirmed", "rescheduled", "join_link"})
+WITH_BUTTON = frozenset(
+    {"confirmed", "rescheduled", "join_link", "guest_added", "reassigned", "location_changed"}
+)
 # Kinds that concern the student alone (the teacher has nothing to do).
 STUDENT_ONLY = frozenset({"refunded"})
 
