@@ -95,7 +95,7 @@ def example(schema: dict[str, Any], name: str = "") -> Any:
         required = schema.get("required", [])
         return {k: example(v, k) for k, v in schema.get("properties", {}).items() if k in required}
     if kind == "array":
-        return []
+        return [example(schema.get("items", {}), name)] * int(schema.get("minItems", 0))
     if kind == "integer":
         return max(int(schema.get("minimum", 1)), 1)
     if kind == "number":

@@ -11,8 +11,12 @@ from fastapi.staticfiles import StaticFiles
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from immersio_booking.auth.endpoints import router as auth_router
+from immersio_booking.bookings.attendance_endpoints import report_router as attendance_router
+from immersio_booking.bookings.attendance_endpoints import router as attendance_marks_router
+from immersio_booking.bookings.edit_endpoints import router as booking_edits_router
 from immersio_booking.bookings.endpoints import router as bookings_router
 from immersio_booking.bookings.invitation_endpoints import router as invitations_router
+from immersio_booking.bookings.read_endpoints import router as booking_reads_router
 from immersio_booking.bookings.reservations import router as reservations_router
 from immersio_booking.calendars.destination_endpoints import router as destination_calendars_router
 from immersio_booking.calendars.endpoints import router as calendars_router
@@ -27,6 +31,7 @@ from immersio_booking.kit.body_limit import BodyLimitMiddleware
 from immersio_booking.kit.observability import ObservabilityMiddleware, configure_logging
 from immersio_booking.landing.endpoints import router as landing_router
 from immersio_booking.members.endpoints import router as members_router
+from immersio_booking.notifications.calendar_link_endpoints import router as calendar_links_router
 from immersio_booking.ops.endpoints import router as ops_router
 from immersio_booking.organizations.endpoints import router as organizations_router
 from immersio_booking.out_of_office.endpoints import router as out_of_office_router
@@ -121,7 +126,12 @@ def create_app(settings: Settings | None = None, engine: AsyncEngine | None = No
         schedules_router,
         slots_router,
         reservations_router,
+        booking_reads_router,  # before bookings: /bookings/by-seat/{seatUid} is not a uid
         bookings_router,
+        calendar_links_router,
+        booking_edits_router,
+        attendance_marks_router,
+        attendance_router,
         calendars_router,
         destination_calendars_router,
         google_calendar_router,

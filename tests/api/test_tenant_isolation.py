@@ -143,6 +143,7 @@ async def objects_of_tenant_a(
         "deliveryId": deliveries[0]["id"],
         "orgId": a.id,
         "bookingUid": booking["uid"],
+        "seatUid": booking["uid"],  # a seat's uid is its booking's uid
         "entryId": entry["id"],
         "eventTypeId": workshop["id"],
         "userId": member.id,

@@ -90,6 +90,41 @@ class HoldsExpired:
 
 
 @dataclass(frozen=True)
+class AbsenceMarked:
+    """The host or the school marked who did not come to ``booking``'s session: the
+    attendees whose mark changed (email → absent) and the host's mark when it was given."""
+
+    booking: Booking
+    attendees: dict[str, bool]
+    host_absent: bool | None
+
+
+@dataclass(frozen=True)
+class GuestsAdded:
+    """The host or the school added guests (new attendees) to ``booking``."""
+
+    booking: Booking
+    emails: Sequence[str]
+
+
+@dataclass(frozen=True)
+class LocationChanged:
+    """The seats of one session moved to another of the workshop's locations."""
+
+    bookings: Sequence[Booking]
+    previous: str | None
+
+
+@dataclass(frozen=True)
+class Reassigned:
+    """The seats of one session went to another teacher (a substitute)."""
+
+    bookings: Sequence[Booking]
+    previous_host_id: int | None
+    reason: str | None = None
+
+
+@dataclass(frozen=True)
 class BookerCodeRequested:
     """A booker asked for the code that proves their email address."""
 
@@ -118,6 +153,10 @@ BookingEvent = (
     | Rejected
     | Rescheduled
     | HoldsExpired
+    | AbsenceMarked
+    | GuestsAdded
+    | LocationChanged
+    | Reassigned
     | BookerCodeRequested
     | Invited
 )

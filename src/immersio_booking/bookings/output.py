@@ -46,6 +46,7 @@ def _attendee(attendee: Attendee, seat_uid: str | None) -> AttendeeOut:
         display_email=attendee.email,
         time_zone=attendee.time_zone,
         language=attendee.locale,
+        absent=attendee.no_show,
         phone_number=None,
         seat_uid=seat_uid,
     )
@@ -117,6 +118,7 @@ async def render(
                 event_type=EventTypeRef(id=et.id, slug=et.slug) if et else None,
                 meeting_url=location,
                 location=location,
+                absent_host=booking.no_show_host,
                 created_at=booking.created_at,
                 updated_at=booking.updated_at,
                 metadata=booking.metadata_ or {},

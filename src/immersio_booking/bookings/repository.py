@@ -12,6 +12,7 @@ from immersio_booking.models import (
     Attendee,
     Booking,
     BookingCancellationHistory,
+    BookingReference,
     BookingStatus,
     Payment,
     SlotReservation,
@@ -100,6 +101,24 @@ async def seats_taken(
             )
         ).scalar_one()
     )
+
+
+async def session_seats(session: AsyncSession, booking: Booking) -> list[Booking]:
+    """The accepted and pending seats of ``booking``'s session (its workshop, host and
+    start), locked: the booking alone when the workshop is not seated."""
+    rows = await session.execute(
+        select(Booking)
+        .where(
+            Booking.organization_id == booking.organization_id,
+            Booking.event_type_id == booking.event_type_id,
+            Booking.user_id == booking.user_id,
+            Booking.start_time == booking.start_time,
+            Booking.status.in_((BookingStatus.ACCEPTED, BookingStatus.PENDING)),
+        )
+        .order_by(Booking.id)
+        .with_for_update()
+    )
+    return list(rows.scalars())
 
 
 async def seat_of(
@@ -274,3 +293,17 @@ async def active_of_attendee(
     if except_uid:
         statement = statement.where(Booking.uid != except_uid)
     return int((await session.execute(statement)).scalar_one())
+
+
+async def references_of(
+    session: AsyncSession, organization_id: int, booking_id: int, kind: str | None
+) -> list[BookingReference]:
+    """What was made outside for the booking (meetings, calendar events), not removed ones."""
+    statement = select(BookingReference).where(
+        BookingReference.organization_id == organization_id,
+        BookingReference.booking_id == booking_id,
+        BookingReference.deleted.is_(False),
+    )
+    if kind is not None:
+        statement = statement.where(BookingReference.type == kind)
+    return list((await session.execute(statement.order_by(BookingReference.id))).scalars())

@@ -132,6 +132,41 @@ class RescheduleInput(StrictApiModel):
     seat_uid: str | None = Field(default=None, max_length=64)
 
 
+class AbsentAttendeeIn(StrictApiModel):
+    email: EmailStr
+    absent: bool
+
+
+class MarkAbsentInput(StrictApiModel):
+    """Cal.com's MarkAbsentBookingInput: the host's absence and/or some attendees'."""
+
+    host: bool | None = None
+    attendees: list[AbsentAttendeeIn] | None = Field(default=None, max_length=100)
+
+
+class GuestIn(StrictApiModel):
+    email: EmailStr
+    name: PersonName | None = None
+    time_zone: TimeZoneName | None = None
+    language: Literal[LANGUAGES] | None = None  # type: ignore[valid-type]
+
+
+class AddGuestsInput(StrictApiModel):
+    """Cal.com's AddGuestsInput: at most 10 guests a request."""
+
+    guests: list[GuestIn] = Field(min_length=1, max_length=10)
+
+
+class LocationInput(StrictApiModel):
+    """Cal.com's UpdateBookingLocationInput: one of the workshop's locations."""
+
+    location: BookingLocationIn | Annotated[str, Field(min_length=1, max_length=500)]
+
+
+class ReassignInput(StrictApiModel):
+    reason: OneLineText | None = Field(default=None, max_length=500)
+
+
 class DeclineInput(ApiModel):
     reason: str | None = Field(default=None, max_length=1000)
 

@@ -64,3 +64,13 @@ def subscribe() -> None:
     registry.register(google_meet.INTEGRATION, google_meet.resolve)
     busy_check.install(live_check.live_busy)
     listeners.subscribe()
+
+
+@listeners.on(events.LocationChanged)
+async def _location_changed(session: AsyncSession, event: events.LocationChanged) -> None:
+    await events_out.queue(session, event.bookings)
+
+
+@listeners.on(events.Reassigned)
+async def _reassigned(session: AsyncSession, event: events.Reassigned) -> None:
+    await events_out.queue(session, event.bookings)

@@ -98,6 +98,10 @@ class Booking(OrganizationScoped, IdMixin, TimestampMixin, Base):
     # Keyed hash of the client address that booked (never the address itself): the cap on
     # open unpaid holds per address counts by it.
     booker_address_hash: Mapped[str | None] = mapped_column(String(64))
+    # The host did not come (Cal.com ``noShowHost``), marked after the session started.
+    no_show_host: Mapped[bool] = mapped_column(
+        Boolean, default=False, server_default=text("false"), nullable=False
+    )
 
     attendees: Mapped[list[Attendee]] = relationship(
         back_populates="booking", lazy="raise", passive_deletes=True
@@ -140,6 +144,10 @@ class Attendee(OrganizationScoped, IdMixin, CreatedAtMixin, Base):
     name: Mapped[str] = mapped_column(String(255), nullable=False)
     time_zone: Mapped[str] = mapped_column(String(64), nullable=False)
     locale: Mapped[str | None] = mapped_column(String(16))
+    # The attendee did not come (Cal.com ``noShow``), marked after the session started.
+    no_show: Mapped[bool] = mapped_column(
+        Boolean, default=False, server_default=text("false"), nullable=False
+    )
 
     booking: Mapped[Booking] = relationship(back_populates="attendees", lazy="raise")
 

@@ -46,6 +46,25 @@ async def _rescheduled(session: AsyncSession, event: events.Rescheduled) -> None
     await notify(session, [event.booking], "rescheduled")
 
 
+@listeners.on(events.GuestsAdded)
+async def _guests_added(session: AsyncSession, event: events.GuestsAdded) -> None:
+    await notify(session, [event.booking], "guest_added", only=list(event.emails))
+
+
+@listeners.on(events.LocationChanged)
+async def _location_changed(session: AsyncSession, event: events.LocationChanged) -> None:
+    await notify(session, event.bookings, "location_changed")
+
+
+@listeners.on(events.Reassigned)
+async def _reassigned(session: AsyncSession, event: events.Reassigned) -> None:
+    await notify(session, event.bookings, "reassigned", **_noted(event.reason))
+
+
+def _noted(reason: str | None) -> dict[str, str]:
+    return {"note": reason} if reason else {}
+
+
 @listeners.on(events.BookerCodeRequested)
 async def _code(session: AsyncSession, event: events.BookerCodeRequested) -> None:
     await send_booker_code(

@@ -40,6 +40,9 @@ KINDS = (
     "rescheduled",
     "refunded",
     "join_link",
+    "guest_added",
+    "reassigned",
+    "location_changed",
 )
 # Kinds that concern the student alone (the teacher has nothing to do).
 STUDENT_ONLY = frozenset({"refunded"})

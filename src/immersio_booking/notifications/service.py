@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -11,10 +12,15 @@ from immersio_booking.models import Booking
 from immersio_booking.notifications.tasks import send_booking_email
 
 
-async def notify(session: AsyncSession, bookings: Sequence[Booking], kind: str) -> None:
+async def notify(
+    session: AsyncSession, bookings: Sequence[Booking], kind: str, **extra: Any
+) -> None:
     """Queue one email job per booking on the session's own connection: the jobs exist if and
-    only if the booking change commits."""
+    only if the booking change commits. ``extra``: the job's other arguments (``only``,
+    ``note``)."""
     if not bookings:
         return
     for booking in bookings:
-        await defer_in_transaction(session, send_booking_email, booking_id=booking.id, kind=kind)
+        await defer_in_transaction(
+            session, send_booking_email, booking_id=booking.id, kind=kind, **extra
+        )

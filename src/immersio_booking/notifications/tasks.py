@@ -34,24 +34,40 @@ from immersio_booking.notifications.schools import school_of
 
 METHOD = {"cancelled": "CANCEL", "declined": "CANCEL"}
 # The emails that tell people how to join: they wait a little for a link that is on its way.
-WITH_LINK = frozenset({"confirmed", "rescheduled"})
+WITH_LINK = frozenset({"confirmed", "rescheduled", "guest_added", "location_changed"})
 # The email that brings the link when the confirmation had to go without it; it looks for the
 # link this often until the session ends.
 JOIN_LINK = "join_link"
 JOIN_LINK_POLL_SECONDS = 300
+# The emails that carry the student's manage link (never a guest's: it is the booker's).
+MANAGED = frozenset(
+    {"confirmed", "requested", "rescheduled", JOIN_LINK, "reassigned", "location_changed"}
+)
 
 
 @job_app.task(name="send_booking_email", retry=5, pass_context=False)
-async def send_booking_email(booking_id: int, kind: str, waited: int = 0) -> int:
-    """Email the student and the host about ``booking_id``; returns the number sent.
-    ``waited``: seconds this email has already waited for the session's join link."""
+async def send_booking_email(
+    booking_id: int,
+    kind: str,
+    waited: int = 0,
+    only: list[str] | None = None,
+    note: str | None = None,
+) -> int:
+    """Email the student and the host about ``booking_id`` (or only the attendees whose
+    emails are in ``only``: new guests); returns the number sent. ``waited``: seconds this
+    email has already waited for the session's join link; ``note``: the reason staff gave."""
     settings = context.settings()
     async with job_session() as session:
-        return await _send(session, booking_id, kind, settings, waited)
+        return await _send(session, booking_id, kind, settings, waited, only, note)
 
 
 async def _again(
-    session: AsyncSession, booking_id: int, kind: str, delay: int, waited: int
+    session: AsyncSession,
+    booking_id: int,
+    kind: str,
+    delay: int,
+    waited: int,
+    only: list[str] | None = None,
 ) -> None:
     await defer_in_transaction(
         session,
@@ -60,11 +76,17 @@ async def _again(
         booking_id=booking_id,
         kind=kind,
         waited=waited,
+        **({"only": only} if only else {}),
     )
 
 
 async def _wait_for_link(
-    session: AsyncSession, booking_id: int, kind: str, waited: int, settings: Any
+    session: AsyncSession,
+    booking_id: int,
+    kind: str,
+    waited: int,
+    settings: Any,
+    only: list[str] | None,
 ) -> bool:
     """Queue this email again a few seconds later when its join link is still being made and
     the wait is not over; returns whether it did (the email then goes later). When the wait
@@ -74,7 +96,7 @@ async def _wait_for_link(
         await _again(session, booking_id, JOIN_LINK, JOIN_LINK_POLL_SECONDS, 0)
         return False
     delay = min(settings.meeting_link_retry_seconds, left)
-    await _again(session, booking_id, kind, delay, waited + delay)
+    await _again(session, booking_id, kind, delay, waited + delay, only)
     return True
 
 
@@ -94,7 +116,13 @@ async def _join_link_due(
 
 
 async def _send(
-    session: AsyncSession, booking_id: int, kind: str, settings: Any, waited: int = 0
+    session: AsyncSession,
+    booking_id: int,
+    kind: str,
+    settings: Any,
+    waited: int = 0,
+    only: list[str] | None = None,
+    note: str | None = None,
 ) -> int:
     booking = await session.get(Booking, booking_id)
     if booking is None:
@@ -107,7 +135,7 @@ async def _send(
     if kind == JOIN_LINK:
         if not await _join_link_due(session, booking, link, waited):
             return 0
-    elif link_coming and await _wait_for_link(session, booking.id, kind, waited, settings):
+    elif link_coming and await _wait_for_link(session, booking.id, kind, waited, settings, only):
         return 0
     host = await session.get(User, booking.user_id) if booking.user_id else None
     people = (await repository.attendees_of(session, booking.organization_id, [booking.id])).get(
@@ -123,11 +151,17 @@ async def _send(
     manage = (
         f"{settings.public_base_url}/booking/{booking.uid}/manage?token="
         f"{access.manage_token(secret, booking)}"
-        if kind in ("confirmed", "requested", "rescheduled", JOIN_LINK)
+        if kind in MANAGED
         else None
     )
     recipients = [Recipient(student.name, student.email, student.time_zone, student.locale, False)]
-    if kind not in STUDENT_ONLY:
+    if only:
+        recipients = [
+            Recipient(p.name, p.email, p.time_zone, p.locale, False)
+            for p in people
+            if p.email in only
+        ]
+    elif kind not in STUDENT_ONLY:
         recipients.append(Recipient(host_name, host.email, host.time_zone, host.locale, True))
     school = await school_of(session, booking.organization_id)
     for recipient in recipients:
@@ -138,7 +172,9 @@ async def _send(
             else link
         )
         place = Place.of(booking.location, own, language, link_coming=link_coming)
-        own_manage = None if recipient.is_host else manage
+        # The manage link is the booker's: never the host's, never a guest's (a guest who
+        # could cancel the student's booking would hold more than an invitation).
+        own_manage = None if recipient.is_host or only else manage
         invites = (
             []
             if kind in STUDENT_ONLY or kind == JOIN_LINK
@@ -154,7 +190,7 @@ async def _send(
             student_name=student.name,
             recipient=recipient,
             manage_url=own_manage,
-            reason=booking.cancellation_reason or booking.rejection_reason,
+            reason=note or booking.cancellation_reason or booking.rejection_reason,
             refund=refund,
             school=school,
             settings=settings,

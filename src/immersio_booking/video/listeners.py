@@ -103,3 +103,14 @@ async def _rejected(session: AsyncSession, event: events.Rejected) -> None:
 async def _rescheduled(session: AsyncSession, event: events.Rescheduled) -> None:
     """The new session first (it may take the old one's meeting along), then the old one."""
     await changed(session, [event.booking, event.previous])
+
+
+@listeners.on(events.LocationChanged)
+async def _location_changed(session: AsyncSession, event: events.LocationChanged) -> None:
+    """A session moved to a video location gets its meeting; moved away, loses it."""
+    await changed(session, event.bookings)
+
+
+@listeners.on(events.Reassigned)
+async def _reassigned(session: AsyncSession, event: events.Reassigned) -> None:
+    await changed(session, event.bookings)

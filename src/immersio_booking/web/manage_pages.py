@@ -11,16 +11,15 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from immersio_booking import global_lookups
-from immersio_booking.bookings import access, cancellation, meeting_links, repository, service
+from immersio_booking.bookings import access, cancellation, repository, service
 from immersio_booking.bookings.access import Actor
 from immersio_booking.bookings.schemas import CancelInput
 from immersio_booking.db.dependencies import Session
 from immersio_booking.kit import clock
 from immersio_booking.kit.dependencies import app_settings
 from immersio_booking.kit.errors import DomainError, NotFound
-from immersio_booking.models import Booking, EventType, Team, User
-from immersio_booking.notifications import ics
-from immersio_booking.notifications.messages import Place
+from immersio_booking.models import Booking, EventType, Team
+from immersio_booking.notifications import calendar_links
 from immersio_booking.web import booking_view, i18n, security
 from immersio_booking.web.rendering import PageRoute, render
 
@@ -92,26 +91,7 @@ async def calendar_file(
 ) -> Response:
     booking, et, _ = await _booking(session, uid)
     await _attendee_actor(session, request, booking, token)
-    host = await session.get(User, booking.user_id) if booking.user_id else None
-    link = await meeting_links.link_of(session, booking.organization_id, booking.id)
-    language = i18n.choose_language(request)
-    coming = meeting_links.awaits_link(booking.location, et)
-    place = Place.of(booking.location, link, language, link_coming=coming)
-    body = ics.invite(
-        booking,
-        method="PUBLISH",
-        summary=et.title if et else booking.title,
-        organizer=((host.name or host.email) if host else "", host.email if host else ""),
-        attendees=[],
-        description=ics.description_of(
-            place,
-            language,
-            workshop=et.title if et else booking.title,
-            about=et.description if et else None,
-        ),
-        now=clock.now(),
-        place=place,
-    )
+    body = await calendar_links.published_ics(session, booking, et, i18n.choose_language(request))
     return Response(
         body,
         media_type="text/calendar",

@@ -4,7 +4,7 @@ Immersio endpoint when it has one), in the same transaction."""
 from __future__ import annotations
 
 import secrets
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
@@ -69,6 +69,7 @@ async def _payload(session: AsyncSession, booking: Booking) -> dict[str, Any]:
                 "email": a.email,
                 "timeZone": a.time_zone,
                 "language": {"locale": a.locale or "en"},
+                "noShow": a.no_show,
             }
             for a in people
         ],
@@ -86,6 +87,7 @@ async def _payload(session: AsyncSession, booking: Booking) -> dict[str, Any]:
         "rejectionReason": booking.rejection_reason,
         "rescheduled": booking.rescheduled,
         "seatUid": booking.uid if et and et.seats_per_time_slot else None,
+        "noShowHost": booking.no_show_host,
     }
 
 
@@ -106,9 +108,18 @@ async def subscriptions_for(session: AsyncSession, booking: Booking, trigger: st
     return [w for w in rows.scalars() if trigger in (w.event_triggers or [])]
 
 
-async def emit(session: AsyncSession, booking_list: Sequence[Booking], trigger: str) -> int:
+PayloadOf = Callable[[AsyncSession, Booking], Awaitable[dict[str, Any]]]
+
+
+async def emit(
+    session: AsyncSession,
+    booking_list: Sequence[Booking],
+    trigger: str,
+    payload_of: PayloadOf = booking_payload,
+) -> int:
     """Write the deliveries of ``trigger`` for each booking and queue their jobs (all or
-    nothing with the caller's transaction). Returns how many deliveries were written."""
+    nothing with the caller's transaction); the payload is the booking's unless ``payload_of``
+    says otherwise. Returns how many deliveries were written."""
     written = 0
     now = clock.now()
     to_immersio: dict[int, bool] = {}
@@ -122,7 +133,7 @@ async def emit(session: AsyncSession, booking_list: Sequence[Booking], trigger: 
         if to_immersio[org]:
             targets.append(None)  # the tenant's Immersio endpoint
         if targets:
-            payload = await booking_payload(session, booking)
+            payload = await payload_of(session, booking)
             written += await deliver(session, org, targets, trigger, payload, now)
     return written
 

@@ -7,7 +7,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from immersio_booking.bookings import events
 from immersio_booking.models import BookingStatus
-from immersio_booking.webhooks import meetings
+from immersio_booking.webhooks import meetings, no_show
 from immersio_booking.webhooks.emitter import emit
 
 listeners = events.Listeners()
@@ -50,3 +50,8 @@ async def _rejected(session: AsyncSession, event: events.Rejected) -> None:
 async def _rescheduled(session: AsyncSession, event: events.Rescheduled) -> None:
     await emit(session, [event.booking], "BOOKING_RESCHEDULED")
     await meetings.schedule(session, [event.booking])
+
+
+@listeners.on(events.AbsenceMarked)
+async def _absence_marked(session: AsyncSession, event: events.AbsenceMarked) -> None:
+    await emit(session, [event.booking], "BOOKING_NO_SHOW_UPDATED", no_show.payload_of(event))
