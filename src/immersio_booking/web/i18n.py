@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from urllib.parse import urlencode
 
 from babel.support import NullTranslations
 from fastapi import Request
@@ -17,6 +18,7 @@ __all__ = [
     "DEFAULT_LANGUAGE",
     "LANGUAGES",
     "choose_language",
+    "in_language",
     "language_from_header",
     "translations",
 ]
@@ -47,3 +49,11 @@ def choose_language(request: Request) -> str:
 
 def translations(language: str) -> NullTranslations:
     return i18n.translations(LOCALES, language)
+
+
+def in_language(request: Request, language: str) -> str:
+    """This page (its path and every query parameter: token, zone, embed mode, referrer,
+    reschedule, month, ...) in ``language``: only ``lang`` changes."""
+    asked = request.query_params.multi_items()
+    kept = [(key, value) for key, value in asked if key != "lang"]
+    return f"{request.url.path}?{urlencode([*kept, ('lang', language)])}"
