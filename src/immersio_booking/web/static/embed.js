@@ -1,8 +1,10 @@
 // <script src="https://HOST/embed.js" data-org="acme" data-event="ielts-speaking"
 //   data-mode="inline|popup" data-student-id="..." data-email="..." data-name="..."></script>
 // Shows the booking page in an iframe: inline where the script is, or in a popup dialog
-// opened by a button (focus kept inside, Esc closes). The iframe reports its height and a
-// `booking:success` message, which reaches the host page as a window message.
+// opened by a button (focus kept inside, Esc closes). The iframe reports its content's height
+// (growing and shrinking) and each page it shows: from the second page on (a booking made, a
+// month changed), the frame's top is brought into view. A `booking:success` message reaches
+// the host page as a window message.
 (function () {
   'use strict';
   var script = document.currentScript;
@@ -31,6 +33,7 @@
   var iframe;
   var dialog = null;
   var opener = null;
+  var pagesShown = 0;
 
   function close() {
     if (!dialog) return;
@@ -66,6 +69,7 @@
     shut.style.cssText = 'position:absolute;right:8px;top:8px;font-size:24px;border:0;background:#fff;cursor:pointer';
     shut.addEventListener('click', close);
     iframe = frame();
+    pagesShown = 0;
     box.appendChild(shut);
     box.appendChild(iframe);
     dialog.appendChild(box);
@@ -75,10 +79,17 @@
     shut.focus();
   }
 
+  function showTop() {
+    // Only when the frame's top is out of sight: a student who scrolled to read stays put.
+    var top = iframe.getBoundingClientRect().top;
+    if (top < 0 || top > window.innerHeight) iframe.scrollIntoView({block: 'start'});
+  }
+
   window.addEventListener('message', function (event) {
     if (event.origin !== origin || !iframe || event.source !== iframe.contentWindow) return;
     var m = event.data || {};
     if (m.type === 'immersio:height' && m.height) iframe.style.height = m.height + 'px';
+    if (m.type === 'immersio:page' && ++pagesShown > 1) showTop();
     if (m.type === 'immersio:escape') close();
   });
 
