@@ -19,6 +19,7 @@ __all__ = [
     "LANGUAGES",
     "choose_language",
     "in_language",
+    "locale_tag",
     "language_from_header",
     "translations",
 ]
@@ -45,6 +46,16 @@ def choose_language(request: Request) -> str:
     if asked in LANGUAGES:
         return asked
     return language_from_header(request.headers.get("accept-language")) or DEFAULT_LANGUAGE
+
+
+def locale_tag(request: Request, language: str) -> str:
+    """The visitor's locale in ``language``, region included when Accept-Language gives one
+    (``en-US`` reads a 12-hour clock, ``en-GB`` and ``fr`` a 24-hour one)."""
+    for part in (request.headers.get("accept-language") or "").split(","):
+        tag = part.partition(";")[0].strip()
+        if _base(tag) == language:
+            return tag
+    return language
 
 
 def translations(language: str) -> NullTranslations:

@@ -20,6 +20,7 @@ from fastapi.responses import HTMLResponse
 from fastapi.routing import APIRoute
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
+from immersio_booking.kit import when
 from immersio_booking.kit.dependencies import app_settings
 from immersio_booking.kit.errors import BadRequest, DomainError
 from immersio_booking.web import i18n, security
@@ -55,6 +56,10 @@ def environment(language: str) -> Environment:
     )
     env.filters["hour"] = lambda moment: format_datetime(
         moment, "HH:mm", tzinfo=moment.tzinfo, locale=language
+    )
+    env.globals["session_start"] = lambda moment, tag: (
+        f"{format_date(moment.date(), 'full', locale=when.babel_locale(tag))}, "
+        f"{when.time_of(moment, tag)}"
     )
     env.filters["month_name"] = lambda day: format_date(day, "LLLL y", locale=language)
     env.filters["long_day"] = lambda day: format_date(day, "EEEE d MMMM", locale=language)
