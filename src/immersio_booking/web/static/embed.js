@@ -1,5 +1,5 @@
 // <script src="https://HOST/embed.js" data-org="acme" data-event="ielts-speaking"
-//   data-mode="inline|popup" data-student-id="..." data-email="..." data-name="..."></script>
+//   data-mode="inline|popup" data-lang="en|fr" data-student-id="..." data-email="..." data-name="..."></script>
 // Shows the booking page in an iframe: inline where the script is, or in a popup dialog
 // opened by a button (focus kept inside, Esc closes). The iframe reports its content's height
 // (growing and shrinking) and each page it shows: from the second page on (a booking made, a
@@ -19,12 +19,16 @@
   if (d.studentId) query.set('studentId', d.studentId);
   if (d.lang) query.set('lang', d.lang);
   if (window.Intl) query.set('tz', Intl.DateTimeFormat().resolvedOptions().timeZone);
+  // The widget's own words, in the language asked for or the host page's.
+  var french = /^fr\b/i.test(d.lang || document.documentElement.lang || '');
+  var words = french ? {title: 'Réservation', close: 'Fermer', open: 'Réserver'}
+                     : {title: 'Booking', close: 'Close', open: 'Book now'};
   var src = origin + '/' + encodeURIComponent(d.org) + '/' + encodeURIComponent(d.event) + '?' + query;
 
   function frame() {
     var iframe = document.createElement('iframe');
     iframe.src = src;
-    iframe.title = d.title || 'Booking';
+    iframe.title = d.title || words.title;
     iframe.setAttribute('data-immersio-embed', '');
     iframe.style.cssText = 'width:100%;border:0;min-height:480px;display:block';
     return iframe;
@@ -58,14 +62,14 @@
     dialog = document.createElement('div');
     dialog.setAttribute('role', 'dialog');
     dialog.setAttribute('aria-modal', 'true');
-    dialog.setAttribute('aria-label', d.title || 'Booking');
+    dialog.setAttribute('aria-label', d.title || words.title);
     dialog.style.cssText = 'position:fixed;inset:0;background:rgba(0,0,0,.55);z-index:2147483000;display:flex;align-items:flex-start;justify-content:center;overflow:auto;padding:24px';
     var box = document.createElement('div');
     box.style.cssText = 'background:#fff;width:min(760px,100%);border-radius:8px;position:relative';
     var shut = document.createElement('button');
     shut.type = 'button';
     shut.textContent = '×';
-    shut.setAttribute('aria-label', 'Close');
+    shut.setAttribute('aria-label', words.close);
     shut.style.cssText = 'position:absolute;right:8px;top:8px;font-size:24px;border:0;background:#fff;cursor:pointer';
     shut.addEventListener('click', close);
     iframe = frame();
@@ -96,7 +100,7 @@
   if (d.mode === 'popup') {
     opener = document.createElement('button');
     opener.type = 'button';
-    opener.textContent = d.label || 'Book now';
+    opener.textContent = d.label || words.open;
     opener.setAttribute('data-immersio-open', '');
     opener.addEventListener('click', open);
     script.parentNode.insertBefore(opener, script.nextSibling);
