@@ -91,3 +91,16 @@ async def test_odd_parameters_get_a_translated_error_page_not_json(
     page = await client.get(f"/{tenant.slug}/{et['slug']}?tz={'x' * 300}&lang=fr")
     assert page.status_code == 400 and "text/html" in page.headers["content-type"]
     assert '<html lang="fr">' in page.text and "Invalid" not in page.text
+
+
+async def test_a_refused_reschedule_is_not_echoed_by_the_switch(
+    client: httpx.AsyncClient, tenant: Tenant
+) -> None:
+    et, booked = await one_booking(client, tenant, f"{MONDAY.isoformat()}T10:00:00Z")
+    page = f"/{tenant.slug}/{et['slug']}"
+    forged = await client.get(page, params={"reschedule": booked["uid"], "token": "1.forged"})
+    assert booked["uid"] not in forged.text
+    assert parse_qs(urlsplit(switch_of(forged.text)).query) == {"lang": ["fr"]}
+    real = await client.get(page, params={"reschedule": booked["uid"], "token": token_of(booked)})
+    kept = parse_qs(urlsplit(switch_of(real.text)).query)
+    assert kept["reschedule"] == [booked["uid"]] and kept["token"] == [token_of(booked)]

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from pathlib import Path
 from urllib.parse import urlencode
 
@@ -62,9 +63,10 @@ def translations(language: str) -> NullTranslations:
     return i18n.translations(LOCALES, language)
 
 
-def in_language(request: Request, language: str) -> str:
+def in_language(request: Request, language: str, refused: Collection[str] = ()) -> str:
     """This page (its path and every query parameter: token, zone, embed mode, referrer,
-    reschedule, month, ...) in ``language``: only ``lang`` changes."""
-    asked = request.query_params.multi_items()
-    kept = [(key, value) for key, value in asked if key != "lang"]
+    reschedule, month, ...) in ``language``: only ``lang`` changes, and the parameters the
+    page ``refused`` (a reschedule with a forged token) are not echoed back."""
+    dropped = {"lang", *refused}
+    kept = [(key, value) for key, value in request.query_params.multi_items() if key not in dropped]
     return f"{request.url.path}?{urlencode([*kept, ('lang', language)])}"

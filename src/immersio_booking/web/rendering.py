@@ -92,7 +92,7 @@ def render(
         "nonce": nonce,
         "base_url": settings.public_base_url,
         "other_language": other,
-        "other_language_url": i18n.in_language(request, other),
+        "other_language_url": i18n.in_language(request, other, _refused(context)),
         "csrf_token": security.csrf_token(settings.resolved_secret_key(), cookie_value)
         if cookie_value
         else None,
@@ -113,6 +113,14 @@ def render(
             response, cookie_value, settings.public_base_url.startswith("https://")
         )
     return response
+
+
+def _refused(context: dict[str, Any]) -> tuple[str, ...]:
+    """Parameters the page did not accept: a booking page that refused a reschedule (its
+    token did not verify) shows nothing of it, not even the uid in the language switch."""
+    if "reschedule" in context and not context["reschedule"]:
+        return ("reschedule", "token")
+    return ()
 
 
 def error_page(request: Request, error: DomainError) -> HTMLResponse:
