@@ -6,8 +6,10 @@ import re
 from urllib.parse import urlencode
 
 import httpx
-from playwright.async_api import Page, expect
+import pytest
+from playwright.async_api import Frame, Page, expect
 
+from tests.e2e.conftest import ARTIFACTS
 from tests.factories import Tenant
 from tests.helpers import data
 from tests.web.pages import school
@@ -97,3 +99,59 @@ async def test_a_page_that_frames_the_booking_page_itself_is_not_told_the_bookin
             )
         )
         assert booked, "the booking was made; only its uid stayed inside the frame"
+
+
+async def content_height(frame: Frame) -> float:
+    return float(await frame.evaluate("document.documentElement.getBoundingClientRect().height"))
+
+
+async def book_in_frame(page: Page) -> Frame:
+    """Choose the first time shown and book it; the frame once it shows the confirmation."""
+    booking = page.frame_locator("iframe[data-immersio-embed]")
+    await booking.locator("input[name=start]").first.check()
+    await booking.locator("#book-button").click()
+    await expect(booking.get_by_role("heading", name="You are booked!")).to_be_visible()
+    frame = next(f for f in page.frames if "/booking/" in f.url)
+    await frame.wait_for_load_state("load")
+    return frame
+
+
+@pytest.mark.parametrize("mode", ["inline", "popup"])
+async def test_after_booking_the_frame_shrinks_to_its_page_and_the_host_shows_its_top(
+    page: Page,
+    live_url: str,
+    third_party_url: str,
+    client: httpx.AsyncClient,
+    tenant: Tenant,
+    mode: str,
+) -> None:
+    """No blank space left by the taller booking page, and the host page brought back to the
+    top of the frame (it was scrolled down to the Book button)."""
+    _, et = await school(client, tenant)
+    await page.set_viewport_size({"width": 390, "height": 700})
+    query = urlencode({"src": live_url, "org": tenant.slug, "event": et["slug"], "mode": mode})
+    await page.goto(f"{third_party_url}/course?{query}")
+    if mode == "popup":
+        await page.locator("button[data-immersio-open]").click()
+    iframe = page.locator("iframe[data-immersio-embed]")
+    booking_page = page.frame_locator("iframe[data-immersio-embed]")
+    await expect(booking_page.locator("#book-button")).to_be_visible()
+    await expect(iframe).to_have_attribute("style", re.compile(r"height: \d{4,}px"))
+    tall = await iframe.evaluate("f => f.getBoundingClientRect().height")
+    frame = await book_in_frame(page)
+
+    async def fits() -> bool:
+        shown = await iframe.evaluate("f => f.getBoundingClientRect().height")
+        return bool(abs(shown - max(480, await content_height(frame))) <= 2)
+
+    for _ in range(40):
+        if await fits():
+            break
+        await page.wait_for_timeout(50)
+    assert await fits(), "the iframe is not its page's height"
+    assert await iframe.evaluate("f => f.getBoundingClientRect().height") < tall - 200
+    top = await iframe.evaluate("f => f.getBoundingClientRect().top")
+    # At the top of the screen, or as near as the host page's own height lets it come.
+    assert 0 <= top <= 200, f"the frame's top is at {top}px, out of sight"
+    ARTIFACTS.mkdir(exist_ok=True)
+    await page.screenshot(path=str(ARTIFACTS / f"embed-{mode}-booked.png"))

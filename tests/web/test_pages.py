@@ -33,7 +33,9 @@ async def test_landing_page_shows_branding_and_upcoming_workshops(
     html = page.text
     assert "Learn with us" in html and "Speak French in a month" in html and "Start now" in html
     assert "--primary:#0b5394" in html and "https://instagram.com/school" in html
-    assert f'href="/{tenant.slug}/{et["slug"]}"' in html and "Conversation Club" in html
+    # the workshop's link keeps the visitor's zone
+    assert f'href="/{tenant.slug}/{et["slug"]}?tz=Asia%2FTokyo"' in html
+    assert "Conversation Club" in html
     assert "+09:00" in html  # session times in the visitor's zone
     assert "seats left" in html
 

@@ -3,7 +3,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from pathlib import Path
+from urllib.parse import urlencode
 
 from babel.support import NullTranslations
 from fastapi import Request
@@ -17,6 +19,8 @@ __all__ = [
     "DEFAULT_LANGUAGE",
     "LANGUAGES",
     "choose_language",
+    "in_language",
+    "locale_tag",
     "language_from_header",
     "translations",
 ]
@@ -49,5 +53,24 @@ def choose_language(request: Request, workshop_language: str | None = None) -> s
     return language_from_header(request.headers.get("accept-language")) or DEFAULT_LANGUAGE
 
 
+def locale_tag(request: Request, language: str) -> str:
+    """The visitor's locale in ``language``, region included when Accept-Language gives one
+    (``en-US`` reads a 12-hour clock, ``en-GB`` and ``fr`` a 24-hour one)."""
+    for part in (request.headers.get("accept-language") or "").split(","):
+        tag = part.partition(";")[0].strip()
+        if _base(tag) == language:
+            return tag
+    return language
+
+
 def translations(language: str) -> NullTranslations:
     return i18n.translations(LOCALES, language)
+
+
+def in_language(request: Request, language: str, refused: Collection[str] = ()) -> str:
+    """This page (its path and every query parameter: token, zone, embed mode, referrer,
+    reschedule, month, ...) in ``language``: only ``lang`` changes, and the parameters the
+    page ``refused`` (a reschedule with a forged token) are not echoed back."""
+    dropped = {"lang", *refused}
+    kept = [(key, value) for key, value in request.query_params.multi_items() if key not in dropped]
+    return f"{request.url.path}?{urlencode([*kept, ('lang', language)])}"

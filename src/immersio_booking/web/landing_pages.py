@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Annotated
+from urllib.parse import urlencode
 from xml.sax.saxutils import escape
 
 from fastapi import APIRouter, Path, Query, Request
@@ -12,13 +14,14 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from immersio_booking.db.dependencies import Session
-from immersio_booking.kit import clock
+from immersio_booking.kit import clock, when
 from immersio_booking.kit.dependencies import AppSettings, app_settings
 from immersio_booking.kit.errors import NotFound
 from immersio_booking.landing import service as landing
 from immersio_booking.models import EventType, OrganizationSettings, Team, TenantLandingSettings
 from immersio_booking.web import (
     addresses,  # noqa: F401  (registers {orgSlug:school})
+    i18n,
     workshops,
 )
 from immersio_booking.web.rendering import PageRoute, render
@@ -123,6 +126,19 @@ async def landing_page(
     now = clock.now()
     index = not previewing and school.allows_indexing
     base = settings.public_base_url
+    language = i18n.choose_language(request)
+    # Links to a workshop keep the visitor's zone and the language they chose here.
+    kept = {"tz": zone} | ({"lang": language} if "lang" in request.query_params else {})
+
+    def booking_link(slug: str, start: datetime | None = None) -> str:
+        """The workshop's booking page; with ``start``, that day shown and that time chosen."""
+        chosen = (
+            {"month": f"{start:%Y-%m}", "date": start.date().isoformat(), "slot": start.isoformat()}
+            if start
+            else {}
+        )
+        return f"/{org.slug}/{slug}?{urlencode(kept | chosen)}"
+
     return render(
         request,
         f"landing/{page.template_id if page else 'education'}.html",
@@ -131,7 +147,11 @@ async def landing_page(
             "page": page,
             "palette": landing.palette(page, org.brand_color),
             "cards": await workshops.cards(session, org.id, zone, now),
+            "teachers": await workshops.teacher_names(session, org.id),
             "zone": zone,
+            "zone_label": when.zone_name(zone, now, i18n.locale_tag(request, language)),
+            "locale_tag": i18n.locale_tag(request, language),
+            "booking_link": booking_link,
             "canonical": f"{base}/{org.slug}",
             "robots": "index,follow" if index else "noindex,nofollow",
             "social": (page.social_links if page else None) or {},

@@ -15,12 +15,14 @@ from typing import Any
 from babel.dates import format_date, format_datetime, get_day_names
 from babel.numbers import format_currency
 from fastapi import Request, Response
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse
 from fastapi.routing import APIRoute
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
+from immersio_booking.kit import when
 from immersio_booking.kit.dependencies import app_settings
-from immersio_booking.kit.errors import DomainError
+from immersio_booking.kit.errors import BadRequest, DomainError
 from immersio_booking.web import i18n, security
 
 HERE = Path(__file__).parent
@@ -55,6 +57,10 @@ def environment(language: str) -> Environment:
     env.filters["hour"] = lambda moment: format_datetime(
         moment, "HH:mm", tzinfo=moment.tzinfo, locale=language
     )
+    env.globals["session_start"] = lambda moment, tag: (
+        f"{format_date(moment.date(), 'full', locale=when.babel_locale(tag))}, "
+        f"{when.time_of(moment, tag)}"
+    )
     env.filters["month_name"] = lambda day: format_date(day, "LLLL y", locale=language)
     env.filters["long_day"] = lambda day: format_date(day, "EEEE d MMMM", locale=language)
     names = get_day_names("abbreviated", locale=language)
@@ -63,9 +69,6 @@ def environment(language: str) -> Environment:
         amount / 100, currency.upper(), locale=language
     )
     return env
-
-
-# The old name, kept only for web/manage_pages.py (the lead converts it, then deletes this).
 
 
 def render(
@@ -81,12 +84,15 @@ def render(
 ) -> HTMLResponse:
     settings = app_settings(request)
     language = context.get("lang") or i18n.choose_language(request)
+    other = next(code for code in i18n.LANGUAGES if code != language)
     nonce = security.new_nonce()
     cookie_value = security.csrf_cookie_value(request) if with_csrf else None
     page = {
         "lang": language,
         "nonce": nonce,
         "base_url": settings.public_base_url,
+        "other_language": other,
+        "other_language_url": i18n.in_language(request, other, _refused(context)),
         "csrf_token": security.csrf_token(settings.resolved_secret_key(), cookie_value)
         if cookie_value
         else None,
@@ -109,11 +115,19 @@ def render(
     return response
 
 
+def _refused(context: dict[str, Any]) -> tuple[str, ...]:
+    """Parameters the page did not accept: a booking page that refused a reschedule (its
+    token did not verify) shows nothing of it, not even the uid in the language switch."""
+    if "reschedule" in context and not context["reschedule"]:
+        return ("reschedule", "token")
+    return ()
+
+
 def error_page(request: Request, error: DomainError) -> HTMLResponse:
     page = render(
         request,
         "error.html",
-        {"status": error.status_code, "message": error.message, "reason": error.reason},
+        {"status": error.status_code, "reason": error.reason},
         status_code=error.status_code,
         robots="noindex",
     )
@@ -132,5 +146,7 @@ class PageRoute(APIRoute):
                 return await handler(request)
             except DomainError as error:
                 return error_page(request, error)
+            except RequestValidationError:  # an odd address (a 300-character zone, ...)
+                return error_page(request, BadRequest("Invalid page parameters"))
 
         return page_handler

@@ -9,11 +9,11 @@ from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from immersio_booking.kit.validation import validate_time_zone
-from immersio_booking.models import EventType
+from immersio_booking.models import EventType, EventTypeHost, User
 from immersio_booking.models.metadata import EventTypeMetadata
 from immersio_booking.slots import service as slots
 from immersio_booking.slots.service import SlotsRequest
@@ -77,6 +77,28 @@ async def public_workshops(session: AsyncSession, organization_id: int) -> list[
             )
         ).scalars()
     )
+
+
+async def teacher_names(session: AsyncSession, organization_id: int) -> list[str]:
+    """The named teachers of the school's public workshops (owners and hosts), A to Z."""
+    public = select(EventType.id).where(
+        EventType.organization_id == organization_id, EventType.hidden.is_(False)
+    )
+    owners = select(EventType.user_id).where(EventType.id.in_(public))
+    hosts = select(EventTypeHost.user_id).where(
+        EventTypeHost.organization_id == organization_id, EventTypeHost.event_type_id.in_(public)
+    )
+    names = await session.execute(
+        select(User.name)
+        .where(
+            or_(User.id.in_(owners), User.id.in_(hosts)),
+            User.name.is_not(None),
+            User.name != "",
+        )
+        .distinct()
+        .order_by(User.name)
+    )
+    return [str(name) for name in names.scalars()]
 
 
 async def free_sessions(

@@ -12,15 +12,24 @@
     }
   }
   if (window.parent === window) return;
-  // Inside /embed.js's iframe: report our height, and hand Escape to the host page (a key
-  // pressed in here never reaches the host's own listeners).
+  // Inside /embed.js's iframe: report our content's height (shrinking too), tell the host that
+  // a page was shown (so it can bring the frame's top into view), and hand Escape to the host
+  // page (a key pressed in here never reaches the host's own listeners).
   var tell = function (message) { window.parent.postMessage(message, '*'); };
+  var root = document.documentElement;
+  // The root's scrollHeight is never less than the iframe's own height, so it cannot see a
+  // shrink: the root's box (height auto) is the content's height, whatever the frame's.
+  var last = 0;
   var height = function () {
-    tell({type: 'immersio:height', height: document.documentElement.scrollHeight});
+    var now = Math.ceil(root.getBoundingClientRect().height);
+    if (now === last) return;
+    last = now;
+    tell({type: 'immersio:height', height: now});
   };
-  if (window.ResizeObserver) new ResizeObserver(height).observe(document.body);
+  if (window.ResizeObserver) new ResizeObserver(height).observe(root);
   window.addEventListener('load', height);
   height();
+  tell({type: 'immersio:page'});
   document.addEventListener('keydown', function (event) {
     if (event.key === 'Escape') tell({type: 'immersio:escape'});
   });
