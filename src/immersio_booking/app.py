@@ -22,7 +22,7 @@ from immersio_booking.db.session import make_engine, make_sessionmaker, resolve_
 from immersio_booking.event_types.endpoints import router as event_types_router
 from immersio_booking.immersio.endpoints import router as immersio_router
 from immersio_booking.immersio.webhooks import router as immersio_webhooks_router
-from immersio_booking.kit import error_handlers
+from immersio_booking.kit import error_handlers, openapi
 from immersio_booking.kit.body_limit import BodyLimitMiddleware
 from immersio_booking.kit.observability import ObservabilityMiddleware, configure_logging
 from immersio_booking.landing.endpoints import router as landing_router
@@ -90,6 +90,7 @@ def create_app(settings: Settings | None = None, engine: AsyncEngine | None = No
         app.state.engine = engine
         app.state.sessionmaker = make_sessionmaker(engine, settings)
     error_handlers.install(app)
+    openapi.install(app)
     # An oversized body is refused before the app reads it (inside CORS and the request log,
     # so browsers can read the 413 and it is counted).
     app.add_middleware(
