@@ -27,6 +27,7 @@ from immersio_booking.kit.body_limit import BodyLimitMiddleware
 from immersio_booking.kit.observability import ObservabilityMiddleware, configure_logging
 from immersio_booking.landing.endpoints import router as landing_router
 from immersio_booking.members.endpoints import router as members_router
+from immersio_booking.members.me import router as me_router
 from immersio_booking.ops.endpoints import router as ops_router
 from immersio_booking.organizations.endpoints import router as organizations_router
 from immersio_booking.out_of_office.endpoints import router as out_of_office_router
@@ -34,6 +35,7 @@ from immersio_booking.payments.endpoints import router as payments_router
 from immersio_booking.payments.offline import router as mark_paid_router
 from immersio_booking.payments.webhooks import router as payment_webhooks_router
 from immersio_booking.schedules.endpoints import router as schedules_router
+from immersio_booking.schedules.timezones import router as timezones_router
 from immersio_booking.slots.endpoints import router as slots_router
 from immersio_booking.subscriptions.endpoints import router as subscriptions_router
 from immersio_booking.teams.endpoints import router as teams_router
@@ -112,6 +114,7 @@ def create_app(settings: Settings | None = None, engine: AsyncEngine | None = No
     for router in (
         ops_router,
         auth_router,
+        me_router,
         organizations_router,
         landing_router,
         subscriptions_router,
@@ -120,6 +123,7 @@ def create_app(settings: Settings | None = None, engine: AsyncEngine | None = No
         event_types_router,  # before teams: /teams/event-types is not /teams/{teamId}
         teams_router,
         schedules_router,
+        timezones_router,
         slots_router,
         reservations_router,
         bookings_router,
