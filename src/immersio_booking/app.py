@@ -35,6 +35,7 @@ from immersio_booking.payments.endpoints import router as payments_router
 from immersio_booking.payments.offline import router as mark_paid_router
 from immersio_booking.payments.webhooks import router as payment_webhooks_router
 from immersio_booking.schedules.endpoints import router as schedules_router
+from immersio_booking.schedules.member_schedules import router as member_schedules_router
 from immersio_booking.schedules.timezones import router as timezones_router
 from immersio_booking.slots.endpoints import router as slots_router
 from immersio_booking.subscriptions.endpoints import router as subscriptions_router
@@ -124,6 +125,7 @@ def create_app(settings: Settings | None = None, engine: AsyncEngine | None = No
         teams_router,
         schedules_router,
         timezones_router,
+        member_schedules_router,
         slots_router,
         reservations_router,
         bookings_router,
