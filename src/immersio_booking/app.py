@@ -26,11 +26,12 @@ from immersio_booking.db.session import make_engine, make_sessionmaker, resolve_
 from immersio_booking.event_types.endpoints import router as event_types_router
 from immersio_booking.immersio.endpoints import router as immersio_router
 from immersio_booking.immersio.webhooks import router as immersio_webhooks_router
-from immersio_booking.kit import error_handlers
+from immersio_booking.kit import error_handlers, openapi
 from immersio_booking.kit.body_limit import BodyLimitMiddleware
 from immersio_booking.kit.observability import ObservabilityMiddleware, configure_logging
 from immersio_booking.landing.endpoints import router as landing_router
 from immersio_booking.members.endpoints import router as members_router
+from immersio_booking.members.me import router as me_router
 from immersio_booking.notifications.calendar_link_endpoints import router as calendar_links_router
 from immersio_booking.ops.endpoints import router as ops_router
 from immersio_booking.organizations.endpoints import router as organizations_router
@@ -39,6 +40,8 @@ from immersio_booking.payments.endpoints import router as payments_router
 from immersio_booking.payments.offline import router as mark_paid_router
 from immersio_booking.payments.webhooks import router as payment_webhooks_router
 from immersio_booking.schedules.endpoints import router as schedules_router
+from immersio_booking.schedules.member_schedules import router as member_schedules_router
+from immersio_booking.schedules.timezones import router as timezones_router
 from immersio_booking.slots.endpoints import router as slots_router
 from immersio_booking.subscriptions.endpoints import router as subscriptions_router
 from immersio_booking.teams.endpoints import router as teams_router
@@ -95,6 +98,7 @@ def create_app(settings: Settings | None = None, engine: AsyncEngine | None = No
         app.state.engine = engine
         app.state.sessionmaker = make_sessionmaker(engine, settings)
     error_handlers.install(app)
+    openapi.install(app)
     # An oversized body is refused before the app reads it (inside CORS and the request log,
     # so browsers can read the 413 and it is counted).
     app.add_middleware(
@@ -116,6 +120,7 @@ def create_app(settings: Settings | None = None, engine: AsyncEngine | None = No
     for router in (
         ops_router,
         auth_router,
+        me_router,
         organizations_router,
         landing_router,
         subscriptions_router,
@@ -124,6 +129,8 @@ def create_app(settings: Settings | None = None, engine: AsyncEngine | None = No
         event_types_router,  # before teams: /teams/event-types is not /teams/{teamId}
         teams_router,
         schedules_router,
+        timezones_router,
+        member_schedules_router,
         slots_router,
         reservations_router,
         booking_reads_router,  # before bookings: /bookings/by-seat/{seatUid} is not a uid

@@ -2,24 +2,26 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from fastapi import APIRouter, status
 
-from immersio_booking import global_lookups
 from immersio_booking.auth import keys, repository, service
 from immersio_booking.auth.dependencies import AuthSubject
+from immersio_booking.auth.me import describe_me
 from immersio_booking.auth.schemas import (
     ApiKeyCreate,
     ApiKeyCreated,
     ApiKeyOut,
-    MeMembership,
-    MeOrganization,
+    ApiKeyRefresh,
+    ApiKeyRefreshed,
     MeOut,
 )
 from immersio_booking.db.dependencies import Session
 from immersio_booking.kit import clock
 from immersio_booking.kit.errors import BadRequest, NotFound
 from immersio_booking.kit.schemas import Envelope, ResourceId, ok
-from immersio_booking.models import ApiKey, Team
+from immersio_booking.models import ApiKey
 
 router = APIRouter(tags=["Me and API keys"])
 
@@ -39,35 +41,7 @@ def _key_out(api_key: ApiKey) -> ApiKeyOut:
 @router.get("/v2/me")
 async def me(principal: AuthSubject, session: Session) -> Envelope[MeOut]:
     """The caller: user, organization, memberships and roles."""
-    user = await repository.get_user(session, principal.user_id)
-    if user is None:
-        raise NotFound("User not found")
-    org = await session.get(Team, user.organization_id) if user.organization_id else None
-    memberships = await global_lookups.memberships_of_user(session, user.id)
-    return ok(
-        MeOut(
-            id=user.id,
-            uuid=user.uuid,
-            email=user.email,
-            username=user.username,
-            name=user.name,
-            time_zone=user.time_zone,
-            locale=user.locale,
-            default_schedule_id=user.default_schedule_id,
-            organization_id=user.organization_id,
-            organization=MeOrganization(id=org.id, slug=org.slug, is_platform=org.is_platform)
-            if org
-            else None,
-            is_platform_admin=user.is_platform_admin,
-            memberships=[
-                MeMembership(
-                    team_id=m.team_id, role=m.role, accepted=m.accepted, is_organization=is_org
-                )
-                for m, is_org in memberships
-            ],
-            actor_user_id=principal.actor_user_id,
-        )
-    )
+    return ok(await describe_me(session, principal))
 
 
 @router.get("/v2/api-keys")
@@ -103,3 +77,28 @@ async def revoke_api_key(
     service.refuse_while_impersonating(principal)
     api_key = await service.revoke_key(session, principal, keyId)
     return ok(_key_out(api_key))
+
+
+DEFAULT_DAYS_VALID = 30
+
+
+@router.post("/v2/api-keys/refresh")
+async def refresh_api_key(
+    principal: AuthSubject, session: Session, body: ApiKeyRefresh | None = None
+) -> Envelope[ApiKeyRefreshed]:
+    """Rotate the calling key (Cal.com): a new key is returned and the calling one stops
+    working at once. The new key lives ``apiKeyDaysValid`` days (30 by default), or never
+    expires with ``apiKeyNeverExpires: true``."""
+    service.refuse_while_impersonating(principal)
+    body = body or ApiKeyRefresh()
+    if body.api_key_never_expires and body.api_key_days_valid is not None:
+        raise BadRequest(
+            "Send either apiKeyDaysValid or apiKeyNeverExpires: true, not both",
+            reason="conflicting_fields",
+        )
+    expires_at = (
+        None
+        if body.api_key_never_expires
+        else clock.now() + timedelta(days=body.api_key_days_valid or DEFAULT_DAYS_VALID)
+    )
+    return ok(ApiKeyRefreshed(api_key=await service.rotate_key(session, principal, expires_at)))

@@ -60,7 +60,10 @@ async def keys_of_user(session: AsyncSession, user_id: int) -> list[ApiKey]:
     return list(rows.scalars())
 
 
-async def key_of_user(session: AsyncSession, user_id: int, key_id: int) -> ApiKey | None:
+async def key_of_user(
+    session: AsyncSession, user_id: int, key_id: int, *, for_update: bool = False
+) -> ApiKey | None:
+    query = select(ApiKey).where(ApiKey.id == key_id, ApiKey.user_id == user_id)
     return (
-        await session.execute(select(ApiKey).where(ApiKey.id == key_id, ApiKey.user_id == user_id))
+        await session.execute(query.with_for_update() if for_update else query)
     ).scalar_one_or_none()

@@ -6,7 +6,7 @@ from datetime import datetime
 
 from pydantic import AwareDatetime, Field
 
-from immersio_booking.kit.schemas import ApiModel
+from immersio_booking.kit.schemas import ApiModel, StrictApiModel
 
 
 class MeMembership(ApiModel):
@@ -57,3 +57,15 @@ class ApiKeyOut(ApiModel):
 
 class ApiKeyCreated(ApiKeyOut):
     api_key: str = Field(description="The key itself; shown only in this reply")
+
+
+class ApiKeyRefresh(StrictApiModel):
+    """Cal.com's refresh body: the new key lives ``apiKeyDaysValid`` days (30 by default), or
+    never expires."""
+
+    api_key_days_valid: int | None = Field(default=None, ge=1, le=3650)
+    api_key_never_expires: bool | None = None
+
+
+class ApiKeyRefreshed(ApiModel):
+    api_key: str = Field(description="The new key; shown only in this reply")

@@ -124,6 +124,25 @@ async def revoke_key(session: AsyncSession, principal: Principal, key_id: int) -
     return api_key
 
 
+async def rotate_key(
+    session: AsyncSession, principal: Principal, expires_at: datetime | None
+) -> str:
+    """The calling key is revoked and a new one (same note) takes its place. The row is locked
+    first, so two refreshes racing with one key make one new key, and the loser gets a 401."""
+    if principal.api_key_id is None:
+        raise Unauthorized("Only an API key can be refreshed", reason="missing_api_key")
+    api_key = await repository.key_of_user(
+        session, principal.user_id, principal.api_key_id, for_update=True
+    )
+    if api_key is None or api_key.revoked_at is not None:
+        raise Unauthorized("This API key has been revoked", reason="api_key_revoked")
+    user = await repository.get_user(session, principal.user_id)
+    assert user is not None
+    api_key.revoked_at = clock.now()
+    _, raw = await issue_key(session, user, api_key.note, expires_at)
+    return raw
+
+
 async def revoke_all_keys(session: AsyncSession, user_id: int) -> int:
     """Every live key of the user stops working (a member removed from the organization)."""
     revoked = await repository.revoke_keys_of_user(session, user_id, clock.now())

@@ -22,7 +22,15 @@ from babel.dates import format_date, format_time, get_timezone_location
 
 from immersio_booking.kit.i18n import supported_language
 
-__all__ = ["babel_locale", "uses_12_hour_clock", "zone_name", "span", "time_of", "resolve_zone"]
+__all__ = [
+    "babel_locale",
+    "uses_12_hour_clock",
+    "zone_name",
+    "span",
+    "time_of",
+    "resolve_zone",
+    "city_zones",
+]
 
 
 @lru_cache(maxsize=64)
@@ -144,4 +152,14 @@ def resolve_zone(text: str | None) -> str | None:
         keys.get(typed.lower())
         or keys.get(typed.lower().replace(" ", "_"))
         or keys.get(typed.lower().replace("_", " "))
+    )
+
+
+@lru_cache(maxsize=1)
+def city_zones() -> list[tuple[str, str]]:
+    """Every IANA zone with its city in English, ``("Paris", "Europe/Paris")``, by city."""
+    zones = (*(key for key in _zones_by_key().values() if "/" in key), "UTC")
+    return sorted(
+        {(_city(zone, "en") or zone, zone) for zone in zones},
+        key=lambda pair: (pair[0].lower(), pair[1]),
     )

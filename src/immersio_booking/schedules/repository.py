@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from immersio_booking.models import Availability, Schedule
+from immersio_booking.models import Availability, Membership, Schedule
 
 
 async def schedule(
@@ -58,3 +58,15 @@ async def clear_availability(
             kind,
         )
     )
+
+
+async def is_member(session: AsyncSession, organization_id: int, user_id: int) -> bool:
+    """Does ``user_id`` belong to the organization (invited or accepted)?"""
+    found = await session.execute(
+        select(Membership.id).where(
+            Membership.organization_id == organization_id,
+            Membership.team_id == organization_id,
+            Membership.user_id == user_id,
+        )
+    )
+    return found.first() is not None

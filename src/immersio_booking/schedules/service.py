@@ -92,9 +92,16 @@ async def _set_default(session: AsyncSession, schedule: Schedule, is_default: bo
 
 
 async def create(session: AsyncSession, principal: Principal, body: ScheduleCreate) -> ScheduleOut:
+    return await create_for(session, _organization_of(principal), principal.user_id, body)
+
+
+async def create_for(
+    session: AsyncSession, organization_id: int, user_id: int, body: ScheduleCreate
+) -> ScheduleOut:
+    """A schedule of ``user_id``, a member of ``organization_id`` (checked by the caller)."""
     schedule = Schedule(
-        organization_id=_organization_of(principal),
-        user_id=principal.user_id,
+        organization_id=organization_id,
+        user_id=user_id,
         name=body.name,
         time_zone=body.time_zone,
     )
@@ -110,7 +117,12 @@ async def create(session: AsyncSession, principal: Principal, body: ScheduleCrea
 async def patch(
     session: AsyncSession, principal: Principal, schedule_id: int, body: SchedulePatch
 ) -> ScheduleOut:
-    schedule = await get_owned(session, principal, schedule_id)
+    return await apply_patch(session, await get_owned(session, principal, schedule_id), body)
+
+
+async def apply_patch(
+    session: AsyncSession, schedule: Schedule, body: SchedulePatch
+) -> ScheduleOut:
     if body.name is not None:
         schedule.name = body.name
     if body.time_zone is not None:
@@ -128,7 +140,10 @@ async def patch(
 
 
 async def delete(session: AsyncSession, principal: Principal, schedule_id: int) -> None:
-    schedule = await get_owned(session, principal, schedule_id)
+    await remove(session, await get_owned(session, principal, schedule_id))
+
+
+async def remove(session: AsyncSession, schedule: Schedule) -> None:
     await session.delete(schedule)
     await session.flush()
 
@@ -144,8 +159,11 @@ async def default_of(session: AsyncSession, principal: Principal) -> ScheduleOut
 
 
 async def list_mine(session: AsyncSession, principal: Principal) -> list[ScheduleOut]:
-    org_id = _organization_of(principal)
+    return await list_of(session, _organization_of(principal), principal.user_id)
+
+
+async def list_of(session: AsyncSession, organization_id: int, user_id: int) -> list[ScheduleOut]:
     return [
         await to_out(session, s)
-        for s in await repository.schedules_of(session, org_id, principal.user_id)
+        for s in await repository.schedules_of(session, organization_id, user_id)
     ]
