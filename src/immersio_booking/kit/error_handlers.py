@@ -14,6 +14,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from immersio_booking.kit import clock
 from immersio_booking.kit.errors import DomainError, exception_name, reason_phrase
+from immersio_booking.kit.unsupported import UnsupportedField
 
 
 def _log() -> Any:
@@ -114,6 +115,16 @@ async def _domain_error(request: Request, exc: Exception) -> JSONResponse:
 async def _request_validation(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, RequestValidationError)
     message, errors = _validation_errors(exc)
+    unsupported = [item["property"] for item in errors if "extra_forbidden" in item["constraints"]]
+    if unsupported:  # a key we do not accept is named first: it is never silently dropped
+        refusal = UnsupportedField(unsupported, where="field")
+        return error_response(
+            request,
+            400,
+            refusal.message,
+            reason=refusal.reason,
+            details={**refusal.details, "errors": errors},
+        )
     return error_response(
         request, 400, message, reason="validation_failed", details={"errors": errors}
     )
