@@ -79,19 +79,19 @@ def _query_names(dependant: Dependant) -> set[str]:
     return names
 
 
-_DECLARED: dict[int, frozenset[str] | None] = {}
+_CACHE = "_declared_query_names"  # kept on the route object, computed on its first request
 
 
 def _declared(route: APIRoute) -> frozenset[str] | None:
     """The query names ``route`` declares; ``None`` when the route checks its query itself."""
-    key = id(route)
-    if key not in _DECLARED:
-        if getattr(route.endpoint, "__checks_own_query__", False):
-            _DECLARED[key] = None
-        else:
+    if not hasattr(route, _CACHE):
+        names: frozenset[str] | None = None
+        if not getattr(route.endpoint, "__checks_own_query__", False):
             extra: frozenset[str] = getattr(route.endpoint, "__accepted_query__", frozenset())
-            _DECLARED[key] = frozenset(_query_names(route.dependant)) | extra
-    return _DECLARED[key]
+            names = frozenset(_query_names(route.dependant)) | extra
+        setattr(route, _CACHE, names)
+    declared: frozenset[str] | None = getattr(route, _CACHE)
+    return declared
 
 
 async def only_declared_query(request: Request) -> None:
