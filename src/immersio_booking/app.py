@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from fastapi import FastAPI
+from fastapi import Depends, FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.staticfiles import StaticFiles
 from sqlalchemy.ext.asyncio import AsyncEngine
@@ -16,6 +16,7 @@ from immersio_booking.bookings.attendance_endpoints import router as attendance_
 from immersio_booking.bookings.edit_endpoints import router as booking_edits_router
 from immersio_booking.bookings.endpoints import router as bookings_router
 from immersio_booking.bookings.invitation_endpoints import router as invitations_router
+from immersio_booking.bookings.listing_endpoints import router as organization_bookings_router
 from immersio_booking.bookings.read_endpoints import router as booking_reads_router
 from immersio_booking.bookings.reservations import router as reservations_router
 from immersio_booking.calendars.destination_endpoints import router as destination_calendars_router
@@ -29,6 +30,7 @@ from immersio_booking.immersio.webhooks import router as immersio_webhooks_route
 from immersio_booking.kit import error_handlers, openapi
 from immersio_booking.kit.body_limit import BodyLimitMiddleware
 from immersio_booking.kit.observability import ObservabilityMiddleware, configure_logging
+from immersio_booking.kit.unsupported import only_declared_query
 from immersio_booking.landing.endpoints import router as landing_router
 from immersio_booking.members.endpoints import router as members_router
 from immersio_booking.members.me import router as me_router
@@ -139,6 +141,7 @@ def create_app(settings: Settings | None = None, engine: AsyncEngine | None = No
         booking_edits_router,
         attendance_marks_router,
         attendance_router,
+        organization_bookings_router,
         calendars_router,
         destination_calendars_router,
         google_calendar_router,
@@ -153,7 +156,12 @@ def create_app(settings: Settings | None = None, engine: AsyncEngine | None = No
         immersio_router,
         immersio_webhooks_router,
         video_router,
-        # Public pages last: /{orgSlug} and /{orgSlug}/{eventSlug} must not shadow the API.
+    ):
+        # An undeclared query parameter is refused, never ignored (kit/unsupported.py).
+        app.include_router(router, dependencies=[Depends(only_declared_query)])
+    # Public pages last: /{orgSlug} and /{orgSlug}/{eventSlug} must not shadow the API. Pages
+    # keep accepting unknown query keys: shared links carry utm_*, fbclid and the like.
+    for router in (
         assets.router,
         manage_pages.router,
         payment_pages.router,

@@ -121,7 +121,7 @@ async def test_input_errors(client: httpx.AsyncClient, tenant: Tenant) -> None:
         400,
         "invalid_booking_field",
     )
-    assert_error(await book(client, et["id"], start, unknownKey=1), 400, "validation_failed")
+    assert_error(await book(client, et["id"], start, unknownKey=1), 400, "unsupported_field")
     assert_error(await book(client, et["id"], f"{MONDAY}T10:00:00"), 400, "validation_failed")
     assert_error(
         await book(

@@ -124,7 +124,7 @@ async def test_selection_names_a_calendar_of_the_credential_and_its_kind(
         headers=teacher.headers,
         json={**selection(credential, calendar), "color": "red"},
     )
-    assert_error(r, 400, "validation_failed")
+    assert_error(r, 400, "unsupported_field")
 
 
 async def test_one_teachers_calendar_does_not_take_another_teachers_slots(

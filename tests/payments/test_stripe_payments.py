@@ -390,7 +390,9 @@ async def test_school_without_stripe_marks_bookings_paid(
     booking = data(await book(client, et["id"], dates.at(MONDAY + WEEK + DAY, "10:00")), 201)
     assert booking["payment"]["clientSecret"] is None and booking["status"] == "pending"
     url = f"/v2/bookings/{booking['uid']}/mark-paid"
-    assert_error(await client.post(url, params={"token": "x"}), 401, "missing_api_key")
+    # A student's manage token is no key (and mark-paid reads no ?token= at all).
+    assert_error(await client.post(url, headers={"X-Manage-Token": "x"}), 401, "missing_api_key")
+    assert_error(await client.post(url, params={"token": "x"}), 400, "unsupported_field")
     paid = data(await client.post(url, headers=tenant.headers))
     assert (paid["status"], paid["paid"]) == ("accepted", True)
     assert_error(await client.post(url, headers=tenant.headers), 400, "not_awaiting_payment")

@@ -198,7 +198,7 @@ async def test_slot_query_errors(client: httpx.AsyncClient, tenant: Tenant) -> N
         ({"start": str(MONDAY), "end": str(MONDAY + 140 * DAY)}, "time_range_too_long"),
         ({"start": "yesterday", "end": str(MONDAY + 140 * DAY)}, "invalid_time_range"),
         ({**WEEK, "timeZone": "Mars/Base"}, "invalid_time_zone"),
-        ({**WEEK, "slotFormat2": "x"}, "unknown_parameter"),
+        ({**WEEK, "slotFormat2": "x"}, "unsupported_field"),
         ({**WEEK, "format": "grid"}, "validation_failed"),
         ({**WEEK, "duration": "45"}, "invalid_duration"),
         ({"end": str(MONDAY)}, "validation_failed"),

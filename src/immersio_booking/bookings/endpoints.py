@@ -9,7 +9,6 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Header, Query, Request
 from fastapi.responses import JSONResponse
-from pydantic import AwareDatetime
 
 from immersio_booking import global_lookups
 from immersio_booking.auth.dependencies import AuthSubject, OptionalAuthSubject
@@ -23,6 +22,8 @@ from immersio_booking.bookings import (
     service,
     verification,
 )
+from immersio_booking.bookings.listing_endpoints import listing_reply
+from immersio_booking.bookings.listing_query import BookingsListingParams
 from immersio_booking.bookings.schemas import (
     BookingCreate,
     BookingOut,
@@ -34,8 +35,6 @@ from immersio_booking.db.dependencies import Session
 from immersio_booking.idempotency.replay import run_once
 from immersio_booking.kit import clock
 from immersio_booking.kit.dependencies import app_settings
-from immersio_booking.kit.errors import BadRequest
-from immersio_booking.kit.pagination import Page, Pagination
 from immersio_booking.kit.schemas import ApiModel, Envelope
 from immersio_booking.models import Booking
 from immersio_booking.ratelimits import policy
@@ -117,43 +116,13 @@ async def create_booking(
 
 @router.get("")
 async def list_bookings(
-    principal: AuthSubject,
-    session: Session,
-    request: Request,
-    status: Annotated[str | None, Query(max_length=100)] = None,
-    attendeeEmail: Annotated[str | None, Query(max_length=320)] = None,  # noqa: N803
-    eventTypeId: Annotated[int | None, Query(ge=1, le=2**63 - 1)] = None,  # noqa: N803
-    afterStart: AwareDatetime | None = None,  # noqa: N803
-    beforeEnd: AwareDatetime | None = None,  # noqa: N803
-    sortStart: Annotated[str | None, Query(pattern="^(asc|desc)$")] = None,  # noqa: N803
-    take: Annotated[int, Query(ge=1, le=250)] = 100,
-    skip: Annotated[int, Query(ge=0)] = 0,
+    principal: AuthSubject, session: Session, request: Request, asked: BookingsListingParams
 ) -> JSONResponse:
-    """Members see their own bookings; OWNER/ADMIN the organization's."""
-    statuses = tuple(s.strip() for s in status.split(",") if s.strip()) if status else ()
-    unknown = [s for s in statuses if s not in listing.STATUS_FILTERS]
-    if unknown:
-        raise BadRequest(
-            "Invalid status. Allowed are " + ", ".join(listing.STATUS_FILTERS),
-            reason="validation_failed",
-        )
-    query = listing.ListQuery(
-        statuses,
-        attendeeEmail.replace(" ", "+") if attendeeEmail else None,
-        eventTypeId,
-        afterStart,
-        beforeEnd,
-        sortStart,
-    )
-    page = Page(take=take, skip=skip)
-    rows, total = await listing.list_for(session, principal, query, page, clock.now())
-    return JSONResponse(
-        {
-            "status": "success",
-            "data": await _render(session, request, rows),
-            "pagination": Pagination.of(total, page).model_dump(by_alias=True),
-        }
-    )
+    """Members see their own bookings; OWNER/ADMIN the organization's. Every Cal.com filter
+    and sort (``status``, ``attendeeEmail``, ``attendeeName``, ``bookingUid``,
+    ``eventTypeId(s)``, ``teamId``/``teamsIds``, ``after``/``before`` start, end, creation and
+    update, ``sortStart``/``sortEnd``/``sortCreated``/``sortUpdatedAt``) is applied."""
+    return await listing_reply(session, request, listing.audience_of(principal), asked)
 
 
 async def _target(

@@ -31,6 +31,7 @@ from immersio_booking.kit.clock import Now
 from immersio_booking.kit.dependencies import AppSettings
 from immersio_booking.kit.errors import BadRequest, NotFound
 from immersio_booking.kit.schemas import EmptyEnvelope, Envelope, ok
+from immersio_booking.kit.unsupported import checks_own_query, refuse_unsupported
 
 router = APIRouter(tags=["Calendars"])
 
@@ -50,8 +51,8 @@ def _calendars_to_load(request: Request) -> list[tuple[int, str]]:
         matched = _TO_LOAD.match(name)
         if matched:
             found.setdefault(int(matched[1]), {})[matched[2]] = value
-        elif name not in ("loggedInUsersTz", "dateFrom", "dateTo"):
-            raise BadRequest(f"Unknown query parameter {name}", reason="unknown_parameter")
+        else:
+            refuse_unsupported([name], ("loggedInUsersTz", "dateFrom", "dateTo"))
     out = []
     for index in sorted(found):
         item = found[index]
@@ -65,6 +66,7 @@ def _calendars_to_load(request: Request) -> list[tuple[int, str]]:
 
 
 @router.get("/v2/calendars/busy-times")
+@checks_own_query
 async def get_busy_times(
     request: Request,
     principal: AuthSubject,

@@ -17,6 +17,7 @@ from immersio_booking.kit.clock import Now
 from immersio_booking.kit.dependencies import AppSettings
 from immersio_booking.kit.errors import BadRequest, DomainError
 from immersio_booking.kit.schemas import ApiModel, Envelope, ok
+from immersio_booking.kit.unsupported import also_accepts_query
 
 router = APIRouter(prefix="/v2/calendars/google", tags=["Calendars"])
 
@@ -48,6 +49,8 @@ async def connect(principal: AuthSubject, settings: AppSettings, now: Now) -> En
 
 
 @router.get("/save")
+# Google's redirect also carries these (OAuth 2.0 and OpenID responses); we read none of them.
+@also_accepts_query("scope", "authuser", "prompt", "hd", "iss")
 async def save(
     session: Session,
     settings: AppSettings,

@@ -14,6 +14,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from immersio_booking.kit import clock
 from immersio_booking.kit.errors import DomainError, exception_name, reason_phrase
+from immersio_booking.kit.unsupported import UnsupportedField
 
 
 def _log() -> Any:
@@ -99,6 +100,23 @@ def _validation_errors(exc: RequestValidationError) -> tuple[str, list[dict[str,
     return "; ".join(messages) or "Bad Request Exception", items
 
 
+def _parent(prop: str) -> str:
+    return prop.rpartition(".")[0]
+
+
+def _unsupported_keys(errors: list[dict[str, Any]]) -> list[str]:
+    """Keys refused as unknown. A nested object that also misses a required field is likely a
+    branch of a union that did not match (``seats``: a count *or* ``{disabled: true}``): its
+    keys are not unknown to the API, they belong to the other branch, so they are left to the
+    ordinary validation message. The body itself is never such a branch."""
+    missing = {_parent(e["property"]) for e in errors if "missing" in e["constraints"]} - {""}
+    return [
+        e["property"]
+        for e in errors
+        if "extra_forbidden" in e["constraints"] and _parent(e["property"]) not in missing
+    ]
+
+
 async def _domain_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, DomainError)
     return error_response(
@@ -114,6 +132,16 @@ async def _domain_error(request: Request, exc: Exception) -> JSONResponse:
 async def _request_validation(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, RequestValidationError)
     message, errors = _validation_errors(exc)
+    unsupported = _unsupported_keys(errors)
+    if unsupported:  # a key we do not accept is named first: it is never silently dropped
+        refusal = UnsupportedField(unsupported, where="field")
+        return error_response(
+            request,
+            400,
+            refusal.message,
+            reason=refusal.reason,
+            details={**refusal.details, "errors": errors},
+        )
     return error_response(
         request, 400, message, reason="validation_failed", details={"errors": errors}
     )

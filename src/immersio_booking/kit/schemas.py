@@ -12,21 +12,23 @@ T = TypeVar("T")
 
 
 class ApiModel(BaseModel):
-    """Request and response bodies. Unknown input keys are dropped (Cal.com's DTO behaviour)."""
+    """Request and response bodies. An unknown input key is refused (400 ``unsupported_field``,
+    see ``kit/unsupported.py``), never dropped: a client must not believe we applied it.
+    Output models are built from rows and from their own fields, so the rule never touches them.
+    """
 
     model_config = ConfigDict(
         alias_generator=to_camel,
         populate_by_name=True,
         from_attributes=True,
-        extra="ignore",
+        extra="forbid",
         str_strip_whitespace=True,
     )
 
 
 class StrictApiModel(ApiModel):
-    """Union inputs (slots query, booking create/cancel/reschedule) reject unknown keys."""
-
-    model_config = ConfigDict(extra="forbid")
+    """Same as ``ApiModel`` (which now refuses unknown keys too); kept for the union inputs
+    (booking create/cancel/reschedule) that said so first."""
 
 
 class Envelope(BaseModel, Generic[T]):

@@ -11,6 +11,7 @@ from immersio_booking.db.dependencies import Session
 from immersio_booking.kit.errors import BadRequest
 from immersio_booking.kit.pagination import PageParams
 from immersio_booking.kit.schemas import Envelope, ResourceId, ok
+from immersio_booking.kit.unsupported import checks_own_query, refuse_unsupported
 from immersio_booking.out_of_office import repository, service
 from immersio_booking.out_of_office.schemas import (
     OutOfOfficeCreate,
@@ -38,13 +39,7 @@ def _sort(request: Request, name: str) -> Order | None:
 async def _listed(
     request: Request, session: Session, owner: Owner, page: PageParams
 ) -> list[OutOfOfficeOut]:
-    unknown = sorted(set(request.query_params) - LIST_PARAMETERS)
-    if unknown:
-        raise BadRequest(
-            f"Unknown query parameters: {', '.join(unknown)}",
-            reason="unknown_parameter",
-            details={"unknown": unknown},
-        )
+    refuse_unsupported(request.query_params, LIST_PARAMETERS)
     rows = await repository.entries_of(
         session,
         owner.organization_id,
@@ -77,6 +72,7 @@ MEMBER = "/v2/organizations/{orgId}/users/{userId}/ooo"
 
 
 @router.get(ME)
+@checks_own_query
 async def list_my_entries(
     request: Request, owner: Me, session: Session, page: PageParams
 ) -> Envelope[list[OutOfOfficeOut]]:
@@ -112,6 +108,7 @@ async def delete_my_entry(
 
 
 @router.get(MEMBER)
+@checks_own_query
 async def list_member_entries(
     request: Request, owner: OrgMember, session: Session, page: PageParams
 ) -> Envelope[list[OutOfOfficeOut]]:

@@ -12,6 +12,7 @@ from immersio_booking.kit import clock
 from immersio_booking.kit.dependencies import AppSettings
 from immersio_booking.kit.errors import BadRequest
 from immersio_booking.kit.schemas import Envelope, ok
+from immersio_booking.kit.unsupported import checks_own_query, refuse_unsupported
 from immersio_booking.kit.validation import validate_time_zone
 from immersio_booking.ratelimits import policy
 from immersio_booking.slots import service
@@ -38,15 +39,6 @@ ALLOWED = frozenset(
 )
 
 
-def _reject_unknown(params: dict[str, str]) -> None:
-    unknown = sorted(set(params) - ALLOWED)
-    if unknown:
-        message = ", ".join(
-            f"{name} property is wrong,property {name} should not exist " for name in unknown
-        )
-        raise BadRequest(message.strip(), reason="unknown_parameter", details={"unknown": unknown})
-
-
 def _int(params: dict[str, str], name: str, low: int, high: int) -> int | None:
     raw = params.get(name)
     if raw is None:
@@ -59,7 +51,7 @@ def _int(params: dict[str, str], name: str, low: int, high: int) -> int | None:
 
 
 def parse_request(params: dict[str, str], max_days: int) -> service.SlotsRequest:
-    _reject_unknown(params)
+    refuse_unsupported(params, ALLOWED)
     for required in ("start", "end"):
         if not params.get(required):
             raise BadRequest(f"{required} is required", reason="validation_failed")
@@ -102,6 +94,7 @@ def parse_request(params: dict[str, str], max_days: int) -> service.SlotsRequest
 
 
 @router.get("/v2/slots")
+@checks_own_query
 async def get_slots(
     request: Request, principal: OptionalAuthSubject, session: Session, settings: AppSettings
 ) -> Envelope[dict[str, list[dict[str, Any]]]]:
