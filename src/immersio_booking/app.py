@@ -13,6 +13,8 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from immersio_booking.auth.endpoints import router as auth_router
 from immersio_booking.bookings.endpoints import router as bookings_router
 from immersio_booking.bookings.invitation_endpoints import router as invitations_router
+from immersio_booking.bookings.legacy import router as legacy_bookings_router
+from immersio_booking.bookings.legacy_slots import router as legacy_reservations_router
 from immersio_booking.bookings.reservations import router as reservations_router
 from immersio_booking.calendars.destination_endpoints import router as destination_calendars_router
 from immersio_booking.calendars.endpoints import router as calendars_router
@@ -20,6 +22,7 @@ from immersio_booking.calendars.google_endpoints import router as google_calenda
 from immersio_booking.config import Settings, get_settings
 from immersio_booking.db.session import make_engine, make_sessionmaker, resolve_database_url
 from immersio_booking.event_types.endpoints import router as event_types_router
+from immersio_booking.event_types.legacy import router as legacy_event_types_router
 from immersio_booking.immersio.endpoints import router as immersio_router
 from immersio_booking.immersio.webhooks import router as immersio_webhooks_router
 from immersio_booking.kit import error_handlers
@@ -35,6 +38,7 @@ from immersio_booking.payments.offline import router as mark_paid_router
 from immersio_booking.payments.webhooks import router as payment_webhooks_router
 from immersio_booking.schedules.endpoints import router as schedules_router
 from immersio_booking.slots.endpoints import router as slots_router
+from immersio_booking.slots.legacy import router as legacy_slots_router
 from immersio_booking.subscriptions.endpoints import router as subscriptions_router
 from immersio_booking.teams.endpoints import router as teams_router
 from immersio_booking.video.endpoints import router as video_router
@@ -116,12 +120,18 @@ def create_app(settings: Settings | None = None, engine: AsyncEngine | None = No
         subscriptions_router,
         members_router,
         out_of_office_router,
+        # Legacy (Cal.com 2024-04-15) handlers answer the same paths for other versions:
+        # kit/api_versions.py picks the route by the cal-api-version header.
+        legacy_event_types_router,
         event_types_router,  # before teams: /teams/event-types is not /teams/{teamId}
         teams_router,
         schedules_router,
         slots_router,
+        legacy_slots_router,
         reservations_router,
+        legacy_reservations_router,
         bookings_router,
+        legacy_bookings_router,
         calendars_router,
         destination_calendars_router,
         google_calendar_router,
