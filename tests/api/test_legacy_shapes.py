@@ -71,6 +71,10 @@ async def test_legacy_booking_is_the_same_booking(
     wrong = legacy_body(et["id"], dates.at(MONDAY + DAY, "10:00"), "d@example.com")
     wrong["end"] = dates.at(MONDAY + DAY, "10:45")
     assert_error(await legacy_book(bare, wrong), 400, "invalid_duration")
+    # Cal.com fields we do not apply are named in a 400, never ignored
+    rescheduling = {**legacy_body(et["id"], start, "e@example.com"), "rescheduleUid": "x"}
+    refused = assert_error(await legacy_book(bare, rescheduling), 400, "unsupported_field")
+    assert refused["error"]["details"]["fields"] == ["rescheduleUid"]
 
 
 async def test_legacy_booking_keeps_whitelist_and_payment_hold(
@@ -184,6 +188,8 @@ async def test_legacy_event_types(
     group = listed["eventTypeGroups"][0]
     assert [et["id"] for et in group["eventTypes"]] == [created["id"]]
     assert listed["profiles"][0]["slug"] == group["profile"]["slug"]
+    filtered = await bare.get("/v2/event-types", params={"username": "x"}, headers=tenant.headers)
+    assert_error(filtered, 400, "unsupported_field")
     got = data(await bare.get(f"/v2/event-types/{created['id']}", headers=tenant.headers))
     assert got["eventType"]["slug"] == body["slug"]
 

@@ -13,7 +13,7 @@ from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import JSONResponse
-from pydantic import AwareDatetime, EmailStr, Field
+from pydantic import AwareDatetime, EmailStr, Field, model_validator
 
 from immersio_booking.auth.dependencies import AuthSubject, OptionalAuthSubject
 from immersio_booking.bookings import endpoints, listing, output
@@ -25,10 +25,10 @@ from immersio_booking.kit.api_versions import (
     V2024_06_11,
     V2024_06_14,
     adapted,
+    refuse_unsupported,
     versioned,
 )
 from immersio_booking.kit.dependencies import app_settings
-from immersio_booking.kit.errors import BadRequest
 from immersio_booking.kit.pagination import Page
 from immersio_booking.kit.schemas import ApiModel, StrictApiModel
 from immersio_booking.kit.validation import TimeZoneName
@@ -70,6 +70,29 @@ class LegacyResponses(ApiModel):
     notes: str | None = Field(default=None, max_length=5000)
 
 
+# Cal.com's legacy booking fields that we do not apply (refused, not ignored).
+REFUSED_FIELDS = (
+    "rescheduleUid",
+    "rescheduledBy",
+    "user",
+    "bookingUid",
+    "hasHashedBookingLink",
+    "hashedLink",
+    "seatReferenceUid",
+    "locationUrl",
+    "eventTypeSlug",
+    "routedTeamMemberIds",
+    "routingFormResponseId",
+    "skipContactOwner",
+    "reroutingFormResponses",
+    "teamMemberEmail",
+    "crmAppSlug",
+    "crmOwnerRecordType",
+    "_shouldServeCache",
+    "_isDryRun",
+)
+
+
 class LegacyBookingCreate(StrictApiModel):
     start: AwareDatetime
     end: AwareDatetime | None = None
@@ -79,6 +102,16 @@ class LegacyBookingCreate(StrictApiModel):
     metadata: dict[str, Any] = Field(default_factory=dict)
     responses: LegacyResponses
     org_slug: str | None = Field(default=None, max_length=255)
+    refused: dict[str, Any] = Field(default_factory=dict, exclude=True)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _set_aside_refused(cls, data: Any) -> Any:
+        """Cal.com's fields we do not apply are kept apart, for a 400 naming them."""
+        if isinstance(data, dict):
+            data = dict(data)
+            data["refused"] = {name: data.pop(name) for name in REFUSED_FIELDS if name in data}
+        return data
 
 
 class LegacyCancel(StrictApiModel):
@@ -202,6 +235,7 @@ async def create_booking(
     body: LegacyBookingCreate, principal: OptionalAuthSubject, session: Session, request: Request
 ) -> JSONResponse:
     """Cal.com's legacy booking body (``start``, ``end``, ``responses``, ``timeZone``…)."""
+    refuse_unsupported(body.refused)
     today = adapted(BookingCreate, _today(body))
     response = await endpoints.create_booking(today, principal, session, request)
     data = _items(response)
@@ -244,7 +278,7 @@ async def list_bookings(
     cursor: Annotated[int | None, Query(ge=0)] = None,
 ) -> dict[str, Any]:
     """``{bookings, recurringInfo, nextCursor}``: ``cursor`` is the number of bookings to skip."""
-    _refuse_unsupported(request, LIST_PARAMETERS)
+    refuse_unsupported(set(request.query_params) - LIST_PARAMETERS)
     skip = cursor or 0
     query = listing.ListQuery(
         statuses=(status,),
@@ -267,17 +301,6 @@ async def list_bookings(
 LIST_PARAMETERS = frozenset(
     {"filters[status]", "filters[eventTypeIds]", "attendeeEmail", "limit", "cursor"}
 )
-
-
-def _refuse_unsupported(request: Request, accepted: frozenset[str]) -> None:
-    """Cal.com's legacy filters we do not apply are refused, never dropped."""
-    unsupported = sorted(set(request.query_params) - accepted)
-    if unsupported:
-        raise BadRequest(
-            "Not supported by this version: " + ", ".join(unsupported),
-            reason="unsupported_field",
-            details={"fields": unsupported},
-        )
 
 
 @router.get("/{bookingUid}")

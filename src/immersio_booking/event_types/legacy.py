@@ -16,7 +16,13 @@ from immersio_booking.db.dependencies import Session
 from immersio_booking.event_types import repository, service
 from immersio_booking.event_types.fields import INTEGRATIONS
 from immersio_booking.event_types.schemas import EventTypeCreate, EventTypeOut, EventTypePatch
-from immersio_booking.kit.api_versions import V2024_04_15, V2024_06_11, adapted, versioned
+from immersio_booking.kit.api_versions import (
+    V2024_04_15,
+    V2024_06_11,
+    adapted,
+    refuse_unsupported,
+    versioned,
+)
 from immersio_booking.kit.dependencies import app_settings
 from immersio_booking.kit.errors import BadRequest
 from immersio_booking.kit.schemas import ResourceId, StrictApiModel
@@ -221,6 +227,7 @@ async def list_event_types(
     principal: AuthSubject, session: Session, request: Request
 ) -> dict[str, Any]:
     """The caller's workshops, grouped as Cal.com's ``getEventTypesByViewer`` groups them."""
+    refuse_unsupported(request.query_params)  # today's filters (username, …) are 2024-06-14's
     org_id = principal.organization_id
     ets = (
         await repository.of_user(session, org_id, principal.user_id, True, False)

@@ -19,7 +19,7 @@ routes and never read the header. docs/api-versions.md lists every route with it
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable, Coroutine
+from collections.abc import Callable, Coroutine, Iterable
 from typing import Any, ClassVar, TypeVar
 
 from fastapi import Request, Response
@@ -42,14 +42,15 @@ KNOWN = (V2024_04_15, V2024_06_11, V2024_06_14, V2024_08_13, V2024_09_04)
 
 Model = TypeVar("Model", bound=BaseModel)
 _REFUSED = "immersio.api_version_refused"
-# (path, method) → every version some route of that path and method answers. Filled as the
-# routes are built (at import), read when requests are matched.
-_FAMILIES: dict[tuple[str, str], set[str]] = {}
+# (path, method) → the version sets of its routes (one set per handler). Filled as the routes
+# are built (at import), read when requests are matched.
+_FAMILIES: dict[tuple[str, str], set[tuple[str, ...]]] = {}
 
 
 def family(path: str, method: str) -> tuple[str, ...]:
     """The versions answered at ``path`` (a route's path format) for ``method``, oldest first."""
-    return tuple(sorted(_FAMILIES.get((path, method.upper()), ())))
+    handlers = _FAMILIES.get((path, method.upper()), set())
+    return tuple(sorted({version for versions in handlers for version in versions}))
 
 
 def requested(scope: Scope) -> str | None:
@@ -76,7 +77,7 @@ class VersionedRoute(APIRoute):
     def __init__(self, path: str, endpoint: Callable[..., Any], **kwargs: Any) -> None:
         super().__init__(path, endpoint, **kwargs)
         for method in self.methods or ():
-            _FAMILIES.setdefault((self.path_format, method), set()).update(self.versions)
+            _FAMILIES.setdefault((self.path_format, method), set()).add(self.versions)
 
     def matches(self, scope: Scope) -> tuple[Match, Scope]:
         match, child_scope = super().matches(scope)
@@ -125,3 +126,21 @@ def adapted(model: type[Model], data: dict[str, Any]) -> Model:
         return model.model_validate(data)
     except ValidationError as exc:
         raise RequestValidationError(exc.errors(include_url=False)) from exc
+
+
+def families() -> dict[tuple[str, str], list[tuple[str, ...]]]:
+    """Every versioned (path, method) with the versions of each of its handlers, oldest first
+    (docs/api-versions.md is checked against it)."""
+    return {key: sorted(handlers) for key, handlers in sorted(_FAMILIES.items())}
+
+
+def refuse_unsupported(names: Iterable[str]) -> None:
+    """Cal.com inputs of a version that we do not apply: 400 ``unsupported_field``, never
+    accepted and ignored (docs/api-versions.md lists them)."""
+    unsupported = sorted(set(names))
+    if unsupported:
+        raise BadRequest(
+            "Not supported by this version: " + ", ".join(unsupported),
+            reason="unsupported_field",
+            details={"fields": unsupported},
+        )

@@ -19,10 +19,10 @@ from immersio_booking.kit.api_versions import (
     V2024_06_11,
     V2024_06_14,
     V2024_08_13,
+    refuse_unsupported,
     versioned,
 )
 from immersio_booking.kit.dependencies import AppSettings
-from immersio_booking.kit.errors import BadRequest
 from immersio_booking.ratelimits import policy
 from immersio_booking.slots import service
 from immersio_booking.slots.endpoints import parse_request
@@ -48,13 +48,7 @@ USERNAMES = ("usernameList", "usernameList[]")
 def today_query(request: Request) -> dict[str, str]:
     """The legacy query as today's; Cal.com parameters we do not apply are refused."""
     params = request.query_params
-    unsupported = sorted(set(params) - set(RENAMED) - set(USERNAMES))
-    if unsupported:
-        raise BadRequest(
-            "Not supported by this version: " + ", ".join(unsupported),
-            reason="unsupported_field",
-            details={"fields": unsupported},
-        )
+    refuse_unsupported(set(params) - set(RENAMED) - set(USERNAMES))
     query = {RENAMED[name]: value for name, value in params.items() if name in RENAMED}
     usernames = [u for name in USERNAMES for u in params.getlist(name)]
     if len(usernames) > 1:
