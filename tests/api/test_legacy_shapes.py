@@ -129,6 +129,12 @@ async def test_legacy_list_get_and_cancel(
     )
     assert [b["uid"] for b in rest["bookings"]] == uids[2:] and rest["nextCursor"] is None
     assert rest["recurringInfo"] == []
+    many = {"filters[eventTypeIds][]": [et["id"], et["id"] + 1]}
+    assert_error(
+        await bare.get("/v2/bookings", params=many, headers=tenant.headers),
+        400,
+        "unsupported_field",
+    )
     refused = await bare.get(
         "/v2/bookings", params={"filters[teamsIds]": 1}, headers=tenant.headers
     )

@@ -29,6 +29,7 @@ from immersio_booking.kit.api_versions import (
     versioned,
 )
 from immersio_booking.kit.dependencies import app_settings
+from immersio_booking.kit.errors import BadRequest
 from immersio_booking.kit.pagination import Page
 from immersio_booking.kit.schemas import ApiModel, StrictApiModel
 from immersio_booking.kit.validation import TimeZoneName
@@ -270,15 +271,15 @@ async def list_bookings(
         Literal["upcoming", "recurring", "past", "cancelled", "unconfirmed"],
         Query(alias="filters[status]"),
     ] = "upcoming",
-    event_type_ids: Annotated[
-        list[int] | None, Query(alias="filters[eventTypeIds]", max_length=1)
-    ] = None,
     attendee_email: Annotated[str | None, Query(alias="attendeeEmail", max_length=320)] = None,
     limit: Annotated[int, Query(ge=1, le=100)] = 10,
     cursor: Annotated[int | None, Query(ge=0)] = None,
 ) -> dict[str, Any]:
     """``{bookings, recurringInfo, nextCursor}``: ``cursor`` is the number of bookings to skip."""
     refuse_unsupported(set(request.query_params) - LIST_PARAMETERS)
+    event_type_ids = _ids(request, "filters[eventTypeIds]")
+    if len(event_type_ids) > 1:  # one workshop at a time here (today's listing takes one)
+        refuse_unsupported(["filters[eventTypeIds] (more than one)"])
     skip = cursor or 0
     query = listing.ListQuery(
         statuses=(status,),
@@ -299,8 +300,24 @@ async def list_bookings(
 
 
 LIST_PARAMETERS = frozenset(
-    {"filters[status]", "filters[eventTypeIds]", "attendeeEmail", "limit", "cursor"}
+    {
+        "filters[status]",
+        "filters[eventTypeIds]",
+        "filters[eventTypeIds][]",
+        "attendeeEmail",
+        "limit",
+        "cursor",
+    }
 )
+
+
+def _ids(request: Request, name: str) -> list[int]:
+    """An id list as NestJS reads it: ``name=1,2``, ``name=1&name=2`` or ``name[]=1``."""
+    raw = [*request.query_params.getlist(name), *request.query_params.getlist(name + "[]")]
+    parts = [part.strip() for value in raw for part in value.split(",") if part.strip()]
+    if not all(part.isdigit() and 0 < int(part) < 2**63 for part in parts):
+        raise BadRequest(f"{name} must be a list of ids", reason="validation_failed")
+    return sorted({int(part) for part in parts})
 
 
 @router.get("/{bookingUid}")

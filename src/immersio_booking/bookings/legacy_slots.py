@@ -15,23 +15,17 @@ from pydantic import AwareDatetime, Field
 from immersio_booking.auth.dependencies import CheckCredentials, OptionalAuthSubject
 from immersio_booking.bookings.reservations import ReserveSlotInput, hold, release_reservation
 from immersio_booking.db.dependencies import Session
-from immersio_booking.kit.api_versions import (
-    V2024_04_15,
-    V2024_06_11,
-    V2024_06_14,
-    V2024_08_13,
-    adapted,
-    versioned,
-)
+from immersio_booking.kit.api_versions import adapted, versioned
 from immersio_booking.kit.errors import BadRequest
 from immersio_booking.kit.schemas import StrictApiModel
 from immersio_booking.ratelimits import policy
+from immersio_booking.slots.legacy import LEGACY
 
 router = APIRouter(
     prefix="/v2/slots",
     tags=["Slots"],
     dependencies=[CheckCredentials],
-    route_class=versioned(V2024_04_15, V2024_06_11, V2024_06_14, V2024_08_13),
+    route_class=versioned(*LEGACY),  # the versions of the legacy slots controller
     include_in_schema=False,
 )
 COOKIE = "uid"
