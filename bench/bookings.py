@@ -63,7 +63,7 @@ def seed(base: str, platform_key: str) -> list[int]:
             for w in range(WORKSHOPS_PER_TEACHER):
                 r = client.post(
                     "/v2/event-types",
-                    headers=acting,
+                    headers={**acting, "cal-api-version": "2024-06-14"},
                     json=_setup.seated_workshop(f"W{t}-{w}", f"w{t}-{w}", SEATS),
                 )
                 assert r.status_code == 201, r.text
@@ -87,6 +87,7 @@ async def load(base: str, pick: Callable[[Counter[int]], tuple[int, str]]) -> di
                 began = time.perf_counter()
                 r = await client.post(
                     "/v2/bookings",
+                    headers={"cal-api-version": "2024-08-13"},
                     json={
                         "eventTypeId": event_type,
                         "start": start,

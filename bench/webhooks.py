@@ -64,7 +64,7 @@ def main() -> None:
                     _setup.open_all_week(client, owner, "A")
                     et = client.post(
                         "/v2/event-types",
-                        headers=owner,
+                        headers={**owner, "cal-api-version": "2024-06-14"},
                         json=_setup.seated_workshop("W", "w", 1000),
                     ).json()["data"]
                     latencies = []
@@ -73,6 +73,7 @@ def main() -> None:
                         began = time.perf_counter()
                         client.post(
                             "/v2/bookings",
+                            headers={"cal-api-version": "2024-08-13"},
                             json={
                                 "eventTypeId": et["id"],
                                 "start": "2027-03-01T10:00:00Z",

@@ -24,7 +24,7 @@ from immersio_booking.app import create_app
 from immersio_booking.config import Settings
 from immersio_booking.db import embedded, migrate
 from immersio_booking.db.session import make_engine, make_sessionmaker
-from tests import database
+from tests import database, versions
 from tests.factories import Tenant, make_platform_admin, make_tenant
 from tests.mail import inbox  # noqa: F401  (a real SMTP server for the email tests)
 
@@ -144,7 +144,9 @@ def sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
 async def client(settings: Settings, engine: AsyncEngine) -> AsyncIterator[httpx.AsyncClient]:
     app = create_app(settings, engine=engine)
     transport = httpx.ASGITransport(app=app)
-    async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as client:
+    async with httpx.AsyncClient(
+        transport=transport, base_url="http://testserver", event_hooks=versions.HOOKS
+    ) as client:
         yield client
 
 

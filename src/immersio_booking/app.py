@@ -16,6 +16,8 @@ from immersio_booking.bookings.attendance_endpoints import router as attendance_
 from immersio_booking.bookings.edit_endpoints import router as booking_edits_router
 from immersio_booking.bookings.endpoints import router as bookings_router
 from immersio_booking.bookings.invitation_endpoints import router as invitations_router
+from immersio_booking.bookings.legacy import router as legacy_bookings_router
+from immersio_booking.bookings.legacy_slots import router as legacy_reservations_router
 from immersio_booking.bookings.listing_endpoints import router as organization_bookings_router
 from immersio_booking.bookings.read_endpoints import router as booking_reads_router
 from immersio_booking.bookings.reservations import router as reservations_router
@@ -25,6 +27,7 @@ from immersio_booking.calendars.google_endpoints import router as google_calenda
 from immersio_booking.config import Settings, get_settings
 from immersio_booking.db.session import make_engine, make_sessionmaker, resolve_database_url
 from immersio_booking.event_types.endpoints import router as event_types_router
+from immersio_booking.event_types.legacy import router as legacy_event_types_router
 from immersio_booking.immersio.endpoints import router as immersio_router
 from immersio_booking.immersio.webhooks import router as immersio_webhooks_router
 from immersio_booking.kit import error_handlers, openapi
@@ -45,6 +48,7 @@ from immersio_booking.schedules.endpoints import router as schedules_router
 from immersio_booking.schedules.member_schedules import router as member_schedules_router
 from immersio_booking.schedules.timezones import router as timezones_router
 from immersio_booking.slots.endpoints import router as slots_router
+from immersio_booking.slots.legacy import router as legacy_slots_router
 from immersio_booking.subscriptions.endpoints import router as subscriptions_router
 from immersio_booking.teams.endpoints import router as teams_router
 from immersio_booking.video.endpoints import router as video_router
@@ -128,15 +132,21 @@ def create_app(settings: Settings | None = None, engine: AsyncEngine | None = No
         subscriptions_router,
         members_router,
         out_of_office_router,
+        # Legacy (Cal.com 2024-04-15) handlers answer the same paths for other versions:
+        # kit/api_versions.py picks the route by the cal-api-version header.
+        legacy_event_types_router,
         event_types_router,  # before teams: /teams/event-types is not /teams/{teamId}
         teams_router,
         schedules_router,
         timezones_router,
         member_schedules_router,
         slots_router,
+        legacy_slots_router,
         reservations_router,
+        legacy_reservations_router,
         booking_reads_router,  # before bookings: /bookings/by-seat/{seatUid} is not a uid
         bookings_router,
+        legacy_bookings_router,
         calendar_links_router,
         booking_edits_router,
         attendance_marks_router,

@@ -19,6 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from immersio_booking.app import create_app
 from immersio_booking.config import Settings
+from tests import versions
 from tests.bookings.helpers import teacher_hours
 from tests.calendars.servers import FeedServer, Radicale, SilentServer, start_radicale
 from tests.factories import Tenant
@@ -54,7 +55,9 @@ async def teacher(client: httpx.AsyncClient, tenant: Tenant) -> Tenant:
 
 async def _client_with(settings: Settings, engine: AsyncEngine) -> AsyncIterator[httpx.AsyncClient]:
     transport = httpx.ASGITransport(app=create_app(settings, engine=engine))
-    async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as client:
+    async with httpx.AsyncClient(
+        transport=transport, base_url="http://testserver", event_hooks=versions.HOOKS
+    ) as client:
         yield client
 
 

@@ -16,6 +16,7 @@ from immersio_booking.calendars import sealing
 from immersio_booking.config import Settings
 from immersio_booking.kit.crypto import SecretBox
 from immersio_booking.models import Credential
+from tests import versions
 from tests.bookings.helpers import teacher_hours, workshop
 from tests.calendars.helpers import DAY, at, connect_caldav, free_starts, refresh
 from tests.calendars.servers import Radicale
@@ -147,7 +148,9 @@ async def production_like(
     """The API as in production: private and loopback targets refused."""
     strict = settings.model_copy(update={"allow_private_network_targets": False})
     transport = httpx.ASGITransport(app=create_app(strict, engine=engine))
-    async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as client:
+    async with httpx.AsyncClient(
+        transport=transport, base_url="http://testserver", event_hooks=versions.HOOKS
+    ) as client:
         yield client
 
 

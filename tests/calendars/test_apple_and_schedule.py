@@ -14,6 +14,7 @@ from immersio_booking.calendars import kinds
 from immersio_booking.config import Settings
 from immersio_booking.kit import clock
 from immersio_booking.models import CalendarCacheState
+from tests import versions
 from tests.bookings.helpers import workshop
 from tests.calendars.helpers import DAY, at, connect_caldav, free_starts, refresh
 from tests.calendars.servers import Radicale
@@ -26,7 +27,9 @@ async def test_apple_connects_to_its_caldav_address(
 ) -> None:
     apple = settings.model_copy(update={"apple_caldav_url": radicale.url})
     transport = httpx.ASGITransport(app=create_app(apple, engine=engine))
-    async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as client:
+    async with httpx.AsyncClient(
+        transport=transport, base_url="http://testserver", event_hooks=versions.HOOKS
+    ) as client:
         username, password = radicale.account()
         calendar = radicale.make_calendar(username, "iCloud")
         radicale.add_event(username, calendar, at(DAY, "09:00"), at(DAY, "10:00"))

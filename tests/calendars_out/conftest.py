@@ -15,6 +15,7 @@ from immersio_booking.app import create_app
 from immersio_booking.config import Settings
 from immersio_booking.fakes.google import serve_fake_google
 from immersio_booking.fakes.served import BackgroundServer
+from tests import versions
 from tests.calendars.conftest import radicale  # noqa: F401 (the one Radicale of the suite)
 from tests.calendars.servers import Radicale
 
@@ -79,5 +80,7 @@ async def google_client(
     """The API of an app whose settings point at the fake Google."""
     app = create_app(google_settings, engine=engine)
     transport = httpx.ASGITransport(app=app)
-    async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as client:
+    async with httpx.AsyncClient(
+        transport=transport, base_url="http://testserver", event_hooks=versions.HOOKS
+    ) as client:
         yield client

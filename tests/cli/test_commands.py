@@ -27,7 +27,7 @@ from immersio_booking.config import Settings
 from immersio_booking.db import embedded, migrate
 from immersio_booking.db.session import make_engine
 from immersio_booking.fakes.served import BackgroundServer
-from tests import database
+from tests import database, versions
 from tests.factories import auth, unique
 
 EXTERNAL = bool(os.environ.get("DATABASE_URL"))
@@ -128,7 +128,9 @@ async def api(cli: Cli) -> AsyncIterator[httpx.AsyncClient]:
     engine = make_engine(cli.url, pool_size=2, max_overflow=0)
     settings = Settings(data_dir=cli.data_dir, database_url=cli.url, log_level="WARNING")
     transport = httpx.ASGITransport(app=create_app(settings, engine=engine))
-    async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as client:
+    async with httpx.AsyncClient(
+        transport=transport, base_url="http://testserver", event_hooks=versions.HOOKS
+    ) as client:
         yield client
     await engine.dispose()
 

@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from immersio_booking.app import create_app
 from immersio_booking.config import Settings
+from tests import versions
 
 
 def some_address() -> str:
@@ -29,5 +30,7 @@ async def limited(
         settings.model_copy(update={"rate_limits_enabled": True, **overrides}), engine=engine
     )
     transport = httpx.ASGITransport(app=app, client=(address or some_address(), 40000))
-    async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as client:
+    async with httpx.AsyncClient(
+        transport=transport, base_url="http://testserver", event_hooks=versions.HOOKS
+    ) as client:
         yield client

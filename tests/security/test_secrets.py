@@ -27,7 +27,7 @@ from immersio_booking.db.session import make_engine, make_sessionmaker
 from immersio_booking.kit.crypto import SecretBox
 from immersio_booking.payments import credentials
 from immersio_booking.workflows.texting import LoggingTextSender
-from tests import database
+from tests import database, versions
 from tests.factories import Tenant, make_tenant
 from tests.helpers import assert_error, data
 from tests.jobs import job_environment
@@ -94,7 +94,9 @@ async def test_an_unexpected_database_error_is_logged_without_values(
 
     app.add_api_route("/_leaky", leaky)
     transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
-    async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as client:
+    async with httpx.AsyncClient(
+        transport=transport, base_url="http://testserver", event_hooks=versions.HOOKS
+    ) as client:
         with info_logs() as entries:
             answer = await client.get("/_leaky")
     assert_error(answer, 500, "internal_error")
@@ -133,7 +135,9 @@ async def scratch(scratch_url: str, settings: Settings) -> AsyncIterator[Scratch
     sessionmaker = make_sessionmaker(engine)
     app = create_app(own, engine=engine)
     transport = httpx.ASGITransport(app=app)
-    async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as client:
+    async with httpx.AsyncClient(
+        transport=transport, base_url="http://testserver", event_hooks=versions.HOOKS
+    ) as client:
         app.state.engine, app.state.sessionmaker = engine, sessionmaker
         yield Scratch(scratch_url, own, sessionmaker, client, await make_tenant(sessionmaker))
     await engine.dispose()

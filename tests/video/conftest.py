@@ -13,6 +13,7 @@ from immersio_booking.config import Settings
 from immersio_booking.fakes.served import BackgroundServer
 from immersio_booking.fakes.zoom import create_simulator
 from immersio_booking.video import zoom_client
+from tests import versions
 from tests.video.helpers import ACCOUNT_ID, CLIENT_ID, CLIENT_SECRET, FakeZoom
 
 
@@ -32,5 +33,7 @@ async def zoom_client_app(
     """The API with Zoom's addresses on the simulator."""
     app = create_app(settings.model_copy(update=fake_zoom.settings), engine=engine)
     transport = httpx.ASGITransport(app=app)
-    async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as client:
+    async with httpx.AsyncClient(
+        transport=transport, base_url="http://testserver", event_hooks=versions.HOOKS
+    ) as client:
         yield client

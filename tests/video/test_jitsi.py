@@ -18,7 +18,7 @@ from immersio_booking.app import create_app
 from immersio_booking.bookings.meeting_links import MeetingLink
 from immersio_booking.config import Settings
 from immersio_booking.video.jitsi import host_link
-from tests import dates
+from tests import dates, versions
 from tests.bookings.helpers import (
     MONDAY,
     book,
@@ -142,7 +142,9 @@ def with_room_tokens(settings: Settings) -> Settings:
 @pytest.fixture
 async def token_client(settings: Settings, engine: AsyncEngine) -> AsyncIterator[httpx.AsyncClient]:
     transport = httpx.ASGITransport(app=create_app(with_room_tokens(settings), engine=engine))
-    async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as client:
+    async with httpx.AsyncClient(
+        transport=transport, base_url="http://testserver", event_hooks=versions.HOOKS
+    ) as client:
         yield client
 
 

@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from immersio_booking.app import create_app
 from immersio_booking.config import Settings
 from immersio_booking.models import Credential
+from tests import versions
 from tests.factories import Tenant, make_member
 from tests.helpers import assert_error, data
 from tests.video.helpers import CLIENT_ID, CLIENT_SECRET, FakeZoom, connect_zoom
@@ -115,7 +116,9 @@ async def test_no_key_is_401_and_zoom_out_of_reach_is_502_with_nothing_stored(
         update={"zoom_oauth_base": "http://127.0.0.1:9", "zoom_api_base": "http://127.0.0.1:9"}
     )
     transport = httpx.ASGITransport(app=create_app(unreachable, engine=engine))
-    async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as client:
+    async with httpx.AsyncClient(
+        transport=transport, base_url="http://testserver", event_hooks=versions.HOOKS
+    ) as client:
         path = f"/v2/organizations/{tenant.id}/conferencing/zoom"
         assert (await client.get(path)).status_code == 401
         answer = await connect_zoom(client, tenant)

@@ -33,13 +33,17 @@ from immersio_booking.bookings.schemas import (
 )
 from immersio_booking.db.dependencies import Session
 from immersio_booking.idempotency.replay import run_once
-from immersio_booking.kit import clock
+from immersio_booking.kit import api_versions, clock
+from immersio_booking.kit.api_versions import V2024_08_13
 from immersio_booking.kit.dependencies import app_settings
 from immersio_booking.kit.schemas import ApiModel, Envelope
 from immersio_booking.models import Booking
 from immersio_booking.ratelimits import policy
 
-router = APIRouter(prefix="/v2/bookings", tags=["Bookings"])
+# Cal.com 2024-08-13; the legacy handlers of these paths are in bookings/legacy.py.
+router = APIRouter(
+    prefix="/v2/bookings", tags=["Bookings"], route_class=api_versions.versioned(V2024_08_13)
+)
 
 
 def _manage_token(

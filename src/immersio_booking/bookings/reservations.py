@@ -22,6 +22,7 @@ from immersio_booking.bookings.availability import Exclusions
 from immersio_booking.db.dependencies import Session
 from immersio_booking.idempotency.replay import run_once
 from immersio_booking.kit import clock
+from immersio_booking.kit.api_versions import V2024_09_04, versioned
 from immersio_booking.kit.dependencies import app_settings
 from immersio_booking.kit.errors import (
     DomainError,
@@ -35,7 +36,12 @@ from immersio_booking.models import SlotReservation
 from immersio_booking.ratelimits import policy
 from immersio_booking.slots import service as slots
 
-router = APIRouter(prefix="/v2/slots/reservations", tags=["Slots"], dependencies=[CheckCredentials])
+router = APIRouter(
+    prefix="/v2/slots/reservations",
+    tags=["Slots"],
+    dependencies=[CheckCredentials],
+    route_class=versioned(V2024_09_04),
+)
 DEFAULT_MINUTES, MAX_MINUTES = 5, 15
 
 
@@ -68,7 +74,7 @@ def _out(r: SlotReservation, with_duration: bool = True) -> ReservationOut:
     )
 
 
-async def _hold(
+async def hold(
     session: AsyncSession,
     principal: Principal | None,
     body: ReserveSlotInput,
@@ -142,7 +148,7 @@ async def reserve(
     await policy.enforce(request, principal, *policy.reservation(body.event_type_id))
 
     async def work() -> tuple[int, dict[str, Any]]:
-        held = _out(await _hold(session, principal, body, request, None))
+        held = _out(await hold(session, principal, body, request, None))
         return 201, ok(held).model_dump(mode="json", by_alias=True)
 
     who = f"user-{principal.user_id}" if principal else "anonymous"
@@ -168,7 +174,7 @@ async def move_reservation(
     found = await _by_uid(session, uid)
     if found is None or found.expires_at <= clock.now():
         raise NotFound(f"Slot with uid={uid} not found")
-    return ok(_out(await _hold(session, principal, body, request, found)))
+    return ok(_out(await hold(session, principal, body, request, found)))
 
 
 @router.delete("/{uid}")

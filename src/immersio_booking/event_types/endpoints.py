@@ -19,6 +19,7 @@ from immersio_booking.event_types.schemas import (
     TeamEventTypeCreate,
     TeamEventTypePatch,
 )
+from immersio_booking.kit.api_versions import V2024_06_14, versioned
 from immersio_booking.kit.dependencies import app_settings
 from immersio_booking.kit.errors import NotFound
 from immersio_booking.kit.schemas import Envelope, ResourceId, ok
@@ -27,6 +28,9 @@ from immersio_booking.organizations import repository as org_repository
 from immersio_booking.tenancy.dependencies import ReadableOrganization
 
 router = APIRouter(tags=["Event types"])
+# The caller's own event types answer Cal.com 2024-06-14; the legacy handlers of these paths
+# (2024-04-15, 2024-06-11) are in event_types/legacy.py. Team routes answer every version.
+personal = APIRouter(tags=["Event types"], route_class=versioned(V2024_06_14))
 
 
 def _base_url(request: Request) -> str:
@@ -37,7 +41,7 @@ async def _outs(session: Session, request: Request, ets: list[EventType]) -> lis
     return await service.to_out(session, ets, _base_url(request))
 
 
-@router.post("/v2/event-types", status_code=status.HTTP_201_CREATED)
+@personal.post("/v2/event-types", status_code=status.HTTP_201_CREATED)
 async def create_event_type(
     body: EventTypeCreate, principal: AuthSubject, session: Session, request: Request
 ) -> Envelope[EventTypeOut]:
@@ -46,7 +50,7 @@ async def create_event_type(
     return ok((await _outs(session, request, [et]))[0])
 
 
-@router.get("/v2/event-types")
+@personal.get("/v2/event-types")
 async def list_event_types(
     principal: OptionalAuthSubject,
     session: Session,
@@ -89,7 +93,7 @@ async def list_event_types(
     return ok(outs if staff else [public_view(out) for out in outs])
 
 
-@router.get("/v2/event-types/{eventTypeId}")
+@personal.get("/v2/event-types/{eventTypeId}")
 async def get_event_type(
     eventTypeId: ResourceId,  # noqa: N803
     principal: AuthSubject,
@@ -100,7 +104,7 @@ async def get_event_type(
     return ok((await _outs(session, request, [et]))[0])
 
 
-@router.patch("/v2/event-types/{eventTypeId}")
+@personal.patch("/v2/event-types/{eventTypeId}")
 async def patch_event_type(
     eventTypeId: ResourceId,  # noqa: N803
     body: EventTypePatch,
@@ -113,7 +117,7 @@ async def patch_event_type(
     return ok((await _outs(session, request, [et]))[0])
 
 
-@router.delete("/v2/event-types/{eventTypeId}")
+@personal.delete("/v2/event-types/{eventTypeId}")
 async def delete_event_type(
     eventTypeId: ResourceId,  # noqa: N803
     principal: AuthSubject,
@@ -122,6 +126,8 @@ async def delete_event_type(
     et = await service.readable(session, principal, eventTypeId)
     return ok(await service.delete(session, principal, et))
 
+
+router.include_router(personal)
 
 TEAM_PATH = "/v2/organizations/{orgId}/teams/{teamId}/event-types"
 

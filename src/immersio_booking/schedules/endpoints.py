@@ -6,11 +6,17 @@ from fastapi import APIRouter, status
 
 from immersio_booking.auth.dependencies import AuthSubject
 from immersio_booking.db.dependencies import Session
+from immersio_booking.kit.api_versions import V2024_06_11, V2024_06_14, versioned
 from immersio_booking.kit.schemas import EmptyEnvelope, Envelope, ResourceId, ok
 from immersio_booking.schedules import service
 from immersio_booking.schedules.schemas import ScheduleCreate, ScheduleOut, SchedulePatch
 
-router = APIRouter(prefix="/v2/schedules", tags=["Schedules"])
+# Cal.com registers the same controller for 2024-06-11 and 2024-06-14.
+router = APIRouter(
+    prefix="/v2/schedules",
+    tags=["Schedules"],
+    route_class=versioned(V2024_06_11, V2024_06_14),
+)
 
 
 @router.post("", status_code=status.HTTP_201_CREATED)

@@ -9,6 +9,7 @@ from fastapi import APIRouter, Request
 from immersio_booking.auth.dependencies import OptionalAuthSubject
 from immersio_booking.db.dependencies import Session
 from immersio_booking.kit import clock
+from immersio_booking.kit.api_versions import V2024_09_04, versioned
 from immersio_booking.kit.dependencies import AppSettings
 from immersio_booking.kit.errors import BadRequest
 from immersio_booking.kit.schemas import Envelope, ok
@@ -18,7 +19,7 @@ from immersio_booking.ratelimits import policy
 from immersio_booking.slots import service
 from immersio_booking.slots.window import parse_window
 
-router = APIRouter(tags=["Slots"])
+router = APIRouter(tags=["Slots"], route_class=versioned(V2024_09_04))
 
 ALLOWED = frozenset(
     {
