@@ -238,9 +238,11 @@ def _open_hold(now: datetime) -> ColumnElement[bool]:
     )
 
 
-async def open_holds_of_email(
-    session: AsyncSession, organization_id: int, email: str, now: datetime
+async def _count_of_email(
+    session: AsyncSession, organization_id: int, email: str, *conditions: ColumnElement[bool]
 ) -> int:
+    """How many of the school's bookings have ``email`` among their attendees and meet
+    ``conditions``."""
     statement = (
         select(func.count(func.distinct(Booking.id)))
         .join(Attendee, Attendee.booking_id == Booking.id)
@@ -248,10 +250,16 @@ async def open_holds_of_email(
             Booking.organization_id == organization_id,
             Attendee.organization_id == organization_id,
             Attendee.email == email,
-            _open_hold(now),
+            *conditions,
         )
     )
     return int((await session.execute(statement)).scalar_one())
+
+
+async def open_holds_of_email(
+    session: AsyncSession, organization_id: int, email: str, now: datetime
+) -> int:
+    return await _count_of_email(session, organization_id, email, _open_hold(now))
 
 
 async def open_holds_of_address(
@@ -278,21 +286,10 @@ async def active_of_attendee(
     except_uid: str | None,
 ) -> int:
     """Upcoming bookings (accepted or pending, holding time) of ``email`` at the workshop."""
-    statement = (
-        select(func.count(func.distinct(Booking.id)))
-        .join(Attendee, Attendee.booking_id == Booking.id)
-        .where(
-            Booking.organization_id == organization_id,
-            Attendee.organization_id == organization_id,
-            Booking.event_type_id == event_type_id,
-            Attendee.email == email,
-            Booking.start_time >= now,
-            blocking(now),
-        )
-    )
+    conditions = [Booking.event_type_id == event_type_id, Booking.start_time >= now, blocking(now)]
     if except_uid:
-        statement = statement.where(Booking.uid != except_uid)
-    return int((await session.execute(statement)).scalar_one())
+        conditions.append(Booking.uid != except_uid)
+    return await _count_of_email(session, organization_id, email, *conditions)
 
 
 async def references_of(
