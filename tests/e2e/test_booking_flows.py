@@ -63,7 +63,7 @@ async def test_a_stranger_is_refused_by_a_whitelist_workshop(
     await expect(beside).to_contain_text("open only to students on the school's list")
     await expect(beside).to_contain_text("stranger@example.com")
     await expect(page.locator("#book-error")).to_have_text(
-        "Please correct the fields marked below."
+        "Please correct the fields marked above."
     )
     assert "/booking/" not in page.url
 
