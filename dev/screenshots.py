@@ -15,7 +15,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from tests import screens  # noqa: E402  (the repository's root is on the path just above)
+# The repository root is on the path just above: the page sources and CHOSEN live in tests/.
+from tests import screens
 
 
 def main() -> int:

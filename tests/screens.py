@@ -33,7 +33,8 @@ CHOSEN = (
 
 def page_sources() -> list[Path]:
     """The files a page is made of: templates, static files and the pages' catalogues (.po;
-    not the generated .pot, nor hidden files or caches), sorted by their path from the web package, so every machine lists them alike."""
+    not the generated .pot, nor hidden files or caches), sorted by their path from the web
+    package, so every machine lists them alike."""
     found = [
         path
         for folder in ("templates", "static", "locale")

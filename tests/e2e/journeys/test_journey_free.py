@@ -5,11 +5,9 @@ booking part again at phone width."""
 
 from __future__ import annotations
 
-import re
-
 import httpx
-from babel.dates import format_date
 import pytest
+from babel.dates import format_date
 from playwright.async_api import Browser, Page, expect
 
 from tests.bookings.helpers import MONDAY

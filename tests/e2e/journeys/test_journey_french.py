@@ -8,8 +8,8 @@ from __future__ import annotations
 import re
 
 import httpx
-from babel.dates import format_date
 import pytest
+from babel.dates import format_date
 from playwright.async_api import Browser, Page, expect
 
 from tests.bookings.helpers import MONDAY

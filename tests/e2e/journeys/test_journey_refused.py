@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import httpx
 import pytest
+from babel.dates import format_date
 from playwright.async_api import Page, expect
 
-from tests.bookings.helpers import workshop
-from tests.e2e.journeys.story import Story
+from tests.bookings.helpers import MONDAY, workshop
+from tests.e2e.journeys.story import Story, choose_day_and_time
 from tests.factories import Tenant
 from tests.web.pages import school
 
@@ -28,8 +29,7 @@ async def test_a_student_not_on_the_list_is_told_why_next_to_their_email(
     await page.goto(f"{live_url}/{tenant.slug}/{et['slug']}?tz=Europe/Paris&lang={lang}")
     await expect(page.locator("#whitelist-note")).to_be_visible()
     name, email, refusal = TEXT[lang]
-    await page.locator("table.month a").first.click()
-    await page.locator("input[name=start]").first.check()
+    await choose_day_and_time(page, format_date(MONDAY, "LLLL y", locale=lang))
     await page.get_by_label(name).fill("Stranger")
     await page.get_by_label(email).fill("stranger@example.com")
     await page.locator("#book-button").click()
