@@ -12,9 +12,9 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from playwright.async_api import Browser, Page, expect
+from playwright.async_api import Browser, Frame, Page, expect
 
-from tests.e2e.axe import axe_source, serious_violations
+from tests.e2e.axe import axe_source, violations
 from tests.e2e.conftest import ARTIFACTS
 
 JOURNEYS = ARTIFACTS / "journeys"
@@ -45,9 +45,10 @@ class Story:
     def folder(self) -> Path:
         return JOURNEYS / self.journey
 
-    async def look(self, step: str, *, phone: bool = False) -> None:
+    async def look(self, step: str, *, phone: bool = False, frame: Frame | None = None) -> None:
         """The screen at the viewport's width (and at phone width too when ``phone``): a
-        full-page screenshot each, and no serious or critical axe finding on it."""
+        full-page screenshot each, and no axe finding of any impact on our page (``frame``'s,
+        when the screen is another site's page embedding ours)."""
         self.folder.mkdir(parents=True, exist_ok=True)
         size = self.page.viewport_size or DESKTOP
         widths = [size, PHONE] if phone and size["width"] != PHONE["width"] else [size]
@@ -58,9 +59,15 @@ class Story:
             await self.page.screenshot(path=str(name), full_page=True)
             source = axe_source()
             if source is not None:
-                found = await serious_violations(self.page, source)
+                found = await violations(frame or self.page, source)
                 assert found == [], (self.journey, step, viewport["width"], found)
         await self.page.set_viewport_size(size)
+
+
+def ours(page: Page) -> Frame:
+    """Our page inside another site's page: the widget's frame."""
+    (frame,) = [f for f in page.frames if f is not page.main_frame]
+    return frame
 
 
 async def choose_day_and_time(page: Page, month_title: str, time_index: int = 0) -> str:

@@ -11,7 +11,7 @@ import httpx
 import pytest
 from playwright.async_api import FrameLocator, Page, expect
 
-from tests.e2e.journeys.story import CONFIRMATION, Story
+from tests.e2e.journeys.story import CONFIRMATION, Story, ours
 from tests.factories import Tenant
 from tests.web.pages import school
 
@@ -37,10 +37,10 @@ async def test_a_student_books_in_the_inline_widget(
     await page.goto(f"{third_party_url}/course?{query}")
     frame = page.frame_locator(FRAME)
     await expect(frame.get_by_role("heading", name=et["title"], level=1)).to_be_visible()
-    await story.look("booking-page")
+    await story.look("booking-page", frame=ours(page))
     await book_in(frame)
     await expect(page.locator("#log")).to_have_text(re.compile(r"^booked \S+"))
-    await story.look("booked")
+    await story.look("booked", frame=ours(page))
 
 
 async def test_a_student_books_in_the_popup_widget(
@@ -55,10 +55,10 @@ async def test_a_student_books_in_the_popup_widget(
     await expect(dialog).to_be_visible()
     frame = page.frame_locator(FRAME)
     await expect(frame.get_by_role("heading", name=et["title"], level=1)).to_be_visible()
-    await story.look("opened", phone=True)
+    await story.look("opened", phone=True, frame=ours(page))
     await book_in(frame)
     await expect(page.locator("#log")).to_have_text(re.compile(r"^booked \S+"))
-    await story.look("booked")
+    await story.look("booked", frame=ours(page))
 
 
 @pytest.mark.xfail(strict=True, reason="issue 15c: the frame shrinks and the host scrolls to it")
