@@ -1,6 +1,6 @@
 """A student books a paid workshop and pays: the booking page, the payment page (the session,
 the student, the seat held, a way back), the card on localstripe with its 3-D Secure step, and
-the confirmation with the manage link."""
+the confirmation with the manage link; the manage page then says what cancelling would refund."""
 
 from __future__ import annotations
 
@@ -78,3 +78,8 @@ async def test_a_student_books_a_paid_workshop_and_pays(
     await story.look("confirmation", phone=True)
     await page.locator("#manage-link").click()
     await expect(page.locator("#status")).to_have_text("Confirmed")
+    await page.locator("#cancel-open").click()  # the student thinks of cancelling: what back?
+    await expect(page.locator("#refund-note")).to_have_text(
+        "If you cancel now you get a full refund of €25.00."
+    )
+    await story.look("cancel-step")
