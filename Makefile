@@ -11,7 +11,7 @@ PUBLIC_URL := $${IMMERSIO_PUBLIC_BASE_URL:-http://$(HOST):$(PORT)}
 # localstripe, the fake Stripe that `run` pays against (dev/demo_stripe.py).
 STRIPE_PORT ?= 8420
 
-.PHONY: install run stop test test-fast test-any-date lint fmt bench clean
+.PHONY: install run stop test test-fast test-any-date screenshots lint fmt bench clean
 
 install: $(VENV)/.synced
 
@@ -70,6 +70,12 @@ test-any-date: install
 		echo "test-any-date runs on the embedded PostgreSQL: unset DATABASE_URL (its server would keep the real clock)"; \
 		exit 1; fi
 	faketime '$(DATE)' $(BIN)/pytest -q
+
+# The screens docs/pages.md shows, taken again by the browser journeys (tests/e2e/journeys),
+# with the hash of the page sources they show (docs/screens/manifest.json): a test fails when
+# the pages change after them. Needs pngquant (apt-get install pngquant). Look at each image.
+screenshots: install
+	$(BIN)/python dev/screenshots.py
 
 lint: install
 	$(BIN)/ruff check src tests bench dev

@@ -13,7 +13,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from playwright.async_api import Page
+from playwright.async_api import Frame, Page
 
 AXE_VERSION = "4.14.1"
 CACHE = Path(__file__).resolve().parents[2] / ".cache" / "npm"
@@ -59,13 +59,21 @@ def axe_source() -> str | None:
     return AXE.read_text()
 
 
-async def serious_violations(page: Page, source: str) -> list[dict[str, Any]]:
-    """axe's serious and critical findings on the page as it is now (evaluated through the
-    DevTools protocol, which the page's CSP does not govern)."""
+async def serious_violations(page: Page | Frame, source: str) -> list[dict[str, Any]]:
+    """axe's serious and critical findings on the page as it is now."""
+    return await violations(page, source, impacts=("serious", "critical"))
+
+
+async def violations(
+    page: Page | Frame, source: str, impacts: tuple[str, ...] | None = None
+) -> list[dict[str, Any]]:
+    """axe's findings on the page (or a frame's page) as it is now, of the given impacts (all
+    when None); evaluated through the DevTools protocol, which the page's CSP does not govern."""
     await page.evaluate(source)
     found: list[dict[str, Any]] = await page.evaluate(
-        """async () => (await axe.run(document)).violations
-            .filter(v => v.impact === 'serious' || v.impact === 'critical')
-            .map(v => ({id: v.id, impact: v.impact, nodes: v.nodes.map(n => n.target)}))"""
+        """async (impacts) => (await axe.run(document)).violations
+            .filter(v => impacts === null || impacts.includes(v.impact))
+            .map(v => ({id: v.id, impact: v.impact, nodes: v.nodes.map(n => n.target)}))""",
+        list(impacts) if impacts is not None else None,
     )
     return found

@@ -59,9 +59,12 @@ async def test_a_stranger_is_refused_by_a_whitelist_workshop(
     await page.goto(f"{live_url}/{tenant.slug}/{et['slug']}?tz=Europe/Paris")
     await expect(page.locator("#whitelist-note")).to_be_visible()
     await fill_and_book(page, "stranger@example.com")
-    error = page.locator("#book-error")
-    await expect(error).to_contain_text("open only to students on the school's list")
-    await expect(error).to_contain_text("stranger@example.com")
+    beside = page.locator("#e-email")  # said next to the email field
+    await expect(beside).to_contain_text("open only to students on the school's list")
+    await expect(beside).to_contain_text("stranger@example.com")
+    await expect(page.locator("#book-error")).to_have_text(
+        "Please correct the fields marked above."
+    )
     assert "/booking/" not in page.url
 
 

@@ -219,6 +219,12 @@
           return;
         }
         var known = text[details.reason];
+        // A refusal about the address itself is said next to the email field.
+        if (details.reason === 'not_whitelisted' && fieldError('email', known.replace('{email}', payload.attendee.email))) {
+          form.elements.email.focus();
+          show(text.check_fields);
+          return;
+        }
         if (details.field === CODE && form.elements[CODE]) {
           if (details.reason !== 'email_verification_required') form.elements[CODE].value = '';
           form.elements[CODE].focus();
