@@ -6,7 +6,13 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from immersio_booking.kit.when import resolve_zone, span, uses_12_hour_clock, zone_name
+from immersio_booking.kit.when import (
+    pickable_zones,
+    resolve_zone,
+    span,
+    uses_12_hour_clock,
+    zone_name,
+)
 
 START = datetime(2030, 1, 8, 17, 0, tzinfo=UTC)  # a winter Tuesday: Paris is UTC+1
 END = START + timedelta(hours=1)
@@ -56,8 +62,20 @@ def test_a_session_past_midnight_names_the_end_day() -> None:
         ("utc", "UTC"),
         ("Pariss", None),
         ("", None),
-        ("Etc/GMT+5", None),
+        ("Etc/GMT+5", "Etc/GMT+5"),  # an IANA id, however odd, is what it says
+        ("Londres", "Europe/London"),  # as a French reader knows it
+        ("New York (UTC−5)", "America/New_York"),  # what the picker shows
+        ("Paris, UTC+1", "Europe/Paris"),
+        ("Kolkata", "Asia/Kolkata"),
     ],
 )
 def test_typed_zones_resolve_or_are_refused(typed: str, zone: str | None) -> None:
     assert resolve_zone(typed) == zone
+
+
+def test_the_picker_lists_each_zone_once_without_aliases() -> None:
+    zones = pickable_zones()
+    assert "Asia/Kolkata" in zones and "Asia/Calcutta" not in zones
+    assert "America/Argentina/Buenos_Aires" in zones and "America/Buenos_Aires" not in zones
+    assert not [z for z in zones if z.startswith(("Etc/", "US/"))]
+    assert len(zones) == len(set(zones))

@@ -12,15 +12,17 @@ zone, or ``None`` when it names none, so a typo is reported, never silently read
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from datetime import datetime
 from functools import lru_cache
 from zoneinfo import ZoneInfo, available_timezones
 
 from babel import Locale, UnknownLocaleError
+from babel.core import get_global
 from babel.dates import format_date, format_time, get_timezone_location
 
-from immersio_booking.kit.i18n import supported_language
+from immersio_booking.kit.i18n import LANGUAGES, supported_language
 
 __all__ = [
     "babel_locale",
@@ -30,6 +32,8 @@ __all__ = [
     "time_of",
     "resolve_zone",
     "city_zones",
+    "canonical_zone",
+    "pickable_zones",
 ]
 
 
@@ -116,22 +120,41 @@ def span(
     return f"{day}, {begins} – {until} ({zone_name(zone, start, tag, joiner=', ')})"
 
 
+def canonical_zone(zone: str) -> str:
+    """The zone an alias stands for (``Asia/Calcutta`` → ``Asia/Kolkata``), per CLDR."""
+    aliases = get_global("zone_aliases")
+    return str(aliases.get(zone, zone))
+
+
+@lru_cache(maxsize=1)
+def pickable_zones() -> tuple[str, ...]:
+    """The zones a person picks from: every region's zone once (no aliases, no ``Etc/``)."""
+    zones = {
+        canonical_zone(z)
+        for z in available_timezones()
+        if "/" in z and not z.startswith(("Etc/", "SystemV/", "US/", "Canada/", "Brazil/"))
+    }
+    return (*sorted(z for z in zones if "/" in z), "UTC")
+
+
 @lru_cache(maxsize=1)
 def _zones_by_key() -> dict[str, str]:
-    """Every IANA zone under its lower-cased id and, when unambiguous, its city."""
-    zones = sorted(
-        z for z in available_timezones() if "/" in z and not z.startswith(("Etc/", "SystemV/"))
-    )
+    """Every IANA zone under its lower-cased id; every city name (from the id, and as English
+    and French readers see it) when it names one zone only."""
     keys: dict[str, str] = {}
-    cities: dict[str, list[str]] = {}
-    for zone in [*zones, "UTC"]:
-        keys[zone.lower()] = zone
-        city = zone.rsplit("/", 1)[-1].replace("_", " ").lower()
-        cities.setdefault(city, []).append(zone)
+    cities: dict[str, set[str]] = {}
+    for zone in available_timezones():
+        if "/" in zone and not zone.startswith("SystemV/"):
+            keys[zone.lower()] = zone
+    for zone in pickable_zones():
+        names = {zone.rsplit("/", 1)[-1].replace("_", " ")}
+        names.update(_city(zone, language) for language in LANGUAGES)
+        for name in names - {""}:
+            cities.setdefault(_plain(name).lower(), set()).add(zone)
     for city, found in cities.items():
         if len(found) == 1:
-            keys.setdefault(city, found[0])
-    keys["gmt"] = "UTC"
+            keys.setdefault(city, next(iter(found)))
+    keys["utc"] = keys["gmt"] = "UTC"
     return keys
 
 
@@ -141,10 +164,14 @@ def _plain(text: str) -> str:
     return " ".join("".join(c for c in decomposed if not unicodedata.combining(c)).split())
 
 
+# What ``zone_name`` adds after the city: " (UTC+1)", ", UTC−5:30".
+_OFFSET_SUFFIX = re.compile(r"(?:\s*\(UTC[^)]*\)|,\s*UTC\S*)$")
+
+
 def resolve_zone(text: str | None) -> str | None:
-    """The IANA zone a person meant by ``text`` ("Paris", "São Paulo", "america/new_york"),
-    or ``None`` when it names none."""
-    typed = _plain(text or "")
+    """The IANA zone a person meant by ``text`` ("Paris", "Londres", "São Paulo",
+    "america/new_york", or a picker's "New York (UTC−5)"), or ``None`` when it names none."""
+    typed = _plain(_OFFSET_SUFFIX.sub("", (text or "").strip()))
     if not typed:
         return None
     keys = _zones_by_key()
@@ -158,8 +185,7 @@ def resolve_zone(text: str | None) -> str | None:
 @lru_cache(maxsize=1)
 def city_zones() -> list[tuple[str, str]]:
     """Every IANA zone with its city in English, ``("Paris", "Europe/Paris")``, by city."""
-    zones = (*(key for key in _zones_by_key().values() if "/" in key), "UTC")
     return sorted(
-        {(_city(zone, "en") or zone, zone) for zone in zones},
+        {(_city(zone, "en") or zone, zone) for zone in pickable_zones()},
         key=lambda pair: (pair[0].lower(), pair[1]),
     )

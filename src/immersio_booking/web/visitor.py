@@ -6,7 +6,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 from functools import lru_cache
-from zoneinfo import available_timezones
 
 from fastapi import Request
 
@@ -64,10 +63,5 @@ def zone_options(tag: str, at: datetime) -> list[ZoneOption]:
 
 @lru_cache(maxsize=8)
 def _options(tag: str, at: datetime) -> list[ZoneOption]:
-    zones = sorted(
-        z
-        for z in available_timezones()
-        if "/" in z and not z.startswith(("Etc/", "SystemV/", "US/", "Canada/", "Brazil/"))
-    )
-    options = [ZoneOption(zone, when.zone_name(zone, at, tag)) for zone in [*zones, "UTC"]]
+    options = [ZoneOption(zone, when.zone_name(zone, at, tag)) for zone in when.pickable_zones()]
     return sorted(options, key=lambda option: option.name)
