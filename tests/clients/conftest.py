@@ -8,6 +8,7 @@ an integrator does when pointing a client elsewhere, and undo it after each test
 
 from __future__ import annotations
 
+import importlib
 import inspect
 from collections.abc import Iterator
 from types import ModuleType
@@ -29,19 +30,26 @@ def api_url(settings: Settings) -> Iterator[str]:
         yield base
 
 
-def pointed(monkeypatch: pytest.MonkeyPatch, client: ModuleType, base: str, key: str) -> None:
-    """``client`` calls our ``/v2`` with ``key`` instead of api.cal.com with its environment's."""
+def pointed(monkeypatch: pytest.MonkeyPatch, module: str, base: str, key: str) -> ModuleType:
+    """The published client ``module``, calling our ``/v2`` with ``key`` instead of api.cal.com
+    with its environment's key."""
+    client = importlib.import_module(module)
+    assert "site-packages" in str(client.__file__)  # the published module, not one of ours
     monkeypatch.setattr(client, "CALCOM_API_BASE_URL", f"{base}/v2")
     monkeypatch.setattr(client, "CALCOM_API_KEY", key)
+    return client
 
 
-def functions_of(client: ModuleType) -> set[str]:
-    """Every function the client module defines (its MCP tools and helpers alike)."""
-    return {
+def assert_accounted_for(client: ModuleType, called: set[str], not_served: dict[str, str]) -> None:
+    """Every function the client module defines (its MCP tools and helpers alike) is called by
+    the tests or listed as not served, with a reason: a new release's function shows up here."""
+    defined = {
         name
         for name, value in vars(client).items()
         if inspect.isfunction(value) and value.__module__ == client.__name__
     }
+    assert defined == called | not_served.keys()
+    assert all(not_served.values())
 
 
 def failed(result: Any) -> bool:

@@ -6,7 +6,6 @@ Every function of the client is called below against the running service, or lis
 
 from __future__ import annotations
 
-import importlib
 from types import ModuleType
 
 import httpx
@@ -14,12 +13,12 @@ import pytest
 
 from tests import dates
 from tests.bookings.helpers import MONDAY, teacher_hours, workshop
-from tests.clients.conftest import failed, functions_of, pointed
+from tests.clients.conftest import assert_accounted_for, failed, pointed
 from tests.factories import Tenant
 
 pytestmark = pytest.mark.clients
 
-CALLED = frozenset({"get_api_status", "list_event_types", "get_bookings", "create_booking"})
+CALLED = {"get_api_status", "list_event_types", "get_bookings", "create_booking"}
 NOT_SERVED = {
     "get_current_datetime": "reads the caller's own clock; no API call",
 }
@@ -27,13 +26,11 @@ NOT_SERVED = {
 
 @pytest.fixture
 def customers(monkeypatch: pytest.MonkeyPatch, api_url: str, tenant: Tenant) -> ModuleType:
-    client = importlib.import_module("calcom_mcp_for_customers.server")
-    pointed(monkeypatch, client, api_url, tenant.owner_key)
-    return client
+    return pointed(monkeypatch, "calcom_mcp_for_customers.server", api_url, tenant.owner_key)
 
 
 def test_every_function_is_accounted_for(customers: ModuleType) -> None:
-    assert functions_of(customers) == CALLED | NOT_SERVED.keys()
+    assert_accounted_for(customers, CALLED, NOT_SERVED)
 
 
 async def test_a_student_books_through_the_client(
