@@ -51,6 +51,7 @@ from immersio_booking.slots.endpoints import router as slots_router
 from immersio_booking.slots.legacy import router as legacy_slots_router
 from immersio_booking.subscriptions.endpoints import router as subscriptions_router
 from immersio_booking.teams.endpoints import router as teams_router
+from immersio_booking.teams.my_teams import router as my_teams_router
 from immersio_booking.video.endpoints import router as video_router
 from immersio_booking.web import assets, booking_pages, landing_pages, manage_pages, payment_pages
 from immersio_booking.web.rendering import STATIC
@@ -137,6 +138,7 @@ def create_app(settings: Settings | None = None, engine: AsyncEngine | None = No
         legacy_event_types_router,
         event_types_router,  # before teams: /teams/event-types is not /teams/{teamId}
         teams_router,
+        my_teams_router,
         schedules_router,
         timezones_router,
         member_schedules_router,

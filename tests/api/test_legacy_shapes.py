@@ -129,6 +129,15 @@ async def test_legacy_list_get_and_cancel(
     )
     assert [b["uid"] for b in rest["bookings"]] == uids[2:] and rest["nextCursor"] is None
     assert rest["recurringInfo"] == []
+    # `take` (2024-08-13's page size, sent by clients without the header) reads as `limit`
+    by_take = {"filters[eventTypeIds]": et["id"], "take": 1}
+    taken = data(await bare.get("/v2/bookings", params=by_take, headers=tenant.headers))
+    assert [b["uid"] for b in taken["bookings"]] == uids[:1] and taken["nextCursor"] == 1
+    assert_error(
+        await bare.get("/v2/bookings", params={**query, "take": 1}, headers=tenant.headers),
+        400,
+        "validation_failed",
+    )
     many = {"filters[eventTypeIds][]": [et["id"], et["id"] + 1]}
     assert_error(
         await bare.get("/v2/bookings", params=many, headers=tenant.headers),

@@ -6,53 +6,35 @@ install chromium``); without it these tests are skipped, saying so.
 
 from __future__ import annotations
 
-import asyncio
-import socket
 import threading
-import time
 from collections.abc import AsyncIterator, Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import parse_qs, urlencode, urlsplit
 
 import pytest
-import uvicorn
 from playwright.async_api import Browser, Dialog, Page, async_playwright
 
 from immersio_booking.app import create_app
 from immersio_booking.config import Settings
+from tests.served import free_port, in_thread
 
 CHROMIUM = Path("/usr/bin/chromium")
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 @pytest.fixture(scope="session")
 def live_url(settings: Settings, localstripe: str) -> Iterator[str]:
     """The whole app (API and pages) on a loopback port, in a thread with its own loop."""
     port = free_port()
-    base = f"http://127.0.0.1:{port}"
     served = settings.model_copy(
-        update={"public_base_url": base, "stripe_js_url": f"{localstripe}/js.stripe.com/v3/"}
+        update={
+            "public_base_url": f"http://127.0.0.1:{port}",
+            "stripe_js_url": f"{localstripe}/js.stripe.com/v3/",
+        }
     )
-    server = uvicorn.Server(
-        uvicorn.Config(create_app(served), host="127.0.0.1", port=port, log_level="warning")
-    )
-    thread = threading.Thread(target=lambda: asyncio.run(server.serve()), daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 30
-    while not server.started:
-        if time.monotonic() > deadline or not thread.is_alive():
-            raise RuntimeError("the live server did not start")
-        time.sleep(0.05)
-    yield base
-    server.should_exit = True
-    thread.join(10)
+    with in_thread(create_app(served), port) as base:
+        yield base
 
 
 @pytest.fixture(scope="session")

@@ -145,3 +145,28 @@ async def test_members_cannot_touch_each_others_schedules_admins_can(
         "not_schedule_owner",
     )
     assert data(await client.get(url, headers=tenant.headers))["name"] == "Alice"
+
+
+async def test_the_list_pages_with_take_and_skip(client: httpx.AsyncClient, tenant: Tenant) -> None:
+    """MCP clients send ``take``; it pages the caller's schedules (oldest first)."""
+    made = [
+        data(
+            await client.post(
+                "/v2/schedules",
+                headers={**tenant.headers, **HEADERS},
+                json={"name": name, "timeZone": "UTC", "isDefault": False},
+            ),
+            201,
+        )
+        for name in ("Mornings", "Evenings", "Weekends")
+    ]
+    url = "/v2/schedules"
+    every = data(await client.get(url, headers={**tenant.headers, **HEADERS}))
+    assert [s["id"] for s in every] == [s["id"] for s in made]
+    paged = data(await client.get(f"{url}?take=2&skip=1", headers={**tenant.headers, **HEADERS}))
+    assert [s["name"] for s in paged] == ["Evenings", "Weekends"]
+    assert_error(
+        await client.get(f"{url}?take=0", headers={**tenant.headers, **HEADERS}),
+        400,
+        "validation_failed",
+    )

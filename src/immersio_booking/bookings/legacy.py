@@ -272,11 +272,17 @@ async def list_bookings(
         Query(alias="filters[status]"),
     ] = "upcoming",
     attendee_email: Annotated[str | None, Query(alias="attendeeEmail", max_length=320)] = None,
-    limit: Annotated[int, Query(ge=1, le=100)] = 10,
+    limit: Annotated[int | None, Query(ge=1, le=100)] = None,
+    take: Annotated[int | None, Query(ge=1, le=100)] = None,
     cursor: Annotated[int | None, Query(ge=0)] = None,
 ) -> dict[str, Any]:
-    """``{bookings, recurringInfo, nextCursor}``: ``cursor`` is the number of bookings to skip."""
+    """``{bookings, recurringInfo, nextCursor}``: ``cursor`` is the number of bookings to skip.
+    ``take`` (2024-08-13's name of the page size, sent by clients that omit the header) is read
+    as ``limit``; both at once is refused."""
     refuse_unsupported(set(request.query_params) - LIST_PARAMETERS)
+    if limit is not None and take is not None:
+        raise BadRequest("Give limit or take, not both", reason="validation_failed")
+    limit = limit or take or 10
     event_type_ids = _ids(request, "filters[eventTypeIds]")
     if len(event_type_ids) > 1:  # one workshop at a time here (today's listing takes one)
         refuse_unsupported(["filters[eventTypeIds] (more than one)"])
@@ -306,6 +312,7 @@ LIST_PARAMETERS = frozenset(
         "filters[eventTypeIds][]",
         "attendeeEmail",
         "limit",
+        "take",
         "cursor",
     }
 )

@@ -14,6 +14,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from immersio_booking.kit import clock
 from immersio_booking.kit.errors import DomainError, exception_name, reason_phrase
+from immersio_booking.kit.schemas import BRANCH
 from immersio_booking.kit.unsupported import UnsupportedField
 
 
@@ -79,7 +80,9 @@ def _validation_errors(exc: RequestValidationError) -> tuple[str, list[dict[str,
     messages: list[str] = []
     for error in exc.errors():
         location = [
-            str(part) for part in error.get("loc", ()) if part not in ("body", "query", "path")
+            str(part)
+            for part in error.get("loc", ())
+            if part not in ("body", "query", "path") and not str(part).startswith(BRANCH)
         ]
         prop = ".".join(location) or str(error.get("loc", ["body"])[0])
         message = str(error.get("msg", "is invalid"))

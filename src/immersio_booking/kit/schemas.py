@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Annotated, Generic, Literal, TypeVar
 
 from fastapi import Path
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Tag
 from pydantic.alias_generators import to_camel
 
 T = TypeVar("T")
@@ -46,3 +46,12 @@ def ok(data: T) -> Envelope[T]:
 
 # Path ids are PostgreSQL bigints: anything outside 1..2^63-1 cannot name a row (400, not 500).
 ResourceId = Annotated[int, Path(ge=1, le=9223372036854775807)]
+
+
+BRANCH = "branch:"
+"""Prefix of the tags of a body that is a union read by a discriminator function: the tag is in
+pydantic's error locations, and left out of the property names our errors give."""
+
+
+def branch(name: str) -> Tag:
+    return Tag(BRANCH + name)

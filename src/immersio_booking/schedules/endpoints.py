@@ -7,6 +7,7 @@ from fastapi import APIRouter, status
 from immersio_booking.auth.dependencies import AuthSubject
 from immersio_booking.db.dependencies import Session
 from immersio_booking.kit.api_versions import V2024_06_11, V2024_06_14, versioned
+from immersio_booking.kit.pagination import PageParams
 from immersio_booking.kit.schemas import EmptyEnvelope, Envelope, ResourceId, ok
 from immersio_booking.schedules import service
 from immersio_booking.schedules.schemas import ScheduleCreate, ScheduleOut, SchedulePatch
@@ -28,8 +29,12 @@ async def create_schedule(
 
 
 @router.get("")
-async def list_schedules(principal: AuthSubject, session: Session) -> Envelope[list[ScheduleOut]]:
-    return ok(await service.list_mine(session, principal))
+async def list_schedules(
+    principal: AuthSubject, session: Session, page: PageParams
+) -> Envelope[list[ScheduleOut]]:
+    """The caller's schedules, oldest first; ``take``/``skip`` page them (Cal.com's route has
+    no paging and drops them; clients such as MCP servers send ``take``)."""
+    return ok(await service.list_mine(session, principal, page))
 
 
 @router.get("/default")

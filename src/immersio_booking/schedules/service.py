@@ -6,6 +6,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from immersio_booking.auth.principal import Principal
 from immersio_booking.kit.errors import BadRequest, Forbidden, NotFound
+from immersio_booking.kit.pagination import Page
 from immersio_booking.models import Availability, Schedule, User
 from immersio_booking.schedules import repository, rules
 from immersio_booking.schedules.schemas import (
@@ -158,8 +159,10 @@ async def default_of(session: AsyncSession, principal: Principal) -> ScheduleOut
     return await to_out(session, schedule) if schedule else None
 
 
-async def list_mine(session: AsyncSession, principal: Principal) -> list[ScheduleOut]:
-    return await list_of(session, _organization_of(principal), principal.user_id)
+async def list_mine(session: AsyncSession, principal: Principal, page: Page) -> list[ScheduleOut]:
+    """A user has a handful of schedules: they are read whole and the page cut from them."""
+    mine = await list_of(session, _organization_of(principal), principal.user_id)
+    return mine[page.skip : page.skip + page.take]
 
 
 async def list_of(session: AsyncSession, organization_id: int, user_id: int) -> list[ScheduleOut]:

@@ -54,13 +54,7 @@ async def my_teams(
     session: Session,
 ) -> Envelope[list[MyTeamOut]]:
     """The caller's teams in the organization, with role and acceptance."""
-    rows = await repository.teams_of_user(session, org.id, principal.user_id)
-    return ok(
-        [
-            MyTeamOut(**TeamOut.model_validate(t).model_dump(), role=m.role, accepted=m.accepted)
-            for t, m in rows
-        ]
-    )
+    return ok(await service.teams_of(session, org.id, principal.user_id))
 
 
 @router.get("/{teamId}")

@@ -12,7 +12,7 @@ from immersio_booking.models import Membership, Team
 from immersio_booking.organizations.platform_metadata import refuse_platform_keys
 from immersio_booking.organizations.schemas import checked_team_metadata
 from immersio_booking.teams import repository
-from immersio_booking.teams.schemas import TeamCreate, TeamPatch
+from immersio_booking.teams.schemas import MyTeamOut, TeamCreate, TeamOut, TeamPatch
 
 
 def _slug_of(name: str) -> str:
@@ -20,6 +20,14 @@ def _slug_of(name: str) -> str:
     if not slug:
         raise BadRequest("Give a slug: none can be made from this name", reason="invalid_slug")
     return slug
+
+
+async def teams_of(session: AsyncSession, organization_id: int, user_id: int) -> list[MyTeamOut]:
+    """The user's teams in the organization, with their role and whether they accepted."""
+    return [
+        MyTeamOut(**TeamOut.model_validate(t).model_dump(), role=m.role, accepted=m.accepted)
+        for t, m in await repository.teams_of_user(session, organization_id, user_id)
+    ]
 
 
 async def get(session: AsyncSession, organization_id: int, team_id: int) -> Team:
