@@ -182,12 +182,18 @@
     if (window.parent !== window && data.embedder) {
       window.parent.postMessage({type: 'booking:success', uid: booking.uid, status: booking.status}, data.embedder);
     }
+    // The next page (payment, then the confirmation) stays in this page's language, zone and
+    // frame: embed mode and the host's origin go along (web/carried.py reads them).
+    var query = new URLSearchParams({lang: data.lang, tz: data.zone});
+    if (data.embedded) query.set('embed', '1');
+    if (data.embedded && data.embedder) query.set('origin', data.embedder);
     if (booking.payment && booking.payment.paymentUrl) {
-      location.assign(new URL(booking.payment.paymentUrl).pathname);
+      location.assign(new URL(booking.payment.paymentUrl).pathname + '?' + query);
       return;
     }
     var token = booking.manageUrl ? new URL(booking.manageUrl).searchParams.get('token') : data.token;
-    location.assign('/booking/' + encodeURIComponent(booking.uid) + '?token=' + encodeURIComponent(token || ''));
+    query.set('token', token || '');
+    location.assign('/booking/' + encodeURIComponent(booking.uid) + '?' + query);
   }
 
   form.addEventListener('submit', function (event) {
