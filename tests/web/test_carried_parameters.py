@@ -176,3 +176,12 @@ async def test_a_teacher_without_a_name_is_shown_as_the_school_never_by_email(
         assert re.search(rf'id="teacher">{re.escape(school_name)}<', page.text), path
         assert tenant.owner_email not in page.text
     assert tenant.owner_email not in booking_page.text
+
+
+async def test_the_landing_page_lists_no_teacher_by_email(
+    client: httpx.AsyncClient, tenant: Tenant
+) -> None:
+    await school(client, tenant)  # its only teacher, the owner, has no name
+    landing = await client.get(f"/{tenant.slug}")
+    assert landing.status_code == 200 and tenant.owner_email not in landing.text
+    assert 'class="teachers"' not in landing.text  # nobody named: no list rather than emails
