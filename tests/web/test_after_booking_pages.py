@@ -8,6 +8,7 @@ import re
 from datetime import timedelta
 from html import unescape
 from typing import Any
+from urllib.parse import parse_qs, urlsplit
 
 import httpx
 from sqlalchemy import select
@@ -149,7 +150,12 @@ async def test_the_payment_page_shows_the_session_the_hold_and_leads_on_with_the
     done = re.search(r'data-done-url="([^"]+)"', page.text)
     assert done
     done_url = unescape(done.group(1))
-    assert done_url == f"/booking/{booking['uid']}?token={token_of(booking)}"
+    assert urlsplit(done_url).path == f"/booking/{booking['uid']}"
+    assert parse_qs(urlsplit(done_url).query) == {
+        "token": [token_of(booking)],
+        "tz": ["Europe/Paris"],
+        "lang": ["en"],
+    }
     async with sessionmaker() as session:
         payment = (await session.execute(select(Payment).where(Payment.uid == uid))).scalar_one()
     assert await pay(localstripe, payment.external_id or "") == "succeeded"

@@ -180,7 +180,7 @@ async def booking_page(
             )
             if current
             else None,
-            "facts": await facts_of(session, et, lang),
+            "facts": await facts_of(session, et, org.name, lang),
             "zone_name": when.zone_name(zone, now, tag),
             "zone_refused": zones.refused,
             "zone_options": visitor.zone_options(tag, now),

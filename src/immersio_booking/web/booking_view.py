@@ -113,7 +113,8 @@ class Shown:
             ),
             "zone": self.zone,
             "zone_label": self.zone_label(self.booking.start_time),
-            "teacher": (self.teacher.name or self.teacher.email) if self.teacher else None,
+            # A teacher without a name is shown as the school, never by their email address.
+            "teacher": (self.teacher.name or self.org.name) if self.teacher else None,
             "student": self.student,
             "status": status_of(self.booking),
             "calendar": calendar_links.links(self.booking, self.title, place, token),

@@ -3,8 +3,9 @@ where the student cancels (seeing the refund the policy gives) or picks a new ti
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import datetime
 from typing import Annotated
-from urllib.parse import urlencode
 
 from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
@@ -21,6 +22,7 @@ from immersio_booking.kit.errors import DomainError, NotFound
 from immersio_booking.models import Booking, EventType, Team
 from immersio_booking.notifications import calendar_links
 from immersio_booking.web import booking_view, i18n, security
+from immersio_booking.web.carried import Carried, EmbedParam, OriginParam, address
 from immersio_booking.web.rendering import PageRoute, render
 
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
@@ -73,13 +75,23 @@ async def _shown(
 
 @router.get("/booking/{uid}")
 async def confirmation(
-    uid: str, request: Request, session: Session, token: Token = None, tz: Token = None
+    uid: str,
+    request: Request,
+    session: Session,
+    token: Token = None,
+    tz: Token = None,
+    embed: EmbedParam = None,
+    origin: OriginParam = None,
 ) -> HTMLResponse:
     shown, _ = await _shown(session, request, uid, token, tz)
+    carried = Carried.of(shown.lang, shown.zone, embed, origin)
     return render(
         request,
         "confirmation.html",
-        shown.context(token),
+        {
+            **shown.context(token),
+            "manage_url": address(f"/booking/{uid}/manage", token=token, **carried.top()),
+        },
         robots="noindex",
         framable=True,
     )
@@ -99,6 +111,25 @@ async def calendar_file(
     )
 
 
+@dataclass(frozen=True)
+class Closed:
+    """Why the student can no longer change the booking online; ``manage.html`` says it in the
+    page's language (the service's message is English, for the API)."""
+
+    reason: str  # "started", else the refusal's reason ("cancellation_window_closed")
+    notice_hours: int
+
+
+def _closed(booking: Booking, et: EventType | None, actor: Actor, now: datetime) -> Closed | None:
+    try:
+        cancellation.ensure_attendee_may_change(booking, et, actor, now)
+    except DomainError as error:
+        # (The manage link itself ends with the session: no page to say "it is over".)
+        reason = "started" if now >= booking.start_time else error.reason
+        return Closed(reason, cancellation.policy_of(et).cancellation_notice_hours)
+    return None
+
+
 @router.get("/booking/{uid}/manage")
 async def manage(
     uid: str, request: Request, session: Session, token: Token = None, tz: Token = None
@@ -108,14 +139,11 @@ async def manage(
     now = clock.now()
     payment = await repository.payment_of(session, booking.organization_id, booking.id)
     refund = await cancellation.refund_for(session, booking, et, actor, now)
-    try:
-        cancellation.ensure_attendee_may_change(booking, et, actor, now)
-        closed = None
-    except DomainError as error:
-        closed = error.message
+    closed = _closed(booking, et, actor, now)
     options = et.options if et is not None else None
+    carried = Carried.of(shown.lang, shown.zone, None, None)
     reschedule = (
-        f"/{org.slug}/{et.slug}?{urlencode({'reschedule': booking.uid, 'token': token})}"
+        address(f"/{org.slug}/{et.slug}", reschedule=booking.uid, token=token, **carried.top())
         if et is not None and options is not None and not options.disable_rescheduling
         else None
     )
@@ -146,6 +174,8 @@ async def cancel(
     token: Annotated[str, Form(max_length=200)],
     csrf: Annotated[str, Form(max_length=200)],
     reason: Annotated[str, Form(max_length=1000)] = "",
+    lang: Annotated[str | None, Form(max_length=8)] = None,
+    tz: Annotated[str | None, Form(max_length=64)] = None,
 ) -> Response:
     security.check_csrf(request, app_settings(request).resolved_secret_key(), csrf)
     booking, _, _ = await _booking(session, uid)
@@ -153,6 +183,8 @@ async def cancel(
     await service.cancel(
         session, booking, actor, CancelInput(cancellation_reason=reason or None), clock.now()
     )
+    # Back to the manage page in the language and zone it was read in.
     return RedirectResponse(
-        f"/booking/{uid}/manage?{urlencode({'token': token, 'done': 'cancelled'})}", status_code=303
+        address(f"/booking/{uid}/manage", token=token, done="cancelled", lang=lang, tz=tz),
+        status_code=303,
     )

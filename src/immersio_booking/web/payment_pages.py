@@ -8,7 +8,6 @@ the reconciliation job do, so the student sees the confirmation as soon as Strip
 from __future__ import annotations
 
 from typing import Annotated, Any
-from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Query, Request
@@ -25,6 +24,7 @@ from immersio_booking.models import Booking, BookingStatus, Payment
 from immersio_booking.payments import settlement
 from immersio_booking.payments.service import provider_for
 from immersio_booking.web import booking_view, security
+from immersio_booking.web.carried import Carried, EmbedParam, OriginParam, address
 from immersio_booking.web.rendering import PageRoute, render
 
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
@@ -75,12 +75,12 @@ def _hold(booking: Booking, payment: Payment, shown: booking_view.Shown) -> dict
     }
 
 
-def _rebook_url(shown: booking_view.Shown) -> str | None:
-    """The workshop's booking page, to choose another time, in the same zone and language."""
+def _rebook_url(shown: booking_view.Shown, carried: Carried) -> str | None:
+    """The workshop's booking page, to choose another time, in the same zone, language and
+    frame."""
     if shown.et is None:
         return None
-    query = urlencode({"tz": shown.zone, "lang": shown.lang})
-    return f"/{shown.org.slug}/{shown.et.slug}?{query}"
+    return carried.booking_page(f"/{shown.org.slug}/{shown.et.slug}", shown.booking)
 
 
 @router.get("/payment/{uid}")
@@ -90,6 +90,8 @@ async def payment_page(
     session: Session,
     settings: AppSettings,
     tz: Annotated[str | None, Query(max_length=200)] = None,
+    embed: EmbedParam = None,
+    origin: OriginParam = None,
 ) -> HTMLResponse:
     payment, client_secret = await refreshed(session, request, uid)
     booking = await session.get(Booking, payment.booking_id)
@@ -98,6 +100,7 @@ async def payment_page(
     # carries the booking's manage token, signed here.
     shown = await booking_view.shown(session, request, booking, tz)
     token = access.manage_token(settings.resolved_secret_key(), booking)
+    carried = Carried.of(shown.lang, shown.zone, embed, origin)
     connected = await provider_for(session, payment.organization_id, settings)
     stripe_js = settings.stripe_js_url
     return render(
@@ -110,8 +113,9 @@ async def payment_page(
             "stripe_js": stripe_js,
             "publishable_key": connected.publishable_key if connected else None,
             "client_secret": client_secret,
-            "done_url": f"/booking/{booking.uid}?{urlencode({'token': token})}",
-            "rebook_url": _rebook_url(shown),
+            # After paying: the confirmation with the manage token, in the same frame.
+            "done_url": address(f"/booking/{booking.uid}", token=token, **carried.framed()),
+            "rebook_url": _rebook_url(shown, carried),
         },
         stripe_origin=security.origin_of(stripe_js),
         robots="noindex",

@@ -45,7 +45,12 @@ def _how_to_join(et: EventType, language: str) -> tuple[str | None, bool]:
     return None, False
 
 
-async def facts_of(session: AsyncSession, et: EventType, language: str) -> WorkshopFacts:
-    names = [u.name for u in await event_types.teachers(session, et) if u.name]
+async def facts_of(
+    session: AsyncSession, et: EventType, school: str, language: str
+) -> WorkshopFacts:
+    """``school`` (its name) stands for teachers who gave no name: a public page never shows
+    a teacher's email address."""
+    teachers = await event_types.teachers(session, et)
+    names = [u.name for u in teachers if u.name] or ([school] if teachers else [])
     join, translatable = _how_to_join(et, language)
     return WorkshopFacts(names, join, translatable, et.seats_per_time_slot)

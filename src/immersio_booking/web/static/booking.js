@@ -182,12 +182,21 @@
     if (window.parent !== window && data.embedder) {
       window.parent.postMessage({type: 'booking:success', uid: booking.uid, status: booking.status}, data.embedder);
     }
+    // The next page (payment, then the confirmation) stays in this page's language, zone and
+    // frame: embed mode and the host's origin go along (web/carried.py reads them).
+    function onward(path, query) {
+      query.set('tz', data.zone);
+      query.set('lang', data.lang);
+      if (data.embedded) query.set('embed', '1');
+      if (data.embedded && data.embedder) query.set('origin', data.embedder);
+      location.assign(path + '?' + query);
+    }
     if (booking.payment && booking.payment.paymentUrl) {
-      location.assign(new URL(booking.payment.paymentUrl).pathname);
+      onward(new URL(booking.payment.paymentUrl).pathname, new URLSearchParams());
       return;
     }
     var token = booking.manageUrl ? new URL(booking.manageUrl).searchParams.get('token') : data.token;
-    location.assign('/booking/' + encodeURIComponent(booking.uid) + '?token=' + encodeURIComponent(token || ''));
+    onward('/booking/' + encodeURIComponent(booking.uid), new URLSearchParams({token: token || ''}));
   }
 
   form.addEventListener('submit', function (event) {
