@@ -145,7 +145,10 @@ async def _send(
         return 0
     student = people[0]
     title = et.title if et else booking.title
-    host_name = host.name or host.email
+    school = await school_of(session, booking.organization_id)
+    # Students read the teacher by name, else by the school's name: never by an address the
+    # teacher did not choose to show (the pages do the same).
+    host_name = host.name or school.name or host.email
     refund = await _refund_text(session, booking)
     secret = settings.resolved_secret_key()
     manage = (
@@ -162,8 +165,9 @@ async def _send(
             if p.email in only
         ]
     elif kind not in STUDENT_ONLY:
-        recipients.append(Recipient(host_name, host.email, host.time_zone, host.locale, True))
-    school = await school_of(session, booking.organization_id)
+        recipients.append(
+            Recipient(host.name or host.email, host.email, host.time_zone, host.locale, True)
+        )
     for recipient in recipients:
         language = language_of(recipient.language)
         own = (

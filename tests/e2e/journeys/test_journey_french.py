@@ -8,7 +8,6 @@ from __future__ import annotations
 import re
 
 import httpx
-import pytest
 from babel.dates import format_date
 from playwright.async_api import Browser, Page, expect
 
@@ -27,7 +26,6 @@ async def test_a_french_browser_books_and_changes_its_time_in_french(
         await french_journey(page, f"{live_url}/{tenant.slug}", client, tenant, chosen=False)
 
 
-@pytest.mark.xfail(strict=True, reason="issue 15c: links and the switch keep ?lang=fr")
 async def test_french_chosen_in_the_address_is_kept_at_every_step(
     page: Page, live_url: str, client: httpx.AsyncClient, tenant: Tenant
 ) -> None:
