@@ -90,6 +90,26 @@ def test_other_recipients_get_english_emails(language: str | None) -> None:
     assert "Where: online" in body
 
 
+@pytest.mark.parametrize(
+    ("locale", "clock"),
+    [
+        ("en-GB", ", 18:00 – 19:00 (Paris, UTC+1)"),
+        ("en-US", ", 6:00 PM – 7:00 PM (Paris, UTC+1)"),
+        ("en-US-u-hc-h23", ", 18:00 – 19:00 (Paris, UTC+1)"),  # chosen on the booking page
+        ("fr-CA-u-hc-h12", ", 6:00 p.m. – 7:00 p.m. (Paris, UTC+1)"),
+    ],
+)
+def test_the_email_reads_the_time_on_the_recipients_clock(locale: str, clock: str) -> None:
+    """The attendee's stored locale (region, hour cycle) sets the clock; the language of the
+    text stays the catalogue's (``en`` or ``fr``)."""
+    subject, body = _email("confirmed", locale)
+    when_ = when.span(START, END, "Europe/Paris", locale)
+    assert when_.endswith(clock)
+    assert subject.endswith(f" {when_}")
+    assert f"{when_}" in body
+    assert messages.language_of(locale) == locale[:2]
+
+
 def test_every_email_text_has_a_french_translation() -> None:
     """Extracts the texts as `pybabel extract -F notifications/babel.cfg` does: a text added to
     an email without its French fails here."""

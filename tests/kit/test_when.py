@@ -79,3 +79,19 @@ def test_the_picker_lists_each_zone_once_without_aliases() -> None:
     assert "America/Argentina/Buenos_Aires" in zones and "America/Buenos_Aires" not in zones
     assert not [z for z in zones if z.startswith(("Etc/", "US/"))]
     assert len(zones) == len(set(zones))
+
+
+@pytest.mark.parametrize(
+    ("tag", "twelve", "clock"),
+    [
+        ("en-US-u-hc-h23", False, "Tuesday, January 8, 2030, 18:00 – 19:00"),
+        ("en-GB-u-hc-h12", True, "Tuesday, 8 January 2030, 6:00 pm – 7:00 pm"),
+        ("en-GB-u-hc-h11", True, "Tuesday, 8 January 2030, 6:00 pm – 7:00 pm"),
+        ("fr-u-hc-h12", True, "mardi 8 janvier 2030, 6:00 PM – 7:00 PM"),
+        ("en-u-hc-h24", False, "Tuesday, January 8, 2030, 18:00 – 19:00"),
+    ],
+)
+def test_the_hour_cycle_of_a_tag_chooses_the_clock(tag: str, twelve: bool, clock: str) -> None:
+    """A visitor who chose the 24-hour clock on an American page reads 24-hour times by email."""
+    assert uses_12_hour_clock(tag) is twelve
+    assert span(START, END, "Europe/Paris", tag) == f"{clock} (Paris, UTC+1)"

@@ -73,6 +73,30 @@ async def test_the_clock_follows_the_visitor_locale_and_the_toggle(
     assert "<span>1:00 PM</span>" in odd and re.search(r'aria-current="true">12-hour<', odd)
 
 
+async def test_the_booking_keeps_the_locale_the_page_read_the_time_in(
+    client: httpx.AsyncClient, tenant: Tenant
+) -> None:
+    """What the form sends as attendee.language: the page's language with the browser's
+    region, and the clock the visitor chose; so the emails say the time as the page did."""
+    _, et = await school(client, tenant)
+    here = f"/{tenant.slug}/{et['slug']}?tz=UTC&date={MONDAY.isoformat()}"
+
+    async def sent(query: str, accept: str) -> str:
+        page = (await client.get(here + query, headers={"Accept-Language": accept})).text
+        found = re.search(r'data-locale="([^"]*)"', page)
+        assert found, page
+        return found[1]
+
+    assert await sent("", "en-GB,en;q=0.8") == "en-GB"
+    assert await sent("", "en-us") == "en-US"
+    assert await sent("&clock=24", "en-US") == "en-US-u-hc-h23"
+    assert await sent("&clock=12", "fr-CA,fr") == "fr-CA-u-hc-h12"
+    assert await sent("&clock=12", "de-DE") == "en-u-hc-h12"  # a German reads our English
+    assert await sent("&lang=fr", "en-GB,fr-BE;q=0.5") == "fr-BE"
+    assert await sent("", "en-GB-oxendict") == "en"  # no tag we keep: the language alone
+    assert await sent("&clock=13", "en-US") == "en-US"
+
+
 async def test_no_time_is_chosen_for_the_visitor_unless_their_link_chose_one(
     client: httpx.AsyncClient, tenant: Tenant
 ) -> None:

@@ -61,6 +61,10 @@ def test_dates_in_the_recipients_zone_language_and_clock() -> None:
     assert new_york["EVENT_DATE"] == f"Monday, February {monday.day}, {monday.year}"
     assert new_york["EVENT_TIME"] == "6:30 PM"  # an American reads a 12-hour clock
     assert _dates("Asia/Tokyo", "en", "en-GB")["EVENT_TIME"] == "08:30"
+    # The clock the student chose on the booking page (kept in their locale) wins.
+    chosen = _dates("America/New_York", "en", "en-US-u-hc-h23")
+    assert (chosen["EVENT_TIME"], chosen["EVENT_END_TIME"]) == ("18:30", "19:30")
+    assert chosen["EVENT_DATE"] == new_york["EVENT_DATE"]
 
 
 def test_text_of_html_keeps_paragraphs_apart() -> None:

@@ -17,7 +17,7 @@ from pydantic import AwareDatetime, EmailStr, Field, model_validator
 
 from immersio_booking.auth.dependencies import AuthSubject, OptionalAuthSubject
 from immersio_booking.bookings import endpoints, listing, output
-from immersio_booking.bookings.schemas import BookingCreate, CancelInput
+from immersio_booking.bookings.schemas import BookingCreate, CancelInput, Language
 from immersio_booking.db.dependencies import Session
 from immersio_booking.kit import clock
 from immersio_booking.kit.api_versions import (
@@ -99,7 +99,7 @@ class LegacyBookingCreate(StrictApiModel):
     end: AwareDatetime | None = None
     event_type_id: int = Field(ge=1, le=2**63 - 1)
     time_zone: TimeZoneName
-    language: str = Field(max_length=10)
+    language: Language
     metadata: dict[str, Any] = Field(default_factory=dict)
     responses: LegacyResponses
     org_slug: str | None = Field(default=None, max_length=255)

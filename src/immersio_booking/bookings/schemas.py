@@ -6,8 +6,9 @@ import re
 from datetime import datetime
 from typing import Annotated, Any, Literal
 
-from pydantic import AwareDatetime, EmailStr, Field, field_validator
+from pydantic import AfterValidator, AwareDatetime, EmailStr, Field, field_validator
 
+from immersio_booking.kit import locale_tags
 from immersio_booking.kit.schemas import ApiModel, StrictApiModel
 from immersio_booking.kit.validation import MetadataCaps, OneLineText, PersonName, TimeZoneName
 from immersio_booking.models.metadata import BookingMetadata
@@ -60,11 +61,39 @@ LANGUAGES = (
 E164 = re.compile(r"^\+[1-9]\d{6,14}$")
 
 
+def _language(value: str) -> str:
+    """Cal.com's languages as they are, or one of them with a region (``en-GB``, ``fr-CA``,
+    ``es-419``) and/or the hour cycle the person reads (``en-US-u-hc-h23``): kept as given, so
+    emails say the time the way the booking page did."""
+    if value in LANGUAGES:
+        return value
+    tag = None if "_" in value else locale_tags.parse(value)  # BCP 47 spells en-GB, not en_GB
+    if tag is None or (tag.language not in LANGUAGES and tag.regional not in LANGUAGES):
+        raise ValueError(
+            f"must be one of {', '.join(LANGUAGES)}, optionally with a region (en-GB, fr-CA)"
+            " and an hour cycle (-u-hc-h12 or -u-hc-h23)"
+        )
+    return value
+
+
+# At most 15 characters (es-419-u-hc-h23): attendees.locale holds 16.
+Language = Annotated[
+    str,
+    Field(
+        max_length=16,
+        pattern=r"^[A-Za-z]{2,3}(-([A-Za-z]{2}|[0-9]{3}))?(-u-hc-h(11|12|23|24))?$",
+        description="One of Cal.com's languages, optionally with a region and an hour cycle",
+        examples=["en", "en-GB", "pt-BR", "en-US-u-hc-h23"],
+    ),
+    AfterValidator(_language),
+]
+
+
 class AttendeeIn(StrictApiModel):
     name: PersonName
     email: EmailStr
     time_zone: TimeZoneName
-    language: Literal[LANGUAGES] = "en"  # type: ignore[valid-type]
+    language: Language = "en"
     phone_number: str | None = Field(default=None, pattern=E164.pattern)
 
 
@@ -148,7 +177,7 @@ class GuestIn(StrictApiModel):
     email: EmailStr
     name: PersonName | None = None
     time_zone: TimeZoneName | None = None
-    language: Literal[LANGUAGES] | None = None  # type: ignore[valid-type]
+    language: Language | None = None
 
 
 class AddGuestsInput(StrictApiModel):

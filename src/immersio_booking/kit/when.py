@@ -4,7 +4,7 @@
 "mardi 8 décembre 2026, 18:00 – 19:00 (Paris, UTC+1)" in French: the weekday, the date, start and
 end, and the zone by its city with its offset at that moment (never a raw IANA id). The locale
 tag may carry a region (``en-US``, ``en-GB``, ``fr-CA``): it picks the date order and the
-12- or 24-hour clock, unless ``hour12`` says which.
+12- or 24-hour clock, unless the tag's hour cycle (``en-US-u-hc-h23``) or ``hour12`` says which.
 
 ``resolve_zone`` reads what a person types ("Paris", "new york", "europe/paris") as an IANA
 zone, or ``None`` when it names none, so a typo is reported, never silently read as UTC.
@@ -22,6 +22,7 @@ from babel import Locale, UnknownLocaleError
 from babel.core import get_global
 from babel.dates import format_date, format_time, get_timezone_location
 
+from immersio_booking.kit import locale_tags
 from immersio_booking.kit.i18n import LANGUAGES, supported_language
 
 __all__ = [
@@ -39,24 +40,25 @@ __all__ = [
 
 @lru_cache(maxsize=64)
 def babel_locale(tag: str | None) -> Locale:
-    """The Babel locale of a tag (``fr``, ``en-GB``, ``en_US``) in one of our languages; a
-    region we do not know keeps the language (``en`` reads as American English, Babel's
-    default for it)."""
+    """The Babel locale of a tag (``fr``, ``en-GB``, ``en_US``, ``en-GB-u-hc-h12``) in one of our
+    languages; a region we do not know keeps the language (``en`` reads as American English,
+    Babel's default for it). The hour cycle is not Babel's: ``uses_12_hour_clock`` reads it."""
     language = supported_language(tag)
-    cleaned = (tag or "").strip().replace("-", "_")
-    if cleaned.lower().startswith(language):
+    parsed = locale_tags.parse(tag)
+    if parsed is not None and parsed.language == language and parsed.region:
         try:
-            parsed = Locale.parse(cleaned)
+            return Locale.parse(f"{language}_{parsed.region}")
         except (ValueError, UnknownLocaleError):
-            parsed = None
-        if parsed is not None and parsed.language == language:
-            return parsed
+            pass
     return Locale.parse(language)
 
 
 def uses_12_hour_clock(tag: str | None) -> bool:
-    """Whether people of this locale read times on a 12-hour clock (en-US yes, en-GB and fr
-    no)."""
+    """Whether the reader wants a 12-hour clock: the tag's hour cycle when it has one
+    (``-u-hc-h12``, ``-u-hc-h23``), else the habit of its locale (en-US yes, en-GB and fr no)."""
+    parsed = locale_tags.parse(tag)
+    if parsed is not None and parsed.twelve_hours is not None:
+        return parsed.twelve_hours
     pattern = babel_locale(tag).time_formats["short"].pattern
     unquoted = "".join(pattern.split("'")[::2])  # quoted literals ("HH 'h' mm") are text
     return "h" in unquoted or "K" in unquoted

@@ -187,6 +187,7 @@ async def booking_page(
             "hour12": hour12,
             "clock_time": clock_time,
             "lang": lang,
+            "booking_tag": visitor.booking_tag(tag, lang, clock),
             "fields": form_fields(et),
             "whitelist": whitelist_required(et),
             # Checked when booking (POST /v2/bookings), not here: the page only carries it.

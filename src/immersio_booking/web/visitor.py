@@ -9,7 +9,7 @@ from functools import lru_cache
 
 from fastapi import Request
 
-from immersio_booking.kit import when
+from immersio_booking.kit import locale_tags, when
 from immersio_booking.kit.i18n import base_language
 
 CLOCKS = ("12", "24")
@@ -48,6 +48,17 @@ def uses_12_hours(clock: str | None, tag: str) -> bool:
     if clock in CLOCKS:
         return clock == "12"
     return when.uses_12_hour_clock(tag)
+
+
+def booking_tag(tag: str, language: str, clock: str | None) -> str:
+    """The locale a booking made on this page keeps for its student, so their emails say the
+    time as the page did: the page's language with the browser's region (``en-GB``), and the
+    clock the visitor chose with the toggle (``en-US-u-hc-h23``)."""
+    parsed = locale_tags.parse(tag)
+    if parsed is None or parsed.language != language:
+        parsed = locale_tags.LocaleTag(language, None, None)
+    chosen = clock == "12" if clock in CLOCKS else None
+    return str(locale_tags.with_hour_cycle(parsed, chosen))
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,6 @@ booking part again at phone width."""
 from __future__ import annotations
 
 import httpx
-import pytest
 from babel.dates import format_date
 from playwright.async_api import Browser, Page, expect
 
@@ -35,17 +34,12 @@ async def test_a_student_books_a_free_workshop_and_gets_the_same_time_by_email(
     inbox: Inbox,
     database_url: str,
 ) -> None:
-    """An American visitor (en-US): the attendee's stored language is ``en``, which emails read
-    as American English, so page and email must say the time in the very same words."""
+    """An American visitor (en-US): the attendee's stored language is ``en-US``, which emails
+    read as American English, so page and email must say the time in the very same words."""
     async with visitor(browser, "en-US") as page:
         await free_booking(page, live_url, client, tenant, inbox, database_url)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the booking stores the language without its region (en), so a British visitor "
-    "sees 24-hour times on the page and gets 12-hour American ones by email (issue 15, lead)",
-)
 async def test_a_british_visitor_gets_the_time_by_email_as_the_page_said_it(
     page: Page,
     live_url: str,
@@ -54,7 +48,21 @@ async def test_a_british_visitor_gets_the_time_by_email_as_the_page_said_it(
     inbox: Inbox,
     database_url: str,
 ) -> None:
+    """The page reads en-GB's 24-hour clock and day-month order; so does the email."""
     await free_booking(page, live_url, client, tenant, inbox, database_url)
+
+
+async def test_an_american_who_chose_the_24_hour_clock_gets_it_by_email(
+    browser: Browser,
+    live_url: str,
+    client: httpx.AsyncClient,
+    tenant: Tenant,
+    inbox: Inbox,
+    database_url: str,
+) -> None:
+    """The clock toggle's choice is kept with the booking (en-US-u-hc-h23)."""
+    async with visitor(browser, "en-US") as page:
+        await free_booking(page, live_url, client, tenant, inbox, database_url, clock="24-hour")
 
 
 async def free_booking(
@@ -64,8 +72,10 @@ async def free_booking(
     tenant: Tenant,
     inbox: Inbox,
     database_url: str,
+    *,
+    clock: str | None = None,
 ) -> None:
-    story = Story(page, "book-free")
+    story = Story(page, "book-free" if clock is None else f"book-free-{clock}")
     _, et = await school(client, tenant)
     await page.goto(f"{live_url}/{tenant.slug}")
     await expect(page.get_by_role("heading", level=1)).to_have_text("Learn with us")
@@ -79,7 +89,12 @@ async def free_booking(
     await page.locator("#tz").fill("New York")
     await page.get_by_role("button", name="Change").click()
     await expect(page.locator("#tz-shown")).to_contain_text("New York")
+    if clock is not None:
+        await page.locator("#clock").get_by_role("link", name=clock).click()
+        await expect(page.locator("#clock [aria-current]")).to_have_text(clock)
     shown = await choose_day_and_time(page, MONTH)
+    if clock == "24-hour":
+        assert "M" not in shown, shown  # no AM/PM
     await expect(page.locator("#book-button")).to_have_text("Book")
     await page.get_by_label("Your name").fill("Ada Student")
     await page.get_by_label("Email address").fill("ada@example.com")

@@ -157,10 +157,12 @@
       if (v === '' || (Array.isArray(v) && !v.length)) return;
       answers[el.name] = v;
     });
+    // The visitor's locale as the page read it (language, browser's region, chosen clock), so
+    // the emails say the time the way this page did.
     var payload = {
       eventTypeId: Number(data.eventTypeId),
       start: value('start'),
-      attendee: {name: answers.name, email: answers.email, timeZone: data.zone, language: data.lang}
+      attendee: {name: answers.name, email: answers.email, timeZone: data.zone, language: data.locale || data.lang}
     };
     if (answers.guests) payload.guests = answers.guests;
     if (data.invitation) payload.invitationToken = data.invitation;
