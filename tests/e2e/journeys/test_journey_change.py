@@ -64,6 +64,8 @@ async def test_a_student_cancels_after_being_asked(
     await page.locator("#cancel-open").click()
     await expect(page.locator("#refund-note")).to_contain_text("Nothing was paid")
     await expect(page.locator("#cancel-button")).to_be_visible()
+    # The opener now offers the way back, not a second "Cancel my booking".
+    await expect(page.locator("#cancel-open")).to_have_text("Keep my booking", use_inner_text=True)
     await story.look("confirm-step", phone=True)
     await page.locator("#cancel-button").click()
     await expect(page.locator("#cancelled-note")).to_be_visible()
