@@ -60,7 +60,9 @@ def serving(workers: int = 1, **env: str) -> Iterator[str]:
     )
     base = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 30
+        # Generous: on a loaded machine (two full suites on two cores) importing the app in
+        # each worker process alone can take longer than half a minute.
+        deadline = time.monotonic() + 90
         while True:
             try:
                 if httpx.get(f"{base}/healthz", timeout=1).status_code == 200:
@@ -68,7 +70,7 @@ def serving(workers: int = 1, **env: str) -> Iterator[str]:
             except httpx.HTTPError:
                 pass
             if process.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError("the service did not start")
+                raise RuntimeError(f"the service did not start (exit code {process.poll()})")
             time.sleep(0.1)
         yield base
     finally:

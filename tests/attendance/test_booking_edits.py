@@ -14,11 +14,11 @@ from tests.bookings.helpers import (
     MONDAY,
     book,
     booking_state,
+    manage_token,
     one_booking,
     seating,
     student,
     teacher_hours,
-    token_of,
     workshop,
 )
 from tests.factories import Tenant, make_member
@@ -46,7 +46,7 @@ async def test_guests_added_and_told(
         ]
     }
     assert_error(
-        await client.post(url, json=body, params={"token": token_of(booking)}),
+        await client.post(url, json=body, headers=manage_token(booking)),
         401,
         "missing_api_key",
     )
@@ -117,7 +117,7 @@ async def test_location_only_among_the_workshops_and_video_makes_a_meeting(
     )
     video = {"location": {"type": "integration", "integration": "cal-video"}}
     assert_error(
-        await client.patch(url, json=video, params={"token": token_of(seats[0])}),
+        await client.patch(url, json=video, headers=manage_token(seats[0])),
         401,
         "missing_api_key",
     )
@@ -164,7 +164,7 @@ async def test_reassign_a_round_robin_session_to_a_free_host(
         await client.post(f"{url}/{other.id}", headers=other_tenant.headers), 404, "not_found"
     )
     assert_error(
-        await client.post(f"{url}/{other.id}", params={"token": token_of(booking)}),
+        await client.post(f"{url}/{other.id}", headers=manage_token(booking)),
         401,
         "missing_api_key",
     )

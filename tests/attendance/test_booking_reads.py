@@ -8,7 +8,7 @@ import httpx
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from tests import dates
-from tests.bookings.helpers import MONDAY, book, one_booking, teacher_hours, token_of
+from tests.bookings.helpers import MONDAY, book, manage_token, one_booking, teacher_hours, token_of
 from tests.factories import Tenant, make_member
 from tests.helpers import assert_error, data
 from tests.video.helpers import live_workshop
@@ -53,7 +53,7 @@ async def test_references_name_the_meeting_without_secrets(
     assert set(ref) == {"id", "type", "eventUid", "destinationCalendarId"}
     assert ref["type"] == "jitsi_video" and ref["eventUid"].startswith("immersio-")
     assert data(await client.get(url, headers=tenant.headers, params={"type": "zoom_video"})) == []
-    assert_error(await client.get(url, params={"token": token_of(seat)}), 401, "missing_api_key")
+    assert_error(await client.get(url, headers=manage_token(seat)), 401, "missing_api_key")
     assert_error(await client.get(url, headers=other_tenant.headers), 404, "not_found")
     colleague = await make_member(sessionmaker, tenant)
     assert_error(await client.get(url, headers=colleague.headers), 403, "not_your_booking")

@@ -18,11 +18,11 @@ from tests.bookings.helpers import (
     MONDAY,
     book,
     booking_state,
+    manage_token,
     one_booking,
     seating,
     student,
     teacher_hours,
-    token_of,
     workshop,
 )
 from tests.factories import Tenant, make_member
@@ -126,7 +126,7 @@ async def test_who_may_mark_and_what_is_refused(
     with clock.frozen(START + timedelta(minutes=5)):
         # The student's manage token is not an API key: no marking attendance with it.
         assert_error(
-            await client.post(url, json=body, params={"token": token_of(booking)}),
+            await client.post(url, json=body, headers=manage_token(booking)),
             401,
             "missing_api_key",
         )

@@ -113,6 +113,11 @@ def token_of(booking: dict[str, Any]) -> str:
     return parse_qs(urlsplit(booking["manageUrl"]).query)["token"][0]
 
 
+def manage_token(booking: dict[str, Any]) -> dict[str, str]:
+    """The headers a student's page sends: the booking's manage token, as the page's script does."""
+    return {"X-Manage-Token": token_of(booking)}
+
+
 async def booking_state(client: httpx.AsyncClient, tenant: Tenant, uid: str) -> dict[str, Any]:
     """The booking as the school's owner reads it."""
     return data(await client.get(f"/v2/bookings/{uid}", headers=tenant.headers))  # type: ignore[no-any-return]

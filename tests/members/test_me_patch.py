@@ -49,9 +49,22 @@ async def test_patch_me_refuses_unsupported_fields_by_name(
             400,
             "unsupported_field",
         )
-        assert reply["error"]["details"]["field"] == field
+        assert reply["error"]["details"]["fields"] == [field]
         assert field in reply["error"]["message"]
-    for body in ({"locale": "de"}, {"timeZone": "Mars/Base"}, {"favouriteColour": "red"}):
+    both = {"bio": "Hi", "email": "new@example.com"}
+    reply = assert_error(
+        await client.patch("/v2/me", headers=tenant.headers, json=both),
+        400,
+        "unsupported_field",
+    )
+    assert reply["error"]["details"]["fields"] == ["email", "bio"]
+    unknown = assert_error(
+        await client.patch("/v2/me", headers=tenant.headers, json={"favouriteColour": "red"}),
+        400,
+        "unsupported_field",
+    )
+    assert unknown["error"]["details"]["fields"] == ["favouriteColour"]
+    for body in ({"locale": "de"}, {"timeZone": "Mars/Base"}):
         assert_error(
             await client.patch("/v2/me", headers=tenant.headers, json=body),
             400,

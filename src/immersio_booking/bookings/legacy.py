@@ -32,6 +32,7 @@ from immersio_booking.kit.dependencies import app_settings
 from immersio_booking.kit.errors import BadRequest
 from immersio_booking.kit.pagination import Page
 from immersio_booking.kit.schemas import ApiModel, StrictApiModel
+from immersio_booking.kit.unsupported import checks_own_query
 from immersio_booking.kit.validation import TimeZoneName
 
 router = APIRouter(
@@ -263,6 +264,7 @@ def _recurring_info(bookings: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 
 @router.get("")
+@checks_own_query
 async def list_bookings(
     principal: AuthSubject,
     session: Session,
@@ -283,14 +285,11 @@ async def list_bookings(
     if limit is not None and take is not None:
         raise BadRequest("Give limit or take, not both", reason="validation_failed")
     limit = limit or take or 10
-    event_type_ids = _ids(request, "filters[eventTypeIds]")
-    if len(event_type_ids) > 1:  # one workshop at a time here (today's listing takes one)
-        refuse_unsupported(["filters[eventTypeIds] (more than one)"])
     skip = cursor or 0
     query = listing.ListQuery(
         statuses=(status,),
         attendee_email=attendee_email,
-        event_type_id=event_type_ids[0] if event_type_ids else None,
+        event_type_ids=_ids(request, "filters[eventTypeIds]"),
     )
     rows, total = await listing.list_for(session, principal, query, Page(limit, skip), clock.now())
     items = await output.as_json(session, app_settings(request), rows)
@@ -318,13 +317,13 @@ LIST_PARAMETERS = frozenset(
 )
 
 
-def _ids(request: Request, name: str) -> list[int]:
+def _ids(request: Request, name: str) -> tuple[int, ...]:
     """An id list as NestJS reads it: ``name=1,2``, ``name=1&name=2`` or ``name[]=1``."""
     raw = [*request.query_params.getlist(name), *request.query_params.getlist(name + "[]")]
     parts = [part.strip() for value in raw for part in value.split(",") if part.strip()]
     if not all(part.isdigit() and 0 < int(part) < 2**63 for part in parts):
         raise BadRequest(f"{name} must be a list of ids", reason="validation_failed")
-    return sorted({int(part) for part in parts})
+    return tuple(sorted({int(part) for part in parts}))
 
 
 @router.get("/{bookingUid}")

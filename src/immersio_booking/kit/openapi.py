@@ -9,12 +9,16 @@ Added once, centrally, so a new route is documented the moment it exists.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any, Literal
 
 from fastapi import FastAPI
 from fastapi.openapi.utils import get_openapi
+from fastapi.routing import iter_route_contexts
 from pydantic import BaseModel, ConfigDict, Field
+from starlette.routing import BaseRoute
 
+from immersio_booking.kit.api_versions import HEADER, VersionedRoute
 from immersio_booking.kit.errors import exception_name
 
 ENVELOPE_REF = "#/components/schemas/ErrorEnvelope"
@@ -32,6 +36,10 @@ class ErrorDetails(BaseModel):
     reason: str | None = Field(default=None, description="Stable machine-readable reason")
     errors: list[dict[str, Any]] | None = Field(
         default=None, description="Per-field problems of a refused input"
+    )
+    fields: list[str] | None = Field(
+        default=None,
+        description="The names of the refused inputs (unsupported_field, and some invalid ones)",
     )
 
 
@@ -109,12 +117,36 @@ def add_error_responses(spec: dict[str, Any]) -> dict[str, Any]:
     return spec
 
 
+def add_version_headers(spec: dict[str, Any], routes: Sequence[BaseRoute]) -> dict[str, Any]:
+    """A documented operation of a path that answers several ``cal-api-version`` values
+    (``kit/api_versions.py``) requires the header with one of its own: without it, the path
+    answers Cal.com's legacy shape, which this document does not describe."""
+    for context in iter_route_contexts(routes):  # the routes as included, with their prefixes
+        route = context.original_route
+        if not (isinstance(route, VersionedRoute) and route.include_in_schema):
+            continue
+        for method in route.methods or ():
+            operation = spec.get("paths", {}).get(context.path_format, {}).get(method.lower())
+            if operation is None:
+                continue
+            operation.setdefault("parameters", []).append(
+                {
+                    "name": HEADER,
+                    "in": "header",
+                    "required": True,
+                    "schema": {"type": "string", "enum": list(route.versions)},
+                    "description": "The version this operation answers (docs/api-versions.md)",
+                }
+            )
+    return spec
+
+
 def install(app: FastAPI) -> None:
     """``app.openapi()`` returns the document with the error responses (built once)."""
 
     def openapi() -> dict[str, Any]:
         if app.openapi_schema is None:
-            app.openapi_schema = add_error_responses(
+            spec = add_error_responses(
                 get_openapi(
                     title=app.title,
                     version=app.version,
@@ -126,6 +158,7 @@ def install(app: FastAPI) -> None:
                     separate_input_output_schemas=app.separate_input_output_schemas,
                 )
             )
+            app.openapi_schema = add_version_headers(spec, app.routes)
         return app.openapi_schema
 
     app.openapi = openapi  # type: ignore[method-assign]

@@ -22,6 +22,7 @@ from immersio_booking.auth.schemas import MeOut
 from immersio_booking.db.dependencies import Session
 from immersio_booking.kit.errors import BadRequest, NotFound
 from immersio_booking.kit.schemas import Envelope, ResourceId, StrictApiModel, ok
+from immersio_booking.kit.unsupported import UNSUPPORTED_FIELD
 from immersio_booking.kit.validation import PersonName, TimeZoneName
 from immersio_booking.schedules import repository as schedules_repository
 
@@ -53,14 +54,15 @@ class MePatch(StrictApiModel):
 
 
 def _refuse_unsupported(body: MePatch) -> None:
+    """Every refused field is named at once, in ``details.fields`` as for any unknown key."""
     sent = body.model_dump(by_alias=True, exclude_unset=True)
-    for field, why in UNSUPPORTED.items():
-        if field in sent:
-            raise BadRequest(
-                f"{field} is not supported: {why}",
-                reason="unsupported_field",
-                details={"field": field},
-            )
+    refused = [field for field in UNSUPPORTED if field in sent]
+    if refused:
+        raise BadRequest(
+            "; ".join(f"{field} is not supported: {UNSUPPORTED[field]}" for field in refused),
+            reason=UNSUPPORTED_FIELD,
+            details={"fields": refused},
+        )
 
 
 async def update_me(session: AsyncSession, principal: Principal, body: MePatch) -> None:

@@ -23,6 +23,7 @@ from immersio_booking.kit.api_versions import (
     versioned,
 )
 from immersio_booking.kit.dependencies import AppSettings
+from immersio_booking.kit.unsupported import checks_own_query
 from immersio_booking.ratelimits import policy
 from immersio_booking.slots import service
 from immersio_booking.slots.endpoints import parse_request
@@ -70,6 +71,7 @@ def legacy_slot(slot: dict[str, Any], with_end: bool) -> dict[str, Any]:
 
 
 @router.get("/v2/slots/available")
+@checks_own_query
 async def available_slots(
     request: Request, principal: OptionalAuthSubject, session: Session, settings: AppSettings
 ) -> dict[str, Any]:
