@@ -7,8 +7,14 @@ import secrets
 from typing import Any
 
 import httpx
+from cryptography.fernet import Fernet
+from sqlalchemy import update
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from immersio_booking.db.session import transaction
 from immersio_booking.kit import clock
+from immersio_booking.kit.crypto import SecretBox
+from immersio_booking.models import ImmersioIntegration
 from immersio_booking.webhooks.signing import standard_signature
 from tests.factories import Tenant
 from tests.helpers import assert_error, data
@@ -104,4 +110,28 @@ async def test_a_tenant_without_immersio_has_no_webhook(
         await client.post(f"/webhooks/immersio/{tenant.id}", content=body, headers=headers),
         404,
         "immersio_not_connected",
+    )
+
+
+async def test_a_secret_sealed_under_a_key_we_no_longer_hold_is_a_clear_503(
+    client: httpx.AsyncClient,
+    tenant: Tenant,
+    fake_immersio: FakeImmersio,
+    sessionmaker: async_sessionmaker[AsyncSession],
+) -> None:
+    """Keys rotated elsewhere and this process not told: the webhook cannot be verified, and
+    says so (503 with a reason), instead of failing with a server error."""
+    secret = (await connect(client, tenant, fake_immersio))["webhookSecret"]
+    elsewhere = SecretBox([Fernet.generate_key().decode()])  # a key the app does not hold
+    async with transaction(sessionmaker) as session:
+        await session.execute(
+            update(ImmersioIntegration)
+            .where(ImmersioIntegration.tenant_id == tenant.id)
+            .values(webhook_secret=elsewhere.seal(secret))
+        )
+    body, headers = signed(secret, enrolled("crs_1", "stu_1", "s@example.com"))
+    assert_error(
+        await client.post(f"/webhooks/immersio/{tenant.id}", content=body, headers=headers),
+        503,
+        "immersio_secret_unreadable",
     )

@@ -24,7 +24,7 @@ from immersio_booking.immersio.sync import clean_email
 from immersio_booking.kit import clock
 from immersio_booking.kit.crypto import SecretBox
 from immersio_booking.kit.dependencies import AppSettings
-from immersio_booking.kit.errors import BadRequest, Conflict, NotFound, Unauthorized
+from immersio_booking.kit.errors import BadRequest, Conflict, DomainError, NotFound, Unauthorized
 from immersio_booking.kit.schemas import ResourceId
 from immersio_booking.models import InboxEvent
 from immersio_booking.webhooks.signing import standard_signature
@@ -135,7 +135,15 @@ async def immersio_webhook(
     if integration is None or not integration.webhook_secret:
         raise NotFound("Immersio is not connected here", reason="immersio_not_connected")
     body = await request.body()
-    secret = SecretBox.of(settings).open(integration.webhook_secret)
+    try:
+        secret = SecretBox.of(settings).open(integration.webhook_secret)
+    except ValueError as exc:  # sealed under a key this service no longer holds
+        raise DomainError(
+            "This school's Immersio connection cannot be read here; the school must connect "
+            "Immersio again",
+            reason="immersio_secret_unreadable",
+            status_code=503,
+        ) from exc
     message_id = verified_id(secret, request.headers, body, clock.timestamp())
     try:
         event = json.loads(body)
