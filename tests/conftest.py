@@ -27,6 +27,7 @@ from immersio_booking.db.session import make_engine, make_sessionmaker
 from tests import database, versions
 from tests.factories import Tenant, make_platform_admin, make_tenant
 from tests.mail import inbox  # noqa: F401  (a real SMTP server for the email tests)
+from tests.webhooks.receiver import hooks  # noqa: F401  (a webhook subscriber the jobs reach)
 
 # Rate limits and hold caps are off for the tests of other features (and for the processes and
 # jobs they start, which read the environment); tests/security/test_rate_limits.py turns them on

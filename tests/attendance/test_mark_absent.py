@@ -4,12 +4,9 @@ of a seated session; BOOKING_NO_SHOW_UPDATED reaches a real subscriber."""
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from datetime import timedelta
-from pathlib import Path
 
 import httpx
-import pytest
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from immersio_booking.kit import clock
@@ -27,19 +24,10 @@ from tests.bookings.helpers import (
 )
 from tests.factories import Tenant, make_member
 from tests.helpers import assert_error, data
-from tests.jobs import job_environment, run_jobs
-from tests.webhooks.receiver import Receiver, receiver
+from tests.jobs import run_jobs
+from tests.webhooks.receiver import Receiver
 
 START = dates.instant(MONDAY, "10:00")
-
-
-@pytest.fixture
-def hooks(database_url: str, data_dir: Path) -> Iterator[Receiver]:
-    with (
-        receiver() as state,
-        job_environment(database_url, data_dir, IMMERSIO_ALLOW_PRIVATE_NETWORK_TARGETS="true"),
-    ):
-        yield state
 
 
 async def test_host_and_attendees_marked_on_every_seat_and_webhook_sent(

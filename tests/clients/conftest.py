@@ -14,10 +14,13 @@ from collections.abc import Iterator
 from types import ModuleType
 from typing import Any
 
+import httpx
 import pytest
 
 from immersio_booking.app import create_app
 from immersio_booking.config import Settings
+from tests.bookings.helpers import teacher_hours, workshop
+from tests.factories import Tenant
 from tests.served import free_port, in_thread
 
 
@@ -50,6 +53,16 @@ def assert_accounted_for(client: ModuleType, called: set[str], not_served: dict[
     }
     assert defined == called | not_served.keys()
     assert all(not_served.values())
+
+
+async def conversation_club(
+    published: ModuleType, client: httpx.AsyncClient, tenant: Tenant
+) -> dict[str, Any]:
+    """The published client finds its key configured; the school opens a teacher's hours and
+    the workshop the client then lists and books."""
+    assert published.get_api_status() == "Cal.com API key is configured."
+    await teacher_hours(client, tenant)
+    return await workshop(client, tenant, title="Conversation Club")
 
 
 def failed(result: Any) -> bool:

@@ -12,8 +12,8 @@ import httpx
 import pytest
 
 from tests import dates
-from tests.bookings.helpers import MONDAY, teacher_hours, workshop
-from tests.clients.conftest import assert_accounted_for, failed, pointed
+from tests.bookings.helpers import MONDAY
+from tests.clients.conftest import assert_accounted_for, conversation_club, failed, pointed
 from tests.factories import Tenant
 
 pytestmark = pytest.mark.clients
@@ -36,9 +36,7 @@ def test_every_function_is_accounted_for(customers: ModuleType) -> None:
 async def test_a_student_books_through_the_client(
     customers: ModuleType, client: httpx.AsyncClient, tenant: Tenant
 ) -> None:
-    assert customers.get_api_status() == "Cal.com API key is configured."
-    await teacher_hours(client, tenant)
-    et = await workshop(client, tenant, title="Conversation Club")
+    et = await conversation_club(customers, client, tenant)
     [listed] = customers.list_event_types()  # no header: 2024-04-15's event-type groups
     assert (listed["id"], listed["slug"], listed["length_minutes"]) == (et["id"], et["slug"], 60)
 

@@ -13,8 +13,8 @@ import httpx
 import pytest
 
 from tests import dates
-from tests.bookings.helpers import MONDAY, teacher_hours, workshop
-from tests.clients.conftest import assert_accounted_for, failed, pointed, refused
+from tests.bookings.helpers import MONDAY, teacher_hours
+from tests.clients.conftest import assert_accounted_for, conversation_club, failed, pointed, refused
 from tests.factories import Tenant
 from tests.helpers import data
 
@@ -48,9 +48,7 @@ def test_every_function_is_accounted_for(iflow: ModuleType) -> None:
 async def test_event_types_and_bookings(
     iflow: ModuleType, client: httpx.AsyncClient, tenant: Tenant
 ) -> None:
-    assert iflow.get_api_status() == "Cal.com API key is configured."
-    await teacher_hours(client, tenant)
-    et = await workshop(client, tenant, title="Conversation Club")
+    et = await conversation_club(iflow, client, tenant)
     # Sent without cal-api-version: Cal.com's 2024-04-15 event-type groups.
     [listed] = iflow.list_event_types()
     assert (listed["id"], listed["title"], listed["slug"]) == (et["id"], et["title"], et["slug"])

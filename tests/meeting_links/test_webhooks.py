@@ -3,31 +3,19 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
-from pathlib import Path
 
 import httpx
-import pytest
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from tests import dates
 from tests.bookings.helpers import MONDAY, book, cancel_as_school, teacher_hours, workshop
 from tests.factories import Tenant
 from tests.helpers import data
-from tests.jobs import job_environment, run_jobs
+from tests.jobs import run_jobs
 from tests.meeting_links.helpers import add_meeting, meeting_made, zoom_on_hold
 from tests.video.helpers import ZOOM_LOCATION, FakeZoom
-from tests.webhooks.receiver import Receiver, receiver
+from tests.webhooks.receiver import Receiver
 from tests.webhooks.test_deliveries import subscribe
-
-
-@pytest.fixture
-def hooks(database_url: str, data_dir: Path) -> Iterator[Receiver]:
-    with (
-        receiver() as state,
-        job_environment(database_url, data_dir, IMMERSIO_ALLOW_PRIVATE_NETWORK_TARGETS="true"),
-    ):
-        yield state
 
 
 async def test_payloads_carry_the_meeting_also_when_it_came_after_the_event(

@@ -8,6 +8,11 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import pytest
+
+from tests.jobs import job_environment
 
 
 @dataclass
@@ -60,3 +65,13 @@ def receiver() -> Iterator[Receiver]:
     finally:
         server.shutdown()
         server.server_close()
+
+
+@pytest.fixture
+def hooks(database_url: str, data_dir: Path) -> Iterator[Receiver]:
+    """A subscriber on loopback, and the jobs (which deliver to it) allowed to reach it."""
+    with (
+        receiver() as state,
+        job_environment(database_url, data_dir, IMMERSIO_ALLOW_PRIVATE_NETWORK_TARGETS="true"),
+    ):
+        yield state

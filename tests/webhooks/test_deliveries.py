@@ -6,12 +6,10 @@ import hashlib
 import hmac
 import json
 import random
-from collections.abc import Iterator
 from datetime import datetime, timedelta
 from pathlib import Path
 
 import httpx
-import pytest
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from standardwebhooks import Webhook as StandardWebhook
@@ -32,18 +30,9 @@ from tests.bookings.helpers import (
 from tests.dates import DAY, WEEK
 from tests.factories import Tenant
 from tests.helpers import data
-from tests.jobs import job_environment, run_jobs
+from tests.jobs import run_jobs
 from tests.mail import MailFolder
-from tests.webhooks.receiver import Receiver, receiver
-
-
-@pytest.fixture
-def hooks(database_url: str, data_dir: Path) -> Iterator[Receiver]:
-    with (
-        receiver() as state,
-        job_environment(database_url, data_dir, IMMERSIO_ALLOW_PRIVATE_NETWORK_TARGETS="true"),
-    ):
-        yield state
+from tests.webhooks.receiver import Receiver
 
 
 async def subscribe(

@@ -4,8 +4,6 @@ integration's webhook secret; a delivered event marks the booking synced."""
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
-from pathlib import Path
 
 import httpx
 import pytest
@@ -27,17 +25,14 @@ from tests.bookings.helpers import (
 from tests.dates import DAY, WEEK
 from tests.factories import Tenant
 from tests.helpers import data
-from tests.jobs import job_environment, run_jobs
-from tests.webhooks.receiver import Receiver, receiver
+from tests.jobs import run_jobs
+from tests.webhooks.receiver import Receiver
 
 
 @pytest.fixture
-def immersio(database_url: str, data_dir: Path) -> Iterator[Receiver]:
-    with (
-        receiver() as state,
-        job_environment(database_url, data_dir, IMMERSIO_ALLOW_PRIVATE_NETWORK_TARGETS="true"),
-    ):
-        yield state
+def immersio(hooks: Receiver) -> Receiver:
+    """Immersio's end of the push: a loopback receiver the jobs may reach."""
+    return hooks
 
 
 async def connect_immersio(client: httpx.AsyncClient, tenant: Tenant, url: str | None) -> str:

@@ -6,8 +6,10 @@ booking part again at phone width."""
 from __future__ import annotations
 
 import secrets
+from collections.abc import Awaitable, Callable
 
 import httpx
+import pytest
 from babel.dates import format_date
 from playwright.async_api import Browser, Page, expect
 
@@ -28,43 +30,43 @@ from tests.web.pages import school
 MONTH = format_date(MONDAY, "LLLL y", locale="en")
 
 
+FreeJourney = Callable[..., Awaitable[None]]
+
+
+@pytest.fixture
+def free_journey(
+    live_url: str, client: httpx.AsyncClient, tenant: Tenant, inbox: Inbox, database_url: str
+) -> FreeJourney:
+    """The journey at this test's school, for a visitor's page (and the clock they choose)."""
+
+    async def journey(page: Page, clock: str | None = None) -> None:
+        await free_booking(page, live_url, client, tenant, inbox, database_url, clock=clock)
+
+    return journey
+
+
 async def test_a_student_books_a_free_workshop_and_gets_the_same_time_by_email(
-    browser: Browser,
-    live_url: str,
-    client: httpx.AsyncClient,
-    tenant: Tenant,
-    inbox: Inbox,
-    database_url: str,
+    browser: Browser, free_journey: FreeJourney
 ) -> None:
     """An American visitor (en-US): the attendee's stored language is ``en-US``, which emails
     read as American English, so page and email must say the time in the very same words."""
     async with visitor(browser, "en-US") as page:
-        await free_booking(page, live_url, client, tenant, inbox, database_url)
+        await free_journey(page)
 
 
 async def test_a_british_visitor_gets_the_time_by_email_as_the_page_said_it(
-    page: Page,
-    live_url: str,
-    client: httpx.AsyncClient,
-    tenant: Tenant,
-    inbox: Inbox,
-    database_url: str,
+    page: Page, free_journey: FreeJourney
 ) -> None:
     """The page reads en-GB's 24-hour clock and day-month order; so does the email."""
-    await free_booking(page, live_url, client, tenant, inbox, database_url)
+    await free_journey(page)
 
 
 async def test_an_american_who_chose_the_24_hour_clock_gets_it_by_email(
-    browser: Browser,
-    live_url: str,
-    client: httpx.AsyncClient,
-    tenant: Tenant,
-    inbox: Inbox,
-    database_url: str,
+    browser: Browser, free_journey: FreeJourney
 ) -> None:
     """The clock toggle's choice is kept with the booking (en-US-u-hc-h23)."""
     async with visitor(browser, "en-US") as page:
-        await free_booking(page, live_url, client, tenant, inbox, database_url, clock="24-hour")
+        await free_journey(page, clock="24-hour")
 
 
 async def free_booking(
