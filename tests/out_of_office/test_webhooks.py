@@ -16,7 +16,7 @@ from tests.helpers import assert_error, data
 from tests.jobs import run_jobs
 from tests.out_of_office.helpers import ME, away
 from tests.webhooks.receiver import Receiver
-from tests.webhooks.test_deliveries import hooks, subscribe  # noqa: F401  (fixture)
+from tests.webhooks.test_deliveries import subscribe
 
 MONDAY = dates.first_monday(2)
 
