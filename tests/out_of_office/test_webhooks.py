@@ -25,7 +25,7 @@ async def test_ooo_created_reaches_the_schools_and_the_teachers_webhooks(
     client: httpx.AsyncClient,
     tenant: Tenant,
     sessionmaker: async_sessionmaker[AsyncSession],
-    hooks: Receiver,  # noqa: F811
+    hooks: Receiver,
     database_url: str,
 ) -> None:
     colleague = await make_member(sessionmaker, tenant)
