@@ -29,6 +29,7 @@ from pydantic import BaseModel, ValidationError
 from starlette.routing import Match
 from starlette.types import Scope
 
+from immersio_booking.kit import unsupported
 from immersio_booking.kit.errors import BadRequest
 
 HEADER = "cal-api-version"
@@ -137,10 +138,4 @@ def families() -> dict[tuple[str, str], list[tuple[str, ...]]]:
 def refuse_unsupported(names: Iterable[str]) -> None:
     """Cal.com inputs of a version that we do not apply: 400 ``unsupported_field``, never
     accepted and ignored (docs/api-versions.md lists them)."""
-    unsupported = sorted(set(names))
-    if unsupported:
-        raise BadRequest(
-            "Not supported by this version: " + ", ".join(unsupported),
-            reason="unsupported_field",
-            details={"fields": unsupported},
-        )
+    unsupported.refuse_unsupported(names, where="field")

@@ -42,10 +42,14 @@ class UnsupportedField(BadRequest):
         )
 
 
-def refuse_unsupported(given: Iterable[str], accepted: Collection[str]) -> None:
+def refuse_unsupported(
+    given: Iterable[str], accepted: Collection[str] = (), *, where: str = "query parameter"
+) -> None:
+    """400 ``unsupported_field`` naming what of ``given`` is not ``accepted`` (every name when
+    nothing is: a version's inputs we do not apply)."""
     unknown = [name for name in given if name not in accepted and name not in ALWAYS_ACCEPTED]
     if unknown:
-        raise UnsupportedField(unknown)
+        raise UnsupportedField(unknown, where)
 
 
 def checks_own_query(endpoint: F) -> F:
