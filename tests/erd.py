@@ -649,6 +649,8 @@ NOT_TENANT_OWNED: frozenset[str] = frozenset(
         "idempotency_records",
         "inbox_events",
         "rate_limit_counters",
+        # A user's signed-in browser, like their API keys: a platform admin's has no school.
+        "staff_sessions",
     }
 )
 

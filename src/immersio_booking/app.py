@@ -25,6 +25,7 @@ from immersio_booking.calendars.destination_endpoints import router as destinati
 from immersio_booking.calendars.endpoints import router as calendars_router
 from immersio_booking.calendars.google_endpoints import router as google_calendar_router
 from immersio_booking.config import Settings, get_settings
+from immersio_booking.dashboard.routers import ROUTERS as DASHBOARD_ROUTERS
 from immersio_booking.db.session import make_engine, make_sessionmaker, resolve_database_url
 from immersio_booking.event_types.endpoints import router as event_types_router
 from immersio_booking.event_types.legacy import router as legacy_event_types_router
@@ -174,6 +175,7 @@ def create_app(settings: Settings | None = None, engine: AsyncEngine | None = No
     # Public pages last: /{orgSlug} and /{orgSlug}/{eventSlug} must not shadow the API. Pages
     # keep accepting unknown query keys: shared links carry utm_*, fbclid and the like.
     for router in (
+        *DASHBOARD_ROUTERS,
         assets.router,
         manage_pages.router,
         payment_pages.router,

@@ -34,6 +34,10 @@ class Settings(BaseSettings):
         default=None, description="Comma-separated Fernet keys; the first encrypts, all decrypt."
     )
     public_base_url: str = "http://127.0.0.1:8000"
+    # Dashboard sign-in (docs/dashboard.md): a session ends after this long without a request,
+    # and in any case this long after signing in.
+    staff_session_idle_minutes: int = Field(default=120, ge=5)
+    staff_session_max_hours: int = Field(default=24, ge=1)
     log_level: str = "INFO"
     log_json: bool | None = None
     smtp_host: str | None = None
