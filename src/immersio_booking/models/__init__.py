@@ -48,6 +48,7 @@ from immersio_booking.models.payments import App, Credential, Payment
 from immersio_booking.models.scheduling import Availability, EventType, EventTypeHost, Schedule
 from immersio_booking.models.staff import StaffSession
 from immersio_booking.models.users import ApiKey, AuditEvent, Membership, Profile, User
+from immersio_booking.models.waitlist import WaitlistEntry, WaitlistStatus
 
 __all__ = [
     "ApiKey",
@@ -93,6 +94,8 @@ __all__ = [
     "TenantLandingSettings",
     "TenantSubscription",
     "User",
+    "WaitlistEntry",
+    "WaitlistStatus",
     "Webhook",
     "WebhookDelivery",
     "Workflow",

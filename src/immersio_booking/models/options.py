@@ -101,6 +101,11 @@ class EventTypeOptions(_Stored):
     interface_language: str | None = None
     allow_rescheduling_past_bookings: bool | None = None
     allow_rescheduling_cancelled_bookings: bool | None = None
+    # The waitlist of a full session (docs/waitlist.md): how long an offered seat is held
+    # (default 60 minutes, never past 2 hours before the start), and whether the first in line
+    # of a free workshop is booked at once instead of offered.
+    waitlist_offer_minutes: int | None = None
+    waitlist_auto_book: bool | None = None
     # The day (ISO date) the school's admins were last told this workshop has no free slot.
     no_slots_alerted_on: str | None = None
 
