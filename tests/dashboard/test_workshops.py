@@ -79,8 +79,14 @@ async def test_owner_creates_and_edits_every_field_through_the_api_rules(
         assert 'value="12.50"' in page.text
         assert "Next sessions on the public page" in page.text
         changed = workshop_fields(
-            slug=data["slug"], length="45", seats="", video="none", address="1 rue de Rivoli",
-            registration_mode="open", whitelist="0", price="0",
+            slug=data["slug"],
+            length="45",
+            seats="",
+            video="none",
+            address="1 rue de Rivoli",
+            registration_mode="open",
+            whitelist="0",
+            price="0",
         )
         r = await owner.post(
             f"/dashboard/workshops/{workshop_id}", data={"csrf": csrf_of(page.text), **changed}
@@ -90,7 +96,9 @@ async def test_owner_creates_and_edits_every_field_through_the_api_rules(
             await client.get(f"/v2/event-types/{workshop_id}", headers={**tenant.headers, **API})
         ).json()["data"]
         assert data["lengthInMinutes"] == 45 and data["seats"] == {"disabled": True}
-        assert data["locations"] == [{"type": "address", "address": "1 rue de Rivoli", "public": True}]
+        assert data["locations"] == [
+            {"type": "address", "address": "1 rue de Rivoli", "public": True}
+        ]
         assert data["metadata"]["registration_mode"] == "open"
 
 
@@ -116,7 +124,7 @@ async def test_invalid_fields_show_the_form_again_and_write_nothing(
             assert f'id="{field}-error"' in r.text
         assert 'value="2000"' in r.text  # what was typed stays in the form
         other = await _create(owner)
-        taken = (await client.get(f"/v2/event-types/{other}", headers={**tenant.headers, **API}))
+        taken = await client.get(f"/v2/event-types/{other}", headers={**tenant.headers, **API})
         r = await owner.post(
             f"/dashboard/workshops/{workshop_id}",
             data={"csrf": token, **workshop_fields(slug=taken.json()["data"]["slug"], length="30")},
@@ -194,9 +202,13 @@ async def test_another_school_and_forged_csrf(
     tenant: Tenant,
     other_tenant: Tenant,
 ) -> None:
-    async with browser(client, await open_session(sessionmaker, settings, other_tenant.owner_id)) as b:
+    async with browser(
+        client, await open_session(sessionmaker, settings, other_tenant.owner_id)
+    ) as b:
         theirs = await _create(b)
-    async with browser(client, await open_session(sessionmaker, settings, tenant.owner_id)) as owner:
+    async with browser(
+        client, await open_session(sessionmaker, settings, tenant.owner_id)
+    ) as owner:
         listing = await owner.get("/dashboard/workshops")
         token = csrf_of(listing.text)
         assert (await owner.get(f"/dashboard/workshops/{theirs}")).status_code == 404
