@@ -68,12 +68,12 @@ def submitted(form: FormData) -> Week:
             end = form.get(field_name(day, index, "end"))
             if start is None and end is None:
                 break
-            week.days[day].append(
-                TimeRange(
-                    start.strip() if isinstance(start, str) else "",
-                    end.strip() if isinstance(end, str) else "",
-                )
+            typed = TimeRange(
+                start.strip() if isinstance(start, str) else "",
+                end.strip() if isinstance(end, str) else "",
             )
+            if typed.start or typed.end:
+                week.days[day].append(typed)
     return week
 
 
