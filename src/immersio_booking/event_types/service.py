@@ -67,7 +67,7 @@ async def ensure_may_edit(session: AsyncSession, principal: Principal, et: Event
     )
 
 
-async def _ensure_may_create(session: AsyncSession, principal: Principal, org_id: int) -> None:
+async def ensure_may_create(session: AsyncSession, principal: Principal, org_id: int) -> None:
     if principal.is_org_admin(org_id):
         return
     settings = await tenancy_repository.settings_of(session, org_id)
@@ -116,7 +116,7 @@ async def create_personal(
     session: AsyncSession, principal: Principal, body: EventTypeCreate
 ) -> EventType:
     org_id = _organization_of(principal)
-    await _ensure_may_create(session, principal, org_id)
+    await ensure_may_create(session, principal, org_id)
     await _reserve_slot_in_plan(session, org_id)
     await _ensure_slug_free(session, org_id, body.slug)
     await _check_schedule(session, org_id, principal.user_id, body.schedule_id)

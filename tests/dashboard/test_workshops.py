@@ -1,0 +1,233 @@
+"""Workshops in the dashboard: the API's schemas and rules behind a form; a teacher reaches
+their own only, another school's ids are not found, every change carries the CSRF token."""
+
+from __future__ import annotations
+
+import httpx
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from immersio_booking.config import Settings
+from immersio_booking.models import EventType
+from tests.dashboard.staff import browser, csrf_of, open_session
+from tests.factories import Tenant, make_member, unique
+
+API = {"cal-api-version": "2024-06-14"}
+
+
+def workshop_fields(**changes: str) -> dict[str, str]:
+    fields = {
+        "title": "Conversation club",
+        "slug": unique("club"),
+        "description": "Speak French for an hour.",
+        "length": "60",
+        "seats": "8",
+        "show_seats_left": "1",
+        "price": "12.50",
+        "currency": "eur",
+        "before_buffer": "10",
+        "after_buffer": "5",
+        "notice": "120",
+        "window_kind": "calendarDays",
+        "window_days": "30",
+        "registration_mode": "whitelist",
+        "whitelist": "1",
+        "refund_hours": "48",
+        "cancel_hours": "12",
+        "video": "zoom",
+        "zoom_auto_create": "1",
+        "address": "",
+        "link": "",
+        "phone": "",
+    }
+    fields.update(changes)
+    return fields
+
+
+async def _create(page: httpx.AsyncClient, **changes: str) -> int:
+    form = await page.get("/dashboard/workshops/new")
+    assert form.status_code == 200
+    r = await page.post(
+        "/dashboard/workshops/new", data={"csrf": csrf_of(form.text), **workshop_fields(**changes)}
+    )
+    assert r.status_code == 303, r.text
+    return int(r.headers["location"].split("/")[-1].split("?")[0])
+
+
+async def test_owner_creates_and_edits_every_field_through_the_api_rules(
+    client: httpx.AsyncClient,
+    sessionmaker: async_sessionmaker[AsyncSession],
+    settings: Settings,
+    tenant: Tenant,
+) -> None:
+    cookie = await open_session(sessionmaker, settings, tenant.owner_id)
+    async with browser(client, cookie) as owner:
+        workshop_id = await _create(owner)
+        api = await client.get(f"/v2/event-types/{workshop_id}", headers={**tenant.headers, **API})
+        data = api.json()["data"]
+        assert data["price"] == 1250 and data["currency"] == "eur"
+        assert data["seats"]["seatsPerTimeSlot"] == 8
+        assert data["beforeEventBuffer"] == 10 and data["afterEventBuffer"] == 5
+        assert data["bookingWindow"] == {"type": "calendarDays", "value": 30, "rolling": False}
+        assert data["locations"] == [{"type": "integration", "integration": "zoom"}]
+        meta = data["metadata"]
+        assert meta["registration_mode"] == "whitelist" and meta["whitelist_enabled"] is True
+        assert meta["refund_window_hours"] == 48 and meta["cancellation_notice_hours"] == 12
+        assert meta["zoom_auto_create"] is True
+
+        page = await owner.get(f"/dashboard/workshops/{workshop_id}")
+        assert page.status_code == 200
+        assert 'value="12.50"' in page.text
+        assert "Next sessions on the public page" in page.text
+        changed = workshop_fields(
+            slug=data["slug"],
+            length="45",
+            seats="",
+            video="none",
+            address="1 rue de Rivoli",
+            registration_mode="open",
+            whitelist="0",
+            price="0",
+        )
+        r = await owner.post(
+            f"/dashboard/workshops/{workshop_id}", data={"csrf": csrf_of(page.text), **changed}
+        )
+        assert r.status_code == 303
+        data = (
+            await client.get(f"/v2/event-types/{workshop_id}", headers={**tenant.headers, **API})
+        ).json()["data"]
+        assert data["lengthInMinutes"] == 45 and data["seats"] == {"disabled": True}
+        assert data["locations"] == [
+            {"type": "address", "address": "1 rue de Rivoli", "public": True}
+        ]
+        assert data["metadata"]["registration_mode"] == "open"
+
+
+async def test_invalid_fields_show_the_form_again_and_write_nothing(
+    client: httpx.AsyncClient,
+    sessionmaker: async_sessionmaker[AsyncSession],
+    settings: Settings,
+    tenant: Tenant,
+) -> None:
+    cookie = await open_session(sessionmaker, settings, tenant.owner_id)
+    async with browser(client, cookie) as owner:
+        workshop_id = await _create(owner)
+        page = await owner.get(f"/dashboard/workshops/{workshop_id}")
+        token = csrf_of(page.text)
+        bad = workshop_fields(length="0", before_buffer="2000", currency="euro", price="1.234")
+        r = await owner.post(f"/dashboard/workshops/{workshop_id}", data={"csrf": token, **bad})
+        assert r.status_code == 400
+        assert 'id="price-error"' in r.text
+        bad = workshop_fields(length="0", before_buffer="2000", currency="euro")
+        r = await owner.post(f"/dashboard/workshops/{workshop_id}", data={"csrf": token, **bad})
+        assert r.status_code == 400
+        for field in ("length", "before_buffer", "currency"):
+            assert f'id="{field}-error"' in r.text
+        assert 'value="2000"' in r.text  # what was typed stays in the form
+        other = await _create(owner)
+        taken = await client.get(f"/v2/event-types/{other}", headers={**tenant.headers, **API})
+        r = await owner.post(
+            f"/dashboard/workshops/{workshop_id}",
+            data={"csrf": token, **workshop_fields(slug=taken.json()["data"]["slug"], length="30")},
+        )
+        assert r.status_code == 400 and 'id="slug-error"' in r.text
+    async with sessionmaker() as session:
+        et = await session.get(EventType, workshop_id)
+        assert et is not None and et.length == 60 and et.before_event_buffer == 10
+
+
+async def test_duplicate_and_hide(
+    client: httpx.AsyncClient,
+    sessionmaker: async_sessionmaker[AsyncSession],
+    settings: Settings,
+    tenant: Tenant,
+) -> None:
+    cookie = await open_session(sessionmaker, settings, tenant.owner_id)
+    async with browser(client, cookie) as owner:
+        workshop_id = await _create(owner)
+        listing = await owner.get("/dashboard/workshops")
+        token = csrf_of(listing.text)
+        r = await owner.post(f"/dashboard/workshops/{workshop_id}/duplicate", data={"csrf": token})
+        assert r.status_code == 303
+        copy_id = int(r.headers["location"].split("/")[-1])
+        r = await owner.post(
+            f"/dashboard/workshops/{workshop_id}/visibility", data={"csrf": token, "hidden": "1"}
+        )
+        assert r.status_code == 303
+    async with sessionmaker() as session:
+        original = await session.get(EventType, workshop_id)
+        copy = await session.get(EventType, copy_id)
+        assert original is not None and copy is not None
+        assert original.hidden and copy.hidden
+        assert copy.slug.endswith("-copy") and copy.price == original.price
+        assert copy.metadata_["registration_mode"] == "whitelist"
+        assert copy.booking_fields == original.booking_fields
+
+
+async def test_teacher_reaches_only_their_own_workshops(
+    client: httpx.AsyncClient,
+    sessionmaker: async_sessionmaker[AsyncSession],
+    settings: Settings,
+    tenant: Tenant,
+) -> None:
+    owner_cookie = await open_session(sessionmaker, settings, tenant.owner_id)
+    async with browser(client, owner_cookie) as owner:
+        school_workshop = await _create(owner)
+    teacher = await make_member(sessionmaker, tenant)
+    other = await make_member(sessionmaker, tenant)
+    async with browser(client, await open_session(sessionmaker, settings, other.id)) as page:
+        others = await _create(page)
+    async with browser(client, await open_session(sessionmaker, settings, teacher.id)) as page:
+        own = await _create(page)
+        listing = await page.get("/dashboard/workshops")
+        assert f"/dashboard/workshops/{own}" in listing.text
+        assert f"/dashboard/workshops/{others}" not in listing.text
+        token = csrf_of(listing.text)
+        for workshop_id in (school_workshop, others):
+            assert (await page.get(f"/dashboard/workshops/{workshop_id}")).status_code == 404
+            for action in ("", "/duplicate", "/visibility"):
+                r = await page.post(
+                    f"/dashboard/workshops/{workshop_id}{action}",
+                    data={"csrf": token, "hidden": "1", **workshop_fields()},
+                )
+                assert r.status_code == 404
+    async with sessionmaker() as session:
+        et = await session.get(EventType, others)
+        assert et is not None and not et.hidden and et.title == "Conversation club"
+
+
+async def test_another_school_and_forged_csrf(
+    client: httpx.AsyncClient,
+    sessionmaker: async_sessionmaker[AsyncSession],
+    settings: Settings,
+    tenant: Tenant,
+    other_tenant: Tenant,
+) -> None:
+    async with browser(
+        client, await open_session(sessionmaker, settings, other_tenant.owner_id)
+    ) as b:
+        theirs = await _create(b)
+    async with browser(
+        client, await open_session(sessionmaker, settings, tenant.owner_id)
+    ) as owner:
+        listing = await owner.get("/dashboard/workshops")
+        token = csrf_of(listing.text)
+        assert (await owner.get(f"/dashboard/workshops/{theirs}")).status_code == 404
+        for action in ("", "/duplicate", "/visibility"):
+            r = await owner.post(
+                f"/dashboard/workshops/{theirs}{action}",
+                data={"csrf": token, "hidden": "1", **workshop_fields()},
+            )
+            assert r.status_code == 404
+        mine = await _create(owner)
+        for token_sent in ("forged", None):
+            data = {"hidden": "1", **workshop_fields()}
+            if token_sent:
+                data["csrf"] = token_sent
+            for action in ("", "/duplicate", "/visibility"):
+                r = await owner.post(f"/dashboard/workshops/{mine}{action}", data=data)
+                assert r.status_code == 403
+            r = await owner.post("/dashboard/workshops/new", data=data)
+            assert r.status_code == 403
+    async with sessionmaker() as session:
+        et = await session.get(EventType, theirs)
+        assert et is not None and not et.hidden
