@@ -8,7 +8,7 @@ answers with a redirect to the sign-in page (``SignInRequired``, handled by
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import timedelta
 from typing import Annotated
 
@@ -86,7 +86,10 @@ async def current_staff(request: Request, session: AsyncSession) -> StaffContext
     if school_id is not None and role is None and not found.principal.is_platform_admin:
         school_id = None  # no longer a member of that school
     school = await session.get(Team, school_id) if school_id is not None else None
-    return StaffContext(found.principal, found.user, found.session_id, school, role)
+    # The services scope by the principal's organization: the school shown is the one acted in
+    # (a platform admin's chosen school, a teacher of several schools' current one).
+    principal = replace(found.principal, organization_id=school.id if school else None)
+    return StaffContext(principal, found.user, found.session_id, school, role)
 
 
 async def _required_staff(request: Request, session: Session) -> StaffContext:
