@@ -5,6 +5,6 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from immersio_booking.dashboard import pages
+from immersio_booking.dashboard import pages, students
 
-ROUTERS: tuple[APIRouter, ...] = (pages.router,)
+ROUTERS: tuple[APIRouter, ...] = (pages.router, students.router)
