@@ -5,6 +5,6 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from immersio_booking.dashboard import pages, students
+from immersio_booking.dashboard import pages, settings_teachers, students
 
-ROUTERS: tuple[APIRouter, ...] = (pages.router, students.router)
+ROUTERS: tuple[APIRouter, ...] = (pages.router, students.router, settings_teachers.router)

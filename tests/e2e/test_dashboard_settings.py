@@ -1,6 +1,6 @@
-"""The students pages in Chromium: an owner adds a student and imports a file with a bad line,
-in English and French, at desktop and phone width; axe clean; screenshots kept in
-``test-artifacts/dashboard/``."""
+"""The students and settings pages in Chromium: an owner adds a student, imports a file with
+a bad line, sees the teachers; English and French, desktop and phone width; axe clean;
+screenshots kept in ``test-artifacts/dashboard/``."""
 
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ from tests.bookings.helpers import workshop
 from tests.dashboard.staff import open_session
 from tests.e2e.axe import axe_source, serious_violations
 from tests.e2e.conftest import ARTIFACTS
-from tests.factories import Tenant
+from tests.factories import Tenant, make_member
 
 SHOTS = ARTIFACTS / "dashboard"
 
@@ -88,3 +88,31 @@ async def test_owner_manages_a_workshops_students_in_the_browser(
     await expect(page.locator("#s-file-error")).to_contain_text("must name the columns")
     upload.unlink()
     await _check(page, "student-list-refused-file-1280", source)
+
+
+async def test_owner_sees_settings_and_teachers_in_the_browser(
+    page: Page,
+    live_url: str,
+    sessionmaker: async_sessionmaker[AsyncSession],
+    settings: Settings,
+    tenant: Tenant,
+) -> None:
+    await make_member(sessionmaker, tenant, role="ADMIN")
+    await make_member(sessionmaker, tenant, accepted=False)
+    cookie = await open_session(sessionmaker, settings, tenant.owner_id)
+    await page.context.add_cookies([{"name": COOKIE, "value": cookie, "url": live_url}])
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    source = axe_source()
+    await page.goto(f"{live_url}/dashboard/settings")
+    await page.get_by_role("link", name="Teachers").click()
+    await page.get_by_label("Email").fill(tenant.owner_email)
+    await page.get_by_role("button", name="Invite", exact=True).click()
+    await expect(page.locator("#t-email-error")).to_be_visible()
+    await _check(page, "settings-teachers-refused-1280", source)
+    for lang in ("en", "fr"):
+        for width in (1280, 390):
+            await page.set_viewport_size({"width": width, "height": 900})
+            await page.goto(f"{live_url}/dashboard/settings?lang={lang}")
+            await _check(page, f"settings-{lang}-{width}", source)
+            await page.goto(f"{live_url}/dashboard/settings/teachers?lang={lang}")
+            await _check(page, f"settings-teachers-{lang}-{width}", source)
