@@ -114,5 +114,13 @@ async def test_owner_sees_settings_and_teachers_in_the_browser(
             await page.set_viewport_size({"width": width, "height": 900})
             await page.goto(f"{live_url}/dashboard/settings?lang={lang}")
             await _check(page, f"settings-{lang}-{width}", source)
-            await page.goto(f"{live_url}/dashboard/settings/teachers?lang={lang}")
-            await _check(page, f"settings-teachers-{lang}-{width}", source)
+            for part in ("teachers", "organization", "api-keys"):
+                await page.goto(f"{live_url}/dashboard/settings/{part}?lang={lang}")
+                await _check(page, f"settings-{part}-{lang}-{width}", source)
+    # A new key, shown once.
+    await page.set_viewport_size({"width": 1280, "height": 900})
+    await page.goto(f"{live_url}/dashboard/settings/api-keys")
+    await page.get_by_label("Note (optional)").fill("Zapier")
+    await page.get_by_role("button", name="Create the key").click()
+    await expect(page.locator("[data-new-key]")).to_be_visible()
+    await _check(page, "settings-api-keys-created-1280", source)

@@ -5,6 +5,20 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from immersio_booking.dashboard import pages, settings_teachers, students
+from immersio_booking.dashboard import (
+    pages,
+    school_settings,
+    settings_api_keys,
+    settings_organization,
+    settings_teachers,
+    students,
+)
 
-ROUTERS: tuple[APIRouter, ...] = (pages.router, students.router, settings_teachers.router)
+ROUTERS: tuple[APIRouter, ...] = (
+    pages.router,
+    students.router,
+    school_settings.router,
+    settings_teachers.router,
+    settings_organization.router,
+    settings_api_keys.router,
+)

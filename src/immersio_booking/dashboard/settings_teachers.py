@@ -1,4 +1,4 @@
-"""School settings: the index of the settings pages, and the teachers — invite one by email,
+"""School settings: the teachers — invite one by email,
 change a role, remove one. The members service decides, as for the API: an ADMIN may not
 grant OWNER nor touch an OWNER, the last OWNER stays, the plan's teacher limit holds."""
 
@@ -12,36 +12,21 @@ from pydantic import ValidationError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from immersio_booking.dashboard.access import Staff, StaffContext
-from immersio_booking.dashboard.forms import checked_form
+from immersio_booking.dashboard.forms import checked_form, field_problems
 from immersio_booking.dashboard.rendering import page
 from immersio_booking.dashboard.routing import DashboardRoute
+from immersio_booking.dashboard.school_settings import SETTINGS, school_of
 from immersio_booking.db.dependencies import Session
-from immersio_booking.kit.errors import Conflict, Forbidden, NotFound
+from immersio_booking.kit.errors import Conflict, Forbidden
 from immersio_booking.kit.schemas import ResourceId
 from immersio_booking.members import repository, service
 from immersio_booking.members.schemas import OrganizationUserCreate, OrganizationUserPatch
-from immersio_booking.models import Team
 
-SETTINGS = "/dashboard/settings"
 TEACHERS = SETTINGS + "/teachers"
 ROLES = ("MEMBER", "ADMIN", "OWNER")
 MOST_SHOWN = 500  # a school's staff fits one page
 
 router = APIRouter(route_class=DashboardRoute, include_in_schema=False)
-
-
-def school_of(staff: StaffContext) -> Team:
-    """The school whose settings these are; a teacher is told the page does not exist."""
-    staff.require_school_admin()
-    if staff.school is None:
-        raise NotFound("Choose a school first")
-    return staff.school
-
-
-@router.get(SETTINGS, response_class=HTMLResponse)
-async def settings_index(request: Request, staff: Staff) -> HTMLResponse:
-    school_of(staff)
-    return page(request, staff, "dashboard/settings.html", {}, section="settings")
 
 
 async def _teachers_page(
@@ -93,10 +78,8 @@ async def invite_teacher(request: Request, staff: Staff, session: Session) -> Re
         async with session.begin_nested():  # a refusal leaves nothing half written
             await service.create(session, staff.principal, school, body)
     except ValidationError as invalid:
-        fields = {str(p["loc"][0]) for p in invalid.errors() if p["loc"]}
-        errors = (
-            {"role": "invalid_role"} if fields & {"organization_role", "organizationRole"} else {}
-        )
+        fields = field_problems(invalid)
+        errors = {"role": "invalid_role"} if "organization_role" in fields else {}
         if "email" in fields or not errors:
             errors["email"] = "invalid_email"
     except (Conflict, Forbidden) as refused:

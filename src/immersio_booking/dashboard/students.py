@@ -5,9 +5,7 @@ row shown, export the list. School staff only; the same services as the API's wh
 from __future__ import annotations
 
 from typing import Any
-from zoneinfo import ZoneInfo
 
-from babel.dates import format_date
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import ValidationError
@@ -15,18 +13,17 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.datastructures import UploadFile
 
 from immersio_booking.dashboard.access import Staff, StaffContext
-from immersio_booking.dashboard.forms import checked_form
+from immersio_booking.dashboard.dates import day_of
+from immersio_booking.dashboard.forms import checked_form, field_problems
 from immersio_booking.dashboard.rendering import page
 from immersio_booking.dashboard.routing import DashboardRoute
 from immersio_booking.db.dependencies import Session
 from immersio_booking.event_types import repository as event_type_rows
 from immersio_booking.event_types import service as event_types
-from immersio_booking.kit import when
 from immersio_booking.kit.dependencies import app_settings
 from immersio_booking.kit.errors import BadRequest, Conflict, NotFound
 from immersio_booking.kit.schemas import ResourceId
 from immersio_booking.models import EventType
-from immersio_booking.web import i18n
 from immersio_booking.whitelist import entries, files, repository
 from immersio_booking.whitelist.files import ImportResult, PayloadTooLarge
 from immersio_booking.whitelist.schemas import WhitelistEntryIn
@@ -70,10 +67,8 @@ async def _list_page(
     status_code: int = 200,
     **context: Any,
 ) -> HTMLResponse:
-    zone = ZoneInfo(staff.user.time_zone)
-    locale = when.babel_locale(i18n.choose_language(request))
     rows = [
-        {"entry": e, "added": format_date(e.created_at.astimezone(zone).date(), locale=locale)}
+        {"entry": e, "added": day_of(request, staff, e.created_at)}
         for e in await repository.whitelist(session, et.organization_id, et.id)
     ]
     return page(
@@ -105,15 +100,6 @@ async def student_list(
     return await _list_page(request, staff, session, et)
 
 
-def _field_errors(error: ValidationError) -> dict[str, str]:
-    """The first problem of each field, by reason (the template words it)."""
-    found: dict[str, str] = {}
-    for problem in error.errors():
-        field = str(problem["loc"][0]) if problem["loc"] else "email"
-        found.setdefault(field, "invalid_email" if field == "email" else "invalid_value")
-    return found
-
-
 @router.post(PREFIX + "/{eventTypeId}")
 async def add_student(
     eventTypeId: ResourceId,  # noqa: N803
@@ -128,7 +114,10 @@ async def add_student(
         body = WhitelistEntryIn.model_validate({k: v or None for k, v in entered.items()})
         await entries.add(session, staff.principal, et, body)
     except ValidationError as invalid:
-        errors = _field_errors(invalid)
+        errors = {
+            field: "invalid_email" if field == "email" else "invalid_value"
+            for field in field_problems(invalid)
+        }
     except Conflict as taken:
         errors = {"email": taken.reason}
     else:
