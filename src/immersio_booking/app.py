@@ -26,6 +26,7 @@ from immersio_booking.calendars.endpoints import router as calendars_router
 from immersio_booking.calendars.google_endpoints import router as google_calendar_router
 from immersio_booking.config import Settings, get_settings
 from immersio_booking.dashboard.routers import ROUTERS as DASHBOARD_ROUTERS
+from immersio_booking.dashboard.students import UPLOAD_PATH as STUDENTS_UPLOAD_PATH
 from immersio_booking.db.session import make_engine, make_sessionmaker, resolve_database_url
 from immersio_booking.event_types.endpoints import router as event_types_router
 from immersio_booking.event_types.legacy import router as legacy_event_types_router
@@ -113,7 +114,7 @@ def create_app(settings: Settings | None = None, engine: AsyncEngine | None = No
         BodyLimitMiddleware,
         limit=settings.max_request_body_bytes,
         upload_limit=settings.max_upload_bytes,
-        upload_paths=[WHITELIST_UPLOAD_PATH],
+        upload_paths=[WHITELIST_UPLOAD_PATH, STUDENTS_UPLOAD_PATH],
     )
     app.add_middleware(
         CORSMiddleware,

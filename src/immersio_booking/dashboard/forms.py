@@ -6,6 +6,8 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi import Request
+from pydantic import ValidationError
+from pydantic.alias_generators import to_snake
 from starlette.datastructures import FormData
 
 from immersio_booking.kit.dependencies import app_settings
@@ -24,3 +26,9 @@ async def checked_form(request: Request) -> FormData:
         submitted if isinstance(submitted, str) else None,
     )
     return form
+
+
+def field_problems(error: ValidationError) -> dict[str, str]:
+    """The fields a model refused (snake_case names, whether the loc is the field's name or
+    its camelCase alias), each marked ``invalid``: the page words the message per field."""
+    return {to_snake(str(p["loc"][0])): "invalid" for p in error.errors() if p["loc"]}

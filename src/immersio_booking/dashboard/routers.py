@@ -5,6 +5,24 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from immersio_booking.dashboard import availability, pages, workshops
+from immersio_booking.dashboard import (
+    availability,
+    pages,
+    school_settings,
+    settings_api_keys,
+    settings_organization,
+    settings_teachers,
+    students,
+    workshops,
+)
 
-ROUTERS: tuple[APIRouter, ...] = (pages.router, workshops.router, availability.router)
+ROUTERS: tuple[APIRouter, ...] = (
+    pages.router,
+    workshops.router,
+    availability.router,
+    students.router,
+    school_settings.router,
+    settings_teachers.router,
+    settings_organization.router,
+    settings_api_keys.router,
+)

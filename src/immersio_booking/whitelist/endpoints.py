@@ -3,15 +3,12 @@
 from __future__ import annotations
 
 from fastapi import APIRouter, status
-from sqlalchemy.exc import IntegrityError
 
 from immersio_booking.auth.dependencies import AuthSubject
 from immersio_booking.db.dependencies import Session
 from immersio_booking.event_types import service as event_types
-from immersio_booking.kit.errors import Conflict, NotFound
 from immersio_booking.kit.schemas import Envelope, ResourceId, ok
-from immersio_booking.models import WorkshopWhitelist
-from immersio_booking.whitelist import repository
+from immersio_booking.whitelist import entries, repository
 from immersio_booking.whitelist.schemas import WhitelistEntryIn, WhitelistEntryOut
 
 router = APIRouter(prefix="/v2/event-types/{eventTypeId}/whitelist", tags=["Whitelist"])
@@ -37,27 +34,7 @@ async def add_to_whitelist(
 ) -> Envelope[WhitelistEntryOut]:
     """Allow a student (email trimmed and lower-cased; a duplicate is 409)."""
     et = await event_types.readable(session, principal, eventTypeId)
-    await event_types.ensure_may_edit(session, principal, et)
-    email = str(body.email).strip().lower()
-    if await repository.on_whitelist(session, et.organization_id, et.id, email):
-        raise Conflict(f"{email} is already on this workshop's list", reason="already_whitelisted")
-    entry = WorkshopWhitelist(
-        organization_id=et.organization_id,
-        event_type_id=et.id,
-        email=email,
-        name=body.name,
-        immersio_student_id=body.immersio_student_id,
-        added_by=principal.user_id,
-    )
-    async with session.begin_nested():
-        session.add(entry)
-        try:
-            await session.flush()
-        except IntegrityError as exc:  # the same email added in parallel
-            raise Conflict(
-                f"{email} is already on this workshop's list", reason="already_whitelisted"
-            ) from exc
-    await session.refresh(entry)
+    entry = await entries.add(session, principal, et, body)
     return ok(WhitelistEntryOut.model_validate(entry))
 
 
@@ -69,11 +46,4 @@ async def remove_from_whitelist(
     session: Session,
 ) -> Envelope[WhitelistEntryOut]:
     et = await event_types.readable(session, principal, eventTypeId)
-    await event_types.ensure_may_edit(session, principal, et)
-    entry = await repository.whitelist_entry(session, et.organization_id, et.id, entryId)
-    if entry is None:
-        raise NotFound("Whitelist entry not found")
-    out = WhitelistEntryOut.model_validate(entry)
-    await session.delete(entry)
-    await session.flush()
-    return ok(out)
+    return ok(await entries.remove(session, principal, et, entryId))

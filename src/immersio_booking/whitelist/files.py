@@ -9,20 +9,24 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Iterable
 
 from email_validator import EmailNotValidError, validate_email
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from immersio_booking.auth.dependencies import AuthSubject
+from immersio_booking.auth.principal import Principal
 from immersio_booking.db.dependencies import Session
 from immersio_booking.event_types import service as event_types
 from immersio_booking.kit.dependencies import AppSettings
 from immersio_booking.kit.errors import BadRequest, DomainError
 from immersio_booking.kit.schemas import ApiModel, Envelope, ResourceId, ok
+from immersio_booking.kit.spreadsheet import csv_text
 from immersio_booking.kit.validation import NAME_MAX_LENGTH, is_one_line
-from immersio_booking.models import WorkshopWhitelist
+from immersio_booking.models import EventType, WorkshopWhitelist
 from immersio_booking.whitelist import repository
 
 router = APIRouter(prefix="/v2/event-types/{eventTypeId}/whitelist", tags=["Whitelist"])
@@ -83,18 +87,12 @@ def _rows(text: str) -> list[tuple[int, dict[str, str]]]:
     ]
 
 
-@router.post("/import")
-async def import_whitelist(
-    eventTypeId: ResourceId,  # noqa: N803
-    request: Request,
-    principal: AuthSubject,
-    session: Session,
-    settings: AppSettings,
-) -> Envelope[ImportResult]:
-    """Add the students of a CSV file (UTF-8, header line first) to the list."""
-    et = await event_types.readable(session, principal, eventTypeId)
+async def import_file(
+    session: AsyncSession, principal: Principal, et: EventType, raw: bytes
+) -> ImportResult:
+    """Add the students of a CSV file (UTF-8, header line first) to ``et``'s list: every
+    valid row is kept, every refused one reported by its line (the API and the dashboard)."""
     await event_types.ensure_may_edit(session, principal, et)
-    raw = await _file(request, settings.max_upload_bytes)
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -177,7 +175,30 @@ async def import_whitelist(
             )
         )
     errors.sort(key=lambda e: e.line)
-    return ok(ImportResult(imported=len(inserted), refused=len(errors), errors=errors))
+    return ImportResult(imported=len(inserted), refused=len(errors), errors=errors)
+
+
+def export_text(entries: Iterable[WorkshopWhitelist]) -> str:
+    """The list as CSV with the columns an import reads; a cell a spreadsheet would run as a
+    formula is written as text (``kit.spreadsheet``)."""
+    return csv_text(
+        COLUMNS, ([e.email, e.name or "", e.immersio_student_id or ""] for e in entries)
+    )
+
+
+@router.post("/import")
+async def import_whitelist(
+    eventTypeId: ResourceId,  # noqa: N803
+    request: Request,
+    principal: AuthSubject,
+    session: Session,
+    settings: AppSettings,
+) -> Envelope[ImportResult]:
+    """Add the students of a CSV file (UTF-8, header line first) to the list."""
+    et = await event_types.readable(session, principal, eventTypeId)
+    await event_types.ensure_may_edit(session, principal, et)
+    raw = await _file(request, settings.max_upload_bytes)
+    return ok(await import_file(session, principal, et, raw))
 
 
 @router.get("/export", response_class=Response)
@@ -188,13 +209,8 @@ async def export_whitelist(
 ) -> Response:
     """The list as CSV, with the same columns an import reads."""
     et = await event_types.readable(session, principal, eventTypeId)
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(COLUMNS)
-    for entry in await repository.whitelist(session, et.organization_id, et.id):
-        writer.writerow([entry.email, entry.name or "", entry.immersio_student_id or ""])
     return Response(
-        buffer.getvalue(),
+        export_text(await repository.whitelist(session, et.organization_id, et.id)),
         media_type="text/csv; charset=utf-8",
         headers={"Content-Disposition": f'attachment; filename="whitelist-{et.id}.csv"'},
     )

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from immersio_booking.models import WorkshopWhitelist
@@ -47,3 +47,13 @@ async def whitelist_entry(
             )
         )
     ).scalar_one_or_none()
+
+
+async def sizes(session: AsyncSession, organization_id: int) -> dict[int, int]:
+    """How many students each workshop's list holds (workshops with an empty list absent)."""
+    rows = await session.execute(
+        select(WorkshopWhitelist.event_type_id, func.count())
+        .where(WorkshopWhitelist.organization_id == organization_id)
+        .group_by(WorkshopWhitelist.event_type_id)
+    )
+    return {event_type_id: int(n) for event_type_id, n in rows.all()}

@@ -1,0 +1,31 @@
+"""School settings: who may open them (OWNER/ADMIN of the school shown, platform admins) and
+their index page."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse
+
+from immersio_booking.dashboard.access import Staff, StaffContext
+from immersio_booking.dashboard.rendering import page
+from immersio_booking.dashboard.routing import DashboardRoute
+from immersio_booking.kit.errors import NotFound
+from immersio_booking.models import Team
+
+SETTINGS = "/dashboard/settings"
+
+router = APIRouter(route_class=DashboardRoute, include_in_schema=False)
+
+
+def school_of(staff: StaffContext) -> Team:
+    """The school whose settings these are; a teacher is told the page does not exist."""
+    staff.require_school_admin()
+    if staff.school is None:
+        raise NotFound("Choose a school first")
+    return staff.school
+
+
+@router.get(SETTINGS, response_class=HTMLResponse)
+async def settings_index(request: Request, staff: Staff) -> HTMLResponse:
+    school_of(staff)
+    return page(request, staff, "dashboard/settings.html", {}, section="settings")
