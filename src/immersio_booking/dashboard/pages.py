@@ -1,4 +1,5 @@
-"""The dashboard's own pages: home (today), choosing the school, signing out."""
+"""The dashboard's own pages: choosing the school, signing out (the home page, "Today", is
+``dashboard.today``)."""
 
 from __future__ import annotations
 
@@ -15,11 +16,6 @@ from immersio_booking.kit import clock
 from immersio_booking.kit.errors import BadRequest, NotFound
 
 router = APIRouter(route_class=DashboardRoute, include_in_schema=False)
-
-
-@router.get("/dashboard", response_class=HTMLResponse)
-async def home(request: Request, staff: Staff) -> HTMLResponse:
-    return page(request, staff, "dashboard/home.html", {}, section="today")
 
 
 @router.post("/dashboard/school")

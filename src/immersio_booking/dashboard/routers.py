@@ -5,6 +5,11 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from immersio_booking.dashboard import pages
+from immersio_booking.dashboard import booking_actions, bookings, pages, today
 
-ROUTERS: tuple[APIRouter, ...] = (pages.router,)
+ROUTERS: tuple[APIRouter, ...] = (
+    pages.router,
+    today.router,
+    bookings.router,
+    booking_actions.router,
+)

@@ -132,3 +132,9 @@ async def teachers(session: AsyncSession, et: EventType) -> list[User]:
     members = select(Membership.user_id).where(Membership.organization_id == et.organization_id)
     rows = await session.execute(select(User).where(wanted, User.id.in_(members)).order_by(User.id))
     return list(rows.scalars())
+
+
+async def of_organization(session: AsyncSession, organization_id: int) -> list[EventType]:
+    """Every workshop of the school, hidden ones too, by title (the dashboard's filters)."""
+    statement = select(EventType).where(EventType.organization_id == organization_id)
+    return list((await session.execute(statement.order_by(EventType.title, EventType.id))).scalars())
