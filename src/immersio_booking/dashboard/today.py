@@ -5,6 +5,7 @@ attendees of a session (one email each, answered to the teacher)."""
 from __future__ import annotations
 
 from datetime import date, timedelta
+from zoneinfo import ZoneInfo
 from typing import Any
 from urllib.parse import urlencode
 
@@ -24,6 +25,7 @@ from immersio_booking.db.dependencies import Session
 from immersio_booking.kit import clock
 from immersio_booking.kit.dependencies import app_settings
 from immersio_booking.kit.errors import BadRequest, DomainError
+from immersio_booking.models import Booking
 from immersio_booking.notifications import staff_messages
 from immersio_booking.ratelimits import policy
 from immersio_booking.web.i18n import choose_language
@@ -88,6 +90,14 @@ async def today(request: Request, staff: Staff, session: Session) -> HTMLRespons
     return await _today(request, staff, session, _day(request.query_params.get("day"), staff))
 
 
+def _showing(raw: str, staff: StaffContext, booking: Booking) -> date:
+    """The first day of the page shown again with a refusal: the one the form came from when
+    the session is on it, else the session's own day (the refusal is shown beside it)."""
+    first = _day(raw, staff)
+    own = booking.start_time.astimezone(ZoneInfo(staff.user.time_zone)).date()
+    return first if first <= own < first + timedelta(days=DAYS_SHOWN) else own
+
+
 def _back(day: str | None, **flags: str) -> str:
     query = urlencode({**({"day": day} if day else {}), **flags})
     return "/dashboard" + (f"?{query}" if query else "")
@@ -114,7 +124,7 @@ async def mark_attendance(request: Request, uid: str, staff: Staff, session: Ses
             await attendance.mark_absent(session, booking, actor, body, now)
     except DomainError as refused:
         problem = {"uid": uid, "action": "attendance", "reason": refused.reason, "text": str(refused)}
-        return await _today(request, staff, session, _day(day, staff), problem, 400)
+        return await _today(request, staff, session, _showing(day, staff, booking), problem, 400)
     return RedirectResponse(_back(day, marked="1") + f"#s-{uid}", status_code=303)
 
 
@@ -145,13 +155,13 @@ async def email_attendees(request: Request, uid: str, staff: Staff, session: Ses
         "message": text,
     }
     if fields:
-        return await _today(request, staff, session, _day(day, staff), problem, 400)
+        return await _today(request, staff, session, _showing(day, staff, booking), problem, 400)
     try:
         await policy.enforce_on_staff(request, *policy.staff_messages(staff.user.id))
     except DomainError as refused:
         problem.update(reason=refused.reason, text=str(refused))
         return await _today(
-            request, staff, session, _day(day, staff), problem, refused.status_code
+            request, staff, session, _showing(day, staff, booking), problem, refused.status_code
         )
     seats = await repository.session_seats(session, booking)
     people = await repository.attendees_of(session, booking.organization_id, [s.id for s in seats])

@@ -57,7 +57,7 @@ async def send_staff_message(attendee_id: int, subject: str, text: str, sender_i
             language,
             school=school.name,
             accent=school.accent,
-            subject=subject,
+            topic=subject,
             paragraphs=[p.strip() for p in text.split("\n\n") if p.strip()],
             teacher=teacher.name or teacher.email,
             title=booking.title,
