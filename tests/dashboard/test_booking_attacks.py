@@ -114,7 +114,9 @@ async def test_actions_on_a_cancelled_booking_show_why_and_write_nothing(
         assert "no longer active: it cannot be cancelled" in refused.text
         assert 'role="alert"' in refused.text
         for action, reason in (("confirm", "pending request"), ("mark-paid", "no payment")):
-            r = await owner.post(f"/dashboard/bookings/{seat['uid']}/{action}", data={"csrf": token})
+            r = await owner.post(
+                f"/dashboard/bookings/{seat['uid']}/{action}", data={"csrf": token}
+            )
             assert r.status_code == 400, action
             assert reason in r.text, action
     assert (await booking_state(client, tenant, seat["uid"]))["status"] == "cancelled"

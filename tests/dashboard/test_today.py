@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 from datetime import timedelta
-from pathlib import Path
 
 import httpx
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
@@ -81,7 +80,6 @@ async def test_emailing_the_attendees_sends_one_email_each_answered_to_the_teach
     tenant: Tenant,
     inbox: Inbox,
     database_url: str,
-    data_dir: Path,
 ) -> None:
     _, seats = await seated_session(client, tenant)
     cookie = await open_session(sessionmaker, settings, tenant.owner_id, tenant.id)
@@ -97,7 +95,11 @@ async def test_emailing_the_attendees_sends_one_email_each_answered_to_the_teach
         assert "Bring &lt;b&gt;a pen&lt;/b&gt;" in empty.text  # kept, escaped
         sent = await owner.post(
             f"/dashboard/sessions/{uid}/message",
-            data={"csrf": token, "subject": "Room change", "message": "We meet in room 4.\n\nSee you!"},
+            data={
+                "csrf": token,
+                "subject": "Room change",
+                "message": "We meet in room 4.\n\nSee you!",
+            },
         )
         assert sent.status_code == 303 and "sent=2" in sent.headers["location"]
     await run_jobs(database_url)

@@ -361,7 +361,8 @@ async def reschedule_chain(session: AsyncSession, booking: Booking) -> list[Book
     while len(later) < 50:
         following = (
             await session.execute(
-                select(Booking).where(
+                select(Booking)
+                .where(
                     Booking.organization_id == organization_id,
                     Booking.from_reschedule == current.id,
                 )

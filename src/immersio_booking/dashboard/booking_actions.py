@@ -85,7 +85,7 @@ async def cancel(request: Request, uid: str, staff: Staff, session: Session) -> 
 
 @router.post("/dashboard/bookings/{uid}/confirm")
 async def confirm(request: Request, uid: str, staff: Staff, session: Session) -> Response:
-    async def work(booking: Booking, actor: Any, form: Any) -> None:
+    async def work(booking: Booking, actor: Any, _form: Any) -> None:
         await service.confirm(session, booking, actor)
 
     return await _act(request, uid, staff, session, "confirm", work)
@@ -103,7 +103,7 @@ async def decline(request: Request, uid: str, staff: Staff, session: Session) ->
 async def mark_paid(request: Request, uid: str, staff: Staff, session: Session) -> Response:
     settings = app_settings(request)
 
-    async def work(booking: Booking, actor: Any, form: Any) -> None:
+    async def work(booking: Booking, actor: Any, _form: Any) -> None:
         await offline.mark_paid(session, booking, actor, settings, clock.now())
 
     return await _act(request, uid, staff, session, "mark_paid", work)
@@ -117,7 +117,7 @@ async def reschedule(request: Request, uid: str, staff: Staff, session: Session)
         raw = form.get("start")
         try:
             body = RescheduleInput(
-                start=datetime.fromisoformat(raw) if isinstance(raw, str) else None,  # type: ignore[arg-type]
+                start=datetime.fromisoformat(raw) if isinstance(raw, str) else None,
                 rescheduling_reason=_reason(form),
             )
         except (ValueError, ValidationError):
@@ -173,7 +173,9 @@ async def choose_time(request: Request, uid: str, staff: Staff, session: Session
         for day, items in found.items():
             for item in items:
                 start = datetime.fromisoformat(item["start"].replace("Z", "+00:00"))
-                label = format_date(date.fromisoformat(day), "full", locale=when.babel_locale(language))
+                label = format_date(
+                    date.fromisoformat(day), "full", locale=when.babel_locale(language)
+                )
                 free.setdefault(label, []).append(
                     {
                         "value": start.isoformat(),

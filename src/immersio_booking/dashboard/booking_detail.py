@@ -9,7 +9,6 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from babel.dates import format_date
-
 from fastapi import Request
 from fastapi.responses import HTMLResponse
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -64,10 +63,8 @@ async def detail_page(
             booking.id, []
         ),
         "payment": payment,
-        "history": [(h, cancelled_by.get(h.cancelled_by)) for h in history],
-        "chain": [
-            (b, when.span(b.start_time, b.end_time, zone, language)) for b in chain
-        ],
+        "history": [(h, cancelled_by.get(h.cancelled_by or 0)) for h in history],
+        "chain": [(b, when.span(b.start_time, b.end_time, zone, language)) for b in chain],
         "deliveries": await webhooks.deliveries_of_booking(session, org_id, booking.uid),
         "join_url": link.url if link else None,
         "moment": lambda m: _moment(m, zone, language),

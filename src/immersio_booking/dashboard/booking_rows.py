@@ -49,7 +49,8 @@ async def rows_of(
         if host_id not in teachers:
             teachers[host_id] = await session.get(User, host_id) if host_id else None
         teacher = teachers[host_id]
-        student = (people.get(booking.id) or [None])[0]
+        attending = people.get(booking.id) or []
+        student = attending[0] if attending else None
         payment = payments.get(booking.id)
         rows.append(
             BookingRow(

@@ -27,6 +27,7 @@ from immersio_booking.kit.errors import BadRequest
 from immersio_booking.kit.pagination import Page
 from immersio_booking.kit.spreadsheet import safe_cell
 from immersio_booking.members import repository as members
+from immersio_booking.models import Booking
 from immersio_booking.web.i18n import choose_language
 
 router = APIRouter(route_class=DashboardRoute, include_in_schema=False)
@@ -52,7 +53,8 @@ CSV_BATCH = 500
 async def bookings(request: Request, staff: Staff, session: Session) -> HTMLResponse:
     filters = booking_filters.read(request.query_params, staff)
     org_id = staff.organization_id
-    found, total = [], 0
+    found: list[Booking] = []
+    total = 0
     if not filters.problems:
         found, total = await listing.list_in(
             session, booking_filters.audience(staff), filters.query, filters.page, clock.now()
@@ -153,7 +155,9 @@ async def export(request: Request, staff: Staff) -> StreamingResponse:
         ),
         media_type="text/csv; charset=utf-8",
         headers={
-            "Content-Disposition": f'attachment; filename="bookings-{staff.organization_id}-{day}.csv"',
+            "Content-Disposition": (
+                f'attachment; filename="bookings-{staff.organization_id}-{day}.csv"'
+            ),
             "X-Content-Type-Options": "nosniff",
         },
     )

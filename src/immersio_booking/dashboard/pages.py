@@ -4,12 +4,11 @@
 from __future__ import annotations
 
 from fastapi import APIRouter, Request
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.responses import RedirectResponse, Response
 
 from immersio_booking.auth import staff_sessions
 from immersio_booking.dashboard.access import Staff
 from immersio_booking.dashboard.forms import checked_form
-from immersio_booking.dashboard.rendering import page
 from immersio_booking.dashboard.routing import SIGN_IN_PATH, DashboardRoute
 from immersio_booking.db.dependencies import Session
 from immersio_booking.kit import clock

@@ -1,13 +1,13 @@
-""""Today and upcoming": the sessions of the next days (a teacher's own), their attendees with
+""" "Today and upcoming": the sessions of the next days (a teacher's own), their attendees with
 their payment, the join link; marking attendance (the API's ``mark_absent``) and emailing the
 attendees of a session (one email each, answered to the teacher)."""
 
 from __future__ import annotations
 
 from datetime import date, timedelta
-from zoneinfo import ZoneInfo
 from typing import Any
 from urllib.parse import urlencode
+from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
@@ -123,7 +123,12 @@ async def mark_attendance(request: Request, uid: str, staff: Staff, session: Ses
         async with session.begin_nested():
             await attendance.mark_absent(session, booking, actor, body, now)
     except DomainError as refused:
-        problem = {"uid": uid, "action": "attendance", "reason": refused.reason, "text": str(refused)}
+        problem = {
+            "uid": uid,
+            "action": "attendance",
+            "reason": refused.reason,
+            "text": str(refused),
+        }
         return await _today(request, staff, session, _showing(day, staff, booking), problem, 400)
     return RedirectResponse(_back(day, marked="1") + f"#s-{uid}", status_code=303)
 
