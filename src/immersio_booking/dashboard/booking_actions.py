@@ -22,6 +22,7 @@ from immersio_booking.dashboard import booking_detail
 from immersio_booking.dashboard.access import Staff, StaffContext
 from immersio_booking.dashboard.booking_access import booking_of
 from immersio_booking.dashboard.forms import checked_form
+from immersio_booking.dashboard.languages import form_language, keep_language
 from immersio_booking.dashboard.rendering import page
 from immersio_booking.dashboard.routing import DashboardRoute
 from immersio_booking.dashboard.sessions import day_bounds, today_in
@@ -68,10 +69,19 @@ async def _act(
         await session.refresh(booking)
         problem = {"action": action, "reason": refused.reason, "text": str(refused)}
         return await booking_detail.detail_page(
-            request, staff, session, booking, actor, problem, refused.status_code
+            request,
+            staff,
+            session,
+            booking,
+            actor,
+            problem,
+            refused.status_code,
+            language=form_language(form),
         )
     target = result.uid if result is not None else uid
-    return RedirectResponse(f"/dashboard/bookings/{target}?done={action}", status_code=303)
+    return RedirectResponse(
+        keep_language(f"/dashboard/bookings/{target}?done={action}", form), status_code=303
+    )
 
 
 @router.post("/dashboard/bookings/{uid}/cancel")

@@ -40,9 +40,10 @@ async def detail_page(
     problem: dict[str, Any] | None = None,
     status_code: int = 200,
     extra: dict[str, Any] | None = None,
+    language: str | None = None,
 ) -> HTMLResponse:
     org_id = booking.organization_id
-    language = choose_language(request)
+    language = language or choose_language(request)
     zone = staff.user.time_zone
     et = await event_type_of(session, booking)
     payment = await repository.payment_of(session, org_id, booking.id)
@@ -77,6 +78,7 @@ async def detail_page(
         "refund": refund,
         "problem": problem or {},
         "done": request.query_params.get("done"),
+        "lang": language,
         **(extra or {}),
     }
     return page(

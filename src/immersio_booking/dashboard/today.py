@@ -18,6 +18,7 @@ from immersio_booking.bookings.schemas import AbsentAttendeeIn, MarkAbsentInput
 from immersio_booking.dashboard.access import Staff, StaffContext
 from immersio_booking.dashboard.booking_access import booking_of, sees_all
 from immersio_booking.dashboard.forms import checked_form
+from immersio_booking.dashboard.languages import form_language, keep_language
 from immersio_booking.dashboard.rendering import page
 from immersio_booking.dashboard.routing import DashboardRoute
 from immersio_booking.dashboard.sessions import DAYS_SHOWN, sessions_of, today_in
@@ -51,15 +52,17 @@ async def _today(
     first: date,
     problem: dict[str, Any] | None = None,
     status_code: int = 200,
+    language: str | None = None,
 ) -> HTMLResponse:
     host = None if sees_all(staff) else staff.user.id
+    language = language or choose_language(request)
     days = await sessions_of(
         session,
         staff.organization_id,
         first,
         staff.user,
         host,
-        choose_language(request),
+        language,
         clock.now(),
     )
     return page(
@@ -74,6 +77,7 @@ async def _today(
             "problem": problem or {},
             "sent": request.query_params.get("sent"),
             "marked": request.query_params.get("marked"),
+            "lang": language,
         },
         section="today",
         status_code=status_code,
@@ -129,8 +133,18 @@ async def mark_attendance(request: Request, uid: str, staff: Staff, session: Ses
             "reason": refused.reason,
             "text": str(refused),
         }
-        return await _today(request, staff, session, _showing(day, staff, booking), problem, 400)
-    return RedirectResponse(_back(day, marked="1") + f"#s-{uid}", status_code=303)
+        return await _today(
+            request,
+            staff,
+            session,
+            _showing(day, staff, booking),
+            problem,
+            400,
+            form_language(form),
+        )
+    return RedirectResponse(
+        keep_language(_back(day, marked="1") + f"#s-{uid}", form), status_code=303
+    )
 
 
 def _text(form: Any, name: str) -> str:
@@ -160,13 +174,27 @@ async def email_attendees(request: Request, uid: str, staff: Staff, session: Ses
         "message": text,
     }
     if fields:
-        return await _today(request, staff, session, _showing(day, staff, booking), problem, 400)
+        return await _today(
+            request,
+            staff,
+            session,
+            _showing(day, staff, booking),
+            problem,
+            400,
+            form_language(form),
+        )
     try:
         await policy.enforce_on_staff(request, *policy.staff_messages(staff.user.id))
     except DomainError as refused:
         problem.update(reason=refused.reason, text=str(refused))
         return await _today(
-            request, staff, session, _showing(day, staff, booking), problem, refused.status_code
+            request,
+            staff,
+            session,
+            _showing(day, staff, booking),
+            problem,
+            refused.status_code,
+            form_language(form),
         )
     seats = await repository.session_seats(session, booking)
     people = await repository.attendees_of(session, booking.organization_id, [s.id for s in seats])
@@ -174,4 +202,6 @@ async def email_attendees(request: Request, uid: str, staff: Staff, session: Ses
     sent = await staff_messages.send_to_attendees(
         session, everyone, subject, text, booking.user_id or staff.user.id
     )
-    return RedirectResponse(_back(day, sent=str(sent)) + f"#s-{uid}", status_code=303)
+    return RedirectResponse(
+        keep_language(_back(day, sent=str(sent)) + f"#s-{uid}", form), status_code=303
+    )
