@@ -92,6 +92,9 @@ class Settings(BaseSettings):
     rate_limit_booking_pages_per_address: str = "120/minute"
     rate_limit_verification_emails_per_email: str = "5/hour"
     rate_limit_verification_emails_per_address: str = "20/hour"
+    # Emails staff send to a session's attendees from the dashboard (each attendee one email),
+    # per staff member: a stolen session cannot turn the school into a spam relay.
+    rate_limit_staff_messages_per_user: str = "10/hour"
     # Unpaid holds (bookings waiting for payment) one booker may have open at once.
     max_open_holds_per_email: int = Field(default=3, ge=1, le=1000)
     max_open_holds_per_address: int = Field(default=10, ge=1, le=10000)
@@ -168,6 +171,7 @@ class Settings(BaseSettings):
         "rate_limit_booking_pages_per_address",
         "rate_limit_verification_emails_per_email",
         "rate_limit_verification_emails_per_address",
+        "rate_limit_staff_messages_per_user",
     )
     @classmethod
     def _rate(cls, value: str) -> str:

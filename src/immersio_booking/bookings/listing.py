@@ -46,6 +46,8 @@ class ListQuery:
     sort_end: SortOrder | None = None
     sort_created: SortOrder | None = None
     sort_updated_at: SortOrder | None = None
+    # The dashboard's teacher filter (no Cal.com parameter): bookings these users host.
+    host_ids: tuple[int, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -114,6 +116,8 @@ def _filters(audience: Audience, query: ListQuery, now: datetime) -> list[Any]:
         )
     if query.booking_uid:
         conditions.append(Booking.uid == query.booking_uid.strip())
+    if query.host_ids:
+        conditions.append(Booking.user_id.in_(query.host_ids))
     if query.event_type_id is not None:
         conditions.append(Booking.event_type_id == query.event_type_id)
     if query.event_type_ids:

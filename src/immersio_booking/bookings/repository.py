@@ -304,3 +304,74 @@ async def references_of(
     if kind is not None:
         statement = statement.where(BookingReference.type == kind)
     return list((await session.execute(statement.order_by(BookingReference.id))).scalars())
+
+
+async def sessions_between(
+    session: AsyncSession,
+    organization_id: int,
+    start: datetime,
+    end: datetime,
+    now: datetime,
+    host_id: int | None = None,
+) -> list[Booking]:
+    """The seats holding time (accepted, paid or still held) that start in ``[start, end)``,
+    by start, workshop and host: the sessions of a day in the staff's dashboard. ``host_id``:
+    only that teacher's."""
+    statement = select(Booking).where(
+        Booking.organization_id == organization_id,
+        Booking.start_time >= start,
+        Booking.start_time < end,
+        blocking(now),
+    )
+    if host_id is not None:
+        statement = statement.where(Booking.user_id == host_id)
+    rows = await session.execute(
+        statement.order_by(Booking.start_time, Booking.event_type_id, Booking.user_id, Booking.id)
+    )
+    return list(rows.scalars())
+
+
+async def payments_of(
+    session: AsyncSession, organization_id: int, booking_ids: Sequence[int]
+) -> dict[int, Payment]:
+    if not booking_ids:
+        return {}
+    rows = await session.execute(
+        select(Payment).where(
+            Payment.organization_id == organization_id, Payment.booking_id.in_(booking_ids)
+        )
+    )
+    return {payment.booking_id: payment for payment in rows.scalars()}
+
+
+async def reschedule_chain(session: AsyncSession, booking: Booking) -> list[Booking]:
+    """The bookings ``booking`` was moved from (oldest first), itself, and those it was moved
+    to: one student's seat through every reschedule."""
+    organization_id = booking.organization_id
+    earlier: list[Booking] = []
+    current = booking
+    while current.from_reschedule is not None and len(earlier) < 50:
+        previous = await session.get(Booking, current.from_reschedule)
+        if previous is None or previous.organization_id != organization_id:
+            break
+        earlier.insert(0, previous)
+        current = previous
+    later: list[Booking] = []
+    current = booking
+    while len(later) < 50:
+        following = (
+            await session.execute(
+                select(Booking)
+                .where(
+                    Booking.organization_id == organization_id,
+                    Booking.from_reschedule == current.id,
+                )
+                .order_by(Booking.id)
+                .limit(1)
+            )
+        ).scalar_one_or_none()
+        if following is None:
+            break
+        later.append(following)
+        current = following
+    return [*earlier, booking, *later]

@@ -1,25 +1,20 @@
-"""The dashboard's own pages: home (today), choosing the school, signing out."""
+"""The dashboard's own pages: choosing the school, signing out (the home page, "Today", is
+``dashboard.today``)."""
 
 from __future__ import annotations
 
 from fastapi import APIRouter, Request
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.responses import RedirectResponse, Response
 
 from immersio_booking.auth import staff_sessions
 from immersio_booking.dashboard.access import Staff
 from immersio_booking.dashboard.forms import checked_form
-from immersio_booking.dashboard.rendering import page
 from immersio_booking.dashboard.routing import SIGN_IN_PATH, DashboardRoute
 from immersio_booking.db.dependencies import Session
 from immersio_booking.kit import clock
 from immersio_booking.kit.errors import BadRequest, NotFound
 
 router = APIRouter(route_class=DashboardRoute, include_in_schema=False)
-
-
-@router.get("/dashboard", response_class=HTMLResponse)
-async def home(request: Request, staff: Staff) -> HTMLResponse:
-    return page(request, staff, "dashboard/home.html", {}, section="today")
 
 
 @router.post("/dashboard/school")

@@ -7,17 +7,23 @@ from fastapi import APIRouter
 
 from immersio_booking.dashboard import (
     availability,
+    booking_actions,
+    bookings,
     pages,
     school_settings,
     settings_api_keys,
     settings_organization,
     settings_teachers,
     students,
+    today,
     workshops,
 )
 
 ROUTERS: tuple[APIRouter, ...] = (
     pages.router,
+    today.router,
+    bookings.router,
+    booking_actions.router,
     workshops.router,
     availability.router,
     students.router,

@@ -135,7 +135,7 @@ async def teachers(session: AsyncSession, et: EventType) -> list[User]:
 
 
 async def of_organization(session: AsyncSession, organization_id: int) -> list[EventType]:
-    """Every workshop of the school, personal and team ones, by title."""
+    """Every workshop of the school, hidden ones too, by title (the dashboard's filters)."""
     statement = select(EventType).where(EventType.organization_id == organization_id)
     return list(
         (await session.execute(statement.order_by(EventType.title, EventType.id))).scalars()

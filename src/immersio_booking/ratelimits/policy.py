@@ -47,8 +47,19 @@ class Subject:
 
 async def enforce(request: Request, principal: Principal | None, *subjects: Subject) -> None:
     """Count this request against each subject's limit; 429 when any is exceeded."""
+    if principal is not None:
+        return
+    await _count(request, *subjects)
+
+
+async def enforce_on_staff(request: Request, *subjects: Subject) -> None:
+    """The few limits staff are under too (messages to students): 429 when exceeded."""
+    await _count(request, *subjects)
+
+
+async def _count(request: Request, *subjects: Subject) -> None:
     settings = app_settings(request)
-    if not settings.rate_limits_enabled or principal is not None:
+    if not settings.rate_limits_enabled:
         return
     secret = settings.resolved_secret_key()
     limits = []
@@ -102,3 +113,7 @@ def verification_email(email: str) -> tuple[Subject, ...]:
         Subject("rate_limit_verification_emails_per_address", "address"),
         Subject("rate_limit_verification_emails_per_email", "email", email),
     )
+
+
+def staff_messages(user_id: int) -> tuple[Subject, ...]:
+    return (Subject("rate_limit_staff_messages_per_user", "user", str(user_id)),)

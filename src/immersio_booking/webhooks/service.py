@@ -7,7 +7,7 @@ import secrets
 import uuid
 from dataclasses import dataclass
 
-from sqlalchemy import Select, delete, select
+from sqlalchemy import Select, delete, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from immersio_booking import global_lookups
@@ -202,3 +202,24 @@ async def rotate_secrets(session: AsyncSession, settings: Settings) -> int:
         count += 1
     await session.flush()
     return count
+
+
+async def deliveries_of_booking(
+    session: AsyncSession, organization_id: int, booking_uid: str, limit: int = 50
+) -> list[WebhookDelivery]:
+    """The school's webhook deliveries about one booking (its uid in the payload), newest
+    first: the history a booking's page shows."""
+    payload = WebhookDelivery.body["payload"]
+    rows = await session.execute(
+        select(WebhookDelivery)
+        .where(
+            WebhookDelivery.organization_id == organization_id,
+            or_(
+                payload["uid"].astext == booking_uid,
+                payload["bookingUid"].astext == booking_uid,
+            ),
+        )
+        .order_by(WebhookDelivery.id.desc())
+        .limit(limit)
+    )
+    return list(rows.scalars())
