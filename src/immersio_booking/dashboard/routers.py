@@ -5,6 +5,6 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from immersio_booking.dashboard import pages
+from immersio_booking.dashboard import pages, passwords, schools, sign_in
 
-ROUTERS: tuple[APIRouter, ...] = (pages.router,)
+ROUTERS: tuple[APIRouter, ...] = (pages.router, sign_in.router, passwords.router, schools.router)
