@@ -39,7 +39,9 @@ async def set_password(
 ) -> None:
     async with transaction(sessionmaker) as session:
         await session.execute(
-            update(User).where(User.id == user_id).values(password=passwords.hash_password(password))
+            update(User)
+            .where(User.id == user_id)
+            .values(password=passwords.hash_password(password))
         )
 
 

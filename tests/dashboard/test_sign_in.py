@@ -113,7 +113,9 @@ async def test_failures_lock_the_account_with_a_doubling_backoff(
         async with visitor(client) as elsewhere:
             locked = await sign_in(elsewhere, tenant.owner_email, PASSWORD)
         assert locked.status_code == 429
-        assert "Too many failed attempts." in locked.text and "Try again in 1 minute." in locked.text
+        assert (
+            "Too many failed attempts." in locked.text and "Try again in 1 minute." in locked.text
+        )
         assert locked.headers["retry-after"] == "60"
     with clock.frozen(start + timedelta(seconds=61)):
         async with visitor(client) as browser:

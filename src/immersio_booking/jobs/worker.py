@@ -116,8 +116,9 @@ class QuietPeriodicJobs(logging.Filter):
         if record.levelno != logging.INFO or getattr(record, "action", None) not in ROUTINE_ACTIONS:
             return True
         job = getattr(record, "job", None)
-        name = job.get("task_name") if isinstance(job, dict) else getattr(record, "task", None)
-        if name not in _periodic_task_names():
+        name = job.get("task_name") if isinstance(job, dict) else None
+        # Registering is logged before the task is in the registry: it is periodic by nature.
+        if record.action != "registering_periodic_task" and name not in _periodic_task_names():  # type: ignore[attr-defined]
             return True
         record.levelno, record.levelname = logging.DEBUG, "DEBUG"
         return logging.getLogger().isEnabledFor(logging.DEBUG)
