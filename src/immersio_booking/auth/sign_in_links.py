@@ -21,9 +21,20 @@ LIFETIME = timedelta(minutes=15)
 PATHS = {SIGN_IN: "/dashboard/sign-in/link", RESET: "/dashboard/password/new"}
 
 
-def url(base_url: str, purpose: str, raw: str, next_path: str | None = None) -> str:
-    """The address of link ``raw``: ``base_url`` (public_base_url) + the page + the token."""
-    query = {"token": raw, **({"next": next_path} if next_path else {})}
+def url(
+    base_url: str,
+    purpose: str,
+    raw: str,
+    next_path: str | None = None,
+    language: str | None = None,
+) -> str:
+    """The address of link ``raw``: ``base_url`` (public_base_url) + the page + the token
+    (+ where to go next, the page's language)."""
+    query = {
+        "token": raw,
+        **({"next": next_path} if next_path else {}),
+        **({"lang": language} if language else {}),
+    }
     return f"{base_url.rstrip('/')}{PATHS[purpose]}?{urlencode(query)}"
 
 

@@ -72,7 +72,7 @@ async def send_staff_link_email(
             school=school.name or SERVICE_NAME,
             accent=school.accent,
             recipient_name=user.name or user.email,
-            url=sign_in_links.url(settings.public_base_url, link.purpose, raw, next_path),
+            url=sign_in_links.url(settings.public_base_url, link.purpose, raw, next_path, language),
             minutes=minutes,
         )
         message = as_message(
