@@ -11,9 +11,14 @@ PUBLIC_URL := $${IMMERSIO_PUBLIC_BASE_URL:-http://$(HOST):$(PORT)}
 # localstripe, the fake Stripe that `run` pays against (dev/demo_stripe.py).
 STRIPE_PORT ?= 8420
 
-.PHONY: install run stop test test-fast test-any-date screenshots lint fmt bench clean
+.PHONY: install vendor run stop test test-fast test-any-date screenshots lint fmt bench clean
 
-install: $(VENV)/.synced
+install: $(VENV)/.synced vendor
+
+# htmx for the dashboard, pinned from the npm registry (version, integrity and sha256 checked),
+# into web/static/vendor/ (not in git). Without npm the dashboard works without it.
+vendor:
+	@dev/vendor_htmx.sh
 
 # Re-syncs only when the lock file or pyproject.toml changed (or .venv is gone). uv is the one
 # on PATH, else the copy `pip install uv` provides (`python3 -m uv`), installed if missing.

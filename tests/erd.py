@@ -651,6 +651,10 @@ NOT_TENANT_OWNED: frozenset[str] = frozenset(
         "rate_limit_counters",
         # A user's signed-in browser, like their API keys: a platform admin's has no school.
         "staff_sessions",
+        # A user's one-time sign-in links, same reason; the sign-in failure counters are keyed
+        # by an email typed (perhaps no one's) or a client address, before anyone is known.
+        "staff_sign_in_links",
+        "sign_in_failures",
     }
 )
 

@@ -250,6 +250,10 @@ def test_create_platform_admin_creates_then_promotes(cli: Cli, school: dict[str,
 async def test_demo_is_idempotent_and_keeps_its_key(cli: Cli, api: httpx.AsyncClient) -> None:
     first = cli.json("demo")
     second = cli.json("demo")
+    # The owner's dashboard sign-in link is new (one-time) on every run; the rest is the same.
+    links = (first.pop("sign_in_url"), second.pop("sign_in_url"))
+    assert links[0] != links[1]
+    assert all("/dashboard/sign-in/link?token=" in link for link in links)
     assert first == second
     org = first["organization"]["id"]
     assert first["organization"]["slug"] == "immersio-academy"
@@ -306,6 +310,7 @@ async def test_demo_is_idempotent_and_keeps_its_key(cli: Cli, api: httpx.AsyncCl
     # A lost key file gets a new key, which is kept from then on.
     key_file.unlink()
     third = cli.json("demo")
+    del third["sign_in_url"]
     assert third["api_key"] != first["api_key"]
     assert {**third, "api_key": None} == {**first, "api_key": None}
     assert key_file.read_text().strip() == third["api_key"]

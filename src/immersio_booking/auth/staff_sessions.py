@@ -132,3 +132,17 @@ async def close_all(session: AsyncSession, user_id: int, now: datetime) -> int:
         .values(revoked_at=now)
     )
     return int(done.rowcount or 0)  # type: ignore[attr-defined]
+
+
+async def close_others(session: AsyncSession, user_id: int, keep_id: int, now: datetime) -> int:
+    """Every open session of ``user_id`` but ``keep_id`` (a new password closes the rest)."""
+    done = await session.execute(
+        update(StaffSession)
+        .where(
+            StaffSession.user_id == user_id,
+            StaffSession.id != keep_id,
+            StaffSession.revoked_at.is_(None),
+        )
+        .values(revoked_at=now)
+    )
+    return int(done.rowcount or 0)  # type: ignore[attr-defined]

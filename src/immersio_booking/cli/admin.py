@@ -148,6 +148,38 @@ def create_platform_admin(
     )
 
 
+@admin_app.command("login-link")
+def login_link(
+    email: Annotated[str, typer.Option(help="The staff member's email.")],
+    as_json: JsonFlag = False,
+) -> None:
+    """Print a one-time dashboard sign-in link (15 minutes) for an existing user: the first
+    sign-in of a school's owner, tests, a locked-out admin."""
+    from sqlalchemy import select
+
+    from immersio_booking.auth import sign_in_links
+    from immersio_booking.kit import clock
+    from immersio_booking.kit.errors import NotFound
+    from immersio_booking.models import User
+
+    settings = load_settings()
+    address = email.strip().lower()
+
+    async def work(session: AsyncSession) -> dict[str, Any]:
+        user = (
+            await session.execute(select(User).where(User.email == address))
+        ).scalar_one_or_none()
+        if user is None:
+            raise NotFound(f"No user with email {address}", reason="user_not_found")
+        url = await sign_in_links.sign_in_url(
+            session, user.id, settings.public_base_url, clock.now()
+        )
+        return {"url": url, "user_id": user.id}
+
+    issued = in_transaction(work)
+    emit(issued, as_json, lambda: out.print(issued["url"], highlight=False, soft_wrap=True))
+
+
 SECRET_KEY_ENV = "IMMERSIO_STRIPE_SECRET_KEY"
 WEBHOOK_SECRET_ENV = "IMMERSIO_STRIPE_WEBHOOK_SECRET"
 

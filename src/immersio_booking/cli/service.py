@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 if TYPE_CHECKING:
-    pass
+    from sqlalchemy.ext.asyncio import AsyncSession
 
 from immersio_booking.cli.common import (
     JsonFlag,
@@ -193,10 +193,21 @@ def migrate_schema() -> None:
 @app.command()
 def demo(as_json: JsonFlag = False) -> None:
     """Load the demo school (idempotent) and print where to find it and its API key."""
+    from immersio_booking.auth import sign_in_links
     from immersio_booking.demo import load_demo
+    from immersio_booking.kit import clock
 
     settings = load_settings()
-    result = in_transaction(lambda session: load_demo(session, Path(settings.data_dir)))
+
+    async def work(session: AsyncSession) -> dict[str, Any]:
+        loaded = await load_demo(session, Path(settings.data_dir))
+        # One-time, 15 minutes: a new one each `make run` (or `admin login-link`).
+        loaded["sign_in_url"] = await sign_in_links.sign_in_url(
+            session, loaded["owner"]["id"], settings.public_base_url, clock.now()
+        )
+        return loaded
+
+    result = in_transaction(work)
 
     def human() -> None:
         base = settings.public_base_url
@@ -210,6 +221,7 @@ def demo(as_json: JsonFlag = False) -> None:
                 ("School page", f"{base}/{org['slug']}"),
                 ("API docs", f"{base}/docs"),
                 ("Demo API key", key),
+                ("Dashboard", f"{result['sign_in_url']}  (owner, one-time, 15 min)"),
                 ("Try", f'curl -H "Authorization: Bearer {key}" {base}/v2/me'),
                 ("Teachers", teachers),
                 ("Workshops", workshops),

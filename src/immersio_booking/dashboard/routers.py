@@ -10,10 +10,13 @@ from immersio_booking.dashboard import (
     booking_actions,
     bookings,
     pages,
+    passwords,
     school_settings,
+    schools,
     settings_api_keys,
     settings_organization,
     settings_teachers,
+    sign_in,
     students,
     today,
     workshops,
@@ -21,6 +24,9 @@ from immersio_booking.dashboard import (
 
 ROUTERS: tuple[APIRouter, ...] = (
     pages.router,
+    sign_in.router,
+    passwords.router,
+    schools.router,
     today.router,
     bookings.router,
     booking_actions.router,

@@ -32,6 +32,7 @@ TASK_MODULES = [
     "immersio_booking.notifications.invitations",
     "immersio_booking.notifications.codes",
     "immersio_booking.notifications.staff_messages",
+    "immersio_booking.notifications.staff_links",
     "immersio_booking.notifications.no_slot_alerts",
     "immersio_booking.payments.tasks",
     "immersio_booking.webhooks.tasks",

@@ -18,7 +18,7 @@ from immersio_booking.config import Settings
 from immersio_booking.db.session import resolve_database_url
 from immersio_booking.jobs import context
 from immersio_booking.jobs import database as job_database
-from immersio_booking.jobs.app import bound_to
+from immersio_booking.jobs.app import bound_to, job_app
 
 # A job still running this long after the stop signal is cancelled and ends as `aborted`.
 GRACEFUL_SHUTDOWN_SECONDS = 30.0
@@ -96,9 +96,39 @@ class _JsonLines(logging.Formatter):
         return json.dumps(line)
 
 
+# What procrastinate says at INFO about every routine run: registering a periodic task, deferring
+# it, starting it, its success. For a periodic task (a dozen of them run every minute) these
+# lines are DEBUG: the terminal shows requests and problems. A periodic job's failure or retry
+# keeps its level, and so does every line about any other job (an email, a webhook).
+ROUTINE_ACTIONS = frozenset(
+    {"registering_periodic_task", "periodic_task_deferred", "start_job", "job_success"}
+)
+
+
+def _periodic_task_names() -> frozenset[str]:
+    return frozenset(p.task.name for p in job_app.periodic_registry.periodic_tasks.values())
+
+
+class QuietPeriodicJobs(logging.Filter):
+    """Lowers the routine INFO lines of periodic tasks to DEBUG (then shown only at DEBUG)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.levelno != logging.INFO or getattr(record, "action", None) not in ROUTINE_ACTIONS:
+            return True
+        job = getattr(record, "job", None)
+        name = job.get("task_name") if isinstance(job, dict) else None
+        # Registering is logged before the task is in the registry: it is periodic by nature.
+        if record.action != "registering_periodic_task" and name not in _periodic_task_names():  # type: ignore[attr-defined]
+            return True
+        record.levelno, record.levelname = logging.DEBUG, "DEBUG"
+        return logging.getLogger().isEnabledFor(logging.DEBUG)
+
+
 def configure_worker_logging(level: str, json_logs: bool) -> None:
-    """Procrastinate logs through the standard library: one line per job start and outcome."""
+    """Procrastinate logs through the standard library: one line per job start and outcome
+    (periodic tasks' routine lines at DEBUG, ``QuietPeriodicJobs``)."""
     handler = logging.StreamHandler(sys.stderr)
+    handler.addFilter(QuietPeriodicJobs())
     handler.setFormatter(
         _JsonLines() if json_logs else logging.Formatter("%(asctime)s %(levelname)-7s %(message)s")
     )

@@ -46,7 +46,7 @@ from immersio_booking.models.organizations import (
 )
 from immersio_booking.models.payments import App, Credential, Payment
 from immersio_booking.models.scheduling import Availability, EventType, EventTypeHost, Schedule
-from immersio_booking.models.staff import StaffSession
+from immersio_booking.models.staff import SignInFailures, StaffSession, StaffSignInLink
 from immersio_booking.models.users import ApiKey, AuditEvent, Membership, Profile, User
 from immersio_booking.models.waitlist import WaitlistEntry, WaitlistStatus
 
@@ -85,8 +85,10 @@ __all__ = [
     "ReminderStatus",
     "Schedule",
     "SelectedCalendar",
+    "SignInFailures",
     "SlotReservation",
     "StaffSession",
+    "StaffSignInLink",
     "SubscriptionStatus",
     "SyncLogStatus",
     "SyncStatus",

@@ -24,3 +24,13 @@ async def list_all(session: AsyncSession, take: int, skip: int) -> list[Team]:
         .offset(skip)
     )
     return list(rows.scalars())
+
+
+async def search(session: AsyncSession, text: str, take: int) -> list[Team]:
+    """Schools whose name or slug contains ``text`` (any case), by name; all when empty."""
+    query = select(Team).where(Team.is_organization.is_(True))
+    if text:
+        pattern = "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        query = query.where(Team.name.ilike(pattern) | Team.slug.ilike(pattern))
+    rows = await session.execute(query.order_by(Team.name, Team.id).limit(take))
+    return list(rows.scalars())

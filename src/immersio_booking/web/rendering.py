@@ -40,6 +40,12 @@ def static_url(name: str) -> str:
     return f"/static/{name}?v={_fingerprint(name)}"
 
 
+def vendored_url(name: str) -> str | None:
+    """``static_url`` of a file ``make install`` fetches (``static/vendor/``), or None when it
+    was not fetched (no npm): the pages work without it (progressive enhancement)."""
+    return static_url(name) if (STATIC / name).is_file() else None
+
+
 @lru_cache(maxsize=len(i18n.LANGUAGES))
 def environment(language: str) -> Environment:
     env = Environment(
@@ -51,6 +57,7 @@ def environment(language: str) -> Environment:
     )
     env.install_gettext_translations(i18n.translations(language), newstyle=True)  # type: ignore[attr-defined]
     env.globals["static_url"] = static_url
+    env.globals["vendored_url"] = vendored_url
     env.filters["when"] = lambda moment: format_datetime(
         moment, "EEEE d MMMM y, HH:mm", tzinfo=moment.tzinfo, locale=language
     )

@@ -1,0 +1,86 @@
+"""The emails of staff sign-in: a magic sign-in link, a password reset link.
+
+The job gets the link's row, the token's hash and the token sealed (``SecretBox``): the job
+queue never holds a usable token. It sends nothing when the link was spent, replaced or
+expired meanwhile. The email is in the staff member's language."""
+
+from __future__ import annotations
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from immersio_booking.auth import sign_in_links
+from immersio_booking.config import Settings
+from immersio_booking.jobs import context
+from immersio_booking.jobs.app import defer_in_transaction, job_app
+from immersio_booking.jobs.database import job_session
+from immersio_booking.kit import clock
+from immersio_booking.kit.crypto import SecretBox
+from immersio_booking.models import StaffSignInLink, User
+from immersio_booking.notifications import mailer
+from immersio_booking.notifications.messages import language_of
+from immersio_booking.notifications.rendering import as_message, render
+from immersio_booking.notifications.schools import school_of
+
+TEMPLATES = {sign_in_links.SIGN_IN: "sign_in_link", sign_in_links.RESET: "password_reset"}
+# The name at the top of an email to someone of no school (a platform admin).
+SERVICE_NAME = "Immersio Booking"
+
+
+async def send_staff_link(
+    session: AsyncSession,
+    settings: Settings,
+    link: StaffSignInLink,
+    raw: str,
+    next_path: str | None = None,
+) -> None:
+    """Queue the email of ``link`` in the transaction that stores it."""
+    await defer_in_transaction(
+        session,
+        send_staff_link_email,
+        link_id=link.id,
+        token_hash=link.token_hash,
+        sealed_token=SecretBox.of(settings).seal(raw),
+        next_path=next_path,
+    )
+
+
+@job_app.task(name="send_staff_link_email", retry=3, pass_context=False)
+async def send_staff_link_email(
+    link_id: int, token_hash: str, sealed_token: str, next_path: str | None
+) -> int:
+    settings = context.settings()
+    async with job_session() as session:
+        link = await session.get(StaffSignInLink, link_id)
+        now = clock.now()
+        if (
+            link is None
+            or link.token_hash != token_hash
+            or link.used_at is not None
+            or link.expires_at <= now
+        ):
+            return 0
+        user = await session.get(User, link.user_id)
+        if user is None:
+            return 0
+        raw = SecretBox.of(settings).open(sealed_token)
+        school = await school_of(session, user.organization_id)
+        language = language_of(user.locale)
+        minutes = max(1, round((link.expires_at - now).total_seconds() / 60))
+        rendered = render(
+            TEMPLATES[link.purpose],
+            language,
+            school=school.name or SERVICE_NAME,
+            accent=school.accent,
+            recipient_name=user.name or user.email,
+            url=sign_in_links.url(settings.public_base_url, link.purpose, raw, next_path, language),
+            minutes=minutes,
+        )
+        message = as_message(
+            rendered,
+            sender=school.sender(settings, school.name or SERVICE_NAME),
+            to=mailer.mailbox(user.name, user.email),
+            reply_to=None,
+            language=language,
+        )
+    await mailer.deliver(settings, message)
+    return 1
