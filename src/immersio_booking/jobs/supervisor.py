@@ -23,7 +23,7 @@ LONGEST_RESTART_DELAY = 30.0
 HEALTHY_RUN_SECONDS = 60.0
 # ``worker --processes``: a child that dies this many times in a row without a healthy run
 # means something is wrong that restarts will not mend; the supervisor stops and fails.
-CRASHES_TOLERATED = 5
+CRASHES_TOLERATED = 3
 POOL_CHECK_SECONDS = 0.5
 
 
