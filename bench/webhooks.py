@@ -1,5 +1,8 @@
 """Webhook delivery: booking commit → arrival at a local receiver (p50/p99), and deliveries
-per second of one worker. Run: ``.venv/bin/python bench/webhooks.py``."""
+per second of ``worker --processes 1`` and ``--processes 2`` (target: 300 per process).
+Python only sets up and enqueues; the receiver runs in its own uvicorn process and is first
+measured alone with wrk, so it is known not to be the bottleneck. Database: DATABASE_URL's
+server, else the machine's PostgreSQL. Run: ``.venv/bin/python bench/webhooks.py``."""
 
 from __future__ import annotations
 
@@ -23,6 +26,37 @@ sys.path.insert(0, str(ROOT))
 BOOKINGS = int(os.environ.get("BENCH_BOOKINGS", "200"))
 BULK = int(os.environ.get("BENCH_DELIVERIES", "2000"))
 CONCURRENCY = os.environ.get("BENCH_WORKER_CONCURRENCY", "8")
+TARGET_PER_PROCESS = 300
+WRK_POST = 'wrk.method = "POST"; wrk.body = "{}"; wrk.headers["webhook-id"] = "msg_wrk"'
+
+
+def receiver_alone(hook_url: str) -> float:
+    """Requests per second the receiver answers on its own (wrk, 8 keep-alive connections)."""
+    with tempfile.NamedTemporaryFile("w", suffix=".lua") as script:
+        script.write(WRK_POST)
+        script.flush()
+        done = subprocess.run(
+            ["wrk", "-t1", "-c8", "-d3s", "-s", script.name, hook_url],
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+    line = next(x for x in done.stdout.splitlines() if x.startswith("Requests/sec:"))
+    return float(line.split()[1])
+
+
+def start_worker(cli: str, processes: int, env: dict[str, str]) -> subprocess.Popen[bytes]:
+    return subprocess.Popen(
+        [cli, "worker", "--concurrency", CONCURRENCY, "--processes", str(processes)],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+
+
+def stop_worker(worker: subprocess.Popen[bytes]) -> None:
+    worker.terminate()
+    worker.wait(60)
 
 
 def main() -> None:
@@ -47,12 +81,8 @@ def main() -> None:
         port = free_port()
         hook_url = f"http://127.0.0.1:{port}/b"
         with receiving(port) as received, served(url, data_dir) as base:
-            worker = subprocess.Popen(
-                [cli, "worker", "--concurrency", CONCURRENCY],
-                env=env,
-                stdout=subprocess.DEVNULL,
-                stderr=subprocess.DEVNULL,
-            )
+            print(f"receiver alone (wrk, 8 connections): {receiver_alone(hook_url):.0f} requests/s")
+            worker = start_worker(cli, 1, env)
             try:
                 with httpx.Client(base_url=base, timeout=30) as client:
                     owner, org, _ = _setup.enterprise_school(client, admin, "W", "wb")
@@ -92,24 +122,32 @@ def main() -> None:
                     f" p50 {percentile(latencies, 0.5) * 1000:.0f} ms,"
                     f" p99 {percentile(latencies, 0.99) * 1000:.0f} ms"
                 )
-                bulk_rate = asyncio.run(bulk(url, received))
-                print(
-                    f"one worker ({CONCURRENCY} concurrent jobs): {bulk_rate:.0f} deliveries/s"
-                    f" over {BULK} deliveries"
-                )
+                for processes in (1, 2):
+                    if processes > 1:
+                        stop_worker(worker)
+                        worker = start_worker(cli, processes, env)
+                        time.sleep(5)  # the processes start before the clock does
+                    rate = asyncio.run(bulk(url, received, f"p{processes}"))
+                    print(
+                        f"worker --processes {processes} ({CONCURRENCY} concurrent jobs each):"
+                        f" {rate:.0f} deliveries/s over {BULK} deliveries,"
+                        f" {rate / processes:.0f} per process"
+                        f" (target >= {TARGET_PER_PROCESS} per process:"
+                        f" {'met' if rate / processes >= TARGET_PER_PROCESS else 'NOT met'})"
+                    )
             finally:
-                worker.terminate()
-                worker.wait(30)
+                stop_worker(worker)
     finally:
         database.drop_database(url)
 
 
-async def bulk(url: str, received: Callable[[], int]) -> float:
-    """Queue BULK deliveries at once and time one worker delivering them all."""
+async def bulk(url: str, received: Callable[[], int], tag: str) -> float:
+    """Queue BULK deliveries at once (as the emitter does) and time the worker delivering
+    them all."""
     from immersio_booking.db.session import make_engine, make_sessionmaker, transaction
-    from immersio_booking.jobs.app import defer_in_transaction
+    from immersio_booking.kit import clock
     from immersio_booking.models import Webhook, WebhookDelivery
-    from immersio_booking.webhooks.tasks import deliver_webhook
+    from immersio_booking.webhooks.tasks import queue_delivery
 
     engine = make_engine(url)
     try:
@@ -121,14 +159,15 @@ async def bulk(url: str, received: Callable[[], int]) -> float:
             for n in range(BULK):
                 delivery = WebhookDelivery(
                     organization_id=hook.organization_id,
-                    uid=f"msg_bulk_{n}",
+                    uid=f"msg_bulk_{tag}_{n}",
                     webhook_id=hook.id,
                     trigger="BOOKING_CREATED",
                     body={"n": n},
+                    next_attempt_at=clock.now(),
                 )
                 session.add(delivery)
                 await session.flush()
-                await defer_in_transaction(session, deliver_webhook, delivery_id=delivery.id)
+                await queue_delivery(session, delivery.id)
         before = received()
         began = time.perf_counter()
         while received() < before + BULK:

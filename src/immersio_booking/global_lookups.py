@@ -16,15 +16,15 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import Row, func, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from immersio_booking.models import (
     Booking,
     CalendarCacheState,
     Credential,
-    DeliveryStatus,
     EventType,
     ImmersioIntegration,
     ImmersioSyncLog,
@@ -33,7 +33,6 @@ from immersio_booking.models import (
     SyncStatus,
     Team,
     Webhook,
-    WebhookDelivery,
 )
 
 
@@ -127,30 +126,43 @@ async def due_immersio_integrations(session: AsyncSession, now: datetime) -> lis
     return list(rows.scalars())
 
 
-async def pending_webhook_delivery(
-    session: AsyncSession, delivery_id: int
-) -> tuple[WebhookDelivery, Webhook | None] | None:
-    """A webhook delivery by id, row-locked, with its subscription; None unless pending.
+_CLAIM_DELIVERIES = """
+WITH own AS (
+    SELECT id FROM webhook_deliveries
+    WHERE id = :own AND status = 'pending'
+    FOR UPDATE {own_lock}
+), others AS (
+    SELECT id FROM webhook_deliveries
+    WHERE status = 'pending' AND next_attempt_at <= :now AND id <> :own
+    ORDER BY next_attempt_at
+    LIMIT :others
+    FOR UPDATE SKIP LOCKED
+)
+SELECT d.id, d.organization_id, d.uid, d.destination, d.webhook_id, d.body, d.attempts,
+       d.last_attempt_at, d.last_status_code, d.last_response,
+       w.subscriber_url, w.secret, w.payload_template, w.active
+FROM webhook_deliveries d
+JOIN (SELECT id FROM own UNION ALL SELECT id FROM others) claimed ON claimed.id = d.id
+LEFT JOIN webhooks w ON w.id = d.webhook_id AND w.organization_id = d.organization_id
+"""
 
-    Safe because ``delivery_id`` is the argument of the ``deliver_webhook`` job, which only our
-    code defers, in the transaction that wrote the delivery; the job then works inside
-    ``delivery.organization_id``. The subscription is joined on the delivery's own tenant.
+
+async def claim_webhook_deliveries(
+    session: AsyncSession, own: int, now: datetime, size: int, *, wait_for_own: bool
+) -> Sequence[Row[Any]]:
+    """Delivery ``own`` when pending, and up to ``size - 1`` other pending deliveries due by
+    ``now`` of any tenant, row-locked (``SKIP LOCKED``: rows another worker holds are left to
+    it; ``wait_for_own`` waits for ``own`` instead), each with its subscription's URL, sealed
+    secret, payload template and active flag.
+
+    Safe because the caller is the ``deliver_webhook`` job (``own`` is its argument, which only
+    our code defers with the delivery): like the periodic sweeps, the worker serves every
+    tenant. The subscription is joined on the delivery's own tenant, and each delivery is then
+    handled inside its ``organization_id``.
     """
-    row = (
-        await session.execute(
-            select(WebhookDelivery, Webhook)
-            .outerjoin(
-                Webhook,
-                (Webhook.id == WebhookDelivery.webhook_id)
-                & (Webhook.organization_id == WebhookDelivery.organization_id),
-            )
-            .where(WebhookDelivery.id == delivery_id)
-            .with_for_update(of=WebhookDelivery)
-        )
-    ).one_or_none()
-    if row is None or row[0].status != DeliveryStatus.PENDING:
-        return None
-    return row[0], row[1]
+    statement = text(_CLAIM_DELIVERIES.format(own_lock="" if wait_for_own else "SKIP LOCKED"))
+    rows = await session.execute(statement, {"own": own, "now": now, "others": size - 1})
+    return rows.all()
 
 
 async def credentials_to_reseal(session: AsyncSession) -> Sequence[Credential]:

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import asyncio
 import os
-import secrets
 import signal
 import subprocess
 import sys
@@ -15,14 +14,12 @@ from pathlib import Path
 import pytest
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from immersio_booking.db.session import transaction
-from immersio_booking.jobs.app import bound_to, defer_in_transaction
+from immersio_booking.config import Settings
+from immersio_booking.jobs.app import bound_to
 from immersio_booking.jobs.maintenance import recover_stalled_jobs
-from immersio_booking.kit.crypto import SecretBox
-from immersio_booking.models import Webhook, WebhookDelivery
-from immersio_booking.webhooks.tasks import deliver_webhook
 from tests.factories import Tenant
 from tests.jobs import job_environment, run_jobs
+from tests.webhooks.queued import queue_deliveries
 from tests.webhooks.receiver import receiver
 
 DELIVERIES = 1000
@@ -32,36 +29,14 @@ pytestmark = pytest.mark.race
 async def test_every_delivery_arrives_after_a_worker_is_killed(
     tenant: Tenant,
     sessionmaker: async_sessionmaker[AsyncSession],
-    settings: object,
+    settings: Settings,
     database_url: str,
     data_dir: Path,
 ) -> None:
     with receiver() as hooks:
-        async with transaction(sessionmaker) as session:
-            hook = Webhook(
-                uid=secrets.token_hex(18),
-                organization_id=tenant.id,
-                team_id=tenant.id,
-                subscriber_url=hooks.base + "/crash",
-                active=True,
-                event_triggers=["BOOKING_CREATED"],
-                secret=SecretBox.of(settings).seal(
-                    "whsec_" + "QUJDREVGR0hJSktMTU5PUFFSU1RVVldYWVo="
-                ),  # type: ignore[arg-type]
-            )
-            session.add(hook)
-            await session.flush()
-            for n in range(DELIVERIES):
-                delivery = WebhookDelivery(
-                    organization_id=tenant.id,
-                    uid=f"msg_crash_{n}",
-                    webhook_id=hook.id,
-                    trigger="BOOKING_CREATED",
-                    body={"triggerEvent": "BOOKING_CREATED", "n": n},
-                )
-                session.add(delivery)
-                await session.flush()
-                await defer_in_transaction(session, deliver_webhook, delivery_id=delivery.id)
+        expected = await queue_deliveries(
+            sessionmaker, settings, tenant, hooks.base + "/crash", DELIVERIES, "msg_crash"
+        )
 
         env = {
             **os.environ,
@@ -93,6 +68,6 @@ async def test_every_delivery_arrives_after_a_worker_is_killed(
 
         arrived = hooks.at("/crash")
         ids = [r.headers["webhook-id"] for r in arrived]
-        assert set(ids) == {f"msg_crash_{n}" for n in range(DELIVERIES)}
+        assert set(ids) == expected
         # Duplicates may happen (a job killed after its POST) and share their webhook-id.
         assert len(ids) >= DELIVERIES and recovered >= 0

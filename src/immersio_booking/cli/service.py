@@ -162,18 +162,33 @@ def _served(name: str, app: Any, port: int, url: str) -> Any:
 
 @app.command()
 def worker(
-    concurrency: Annotated[int, typer.Option(min=1, help="Jobs run at once.")] = 4,
+    concurrency: Annotated[int, typer.Option(min=1, help="Jobs run at once (per process).")] = 4,
+    processes: Annotated[
+        int, typer.Option(min=1, help="Worker processes (more than one: a supervisor runs them).")
+    ] = 1,
     stop_with_parent: Annotated[bool, typer.Option(hidden=True)] = False,
 ) -> None:
-    """Run the job worker until SIGTERM or Ctrl-C (then finish the jobs in hand)."""
+    """Run the job worker until SIGTERM or Ctrl-C (then finish the jobs in hand).
+
+    With --processes N, this process supervises N worker processes: it forwards SIGTERM and
+    Ctrl-C to them, restarts one that dies, and exits non-zero if one keeps crashing."""
     from immersio_booking.jobs.worker import configure_worker_logging, run_worker
     from immersio_booking.wiring import wire
 
     settings = load_settings()
-    wire()
     url = database_url_of(settings)
     if settings.embedded:
         upgrade_schema(url, only_if_behind=True)
+    if processes > 1:
+        from immersio_booking.jobs.supervisor import supervise
+
+        # The children attach to exactly this database (no embedded server of their own).
+        env = {**os.environ, "DATABASE_URL": url}
+        code = supervise(processes, concurrency, env, WORKER_STOP_SECONDS)
+        if code:
+            raise typer.Exit(code)
+        return
+    wire()
     configure_worker_logging(settings.log_level, settings.json_logs)
     asyncio.run(run_worker(settings, concurrency, url, stop_with_parent=stop_with_parent))
 

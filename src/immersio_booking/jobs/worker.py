@@ -82,10 +82,11 @@ async def _stop_when_orphaned(work: asyncio.Task[None]) -> None:
 
 class _JsonLines(logging.Formatter):
     def format(self, record: logging.LogRecord) -> str:
-        line = {
+        line: dict[str, object] = {
             "timestamp": datetime.fromtimestamp(record.created, UTC).isoformat(),
             "level": record.levelname.lower(),
             "logger": record.name,
+            "pid": record.process,
             "event": record.getMessage(),
         }
         action = getattr(record, "action", None)
@@ -130,7 +131,9 @@ def configure_worker_logging(level: str, json_logs: bool) -> None:
     handler = logging.StreamHandler(sys.stderr)
     handler.addFilter(QuietPeriodicJobs())
     handler.setFormatter(
-        _JsonLines() if json_logs else logging.Formatter("%(asctime)s %(levelname)-7s %(message)s")
+        _JsonLines()
+        if json_logs
+        else logging.Formatter("%(asctime)s %(levelname)-7s [%(process)d] %(message)s")
     )
     root = logging.getLogger()
     root.handlers[:] = [handler]

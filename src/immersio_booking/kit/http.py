@@ -207,15 +207,16 @@ def safe_client(policy: OutgoingPolicy) -> httpx.AsyncClient:
 
 
 _pooled: weakref.WeakKeyDictionary[
-    asyncio.AbstractEventLoop, dict[OutgoingPolicy, httpx.AsyncClient]
+    asyncio.AbstractEventLoop, dict[tuple[OutgoingPolicy, str], httpx.AsyncClient]
 ] = weakref.WeakKeyDictionary()
 
 
-def pooled_client(policy: OutgoingPolicy) -> httpx.AsyncClient:
-    """One long-lived safe client per event loop (a worker's): connections to a subscriber
-    are kept alive between deliveries. Every request is still vetted before it is sent."""
+def pooled_client(policy: OutgoingPolicy, host: str = "") -> httpx.AsyncClient:
+    """One long-lived safe client per event loop (a worker's) and ``host`` (when given, one
+    per subscriber host, so a slow host holds only its own connections): connections are kept
+    alive between requests. Every request is still vetted before it is sent."""
     per_loop = _pooled.setdefault(asyncio.get_running_loop(), {})
-    client = per_loop.get(policy)
+    client = per_loop.get((policy, host))
     if client is None or client.is_closed:
-        client = per_loop[policy] = safe_client(policy)
+        client = per_loop[(policy, host)] = safe_client(policy)
     return client

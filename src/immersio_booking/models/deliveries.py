@@ -6,7 +6,16 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import BigInteger, CheckConstraint, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import (
+    BigInteger,
+    CheckConstraint,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    text,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from immersio_booking.db.base import Base, CreatedAtMixin, IdMixin
@@ -54,6 +63,12 @@ class WebhookDelivery(OrganizationScoped, IdMixin, CreatedAtMixin, Base):
             "organization_id",
             "webhook_id",
             "created_at",
+        ),
+        # The worker's claim of due deliveries, across tenants (webhooks/batches.py).
+        Index(
+            "ix_webhook_deliveries_due",
+            "next_attempt_at",
+            postgresql_where=text("status = 'pending'"),
         ),
         one_of("status", DeliveryStatus, "status"),
         one_of("destination", DESTINATIONS, "destination"),

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -77,11 +78,14 @@ async def resolve(
     return Destination(hook.subscriber_url, secret, hook.payload_template, hook)
 
 
-async def mark_synced(session: AsyncSession, delivery: WebhookDelivery, now: datetime) -> None:
-    """Immersio has the booking: ``metadata.synced_to_immersio`` and ``synced_at``."""
-    booking_id = delivery.body.get("payload", {}).get("bookingId")
+async def mark_synced(
+    session: AsyncSession, organization_id: int, body: dict[str, Any], now: datetime
+) -> None:
+    """Immersio has the booking (``body`` is the delivery's): ``metadata.synced_to_immersio``
+    and ``synced_at``."""
+    booking_id = body.get("payload", {}).get("bookingId")
     booking = await session.get(Booking, booking_id, with_for_update=True) if booking_id else None
-    if booking is None or booking.organization_id != delivery.organization_id:
+    if booking is None or booking.organization_id != organization_id:
         return
     booking.metadata_ = {
         **(booking.metadata_ or {}),

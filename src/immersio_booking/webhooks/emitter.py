@@ -13,7 +13,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from immersio_booking.bookings import meeting_links
 from immersio_booking.bookings import repository as bookings
-from immersio_booking.jobs.app import defer_in_transaction
 from immersio_booking.kit import clock
 from immersio_booking.models import (
     Booking,
@@ -148,7 +147,7 @@ async def deliver(
 ) -> int:
     """One delivery row per target (a webhook id, or None for the tenant's Immersio endpoint)
     in Cal.com's envelope, each with its job queued in the caller's transaction."""
-    from immersio_booking.webhooks.tasks import deliver_webhook
+    from immersio_booking.webhooks.tasks import queue_delivery
 
     body = {"triggerEvent": trigger, "createdAt": iso(now), "payload": payload}
     for webhook_id in targets:
@@ -165,5 +164,5 @@ async def deliver(
         )
         session.add(delivery)
         await session.flush()
-        await defer_in_transaction(session, deliver_webhook, delivery_id=delivery.id)
+        await queue_delivery(session, delivery.id)
     return len(targets)

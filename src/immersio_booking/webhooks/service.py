@@ -169,8 +169,7 @@ async def redeliver(
     session: AsyncSession, owner: Owner, uid: str, delivery_uid: str
 ) -> WebhookDelivery:
     """Send a delivery again now (same ``webhook-id``), whatever became of it."""
-    from immersio_booking.jobs.app import defer_in_transaction
-    from immersio_booking.webhooks.tasks import deliver_webhook
+    from immersio_booking.webhooks.tasks import queue_delivery
 
     webhook = await get(session, owner, uid)
     delivery = (
@@ -187,7 +186,7 @@ async def redeliver(
     delivery.status = DeliveryStatus.PENDING
     delivery.attempts = 0
     await session.flush()
-    await defer_in_transaction(session, deliver_webhook, delivery_id=delivery.id)
+    await queue_delivery(session, delivery.id, replace=True)
     return delivery
 
 

@@ -1,0 +1,106 @@
+"""`worker --processes 2`: both processes take deliveries; a child killed with SIGKILL is
+restarted by the supervisor and every delivery still arrives (duplicates share their
+webhook-id); SIGTERM stops the supervisor and its children cleanly."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import re
+import signal
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from immersio_booking.config import Settings
+from tests.factories import Tenant
+from tests.webhooks.queued import queue_deliveries
+from tests.webhooks.receiver import receiver
+
+DELIVERIES = 800
+STARTED = re.compile(r"job worker process (\d+) started")
+JOB_LINE = re.compile(r"\[(\d+)\] .*deliver_webhook")
+pytestmark = pytest.mark.race
+
+
+class Lines:
+    """The supervisor's stderr (its children's too), collected as it comes."""
+
+    def __init__(self, process: subprocess.Popen[str]) -> None:
+        self.all: list[str] = []
+        assert process.stderr is not None
+        stream = process.stderr
+        self._thread = threading.Thread(target=lambda: self.all.extend(stream), daemon=True)
+        self._thread.start()
+
+    def started(self) -> list[int]:
+        return [int(m[1]) for line in list(self.all) if (m := STARTED.search(line))]
+
+    def job_pids(self) -> set[int]:
+        return {int(m[1]) for line in list(self.all) if (m := JOB_LINE.search(line))}
+
+
+async def until(condition: Callable[[], bool], seconds: float = 120) -> None:
+    deadline = time.monotonic() + seconds
+    while not condition() and time.monotonic() < deadline:
+        await asyncio.sleep(0.05)
+
+
+async def test_two_worker_processes_share_deliveries_and_survive_a_kill(
+    tenant: Tenant,
+    sessionmaker: async_sessionmaker[AsyncSession],
+    settings: Settings,
+    database_url: str,
+    data_dir: Path,
+) -> None:
+    with receiver() as hooks:
+        expected = await queue_deliveries(
+            sessionmaker, settings, tenant, hooks.base + "/pool", DELIVERIES, "msg_pool"
+        )
+        env = {
+            **os.environ,
+            "DATABASE_URL": database_url,
+            "IMMERSIO_DATA_DIR": str(data_dir),
+            "IMMERSIO_ALLOW_PRIVATE_NETWORK_TARGETS": "true",
+            "IMMERSIO_LOG_LEVEL": "INFO",
+        }
+        command = [sys.executable, "-m", "immersio_booking.cli", "worker"]
+        supervisor = subprocess.Popen(
+            [*command, "--processes", "2", "--concurrency", "2"],
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        lines = Lines(supervisor)
+        try:
+            await until(lambda: len(lines.job_pids()) == 2)
+            children = lines.started()
+            assert len(children) == 2, lines.all
+            # Both processes take work (their pids are on their job lines).
+            assert set(children) == lines.job_pids(), lines.all
+            await until(lambda: len(hooks.at("/pool")) >= DELIVERIES // 5)
+            assert 0 < len(hooks.at("/pool")) < DELIVERIES, "killed in the middle of the work"
+            os.kill(children[0], signal.SIGKILL)
+
+            await until(lambda: len(lines.started()) == 3)
+            assert len(lines.started()) == 3, "the supervisor restarts the killed child"
+            await until(lambda: {r.headers["webhook-id"] for r in hooks.at("/pool")} >= expected)
+        finally:
+            supervisor.send_signal(signal.SIGTERM)
+            code = supervisor.wait(60)
+
+        arrived = [r.headers["webhook-id"] for r in hooks.at("/pool")]
+        assert set(arrived) == expected
+        # Duplicates (a batch killed after its POSTs) share their webhook-id.
+        assert len(arrived) >= DELIVERIES
+        assert code == 0, "".join(lines.all[-20:])
+        for pid in lines.started():
+            with pytest.raises(ProcessLookupError):
+                os.kill(pid, 0)  # every child has stopped with the supervisor
