@@ -1,7 +1,7 @@
 """The waitlist of full sessions: one row per student in line (docs/waitlist.md).
 
 Revision ID: 0023
-Revises: 0019
+Revises: 0020
 """
 
 from collections.abc import Sequence
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0023"
-down_revision: str | None = "0019"
+down_revision: str | None = "0020"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
