@@ -284,10 +284,10 @@ def main() -> None:
             f"  {name:<26} {result['rate']:7.1f} bookings/s  p50 {result['p50']:6.1f} ms"
             f"  p99 {result['p99']:6.1f} ms  errors {result['errors']}  {result['codes']}"
         )
-        if result["booked"] != result["answered_201"]:
-            print(
-                f"    MISMATCH: {result['answered_201']} answers 201, {result['booked']} in the DB"
-            )
+        # Requests in flight when wrk stops still commit: at most one per connection.
+        answered, booked_ = result["answered_201"], result["booked"]
+        if not answered <= booked_ <= answered + CLIENTS:
+            print(f"    MISMATCH: {answered} answers 201, {booked_} bookings in the database")
     if "hot workshop" in results:
         fullest = results["hot workshop"]["fullest"]
         verdict = "exact" if fullest <= SEATS else "OVERSOLD"
