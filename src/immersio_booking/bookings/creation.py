@@ -14,6 +14,7 @@ The request's mapping is in ``requests.py``, the permission and plan rules in
 from __future__ import annotations
 
 import secrets
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -39,6 +40,7 @@ from immersio_booking.bookings.eligibility import (
 from immersio_booking.bookings.holds import HoldCaps
 from immersio_booking.bookings.placement import Placement
 from immersio_booking.bookings.schemas import BookingCreate
+from immersio_booking.db.session import keep
 from immersio_booking.kit.errors import Conflict, Forbidden
 from immersio_booking.kit.locks import lock_key
 from immersio_booking.models import Attendee, Booking, BookingStatus, Payment, SlotReservation, User
@@ -58,9 +60,17 @@ def makes_unpaid_hold(placement: Placement) -> bool:
     return et.price > 0 and not (placement.paid_offline and is_staff(placement.principal, et))
 
 
+@dataclass(frozen=True)
+class Placed:
+    """The bookings written, and each one's attendees in the order written (booker first)."""
+
+    bookings: list[Booking]
+    attendees: dict[int, list[Attendee]]
+
+
 async def place(
     session: AsyncSession, placement: Placement, now: datetime, hold_minutes: int, timeout_ms: int
-) -> list[Booking]:
+) -> Placed:
     """Check and insert one booking per start, all or none, under the locks of what they use."""
     et, seat = placement.et, placement.seat
     workshop = await availability.covering(
@@ -72,6 +82,8 @@ async def place(
     hosts = workshop.hosts
     if not hosts:
         raise Conflict("This workshop has no hosts to book", reason="no_hosts")
+    # The live busy check, the listeners and the answer read these again by key.
+    keep(session, et, *workshop.people)
     availability.ensure_on_grid(workshop, placement.starts, placement.duration, now)
     row, _ = await subscriptions.effective(session, et.organization_id)
     plan_keys = [lock_key("org-bookings", et.organization_id)] if row.max_bookings_per_month else []
@@ -139,7 +151,7 @@ async def _insert(
     hosts: list[User],
     now: datetime,
     hold_minutes: int,
-) -> list[Booking]:
+) -> Placed:
     et, seat = placement.et, placement.seat
     priced = et.price > 0
     paid = priced and placement.paid_offline and may_record_payment(placement.principal, et)
@@ -154,6 +166,7 @@ async def _insert(
     by_id = {h.id: h for h in hosts}
     length = timedelta(minutes=placement.duration or et.length)
     created = []
+    attendees: dict[int, list[Attendee]] = {}
     for start, host_ids in chosen:
         host = by_id[host_ids[0]]
         booking = Booking(
@@ -186,17 +199,18 @@ async def _insert(
         if et.scheduling_type == "COLLECTIVE":
             # The session's hosts: a substitute standing in for an away host takes their place.
             people += [(by_id[h].name or by_id[h].email, by_id[h].email) for h in host_ids[1:]]
-        for name, email in people:
-            session.add(
-                Attendee(
-                    organization_id=et.organization_id,
-                    booking_id=booking.id,
-                    email=email,
-                    name=name,
-                    time_zone=seat.time_zone,
-                    locale=seat.language,
-                )
+        attendees[booking.id] = [
+            Attendee(
+                organization_id=et.organization_id,
+                booking_id=booking.id,
+                email=email,
+                name=name,
+                time_zone=seat.time_zone,
+                locale=seat.language,
             )
+            for name, email in people
+        ]
+        session.add_all(attendees[booking.id])
         if paid:
             session.add(
                 Payment(
@@ -221,7 +235,7 @@ async def _insert(
             )
         )
     await session.flush()
-    return created
+    return Placed(created, attendees)
 
 
 async def create(
@@ -233,7 +247,7 @@ async def create(
     timeout_ms: int,
     secret: str = "",
     caps: HoldCaps | None = None,
-) -> list[Booking]:
+) -> Placed:
     """``secret`` signs invitations (the settings' secret key); without it, an invite-only
     workshop takes bookings from its staff only. ``caps``: how many open unpaid holds a booker
     may have (None: not capped)."""

@@ -104,14 +104,20 @@ async def create_booking(
         await policy.enforce(request, principal, *policy.verification_email(email))
 
     await verification.ensure_verified(
-        request.app.state.sessionmaker, settings, principal, body, clock.now(), before_sending
+        session,
+        request.app.state.sessionmaker,
+        settings,
+        principal,
+        body,
+        clock.now(),
+        before_sending,
     )
     caps = holds.caps_for(settings, principal, policy.address_hash(request))
 
     async def work() -> tuple[int, dict[str, Any]]:
         new = await service.book(session, principal, body, clock.now(), settings, caps)
         created = new.bookings
-        items = await output.as_json(session, settings, created, True, new.payments)
+        items = await output.as_json(session, settings, created, True, new.payments, new.attendees)
         many = len(created) > 1 or created[0].recurring_event_id is not None
         return 201, output.envelope(items, many)
 

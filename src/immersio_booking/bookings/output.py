@@ -57,7 +57,10 @@ async def render(
     bookings: Sequence[Booking],
     manage_urls: dict[str, str] | None = None,
     payments: dict[str, PaymentOut] | None = None,
+    made: dict[int, list[Attendee]] | None = None,
 ) -> list[BookingOut]:
+    """``made``: the attendees of bookings written in this transaction, by booking id. Those
+    are not read back, and nothing was moved from them yet."""
     # Bookings of one organization in practice (a listing, a series); grouped anyway, so each
     # query names its tenant.
     by_tenant: dict[int, list[Booking]] = {}
@@ -67,11 +70,14 @@ async def render(
     moved_to: dict[int, str] = {}
     moved_from: dict[int, str] = {}
     links: dict[int, meeting_links.MeetingLink] = {}
+    made = made or {}
+    attendees |= made
     for organization_id, of_tenant in by_tenant.items():
         tenant_ids = [b.id for b in of_tenant]
-        attendees |= await repository.attendees_of(session, organization_id, tenant_ids)
+        older = [i for i in tenant_ids if i not in made]
+        attendees |= await repository.attendees_of(session, organization_id, older)
         links |= await meeting_links.links_of(session, organization_id, tenant_ids)
-        moved_to |= await repository.rescheduled_to(session, organization_id, tenant_ids)
+        moved_to |= await repository.rescheduled_to(session, organization_id, older)
         moved_from |= await repository.uids_of(
             session,
             organization_id,
@@ -151,16 +157,17 @@ async def as_json(
     bookings: Sequence[Booking],
     with_manage: bool = False,
     payments: dict[str, PaymentOut] | None = None,
+    made: dict[int, list[Attendee]] | None = None,
 ) -> list[dict[str, Any]]:
     """The bookings as the API answers them; ``with_manage`` adds each student's manage link
-    (only in the reply to the student who booked or moved)."""
+    (only in the reply to the student who booked or moved); ``made`` as in ``render``."""
     links = {}
     if with_manage:
         secret = settings.resolved_secret_key()
         for b in bookings:
             token = access.manage_token(secret, b)
             links[b.uid] = f"{settings.public_base_url}/booking/{b.uid}/manage?token={token}"
-    rendered = await render(session, bookings, links, payments)
+    rendered = await render(session, bookings, links, payments, made)
     return [b.model_dump(mode="json", by_alias=True) for b in rendered]
 
 

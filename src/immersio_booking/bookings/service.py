@@ -38,7 +38,13 @@ from immersio_booking.bookings.schemas import (
 )
 from immersio_booking.config import Settings
 from immersio_booking.kit.errors import BadRequest, Conflict, Forbidden
-from immersio_booking.models import Booking, BookingCancellationHistory, BookingStatus, EventType
+from immersio_booking.models import (
+    Attendee,
+    Booking,
+    BookingCancellationHistory,
+    BookingStatus,
+    EventType,
+)
 
 T = TypeVar("T")
 
@@ -60,6 +66,7 @@ async def change(
 class NewBookings:
     bookings: list[Booking]
     payments: dict[str, PaymentOut]  # by booking uid: the seats that wait for their payment
+    attendees: dict[int, list[Attendee]]  # by booking id, as written (the answer's rows)
 
 
 async def book(
@@ -72,7 +79,7 @@ async def book(
 ) -> NewBookings:
     """Book a workshop (a whole series for a recurring one), start the payment of each seat
     held until paid, and publish ``Booked``."""
-    created = await creation.create(
+    placed = await creation.create(
         session,
         principal,
         body,
@@ -82,10 +89,11 @@ async def book(
         secret=settings.resolved_secret_key(),
         caps=caps,
     )
+    created = placed.bookings
     await busy_check.ensure_hosts_free(session, created, settings, now)
     payments = await checkout.start_payments(session, created, settings)
     await events.publish(session, events.Booked(created))
-    return NewBookings(created, payments)
+    return NewBookings(created, payments, placed.attendees)
 
 
 async def cancel(
@@ -298,7 +306,7 @@ async def _reschedule(
         limits.hold_minutes,
         limits.timeout_ms,
     )
-    new = placed[0]
+    new = placed.bookings[0]
     new.from_reschedule = booking.id
     # A move by the student keeps the earliest deadlines of its chain (moving a class away
     # must not reopen its refund window); a move by the school starts afresh.

@@ -27,7 +27,7 @@ from immersio_booking.bookings.eligibility import is_staff
 from immersio_booking.bookings.requests import lookup_of
 from immersio_booking.bookings.schemas import BookingCreate
 from immersio_booking.config import Settings
-from immersio_booking.db.session import transaction
+from immersio_booking.db.session import keep, transaction
 from immersio_booking.kit.crypto import SecretBox
 from immersio_booking.kit.errors import BadRequest, DomainError
 from immersio_booking.models import BookerEmailCode, EventType
@@ -126,6 +126,7 @@ async def _verify(
 
 
 async def ensure_verified(
+    session: AsyncSession,
     sessionmaker: async_sessionmaker[AsyncSession],
     settings: Settings,
     principal: Principal | None,
@@ -134,19 +135,24 @@ async def ensure_verified(
     before_sending: Callable[[str], Awaitable[None]],
 ) -> None:
     """Pass when the workshop does not ask, the caller is staff, or the code is right; else
-    send a code (``before_sending`` may refuse: rate limits) or say what is wrong."""
+    send a code (``before_sending`` may refuse: rate limits) or say what is wrong.
+
+    The workshop is read in the request's ``session`` (the booking reads it again from there);
+    codes are issued and checked in a transaction of their own (``sessionmaker``), which commits
+    even when the booking then fails."""
     outcome: DomainError | None = None
-    async with transaction(sessionmaker) as session:
-        et = await slots.find_event_type(session, principal, lookup_of(body))
-        if not required(et) or is_staff(principal, et):
-            return
+    et = await slots.find_event_type(session, principal, lookup_of(body))
+    keep(session, et)
+    if not required(et) or is_staff(principal, et):
+        return
+    async with transaction(sessionmaker) as own:
         email = str(body.attendee.email).strip().lower()
         code = body.email_verification_code
         if code:
-            outcome = await _verify(session, settings, et, email, code, now)
+            outcome = await _verify(own, settings, et, email, code, now)
         else:
             await before_sending(email)
-            await _issue(session, settings, et, body, email, now)
+            await _issue(own, settings, et, body, email, now)
             outcome = _needed(email, settings.booker_code_minutes)
     if outcome is not None:  # raised after the commit: the new code or the wrong guess stays
         raise outcome

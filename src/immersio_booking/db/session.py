@@ -49,6 +49,13 @@ def make_sessionmaker(
     return async_sessionmaker(engine, expire_on_commit=False, autoflush=False, info=info)
 
 
+def keep(session: AsyncSession, *rows: object) -> None:
+    """Hold ``rows`` for the session's life. The identity map holds rows weakly: a row one
+    function loaded is read again by the next ``session.get`` of it once the first function let
+    go of it. A flow whose listeners and answer ask for the same rows by key keeps them."""
+    session.info.setdefault("kept", []).extend(rows)
+
+
 def settings_of(session: AsyncSession) -> Settings | None:
     """The settings the session's maker was given (``make_sessionmaker``), if any."""
     found = session.info.get("settings")

@@ -25,6 +25,7 @@ from immersio_booking.kit import clock
 from immersio_booking.kit.error_handlers import error_body
 from immersio_booking.kit.errors import BadRequest, DomainError, Unprocessable
 from immersio_booking.kit.locks import lock, lock_key
+from immersio_booking.kit.responses import FastJSONResponse
 from immersio_booking.models import IdempotencyRecord
 
 TTL = timedelta(hours=24)
@@ -45,7 +46,7 @@ async def run_once(
     key = request.headers.get("idempotency-key")
     if key is None:
         status, body = await work()
-        return JSONResponse(body, status_code=status)
+        return FastJSONResponse(body, status_code=status)  # serialized once, by orjson
     if not 1 <= len(key) <= 255 or not key.isprintable():
         raise BadRequest(
             "Idempotency-Key must be 1–255 printable characters", reason="invalid_idempotency_key"
@@ -102,4 +103,4 @@ async def run_once(
             },
         )
     )
-    return JSONResponse(body, status_code=status)
+    return FastJSONResponse(body, status_code=status)

@@ -102,7 +102,9 @@ class _Session:
 
 async def _read(session: AsyncSession, organization_id: int, key: SessionKey) -> _Session:
     seats = await repository.seats(session, organization_id, key.event_type_id, key.start)
-    references = await repository.video_references(session, organization_id, [s.id for s in seats])
+    references = await repository.session_references(
+        session, organization_id, key.event_type_id, key.start
+    )
     return _Session(key, seats, references)
 
 
@@ -112,8 +114,9 @@ async def _origins(
     """Sessions the accepted seats of ``keys`` were rescheduled from (their meeting may move)."""
     previous_ids: list[int] = []
     for key in keys:
-        seats = await repository.seats(session, organization_id, key.event_type_id, key.start)
-        previous_ids += [s.from_reschedule for s in seats if s.from_reschedule is not None]
+        previous_ids += await repository.rescheduled_from(
+            session, organization_id, key.event_type_id, key.start
+        )
     previous = await repository.bookings_by_ids(session, organization_id, previous_ids)
     return [k for k in keys_of(previous) if k not in keys]
 

@@ -28,6 +28,24 @@ async def seats(
     return rows.scalars().all()
 
 
+async def rescheduled_from(
+    session: AsyncSession, organization_id: int, event_type_id: int, start: datetime
+) -> list[int]:
+    """The bookings the seats of one session were rescheduled from (without loading the seats:
+    a session may have a thousand)."""
+    rows = await session.execute(
+        select(Booking.from_reschedule)
+        .where(
+            Booking.organization_id == organization_id,
+            Booking.event_type_id == event_type_id,
+            Booking.start_time == start,
+            Booking.from_reschedule.is_not(None),
+        )
+        .order_by(Booking.id)
+    )
+    return [int(i) for i in rows.scalars() if i is not None]
+
+
 async def bookings_by_ids(
     session: AsyncSession, organization_id: int, booking_ids: Sequence[int]
 ) -> Sequence[Booking]:
@@ -41,17 +59,19 @@ async def bookings_by_ids(
     return rows.scalars().all()
 
 
-async def video_references(
-    session: AsyncSession, organization_id: int, booking_ids: Sequence[int]
+async def session_references(
+    session: AsyncSession, organization_id: int, event_type_id: int, start: datetime
 ) -> Sequence[BookingReference]:
-    """The video references (live and deleted) of these bookings."""
-    if not booking_ids:
-        return []
+    """The video references (live and deleted) of every seat of one session: joined to the
+    seats, not listed by their ids (a session may have a thousand seats)."""
     rows = await session.execute(
         select(BookingReference)
+        .join(Booking, Booking.id == BookingReference.booking_id)
         .where(
             BookingReference.organization_id == organization_id,
-            BookingReference.booking_id.in_(booking_ids),
+            Booking.organization_id == organization_id,
+            Booking.event_type_id == event_type_id,
+            Booking.start_time == start,
             meeting_links.IS_VIDEO,
         )
         .order_by(BookingReference.id)

@@ -11,15 +11,18 @@ from immersio_booking.bookings import events
 from immersio_booking.kit import clock
 from immersio_booking.models import Booking, BookingStatus
 from immersio_booking.workflows import reminders
+from immersio_booking.workflows.schemas import TIMED_TRIGGERS
 
 listeners = events.Listeners()
 
 
-async def _accepted(session: AsyncSession, bookings: Sequence[Booking]) -> None:
-    """Bookings became accepted (booked, confirmed or paid): NEW_EVENT and their reminders."""
+async def _accepted(session: AsyncSession, bookings: Sequence[Booking], new: bool = False) -> None:
+    """Bookings became accepted (booked, confirmed or paid): NEW_EVENT and their reminders.
+    ``new``: booked in this transaction (no reminder of theirs to reconcile yet)."""
     now = clock.now()
-    await reminders.send_now(session, bookings, "NEW_EVENT", now)
-    await reminders.plan_for_bookings(session, bookings, now)
+    found = await reminders.applicable_by_booking(session, bookings, ("NEW_EVENT", *TIMED_TRIGGERS))
+    await reminders.send_now(session, bookings, "NEW_EVENT", now, found)
+    await reminders.plan_for_bookings(session, bookings, now, found, new=new)
 
 
 async def _requested(session: AsyncSession, bookings: Sequence[Booking]) -> None:
@@ -28,7 +31,7 @@ async def _requested(session: AsyncSession, bookings: Sequence[Booking]) -> None
 
 @listeners.on(events.Booked)
 async def _booked(session: AsyncSession, event: events.Booked) -> None:
-    await _accepted(session, event.accepted)
+    await _accepted(session, event.accepted, new=True)
     await _requested(session, event.requested)
 
 

@@ -150,19 +150,49 @@ async def _wanted_for(
 
 
 async def plan_for_bookings(
-    session: AsyncSession, bookings: Sequence[Booking], now: datetime
+    session: AsyncSession,
+    bookings: Sequence[Booking],
+    now: datetime,
+    found: dict[int, list[Workflow]] | None = None,
+    new: bool = False,
 ) -> None:
-    """The timed reminders each booking should have now (none unless it is accepted)."""
+    """The timed reminders each booking should have now (none unless it is accepted).
+    ``found``: the applicable workflows already read, by booking id (any triggers: the timed
+    ones are picked here); ``new``: bookings written in this transaction, with no reminder
+    planned yet (nothing to read back)."""
     for booking in bookings:
-        workflows = await repository.applicable(session, booking, TIMED_TRIGGERS)
-        existing = await repository.reminders_of_bookings(
-            session,
-            booking.organization_id,
-            [booking.id],
-            (ReminderStatus.SCHEDULED, ReminderStatus.SENT, ReminderStatus.SKIPPED),
+        workflows = await _applicable(session, booking, TIMED_TRIGGERS, found)
+        existing = (
+            []
+            if new
+            else await repository.reminders_of_bookings(
+                session,
+                booking.organization_id,
+                [booking.id],
+                (ReminderStatus.SCHEDULED, ReminderStatus.SENT, ReminderStatus.SKIPPED),
+            )
         )
         timed = [r for r in existing if r.trigger in TIMED_TRIGGERS]
         await _reconcile(session, timed, await _wanted_for(session, workflows, [booking], now), now)
+
+
+async def _applicable(
+    session: AsyncSession,
+    booking: Booking,
+    triggers: Sequence[str],
+    found: dict[int, list[Workflow]] | None,
+) -> list[Workflow]:
+    if found is None or booking.id not in found:
+        return await repository.applicable(session, booking, triggers)
+    return [w for w in found[booking.id] if w.trigger in triggers]
+
+
+async def applicable_by_booking(
+    session: AsyncSession, bookings: Sequence[Booking], triggers: Sequence[str]
+) -> dict[int, list[Workflow]]:
+    """The active workflows of any of ``triggers`` for each booking (one query per booking, for
+    callers that would otherwise ask once per trigger)."""
+    return {b.id: await repository.applicable(session, b, triggers) for b in bookings}
 
 
 async def plan_for_workflow(session: AsyncSession, workflow: Workflow, now: datetime) -> None:
@@ -184,11 +214,16 @@ async def plan_for_workflow(session: AsyncSession, workflow: Workflow, now: date
 
 
 async def send_now(
-    session: AsyncSession, bookings: Sequence[Booking], trigger: str, now: datetime
+    session: AsyncSession,
+    bookings: Sequence[Booking],
+    trigger: str,
+    now: datetime,
+    found: dict[int, list[Workflow]] | None = None,
 ) -> None:
-    """Immediate triggers: one reminder per step of each applicable workflow, sent at once."""
+    """Immediate triggers: one reminder per step of each applicable workflow, sent at once
+    (``found`` as in ``plan_for_bookings``)."""
     for booking in bookings:
-        workflows = await repository.applicable(session, booking, [trigger])
+        workflows = await _applicable(session, booking, [trigger], found)
         if not workflows:
             continue
         steps = await repository.steps_of(
