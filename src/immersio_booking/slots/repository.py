@@ -7,7 +7,6 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import BigInteger, String, and_, func, literal, or_, select, union_all
-from sqlalchemy.engine import TupleResult
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql.elements import ColumnElement
 from sqlalchemy.sql.selectable import CompoundSelect
@@ -197,8 +196,10 @@ async def busy_times(
         )
         .distinct()
     )
-    statement: CompoundSelect[Any] = union_all(as_host, as_attendee, reserved, calendars)
-    rows: TupleResult[Any] = (await session.execute(statement)).tuples()
+    statement: CompoundSelect[*tuple[Any, ...]] = union_all(
+        as_host, as_attendee, reserved, calendars
+    )
+    rows = await session.execute(statement)
     by_email = dict(zip(emails, host_ids, strict=True))
     found: dict[int, list[BusyInterval]] = {host_id: [] for host_id in host_ids}
     from_calendars: dict[int, list[BusyInterval]] = {}
