@@ -1,12 +1,15 @@
 """HTTP load from ``wrk`` (a compiled generator: no Python client shares the server's cores).
 
 ``run`` cycles through a list of request paths (one Lua script, written per run) and reads
-wrk's own summary back as JSON: latency percentiles, rate, and the answers that were not 2xx.
+wrk's own summary back as JSON: latency percentiles, rate, and the answers that were not 2xx,
+plus the CPU time the uvicorn processes spent meanwhile (``cpu_ms_per_request``): on a machine
+shared with other work, latency and rate move with the neighbours, CPU per request much less.
 """
 
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import subprocess
 import tempfile
@@ -44,6 +47,45 @@ end
 """
 
 
+TICKS = os.sysconf("SC_CLK_TCK")
+
+
+def _descendants(pid: int) -> list[int]:
+    found = []
+    try:
+        children = [
+            c
+            for t in Path(f"/proc/{pid}/task").iterdir()
+            for c in (t / "children").read_text().split()
+        ]
+    except FileNotFoundError:
+        return []  # ended meanwhile
+    for child in map(int, children):
+        found += [child, *_descendants(child)]
+    return found
+
+
+def _cpu_seconds(pid: int) -> float:
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
+    except FileNotFoundError:
+        return 0.0  # ended meanwhile
+    return (int(fields[11]) + int(fields[12])) / TICKS  # utime, stime
+
+
+def service_cpu_seconds() -> float:
+    """User + system CPU of the uvicorn processes this benchmark started and their workers."""
+    total = 0.0
+    for pid in _descendants(os.getpid()):
+        try:
+            served = b"uvicorn" in Path(f"/proc/{pid}/cmdline").read_bytes()
+        except FileNotFoundError:
+            continue
+        if served:
+            total += sum(map(_cpu_seconds, [pid, *_descendants(pid)]))
+    return total
+
+
 def _lua_string(text: str) -> str:
     return json.dumps(text)  # a JSON string literal is a valid Lua string literal here
 
@@ -67,6 +109,7 @@ def run(
     }
     with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as lua:
         lua.write(script)
+    cpu = service_cpu_seconds()
     try:
         done = subprocess.run(
             [
@@ -86,7 +129,9 @@ def run(
         )
     finally:
         Path(lua.name).unlink()
+    cpu = service_cpu_seconds() - cpu
     line = next(x for x in done.stdout.splitlines() if x.startswith("WRK-JSON "))
     found: dict[str, Any] = json.loads(line.removeprefix("WRK-JSON "))
     found["rps"] = found["requests"] / found["seconds"]
+    found["cpu_ms_per_request"] = cpu * 1000 / max(1, found["requests"])
     return found

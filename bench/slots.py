@@ -225,7 +225,8 @@ def single(base: str, label: str, event_type: int) -> None:
     assert one["non2xx"] == 0 and one["socket_errors"] == 0, one
     print(
         f"  {label}: p50 {one['p50_ms']:.1f} ms, p99 {one['p99_ms']:.1f} ms"
-        f" (1 client, 1 worker; target p50 <= {TARGET_P50_MS:.0f} ms)"
+        f" (1 client, 1 worker; target p50 <= {TARGET_P50_MS:.0f} ms);"
+        f" service CPU {one['cpu_ms_per_request']:.2f} ms per request"
     )
 
 
@@ -243,7 +244,8 @@ def loaded(base: str, label: str, event_type: int) -> None:
     print(
         f"  {label}: {many['rps']:.0f} req/s, p50 {many['p50_ms']:.1f} ms,"
         f" p99 {many['p99_ms']:.1f} ms ({LOADED_CONNECTIONS} connections, 2 workers;"
-        f" target >= {TARGET_RPS:.0f} req/s)"
+        f" target >= {TARGET_RPS:.0f} req/s); service CPU"
+        f" {many['cpu_ms_per_request']:.2f} ms per request"
     )
 
 
