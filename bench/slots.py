@@ -5,12 +5,14 @@ One host, weekdays 09:00–17:00 (Europe/Berlin), 15-minute interval, 30-minute 
 the window holds about 2% of them). Then the same 5,000-booking host with busy times cached
 from two calendars of 200 events each (``calendar_busy_times``, spread over the 120-day cache
 horizon from the window's start), which slots subtract.
-Run: ``make bench`` or ``.venv/bin/python bench/slots.py`` (``--calendars``: that case only).
+HTTP load comes from ``wrk`` (bench/_wrk.py), Python only seeds: p50 with one connection on one
+uvicorn worker, the rate with 8 connections on two workers; each line names its target.
+Run: ``make bench`` or ``.venv/bin/python bench/slots.py`` (``--calendars``: that case only;
+``--quick``: the 500-booking case only).
 """
 
 from __future__ import annotations
 
-import asyncio
 import random
 import secrets
 import statistics
@@ -21,7 +23,8 @@ from datetime import UTC, datetime, timedelta
 import httpx
 import psycopg
 
-from _setup import percentile, scratch_database, served  # type: ignore[import-not-found]
+import _wrk  # type: ignore[import-not-found]
+from _setup import scratch_database, served  # type: ignore[import-not-found]
 from immersio_booking.slots.engine import compute_slots
 from immersio_booking.slots.model import (
     BusyInterval,
@@ -169,37 +172,23 @@ def seed_calendars(url: str, event_type: int) -> int:
     return in_window
 
 
-async def http_case(
-    base: str, event_type: int, requests: int = 600, clients: int = 8
-) -> dict[str, float]:
-    params = {
-        "eventTypeId": event_type,
-        "start": WINDOW_START.date().isoformat(),
-        "end": (WINDOW_END - timedelta(days=1)).date().isoformat(),
-        "timeZone": "Europe/Berlin",
-    }
-    latencies: list[float] = []
-    async with httpx.AsyncClient(base_url=base, timeout=10) as client:
-        for _ in range(20):  # warm-up
-            (await client.get("/v2/slots", params=params)).raise_for_status()
-        queue = list(range(requests))
+def paths(event_type: int) -> list[str]:
+    """The 31-day query, its first day shifted by 0..6 days: requests differ, sizes match."""
+    found = []
+    for shift in range(7):
+        first = WINDOW_START + timedelta(days=shift)
+        last = first + timedelta(days=30)
+        found.append(
+            f"/v2/slots?eventTypeId={event_type}&start={first.date().isoformat()}"
+            f"&end={last.date().isoformat()}&timeZone=Europe/Berlin"
+        )
+    return found
 
-        async def worker() -> None:
-            while queue:
-                queue.pop()
-                began = time.perf_counter()
-                r = await client.get("/v2/slots", params=params)
-                latencies.append(time.perf_counter() - began)
-                assert r.status_code == 200, r.text
 
-        began = time.perf_counter()
-        await asyncio.gather(*(worker() for _ in range(clients)))
-        elapsed = time.perf_counter() - began
-    return {
-        "p50_ms": percentile(latencies, 0.5) * 1000,
-        "p99_ms": percentile(latencies, 0.99) * 1000,
-        "rps": requests / elapsed,
-    }
+def warm_up(base: str, event_type: int) -> None:
+    with httpx.Client(base_url=base, timeout=30) as client:
+        for path in paths(event_type) * 3:
+            client.get(path).raise_for_status()
 
 
 def cache_query_ms(url: str, event_type: int) -> float:
@@ -222,40 +211,76 @@ def cache_query_ms(url: str, event_type: int) -> float:
     return statistics.median(runs) * 1000
 
 
-def report(label: str, base: str, event_type: int) -> None:
-    single = asyncio.run(http_case(base, event_type, requests=200, clients=1))
-    loaded = asyncio.run(http_case(base, event_type))
+SINGLE_SECONDS = 5
+LOADED_SECONDS = 10
+LOADED_CONNECTIONS = 8
+TARGET_P50_MS = 5.0
+TARGET_RPS = 300.0
+
+
+def single(base: str, label: str, event_type: int) -> None:
+    """One client, one connection: the latency of one request on an idle server."""
+    warm_up(base, event_type)
+    one = _wrk.run(base, paths(event_type), connections=1, seconds=SINGLE_SECONDS)
+    assert one["non2xx"] == 0 and one["socket_errors"] == 0, one
     print(
-        f"  {label}: p50 {single['p50_ms']:.1f} ms,"
-        f" p99 {single['p99_ms']:.1f} ms (1 client);"
-        f" under 8 clients p50 {loaded['p50_ms']:.1f} ms,"
-        f" p99 {loaded['p99_ms']:.1f} ms, {loaded['rps']:.0f} req/s"
+        f"  {label}: p50 {one['p50_ms']:.1f} ms, p99 {one['p99_ms']:.1f} ms"
+        f" (1 client, 1 worker; target p50 <= {TARGET_P50_MS:.0f} ms);"
+        f" service CPU {one['cpu_ms_per_request']:.2f} ms per request"
+    )
+
+
+def loaded(base: str, label: str, event_type: int) -> None:
+    """``LOADED_CONNECTIONS`` connections on 2 uvicorn workers: the rate."""
+    warm_up(base, event_type)
+    many = _wrk.run(
+        base,
+        paths(event_type),
+        connections=LOADED_CONNECTIONS,
+        seconds=LOADED_SECONDS,
+        threads=2,
+    )
+    assert many["non2xx"] == 0 and many["socket_errors"] == 0, many
+    print(
+        f"  {label}: {many['rps']:.0f} req/s, p50 {many['p50_ms']:.1f} ms,"
+        f" p99 {many['p99_ms']:.1f} ms ({LOADED_CONNECTIONS} connections, 2 workers;"
+        f" target >= {TARGET_RPS:.0f} req/s); service CPU"
+        f" {many['cpu_ms_per_request']:.2f} ms per request"
     )
 
 
 def main() -> None:
     only_calendars = "--calendars" in sys.argv[1:]
+    quick = "--quick" in sys.argv[1:]
     if not only_calendars:
         print("slots engine, one host, 31 days, 15-min grid, 30-min workshops (median of 200)")
         for busy in (0, 10, 100, 500):
             print(f"  {busy:>5} bookings in the window: {engine_case(busy):.3f} ms per call")
-    print("GET /v2/slots over HTTP (1 uvicorn worker, 8 concurrent clients, 600 requests)")
     with scratch_database() as (url, data_dir):
-        with served(url, data_dir) as base:
-            for history in () if only_calendars else (500, 5_000, 50_000):
-                report(f"{history:>6} in history", base, seed(url, history))
-            event_type = seed(url, 5_000)
-            report("  5000 in history, no calendars", base, event_type)
-            in_window = seed_calendars(url, event_type)
-            report(
-                f"  5000 in history + {CALENDARS} calendars x {EVENTS_PER_CALENDAR} events"
-                f" ({in_window} in the window)",
-                base,
-                event_type,
+        cases = [
+            (f"{history:>6} in history", seed(url, history))
+            for history in (() if only_calendars else (500,) if quick else (500, 5_000, 50_000))
+        ]
+        if only_calendars:  # else the 5,000-booking case above is the one without calendars
+            cases.append(("  5000 in history, no calendars", seed(url, 5_000)))
+        calendars = seed(url, 5_000)
+        in_window = seed_calendars(url, calendars)
+        if not quick:
+            cases.append(
+                (
+                    f"  5000 in history + {CALENDARS} calendars x {EVENTS_PER_CALENDAR} events"
+                    f" ({in_window} in the window)",
+                    calendars,
+                )
             )
-            print(
-                f"  the calendar busy-times query alone: {cache_query_ms(url, event_type):.2f} ms"
-            )
+        print("GET /v2/slots over HTTP (wrk), 31-day windows, Europe/Berlin")
+        with served(url, data_dir, workers=1) as base:
+            for label, event_type in cases:
+                single(base, label, event_type)
+        with served(url, data_dir, workers=2) as base:
+            for label, event_type in cases:
+                loaded(base, label, event_type)
+        print(f"  the calendar busy-times query alone: {cache_query_ms(url, calendars):.2f} ms")
 
 
 if __name__ == "__main__":

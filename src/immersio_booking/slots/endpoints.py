@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Request, Response
 
 from immersio_booking.auth.dependencies import OptionalAuthSubject
 from immersio_booking.db.dependencies import Session
@@ -12,7 +12,8 @@ from immersio_booking.kit import clock
 from immersio_booking.kit.api_versions import V2024_09_04, versioned
 from immersio_booking.kit.dependencies import AppSettings
 from immersio_booking.kit.errors import BadRequest
-from immersio_booking.kit.schemas import Envelope, ok
+from immersio_booking.kit.responses import success
+from immersio_booking.kit.schemas import Envelope
 from immersio_booking.kit.unsupported import checks_own_query, refuse_unsupported
 from immersio_booking.kit.validation import validate_time_zone
 from immersio_booking.ratelimits import policy
@@ -94,11 +95,11 @@ def parse_request(params: dict[str, str], max_days: int) -> service.SlotsRequest
     )
 
 
-@router.get("/v2/slots")
+@router.get("/v2/slots", response_model=Envelope[dict[str, list[dict[str, Any]]]])
 @checks_own_query
 async def get_slots(
     request: Request, principal: OptionalAuthSubject, session: Session, settings: AppSettings
-) -> Envelope[dict[str, list[dict[str, Any]]]]:
+) -> Response:
     """Free start times of a workshop, grouped by local date in ``timeZone`` (default UTC).
 
     Public for every workshop that is not hidden; hidden ones need a key of their organization.
@@ -111,7 +112,8 @@ async def get_slots(
     """
     await policy.enforce(request, principal, *policy.SLOT_READS)
     slots_request = parse_request(dict(request.query_params), settings.slots_max_range_days)
-    return ok(
+    # Plain str/int data in the wire shape: serialized once, the Envelope stays the schema.
+    return success(
         await service.available_slots(
             session, principal, slots_request, clock.now(), settings.public_slots_max_count
         )

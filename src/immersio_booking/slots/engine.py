@@ -12,7 +12,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from operator import attrgetter
 from typing import Any
 
@@ -231,10 +231,23 @@ def group_by_local_date(
     """
     tz = zone(time_zone)
     utc = time_zone in UTC_NAMES
+    # isoformat() is most of the cost of a month of slots: each date's text and each
+    # (wall time, offset)'s text is written once and reused.
+    dates: dict[int, str] = {}
+    times: dict[tuple[int, int, int, int, timedelta | None], str] = {}
 
     def iso(moment: datetime) -> str:
-        text = moment.astimezone(tz).isoformat(timespec="milliseconds")
-        return text[:-6] + "Z" if utc else text
+        local = moment.astimezone(tz)
+        key = (local.hour, local.minute, local.second, local.microsecond, local.utcoffset())
+        clock_text = times.get(key)
+        if clock_text is None:
+            text = local.isoformat(timespec="milliseconds")[10:]
+            clock_text = times[key] = text[:-6] + "Z" if utc else text
+        day = local.toordinal()
+        date_text = dates.get(day)
+        if date_text is None:
+            date_text = dates[day] = local.date().isoformat()
+        return date_text + clock_text
 
     grouped: dict[str, list[dict[str, Any]]] = {}
     for slot in sorted(slots, key=attrgetter("start")):

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Request, Response
 
 from immersio_booking.auth.dependencies import OptionalAuthSubject
 from immersio_booking.db.dependencies import Session
@@ -23,6 +23,7 @@ from immersio_booking.kit.api_versions import (
     versioned,
 )
 from immersio_booking.kit.dependencies import AppSettings
+from immersio_booking.kit.responses import success
 from immersio_booking.kit.unsupported import checks_own_query
 from immersio_booking.ratelimits import policy
 from immersio_booking.slots import service
@@ -70,11 +71,11 @@ def legacy_slot(slot: dict[str, Any], with_end: bool) -> dict[str, Any]:
     return legacy
 
 
-@router.get("/v2/slots/available")
+@router.get("/v2/slots/available", response_model=dict[str, Any])
 @checks_own_query
 async def available_slots(
     request: Request, principal: OptionalAuthSubject, session: Session, settings: AppSettings
-) -> dict[str, Any]:
+) -> Response:
     """Free times of a workshop: ``startTime``, ``endTime``, ``eventTypeId`` (or
     ``eventTypeSlug`` + ``usernameList``), ``timeZone``, ``duration``, ``slotFormat``,
     ``rescheduleUid``, ``orgSlug``."""
@@ -85,4 +86,4 @@ async def available_slots(
     )
     with_end = slots_request.with_end
     slots = {day: [legacy_slot(s, with_end) for s in items] for day, items in found.items()}
-    return {"status": "success", "data": {"slots": slots}}
+    return success({"slots": slots})

@@ -4,21 +4,25 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime, timedelta
+from typing import Any
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import BigInteger, String, and_, func, literal, or_, select, union_all
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql.elements import ColumnElement
+from sqlalchemy.sql.selectable import CompoundSelect
 
 from immersio_booking.models import (
     Attendee,
     Availability,
     Booking,
     BookingStatus,
+    CalendarBusyTime,
     EventType,
     Schedule,
     SlotReservation,
     User,
 )
+from immersio_booking.slots import calendar_busy, schedule_rules
 from immersio_booking.slots.model import BusyInterval
 
 # A booking lasts at most a day and buffers are at most a day each: anything starting earlier
@@ -36,40 +40,43 @@ async def hosts(session: AsyncSession, user_ids: Sequence[int]) -> list[User]:
 
 async def schedules(
     session: AsyncSession, organization_id: int, schedule_ids: Sequence[int]
-) -> dict[int, tuple[Schedule, list[Availability]]]:
+) -> dict[int, tuple[str, list[schedule_rules.Rule]]]:
+    """Each schedule's time zone and rules, in one statement (a schedule without rules has no
+    working hours, but its zone still counts)."""
     if not schedule_ids:
         return {}
-    found = (
-        (
-            await session.execute(
-                select(Schedule).where(
-                    Schedule.organization_id == organization_id, Schedule.id.in_(schedule_ids)
-                )
-            )
+    rows = await session.execute(
+        select(
+            Schedule.id,
+            Schedule.time_zone,
+            Availability.days,
+            Availability.start_time,
+            Availability.end_time,
+            Availability.date,
         )
-        .scalars()
-        .all()
-    )
-    rules = (
-        (
-            await session.execute(
-                select(Availability).where(
-                    Availability.organization_id == organization_id,
-                    Availability.schedule_id.in_([s.id for s in found]),
-                )
-            )
+        .outerjoin(
+            Availability,
+            and_(
+                Availability.schedule_id == Schedule.id,
+                Availability.organization_id == organization_id,
+            ),
         )
-        .scalars()
-        .all()
+        .where(Schedule.organization_id == organization_id, Schedule.id.in_(schedule_ids))
+        .order_by(Schedule.id, Availability.id)
     )
-    out: dict[int, tuple[Schedule, list[Availability]]] = {s.id: (s, []) for s in found}
-    for rule in rules:
-        if rule.schedule_id in out:
-            out[rule.schedule_id][1].append(rule)
+    out: dict[int, tuple[str, list[schedule_rules.Rule]]] = {}
+    for schedule_id, time_zone, days, start, end, day in rows:
+        rules = out.setdefault(schedule_id, (time_zone, []))[1]
+        if start is not None:  # the outer join's row of a schedule without rules
+            rules.append(schedule_rules.Rule(days, start, end, day))
     return out
 
 
-async def busy(
+# What one row of ``busy_times`` is: the kinds of busy time, read in one statement.
+AS_HOST, AS_ATTENDEE, RESERVED, CALENDAR = 0, 1, 2, 3
+
+
+async def busy_times(
     session: AsyncSession,
     organization_id: int,
     host_ids: Sequence[int],
@@ -77,20 +84,27 @@ async def busy(
     window_start: datetime,
     window_end: datetime,
     now: datetime,
-    exclude_uid: str | None = None,
+    exclude_booking_uid: str | None = None,
+    exclude_reservation_uid: str | None = None,
 ) -> dict[int, list[BusyInterval]]:
-    """Blocking bookings per host near the window: as host or as attendee (by email), both
-    in this tenant only. Bookings of one session come back as one interval with its seat
-    count, so a full seated session costs one row, not one per student.
+    """Busy time per host near the window, in one round trip (``UNION ALL`` of four reads):
 
-    An attendee's email is whatever the booker typed: a booking of another school naming a
-    host's email proves nothing about the host, and counting it would let anyone block any
-    teacher's time by booking some workshop elsewhere with the teacher's address.
-
-    Accepted bookings block; pending ones (requests, payment holds) block until their hold
-    expires, by time alone.
+    - blocking bookings as host or as attendee (by email), both in this tenant only. Bookings
+      of one session come back as one interval with its seat count, so a full seated session
+      costs one row, not one per student. An attendee's email is whatever the booker typed: a
+      booking of another school naming a host's email proves nothing about the host, and
+      counting it would let anyone block any teacher's time by booking some workshop elsewhere
+      with the teacher's address. Accepted bookings block; pending ones (requests, payment
+      holds) block until their hold expires, by time alone;
+    - unexpired slot reservations (seats for seated workshops);
+    - the teachers' own calendars, as cached by the calendars package (slots/calendar_busy.py:
+      a cached period with exactly the times of a session of the host is that session's).
     """
+    if not host_ids:
+        return {}
     lower, upper = window_start - REACH, window_end + REACH
+    no_text = literal(None, String)
+    no_number = literal(None, BigInteger)
     shape = (
         Booking.start_time,
         Booking.end_time,
@@ -99,10 +113,17 @@ async def busy(
         EventType.after_event_buffer,
     )
     in_window = [blocking(now), Booking.start_time >= lower, Booking.start_time < upper]
-    if exclude_uid:
-        in_window.append(Booking.uid != exclude_uid)
+    if exclude_booking_uid:
+        in_window.append(Booking.uid != exclude_booking_uid)
     as_host = (
-        select(Booking.user_id, *shape, func.count(), func.min(Booking.uid))
+        select(
+            literal(AS_HOST),
+            Booking.user_id,
+            no_text,
+            *shape,
+            func.count(),
+            func.min(Booking.uid),
+        )
         .outerjoin(EventType, EventType.id == Booking.event_type_id)
         .where(
             Booking.organization_id == organization_id, Booking.user_id.in_(host_ids), *in_window
@@ -112,9 +133,9 @@ async def busy(
     emails = [e.lower() for e in host_emails]
     as_attendee = (
         select(
-            Attendee.email,
-            Booking.organization_id,
+            literal(AS_ATTENDEE),
             Booking.user_id,
+            Attendee.email,
             *shape,
             func.count(func.distinct(Booking.id)),
             func.min(Booking.uid),
@@ -127,25 +148,76 @@ async def busy(
             Attendee.email.in_(emails),
             *in_window,
         )
-        .group_by(Attendee.email, Booking.organization_id, Booking.user_id, *shape)
+        .group_by(Attendee.email, Booking.user_id, *shape)
     )
+    reserved = (
+        select(
+            literal(RESERVED),
+            SlotReservation.host_user_id,
+            no_text,
+            SlotReservation.start_time,
+            SlotReservation.end_time,
+            SlotReservation.event_type_id,
+            EventType.before_event_buffer,
+            EventType.after_event_buffer,
+            literal(1, BigInteger),
+            no_text,
+        )
+        .join(EventType, EventType.id == SlotReservation.event_type_id)
+        .where(
+            SlotReservation.organization_id == organization_id,
+            SlotReservation.host_user_id.in_(host_ids),
+            SlotReservation.expires_at > now,
+            SlotReservation.start_time >= lower,
+            SlotReservation.start_time < upper,
+        )
+    )
+    if exclude_reservation_uid:
+        reserved = reserved.where(SlotReservation.uid != exclude_reservation_uid)
+    # A calendar period only needs to come near the window: the engine pads the candidate.
+    calendars = (
+        select(
+            literal(CALENDAR),
+            CalendarBusyTime.user_id,
+            no_text,
+            CalendarBusyTime.start_time,
+            CalendarBusyTime.end_time,
+            no_number,
+            no_number,
+            no_number,
+            literal(1, BigInteger),
+            no_text,
+        )
+        .where(
+            CalendarBusyTime.organization_id == organization_id,
+            CalendarBusyTime.user_id.in_(host_ids),
+            CalendarBusyTime.start_time < upper,
+            CalendarBusyTime.end_time > lower,
+        )
+        .distinct()
+    )
+    statement: CompoundSelect[*tuple[Any, ...]] = union_all(
+        as_host, as_attendee, reserved, calendars
+    )
+    rows = await session.execute(statement)
     by_email = dict(zip(emails, host_ids, strict=True))
     found: dict[int, list[BusyInterval]] = {host_id: [] for host_id in host_ids}
-    for user_id, start, end, event_type_id, before, after, seats, uid in (
-        await session.execute(as_host)
-    ).all():
-        found[user_id or 0].append(
-            BusyInterval(start, end, before or 0, after or 0, event_type_id, seats, uid)
-        )
-    for email, org_id, user_id, start, end, event_type_id, before, after, seats, uid in (
-        await session.execute(as_attendee)
-    ).all():
-        host_id = by_email[email]
-        if org_id == organization_id and user_id == host_id:
-            continue  # already counted as that host's own booking
+    from_calendars: dict[int, list[BusyInterval]] = {}
+    for kind, user_id, email, start, end, event_type_id, before, after, seats, uid in rows:
+        if kind == CALENDAR:
+            from_calendars.setdefault(user_id, []).append(BusyInterval(start, end))
+            continue
+        if kind == AS_ATTENDEE:
+            host_id = by_email[email]
+            if user_id == host_id:
+                continue  # already counted as that host's own booking
+        else:
+            host_id = user_id
         found[host_id].append(
             BusyInterval(start, end, before or 0, after or 0, event_type_id, seats, uid)
         )
+    for host_id, intervals in from_calendars.items():
+        found[host_id] = calendar_busy.merged(found[host_id], intervals)
     return found
 
 
@@ -158,43 +230,6 @@ def blocking(now: datetime) -> ColumnElement[bool]:
             or_(Booking.hold_expires_at.is_(None), Booking.hold_expires_at > now),
         ),
     )
-
-
-async def reservations(
-    session: AsyncSession,
-    organization_id: int,
-    host_ids: Sequence[int],
-    window_start: datetime,
-    window_end: datetime,
-    now: datetime,
-    exclude_uid: str | None = None,
-) -> dict[int, list[BusyInterval]]:
-    """Unexpired slot reservations per host, as busy intervals (seats for seated workshops)."""
-    statement = (
-        select(SlotReservation, EventType.before_event_buffer, EventType.after_event_buffer)
-        .join(EventType, EventType.id == SlotReservation.event_type_id)
-        .where(
-            SlotReservation.organization_id == organization_id,
-            SlotReservation.host_user_id.in_(host_ids),
-            SlotReservation.expires_at > now,
-            SlotReservation.start_time >= window_start - REACH,
-            SlotReservation.start_time < window_end + REACH,
-        )
-    )
-    if exclude_uid:
-        statement = statement.where(SlotReservation.uid != exclude_uid)
-    out: dict[int, list[BusyInterval]] = {host_id: [] for host_id in host_ids}
-    for reservation, before, after in (await session.execute(statement)).all():
-        out.setdefault(reservation.host_user_id or 0, []).append(
-            BusyInterval(
-                start=reservation.start_time,
-                end=reservation.end_time,
-                before_buffer=before,
-                after_buffer=after,
-                event_type_id=reservation.event_type_id,
-            )
-        )
-    return out
 
 
 async def sessions_booked(

@@ -5,11 +5,21 @@ Lives in slots, not schedules: slots reads schedules, and schedules knows nothin
 
 from __future__ import annotations
 
-from datetime import time
+from collections.abc import Sequence
+from datetime import date, time
+from typing import NamedTuple
 
-from immersio_booking.models import Availability
 from immersio_booking.schedules.rules import END_OF_DAY, weekdays_of
 from immersio_booking.slots.model import MINUTES_PER_DAY, DateOverride, WeeklyRule
+
+
+class Rule(NamedTuple):
+    """What the engine reads of one Availability row (weekly when ``date`` is None)."""
+
+    days: int
+    start_time: time
+    end_time: time
+    date: date | None
 
 
 def start_minute(value: time) -> int:
@@ -23,7 +33,7 @@ def end_minute(value: time) -> int:
 
 
 def engine_rules(
-    rows: list[Availability],
+    rows: Sequence[Rule],
 ) -> tuple[tuple[WeeklyRule, ...], tuple[DateOverride, ...]]:
     """Rows → the slots engine's plain rules."""
     weekly = tuple(

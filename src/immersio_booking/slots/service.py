@@ -15,13 +15,7 @@ from immersio_booking.event_types import repository as event_types
 from immersio_booking.kit.errors import BadRequest, NotFound
 from immersio_booking.models import EventType, User
 from immersio_booking.organizations import repository as organizations
-from immersio_booking.slots import (
-    calendar_busy,
-    limits,
-    out_of_office,
-    repository,
-    schedule_rules,
-)
+from immersio_booking.slots import limits, out_of_office, repository, schedule_rules
 from immersio_booking.slots.engine import group_by_local_date
 from immersio_booking.slots.model import EventRules, HostCalendar, Slot, SlotQuery
 from immersio_booking.teams import repository as teams
@@ -118,9 +112,9 @@ async def working_rules(
         schedule_id = schedule_of[host.id]
         if schedule_id is None or schedule_id not in loaded:
             continue  # a host without a schedule has no working hours
-        schedule, rows = loaded[schedule_id]
+        time_zone, rows = loaded[schedule_id]
         weekly, overrides = schedule_rules.engine_rules(rows)
-        calendars.append(HostCalendar(host.id, schedule.time_zone, weekly, overrides))
+        calendars.append(HostCalendar(host.id, time_zone, weekly, overrides))
     return calendars
 
 
@@ -136,24 +130,16 @@ async def with_busy(
 ) -> list[HostCalendar]:
     """``calendars`` with the busy time around ``window``: bookings, holds, reservations, and
     the teachers' own calendars (cached)."""
-    host_ids = [h.id for h in hosts]
-    busy = await repository.busy(
+    busy = await repository.busy_times(
         session,
         et.organization_id,
-        host_ids,
+        [h.id for h in hosts],
         [h.email for h in hosts],
         *window,
         now,
         exclude_booking_uid,
+        exclude_reservation_uid,
     )
-    held = await repository.reservations(
-        session, et.organization_id, host_ids, *window, now, exclude_reservation_uid
-    )
-    for host_id, intervals in held.items():
-        busy[host_id] = [*busy.get(host_id, []), *intervals]
-    teachers_own = await calendar_busy.cached(session, et.organization_id, host_ids, *window)
-    for host_id, intervals in teachers_own.items():
-        busy[host_id] = calendar_busy.merged(busy.get(host_id, []), intervals)
     return [replace(c, busy=tuple(busy.get(c.host_id, []))) for c in calendars]
 
 
