@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import httpx
+import psutil
 
 from tests.served import free_port
 
@@ -66,12 +67,21 @@ class Fleet:
         process.send_signal(signal.SIGKILL)
         process.wait(10)
 
+    def _listening(self, process: subprocess.Popen[bytes]) -> bool:
+        """The process holds its listening socket on the shared port: it has passed the start
+        of ``serve`` that needs the database (the socket is made just before uvicorn runs)."""
+        try:
+            sockets = psutil.Process(process.pid).net_connections(kind="tcp")
+        except psutil.NoSuchProcess:
+            return False
+        return any(s.status == psutil.CONN_LISTEN and s.laddr.port == self.port for s in sockets)
+
     async def until_serving(self) -> None:
-        """Every API process answers: fresh connections (the kernel spreads them over the
-        processes) all get their 200, and none of the processes has exited."""
+        """Every API process listens on the port and the port answers: fresh connections (the
+        kernel spreads them over the processes) all get their 200; no process has exited."""
         deadline = time.monotonic() + START_SECONDS
         answered = 0
-        while answered < 20:
+        while answered < 20 or not all(self._listening(p) for p in self.apis.values()):
             dead = [p.args for p in (*self.apis.values(), *self.workers.values()) if p.poll()]
             assert not dead, f"exited: {dead}; logs in {self.logs}"
             assert time.monotonic() < deadline, f"the API did not start; logs in {self.logs}"
