@@ -13,6 +13,7 @@ import logging
 import os
 import signal
 import sys
+import time
 from datetime import UTC, datetime
 from typing import Any
 
@@ -36,6 +37,8 @@ PARENT_CHECK_SECONDS = 1.0
 # While the database is away the worker asks it again after this long, doubling up to the last.
 FIRST_RECONNECT_DELAY = 0.25
 LONGEST_RECONNECT_DELAY = 5.0
+# A procrastinate worker that ran this long was healthy: the next restart waits the first delay.
+HEALTHY_RUN_SECONDS = 60.0
 
 _log = logging.getLogger(__name__)
 
@@ -57,7 +60,7 @@ async def run_worker(
     the one ``settings`` resolve to (the CLI has already started the embedded server).
 
     A database that goes away (a restart, a failover) does not end the worker: it waits for
-    the database to answer again and works on (``_work_through_outages``).
+    the database to answer again and works on (``_Shift``).
     """
     url = database_url or resolve_database_url(settings)
     job_database.size_for(concurrency)
@@ -107,6 +110,7 @@ class _Shift:
 
     async def work_through_outages(self) -> None:
         self._app.perform_import_paths()  # type: ignore[no-untyped-call]
+        delay = FIRST_RECONNECT_DELAY
         while not self._stopping.is_set():
             options: dict[str, Any] = {
                 **self._app.worker_defaults,
@@ -116,6 +120,7 @@ class _Shift:
             }
             worker: Any = procrastinate.worker.Worker(app=self._app, **options)
             self._current = worker
+            began = time.monotonic()
             try:
                 await worker.run()
             except Exception as exc:
@@ -124,12 +129,22 @@ class _Shift:
                 _log.warning("database unavailable (%s); waiting for it", type(exc).__name__)
             finally:
                 self._current = None
-            if self._stopping.is_set():
-                return
-            # Stopped by itself: a side task (heartbeat, listener) lost the database.
-            if await self._wait_for_database():
+            # Not asked to stop: a side task (heartbeat, listener) or a fetch lost the
+            # database. Start again, no faster than a doubling delay after short runs.
+            if time.monotonic() - began > HEALTHY_RUN_SECONDS:
+                delay = FIRST_RECONNECT_DELAY
+            if await self._rest(delay) and await self._wait_for_database():
                 await self._requeue_jobs_of(worker.worker_id)
-                _log.warning("database back; the worker works on")
+                _log.warning("database answers; the worker works on")
+            delay = min(delay * 2, LONGEST_RECONNECT_DELAY)
+
+    async def _rest(self, seconds: float) -> bool:
+        """Wait ``seconds``; False when asked to stop meanwhile (or before)."""
+        try:
+            await asyncio.wait_for(self._stopping.wait(), seconds)
+        except TimeoutError:
+            return True
+        return False
 
     async def _wait_for_database(self) -> bool:
         """Until the database answers (True) or the process is asked to stop (False)."""
@@ -141,10 +156,9 @@ class _Shift:
             except Exception as exc:
                 if not database_unavailable(exc):
                     raise
-            try:
-                await asyncio.wait_for(self._stopping.wait(), delay)
-            except TimeoutError:
-                delay = min(delay * 2, LONGEST_RECONNECT_DELAY)
+            if not await self._rest(delay):
+                return False
+            delay = min(delay * 2, LONGEST_RECONNECT_DELAY)
         return False
 
     async def _requeue_jobs_of(self, worker_id: int | None) -> None:
