@@ -18,6 +18,7 @@ import asyncio
 import json
 import random
 import secrets
+import shutil
 import tempfile
 import time
 from collections import Counter, defaultdict
@@ -201,6 +202,7 @@ async def test_kills_and_a_database_restart_under_load_keep_every_invariant(
             await check_invariants(load, fleet, hooks, url)
         finally:
             fleet.stop()
+            shutil.rmtree(logs, ignore_errors=True)  # their tails are in any failure message
 
 
 async def run_the_phases(load: Load, fleet: Fleet, server: RestartableServer, url: str) -> None:
