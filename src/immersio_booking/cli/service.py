@@ -53,12 +53,19 @@ def serve(
     worker_concurrency: Annotated[
         int, typer.Option(min=1, help="Jobs the worker runs at once.")
     ] = 4,
+    reuse_port: Annotated[
+        bool,
+        typer.Option(
+            "--reuse-port",
+            help="Share the port with other `serve` processes (SO_REUSEPORT): the kernel "
+            "spreads connections over them, and each can be stopped or restarted alone.",
+        ),
+    ] = False,
 ) -> None:
     """Serve the API and pages, and (unless --no-worker) one job worker beside them.
 
     In embedded mode the schema is migrated first; with DATABASE_URL run `migrate` yourself.
     """
-    import uvicorn
 
     from immersio_booking.jobs.supervisor import WorkerProcess
 
@@ -79,18 +86,7 @@ def serve(
         job_worker.start()
     previous = {sig: signal.signal(sig, _note_signal) for sig in (signal.SIGINT, signal.SIGTERM)}
     try:
-        uvicorn.run(
-            "immersio_booking.app:create_app",
-            factory=True,
-            host=host,
-            port=port,
-            workers=workers,
-            log_level=settings.log_level.lower(),
-            access_log=False,  # the app logs every request itself, with its request id
-            # uvicorn would otherwise believe X-Forwarded-For from 127.0.0.1; the app reads it
-            # itself, only from IMMERSIO_TRUSTED_PROXIES (docs/security.md).
-            proxy_headers=False,
-        )
+        _run_uvicorn(host, port, workers, settings.log_level.lower(), reuse_port=reuse_port)
     finally:
         # A second Ctrl-C from here on ends the wait; the worker then stops by itself when it
         # sees that this process is gone.
@@ -101,6 +97,46 @@ def serve(
         for fake in fakes:
             if fake is not None:
                 fake.stop()
+
+
+def _run_uvicorn(host: str, port: int, workers: int, log_level: str, *, reuse_port: bool) -> None:
+    """uvicorn on ``host:port`` (as ``uvicorn.run`` would), on a socket of our own binding when
+    the port is shared with other processes: uvicorn's own never sets SO_REUSEPORT."""
+    import uvicorn
+    from uvicorn.supervisors import Multiprocess
+
+    config = uvicorn.Config(
+        "immersio_booking.app:create_app",
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers,
+        log_level=log_level,
+        access_log=False,  # the app logs every request itself, with its request id
+        # uvicorn would otherwise believe X-Forwarded-For from 127.0.0.1; the app reads it
+        # itself, only from IMMERSIO_TRUSTED_PROXIES (docs/security.md).
+        proxy_headers=False,
+    )
+    server = uvicorn.Server(config)
+    sockets = [shared_socket(host, port)] if reuse_port else None
+    if workers > 1:
+        Multiprocess(config, sockets=sockets or [config.bind_socket()]).run()
+    else:
+        server.run(sockets=sockets)
+
+
+def shared_socket(host: str, port: int) -> Any:
+    """A listening TCP socket on ``host:port`` that other processes may bind as well."""
+    import socket
+
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
+    sock.bind((host, port))
+    sock.listen(2048)
+    sock.set_inheritable(True)
+    return sock
 
 
 def _demo_immersio(database_url: str) -> Any:

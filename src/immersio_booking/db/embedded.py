@@ -67,7 +67,10 @@ def start(data_dir: Path, database: str = DATABASE_NAME) -> str:
     pgdata = pg_dir(data_dir)
     pgdata.parent.mkdir(parents=True, exist_ok=True)
     _wait_for_stale_postmaster(pgdata)
-    server = get_server(pgdata, cleanup_mode=None)
+    # start() attaches to a running server or starts it; get_server alone would not start one
+    # that this process has stopped (it keeps the handle of the first start, stopped or not).
+    server = get_server(pgdata, cleanup_mode=None, start=False)
+    server.start()
     uri = server.get_uri()
     ensure_database(uri, database)
     return sqlalchemy_url(uri, database)

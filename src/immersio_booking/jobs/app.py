@@ -14,12 +14,15 @@ from contextlib import contextmanager
 from typing import Any
 
 import procrastinate
+import procrastinate.exceptions
+import psycopg
 import psycopg_pool
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from immersio_booking.config import get_settings
 from immersio_booking.db.session import resolve_database_url
+from immersio_booking.kit.outage import database_unavailable
 
 # Scheduled and retried jobs are found by polling (LISTEN/NOTIFY only wakes the worker for new
 # jobs): a scheduled job starts at most this late.
@@ -89,7 +92,14 @@ async def defer_in_transaction(
         if isinstance(task, str)
         else task.configure(**settings)
     )
-    job_id: int = await configured.defer_async(**arguments)
+    try:
+        job_id: int = await configured.defer_async(**arguments)
+    except procrastinate.exceptions.ConnectorException as exc:
+        # The connection died under the transaction: the driver's own error says so, and the
+        # request's handler answers it as an outage (503), like any other statement's.
+        if isinstance(exc.__cause__, psycopg.Error) and database_unavailable(exc.__cause__):
+            raise exc.__cause__ from None
+        raise
     return job_id
 
 

@@ -11,14 +11,22 @@ import asyncio
 import json
 import logging
 import os
+import signal
 import sys
+import time
 from datetime import UTC, datetime
+from typing import Any
+
+import procrastinate
+import procrastinate.worker
 
 from immersio_booking.config import Settings
 from immersio_booking.db.session import resolve_database_url
 from immersio_booking.jobs import context
 from immersio_booking.jobs import database as job_database
 from immersio_booking.jobs.app import bound_to, job_app
+from immersio_booking.kit import clock
+from immersio_booking.kit.outage import database_unavailable
 
 # A job still running this long after the stop signal is cancelled and ends as `aborted`.
 GRACEFUL_SHUTDOWN_SECONDS = 30.0
@@ -26,6 +34,13 @@ GRACEFUL_SHUTDOWN_SECONDS = 30.0
 # the heartbeat. The jobs open their own SQLAlchemy sessions (jobs/database.py).
 SPARE_CONNECTIONS = 3
 PARENT_CHECK_SECONDS = 1.0
+# While the database is away the worker asks it again after this long, doubling up to the last.
+FIRST_RECONNECT_DELAY = 0.25
+LONGEST_RECONNECT_DELAY = 5.0
+# A procrastinate worker that ran this long was healthy: the next restart waits the first delay.
+HEALTHY_RUN_SECONDS = 60.0
+
+_log = logging.getLogger(__name__)
 
 
 async def run_worker(
@@ -43,6 +58,9 @@ async def run_worker(
 
     The jobs see ``settings`` (``jobs.context.settings()``); ``database_url``, when given, is
     the one ``settings`` resolve to (the CLI has already started the embedded server).
+
+    A database that goes away (a restart, a failover) does not end the worker: it waits for
+    the database to answer again and works on (``_Shift``).
     """
     url = database_url or resolve_database_url(settings)
     job_database.size_for(concurrency)
@@ -51,25 +69,112 @@ async def run_worker(
         bound_to(url, min_size=1, max_size=concurrency + SPARE_CONNECTIONS) as app,
     ):
         async with app.open_async():
-            work = asyncio.create_task(
-                app.run_worker_async(
-                    concurrency=concurrency,
-                    install_signal_handlers=True,
-                    shutdown_graceful_timeout=GRACEFUL_SHUTDOWN_SECONDS,
-                )
-            )
+            shift = _Shift(app, concurrency)
+            work = asyncio.create_task(shift.work_through_outages())
+            loop = asyncio.get_running_loop()
+            for sig in (signal.SIGINT, signal.SIGTERM):
+                loop.add_signal_handler(sig, shift.stop)
             watch = asyncio.create_task(_stop_when_orphaned(work)) if stop_with_parent else None
             try:
                 await work
             except asyncio.CancelledError:
-                # Cancelling run_worker_async is procrastinate's graceful stop; only our own
-                # watcher does that. A cancellation of this coroutine itself goes on up.
+                # Cancelling the worker is procrastinate's graceful stop; only our own watcher
+                # does that. A cancellation of this coroutine itself goes on up.
                 current = asyncio.current_task()
                 if current is not None and current.cancelling():
                     raise
             finally:
+                for sig in (signal.SIGINT, signal.SIGTERM):
+                    loop.remove_signal_handler(sig)
                 if watch is not None:
                     watch.cancel()
+
+
+class _Shift:
+    """Procrastinate workers, one after the other, for as long as the process is asked to
+    work: a procrastinate worker ends when its database connection fails (a fetch, the
+    heartbeat or the listener), so after an outage a new one starts once the database
+    answers, and the jobs the ended one had in hand are queued again."""
+
+    def __init__(self, app: procrastinate.App, concurrency: int) -> None:
+        self._app = app
+        self._concurrency = concurrency
+        self._stopping = asyncio.Event()
+        self._current: Any = None  # the procrastinate.worker.Worker at work (untyped)
+
+    def stop(self) -> None:
+        """SIGTERM/SIGINT: finish the jobs in hand and end (or end the wait for the database)."""
+        self._stopping.set()
+        if self._current is not None:
+            self._current.stop()
+
+    async def work_through_outages(self) -> None:
+        self._app.perform_import_paths()  # type: ignore[no-untyped-call]
+        delay = FIRST_RECONNECT_DELAY
+        while not self._stopping.is_set():
+            options: dict[str, Any] = {
+                **self._app.worker_defaults,
+                "concurrency": self._concurrency,
+                "install_signal_handlers": False,  # ours call stop()
+                "shutdown_graceful_timeout": GRACEFUL_SHUTDOWN_SECONDS,
+            }
+            worker: Any = procrastinate.worker.Worker(app=self._app, **options)
+            self._current = worker
+            began = time.monotonic()
+            try:
+                await worker.run()
+            except Exception as exc:
+                if not database_unavailable(exc):
+                    raise
+                _log.warning("database unavailable (%s); waiting for it", type(exc).__name__)
+            finally:
+                self._current = None
+            # Not asked to stop: a side task (heartbeat, listener) or a fetch lost the
+            # database. Start again, no faster than a doubling delay after short runs.
+            if time.monotonic() - began > HEALTHY_RUN_SECONDS:
+                delay = FIRST_RECONNECT_DELAY
+            if await self._rest(delay) and await self._wait_for_database():
+                await self._requeue_jobs_of(worker.worker_id)
+                _log.warning("database answers; the worker works on")
+            delay = min(delay * 2, LONGEST_RECONNECT_DELAY)
+
+    async def _rest(self, seconds: float) -> bool:
+        """Wait ``seconds``; False when asked to stop meanwhile (or before)."""
+        try:
+            await asyncio.wait_for(self._stopping.wait(), seconds)
+        except TimeoutError:
+            return True
+        return False
+
+    async def _wait_for_database(self) -> bool:
+        """Until the database answers (True) or the process is asked to stop (False)."""
+        delay = FIRST_RECONNECT_DELAY
+        while not self._stopping.is_set():
+            try:
+                await self._app.connector.execute_query_one_async("SELECT 1 AS up")
+                return True
+            except Exception as exc:
+                if not database_unavailable(exc):
+                    raise
+            if not await self._rest(delay):
+                return False
+            delay = min(delay * 2, LONGEST_RECONNECT_DELAY)
+        return False
+
+    async def _requeue_jobs_of(self, worker_id: int | None) -> None:
+        """The jobs a worker ended by the outage still shows ``doing`` are queued again (every
+        handler is idempotent), and the worker's row goes: it could not say goodbye itself. A
+        worker that did say goodbye left its jobs without a worker, and the periodic
+        ``retry_stalled_jobs`` queues those."""
+        if worker_id is None:
+            return
+        rows = await self._app.connector.execute_query_all_async(
+            "SELECT id FROM procrastinate_jobs WHERE status = 'doing' AND worker_id = %(worker)s",
+            worker=worker_id,
+        )
+        for row in rows:
+            await self._app.job_manager.retry_job_by_id_async(row["id"], retry_at=clock.now())
+        await self._app.job_manager.unregister_worker(worker_id)
 
 
 async def _stop_when_orphaned(work: asyncio.Task[None]) -> None:

@@ -9,11 +9,14 @@ import structlog
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from psycopg import InterfaceError, OperationalError
 from sqlalchemy.exc import DBAPIError, IntegrityError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from immersio_booking.kit import clock
 from immersio_booking.kit.errors import DomainError, exception_name, reason_phrase
+from immersio_booking.kit.outage import RETRY_AFTER_SECONDS, database_unavailable
 from immersio_booking.kit.schemas import BRANCH
 from immersio_booking.kit.unsupported import UnsupportedField
 
@@ -185,8 +188,37 @@ async def _integrity_error(request: Request, exc: Exception) -> JSONResponse:
     )
 
 
+def _unavailable(request: Request, exc: Exception) -> JSONResponse:
+    """The database could not be reached: nothing was written (the transaction can only have
+    rolled back), so the client may simply try again. One line in the log, no traceback."""
+    orig = getattr(exc, "orig", None) or exc
+    _log().warning(
+        "database_unavailable",
+        error=type(orig).__name__,
+        sqlstate=getattr(orig, "sqlstate", None),
+        path=request.url.path,
+    )
+    return error_response(
+        request,
+        503,
+        "The database is unavailable for a moment; nothing was saved. Try again.",
+        reason="database_unavailable",
+        headers={"Retry-After": str(RETRY_AFTER_SECONDS)},
+    )
+
+
+async def _connection_error(request: Request, exc: Exception) -> JSONResponse:
+    """The driver's or the pool's own connection errors, raised outside SQLAlchemy's
+    wrapping (a raw psycopg connection, a pool timeout)."""
+    if database_unavailable(exc):
+        return _unavailable(request, exc)
+    return await _unhandled(request, exc)
+
+
 async def _database_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, DBAPIError)
+    if database_unavailable(exc):
+        return _unavailable(request, exc)
     sqlstate = getattr(exc.orig, "sqlstate", None)
     if sqlstate in ("55P03", "40001", "40P01"):  # lock timeout, serialization, deadlock
         return error_response(
@@ -214,6 +246,8 @@ async def _database_error(request: Request, exc: Exception) -> JSONResponse:
 
 
 async def _unhandled(request: Request, exc: Exception) -> JSONResponse:
+    if database_unavailable(exc):  # wrapped by a library (the job queue's connector)
+        return _unavailable(request, exc)
     _log().exception("unhandled_error", error=repr(exc))
     return error_response(request, 500, "Internal server error", reason="internal_error")
 
@@ -224,4 +258,6 @@ def install(app: FastAPI) -> None:
     app.add_exception_handler(StarletteHTTPException, _http_exception)
     app.add_exception_handler(IntegrityError, _integrity_error)
     app.add_exception_handler(DBAPIError, _database_error)
+    for connection_error in (PoolTimeout, OperationalError, InterfaceError):
+        app.add_exception_handler(connection_error, _connection_error)
     app.add_exception_handler(Exception, _unhandled)
