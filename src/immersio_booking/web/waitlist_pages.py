@@ -1,0 +1,89 @@
+"""The page where a student leaves a waitlist, from the signed link in their email: what they
+wait for, then a confirm step (a form with a CSRF token) that takes them out of line."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Annotated
+
+from fastapi import APIRouter, Form, Query, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from immersio_booking.db.dependencies import Session
+from immersio_booking.kit import clock, when
+from immersio_booking.kit.dependencies import app_settings
+from immersio_booking.kit.errors import NotFound
+from immersio_booking.models import EventType, Team
+from immersio_booking.models.waitlist import IN_LINE, WaitlistEntry
+from immersio_booking.waitlist import leaving, listing
+from immersio_booking.web import i18n, security, visitor
+from immersio_booking.web.carried import address
+from immersio_booking.web.rendering import PageRoute, render
+
+router = APIRouter(route_class=PageRoute, include_in_schema=False)
+
+Token = Annotated[str | None, Query(max_length=200)]
+# One answer for "no such entry" and "not your link": a stranger learns nothing.
+NOT_FOUND = "This waitlist entry does not exist, or this link is not valid (it may have expired)"
+
+
+async def _entry(
+    session: AsyncSession, request: Request, uid: str, token: str | None
+) -> WaitlistEntry:
+    """The entry whose signed leave link this is; anyone else: 404."""
+    entry = await listing.by_uid(session, uid)
+    secret = app_settings(request).resolved_secret_key()
+    if entry is None or not leaving.may_leave(secret, entry, token, clock.now()):
+        raise NotFound(NOT_FOUND)
+    return entry
+
+
+@router.get("/waitlist/{uid}/leave")
+async def leave_page(
+    uid: str, request: Request, session: Session, token: Token = None
+) -> HTMLResponse:
+    entry = await _entry(session, request, uid, token)
+    et = await session.get(EventType, entry.event_type_id)
+    org = await session.get(Team, entry.organization_id)
+    if et is None or org is None:
+        raise NotFound(NOT_FOUND)
+    lang = i18n.choose_language(request, entry.language)
+    tag = visitor.locale_tag(request, lang)
+    end = entry.start_time + timedelta(minutes=et.length)
+    return render(
+        request,
+        "waitlist_leave.html",
+        {
+            "lang": lang,
+            "org": org,
+            "title": et.title,
+            "start": entry.start_time,
+            "span": when.span(entry.start_time, end, entry.time_zone, tag),
+            "entry": entry,
+            "in_line": entry.status in IN_LINE,
+            "position": await listing.position_of(session, entry),
+            "token": token,
+            "done": request.query_params.get("done") == "left",
+            "book_url": address(f"/{org.slug}/{et.slug}", lang=lang) if org.slug else None,
+        },
+        robots="noindex",
+        with_csrf=True,
+    )
+
+
+@router.post("/waitlist/{uid}/leave")
+async def leave(
+    uid: str,
+    request: Request,
+    session: Session,
+    token: Annotated[str, Form(max_length=200)],
+    csrf: Annotated[str, Form(max_length=200)],
+    lang: Annotated[str | None, Form(max_length=8)] = None,
+) -> Response:
+    security.check_csrf(request, app_settings(request).resolved_secret_key(), csrf)
+    entry = await _entry(session, request, uid, token)
+    await leaving.leave(session, entry, clock.now())
+    return RedirectResponse(
+        address(f"/waitlist/{uid}/leave", token=token, done="left", lang=lang), status_code=303
+    )
