@@ -63,7 +63,7 @@ class Ranked:
     position: int
 
 
-def _ranked(where: ColumnElement[bool]) -> Select[tuple[int, int]]:
+def _ranked(where: ColumnElement[bool]) -> Select[int, int]:
     """Entries with their place in line (a running count of the entries in line of their
     session, in id order; 0 for one out of line): in line first, then the others."""
     running = (
@@ -94,7 +94,7 @@ async def session_line(
         .limit(page.take)
         .offset(page.skip)
     )
-    return _rows([(e, p) for e, p in rows.tuples()]), int(total.scalar_one())
+    return _rows([(e, p) for e, p in rows.all()]), int(total.scalar_one())
 
 
 async def workshop_sessions(
@@ -125,7 +125,7 @@ async def workshop_sessions(
         .order_by(WaitlistEntry.start_time, WaitlistEntry.status.notin_(IN_LINE), WaitlistEntry.id)
     )
     by_start: dict[datetime, list[Ranked]] = {s: [] for s in starts}
-    for item in _rows([(e, p) for e, p in rows.tuples()]):
+    for item in _rows([(e, p) for e, p in rows.all()]):
         by_start[item.entry.start_time].append(item)
     return list(by_start.items()), int(total.scalar_one())
 
