@@ -28,6 +28,10 @@
     return null;
   }
 
+  form.addEventListener('input', function () {
+    error.hidden = true;
+  });
+
   form.addEventListener('submit', function (event) {
     event.preventDefault();
     error.hidden = true;
