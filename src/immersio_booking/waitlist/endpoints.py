@@ -108,14 +108,16 @@ async def session_waitlist(
     return WaitlistPage(data=[_out(r) for r in rows], pagination=Pagination.of(total, page))
 
 
-@router.delete("/{uid}")
+@router.delete("/{waitlistUid}")
 async def remove_from_waitlist(
-    uid: str, principal: AuthSubject, session: Session
+    waitlistUid: str,  # noqa: N803
+    principal: AuthSubject,
+    session: Session,
 ) -> Envelope[WaitlistEntryOut]:
     """Take a student out of line (status ``left``); a seat offered to them is released."""
-    entry = await listing.by_uid(session, uid)
+    entry = await listing.by_uid(session, waitlistUid)
     if entry is None:
-        raise NotFound(f"Waitlist entry with uid={uid} not found")
+        raise NotFound(f"Waitlist entry with uid={waitlistUid} not found")
     await access.staff_workshop(session, principal, entry.event_type_id)
     left = await leaving.leave(session, entry, clock.now())
     return ok(_out(Ranked(left, 0)))
