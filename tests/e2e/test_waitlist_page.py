@@ -8,11 +8,15 @@ from pathlib import Path
 import httpx
 import pytest
 from playwright.async_api import Page, expect
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from immersio_booking.config import Settings
+from immersio_booking.waitlist import leaving, listing
 from tests.bookings.helpers import MONDAY
 from tests.e2e.axe import axe_source, serious_violations
 from tests.factories import Tenant
-from tests.waitlist.helpers import email, full_session
+from tests.helpers import data
+from tests.waitlist.helpers import email, full_session, join
 
 SHOTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "waitlist"
 WIDTHS = {"desktop": 1280, "phone": 390}
@@ -54,3 +58,33 @@ async def test_a_student_joins_the_waitlist_of_a_full_session(
     if source is None:
         pytest.skip("axe-core is not available (npm)")
     assert await serious_violations(page, source) == []
+
+
+@pytest.mark.parametrize("width", ["desktop", "phone"])
+async def test_a_student_leaves_the_waitlist_from_the_email_link(
+    page: Page,
+    live_url: str,
+    client: httpx.AsyncClient,
+    tenant: Tenant,
+    settings: Settings,
+    sessionmaker: async_sessionmaker[AsyncSession],
+    width: str,
+) -> None:
+    et = await full_session(client, tenant, title="Conversation Club")
+    uid = data(await join(client, et["id"]), 201)["uid"]
+    async with sessionmaker() as session:
+        entry = await listing.by_uid(session, uid)
+    assert entry is not None
+    link = leaving.leave_link(live_url, settings.resolved_secret_key(), entry, "fr")
+    await page.set_viewport_size({"width": WIDTHS[width], "height": 900})
+    await page.goto(link)
+    await expect(page.locator("#position")).to_have_text("1")
+    await page.locator("#leave-open").click()
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    await page.screenshot(path=str(SHOTS / f"leave-fr-{width}.png"), full_page=True)
+    source = axe_source()
+    if source is not None:
+        assert await serious_violations(page, source) == []
+    await page.locator("#leave-button").click()
+    await expect(page.locator("#left-note")).to_be_visible()
+    await page.screenshot(path=str(SHOTS / f"left-fr-{width}.png"), full_page=True)
