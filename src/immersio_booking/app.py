@@ -56,7 +56,16 @@ from immersio_booking.subscriptions.endpoints import router as subscriptions_rou
 from immersio_booking.teams.endpoints import router as teams_router
 from immersio_booking.teams.my_teams import router as my_teams_router
 from immersio_booking.video.endpoints import router as video_router
-from immersio_booking.web import assets, booking_pages, landing_pages, manage_pages, payment_pages
+from immersio_booking.waitlist.endpoints import router as waitlist_router
+from immersio_booking.waitlist.endpoints import workshop_router as workshop_waitlist_router
+from immersio_booking.web import (
+    assets,
+    booking_pages,
+    landing_pages,
+    manage_pages,
+    payment_pages,
+    waitlist_pages,
+)
 from immersio_booking.web.rendering import STATIC
 from immersio_booking.webhooks.endpoints import router as webhooks_router
 from immersio_booking.whitelist.endpoints import router as whitelist_router
@@ -169,6 +178,8 @@ def create_app(settings: Settings | None = None, engine: AsyncEngine | None = No
         mark_paid_router,
         whitelist_files_router,  # before the whitelist: /whitelist/export is not an entry
         whitelist_router,
+        waitlist_router,
+        workshop_waitlist_router,
         invitations_router,
         payments_router,
         payment_webhooks_router,
@@ -186,6 +197,7 @@ def create_app(settings: Settings | None = None, engine: AsyncEngine | None = No
         *DASHBOARD_ROUTERS,
         assets.router,
         manage_pages.router,
+        waitlist_pages.router,
         payment_pages.router,
         landing_pages.router,
         booking_pages.router,

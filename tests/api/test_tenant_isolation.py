@@ -9,6 +9,8 @@ is added to ``objects_of_tenant_a``.
 
 from __future__ import annotations
 
+import uuid
+from datetime import datetime
 from typing import Any
 
 import httpx
@@ -16,6 +18,7 @@ import pytest
 from fastapi import FastAPI
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from immersio_booking.models import WaitlistEntry
 from tests import dates
 from tests.api_catalog import PUBLIC_CAPABILITIES, SIGNED_BY_PROVIDER, example, operations
 from tests.bookings.helpers import MONDAY
@@ -137,7 +140,19 @@ async def objects_of_tenant_a(
         ),
         201,
     )
+    async with sessionmaker() as session, session.begin():
+        waiting = WaitlistEntry(
+            organization_id=a.id,
+            uid=str(uuid.uuid4()),
+            event_type_id=personal["id"],
+            start_time=datetime.fromisoformat(dates.at(MONDAY, "08:00")),
+            email="waiting@example.com",
+            name="Wait",
+            time_zone="UTC",
+        )
+        session.add(waiting)
     return {
+        "waitlistUid": waiting.uid,
         "oooId": absence["id"],
         "webhookId": hook["id"],
         "deliveryId": deliveries[0]["id"],

@@ -46,6 +46,7 @@ TASK_MODULES = [
     "immersio_booking.video.notices",
     "immersio_booking.calendars.tasks",
     "immersio_booking.calendars.events_out",
+    "immersio_booking.waitlist.joined_email",
 ]
 
 _SQLALCHEMY_SCHEME = re.compile(r"^postgres(?:ql)?(?:\+\w+)?://")

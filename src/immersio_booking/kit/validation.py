@@ -37,6 +37,7 @@ RESERVED_SLUGS = frozenset(
         "embed.js",
         "booking",
         "payment",
+        "waitlist",
         "webhooks",
         "healthz",
         "readyz",

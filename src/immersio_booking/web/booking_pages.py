@@ -57,6 +57,11 @@ def _moment(text: str | None) -> datetime | None:
     return moment if moment and moment.tzinfo else None
 
 
+def _position(text: str | None) -> int | None:
+    """The place in line the no-JS waitlist form came back with (``?waitlisted=``)."""
+    return int(text) if text and text.isdigit() and int(text) > 0 else None
+
+
 async def _moved_booking(session: AsyncSession, et: EventType, uid: str | None) -> Booking | None:
     """The booking being moved (its token already checked), when it is one of ``et``'s."""
     booking = await global_lookups.booking_by_uid(session, uid) if uid else None
@@ -85,6 +90,7 @@ async def booking_page(
     previous_tz: Annotated[str | None, Query(alias="previousTz", max_length=64)] = None,
     clock: Annotated[str | None, Query(max_length=2)] = None,
     slot: Annotated[str | None, Query(max_length=40)] = None,
+    waitlisted: Annotated[str | None, Query(max_length=6)] = None,
 ) -> HTMLResponse:
     await policy.enforce(request, None, *policy.BOOKING_PAGES)
     # Booking pages work whether or not the school publishes a landing page (the embed needs
@@ -128,9 +134,13 @@ async def booking_page(
         free = await workshops.shown_sessions(
             session, et, shown.window(zone), zone, now, reschedule
         )
+    if et.seats_per_time_slot and not reschedule:
+        free = await workshops.with_full_sessions(session, et, free, shown.window(zone), zone, now)
     if selected not in free:
         selected = min(free) if free else None
-    sessions = free.get(selected, []) if selected else []
+    shown_day = free.get(selected, []) if selected else []
+    sessions = [s for s in shown_day if not s.full]
+    full = [s for s in shown_day if s.full]
     picked = next((s.start for s in sessions if chosen and s.start == chosen), None)
     index = school.published and school.allows_indexing
     here = f"/{org.slug}/{et.slug}"
@@ -173,6 +183,8 @@ async def booking_page(
             "free": free,
             "selected": selected,
             "sessions": sessions,
+            "full_sessions": full,
+            "waitlisted": _position(waitlisted),
             "picked": picked,
             "current_start": current_start,
             "current_span": when.span(
@@ -210,4 +222,5 @@ async def booking_page(
         },
         framable=True,
         robots=None if index else "noindex",
+        with_csrf=bool(full),
     )

@@ -17,6 +17,7 @@ from immersio_booking.models import EventType, EventTypeHost, User
 from immersio_booking.models.metadata import EventTypeMetadata
 from immersio_booking.slots import service as slots
 from immersio_booking.slots.service import SlotsRequest
+from immersio_booking.waitlist import sessions as waitlist_sessions
 from immersio_booking.web.memo import ShortLived
 from immersio_booking.web.month import Month
 
@@ -32,6 +33,8 @@ MONTHS_AHEAD = 6
 class FreeSession:
     start: datetime  # in the visitor's zone
     seats_left: int | None
+    # A full session of a seated workshop: shown with its waitlist, not bookable.
+    full: bool = False
 
 
 @dataclass(frozen=True)
@@ -163,6 +166,29 @@ async def shown_sessions(
     if reschedule_uid is not None:  # the booking's own seat counts as free: not shareable
         return await compute()
     return await _sessions.get((et.id, window, zone), compute)
+
+
+async def with_full_sessions(
+    session: AsyncSession,
+    et: EventType,
+    free: dict[date, list[FreeSession]],
+    window: tuple[datetime, datetime],
+    zone: str,
+    now: datetime,
+) -> dict[date, list[FreeSession]]:
+    """``free`` with the full sessions of a seated workshop added (``full``), in time order:
+    the booking page offers their waitlist. Only this page's data; ``/v2/slots`` is unchanged."""
+    starts = await waitlist_sessions.full_starts(session, et, window, now)
+    if not starts:
+        return free
+    merged = {day: list(items) for day, items in free.items()}
+    tz = ZoneInfo(zone)
+    for start in starts:
+        local = start.astimezone(tz)
+        day = merged.setdefault(local.date(), [])
+        if all(s.start != local for s in day):
+            day.append(FreeSession(local, 0, full=True))
+    return {day: sorted(items, key=lambda s: s.start) for day, items in sorted(merged.items())}
 
 
 async def opening_month(

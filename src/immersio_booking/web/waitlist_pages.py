@@ -1,0 +1,143 @@
+"""The page where a student leaves a waitlist, from the signed link in their email: what they
+wait for, then a confirm step (a form with a CSRF token) that takes them out of line."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Annotated
+from zoneinfo import ZoneInfo
+
+from fastapi import APIRouter, Form, Query, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from pydantic import ValidationError
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from immersio_booking.db.dependencies import Session
+from immersio_booking.kit import clock, when
+from immersio_booking.kit.dependencies import app_settings
+from immersio_booking.kit.errors import BadRequest, NotFound
+from immersio_booking.models import EventType, Team
+from immersio_booking.models.waitlist import IN_LINE, WaitlistEntry
+from immersio_booking.ratelimits import policy
+from immersio_booking.waitlist import joining, leaving, listing
+from immersio_booking.waitlist.schemas import WaitlistJoin
+from immersio_booking.web import i18n, security, visitor
+from immersio_booking.web.carried import address
+from immersio_booking.web.rendering import PageRoute, render
+
+router = APIRouter(route_class=PageRoute, include_in_schema=False)
+
+Token = Annotated[str | None, Query(max_length=200)]
+# One answer for "no such entry" and "not your link": a stranger learns nothing.
+NOT_FOUND = "This waitlist entry does not exist, or this link is not valid (it may have expired)"
+
+
+async def _entry(
+    session: AsyncSession, request: Request, uid: str, token: str | None
+) -> WaitlistEntry:
+    """The entry whose signed leave link this is; anyone else: 404."""
+    entry = await listing.by_uid(session, uid)
+    secret = app_settings(request).resolved_secret_key()
+    if entry is None or not leaving.may_leave(secret, entry, token, clock.now()):
+        raise NotFound(NOT_FOUND)
+    return entry
+
+
+@router.get("/waitlist/{uid}/leave")
+async def leave_page(
+    uid: str, request: Request, session: Session, token: Token = None
+) -> HTMLResponse:
+    entry = await _entry(session, request, uid, token)
+    et = await session.get(EventType, entry.event_type_id)
+    org = await session.get(Team, entry.organization_id)
+    if et is None or org is None:
+        raise NotFound(NOT_FOUND)
+    lang = i18n.choose_language(request, entry.language)
+    tag = visitor.locale_tag(request, lang)
+    end = entry.start_time + timedelta(minutes=et.length)
+    return render(
+        request,
+        "waitlist_leave.html",
+        {
+            "lang": lang,
+            "org": org,
+            "title": et.title,
+            "start": entry.start_time,
+            "span": when.span(entry.start_time, end, entry.time_zone, tag),
+            "entry": entry,
+            "in_line": entry.status in IN_LINE,
+            "position": await listing.position_of(session, entry),
+            "token": token,
+            "done": request.query_params.get("done") == "left",
+            "book_url": address(f"/{org.slug}/{et.slug}", lang=lang) if org.slug else None,
+        },
+        robots="noindex",
+        with_csrf=True,
+    )
+
+
+@router.post("/waitlist/join")
+async def join_from_page(
+    request: Request,
+    session: Session,
+    csrf: Annotated[str, Form(max_length=200)],
+    event_type_id: Annotated[int, Form(alias="eventTypeId", ge=1, le=2**63 - 1)],
+    start: Annotated[str, Form(max_length=40)],
+    name: Annotated[str, Form(max_length=255)],
+    email: Annotated[str, Form(max_length=320)],
+    tz: Annotated[str, Form(max_length=64)] = "UTC",
+    lang: Annotated[str, Form(max_length=8)] = "en",
+    invitation: Annotated[str | None, Form(max_length=200)] = None,
+) -> Response:
+    """The booking page's waitlist form without JavaScript: the same join as
+    ``POST /v2/waitlist``, then back to the page, which says the place in line."""
+    settings = app_settings(request)
+    security.check_csrf(request, settings.resolved_secret_key(), csrf)
+    try:
+        body = WaitlistJoin.model_validate(
+            {
+                "eventTypeId": event_type_id,
+                "start": start,
+                "attendee": {"name": name, "email": email, "timeZone": tz, "language": lang},
+                "invitationToken": invitation,
+            }
+        )
+    except ValidationError as exc:
+        raise BadRequest("Check the name, the email and the session", reason="invalid") from exc
+    await policy.enforce(
+        request, None, *policy.booking(str(body.attendee.email).lower(), str(event_type_id))
+    )
+    joined = await joining.join(
+        session, None, body, clock.now(), settings.resolved_secret_key(), settings.lock_timeout_ms
+    )
+    et = await session.get(EventType, joined.entry.event_type_id)
+    org = await session.get(Team, joined.entry.organization_id)
+    if et is None or org is None:
+        raise NotFound(NOT_FOUND)
+    day = joined.entry.start_time.astimezone(ZoneInfo(body.attendee.time_zone)).date()
+    back = address(
+        f"/{org.slug}/{et.slug}",
+        tz=body.attendee.time_zone,
+        lang=lang,
+        date=day.isoformat(),
+        invitation=invitation,
+        waitlisted=str(joined.position),
+    )
+    return RedirectResponse(f"{back}#waitlist", status_code=303)
+
+
+@router.post("/waitlist/{uid}/leave")
+async def leave(
+    uid: str,
+    request: Request,
+    session: Session,
+    token: Annotated[str, Form(max_length=200)],
+    csrf: Annotated[str, Form(max_length=200)],
+    lang: Annotated[str | None, Form(max_length=8)] = None,
+) -> Response:
+    security.check_csrf(request, app_settings(request).resolved_secret_key(), csrf)
+    entry = await _entry(session, request, uid, token)
+    await leaving.leave(session, entry, clock.now())
+    return RedirectResponse(
+        address(f"/waitlist/{uid}/leave", token=token, done="left", lang=lang), status_code=303
+    )
