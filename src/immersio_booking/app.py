@@ -55,7 +55,14 @@ from immersio_booking.subscriptions.endpoints import router as subscriptions_rou
 from immersio_booking.teams.endpoints import router as teams_router
 from immersio_booking.teams.my_teams import router as my_teams_router
 from immersio_booking.video.endpoints import router as video_router
-from immersio_booking.web import assets, booking_pages, landing_pages, manage_pages, payment_pages
+from immersio_booking.web import (
+    assets,
+    booking_pages,
+    landing_pages,
+    manage_pages,
+    payment_pages,
+    waitlist_offer_pages,
+)
 from immersio_booking.web.rendering import STATIC
 from immersio_booking.webhooks.endpoints import router as webhooks_router
 from immersio_booking.whitelist.endpoints import router as whitelist_router
@@ -179,6 +186,7 @@ def create_app(settings: Settings | None = None, engine: AsyncEngine | None = No
         *DASHBOARD_ROUTERS,
         assets.router,
         manage_pages.router,
+        waitlist_offer_pages.router,
         payment_pages.router,
         landing_pages.router,
         booking_pages.router,

@@ -42,6 +42,7 @@ TASK_MODULES = [
     "immersio_booking.video.notices",
     "immersio_booking.calendars.tasks",
     "immersio_booking.calendars.events_out",
+    "immersio_booking.waitlist.tasks",
 ]
 
 _SQLALCHEMY_SCHEME = re.compile(r"^postgres(?:ql)?(?:\+\w+)?://")
