@@ -275,3 +275,20 @@ async def test_an_expired_payment_hold_is_offered_and_a_priced_seat_is_paid_on_a
     assert await seat_count(sessionmaker, et["id"]) == (1, 0)  # held until paid, no offer left
     page = await client.get(done.headers["location"])
     assert page.status_code == 200
+
+
+async def test_a_seat_rescheduled_away_is_offered(
+    client: httpx.AsyncClient, tenant: Tenant, sessionmaker: async_sessionmaker[AsyncSession]
+) -> None:
+    full = await full_session(client, tenant, seats=1)
+    (uid,) = await line_up(sessionmaker, full.et, 1)
+    later = (moment(START) + timedelta(hours=2)).isoformat().replace("+00:00", "Z")
+    data(
+        await client.post(
+            f"/v2/bookings/{full.seats[0]['uid']}/reschedule",
+            headers={**tenant.headers, "cal-api-version": "2024-08-13"},
+            json={"start": later},
+        ),
+        201,
+    )
+    assert await statuses(sessionmaker, [uid]) == [OFFERED]
