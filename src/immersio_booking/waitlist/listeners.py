@@ -58,13 +58,19 @@ async def on_holds_expired(session: AsyncSession, event: events.HoldsExpired) ->
     await freed(session, event.bookings)
 
 
+async def _seated(session: AsyncSession, booking: Booking) -> bool:
+    """The booking flow loaded the workshop already: read from the session, no query."""
+    et = await session.get(EventType, booking.event_type_id) if booking.event_type_id else None
+    return bool(et and et.seats_per_time_slot)
+
+
 @listeners.on(events.Booked)
 async def on_booked(session: AsyncSession, event: events.Booked) -> None:
     """Students in line who got a seat of that session (their offer, or a public seat) are
     BOOKED; an offer left unused by a public booking is handed on."""
-    ids = [b.id for b in event.bookings]
+    ids = [b.id for b in event.bookings if await _seated(session, b)]
     if not ids:
-        return
+        return  # no query on the booking path of a workshop without seats
     rows = await session.execute(
         select(WaitlistEntry, Booking.uid)
         .join(Booking, Booking.id.in_(ids))
