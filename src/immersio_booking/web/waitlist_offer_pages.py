@@ -20,6 +20,7 @@ from immersio_booking.kit.dependencies import app_settings
 from immersio_booking.kit.errors import NotFound
 from immersio_booking.models import EventType, Team
 from immersio_booking.models.waitlist import WaitlistEntry, WaitlistStatus
+from immersio_booking.ratelimits import policy
 from immersio_booking.waitlist import accepting
 from immersio_booking.web import i18n, security, visitor
 from immersio_booking.web.carried import address
@@ -34,7 +35,9 @@ NOT_FOUND = "This offer does not exist, or this link is not valid (it may have e
 async def _entry(
     session: AsyncSession, request: Request, uid: str, token: str | None
 ) -> WaitlistEntry:
-    """The entry whose signed accept link this is; anyone else: 404."""
+    """The entry whose signed accept link this is; anyone else: 404. Rate limited like the
+    booking pages (per address)."""
+    await policy.enforce(request, None, *policy.BOOKING_PAGES)
     entry = (
         await session.execute(select(WaitlistEntry).where(WaitlistEntry.uid == uid))
     ).scalar_one_or_none()
