@@ -64,6 +64,7 @@ from immersio_booking.web import (
     landing_pages,
     manage_pages,
     payment_pages,
+    waitlist_offer_pages,
     waitlist_pages,
 )
 from immersio_booking.web.rendering import STATIC
@@ -198,6 +199,7 @@ def create_app(settings: Settings | None = None, engine: AsyncEngine | None = No
         assets.router,
         manage_pages.router,
         waitlist_pages.router,
+        waitlist_offer_pages.router,
         payment_pages.router,
         landing_pages.router,
         booking_pages.router,

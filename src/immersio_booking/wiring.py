@@ -5,7 +5,8 @@
 
 The order is the order listeners run in: payments first (a refund job is queued before the
 email that announces it), then video meetings (so what is queued next finds a Jitsi link made
-in the same transaction), then emails, webhooks and workflows.
+in the same transaction), then emails, webhooks and workflows, then the waitlist (a freed
+seat's offer follows the change's own news).
 """
 
 from __future__ import annotations
@@ -18,8 +19,11 @@ from immersio_booking.payments import listeners as payments
 from immersio_booking.video import jitsi
 from immersio_booking.video import listeners as video
 from immersio_booking.video import registry as video_registry
+from immersio_booking.waitlist import events as waitlist_events
+from immersio_booking.waitlist import listeners as waitlist
 from immersio_booking.webhooks import absences
 from immersio_booking.webhooks import listeners as webhooks
+from immersio_booking.webhooks import waitlist as waitlist_webhooks
 from immersio_booking.workflows import listeners as workflows
 
 
@@ -34,5 +38,7 @@ def wire() -> None:
     notifications.listeners.subscribe()
     webhooks.listeners.subscribe()
     workflows.listeners.subscribe()
+    waitlist.subscribe()  # last: a freed seat's offer follows the change's own news
     out_of_office.on_created(absences.absence_recorded)
+    waitlist_events.subscribe(waitlist_webhooks.on_waitlist_event)
     events.mark_wired()

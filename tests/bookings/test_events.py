@@ -15,6 +15,7 @@ from immersio_booking.models import Booking
 from immersio_booking.notifications import listeners as notifications
 from immersio_booking.payments import listeners as payments
 from immersio_booking.video import listeners as video
+from immersio_booking.waitlist import listeners as waitlist
 from immersio_booking.webhooks import listeners as webhooks
 from immersio_booking.wiring import wire
 from immersio_booking.workflows import listeners as workflows
@@ -35,6 +36,7 @@ def test_wiring_subscribes_each_package_once_in_order() -> None:
         notifications.__name__,
         webhooks.__name__,
         workflows.__name__,
+        waitlist.__name__,  # last: a freed seat's offer follows the change's own news
     ]
     booked = [listener.__module__ for listener in events.listeners_of(events.Booked)]
     assert booked == [
@@ -43,6 +45,7 @@ def test_wiring_subscribes_each_package_once_in_order() -> None:
         notifications.__name__,
         webhooks.__name__,
         workflows.__name__,
+        waitlist.__name__,
     ]
     assert events.listeners_of(events.Invited)[0].__module__ == notifications.__name__
 

@@ -157,6 +157,12 @@ def apply(et: EventType, body: EventTypeCreate | EventTypePatch, *, creating: bo
             "bookerActiveBookingsLimit cannot be combined with recurrence",
             reason="invalid_booker_active_bookings_limit",
         )
+    if options.waitlist_auto_book and et.price:
+        # Booking at once would leave a priced seat unpaid: the student accepts and pays.
+        raise BadRequest(
+            "waitlistAutoBook is for free workshops only: a priced seat is offered and paid",
+            reason="invalid_waitlist_auto_book",
+        )
     et.options = options
 
 

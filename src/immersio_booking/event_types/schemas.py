@@ -172,6 +172,8 @@ RULE_FIELDS = (
     "interface_language",
     "allow_rescheduling_past_bookings",
     "allow_rescheduling_cancelled_bookings",
+    "waitlist_offer_minutes",
+    "waitlist_auto_book",
 )
 STORED_FIELDS = PRESENTATION_FIELDS + RULE_FIELDS
 
@@ -216,6 +218,10 @@ class _EventTypeFields(ApiModel):
     interface_language: str | None = Field(default=None, max_length=10)
     allow_rescheduling_past_bookings: bool | None = None
     allow_rescheduling_cancelled_bookings: bool | None = None
+    # Our extensions (docs/waitlist.md): how long a seat offered to the waitlist is held, and
+    # booking the first in line at once (free workshops only).
+    waitlist_offer_minutes: int | None = Field(default=None, ge=1, le=1440)
+    waitlist_auto_book: bool | None = None
     booker_layouts: BookerLayouts | None = None
     cal_video_settings: CalVideoSettings | None = None
     destination_calendar: DestinationCalendar | None = None
@@ -360,6 +366,8 @@ class EventTypeOut(ApiModel):
     interface_language: str | None = None
     allow_rescheduling_past_bookings: bool = False
     allow_rescheduling_cancelled_bookings: bool = False
+    waitlist_offer_minutes: int | None = None
+    waitlist_auto_book: bool = False
     booker_layouts: dict[str, Any] | None = None
     cal_video_settings: dict[str, Any] | None = None
     destination_calendar: dict[str, Any] | None = None

@@ -8,7 +8,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from immersio_booking import global_lookups
 from immersio_booking.auth.principal import ADMIN_ROLES, Principal
-from immersio_booking.event_types import mapping, repository
+from immersio_booking.event_types import events, mapping, repository
 from immersio_booking.event_types.schemas import (
     DeletedEventType,
     EventTypeCreate,
@@ -194,6 +194,7 @@ async def patch(
         await _ensure_slug_free(session, et.organization_id, body.slug, except_id=et.id)
     if "schedule_id" in body.model_fields_set:
         await _check_schedule(session, et.organization_id, et.user_id, body.schedule_id)
+    seats_before = et.seats_per_time_slot
     mapping.apply(et, body, creating=False)
     options = et.length_options
     if options and et.length not in options:
@@ -208,6 +209,8 @@ async def patch(
             assert team is not None
             await _set_hosts(session, et, team, body.hosts, bool(body.assign_all_team_members))
     await session.flush()
+    if seats_before and et.seats_per_time_slot and et.seats_per_time_slot > seats_before:
+        await events.seats_raised(session, et)  # the waitlist offers the new seats
     return et
 
 

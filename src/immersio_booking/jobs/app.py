@@ -47,6 +47,7 @@ TASK_MODULES = [
     "immersio_booking.calendars.tasks",
     "immersio_booking.calendars.events_out",
     "immersio_booking.waitlist.joined_email",
+    "immersio_booking.waitlist.tasks",
 ]
 
 _SQLALCHEMY_SCHEME = re.compile(r"^postgres(?:ql)?(?:\+\w+)?://")

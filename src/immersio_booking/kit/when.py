@@ -122,6 +122,13 @@ def span(
     return f"{day}, {begins} – {until} ({zone_name(zone, start, tag, joiner=', ')})"
 
 
+def moment_in(moment: datetime, zone: str, tag: str | None = None) -> str:
+    """Date, time and zone of one moment, read in ``zone`` (an offer's end, a deadline)."""
+    local = moment.astimezone(ZoneInfo(zone))
+    day = format_date(local.date(), "medium", locale=babel_locale(tag))
+    return f"{day} {time_of(local, tag)} ({zone_name(zone, moment, tag, joiner=', ')})"
+
+
 def canonical_zone(zone: str) -> str:
     """The zone an alias stands for (``Asia/Calcutta`` → ``Asia/Kolkata``), per CLDR."""
     aliases = get_global("zone_aliases")

@@ -31,7 +31,7 @@ from immersio_booking.kit.errors import BadRequest, Conflict, Forbidden
 from immersio_booking.models import EventType
 from immersio_booking.models.waitlist import WaitlistEntry, WaitlistStatus
 from immersio_booking.slots import service as slots
-from immersio_booking.waitlist import listing
+from immersio_booking.waitlist import events, listing
 from immersio_booking.waitlist.joined_email import send_waitlist_joined_email
 from immersio_booking.waitlist.schemas import WaitlistJoin
 from immersio_booking.whitelist import service as whitelist
@@ -127,4 +127,5 @@ async def join(
     except IntegrityError as exc:  # the same email joined in parallel: the index decided
         raise Conflict(ALREADY_WAITING, reason="already_waiting") from exc
     await defer_in_transaction(session, send_waitlist_joined_email, entry_id=entry.id)
+    await events.publish(session, events.Joined(entry))
     return Joined(entry, await listing.position_of(session, entry))

@@ -12,8 +12,9 @@ from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from immersio_booking.kit import signing
-from immersio_booking.models import SlotReservation
+from immersio_booking.models import EventType, SlotReservation
 from immersio_booking.models.waitlist import IN_LINE, WaitlistEntry, WaitlistStatus
+from immersio_booking.waitlist import offers
 
 LEAVE = "waitlist-leave"
 
@@ -33,7 +34,7 @@ def may_leave(secret: str, entry: WaitlistEntry, token: str | None, now: datetim
 
 async def leave(session: AsyncSession, entry: WaitlistEntry, now: datetime) -> WaitlistEntry:
     """Take ``entry`` out of line (LEFT, ``ended_at``); an entry already out stays as it is.
-    A seat held for it (an offer) is released at once."""
+    A seat held for it (an offer) is released at once and offered to the next in line."""
     locked = (
         await session.execute(
             select(WaitlistEntry)
@@ -54,7 +55,12 @@ async def leave(session: AsyncSession, entry: WaitlistEntry, now: datetime) -> W
                 SlotReservation.uid == locked.reservation_uid,
             )
         )
+    held_seat = locked.reservation_uid is not None
     locked.status = WaitlistStatus.LEFT
     locked.ended_at = now
     await session.flush()
+    if held_seat:
+        et = await session.get(EventType, locked.event_type_id)
+        if et is not None:
+            await offers.refill(session, et, locked.start_time, now)
     return locked

@@ -29,6 +29,10 @@ TRIGGERS = (
     "INSTANT_MEETING",
     "RECORDING_TRANSCRIPTION_GENERATED",
     "OOO_CREATED",
+    # Ours (docs/waitlist.md).
+    "WAITLIST_JOINED",
+    "WAITLIST_OFFERED",
+    "WAITLIST_EXPIRED",
 )
 
 
