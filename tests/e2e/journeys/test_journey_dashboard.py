@@ -123,7 +123,7 @@ async def test_owner_teacher_and_student_run_a_workshop(
             await expect(staff).to_have_url(f"{live_url}/dashboard")
             session = staff.locator("article.dash-session").filter(has_text="Conversation club")
             await expect(session).to_have_count(1)
-            await expect(session).to_contain_text("1 seats taken, 5 left")
+            await expect(session).to_contain_text("1 seat taken, 5 left")
             await expect(session).to_contain_text(address)
             await story.look("teacher-today", phone=True)
             await session.get_by_label("Ada Student was absent").check()
