@@ -24,7 +24,7 @@ from immersio_booking.db.session import transaction
 from immersio_booking.models import User
 from tests import dates
 from tests.bookings.helpers import MONDAY, book, seating, student
-from tests.dashboard.staff import browser, open_session
+from tests.dashboard.staff import browser, csrf_of, open_session
 from tests.factories import Member, Tenant, make_member, make_tenant, unique
 from tests.helpers import data
 
@@ -293,4 +293,55 @@ async def test_every_form_refuses_a_request_without_the_page_token(
                 r = await owner.post(address, data=body)
                 if r.status_code != 403:
                     wrong.append(f"POST {path} with {body or 'no token'}: {r.status_code}")
+    assert wrong == [], "\n".join(wrong)
+
+
+# The ids a form's address names that the matrix can give as someone else's.
+POST_IDS = {
+    "uid": "booking",
+    "workshop_id": "workshop",
+    "eventTypeId": "workshop",
+    "schedule_id": "schedule",
+}
+
+
+def aimed_at(path: str, own: Own) -> str:
+    ids = {"booking": own.booking, "workshop": own.workshop, "schedule": own.schedule}
+    return PARAMETER.sub(lambda m: str(ids[POST_IDS[m.group(1)]]), path)
+
+
+async def test_forms_on_someone_elses_ids_are_not_found(
+    client: httpx.AsyncClient,
+    sessionmaker: async_sessionmaker[AsyncSession],
+    settings: Any,
+    tenant: Tenant,
+    other_tenant: Tenant,
+) -> None:
+    """With the page's token, as an attacker holds it for their own session: a teacher's form
+    aimed at another teacher's booking, workshop or schedule, and the owner's aimed at another
+    school's, are "not found" (and change nothing)."""
+    teacher = await make_member(sessionmaker, tenant)
+    colleague = await make_member(sessionmaker, tenant)
+    theirs = await objects_of(client, colleague, colleague.id)
+    school_b = await objects_of(client, other_tenant, other_tenant.owner_id)
+    forms = [
+        path
+        for method, path in dashboard_routes(client)
+        if method == "POST"
+        and PARAMETER.search(path)
+        and all(name in POST_IDS for name in PARAMETER.findall(path))
+    ]
+    assert len(forms) >= 10, forms
+    wrong: list[str] = []
+    for who, user_id, target in (
+        ("teacher", teacher.id, theirs),
+        ("owner of A", tenant.owner_id, school_b),
+    ):
+        cookie = await open_session(sessionmaker, settings, user_id)
+        async with browser(client, cookie) as agent:
+            token = csrf_of((await agent.get("/dashboard")).text)
+            for path in forms:
+                r = await agent.post(aimed_at(path, target), data={"csrf": token})
+                if r.status_code != 404:
+                    wrong.append(f"{who} POST {path} on another's id: {r.status_code}")
     assert wrong == [], "\n".join(wrong)
