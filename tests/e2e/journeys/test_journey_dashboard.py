@@ -22,13 +22,32 @@ from immersio_booking.models import Booking
 from tests import dates
 from tests.dashboard.sign_in_helpers import set_password
 from tests.dashboard.test_login_link_cli import login_link
-from tests.e2e.journeys.story import CONFIRMATION, Story, choose_day_and_time, visitor
+from tests.e2e.journeys.story import CONFIRMATION, PHONE, Story, choose_day_and_time, visitor
 from tests.factories import Tenant, make_member, unique
 from tests.web.pages import publish
 
 # Within a new workshop's 60-day booking window.
 MONDAY = dates.monday(1)
 MONTH = format_date(MONDAY, "LLLL y", locale="en")
+WIDER_THAN_THE_SCREEN = """() => {
+    const root = document.documentElement;
+    if (root.scrollWidth <= root.clientWidth) return [];  // no sideways scrolling
+    return [...document.querySelectorAll('body *')]
+        .filter(e => e.getBoundingClientRect().right > root.clientWidth + 1)
+        .map(e => e.tagName + (e.id ? '#' + e.id : '') + '.' + e.className);
+}"""
+
+
+async def look(story: Story, step: str) -> None:
+    """The screen at desktop and phone width (axe on both); at phone width nothing is wider
+    than the screen (no sideways scrolling)."""
+    await story.look(step, phone=True)
+    size = story.page.viewport_size
+    await story.page.set_viewport_size(PHONE)
+    wider = await story.page.evaluate(WIDER_THAN_THE_SCREEN)
+    assert wider == [], (step, wider)
+    if size is not None:
+        await story.page.set_viewport_size(size)
 
 
 async def test_owner_teacher_and_student_run_a_workshop(
@@ -51,11 +70,11 @@ async def test_owner_teacher_and_student_run_a_workshop(
     async with visitor(browser, "en-GB") as owner:
         story = Story(owner, "dashboard")
         await owner.goto(live_url + link[link.index("/dashboard") :])
-        await story.look("owner-sign-in-link", phone=True)
+        await look(story, "owner-sign-in-link")
         await owner.get_by_role("button", name="Continue to the dashboard").click()
         await expect(owner).to_have_url(f"{live_url}/dashboard")
         await expect(owner.get_by_text(f"School {tenant.slug}")).to_be_visible()
-        await story.look("owner-today", phone=True)
+        await look(story, "owner-today")
 
         # The teacher's weekly hours, set by the owner: Mondays 9:00 to 12:00.
         await owner.goto(f"{live_url}/dashboard/availability?teacher={teacher.id}")
@@ -65,7 +84,7 @@ async def test_owner_teacher_and_student_run_a_workshop(
         await owner.fill("#monday-0-end", "12:00")
         await owner.get_by_role("button", name="Save the hours").click()
         await expect(owner.get_by_role("status")).to_have_text("Saved.")
-        await story.look("owner-teacher-hours", phone=True)
+        await look(story, "owner-teacher-hours")
 
     # The teacher signs in with their password and creates the workshop (an owner cannot
     # create one in a teacher's name: the form makes the signed-in person its teacher).
@@ -76,7 +95,7 @@ async def test_owner_teacher_and_student_run_a_workshop(
         await expect(staff).to_have_url(
             f"{live_url}/dashboard/sign-in?next=%2Fdashboard%2Fworkshops%2Fnew"
         )
-        await story.look("teacher-sign-in", phone=True)
+        await look(story, "teacher-sign-in")
         await staff.get_by_label("Email", exact=True).fill(teacher.email)
         await staff.get_by_label("Password", exact=True).fill("teacher's own password")
         await staff.get_by_role("button", name="Sign in").click()
@@ -84,13 +103,13 @@ async def test_owner_teacher_and_student_run_a_workshop(
         await staff.get_by_label("Title").fill("Conversation club")
         await staff.get_by_label("Address on the school’s page").fill(slug)
         await staff.get_by_label("Seats per session").fill("6")
-        await story.look("teacher-workshop-new", phone=True)
+        await look(story, "teacher-workshop-new")
         await staff.get_by_role("button", name="Create workshop").click()
         await expect(staff.get_by_role("status")).to_be_visible()
-        await story.look("teacher-workshop", phone=True)
+        await look(story, "teacher-workshop")
         await staff.goto(f"{live_url}/dashboard/workshops")
         await expect(staff.get_by_role("link", name="Conversation club")).to_be_visible()
-        await story.look("teacher-workshops", phone=True)
+        await look(story, "teacher-workshops")
 
     # A student books it on the school's public page.
     address = f"ada-{secrets.token_hex(4)}@example.com"
@@ -125,15 +144,15 @@ async def test_owner_teacher_and_student_run_a_workshop(
             await expect(session).to_have_count(1)
             await expect(session).to_contain_text("1 seat taken, 5 left")
             await expect(session).to_contain_text(address)
-            await story.look("teacher-today", phone=True)
+            await look(story, "teacher-today")
             await session.get_by_label("Ada Student was absent").check()
             await session.get_by_role("button", name="Save attendance").click()
             await expect(staff.get_by_role("status")).to_have_text("Attendance saved.")
             await expect(session.get_by_label("Ada Student was absent")).to_be_checked()
-            await story.look("teacher-attendance", phone=True)
+            await look(story, "teacher-attendance")
             await staff.goto(f"{live_url}/dashboard/bookings")
             await expect(staff.get_by_role("link", name="Ada Student")).to_be_visible()
-            await story.look("teacher-bookings", phone=True)
+            await look(story, "teacher-bookings")
             await staff.get_by_role("link", name="Ada Student").first.click()
             await expect(staff.get_by_role("heading", level=1)).to_be_visible()
-            await story.look("teacher-booking", phone=True)
+            await look(story, "teacher-booking")
