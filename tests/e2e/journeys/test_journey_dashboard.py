@@ -16,11 +16,14 @@ from playwright.async_api import Browser, expect
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from immersio_booking.auth import staff_sessions
+from immersio_booking.config import Settings
 from immersio_booking.db.session import transaction
 from immersio_booking.kit import clock
 from immersio_booking.models import Booking
 from tests import dates
 from tests.dashboard.sign_in_helpers import set_password
+from tests.dashboard.staff import open_session
 from tests.dashboard.test_login_link_cli import login_link
 from tests.e2e.journeys.story import CONFIRMATION, PHONE, Story, choose_day_and_time, visitor
 from tests.factories import Tenant, make_member, unique
@@ -57,6 +60,7 @@ async def test_owner_teacher_and_student_run_a_workshop(
     sessionmaker: async_sessionmaker[AsyncSession],
     database_url: str,
     data_dir: Path,
+    settings: Settings,
     tenant: Tenant,
 ) -> None:
     teacher = await make_member(sessionmaker, tenant)
@@ -156,3 +160,17 @@ async def test_owner_teacher_and_student_run_a_workshop(
             await staff.get_by_role("link", name="Ada Student").first.click()
             await expect(staff.get_by_role("heading", level=1)).to_be_visible()
             await look(story, "teacher-booking")
+
+        # The owner sees the teacher's session and who was absent (signed in again: the
+        # morning's session has long been idle).
+        cookie = await open_session(sessionmaker, settings, tenant.owner_id)
+        async with visitor(browser, "en-GB") as owner:
+            story = Story(owner, "dashboard")
+            await owner.context.add_cookies(
+                [{"name": staff_sessions.COOKIE, "value": cookie, "url": f"{live_url}/dashboard"}]
+            )
+            await owner.goto(f"{live_url}/dashboard")
+            session = owner.locator("article.dash-session").filter(has_text="Conversation club")
+            await expect(session).to_contain_text("Teacher")
+            await expect(session.get_by_label("Ada Student was absent")).to_be_checked()
+            await look(story, "owner-today-after")
