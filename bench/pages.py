@@ -1,7 +1,10 @@
 """Public pages benchmark: TTFB and bytes of the demo school's landing and booking pages and of a
 booking's confirmation and manage pages, then Lighthouse scores (performance, accessibility,
 best practices, SEO) when npm can install the pinned Lighthouse (``.cache/npm``) and
-/usr/bin/chromium exists.
+/usr/bin/chromium exists. Then three dashboard screens of the demo owner (Today, Bookings, a
+workshop's form), signed in with a real staff session (its cookie sent by Lighthouse's
+``--extra-headers``): the same figures (the SEO score means nothing there: noindex on purpose).
+``BENCH_PAGES=today,bookings`` measures only the pages named.
 
 Database: DATABASE_URL's server, else an embedded one (a scratch database either way), loaded
 with the demo school (two teachers, three workshops, a published education page). One uvicorn
@@ -31,8 +34,12 @@ import httpx
 from sqlalchemy import update
 
 from _setup import ROOT, percentile, scratch_database, served  # type: ignore[import-not-found]
+from immersio_booking.auth import staff_sessions
+from immersio_booking.config import Settings
+from immersio_booking.dashboard.access import lifetime
 from immersio_booking.db.session import make_engine, make_sessionmaker, transaction
 from immersio_booking.demo import DEMO_SLUG, load_demo
+from immersio_booking.kit import clock
 from immersio_booking.models import OrganizationSettings
 
 NPM_CACHE = ROOT / ".cache" / "npm"
@@ -53,6 +60,13 @@ async def seed(url: str, data_dir: Path) -> dict[str, Any]:
                 update(OrganizationSettings)
                 .where(OrganizationSettings.organization_id == demo["organization"]["id"])
                 .values(allow_seo_indexing=True)
+            )
+            demo["staff_cookie"] = await staff_sessions.open_session(
+                session,
+                demo["owner"]["id"],
+                clock.now(),
+                lifetime(Settings(data_dir=data_dir)),
+                organization_id=demo["organization"]["id"],
             )
             return demo
     finally:
@@ -80,7 +94,7 @@ def weight(client: httpx.Client, path: str) -> tuple[int, int]:
     return sum(len(p) for p in parts), sum(len(gzip.compress(p)) for p in parts)
 
 
-def lighthouse(url: str, *, private: bool = False) -> dict[str, int] | str:
+def lighthouse(url: str, *, private: bool = False, cookie: str = "") -> dict[str, int] | str:
     """Lighthouse's four scores. A private page (a booking's, behind its manage token) is
     ``noindex`` on purpose, so the one SEO audit that asks to be indexed is skipped for it."""
     if not CHROMIUM.exists() or shutil.which("npm") is None:
@@ -117,6 +131,7 @@ def lighthouse(url: str, *, private: bool = False) -> dict[str, int] | str:
             "--only-categories=performance,accessibility,best-practices,seo",
             "--chrome-flags=--headless=new --no-sandbox --disable-dev-shm-usage",
             *(["--skip-audits=is-crawlable"] if private else []),
+            *([f"--extra-headers={json.dumps({'Cookie': cookie})}"] if cookie else []),
         ],
         env={**os.environ, "CHROME_PATH": str(CHROMIUM)},
         check=False,
@@ -170,13 +185,27 @@ def main() -> None:
                 "booking": f"/{DEMO_SLUG}/business-english?tz=Europe/Paris",
                 "confirm": f"/booking/{uid}?token={token}&tz=Europe/Paris",
                 "manage": f"/booking/{uid}/manage?token={token}&tz=Europe/Paris",
+                # The dashboard, signed in as the demo owner.
+                "today": "/dashboard",
+                "bookings": "/dashboard/bookings",
+                "workshop": f"/dashboard/workshops/{free}",
             }
+            staff = {"today", "bookings", "workshop"}
+            cookie = f"{staff_sessions.COOKIE}={demo['staff_cookie']}"
+            only = os.environ.get("BENCH_PAGES")
             print("page      TTFB p50   TTFB p95   bytes (raw / gzip)   lighthouse")
             for name, path in pages.items():
+                if only and name not in only.split(","):
+                    continue
+                client.headers["Cookie"] = cookie if name in staff else ""
                 p50, p95 = ttfb(client, path)
                 raw, zipped = weight(client, path)
                 scores = (
-                    lighthouse(base + path, private=name in ("confirm", "manage"))
+                    lighthouse(
+                        base + path,
+                        private=name in ("confirm", "manage") or name in staff,
+                        cookie=cookie if name in staff else "",
+                    )
                     if os.environ.get("BENCH_LIGHTHOUSE", "1") == "1"
                     else "-"
                 )

@@ -26,6 +26,10 @@ from immersio_booking.kit.errors import NotFound
 from immersio_booking.models import Team, User
 
 
+class SchoolRequired(Exception):
+    """A platform admin on a page of a school before choosing one: the school list first."""
+
+
 class SignInRequired(Exception):
     """No valid session: the page sends the browser to sign in, then back to ``next``."""
 
@@ -57,9 +61,16 @@ class StaffContext:
     @property
     def organization_id(self) -> int:
         """The school's id; pages that need one are reached only once a school is chosen."""
+        return self.chosen_school().id
+
+    def chosen_school(self) -> Team:
+        """The school shown; a platform admin who has not picked one is sent to the school
+        list, anyone else (no longer a member of any school) is told the page does not exist."""
         if self.school is None:
+            if self.principal.is_platform_admin:
+                raise SchoolRequired
             raise NotFound("Choose a school first")
-        return self.school.id
+        return self.school
 
     def require_school_admin(self) -> None:
         """Pages of the school's staff (settings, every teacher's bookings): a teacher is told

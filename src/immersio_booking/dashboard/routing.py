@@ -10,10 +10,11 @@ from urllib.parse import urlencode
 from fastapi import Request, Response
 from fastapi.responses import RedirectResponse
 
-from immersio_booking.dashboard.access import SignInRequired
+from immersio_booking.dashboard.access import SchoolRequired, SignInRequired
 from immersio_booking.web.rendering import PageRoute
 
 SIGN_IN_PATH = "/dashboard/sign-in"
+SCHOOLS_PATH = "/dashboard/schools"
 
 
 def sign_in_address(next_path: str) -> str:
@@ -34,6 +35,15 @@ def safe_next(candidate: str | None) -> str:
     return "/dashboard"
 
 
+def _redirect(request: Request, target: str) -> Response:
+    if request.headers.get("HX-Request"):
+        # htmx follows no redirect of a partial: it reloads the whole page there.
+        response = Response(status_code=204)
+        response.headers["HX-Redirect"] = target
+        return response
+    return RedirectResponse(target, status_code=303)
+
+
 class DashboardRoute(PageRoute):
     def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
         handler = super().get_route_handler()
@@ -42,11 +52,8 @@ class DashboardRoute(PageRoute):
             try:
                 return await handler(request)
             except SignInRequired as missing:
-                if request.headers.get("HX-Request"):
-                    # htmx follows no redirect of a partial: it reloads the whole page there.
-                    response = Response(status_code=204)
-                    response.headers["HX-Redirect"] = sign_in_address(missing.next_path)
-                    return response
-                return RedirectResponse(sign_in_address(missing.next_path), status_code=303)
+                return _redirect(request, sign_in_address(missing.next_path))
+            except SchoolRequired:
+                return _redirect(request, SCHOOLS_PATH)
 
         return dashboard_handler

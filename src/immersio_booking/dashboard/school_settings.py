@@ -9,7 +9,6 @@ from fastapi.responses import HTMLResponse
 from immersio_booking.dashboard.access import Staff, StaffContext
 from immersio_booking.dashboard.rendering import page
 from immersio_booking.dashboard.routing import DashboardRoute
-from immersio_booking.kit.errors import NotFound
 from immersio_booking.models import Team
 
 SETTINGS = "/dashboard/settings"
@@ -20,9 +19,7 @@ router = APIRouter(route_class=DashboardRoute, include_in_schema=False)
 def school_of(staff: StaffContext) -> Team:
     """The school whose settings these are; a teacher is told the page does not exist."""
     staff.require_school_admin()
-    if staff.school is None:
-        raise NotFound("Choose a school first")
-    return staff.school
+    return staff.chosen_school()
 
 
 @router.get(SETTINGS, response_class=HTMLResponse)

@@ -7,8 +7,7 @@ from fastapi.responses import HTMLResponse
 
 from immersio_booking.dashboard.access import Staff
 from immersio_booking.dashboard.rendering import page
-from immersio_booking.dashboard.routing import DashboardRoute
-from immersio_booking.dashboard.signing_in import SCHOOLS_PATH
+from immersio_booking.dashboard.routing import SCHOOLS_PATH, DashboardRoute
 from immersio_booking.db.dependencies import Session
 from immersio_booking.kit.errors import NotFound
 from immersio_booking.organizations import repository

@@ -14,15 +14,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from immersio_booking.auth import staff_sessions
 from immersio_booking.dashboard.access import lifetime
-from immersio_booking.dashboard.routing import safe_next
+from immersio_booking.dashboard.routing import SCHOOLS_PATH, safe_next
 from immersio_booking.kit import clock
 from immersio_booking.kit.dependencies import app_settings
 from immersio_booking.models import User
 from immersio_booking.ratelimits.addresses import keyed_hash
 from immersio_booking.ratelimits.policy import address_of
 from immersio_booking.web.rendering import render
-
-SCHOOLS_PATH = "/dashboard/schools"
 
 
 def email_of(form_value: object) -> str:

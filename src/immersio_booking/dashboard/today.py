@@ -89,7 +89,8 @@ async def today(request: Request, staff: Staff, session: Session) -> HTMLRespons
     unknown = sorted(set(request.query_params) - TODAY_QUERY)
     if unknown:
         raise BadRequest(f"Unsupported parameter: {', '.join(unknown)}", reason="unsupported")
-    if staff.school is None:
+    if staff.school is None and not staff.principal.is_platform_admin:
+        # No longer a member of any school (a platform admin is sent to the school list).
         return page(request, staff, "dashboard/home.html", {}, section="today")
     return await _today(request, staff, session, _day(request.query_params.get("day"), staff))
 
