@@ -4,6 +4,7 @@ their own only, another school's ids are not found, every change carries the CSR
 from __future__ import annotations
 
 import httpx
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from immersio_booking.config import Settings
@@ -231,3 +232,44 @@ async def test_another_school_and_forged_csrf(
     async with sessionmaker() as session:
         et = await session.get(EventType, theirs)
         assert et is not None and not et.hidden
+
+
+async def test_a_school_admin_creates_a_workshop_for_a_teacher_within_the_act_as_rule(
+    client: httpx.AsyncClient,
+    sessionmaker: async_sessionmaker[AsyncSession],
+    settings: Settings,
+    tenant: Tenant,
+    other_tenant: Tenant,
+) -> None:
+    teacher = await make_member(sessionmaker, tenant)
+    admin = await make_member(sessionmaker, tenant, role="ADMIN")
+    stranger = await make_member(sessionmaker, other_tenant)
+    owner_cookie = await open_session(sessionmaker, settings, tenant.owner_id)
+    admin_cookie = await open_session(sessionmaker, settings, admin.id)
+    async with browser(client, owner_cookie) as owner, browser(client, admin_cookie) as staff:
+        assert f'<option value="{teacher.id}"' in (await owner.get("/dashboard/workshops/new")).text
+        made = await _create(owner, teacher=str(teacher.id))
+        async with sessionmaker() as session:
+            et = await session.get(EventType, made)
+            assert et is not None and et.user_id == teacher.id
+        # Another school's member, and an owner (an ADMIN may not act as a higher role): the
+        # form again with the field marked, nothing written.
+        for refused, page in ((stranger.id, owner), (tenant.owner_id, staff)):
+            form = await page.get("/dashboard/workshops/new")
+            slug = unique("refused")
+            r = await page.post(
+                "/dashboard/workshops/new",
+                data={
+                    "csrf": csrf_of(form.text),
+                    **workshop_fields(slug=slug, teacher=str(refused)),
+                },
+            )
+            assert r.status_code == 400
+            assert 'id="teacher-error"' in r.text
+            async with sessionmaker() as session:
+                assert (
+                    await session.execute(select(EventType).where(EventType.slug == slug))
+                ).first() is None
+    teacher_cookie = await open_session(sessionmaker, settings, teacher.id)
+    async with browser(client, teacher_cookie) as page:
+        assert 'name="teacher"' not in (await page.get("/dashboard/workshops/new")).text

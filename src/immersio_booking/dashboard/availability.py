@@ -30,12 +30,12 @@ from immersio_booking.dashboard.hours_form import Week
 from immersio_booking.dashboard.open_times import open_days
 from immersio_booking.dashboard.rendering import page
 from immersio_booking.dashboard.routing import DashboardRoute
+from immersio_booking.dashboard.teachers import school_teachers
 from immersio_booking.db.dependencies import Session
 from immersio_booking.kit import clock, when
 from immersio_booking.kit.dependencies import app_settings
 from immersio_booking.kit.errors import BadRequest, Conflict, Forbidden, NotFound
 from immersio_booking.kit.schemas import ResourceId
-from immersio_booking.members import repository as members
 from immersio_booking.models import Schedule, User
 from immersio_booking.out_of_office import repository as ooo_repository
 from immersio_booking.out_of_office import service as out_of_office
@@ -114,13 +114,6 @@ def _int(raw: str | None) -> int | None:
     return int(raw) if raw and raw.isdigit() and len(raw) < 19 else None
 
 
-async def _teachers(session: AsyncSession, staff: StaffContext) -> list[User]:
-    if not staff.is_school_admin:
-        return []
-    rows = await members.users(session, staff.organization_id, 500, 0)
-    return [user for user, membership, _ in rows if membership is not None and membership.accepted]
-
-
 async def _render(
     request: Request,
     staff: StaffContext,
@@ -155,7 +148,7 @@ async def _render(
         "dashboard/availability.html",
         {
             "teacher": teacher,
-            "teachers": await _teachers(session, staff),
+            "teachers": await school_teachers(session, staff),
             "schedules": mine,
             "chosen": chosen,
             "week": week or (hours_form.of_rules(chosen.availability) if chosen else None),
@@ -225,9 +218,9 @@ async def save_hours(
 ) -> Response:
     """Save the week, name and zone; or (without JS) add a range to a day or copy a day onto
     others, showing the form again unsaved."""
+    form = await checked_form(request)
     schedule = await _schedule(session, staff, schedule_id)
     teacher = await _teacher(session, staff, schedule.user_id)
-    form = await checked_form(request)
     week = hours_form.submitted(form)
     kind, day = _action(form)
     out = await schedules.to_out(session, schedule)
@@ -275,9 +268,9 @@ async def change_overrides(
     request: Request, schedule_id: ResourceId, staff: Staff, session: Session
 ) -> Response:
     """Add a date override (hours of that day, or the day off), or remove one."""
+    form = await checked_form(request)
     schedule = await _schedule(session, staff, schedule_id)
     teacher = await _teacher(session, staff, schedule.user_id)
-    form = await checked_form(request)
     out = await schedules.to_out(session, schedule)
     overrides = list(out.overrides)
     removed = form.get("remove")

@@ -12,6 +12,8 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from immersio_booking.auth import service as auth_service
+from immersio_booking.auth.principal import Principal
 from immersio_booking.dashboard import workshop_form
 from immersio_booking.dashboard.access import Staff, StaffContext
 from immersio_booking.dashboard.form_errors import (
@@ -24,6 +26,7 @@ from immersio_booking.dashboard.form_errors import (
 from immersio_booking.dashboard.forms import checked_form
 from immersio_booking.dashboard.rendering import page
 from immersio_booking.dashboard.routing import DashboardRoute
+from immersio_booking.dashboard.teachers import school_teachers
 from immersio_booking.dashboard.workshop_form import WorkshopForm
 from immersio_booking.db.dependencies import Session
 from immersio_booking.event_types import repository, service
@@ -147,6 +150,8 @@ async def _form_page(
             "errors": errors or {},
             "may_edit": await _may_edit(session, staff, et),
             "members": await _team_members(session, et) if et is not None else [],
+            # A new workshop is the signed-in person's, or, from a school admin, a teacher's.
+            "teachers": await school_teachers(session, staff) if et is None else [],
             "preview": preview,
             "preview_days": PREVIEW_DAYS,
             "zone": staff.user.time_zone or "UTC",
@@ -172,17 +177,34 @@ async def new_workshop(request: Request, staff: Staff, session: Session) -> HTML
 
 @router.post("/dashboard/workshops/new")
 async def create_workshop(request: Request, staff: Staff, session: Session) -> Response:
-    form = workshop_form.submitted(await checked_form(request))
+    submitted = await checked_form(request)
+    form = workshop_form.submitted(submitted)
+    chosen = submitted.get("teacher")
+    if isinstance(chosen, str):
+        form.values["teacher"] = chosen.strip()
     try:
         async with all_or_nothing(session):
-            et = await service.create_personal(
-                session, staff.principal, workshop_form.create_body(form)
-            )
+            owner = await _owner(session, staff, form.values.get("teacher"))
+            et = await service.create_personal(session, owner, workshop_form.create_body(form))
     except FormInvalid as invalid:
         return await _form_page(request, staff, session, None, form, invalid.errors)
     except BadRequest as refused:
         return await _form_page(request, staff, session, None, form, _refusal(refused))
     return RedirectResponse(f"/dashboard/workshops/{et.id}?saved=1", status_code=303)
+
+
+async def _owner(session: AsyncSession, staff: StaffContext, chosen: str | None) -> Principal:
+    """Whose the new workshop is: the signed-in person's, or the teacher a school admin chose,
+    acting as them under the API's own rule (``X-Act-As-User``: same role or lower, audited)."""
+    if not chosen or chosen == str(staff.user.id):
+        return staff.principal
+    teacher_id = int(chosen) if chosen.isdigit() and len(chosen) < 19 else 0
+    try:
+        return await auth_service.act_as(session, staff.principal, teacher_id)
+    except (NotFound, Forbidden) as refused:
+        raise FormInvalid(
+            {"teacher": FieldError("teacher_not_choosable", refused.message)}
+        ) from refused
 
 
 @router.get("/dashboard/workshops/{workshop_id}", response_class=HTMLResponse)
@@ -198,8 +220,8 @@ async def workshop(
 async def save_workshop(
     request: Request, workshop_id: ResourceId, staff: Staff, session: Session
 ) -> Response:
-    et = await _workshop(session, staff, workshop_id)
     form = workshop_form.submitted(await checked_form(request))
+    et = await _workshop(session, staff, workshop_id)
     try:
         async with all_or_nothing(session):
             await service.patch(session, staff.principal, et, workshop_form.patch_body(form, et))
@@ -217,8 +239,8 @@ async def toggle_hidden(
     request: Request, workshop_id: ResourceId, staff: Staff, session: Session
 ) -> Response:
     """Hide a workshop from the public pages, or show it again."""
-    et = await _workshop(session, staff, workshop_id)
     form = await checked_form(request)
+    et = await _workshop(session, staff, workshop_id)
     hidden = form.get("hidden") == "1"
     await service.patch(session, staff.principal, et, EventTypePatch(hidden=hidden))
     return RedirectResponse("/dashboard/workshops", status_code=303)
@@ -239,8 +261,8 @@ async def duplicate_workshop(
 ) -> Response:
     """A hidden copy with its own slug, made through the same create as the API; what the form
     does not show (booking questions, recurrence, rules) is copied as stored."""
-    original = await _workshop(session, staff, workshop_id)
     await checked_form(request)
+    original = await _workshop(session, staff, workshop_id)
     hosts = await _host_ids(session, original)
     form = workshop_form.of_event_type(original, hosts)
     form.values["title"] = f"{original.title} (copy)"[:255]
