@@ -4,11 +4,17 @@ desktop and phone width; axe clean; screenshots kept in ``test-artifacts/dashboa
 
 from __future__ import annotations
 
+import uuid
+
 from playwright.async_api import Browser, Page, expect
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from immersio_booking.auth.staff_sessions import COOKIE
 from immersio_booking.config import Settings
+from immersio_booking.db.session import transaction
+from immersio_booking.kit import clock
+from immersio_booking.models import DeliveryStatus, Webhook, WebhookDelivery
 from tests.dashboard.staff import open_session
 from tests.e2e.axe import axe_source, serious_violations
 from tests.e2e.conftest import ARTIFACTS
@@ -67,3 +73,63 @@ async def test_landing_editor_previews_changes_live_and_without_javascript(
     await no_js.get_by_role("link", name="Personal tutor").click()
     await expect(frame.locator("body.t-tutor_personal")).to_be_visible()
     await plain.close()
+
+
+async def test_owner_adds_a_webhook_and_sees_its_deliveries(
+    page: Page,
+    live_url: str,
+    sessionmaker: async_sessionmaker[AsyncSession],
+    settings: Settings,
+    tenant: Tenant,
+) -> None:
+    cookie = await open_session(sessionmaker, settings, tenant.owner_id)
+    await page.context.add_cookies([{"name": COOKIE, "value": cookie, "url": live_url}])
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    source = axe_source()
+    await page.goto(f"{live_url}/dashboard/settings")
+    await page.get_by_role("link", name="Webhooks").click()
+    await page.get_by_label("Address to call").fill("http://127.0.0.1:9/school-hook")
+    await page.get_by_label("BOOKING_CREATED").uncheck()
+    await page.get_by_role("button", name="Add the webhook").click()
+    await expect(page.locator("#triggers-error")).to_be_visible()
+    await _check(page, "settings-webhooks-refused-1280", source)
+    await page.get_by_label("BOOKING_CANCELLED").check()
+    await page.get_by_role("button", name="Add the webhook").click()
+    await expect(page.locator("[data-new-secret]")).to_contain_text("whsec_")
+    await _check(page, "settings-webhooks-created-1280", source)
+    async with transaction(sessionmaker) as session:
+        hook = (
+            await session.execute(select(Webhook).where(Webhook.organization_id == tenant.id))
+        ).scalar_one()
+        for status, code, answer in (
+            (DeliveryStatus.DELIVERED, 200, "ok"),
+            (DeliveryStatus.FAILED, 500, "Internal Server Error: the receiver fell over"),
+            (DeliveryStatus.PENDING, None, None),
+        ):
+            session.add(
+                WebhookDelivery(
+                    organization_id=tenant.id,
+                    uid=str(uuid.uuid4()),
+                    webhook_id=hook.id,
+                    trigger="BOOKING_CANCELLED",
+                    body={},
+                    status=status,
+                    attempts=1 if code else 0,
+                    last_attempt_at=clock.now() if code else None,
+                    next_attempt_at=None if code else clock.now(),
+                    last_status_code=code,
+                    last_response=answer,
+                )
+            )
+        uid = hook.uid
+    for lang in ("en", "fr"):
+        for width in (1280, 390):
+            await page.set_viewport_size({"width": width, "height": 900})
+            await page.goto(f"{live_url}/dashboard/settings/webhooks?lang={lang}")
+            await _check(page, f"settings-webhooks-{lang}-{width}", source)
+            await page.goto(f"{live_url}/dashboard/settings/webhooks/{uid}?lang={lang}")
+            await _check(page, f"settings-webhook-{lang}-{width}", source)
+    await page.set_viewport_size({"width": 1280, "height": 900})
+    await page.goto(f"{live_url}/dashboard/settings/webhooks/{uid}")
+    await page.get_by_role("button", name="Redeliver").first.click()
+    await expect(page.get_by_role("status")).to_contain_text("sent again")

@@ -13,6 +13,7 @@ from immersio_booking.dashboard import (
     settings_landing,
     settings_organization,
     settings_teachers,
+    settings_webhooks,
     students,
     workshops,
 )
@@ -27,4 +28,5 @@ ROUTERS: tuple[APIRouter, ...] = (
     settings_organization.router,
     settings_api_keys.router,
     settings_landing.router,
+    settings_webhooks.router,
 )
