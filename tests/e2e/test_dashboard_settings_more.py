@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import uuid
 
+import httpx
 from playwright.async_api import Browser, Page, expect
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -15,6 +16,7 @@ from immersio_booking.config import Settings
 from immersio_booking.db.session import transaction
 from immersio_booking.kit import clock
 from immersio_booking.models import DeliveryStatus, Webhook, WebhookDelivery
+from tests.bookings.helpers import workshop
 from tests.dashboard.staff import open_session
 from tests.e2e.axe import axe_source, serious_violations
 from tests.e2e.conftest import ARTIFACTS
@@ -133,3 +135,37 @@ async def test_owner_adds_a_webhook_and_sees_its_deliveries(
     await page.goto(f"{live_url}/dashboard/settings/webhooks/{uid}")
     await page.get_by_role("button", name="Redeliver").first.click()
     await expect(page.get_by_role("status")).to_contain_text("sent again")
+
+
+async def test_owner_writes_a_reminder(
+    page: Page,
+    live_url: str,
+    client: httpx.AsyncClient,
+    sessionmaker: async_sessionmaker[AsyncSession],
+    settings: Settings,
+    tenant: Tenant,
+) -> None:
+    await workshop(client, tenant, title="Conversation B1")
+    cookie = await open_session(sessionmaker, settings, tenant.owner_id)
+    await page.context.add_cookies([{"name": COOKIE, "value": cookie, "url": live_url}])
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    source = axe_source()
+    await page.goto(f"{live_url}/dashboard/settings")
+    await page.get_by_role("link", name="Reminders").click()
+    await page.get_by_role("link", name="New reminder").click()
+    await page.get_by_label("Name", exact=True).fill("A day before")
+    await page.locator("#step-2-action").select_option("EMAIL_ADDRESS")
+    await page.get_by_role("button", name="Save").click()
+    await expect(page.locator("#step-2-send_to-error")).to_be_visible()
+    await _check(page, "settings-reminder-refused-1280", source)
+    await page.locator("#step-2-send_to").fill("office@school.example")
+    await page.get_by_role("button", name="Save").click()
+    await expect(page.get_by_role("status")).to_contain_text("The reminder was saved.")
+    edit_url = page.url.split("?")[0]
+    for lang in ("en", "fr"):
+        for width in (1280, 390):
+            await page.set_viewport_size({"width": width, "height": 900})
+            await page.goto(f"{live_url}/dashboard/settings/reminders?lang={lang}")
+            await _check(page, f"settings-reminders-{lang}-{width}", source)
+            await page.goto(f"{edit_url}?lang={lang}")
+            await _check(page, f"settings-reminder-{lang}-{width}", source)

@@ -14,6 +14,7 @@ from immersio_booking.dashboard import (
     settings_organization,
     settings_teachers,
     settings_webhooks,
+    settings_workflows,
     students,
     workshops,
 )
@@ -29,4 +30,5 @@ ROUTERS: tuple[APIRouter, ...] = (
     settings_api_keys.router,
     settings_landing.router,
     settings_webhooks.router,
+    settings_workflows.router,
 )
