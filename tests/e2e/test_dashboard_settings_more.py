@@ -169,3 +169,24 @@ async def test_owner_writes_a_reminder(
             await _check(page, f"settings-reminders-{lang}-{width}", source)
             await page.goto(f"{edit_url}?lang={lang}")
             await _check(page, f"settings-reminder-{lang}-{width}", source)
+
+
+async def test_owner_sees_the_plan(
+    page: Page,
+    live_url: str,
+    sessionmaker: async_sessionmaker[AsyncSession],
+    settings: Settings,
+    tenant: Tenant,
+) -> None:
+    cookie = await open_session(sessionmaker, settings, tenant.owner_id)
+    await page.context.add_cookies([{"name": COOKIE, "value": cookie, "url": live_url}])
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    source = axe_source()
+    await page.goto(f"{live_url}/dashboard/settings")
+    await page.get_by_role("link", name="Plan", exact=True).click()
+    await expect(page.get_by_role("row", name="Teachers")).to_contain_text("10")
+    for lang in ("en", "fr"):
+        for width in (1280, 390):
+            await page.set_viewport_size({"width": width, "height": 900})
+            await page.goto(f"{live_url}/dashboard/settings/plan?lang={lang}")
+            await _check(page, f"settings-plan-{lang}-{width}", source)

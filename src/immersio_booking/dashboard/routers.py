@@ -12,6 +12,7 @@ from immersio_booking.dashboard import (
     settings_api_keys,
     settings_landing,
     settings_organization,
+    settings_plan,
     settings_teachers,
     settings_webhooks,
     settings_workflows,
@@ -31,4 +32,5 @@ ROUTERS: tuple[APIRouter, ...] = (
     settings_landing.router,
     settings_webhooks.router,
     settings_workflows.router,
+    settings_plan.router,
 )
