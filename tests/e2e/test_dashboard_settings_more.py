@@ -190,3 +190,32 @@ async def test_owner_sees_the_plan(
             await page.set_viewport_size({"width": width, "height": 900})
             await page.goto(f"{live_url}/dashboard/settings/plan?lang={lang}")
             await _check(page, f"settings-plan-{lang}-{width}", source)
+
+
+async def test_owner_connects_stripe_in_the_browser(
+    page: Page,
+    live_url: str,
+    sessionmaker: async_sessionmaker[AsyncSession],
+    settings: Settings,
+    tenant: Tenant,
+) -> None:
+    cookie = await open_session(sessionmaker, settings, tenant.owner_id)
+    await page.context.add_cookies([{"name": COOKIE, "value": cookie, "url": live_url}])
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    source = axe_source()
+    await page.goto(f"{live_url}/dashboard/settings")
+    await page.get_by_role("link", name="Payments").click()
+    await page.get_by_label("Secret key").fill("sk_nope")
+    await page.get_by_role("button", name="Save the keys").click()
+    await expect(page.locator("#secret_key-error")).to_be_visible()
+    await _check(page, "settings-payments-refused-1280", source)
+    await page.get_by_label("Secret key").fill("sk_test_dashboard123")
+    await page.get_by_label("Publishable key").fill("pk_test_abc123")
+    await page.get_by_label("Webhook signing secret").fill("whsec_dashboard123")
+    await page.get_by_role("button", name="Save the keys").click()
+    await expect(page.get_by_role("status")).to_contain_text("The Stripe account is connected.")
+    for lang in ("en", "fr"):
+        for width in (1280, 390):
+            await page.set_viewport_size({"width": width, "height": 900})
+            await page.goto(f"{live_url}/dashboard/settings/payments?lang={lang}")
+            await _check(page, f"settings-payments-{lang}-{width}", source)

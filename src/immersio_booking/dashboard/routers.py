@@ -12,6 +12,7 @@ from immersio_booking.dashboard import (
     settings_api_keys,
     settings_landing,
     settings_organization,
+    settings_payments,
     settings_plan,
     settings_teachers,
     settings_webhooks,
@@ -33,4 +34,5 @@ ROUTERS: tuple[APIRouter, ...] = (
     settings_webhooks.router,
     settings_workflows.router,
     settings_plan.router,
+    settings_payments.router,
 )
