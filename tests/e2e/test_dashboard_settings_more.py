@@ -21,6 +21,12 @@ from tests.dashboard.staff import open_session
 from tests.e2e.axe import axe_source, serious_violations
 from tests.e2e.conftest import ARTIFACTS
 from tests.factories import Tenant
+from tests.immersio.conftest import (
+    API_KEY,
+    IMMERSIO_ORG,
+    FakeImmersio,
+    fake_immersio,  # noqa: F401  (fixture)
+)
 
 SHOTS = ARTIFACTS / "dashboard"
 
@@ -219,3 +225,37 @@ async def test_owner_connects_stripe_in_the_browser(
             await page.set_viewport_size({"width": width, "height": 900})
             await page.goto(f"{live_url}/dashboard/settings/payments?lang={lang}")
             await _check(page, f"settings-payments-{lang}-{width}", source)
+
+
+async def test_owner_connects_immersio_and_syncs(
+    page: Page,
+    live_url: str,
+    sessionmaker: async_sessionmaker[AsyncSession],
+    settings: Settings,
+    tenant: Tenant,
+    fake_immersio: FakeImmersio,  # noqa: F811
+) -> None:
+    cookie = await open_session(sessionmaker, settings, tenant.owner_id)
+    await page.context.add_cookies([{"name": COOKIE, "value": cookie, "url": live_url}])
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    source = axe_source()
+    await page.goto(f"{live_url}/dashboard/settings")
+    await page.get_by_role("link", name="Immersio", exact=True).click()
+    await page.get_by_label("Immersio organization id").fill(IMMERSIO_ORG)
+    await page.get_by_label("Immersio API address").fill("nope")
+    await page.get_by_role("button", name="Save the connection").click()
+    await expect(page.locator("#base_url-error")).to_be_visible()
+    await _check(page, "settings-immersio-refused-1280", source)
+    await page.get_by_label("Immersio API address").fill(fake_immersio.url)
+    await page.get_by_label("API key").fill(API_KEY)
+    await page.get_by_role("button", name="Save the connection").click()
+    await expect(page.locator("[data-new-secret]")).to_contain_text("whsec_")
+    await _check(page, "settings-immersio-connected-1280", source)
+    await page.get_by_role("button", name="Sync now").click()
+    # No worker runs here: the sync stays "running", the log offers its reload link.
+    await expect(page.get_by_role("link", name="Reload to see its progress")).to_be_visible()
+    for lang in ("en", "fr"):
+        for width in (1280, 390):
+            await page.set_viewport_size({"width": width, "height": 900})
+            await page.goto(f"{live_url}/dashboard/settings/immersio?lang={lang}")
+            await _check(page, f"settings-immersio-{lang}-{width}", source)

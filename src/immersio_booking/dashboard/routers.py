@@ -10,6 +10,7 @@ from immersio_booking.dashboard import (
     pages,
     school_settings,
     settings_api_keys,
+    settings_immersio,
     settings_landing,
     settings_organization,
     settings_payments,
@@ -35,4 +36,5 @@ ROUTERS: tuple[APIRouter, ...] = (
     settings_workflows.router,
     settings_plan.router,
     settings_payments.router,
+    settings_immersio.router,
 )
