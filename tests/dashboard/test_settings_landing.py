@@ -55,6 +55,7 @@ async def test_owner_edits_every_field_and_the_api_reads_them(
         assert shown.status_code == 200
         assert "frame-src 'self'" in shown.headers["content-security-policy"]
         assert f'src="{PREVIEW}?template=education&amp;tz=' in shown.text
+        assert '&amp;lang=en"' in shown.text  # the frame in the editor's language
         csrf = csrf_of(shown.text)
         saved = await owner.post(LANDING, data=_form(csrf))
         assert saved.status_code == 303
