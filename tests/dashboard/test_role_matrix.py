@@ -12,7 +12,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import Enum
 from typing import Any
 
@@ -27,6 +27,7 @@ from tests.bookings.helpers import MONDAY, book, seating, student
 from tests.dashboard.staff import browser, csrf_of, open_session
 from tests.factories import Member, Tenant, make_member, make_tenant, unique
 from tests.helpers import data
+from tests.workflows.helpers import create_workflow
 
 
 class Reach(Enum):
@@ -61,11 +62,30 @@ GETS: dict[str, Reach] = {
     "/dashboard/settings/organization": Reach.STAFF,
     "/dashboard/settings/teachers": Reach.STAFF,
     "/dashboard/settings/api-keys": Reach.STAFF,
+    "/dashboard/settings/landing": Reach.STAFF,
+    "/dashboard/settings/landing/preview": Reach.STAFF,
+    "/dashboard/settings/webhooks": Reach.STAFF,
+    "/dashboard/settings/webhooks/{webhookId}": Reach.STAFF,
+    "/dashboard/settings/reminders": Reach.STAFF,
+    "/dashboard/settings/reminders/new": Reach.STAFF,
+    "/dashboard/settings/reminders/{workflowId}": Reach.STAFF,
+    "/dashboard/settings/plan": Reach.STAFF,
+    "/dashboard/settings/payments": Reach.STAFF,
+    "/dashboard/settings/immersio": Reach.STAFF,
+    "/dashboard/settings/immersio/sync-log": Reach.STAFF,
 }
 # Another teacher's or another school's hours are asked for in the query, not the path.
 AVAILABILITY_OF = ("teacher", "schedule")
 # Which object a path parameter names.
-PARAMETERS = {"uid": "booking", "workshop_id": "workshop", "eventTypeId": "workshop"}
+PARAMETERS = {
+    "uid": "booking",
+    "workshop_id": "workshop",
+    "eventTypeId": "workshop",
+    "webhookId": "webhook",
+    "workflowId": "workflow",
+}
+# Objects of the school itself, not of one teacher: made by the owner only.
+SCHOOL_OBJECTS = ("webhook", "workflow")
 PARAMETER = re.compile(r"\{(\w+)\}")
 
 
@@ -103,13 +123,19 @@ class Own:
     booking: str
     schedule: int
     user: int
+    webhook: int = 0  # the school's (an owner's objects only)
+    workflow: int = 0
 
     def address(self, path: str) -> str:
         def fill(match: re.Match[str]) -> str:
             kind = PARAMETERS[match.group(1)]
-            return str(self.workshop if kind == "workshop" else self.booking)
+            return str(getattr(self, kind))
 
         return PARAMETER.sub(fill, path)
+
+
+def names_school_objects(path: str) -> bool:
+    return any(PARAMETERS[name] in SCHOOL_OBJECTS for name in PARAMETER.findall(path))
 
 
 async def objects_of(client: httpx.AsyncClient, who: Tenant | Member, user_id: int) -> Own:
@@ -151,7 +177,19 @@ async def objects_of(client: httpx.AsyncClient, who: Tenant | Member, user_id: i
         ),
         201,
     )
-    return Own(et["id"], seat["uid"], schedule["id"], user_id)
+    own = Own(et["id"], seat["uid"], schedule["id"], user_id)
+    if not isinstance(who, Tenant):
+        return own
+    webhook = data(
+        await client.post(
+            f"/v2/organizations/{who.id}/webhooks",
+            headers=who.headers,
+            json={"subscriberUrl": "http://127.0.0.1:9/in", "triggers": ["BOOKING_CREATED"]},
+        ),
+        201,
+    )
+    workflow = await create_workflow(client, who)
+    return replace(own, webhook=webhook["id"], workflow=workflow["id"])
 
 
 async def platform_admin(sessionmaker: async_sessionmaker[AsyncSession]) -> int:
@@ -234,7 +272,8 @@ async def test_each_role_reaches_its_screens_and_nothing_else(
                 await expect("owner", as_owner, path, 404)
             else:
                 await expect("owner", as_owner, school_a.address(path), 200)
-                await expect("owner", as_owner, theirs.address(path), 200)
+                colleague_or_school = school_a if names_school_objects(path) else theirs
+                await expect("owner", as_owner, colleague_or_school.address(path), 200)
                 if takes_id:
                     await expect("owner of A", as_owner, school_b.address(path), 404)
 

@@ -57,6 +57,15 @@ def ensure_may_mark_paid(principal: Principal | None, et: EventType, paid_offlin
         )
 
 
+async def bookings_in_month(
+    session: AsyncSession, organization_id: int, year: int, month: int, now: datetime
+) -> int:
+    """The bookings that count against the plan's monthly limit in that (UTC) month."""
+    first = datetime(year, month, 1, tzinfo=UTC)
+    following = datetime(year + month // 12, month % 12 + 1, 1, tzinfo=UTC)
+    return await repository.bookings_in_month(session, organization_id, first, following, now)
+
+
 async def check_plan(
     session: AsyncSession,
     et: EventType,
@@ -77,11 +86,7 @@ async def check_plan(
         key = (start.year, start.month)
         by_month[key] = by_month.get(key, 0) + 1
     for (year, month), adding in by_month.items():
-        first = datetime(year, month, 1, tzinfo=UTC)
-        following = datetime(year + month // 12, month % 12 + 1, 1, tzinfo=UTC)
-        used = await repository.bookings_in_month(
-            session, et.organization_id, first, following, now
-        )
+        used = await bookings_in_month(session, et.organization_id, year, month, now)
         if used + adding > limit:
             raise PlanLimitReached(
                 f"The {row.plan_type} plan allows {limit} bookings a month"

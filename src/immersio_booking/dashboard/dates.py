@@ -19,3 +19,13 @@ def day_of(request: Request, staff: StaffContext, moment: datetime | None) -> st
         return ""
     local = moment.astimezone(ZoneInfo(staff.user.time_zone)).date()
     return format_date(local, locale=when.babel_locale(i18n.choose_language(request)))
+
+
+def moment_of(request: Request, staff: StaffContext, moment: datetime | None) -> str:
+    """``moment`` where the staff member lives, date and time ("1 Dec 2026, 14:05"); empty
+    for None."""
+    if moment is None:
+        return ""
+    local = moment.astimezone(ZoneInfo(staff.user.time_zone))
+    language = i18n.choose_language(request)
+    return f"{day_of(request, staff, moment)}, {when.time_of(local, language)}"

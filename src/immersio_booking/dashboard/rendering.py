@@ -43,8 +43,10 @@ def page(
     *,
     section: str,
     status_code: int = 200,
+    frames_self: bool = False,
 ) -> HTMLResponse:
-    """A dashboard page: ``section`` is the navigation key shown as current."""
+    """A dashboard page: ``section`` is the navigation key shown as current; ``frames_self``
+    lets it frame our own pages (the landing editor's preview)."""
     return render(
         request,
         template,
@@ -57,4 +59,5 @@ def page(
         status_code=status_code,
         with_csrf=True,
         robots="noindex",
+        frames_self=frames_self,
     )

@@ -92,6 +92,19 @@ async def connect(
     return masked_out(box, credential)
 
 
+async def disconnect(
+    session: AsyncSession, organization_id: int, settings: Settings
+) -> StripeKeysOut | None:
+    """Forget the school's Stripe keys; their masked view, or None when none were stored."""
+    credential = await stripe_credential(session, organization_id)
+    if credential is None:
+        return None
+    out = masked_out(SecretBox.of(settings), credential)
+    await session.delete(credential)
+    await session.flush()
+    return out
+
+
 SEALED_FIELDS = {STRIPE: ("secret_key", "webhook_secret")}
 
 

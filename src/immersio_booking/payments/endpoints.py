@@ -47,10 +47,7 @@ async def delete_stripe_keys(
     org: ReadableOrganization, principal: AuthSubject, session: Session, settings: AppSettings
 ) -> Envelope[StripeKeysOut]:
     principal.require_org_admin(org.id)
-    credential = await credentials.stripe_credential(session, org.id)
-    if credential is None:
+    out = await credentials.disconnect(session, org.id, settings)
+    if out is None:
         raise NotFound("No Stripe account is connected", reason="stripe_not_connected")
-    out = credentials.masked_out(SecretBox.of(settings), credential)
-    await session.delete(credential)
-    await session.flush()
     return ok(out)

@@ -13,6 +13,7 @@ from fastapi.responses import HTMLResponse, PlainTextResponse, Response
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from immersio_booking.config import Settings
 from immersio_booking.db.dependencies import Session
 from immersio_booking.kit import clock, when
 from immersio_booking.kit.dependencies import AppSettings, app_settings
@@ -121,10 +122,32 @@ async def landing_page(
     preview: Annotated[str | None, Query(max_length=200)] = None,
 ) -> HTMLResponse:
     school, previewing = await published_school(session, request, orgSlug, preview)
-    org, page = school.org, school.page
+    return await landing_response(
+        request,
+        session,
+        settings,
+        school.org,
+        school.page,
+        tz=tz,
+        index=not previewing and school.allows_indexing,
+    )
+
+
+async def landing_response(
+    request: Request,
+    session: AsyncSession,
+    settings: Settings,
+    org: Team,
+    page: TenantLandingSettings | None,
+    *,
+    tz: str | None,
+    index: bool,
+    framed_by_self: bool = False,
+) -> HTMLResponse:
+    """The school's page as ``page`` sets it: the public page, or the dashboard's preview of
+    settings not saved yet (``framed_by_self``: shown in the editor's frame only)."""
     zone = workshops.visitor_zone(tz)
     now = clock.now()
-    index = not previewing and school.allows_indexing
     base = settings.public_base_url
     language = i18n.choose_language(request)
     # Links to a workshop keep the visitor's zone and the language they chose here.
@@ -157,4 +180,5 @@ async def landing_page(
             "social": (page.social_links if page else None) or {},
         },
         robots=None if index else "noindex",
+        framed_by_self=framed_by_self,
     )

@@ -85,6 +85,8 @@ def render(
     *,
     status_code: int = 200,
     framable: bool = False,
+    framed_by_self: bool = False,
+    frames_self: bool = False,
     stripe_origin: str | None = None,
     with_csrf: bool = False,
     robots: str | None = None,
@@ -108,7 +110,11 @@ def render(
     html = environment(language).get_template(template).render(page)
     response = HTMLResponse(html, status_code=status_code)
     response.headers["Content-Security-Policy"] = security.content_security_policy(
-        nonce, framable=framable, stripe_origin=stripe_origin
+        nonce,
+        framable=framable,
+        stripe_origin=stripe_origin,
+        framed_by_self=framed_by_self,
+        frames_self=frames_self,
     )
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["Referrer-Policy"] = "strict-origin-when-cross-origin"

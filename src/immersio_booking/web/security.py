@@ -54,8 +54,28 @@ def embedding_origin(announced: str | None) -> str | None:
     return f"{parts.scheme}://{host}" + (f":{port}" if port is not None else "")
 
 
-def content_security_policy(nonce: str, *, framable: bool, stripe_origin: str | None = None) -> str:
+def content_security_policy(
+    nonce: str,
+    *,
+    framable: bool,
+    stripe_origin: str | None = None,
+    framed_by_self: bool = False,
+    frames_self: bool = False,
+) -> str:
+    """``framable``: any site may frame the page (booking pages, by /embed.js);
+    ``framed_by_self``: only our own pages may (the dashboard's landing preview);
+    ``frames_self``: the page frames our own pages (the landing editor's preview)."""
     extra = f" {stripe_origin}" if stripe_origin else ""
+    if stripe_origin or frames_self:
+        frames = f"frame-src 'self'{extra}"
+    else:
+        frames = "frame-src 'none'"
+    if framable:
+        ancestors = "frame-ancestors *"
+    elif framed_by_self:
+        ancestors = "frame-ancestors 'self'"
+    else:
+        ancestors = "frame-ancestors 'none'"
     directives = [
         "default-src 'self'",
         f"script-src 'self'{extra}",
@@ -63,12 +83,11 @@ def content_security_policy(nonce: str, *, framable: bool, stripe_origin: str | 
         "img-src 'self' https: data:",
         "font-src 'self'",
         f"connect-src 'self'{extra}",
-        f"frame-src 'self'{extra}" if stripe_origin else "frame-src 'none'",
+        frames,
         "object-src 'none'",
         "base-uri 'none'",
         "form-action 'self'",
-        # Booking pages are embedded by /embed.js on any site; the rest are not.
-        "frame-ancestors *" if framable else "frame-ancestors 'none'",
+        ancestors,
     ]
     return "; ".join(directives)
 
