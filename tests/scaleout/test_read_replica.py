@@ -32,6 +32,7 @@ import httpx
 import psycopg
 import pytest
 from fastapi import FastAPI
+from structlog.testing import capture_logs
 
 from immersio_booking.app import create_app
 from immersio_booking.config import Settings
@@ -249,9 +250,12 @@ async def test_public_reads_come_from_the_replica_and_bookings_check_the_primary
     # The replica goes away: public reads come from the primary, no error, and readiness holds.
     replicated.standby.stop()
     before = await reads(client)
-    assert taken not in await free_starts(client, et["id"])
-    assert taken not in await legacy_starts(client, et["id"])
-    assert not await pages_show(client, tenant, et["slug"], taken)
+    with capture_logs() as logs:
+        assert taken not in await free_starts(client, et["id"])
+        assert taken not in await legacy_starts(client, et["id"])
+        assert not await pages_show(client, tenant, et["slug"], taken)
+    told = [log["event"] for log in logs if log["log_level"] in ("warning", "error")]
+    assert told == ["read_replica_unavailable"], logs  # once, though every read tried it
     after = await reads(client)
     assert grew(before, after, "primary_fallback")
     assert after.get("replica") == before.get("replica")
