@@ -36,6 +36,7 @@ from immersio_booking.immersio.webhooks import router as immersio_webhooks_route
 from immersio_booking.kit import error_handlers, openapi
 from immersio_booking.kit.body_limit import BodyLimitMiddleware
 from immersio_booking.kit.observability import ObservabilityMiddleware, configure_logging
+from immersio_booking.kit.replica import ReplicaReads
 from immersio_booking.kit.unsupported import only_declared_query
 from immersio_booking.landing.endpoints import router as landing_router
 from immersio_booking.members.endpoints import router as members_router
@@ -87,6 +88,27 @@ CAL_API_HEADERS = [
 ]
 
 
+# The replica serves only anonymous slot reads, each a few short statements: a small pool.
+REPLICA_POOL_SIZE = 5
+
+
+def _replica(settings: Settings) -> ReplicaReads | None:
+    """The read replica's engine (IMMERSIO_READ_REPLICA_URL), or None without one."""
+    if not settings.read_replica_url:
+        return None
+    engine = make_engine(
+        settings.read_replica_url,
+        pool_size=REPLICA_POOL_SIZE,
+        max_overflow=REPLICA_POOL_SIZE,
+        read_only=True,
+    )
+    return ReplicaReads(
+        engine,
+        make_sessionmaker(engine, settings),
+        retry_seconds=settings.read_replica_retry_seconds,
+    )
+
+
 def create_app(settings: Settings | None = None, engine: AsyncEngine | None = None) -> FastAPI:
     settings = settings or get_settings()
     configure_logging(settings.log_level, settings.json_logs)
@@ -101,6 +123,7 @@ def create_app(settings: Settings | None = None, engine: AsyncEngine | None = No
             max_overflow=settings.db_max_overflow,
         )
         app.state.sessionmaker = make_sessionmaker(app.state.engine, settings)
+        app.state.replica = _replica(settings)
         if own_engine:
             # A served process: what start-up loaded (modules, routes, models) lives as long as
             # the process, so the collector's full passes stop walking it. Without this a full
@@ -110,6 +133,8 @@ def create_app(settings: Settings | None = None, engine: AsyncEngine | None = No
         try:
             yield
         finally:
+            if app.state.replica is not None:
+                await app.state.replica.engine.dispose()
             if own_engine:
                 await app.state.engine.dispose()
 

@@ -29,6 +29,11 @@ class Settings(BaseSettings):
     )
     db_pool_size: int = 10
     db_max_overflow: int = 10
+    # A read replica (streaming standby) for public slot reads (docs/deployment.md); unset: none.
+    # After a failed read there, public reads go to the primary for this long before it is
+    # tried again.
+    read_replica_url: str | None = None
+    read_replica_retry_seconds: float = Field(default=5.0, ge=0, le=300)
     secret_key: str | None = None
     encryption_keys: str | None = Field(
         default=None, description="Comma-separated Fernet keys; the first encrypts, all decrypt."
@@ -136,7 +141,7 @@ class Settings(BaseSettings):
     calendar_link_wait_seconds: int = Field(default=30, ge=1, le=3600)
     calendar_link_wait_attempts: int = Field(default=10, ge=0, le=100)
 
-    @field_validator("database_url")
+    @field_validator("database_url", "read_replica_url")
     @classmethod
     def _normalise_database_url(cls, value: str | None) -> str | None:
         if not value:

@@ -54,10 +54,19 @@ class Fleet:
                 stderr=subprocess.STDOUT,
             )
 
-    def start_api(self, n: int) -> None:
+    def start_api(self, n: int, reuse_port: bool = True) -> None:
+        shared = ["--reuse-port"] if reuse_port else []
         self.apis[n] = self._spawn(
-            f"api{n}", "serve", "--no-worker", "--reuse-port", "--port", str(self.port)
+            f"api{n}", "serve", "--no-worker", *shared, "--port", str(self.port)
         )
+
+    def stop_apis(self) -> None:
+        """End the API processes (SIGTERM, as a deployment does); the workers go on."""
+        for process in self.apis.values():
+            process.terminate()
+        for process in self.apis.values():
+            process.wait(20)
+        self.apis.clear()
 
     def start_worker(self, n: int) -> None:
         self.workers[n] = self._spawn(f"worker{n}", "worker", "--concurrency", "4")

@@ -42,23 +42,27 @@ def _as_postgres(*command: str) -> list[str]:
 
 
 class ScratchCluster:
-    """A cluster in a temporary directory, on a free loopback port, trust authentication."""
+    """A cluster in a temporary directory, on a free loopback port, trust authentication
+    (initdb's defaults also trust replication connections from the loopback)."""
 
-    def __init__(self, root: Path) -> None:
+    def __init__(self, root: Path, binaries: Path | None = None) -> None:
         self.pgdata = root / "pgdata"
         self.port = free_port()
-        self.bin = _binaries()
+        self.bin = binaries or _binaries()
         if os.geteuid() == 0:
             shutil.chown(root, "postgres")
+        self._create()
+        self.log = root / "server.log"
+        self.start()
+        self.url = f"postgresql+psycopg://postgres@127.0.0.1:{self.port}/postgres"
+
+    def _create(self) -> None:
         subprocess.run(
             _as_postgres(str(self.bin / "initdb"), "-D", str(self.pgdata), "-U", "postgres")
             + ["-A", "trust", "--no-sync"],
             check=True,
             capture_output=True,
         )
-        self.log = root / "server.log"
-        self.start()
-        self.url = f"postgresql+psycopg://postgres@127.0.0.1:{self.port}/postgres"
 
     def _ctl(self, *args: str) -> None:
         subprocess.run(
@@ -75,6 +79,25 @@ class ScratchCluster:
         # "fast": sessions are ended and their open transactions rolled back, as in a restart
         # or a failover of a managed server.
         self._ctl("-m", "fast", "stop")
+
+
+class StandbyCluster(ScratchCluster):
+    """A hot standby of ``primary``, streaming its WAL (``pg_basebackup -R``): read-only, and
+    behind the primary by however much it has not replayed yet."""
+
+    def __init__(self, root: Path, primary: ScratchCluster) -> None:
+        self.primary = primary
+        super().__init__(root, primary.bin)
+
+    def _create(self) -> None:
+        # --checkpoint=fast: the copy starts at once, not after a spread checkpoint (minutes).
+        subprocess.run(
+            _as_postgres(str(self.bin / "pg_basebackup"), "-D", str(self.pgdata))
+            + ["-h", "127.0.0.1", "-p", str(self.primary.port), "-U", "postgres"]
+            + ["-R", "-X", "stream", "--no-sync", "--checkpoint=fast"],
+            check=True,
+            capture_output=True,
+        )
 
 
 class EmbeddedServer:

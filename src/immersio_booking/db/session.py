@@ -25,13 +25,24 @@ def resolve_database_url(settings: Settings) -> str:
     return embedded.start(Path(settings.data_dir))
 
 
-def make_engine(url: str, *, pool_size: int = 10, max_overflow: int = 10) -> AsyncEngine:
+def make_engine(
+    url: str, *, pool_size: int = 10, max_overflow: int = 10, read_only: bool = False
+) -> AsyncEngine:
+    """``read_only``: every transaction is read-only (a read replica's engine), and a server
+    that does not answer is given up on after a few seconds (reads then go to the primary)."""
+    connect_args: dict[str, object] = {"application_name": "immersio-booking"}
+    if read_only:
+        connect_args |= {
+            "application_name": "immersio-booking-replica",
+            "options": "-c default_transaction_read_only=on",
+            "connect_timeout": 3,
+        }
     return create_async_engine(
         url,
         pool_size=pool_size,
         max_overflow=max_overflow,
         pool_pre_ping=True,
-        connect_args={"application_name": "immersio-booking"},
+        connect_args=connect_args,
         # An error's text never carries the statement's values (emails, tokens, secrets),
         # wherever it is logged: requests, jobs, the CLI.
         hide_parameters=True,

@@ -13,6 +13,7 @@ from sqlalchemy import text
 from immersio_booking.db import migrate
 from immersio_booking.kit.dependencies import AppSettings
 from immersio_booking.kit.errors import NotFound, Unauthorized
+from immersio_booking.kit.replica import replica_of
 
 router = APIRouter(tags=["Operations"], include_in_schema=True)
 
@@ -25,7 +26,8 @@ async def healthz() -> dict[str, str]:
 
 @router.get("/readyz")
 async def readyz(request: Request) -> JSONResponse:
-    """The database answers and its schema is at the head migration."""
+    """The database answers and its schema is at the head migration. With a read replica,
+    ``checks.replica`` says whether it answers (informative: it does not fail readiness)."""
     checks: dict[str, object] = {}
     ready = True
     try:
@@ -42,6 +44,10 @@ async def readyz(request: Request) -> JSONResponse:
     except Exception as exc:  # any failure means not ready; say which
         checks["database"] = f"error: {type(exc).__name__}"
         ready = False
+    replica = replica_of(request)
+    if replica is not None:
+        # Said, never failing readiness: public reads fall back to the primary meanwhile.
+        checks["replica"] = await replica.state()
     return JSONResponse(
         {"status": "ok" if ready else "unavailable", "checks": checks},
         status_code=200 if ready else 503,

@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable
 from typing import Any
 
 from fastapi import APIRouter, Request, Response
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from immersio_booking.auth.dependencies import OptionalAuthSubject
+from immersio_booking.auth.principal import Principal
+from immersio_booking.config import Settings
 from immersio_booking.db.dependencies import Session
 from immersio_booking.kit import clock
 from immersio_booking.kit.api_versions import V2024_09_04, versioned
 from immersio_booking.kit.dependencies import AppSettings
 from immersio_booking.kit.errors import BadRequest
+from immersio_booking.kit.replica import public_read
 from immersio_booking.kit.responses import success
 from immersio_booking.kit.schemas import Envelope
 from immersio_booking.kit.unsupported import checks_own_query, refuse_unsupported
@@ -113,8 +118,26 @@ async def get_slots(
     await policy.enforce(request, principal, *policy.SLOT_READS)
     slots_request = parse_request(dict(request.query_params), settings.slots_max_range_days)
     # Plain str/int data in the wire shape: serialized once, the Envelope stays the schema.
-    return success(
-        await service.available_slots(
-            session, principal, slots_request, clock.now(), settings.public_slots_max_count
+    return success(await read_slots(request, session, principal, slots_request, settings))
+
+
+async def read_slots(
+    request: Request,
+    session: AsyncSession,
+    principal: Principal | None,
+    slots_request: service.SlotsRequest,
+    settings: Settings,
+) -> dict[str, list[dict[str, Any]]]:
+    """The slots of ``slots_request``. An anonymous read that moves no booking is public: the
+    read replica answers it when there is one (kit/replica.py). A keyed caller, or one moving
+    a booking, may just have written what it reads: the primary answers."""
+    now = clock.now()
+
+    def read(on: AsyncSession) -> Awaitable[dict[str, list[dict[str, Any]]]]:
+        return service.available_slots(
+            on, principal, slots_request, now, settings.public_slots_max_count
         )
-    )
+
+    if principal is None and slots_request.reschedule_uid is None:
+        return await public_read(request, session, read)
+    return await read(session)

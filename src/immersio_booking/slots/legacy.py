@@ -13,7 +13,6 @@ from fastapi import APIRouter, Request, Response
 
 from immersio_booking.auth.dependencies import OptionalAuthSubject
 from immersio_booking.db.dependencies import Session
-from immersio_booking.kit import clock
 from immersio_booking.kit.api_versions import (
     V2024_04_15,
     V2024_06_11,
@@ -26,8 +25,7 @@ from immersio_booking.kit.dependencies import AppSettings
 from immersio_booking.kit.responses import success
 from immersio_booking.kit.unsupported import checks_own_query
 from immersio_booking.ratelimits import policy
-from immersio_booking.slots import service
-from immersio_booking.slots.endpoints import parse_request
+from immersio_booking.slots.endpoints import parse_request, read_slots
 
 LEGACY = (V2024_04_15, V2024_06_11, V2024_06_14, V2024_08_13)
 router = APIRouter(tags=["Slots"], route_class=versioned(*LEGACY), include_in_schema=False)
@@ -81,9 +79,7 @@ async def available_slots(
     ``rescheduleUid``, ``orgSlug``."""
     await policy.enforce(request, principal, *policy.SLOT_READS)
     slots_request = parse_request(today_query(request), settings.slots_max_range_days)
-    found = await service.available_slots(
-        session, principal, slots_request, clock.now(), settings.public_slots_max_count
-    )
+    found = await read_slots(request, session, principal, slots_request, settings)
     with_end = slots_request.with_end
     slots = {day: [legacy_slot(s, with_end) for s in items] for day, items in found.items()}
     return success({"slots": slots})

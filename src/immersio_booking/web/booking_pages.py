@@ -25,6 +25,7 @@ from immersio_booking.kit import clock as clock_
 from immersio_booking.kit import signing, when
 from immersio_booking.kit.dependencies import AppSettings
 from immersio_booking.kit.errors import NotFound
+from immersio_booking.kit.replica import public_read
 from immersio_booking.landing import service as landing
 from immersio_booking.models import Booking, EventType
 from immersio_booking.ratelimits import policy
@@ -34,6 +35,7 @@ from immersio_booking.web.landing_pages import OrgSlug, school_at
 from immersio_booking.web.month import Month
 from immersio_booking.web.rendering import PageRoute, render
 from immersio_booking.web.workshop_facts import facts_of
+from immersio_booking.web.workshops import FreeSession
 from immersio_booking.whitelist.service import whitelist_required
 
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
@@ -126,14 +128,18 @@ async def booking_page(
     shown = Month.parse(month, selected or today)
     if shown.first < this_month.first:  # no month in the past
         shown = this_month
-    earliest = this_month
-    if month is None and selected is None:
-        shown, free = await workshops.opening_month(session, et, shown, zone, now, reschedule)
-        earliest = shown
-    else:
-        free = await workshops.shown_sessions(
-            session, et, shown.window(zone), zone, now, reschedule
-        )
+    opening = month is None and selected is None
+
+    async def free_in(on: AsyncSession) -> tuple[Month, dict[date, list[FreeSession]]]:
+        if opening:
+            return await workshops.opening_month(on, et, shown, zone, now, reschedule)
+        window = shown.window(zone)
+        return shown, await workshops.shown_sessions(on, et, window, zone, now, reschedule)
+
+    # The read replica shows the sessions (kit/replica.py), except to a visitor moving a
+    # booking: its own seat counts as free, and it may have been booked a moment ago.
+    shown, free = await (free_in(session) if reschedule else public_read(request, session, free_in))
+    earliest = shown if opening else this_month
     if et.seats_per_time_slot and not reschedule:
         free = await workshops.with_full_sessions(session, et, free, shown.window(zone), zone, now)
     if selected not in free:

@@ -18,6 +18,7 @@ from immersio_booking.db.dependencies import Session
 from immersio_booking.kit import clock, when
 from immersio_booking.kit.dependencies import AppSettings, app_settings
 from immersio_booking.kit.errors import NotFound
+from immersio_booking.kit.replica import public_read
 from immersio_booking.landing import service as landing
 from immersio_booking.models import EventType, OrganizationSettings, Team, TenantLandingSettings
 from immersio_booking.web import (
@@ -169,7 +170,9 @@ async def landing_response(
             "org": org,
             "page": page,
             "palette": landing.palette(page, org.brand_color),
-            "cards": await workshops.cards(session, org.id, zone, now),
+            "cards": await public_read(
+                request, session, lambda on: workshops.cards(on, org.id, zone, now)
+            ),
             "teachers": await workshops.teacher_names(session, org.id),
             "zone": zone,
             "zone_label": when.zone_name(zone, now, i18n.locale_tag(request, language)),
