@@ -10,7 +10,7 @@ from __future__ import annotations
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from immersio_booking.bookings import busy_check, events
-from immersio_booking.calendars import events_out, google_meet, kinds, live_check
+from immersio_booking.calendars import ahead, events_out, google_meet, kinds, live_check
 from immersio_booking.calendars.caldav_kind import AppleSource, CalDavSource
 from immersio_booking.calendars.google_calendar import GoogleCalendar
 from immersio_booking.calendars.ics_feed import IcsFeedSource
@@ -20,9 +20,15 @@ from immersio_booking.video import registry
 listeners = events.Listeners()
 
 
+@listeners.preparing
+async def _coming(session: AsyncSession, coming: events.Coming) -> None:
+    et = coming.event_type
+    await ahead.prepare(session, et.organization_id, et.id, coming.host_ids)
+
+
 @listeners.on(events.Booked)
 async def _booked(session: AsyncSession, event: events.Booked) -> None:
-    await events_out.queue(session, event.accepted)
+    await events_out.queue(session, event.accepted, new=True)
 
 
 @listeners.on(events.Confirmed)

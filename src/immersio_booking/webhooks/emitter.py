@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from immersio_booking.bookings import meeting_links
 from immersio_booking.bookings import repository as bookings
+from immersio_booking.db.session import Remembered
 from immersio_booking.kit import clock
 from immersio_booking.models import (
     Booking,
@@ -90,7 +91,44 @@ async def _payload(session: AsyncSession, booking: Booking) -> dict[str, Any]:
     }
 
 
+# The active subscriptions that may concern a workshop's bookings, by (school, workshop).
+_OF_WORKSHOP: Remembered[list[Webhook]] = Remembered("webhooks.of_workshop")
+_TO_IMMERSIO: Remembered[bool] = Remembered("webhooks.to_immersio")
+
+
+async def prepare(session: AsyncSession, organization_id: int, event_type_id: int) -> None:
+    """Before a booking's locks: the subscriptions any of the workshop's bookings may have
+    (the school's, the workshop's, every teacher's own) and whether the school pushes to
+    Immersio, kept for ``emit`` in the same transaction."""
+    rows = await session.execute(
+        select(Webhook).where(
+            Webhook.organization_id == organization_id,
+            Webhook.active.is_(True),
+            or_(
+                (Webhook.team_id == organization_id) & Webhook.event_type_id.is_(None),
+                Webhook.event_type_id == event_type_id,
+                Webhook.team_id.is_(None) & Webhook.event_type_id.is_(None),
+            ),
+        )
+    )
+    _OF_WORKSHOP.put(session, (organization_id, event_type_id), list(rows.scalars()))
+    pushes = await destinations.pushes_to_immersio(session, organization_id)
+    _TO_IMMERSIO.put(session, organization_id, pushes)
+
+
+def _concerns(hook: Webhook, booking: Booking) -> bool:
+    """The subscription's scope takes in the booking (the query's condition, on a row)."""
+    return (
+        (hook.team_id == booking.organization_id and hook.event_type_id is None)
+        or hook.event_type_id == booking.event_type_id
+        or (hook.user_id == booking.user_id and hook.team_id is None and hook.event_type_id is None)
+    )
+
+
 async def subscriptions_for(session: AsyncSession, booking: Booking, trigger: str) -> list[Webhook]:
+    kept = _OF_WORKSHOP.get(session, (booking.organization_id, booking.event_type_id))
+    if kept is not None:
+        return [w for w in kept if _concerns(w, booking) and trigger in (w.event_triggers or [])]
     rows = await session.execute(
         select(Webhook).where(
             Webhook.organization_id == booking.organization_id,
@@ -125,7 +163,10 @@ async def emit(
     for booking in booking_list:
         org = booking.organization_id
         if org not in to_immersio:
-            to_immersio[org] = await destinations.pushes_to_immersio(session, org)
+            kept = _TO_IMMERSIO.get(session, org)
+            to_immersio[org] = (
+                kept if kept is not None else await destinations.pushes_to_immersio(session, org)
+            )
         targets: list[int | None] = [
             h.id for h in await subscriptions_for(session, booking, trigger)
         ]

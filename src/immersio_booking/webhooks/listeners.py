@@ -7,10 +7,15 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from immersio_booking.bookings import events
 from immersio_booking.models import BookingStatus
-from immersio_booking.webhooks import meetings, no_show
+from immersio_booking.webhooks import emitter, meetings, no_show
 from immersio_booking.webhooks.emitter import emit
 
 listeners = events.Listeners()
+
+
+@listeners.preparing
+async def _coming(session: AsyncSession, coming: events.Coming) -> None:
+    await emitter.prepare(session, coming.event_type.organization_id, coming.event_type.id)
 
 
 @listeners.on(events.Booked)

@@ -10,10 +10,16 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from immersio_booking.bookings import events
 from immersio_booking.kit import clock
 from immersio_booking.models import Booking, BookingStatus
-from immersio_booking.workflows import reminders
+from immersio_booking.workflows import reminders, repository
 from immersio_booking.workflows.schemas import TIMED_TRIGGERS
 
 listeners = events.Listeners()
+
+
+@listeners.preparing
+async def _coming(session: AsyncSession, coming: events.Coming) -> None:
+    et = coming.event_type
+    await repository.prepare_active_on(session, et.organization_id, et.id)
 
 
 async def _accepted(session: AsyncSession, bookings: Sequence[Booking], new: bool = False) -> None:

@@ -9,6 +9,7 @@ from datetime import datetime
 from sqlalchemy import delete, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from immersio_booking.db.session import Remembered
 from immersio_booking.models import (
     Booking,
     BookingStatus,
@@ -122,30 +123,52 @@ async def set_event_types(
     await session.flush()
 
 
+# Every active workflow running on a workshop, by (school, workshop): read before a booking's
+# locks, for ``applicable`` under them.
+_ACTIVE_ON: Remembered[list[Workflow]] = Remembered("workflows.active_on")
+
+
+async def _active_on(
+    session: AsyncSession,
+    organization_id: int,
+    event_type_id: int | None,
+    triggers: Sequence[str] | None,
+) -> list[Workflow]:
+    runs_on_event_type = (
+        select(WorkflowEventType.id)
+        .where(
+            WorkflowEventType.organization_id == organization_id,
+            WorkflowEventType.workflow_id == Workflow.id,
+            WorkflowEventType.event_type_id == event_type_id,
+        )
+        .exists()
+    )
+    statement = select(Workflow).where(
+        Workflow.organization_id == organization_id,
+        Workflow.active.is_(True),
+        or_(Workflow.is_active_on_all.is_(True), runs_on_event_type),
+    )
+    if triggers is not None:
+        statement = statement.where(Workflow.trigger.in_(triggers))
+    return list((await session.execute(statement.order_by(Workflow.id))).scalars())
+
+
+async def prepare_active_on(
+    session: AsyncSession, organization_id: int, event_type_id: int
+) -> None:
+    """Keep, for the transaction, the active workflows (any trigger) of the workshop."""
+    found = await _active_on(session, organization_id, event_type_id, None)
+    _ACTIVE_ON.put(session, (organization_id, event_type_id), found)
+
+
 async def applicable(
     session: AsyncSession, booking: Booking, triggers: Sequence[str]
 ) -> list[Workflow]:
     """Active workflows with one of ``triggers`` that run on the booking's event type."""
-    runs_on_event_type = (
-        select(WorkflowEventType.id)
-        .where(
-            WorkflowEventType.organization_id == booking.organization_id,
-            WorkflowEventType.workflow_id == Workflow.id,
-            WorkflowEventType.event_type_id == booking.event_type_id,
-        )
-        .exists()
-    )
-    rows = await session.execute(
-        select(Workflow)
-        .where(
-            Workflow.organization_id == booking.organization_id,
-            Workflow.active.is_(True),
-            Workflow.trigger.in_(triggers),
-            or_(Workflow.is_active_on_all.is_(True), runs_on_event_type),
-        )
-        .order_by(Workflow.id)
-    )
-    return list(rows.scalars())
+    kept = _ACTIVE_ON.get(session, (booking.organization_id, booking.event_type_id))
+    if kept is not None:
+        return [w for w in kept if w.trigger in triggers]
+    return await _active_on(session, booking.organization_id, booking.event_type_id, triggers)
 
 
 async def runs_on(session: AsyncSession, workflow: Workflow, event_type_id: int | None) -> bool:
