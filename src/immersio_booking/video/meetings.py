@@ -108,17 +108,27 @@ async def _read(session: AsyncSession, organization_id: int, key: SessionKey) ->
     return _Session(key, seats, references)
 
 
+Origins = dict[SessionKey, list[SessionKey]]
+
+
 async def _origins(
     session: AsyncSession, organization_id: int, keys: Sequence[SessionKey]
-) -> list[SessionKey]:
-    """Sessions the accepted seats of ``keys`` were rescheduled from (their meeting may move)."""
-    previous_ids: list[int] = []
+) -> Origins:
+    """For each of ``keys``, the sessions its accepted seats were rescheduled from (their
+    meeting may move)."""
+    previous_ids: dict[SessionKey, list[int]] = {}
     for key in keys:
-        previous_ids += await repository.rescheduled_from(
+        previous_ids[key] = await repository.rescheduled_from(
             session, organization_id, key.event_type_id, key.start
         )
-    previous = await repository.bookings_by_ids(session, organization_id, previous_ids)
-    return [k for k in keys_of(previous) if k not in keys]
+    everyone = [i for ids in previous_ids.values() for i in ids]
+    previous = {
+        b.id: b for b in await repository.bookings_by_ids(session, organization_id, everyone)
+    }
+    return {
+        key: [k for k in keys_of([previous[i] for i in ids if i in previous]) if k not in keys]
+        for key, ids in previous_ids.items()
+    }
 
 
 async def try_locks(
@@ -193,6 +203,8 @@ class Settler:
         self.organization_id = organization_id
         self.settings = settings
         self.in_job = in_job
+        # Origins already read under the booking's locks (outside a job only).
+        self.origins: Origins = {}
 
     async def _refused(self, provider: VideoProvider, error: CredentialRefused, what: str) -> None:
         """A provider refused the school's credential: mark it invalid (a Zoom app, so that
@@ -262,7 +274,10 @@ class Settler:
         Outside a job, a meeting that needs the provider's API is copied to the seats at once
         (the students keep a working link while it moves) and the job does the ``update``;
         if the update fails, the copy stays."""
-        for origin in await _origins(self.session, self.organization_id, [state.key]):
+        known = self.origins.get(state.key)
+        if known is None:
+            known = (await _origins(self.session, self.organization_id, [state.key]))[state.key]
+        for origin in known:
             old = await _read(self.session, self.organization_id, origin)
             if old.accepted or not old.live:
                 continue
@@ -337,7 +352,19 @@ async def sessions_to_settle(
 ) -> list[SessionKey]:
     """``keys``, then the sessions their seats were rescheduled from (a meeting may move from
     one to the other, so both are locked and settled together, the new one first)."""
-    return [*keys, *await _origins(session, organization_id, keys)]
+    return (await origins_to_settle(session, organization_id, keys))[0]
+
+
+async def origins_to_settle(
+    session: AsyncSession, organization_id: int, keys: Sequence[SessionKey]
+) -> tuple[list[SessionKey], Origins]:
+    """``sessions_to_settle``, and the origins of each of ``keys`` read on the way (``settle``
+    outside a job takes them: the booking's locks keep them as they are)."""
+    origins = await _origins(session, organization_id, keys)
+    found: list[SessionKey] = []
+    for key in keys:
+        found += [k for k in origins[key] if k not in found]
+    return [*keys, *found], origins
 
 
 async def settle(
@@ -347,6 +374,7 @@ async def settle(
     settings: Settings,
     *,
     in_job: bool,
+    origins: Origins | None = None,
 ) -> bool:
     """Settle the meetings of ``keys`` (from ``sessions_to_settle``), in order. Outside a job
     the caller holds the sessions' locks (``try_locks``) and True means a job must finish the
@@ -356,6 +384,8 @@ async def settle(
             session, *(k.lock_key(organization_id) for k in keys), timeout_ms=JOB_LOCK_TIMEOUT_MS
         )
     settler = Settler(session, organization_id, settings, in_job=in_job)
+    if origins is not None and not in_job:
+        settler.origins = dict(origins)
     for key in keys:
         try:
             await settler.settle_one(key)
