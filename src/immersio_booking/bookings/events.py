@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, TypeVar
 
+from sqlalchemy import ColumnElement, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from immersio_booking.jobs.app import together
@@ -177,7 +178,17 @@ BookingEvent = (
 )
 E = TypeVar("E", bound=BookingEvent)
 Listener = Callable[[AsyncSession, Any], Awaitable[None]]
-Preparer = Callable[[AsyncSession, Coming], Awaitable[None]]
+
+
+@dataclass(frozen=True)
+class Preparer:
+    """``ask``: one scalar SQL expression about the bookings ``Coming`` (every package's read
+    together in one statement); ``keep``: given its value, keep what the listeners will need
+    (more statements only where the value says there is something to load)."""
+
+    ask: Callable[[Coming], ColumnElement[Any]]
+    keep: Callable[[AsyncSession, Coming, Any], Awaitable[None]]
+
 
 _listeners: dict[type[Any], list[Listener]] = {}
 _preparers: list[Preparer] = []
@@ -203,11 +214,10 @@ class Listeners:
         self._pairs: list[tuple[type[Any], Listener]] = []
         self._preparers: list[Preparer] = []
 
-    def preparing(self, preparer: Preparer) -> Preparer:
+    def preparing(self, preparer: Preparer) -> None:
         """``preparer`` reads, before a booking's locks, what this package's listeners will
         need about the bookings ``Coming``."""
         self._preparers.append(preparer)
-        return preparer
 
     def on(
         self, kind: type[E]
@@ -247,8 +257,11 @@ def listeners_of(kind: type[Any]) -> list[Listener]:
 async def prepare(session: AsyncSession, coming: Coming) -> None:
     """Let every preparer read ahead, in the session's transaction, before the locks
     (nothing to do before the listeners are wired: ``publish`` refuses then)."""
-    for preparer in _preparers:
-        await preparer(session, coming)
+    if not _preparers:
+        return
+    row = (await session.execute(select(*(p.ask(coming) for p in _preparers)))).one()
+    for preparer, value in zip(_preparers, row, strict=True):
+        await preparer.keep(session, coming, value)
 
 
 async def publish(session: AsyncSession, event: BookingEvent) -> None:

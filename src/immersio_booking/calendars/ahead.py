@@ -8,8 +8,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
-from sqlalchemy import distinct, func, select
+from sqlalchemy import ColumnElement, distinct, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from immersio_booking.calendars import destination
@@ -32,9 +33,9 @@ class Facts:
 _FACTS: Remembered[Facts] = Remembered("calendars.ahead")
 
 
-async def prepare(
-    session: AsyncSession, organization_id: int, event_type_id: int, host_ids: Sequence[int]
-) -> None:
+def ask(organization_id: int, event_type_id: int, host_ids: Sequence[int]) -> ColumnElement[Any]:
+    """The facts as one JSON value ``[reading hosts, writing hosts, own destination]``, read
+    with the other packages' (``bookings.events.prepare``)."""
     reading = (
         select(func.array_agg(distinct(SelectedCalendar.user_id)))
         .where(
@@ -60,16 +61,26 @@ async def prepare(
         )
         .exists()
     )
-    row = (await session.execute(select(reading, writing, own))).one()
+    return func.json_build_array(reading, writing, own)
+
+
+def keep(
+    session: AsyncSession,
+    organization_id: int,
+    event_type_id: int,
+    host_ids: Sequence[int],
+    value: list[Any],
+) -> None:
+    reading, writing, own = value
     _FACTS.put(
         session,
         organization_id,
         Facts(
             event_type_id,
             frozenset(host_ids),
-            frozenset(row[0] or ()),
-            frozenset(row[1] or ()),
-            bool(row[2]),
+            frozenset(reading or ()),
+            frozenset(writing or ()),
+            bool(own),
         ),
     )
 

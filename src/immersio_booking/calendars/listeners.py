@@ -7,6 +7,9 @@ Each session whose seats changed gets its event written, moved or removed by
 
 from __future__ import annotations
 
+from typing import Any
+
+from sqlalchemy import ColumnElement
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from immersio_booking.bookings import busy_check, events
@@ -20,10 +23,16 @@ from immersio_booking.video import registry
 listeners = events.Listeners()
 
 
-@listeners.preparing
-async def _coming(session: AsyncSession, coming: events.Coming) -> None:
+def _ask(coming: events.Coming) -> ColumnElement[Any]:
+    return ahead.ask(coming.event_type.organization_id, coming.event_type.id, coming.host_ids)
+
+
+async def _keep(session: AsyncSession, coming: events.Coming, value: Any) -> None:
     et = coming.event_type
-    await ahead.prepare(session, et.organization_id, et.id, coming.host_ids)
+    ahead.keep(session, et.organization_id, et.id, coming.host_ids, value)
+
+
+listeners.preparing(events.Preparer(_ask, _keep))
 
 
 @listeners.on(events.Booked)

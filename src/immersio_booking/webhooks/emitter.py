@@ -8,7 +8,7 @@ from collections.abc import Awaitable, Callable, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import or_, select
+from sqlalchemy import ColumnElement, Select, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from immersio_booking.bookings import meeting_links
@@ -96,24 +96,41 @@ _OF_WORKSHOP: Remembered[list[Webhook]] = Remembered("webhooks.of_workshop")
 _TO_IMMERSIO: Remembered[bool] = Remembered("webhooks.to_immersio")
 
 
-async def prepare(session: AsyncSession, organization_id: int, event_type_id: int) -> None:
-    """Before a booking's locks: the subscriptions any of the workshop's bookings may have
-    (the school's, the workshop's, every teacher's own) and whether the school pushes to
-    Immersio, kept for ``emit`` in the same transaction."""
-    rows = await session.execute(
-        select(Webhook).where(
-            Webhook.organization_id == organization_id,
-            Webhook.active.is_(True),
-            or_(
-                (Webhook.team_id == organization_id) & Webhook.event_type_id.is_(None),
-                Webhook.event_type_id == event_type_id,
-                Webhook.team_id.is_(None) & Webhook.event_type_id.is_(None),
-            ),
-        )
+def _of_workshop(organization_id: int, event_type_id: int) -> Select[Webhook]:
+    return select(Webhook).where(
+        Webhook.organization_id == organization_id,
+        Webhook.active.is_(True),
+        or_(
+            (Webhook.team_id == organization_id) & Webhook.event_type_id.is_(None),
+            Webhook.event_type_id == event_type_id,
+            Webhook.team_id.is_(None) & Webhook.event_type_id.is_(None),
+        ),
     )
-    _OF_WORKSHOP.put(session, (organization_id, event_type_id), list(rows.scalars()))
-    pushes = await destinations.pushes_to_immersio(session, organization_id)
-    _TO_IMMERSIO.put(session, organization_id, pushes)
+
+
+def ask(organization_id: int, event_type_id: int) -> ColumnElement[Any]:
+    """Before a booking's locks, with the other packages' reads: whether any subscription may
+    concern the workshop's bookings (the school's, the workshop's, a teacher's own), and the
+    facts of the school's Immersio push, as one JSON value."""
+    return func.json_build_array(
+        _of_workshop(organization_id, event_type_id).exists(),
+        *destinations.immersio_facts(organization_id),
+    )
+
+
+async def keep(
+    session: AsyncSession, organization_id: int, event_type_id: int, value: list[Any]
+) -> None:
+    """Keep ``ask``'s answer for ``emit`` in the same transaction (the subscriptions loaded
+    only when there are some)."""
+    any_hook, metadata, has_secret = value
+    hooks = (
+        list((await session.execute(_of_workshop(organization_id, event_type_id))).scalars())
+        if any_hook
+        else []
+    )
+    _OF_WORKSHOP.put(session, (organization_id, event_type_id), hooks)
+    _TO_IMMERSIO.put(session, organization_id, destinations.pushes(metadata, bool(has_secret)))
 
 
 def _concerns(hook: Webhook, booking: Booking) -> bool:

@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from immersio_booking.bookings import events
@@ -13,9 +15,16 @@ from immersio_booking.webhooks.emitter import emit
 listeners = events.Listeners()
 
 
-@listeners.preparing
-async def _coming(session: AsyncSession, coming: events.Coming) -> None:
-    await emitter.prepare(session, coming.event_type.organization_id, coming.event_type.id)
+async def _keep(session: AsyncSession, coming: events.Coming, value: Any) -> None:
+    await emitter.keep(session, coming.event_type.organization_id, coming.event_type.id, value)
+
+
+listeners.preparing(
+    events.Preparer(
+        lambda coming: emitter.ask(coming.event_type.organization_id, coming.event_type.id),
+        _keep,
+    )
+)
 
 
 @listeners.on(events.Booked)

@@ -16,10 +16,19 @@ from immersio_booking.workflows.schemas import TIMED_TRIGGERS
 listeners = events.Listeners()
 
 
-@listeners.preparing
-async def _coming(session: AsyncSession, coming: events.Coming) -> None:
+async def _keep(session: AsyncSession, coming: events.Coming, any_active: bool) -> None:
     et = coming.event_type
-    await repository.prepare_active_on(session, et.organization_id, et.id)
+    await repository.keep_active_on(session, et.organization_id, et.id, any_active)
+
+
+listeners.preparing(
+    events.Preparer(
+        lambda coming: repository.any_active_on(
+            coming.event_type.organization_id, coming.event_type.id
+        ),
+        _keep,
+    )
+)
 
 
 async def _accepted(session: AsyncSession, bookings: Sequence[Booking], new: bool = False) -> None:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from datetime import datetime
 
-from sqlalchemy import delete, func, or_, select
+from sqlalchemy import ColumnElement, Select, delete, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from immersio_booking.db.session import Remembered
@@ -128,12 +128,9 @@ async def set_event_types(
 _ACTIVE_ON: Remembered[list[Workflow]] = Remembered("workflows.active_on")
 
 
-async def _active_on(
-    session: AsyncSession,
-    organization_id: int,
-    event_type_id: int | None,
-    triggers: Sequence[str] | None,
-) -> list[Workflow]:
+def _active_on_query(
+    organization_id: int, event_type_id: int | None, triggers: Sequence[str] | None
+) -> Select[Workflow]:
     runs_on_event_type = (
         select(WorkflowEventType.id)
         .where(
@@ -150,14 +147,28 @@ async def _active_on(
     )
     if triggers is not None:
         statement = statement.where(Workflow.trigger.in_(triggers))
-    return list((await session.execute(statement.order_by(Workflow.id))).scalars())
+    return statement.order_by(Workflow.id)
 
 
-async def prepare_active_on(
-    session: AsyncSession, organization_id: int, event_type_id: int
+def any_active_on(organization_id: int, event_type_id: int) -> ColumnElement[bool]:
+    """Whether any workflow runs on the workshop (read before a booking's locks)."""
+    return _active_on_query(organization_id, event_type_id, None).exists()
+
+
+async def keep_active_on(
+    session: AsyncSession, organization_id: int, event_type_id: int, any_active: bool
 ) -> None:
-    """Keep, for the transaction, the active workflows (any trigger) of the workshop."""
-    found = await _active_on(session, organization_id, event_type_id, None)
+    """Keep, for the transaction, the active workflows (any trigger) of the workshop: none
+    without a query when ``any_active`` (read with ``any_active_on``) says so."""
+    found = (
+        list(
+            (
+                await session.execute(_active_on_query(organization_id, event_type_id, None))
+            ).scalars()
+        )
+        if any_active
+        else []
+    )
     _ACTIVE_ON.put(session, (organization_id, event_type_id), found)
 
 
@@ -168,7 +179,8 @@ async def applicable(
     kept = _ACTIVE_ON.get(session, (booking.organization_id, booking.event_type_id))
     if kept is not None:
         return [w for w in kept if w.trigger in triggers]
-    return await _active_on(session, booking.organization_id, booking.event_type_id, triggers)
+    statement = _active_on_query(booking.organization_id, booking.event_type_id, triggers)
+    return list((await session.execute(statement)).scalars())
 
 
 async def runs_on(session: AsyncSession, workflow: Workflow, event_type_id: int | None) -> bool:
