@@ -22,6 +22,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from immersio_booking.auth.principal import Principal
 from immersio_booking.bookings import (
     availability,
+    events,
     holds,
     invitations,
     repository,
@@ -85,6 +86,8 @@ async def place(
     # The live busy check, the listeners and the answer read these again by key.
     keep(session, et, *workshop.people)
     availability.ensure_on_grid(workshop, placement.starts, placement.duration, now)
+    # What the listeners read that the locks do not protect, read before the locks.
+    await events.prepare(session, events.Coming(et, tuple(h.id for h in workshop.people)))
     row, _ = await subscriptions.effective(session, et.organization_id)
     plan_keys = [lock_key("org-bookings", et.organization_id)] if row.max_bookings_per_month else []
     unpaid_hold = makes_unpaid_hold(placement)

@@ -7,6 +7,11 @@ jobs) exists if and only if the change commits, and an exception in a listener r
 change back. Listeners run in the order they subscribed. Each seat is a booking: an event
 about a seated session names the seats it concerns.
 
+New bookings are announced before they are made, too: ``prepare`` tells every preparer the
+workshop and the hosts a booking may go to before the booking takes its locks, so a listener
+reads what does not depend on the locks (its settings, the school's subscriptions) there, keeps
+it for the transaction (``db.session.Remembered``), and only writes once the locks are held.
+
 Publishing before anything subscribed is a bug (the change would happen unheard), so
 ``publish`` refuses until ``mark_wired`` was called.
 """
@@ -18,9 +23,11 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, TypeVar
 
+from sqlalchemy import ColumnElement, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from immersio_booking.models import Booking, BookingStatus
+from immersio_booking.jobs.app import together
+from immersio_booking.models import Booking, BookingStatus, EventType
 
 
 @dataclass(frozen=True)
@@ -145,6 +152,15 @@ class Invited:
     expires: datetime
 
 
+@dataclass(frozen=True)
+class Coming:
+    """Bookings about to be made (before their locks): the workshop, and everyone they may go
+    to (its hosts and the substitutes standing in)."""
+
+    event_type: EventType
+    host_ids: tuple[int, ...]
+
+
 BookingEvent = (
     Booked
     | Confirmed
@@ -163,7 +179,19 @@ BookingEvent = (
 E = TypeVar("E", bound=BookingEvent)
 Listener = Callable[[AsyncSession, Any], Awaitable[None]]
 
+
+@dataclass(frozen=True)
+class Preparer:
+    """``ask``: one scalar SQL expression about the bookings ``Coming`` (every package's read
+    together in one statement); ``keep``: given its value, keep what the listeners will need
+    (more statements only where the value says there is something to load)."""
+
+    ask: Callable[[Coming], ColumnElement[Any]]
+    keep: Callable[[AsyncSession, Coming, Any], Awaitable[None]]
+
+
 _listeners: dict[type[Any], list[Listener]] = {}
+_preparers: list[Preparer] = []
 _wired = False
 
 
@@ -184,6 +212,12 @@ class Listeners:
 
     def __init__(self) -> None:
         self._pairs: list[tuple[type[Any], Listener]] = []
+        self._preparers: list[Preparer] = []
+
+    def preparing(self, preparer: Preparer) -> None:
+        """``preparer`` reads, before a booking's locks, what this package's listeners will
+        need about the bookings ``Coming``."""
+        self._preparers.append(preparer)
 
     def on(
         self, kind: type[E]
@@ -201,6 +235,9 @@ class Listeners:
     def subscribe(self) -> None:
         for kind, listener in self._pairs:
             subscribe(kind, listener)
+        for preparer in self._preparers:
+            if preparer not in _preparers:
+                _preparers.append(preparer)
 
 
 def mark_wired() -> None:
@@ -217,6 +254,16 @@ def listeners_of(kind: type[Any]) -> list[Listener]:
     return list(_listeners.get(kind, ()))
 
 
+async def prepare(session: AsyncSession, coming: Coming) -> None:
+    """Let every preparer read ahead, in the session's transaction, before the locks
+    (nothing to do before the listeners are wired: ``publish`` refuses then)."""
+    if not _preparers:
+        return
+    row = (await session.execute(select(*(p.ask(coming) for p in _preparers)))).one()
+    for preparer, value in zip(_preparers, row, strict=True):
+        await preparer.keep(session, coming, value)
+
+
 async def publish(session: AsyncSession, event: BookingEvent) -> None:
     """Tell every subscriber of ``type(event)``, in order, in the session's transaction."""
     if not _wired:
@@ -224,5 +271,6 @@ async def publish(session: AsyncSession, event: BookingEvent) -> None:
             f"{type(event).__name__} published before the booking listeners were wired"
             " (immersio_booking.wiring.wire)"
         )
-    for listener in _listeners.get(type(event), ()):
-        await listener(session, event)
+    async with together(session):  # the listeners' jobs written in one statement
+        for listener in _listeners.get(type(event), ()):
+            await listener(session, event)

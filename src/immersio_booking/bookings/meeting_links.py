@@ -17,6 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from immersio_booking.config import Settings
+from immersio_booking.db.session import Remembered
 from immersio_booking.models import BookingReference, EventType
 
 INTEGRATION_PREFIX = "integrations:"
@@ -89,6 +90,48 @@ async def links_of(
         for ref in rows.scalars()
         if ref.meeting_url
     }
+
+
+# The video references written in this transaction (``video``'s settling, ``written``).
+_WRITTEN: Remembered[list[BookingReference]] = Remembered("meeting_links.written")
+
+
+def written(session: AsyncSession, references: Sequence[BookingReference]) -> None:
+    """``references`` were written (or changed) in the session's transaction."""
+    kept = _WRITTEN.get(session, None)
+    if kept is None:
+        kept = []
+        _WRITTEN.put(session, None, kept)
+    kept.extend(references)
+
+
+def links_made_now(
+    session: AsyncSession, booking_ids: Sequence[int]
+) -> dict[int, MeetingLink] | None:
+    """``links_of`` for bookings made in this transaction, without a query: only a reference
+    written in it (``written``) can be theirs. None when this transaction wrote none (then
+    ask ``links_of``: the transaction may have ended)."""
+    written_now = _WRITTEN.get(session, None)
+    if written_now is None:
+        return None
+    wanted = set(booking_ids)
+    found: dict[int, MeetingLink] = {}
+    live = [
+        r
+        for r in written_now
+        if r.booking_id in wanted
+        and r.type.endswith(VIDEO_SUFFIX)
+        and r.meeting_url
+        and not r.deleted
+    ]
+    for ref in sorted(live, key=lambda r: r.id or 0):  # the newest wins, as in ``links_of``
+        found[ref.booking_id] = MeetingLink(
+            url=ref.meeting_url or "",
+            type=ref.type,
+            meeting_id=ref.meeting_id,
+            password=ref.meeting_password,
+        )
+    return found
 
 
 async def link_of(

@@ -76,7 +76,11 @@ async def render(
         tenant_ids = [b.id for b in of_tenant]
         older = [i for i in tenant_ids if i not in made]
         attendees |= await repository.attendees_of(session, organization_id, older)
-        links |= await meeting_links.links_of(session, organization_id, tenant_ids)
+        # A booking made now has only the links written now (no query for those).
+        made_now = meeting_links.links_made_now(session, [i for i in tenant_ids if i in made])
+        links |= made_now or {}
+        asked = older if made_now is not None else tenant_ids
+        links |= await meeting_links.links_of(session, organization_id, asked)
         moved_to |= await repository.rescheduled_to(session, organization_id, older)
         moved_from |= await repository.uids_of(
             session,

@@ -27,7 +27,7 @@ import procrastinate
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from immersio_booking.bookings import meeting_links
-from immersio_booking.calendars import destination, google_meet, kinds
+from immersio_booking.calendars import ahead, destination, google_meet, kinds
 from immersio_booking.calendars import events_out_content as content
 from immersio_booking.calendars import events_out_queries as queries
 from immersio_booking.calendars.google_calendar import GoogleCalendar, google_event_id
@@ -74,10 +74,14 @@ def session_of(booking: Booking) -> SessionKey | None:
 
 
 async def queue(
-    session: AsyncSession, bookings: Sequence[Booking], moved_from: Booking | None = None
+    session: AsyncSession,
+    bookings: Sequence[Booking],
+    moved_from: Booking | None = None,
+    new: bool = False,
 ) -> None:
     """Queue one job per session the bookings belong to, in the caller's transaction (none
-    when no calendar could be concerned: see ``queries.anything_to_write``)."""
+    when no calendar could be concerned: see ``queries.anything_to_write``). ``new``: the
+    bookings were made in this transaction (no event of theirs exists yet)."""
     keys = {key for key in map(session_of, bookings) if key is not None}
     if not keys:
         return
@@ -87,9 +91,7 @@ async def queue(
     concerned = {
         organization_id
         for organization_id, seats in by_school.items()
-        if await queries.anything_to_write(
-            session, organization_id, seats, destination.writable_types()
-        )
+        if await _anything_to_write(session, organization_id, seats, new and not moved_from)
     }
     keys = {key for key in keys if key.organization_id in concerned}
     for key in sorted(keys, key=lambda k: (k.event_type_id, k.stamp)):
@@ -101,6 +103,21 @@ async def queue(
             start=key.stamp,
             moved_from=int(moved_from.start_time.timestamp()) if moved_from else None,
         )
+
+
+async def _anything_to_write(
+    session: AsyncSession, organization_id: int, seats: Sequence[Booking], new: bool
+) -> bool:
+    """``queries.anything_to_write``, answered from the facts read before the booking's locks
+    when they cover these new seats (a new seat has no event yet)."""
+    known = ahead.facts(session, organization_id)
+    hosts = {b.user_id for b in seats if b.user_id is not None}
+    if new and known is not None and known.covers(sorted(hosts)):
+        if {b.event_type_id for b in seats} == {known.event_type_id}:
+            return known.destination or bool(known.writing & hosts)
+    return await queries.anything_to_write(
+        session, organization_id, seats, destination.writable_types()
+    )
 
 
 # The references and the event of a session.

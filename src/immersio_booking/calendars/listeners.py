@@ -7,10 +7,13 @@ Each session whose seats changed gets its event written, moved or removed by
 
 from __future__ import annotations
 
+from typing import Any
+
+from sqlalchemy import ColumnElement
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from immersio_booking.bookings import busy_check, events
-from immersio_booking.calendars import events_out, google_meet, kinds, live_check
+from immersio_booking.calendars import ahead, events_out, google_meet, kinds, live_check
 from immersio_booking.calendars.caldav_kind import AppleSource, CalDavSource
 from immersio_booking.calendars.google_calendar import GoogleCalendar
 from immersio_booking.calendars.ics_feed import IcsFeedSource
@@ -20,9 +23,21 @@ from immersio_booking.video import registry
 listeners = events.Listeners()
 
 
+def _ask(coming: events.Coming) -> ColumnElement[Any]:
+    return ahead.ask(coming.event_type.organization_id, coming.event_type.id, coming.host_ids)
+
+
+async def _keep(session: AsyncSession, coming: events.Coming, value: Any) -> None:
+    et = coming.event_type
+    ahead.keep(session, et.organization_id, et.id, coming.host_ids, value)
+
+
+listeners.preparing(events.Preparer(_ask, _keep))
+
+
 @listeners.on(events.Booked)
 async def _booked(session: AsyncSession, event: events.Booked) -> None:
-    await events_out.queue(session, event.accepted)
+    await events_out.queue(session, event.accepted, new=True)
 
 
 @listeners.on(events.Confirmed)

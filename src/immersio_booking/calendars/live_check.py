@@ -11,7 +11,7 @@ from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from immersio_booking.calendars import cache, kinds, repository
+from immersio_booking.calendars import ahead, cache, kinds, repository
 from immersio_booking.calendars.source import Busy
 from immersio_booking.config import Settings
 
@@ -26,6 +26,9 @@ async def live_busy(
     end: datetime,
     settings: Settings,
 ) -> dict[int, list[tuple[datetime, datetime]]]:
+    known = ahead.facts(session, organization_id)
+    if known is not None and known.covers(host_ids) and not known.reading.intersection(host_ids):
+        return {}  # read before the locks: none of these hosts has a calendar to ask
     selected = await repository.selected_of_users(session, organization_id, host_ids)
     if not selected:
         return {}

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Hashable
 from contextlib import asynccontextmanager
 from pathlib import Path
+from typing import Generic, TypeVar
 
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
@@ -65,6 +66,37 @@ def keep(session: AsyncSession, *rows: object) -> None:
     function loaded is read again by the next ``session.get`` of it once the first function let
     go of it. A flow whose listeners and answer ask for the same rows by key keeps them."""
     session.info.setdefault("kept", []).extend(rows)
+
+
+T = TypeVar("T")
+
+
+class Remembered(Generic[T]):
+    """What a flow read early, kept for the rest of the session's transaction (and no longer):
+    the booking path reads its listeners' settings before it takes its locks, and the
+    listeners find them here under the locks instead of asking the database again. Only the
+    flow that ``put`` a value finds it; a later transaction of the same session starts empty."""
+
+    def __init__(self, name: str) -> None:
+        self._name = name
+
+    def put(self, session: AsyncSession, key: Hashable, value: T) -> None:
+        transaction = session.sync_session.get_transaction()
+        if transaction is None:
+            return
+        kept = session.info.get("remembered")
+        if kept is None or kept[0] is not transaction:
+            values: dict[tuple[str, Hashable], object] = {}
+            kept = (transaction, values)
+            session.info["remembered"] = kept
+        kept[1][(self._name, key)] = value
+
+    def get(self, session: AsyncSession, key: Hashable) -> T | None:
+        kept = session.info.get("remembered")
+        if kept is None or kept[0] is not session.sync_session.get_transaction():
+            return None
+        found: T | None = kept[1].get((self._name, key))
+        return found
 
 
 def settings_of(session: AsyncSession) -> Settings | None:

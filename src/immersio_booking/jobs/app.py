@@ -9,8 +9,8 @@ start first, and importing this module must not start it. ``bound_to`` binds an 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
-from contextlib import contextmanager
+from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager, contextmanager
 from typing import Any
 
 import procrastinate
@@ -103,6 +103,47 @@ async def defer_in_transaction(
             raise exc.__cause__ from None
         raise
     return job_id
+
+
+async def defer_with_the_rest(
+    session: AsyncSession, task: Any, *, options: dict[str, Any] | None = None, **arguments: Any
+) -> None:
+    """``defer_in_transaction`` for a job nobody needs the id of and that has no queueing lock:
+    within ``together`` it is written with the others of the block in one statement at its
+    end (still in the transaction); outside one, at once."""
+    pending: list[Any] | None = session.info.get("jobs_together")
+    if pending is None:
+        await defer_in_transaction(session, task, options=options, **arguments)
+        return
+    configured = (
+        job_app.configure_task(task, **(options or {}))
+        if isinstance(task, str)
+        else task.configure(**(options or {}))
+    )
+    pending.append((configured, configured.make_new_job(**arguments)))
+
+
+@asynccontextmanager
+async def together(session: AsyncSession) -> AsyncIterator[None]:
+    """The jobs ``defer_with_the_rest`` queues in the block are written in one statement when
+    the block ends without an error (an error leaves them unwritten, as the transaction they
+    belong to is rolled back). Nested blocks write with the outermost one."""
+    if "jobs_together" in session.info:
+        yield
+        return
+    pending: list[Any] = []
+    session.info["jobs_together"] = pending
+    try:
+        yield
+    finally:
+        del session.info["jobs_together"]
+    if pending:
+        connection = await session.connection()
+        raw = await connection.get_raw_connection()
+        manager = pending[0][0].job_manager
+        await manager.batch_defer_jobs_async(
+            [job for _, job in pending], connection=raw.driver_connection
+        )
 
 
 async def cancel_in_transaction(session: AsyncSession, job_id: int) -> bool:

@@ -7,7 +7,7 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from immersio_booking.jobs.app import defer_in_transaction
+from immersio_booking.jobs.app import defer_with_the_rest
 from immersio_booking.models import Booking
 from immersio_booking.notifications.tasks import send_booking_email
 
@@ -21,6 +21,6 @@ async def notify(
     if not bookings:
         return
     for booking in bookings:
-        await defer_in_transaction(
+        await defer_with_the_rest(
             session, send_booking_email, booking_id=booking.id, kind=kind, **extra
         )

@@ -15,7 +15,7 @@ from immersio_booking.video import registry, repository, tasks
 from immersio_booking.video.meetings import (
     SessionKey,
     keys_of,
-    sessions_to_settle,
+    origins_to_settle,
     settle,
     try_locks,
 )
@@ -61,12 +61,12 @@ async def _settle(session: AsyncSession, organization_id: int, keys: list[Sessio
     if settings is None:  # a session made without settings (a script): the worker has them
         await tasks.queue(session, organization_id, keys, shared=False)
         return
-    everything = await sessions_to_settle(session, organization_id, keys)
+    everything, origins = await origins_to_settle(session, organization_id, keys)
     if not await try_locks(session, organization_id, everything):
         # A job is at work on one of these sessions: a job of our own settles after it.
         await tasks.queue(session, organization_id, keys, shared=False)
         return
-    if await settle(session, organization_id, everything, settings, in_job=False):
+    if await settle(session, organization_id, everything, settings, in_job=False, origins=origins):
         await tasks.queue(session, organization_id, keys, shared=True)
 
 

@@ -25,6 +25,7 @@ import structlog
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from immersio_booking.bookings import meeting_links
 from immersio_booking.config import Settings
 from immersio_booking.kit.locks import lock, lock_key
 from immersio_booking.models import Booking, BookingReference, BookingStatus
@@ -90,6 +91,15 @@ class _Session:
     key: SessionKey
     seats: Sequence[Booking]
     references: Sequence[BookingReference]
+    # When ``seats`` holds only the accepted seats joining the meeting: the ids of the seats
+    # no longer accepted that still have a live reference.
+    left: set[int] | None = None
+
+    @property
+    def gone(self) -> set[int]:
+        if self.left is not None:
+            return self.left
+        return {s.id for s in self.seats if s.status != BookingStatus.ACCEPTED}
 
     @property
     def accepted(self) -> list[Booking]:
@@ -108,17 +118,27 @@ async def _read(session: AsyncSession, organization_id: int, key: SessionKey) ->
     return _Session(key, seats, references)
 
 
+Origins = dict[SessionKey, list[SessionKey]]
+
+
 async def _origins(
     session: AsyncSession, organization_id: int, keys: Sequence[SessionKey]
-) -> list[SessionKey]:
-    """Sessions the accepted seats of ``keys`` were rescheduled from (their meeting may move)."""
-    previous_ids: list[int] = []
+) -> Origins:
+    """For each of ``keys``, the sessions its accepted seats were rescheduled from (their
+    meeting may move)."""
+    previous_ids: dict[SessionKey, list[int]] = {}
     for key in keys:
-        previous_ids += await repository.rescheduled_from(
+        previous_ids[key] = await repository.rescheduled_from(
             session, organization_id, key.event_type_id, key.start
         )
-    previous = await repository.bookings_by_ids(session, organization_id, previous_ids)
-    return [k for k in keys_of(previous) if k not in keys]
+    everyone = [i for ids in previous_ids.values() for i in ids]
+    previous = {
+        b.id: b for b in await repository.bookings_by_ids(session, organization_id, everyone)
+    }
+    return {
+        key: [k for k in keys_of([previous[i] for i in ids if i in previous]) if k != key]
+        for key, ids in previous_ids.items()
+    }
 
 
 async def try_locks(
@@ -158,6 +178,7 @@ async def _attach(
 ) -> None:
     """Give each seat a reference to ``meeting`` (reusing its row of that type, if any)."""
     by_seat = {(r.booking_id, r.type): r for r in state.references}
+    rows: list[BookingReference] = []
     for seat in seats:
         row = by_seat.get((seat.id, meeting.reference_type))
         if row is None:
@@ -173,7 +194,9 @@ async def _attach(
         row.meeting_password = meeting.password
         row.credential_id = meeting.credential_id
         row.deleted = False
+        rows.append(row)
     await session.flush()
+    meeting_links.written(session, rows)
 
 
 def _mark_deleted(references: Sequence[BookingReference]) -> None:
@@ -193,6 +216,8 @@ class Settler:
         self.organization_id = organization_id
         self.settings = settings
         self.in_job = in_job
+        # Origins already read under the booking's locks (outside a job only).
+        self.origins: Origins = {}
 
     async def _refused(self, provider: VideoProvider, error: CredentialRefused, what: str) -> None:
         """A provider refused the school's credential: mark it invalid (a Zoom app, so that
@@ -262,7 +287,10 @@ class Settler:
         Outside a job, a meeting that needs the provider's API is copied to the seats at once
         (the students keep a working link while it moves) and the job does the ``update``;
         if the update fails, the copy stays."""
-        for origin in await _origins(self.session, self.organization_id, [state.key]):
+        known = self.origins.get(state.key)
+        if known is None:
+            known = (await _origins(self.session, self.organization_id, [state.key]))[state.key]
+        for origin in known:
             old = await _read(self.session, self.organization_id, origin)
             if old.accepted or not old.live:
                 continue
@@ -301,8 +329,31 @@ class Settler:
                 await self._refused(provider, refused, f"removed a meeting of {info.title}")
         _mark_deleted(state.live)
 
+    async def _joining(self, key: SessionKey) -> _Session | None:
+        """Outside a job, for a session no seat was rescheduled into (the booking's locks keep
+        it so): what settling reads, bounded by the seats that change, not the session's size —
+        the accepted seats without the meeting, the meeting, and the references of the seats
+        no longer accepted. None when the meeting stays with its seats (the full reading)."""
+        if self.in_job or self.origins.get(key) != []:
+            return None
+        seats, meeting_id = await repository.seats_without_the_meeting(
+            self.session, self.organization_id, key.event_type_id, key.start
+        )
+        if not seats:
+            return None
+        rows = await repository.meeting_and_leavers(
+            self.session,
+            self.organization_id,
+            key.event_type_id,
+            key.start,
+            meeting_id,
+            [s.id for s in seats],
+        )
+        left = {r.booking_id for r, accepted in rows if not accepted and not r.deleted}
+        return _Session(key, seats, [r for r, _ in rows], left)
+
     async def settle_one(self, key: SessionKey) -> None:
-        state = await _read(self.session, self.organization_id, key)
+        state = await self._joining(key) or await _read(self.session, self.organization_id, key)
         accepted, live = state.accepted, state.live
         if accepted and await self._move_here(state):
             pass
@@ -314,7 +365,7 @@ class Settler:
                 if not any(r.booking_id == s.id and r.uid == keep.uid for r in live)
             ]
             await _attach(self.session, state, joining, keep)
-            gone = {s.id for s in state.seats if s.status != BookingStatus.ACCEPTED}
+            gone = state.gone
             _mark_deleted([r for r in live if r.booking_id in gone])
         elif accepted:
             et = await repository.event_type(self.session, self.organization_id, key.event_type_id)
@@ -337,7 +388,19 @@ async def sessions_to_settle(
 ) -> list[SessionKey]:
     """``keys``, then the sessions their seats were rescheduled from (a meeting may move from
     one to the other, so both are locked and settled together, the new one first)."""
-    return [*keys, *await _origins(session, organization_id, keys)]
+    return (await origins_to_settle(session, organization_id, keys))[0]
+
+
+async def origins_to_settle(
+    session: AsyncSession, organization_id: int, keys: Sequence[SessionKey]
+) -> tuple[list[SessionKey], Origins]:
+    """``sessions_to_settle``, and the origins of each of ``keys`` read on the way (``settle``
+    outside a job takes them: the booking's locks keep them as they are)."""
+    origins = await _origins(session, organization_id, keys)
+    found: list[SessionKey] = []
+    for key in keys:
+        found += [k for k in origins[key] if k not in found and k not in keys]
+    return [*keys, *found], origins
 
 
 async def settle(
@@ -347,6 +410,7 @@ async def settle(
     settings: Settings,
     *,
     in_job: bool,
+    origins: Origins | None = None,
 ) -> bool:
     """Settle the meetings of ``keys`` (from ``sessions_to_settle``), in order. Outside a job
     the caller holds the sessions' locks (``try_locks``) and True means a job must finish the
@@ -356,6 +420,8 @@ async def settle(
             session, *(k.lock_key(organization_id) for k in keys), timeout_ms=JOB_LOCK_TIMEOUT_MS
         )
     settler = Settler(session, organization_id, settings, in_job=in_job)
+    if origins is not None and not in_job:
+        settler.origins = dict(origins)
     for key in keys:
         try:
             await settler.settle_one(key)

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from immersio_booking.config import Settings
@@ -33,13 +33,40 @@ class Destination:
     subscription: Webhook | None  # None for the Immersio endpoint
 
 
+def immersio_url(metadata: dict[str, Any] | None) -> str | None:
+    """The tenant's Immersio endpoint in its team's metadata, if it has one."""
+    config = (metadata or {}).get("immersio_config")
+    url = config.get("webhook_url") if isinstance(config, dict) else None
+    return str(url) if url else None
+
+
+def immersio_facts(organization_id: int) -> list[ColumnElement[Any]]:
+    """The team's metadata and whether the tenant's integration has a webhook secret, as SQL
+    (read before a booking's locks: ``pushes`` decides from them)."""
+    metadata = select(Team.metadata_).where(Team.id == organization_id).scalar_subquery()
+    secret = (
+        select(ImmersioIntegration.id)
+        .where(
+            ImmersioIntegration.tenant_id == organization_id,
+            ImmersioIntegration.webhook_secret.is_not(None),
+            ImmersioIntegration.webhook_secret != "",
+        )
+        .exists()
+    )
+    return [metadata, secret]
+
+
+def pushes(metadata: dict[str, Any] | None, has_secret: bool) -> bool:
+    """``pushes_to_immersio`` from ``immersio_facts``' values."""
+    return immersio_url(metadata) is not None and has_secret
+
+
 async def _immersio_url_and_sealed_secret(
     session: AsyncSession, organization_id: int
 ) -> tuple[str, str] | None:
     team = await session.get(Team, organization_id)
-    config = (team.metadata_ or {}).get("immersio_config") if team is not None else None
-    url = config.get("webhook_url") if isinstance(config, dict) else None
-    if not url:
+    url = immersio_url(team.metadata_ if team is not None else None)
+    if url is None:
         return None
     sealed = (
         await session.execute(
@@ -48,7 +75,7 @@ async def _immersio_url_and_sealed_secret(
             )
         )
     ).scalar_one_or_none()
-    return (str(url), sealed) if sealed else None
+    return (url, sealed) if sealed else None
 
 
 async def pushes_to_immersio(session: AsyncSession, organization_id: int) -> bool:

@@ -8,11 +8,12 @@ from collections.abc import Awaitable, Callable, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import or_, select
+from sqlalchemy import ColumnElement, Select, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from immersio_booking.bookings import meeting_links
 from immersio_booking.bookings import repository as bookings
+from immersio_booking.db.session import Remembered
 from immersio_booking.kit import clock
 from immersio_booking.models import (
     Booking,
@@ -90,7 +91,61 @@ async def _payload(session: AsyncSession, booking: Booking) -> dict[str, Any]:
     }
 
 
+# The active subscriptions that may concern a workshop's bookings, by (school, workshop).
+_OF_WORKSHOP: Remembered[list[Webhook]] = Remembered("webhooks.of_workshop")
+_TO_IMMERSIO: Remembered[bool] = Remembered("webhooks.to_immersio")
+
+
+def _of_workshop(organization_id: int, event_type_id: int) -> Select[Webhook]:
+    return select(Webhook).where(
+        Webhook.organization_id == organization_id,
+        Webhook.active.is_(True),
+        or_(
+            (Webhook.team_id == organization_id) & Webhook.event_type_id.is_(None),
+            Webhook.event_type_id == event_type_id,
+            Webhook.team_id.is_(None) & Webhook.event_type_id.is_(None),
+        ),
+    )
+
+
+def ask(organization_id: int, event_type_id: int) -> ColumnElement[Any]:
+    """Before a booking's locks, with the other packages' reads: whether any subscription may
+    concern the workshop's bookings (the school's, the workshop's, a teacher's own), and the
+    facts of the school's Immersio push, as one JSON value."""
+    return func.json_build_array(
+        _of_workshop(organization_id, event_type_id).exists(),
+        *destinations.immersio_facts(organization_id),
+    )
+
+
+async def keep(
+    session: AsyncSession, organization_id: int, event_type_id: int, value: list[Any]
+) -> None:
+    """Keep ``ask``'s answer for ``emit`` in the same transaction (the subscriptions loaded
+    only when there are some)."""
+    any_hook, metadata, has_secret = value
+    hooks = (
+        list((await session.execute(_of_workshop(organization_id, event_type_id))).scalars())
+        if any_hook
+        else []
+    )
+    _OF_WORKSHOP.put(session, (organization_id, event_type_id), hooks)
+    _TO_IMMERSIO.put(session, organization_id, destinations.pushes(metadata, bool(has_secret)))
+
+
+def _concerns(hook: Webhook, booking: Booking) -> bool:
+    """The subscription's scope takes in the booking (the query's condition, on a row)."""
+    return (
+        (hook.team_id == booking.organization_id and hook.event_type_id is None)
+        or hook.event_type_id == booking.event_type_id
+        or (hook.user_id == booking.user_id and hook.team_id is None and hook.event_type_id is None)
+    )
+
+
 async def subscriptions_for(session: AsyncSession, booking: Booking, trigger: str) -> list[Webhook]:
+    kept = _OF_WORKSHOP.get(session, (booking.organization_id, booking.event_type_id))
+    if kept is not None:
+        return [w for w in kept if _concerns(w, booking) and trigger in (w.event_triggers or [])]
     rows = await session.execute(
         select(Webhook).where(
             Webhook.organization_id == booking.organization_id,
@@ -125,7 +180,10 @@ async def emit(
     for booking in booking_list:
         org = booking.organization_id
         if org not in to_immersio:
-            to_immersio[org] = await destinations.pushes_to_immersio(session, org)
+            kept = _TO_IMMERSIO.get(session, org)
+            to_immersio[org] = (
+                kept if kept is not None else await destinations.pushes_to_immersio(session, org)
+            )
         targets: list[int | None] = [
             h.id for h in await subscriptions_for(session, booking, trigger)
         ]

@@ -3,14 +3,28 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from immersio_booking.bookings import events
 from immersio_booking.models import BookingStatus
-from immersio_booking.webhooks import meetings, no_show
+from immersio_booking.webhooks import emitter, meetings, no_show
 from immersio_booking.webhooks.emitter import emit
 
 listeners = events.Listeners()
+
+
+async def _keep(session: AsyncSession, coming: events.Coming, value: Any) -> None:
+    await emitter.keep(session, coming.event_type.organization_id, coming.event_type.id, value)
+
+
+listeners.preparing(
+    events.Preparer(
+        lambda coming: emitter.ask(coming.event_type.organization_id, coming.event_type.id),
+        _keep,
+    )
+)
 
 
 @listeners.on(events.Booked)

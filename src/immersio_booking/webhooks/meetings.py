@@ -11,7 +11,7 @@ from collections.abc import Sequence
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from immersio_booking.jobs.app import defer_in_transaction, job_app
+from immersio_booking.jobs.app import defer_with_the_rest, job_app
 from immersio_booking.jobs.database import job_session
 from immersio_booking.models import Booking, BookingStatus
 from immersio_booking.webhooks.emitter import emit
@@ -25,7 +25,7 @@ async def schedule(session: AsyncSession, bookings: Sequence[Booking]) -> None:
             ("MEETING_STARTED", booking.start_time),
             ("MEETING_ENDED", booking.end_time),
         ):
-            await defer_in_transaction(
+            await defer_with_the_rest(
                 session,
                 meeting_event,
                 options={"schedule_at": at},

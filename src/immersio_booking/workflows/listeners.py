@@ -10,10 +10,25 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from immersio_booking.bookings import events
 from immersio_booking.kit import clock
 from immersio_booking.models import Booking, BookingStatus
-from immersio_booking.workflows import reminders
+from immersio_booking.workflows import reminders, repository
 from immersio_booking.workflows.schemas import TIMED_TRIGGERS
 
 listeners = events.Listeners()
+
+
+async def _keep(session: AsyncSession, coming: events.Coming, any_active: bool) -> None:
+    et = coming.event_type
+    await repository.keep_active_on(session, et.organization_id, et.id, any_active)
+
+
+listeners.preparing(
+    events.Preparer(
+        lambda coming: repository.any_active_on(
+            coming.event_type.organization_id, coming.event_type.id
+        ),
+        _keep,
+    )
+)
 
 
 async def _accepted(session: AsyncSession, bookings: Sequence[Booking], new: bool = False) -> None:

@@ -6,9 +6,10 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from datetime import datetime
 
-from sqlalchemy import delete, func, or_, select
+from sqlalchemy import ColumnElement, Select, delete, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from immersio_booking.db.session import Remembered
 from immersio_booking.models import (
     Booking,
     BookingStatus,
@@ -122,30 +123,64 @@ async def set_event_types(
     await session.flush()
 
 
+# Every active workflow running on a workshop, by (school, workshop): read before a booking's
+# locks, for ``applicable`` under them.
+_ACTIVE_ON: Remembered[list[Workflow]] = Remembered("workflows.active_on")
+
+
+def _active_on_query(
+    organization_id: int, event_type_id: int | None, triggers: Sequence[str] | None
+) -> Select[Workflow]:
+    runs_on_event_type = (
+        select(WorkflowEventType.id)
+        .where(
+            WorkflowEventType.organization_id == organization_id,
+            WorkflowEventType.workflow_id == Workflow.id,
+            WorkflowEventType.event_type_id == event_type_id,
+        )
+        .exists()
+    )
+    statement = select(Workflow).where(
+        Workflow.organization_id == organization_id,
+        Workflow.active.is_(True),
+        or_(Workflow.is_active_on_all.is_(True), runs_on_event_type),
+    )
+    if triggers is not None:
+        statement = statement.where(Workflow.trigger.in_(triggers))
+    return statement.order_by(Workflow.id)
+
+
+def any_active_on(organization_id: int, event_type_id: int) -> ColumnElement[bool]:
+    """Whether any workflow runs on the workshop (read before a booking's locks)."""
+    return _active_on_query(organization_id, event_type_id, None).exists()
+
+
+async def keep_active_on(
+    session: AsyncSession, organization_id: int, event_type_id: int, any_active: bool
+) -> None:
+    """Keep, for the transaction, the active workflows (any trigger) of the workshop: none
+    without a query when ``any_active`` (read with ``any_active_on``) says so."""
+    found = (
+        list(
+            (
+                await session.execute(_active_on_query(organization_id, event_type_id, None))
+            ).scalars()
+        )
+        if any_active
+        else []
+    )
+    _ACTIVE_ON.put(session, (organization_id, event_type_id), found)
+
+
 async def applicable(
     session: AsyncSession, booking: Booking, triggers: Sequence[str]
 ) -> list[Workflow]:
     """Active workflows with one of ``triggers`` that run on the booking's event type."""
-    runs_on_event_type = (
-        select(WorkflowEventType.id)
-        .where(
-            WorkflowEventType.organization_id == booking.organization_id,
-            WorkflowEventType.workflow_id == Workflow.id,
-            WorkflowEventType.event_type_id == booking.event_type_id,
-        )
-        .exists()
-    )
-    rows = await session.execute(
-        select(Workflow)
-        .where(
-            Workflow.organization_id == booking.organization_id,
-            Workflow.active.is_(True),
-            Workflow.trigger.in_(triggers),
-            or_(Workflow.is_active_on_all.is_(True), runs_on_event_type),
-        )
-        .order_by(Workflow.id)
-    )
-    return list(rows.scalars())
+    kept = _ACTIVE_ON.get(session, (booking.organization_id, booking.event_type_id))
+    if kept is not None:
+        return [w for w in kept if w.trigger in triggers]
+    statement = _active_on_query(booking.organization_id, booking.event_type_id, triggers)
+    return list((await session.execute(statement)).scalars())
 
 
 async def runs_on(session: AsyncSession, workflow: Workflow, event_type_id: int | None) -> bool:
