@@ -100,6 +100,11 @@ class Settings(BaseSettings):
     # Emails staff send to a session's attendees from the dashboard (each attendee one email),
     # per staff member: a stolen session cannot turn the school into a spam relay.
     rate_limit_staff_messages_per_user: str = "10/hour"
+    # Sign-in and password-reset links the dashboard's forms email (one budget for both): per
+    # address asked for (past it the form answers as usual and sends nothing, known address or
+    # not) and per client address (past it: 429).
+    rate_limit_staff_links_per_email: str = "5/hour"
+    rate_limit_staff_links_per_address: str = "20/hour"
     # Unpaid holds (bookings waiting for payment) one booker may have open at once.
     max_open_holds_per_email: int = Field(default=3, ge=1, le=1000)
     max_open_holds_per_address: int = Field(default=10, ge=1, le=10000)
@@ -177,6 +182,8 @@ class Settings(BaseSettings):
         "rate_limit_verification_emails_per_email",
         "rate_limit_verification_emails_per_address",
         "rate_limit_staff_messages_per_user",
+        "rate_limit_staff_links_per_email",
+        "rate_limit_staff_links_per_address",
     )
     @classmethod
     def _rate(cls, value: str) -> str:

@@ -71,3 +71,15 @@ def link_in(message: Message) -> str:
     found = LINK.search(text.get_content())
     assert found, text.get_content()
     return found.group(1)
+
+
+async def follow(browser: httpx.AsyncClient, link: str) -> httpx.Response:
+    """Open the emailed link, then press its one button (the link is spent on the POST)."""
+    opened = await browser.get(link)
+    assert opened.status_code == 200, opened.text
+    token = opened.text.split('name="token" value="')[1].split('"')[0]
+    nxt = opened.text.split('name="next" value="')[1].split('"')[0]
+    action = link.split("?")[0]
+    return await browser.post(
+        action, data={"csrf": csrf_of(opened.text), "token": token, "next": nxt}
+    )

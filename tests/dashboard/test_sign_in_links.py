@@ -15,7 +15,14 @@ from immersio_booking.config import Settings
 from immersio_booking.db.session import transaction
 from immersio_booking.kit import clock
 from immersio_booking.models import User
-from tests.dashboard.sign_in_helpers import link_in, post_form, set_password, sign_in, visitor
+from tests.dashboard.sign_in_helpers import (
+    follow,
+    link_in,
+    post_form,
+    set_password,
+    sign_in,
+    visitor,
+)
 from tests.dashboard.staff import browser as own_browser
 from tests.dashboard.staff import csrf_of, open_session
 from tests.factories import Tenant, make_member, unique
@@ -31,18 +38,6 @@ async def ask_for_link(
         "/dashboard/sign-in/email",
         "/dashboard/sign-in/email",
         {"email": email, "next": next_path},
-    )
-
-
-async def follow(browser: httpx.AsyncClient, link: str) -> httpx.Response:
-    """Open the emailed link, then press its one button (the link is spent on the POST)."""
-    opened = await browser.get(link)
-    assert opened.status_code == 200, opened.text
-    token = opened.text.split('name="token" value="')[1].split('"')[0]
-    nxt = opened.text.split('name="next" value="')[1].split('"')[0]
-    action = link.split("?")[0]
-    return await browser.post(
-        action, data={"csrf": csrf_of(opened.text), "token": token, "next": nxt}
     )
 
 

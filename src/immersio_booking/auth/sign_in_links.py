@@ -17,6 +17,8 @@ from immersio_booking.models import StaffSignInLink
 SIGN_IN = "sign_in"
 RESET = "reset"
 LIFETIME = timedelta(minutes=15)
+# A teacher's invitation is a sign-in link too, waiting days rather than minutes for its reader.
+INVITATION_LIFETIME = timedelta(days=7)
 # Where each kind of link opens (dashboard pages); the email and the CLI build it from here.
 PATHS = {SIGN_IN: "/dashboard/sign-in/link", RESET: "/dashboard/password/new"}
 
@@ -43,12 +45,17 @@ def token_hash(raw: str) -> str:
 
 
 async def issue(
-    session: AsyncSession, user_id: int, purpose: str, now: datetime
+    session: AsyncSession,
+    user_id: int,
+    purpose: str,
+    now: datetime,
+    lifetime: timedelta = LIFETIME,
 ) -> tuple[StaffSignInLink, str]:
-    """A new link for ``user_id``: its row and the raw token (never stored)."""
+    """A new link for ``user_id``, valid for ``lifetime``: its row and the raw token (never
+    stored)."""
     raw = secrets.token_urlsafe(32)
     row = StaffSignInLink(
-        user_id=user_id, purpose=purpose, token_hash=token_hash(raw), expires_at=now + LIFETIME
+        user_id=user_id, purpose=purpose, token_hash=token_hash(raw), expires_at=now + lifetime
     )
     session.add(row)
     await session.flush()

@@ -13,16 +13,14 @@ from immersio_booking.dashboard.rendering import page
 from immersio_booking.dashboard.routing import DashboardRoute
 from immersio_booking.dashboard.signing_in import (
     email_key,
+    email_link,
     email_of,
     signed_out_page,
     start_session,
-    user_by_email,
 )
 from immersio_booking.db.dependencies import Session
 from immersio_booking.kit import clock
-from immersio_booking.kit.dependencies import app_settings
 from immersio_booking.models import User
-from immersio_booking.notifications.staff_links import send_staff_link
 
 router = APIRouter(route_class=DashboardRoute, include_in_schema=False)
 
@@ -50,10 +48,7 @@ async def request_reset(request: Request, session: Session) -> Response:
     """Email a one-time reset link; the answer never says whether the address is known."""
     form = await checked_form(request)
     email = email_of(form.get("email"))
-    user = await user_by_email(session, email)
-    if user is not None:
-        link, raw = await sign_in_links.issue(session, user.id, sign_in_links.RESET, clock.now())
-        await send_staff_link(session, app_settings(request), link, raw)
+    await email_link(request, session, email, sign_in_links.RESET)
     return signed_out_page(request, "dashboard/password_reset.html", {"sent": True, "email": email})
 
 

@@ -1,6 +1,9 @@
 """School settings: the teachers — invite one by email,
 change a role, remove one. The members service decides, as for the API: an ADMIN may not
-grant OWNER nor touch an OWNER, the last OWNER stays, the plan's teacher limit holds."""
+grant OWNER nor touch an OWNER, the last OWNER stays, the plan's teacher limit holds.
+
+An invited teacher is emailed (in the language chosen on the form) a one-time sign-in link
+valid for days that opens the password page, answered to whoever invited them."""
 
 from __future__ import annotations
 
@@ -11,16 +14,22 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import ValidationError
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from immersio_booking.auth import sign_in_links
 from immersio_booking.dashboard.access import Staff, StaffContext
 from immersio_booking.dashboard.forms import checked_form, field_problems
+from immersio_booking.dashboard.passwords import CHANGE_PATH
 from immersio_booking.dashboard.rendering import page
 from immersio_booking.dashboard.routing import DashboardRoute
 from immersio_booking.dashboard.school_settings import SETTINGS, school_of
 from immersio_booking.db.dependencies import Session
+from immersio_booking.kit import clock, i18n
+from immersio_booking.kit.dependencies import app_settings
 from immersio_booking.kit.errors import Conflict, Forbidden
 from immersio_booking.kit.schemas import ResourceId
 from immersio_booking.members import repository, service
 from immersio_booking.members.schemas import OrganizationUserCreate, OrganizationUserPatch
+from immersio_booking.notifications.staff_links import send_staff_invitation
+from immersio_booking.web.i18n import choose_language
 
 TEACHERS = SETTINGS + "/teachers"
 ROLES = ("MEMBER", "ADMIN", "OWNER")
@@ -46,6 +55,7 @@ async def _teachers_page(
         {
             "rows": rows,
             "roles": ROLES,
+            "languages": i18n.LANGUAGES,
             "done": request.query_params.get("done"),
             "errors": {},
             "entered": {},
@@ -62,30 +72,56 @@ async def teachers(request: Request, staff: Staff, session: Session) -> HTMLResp
     return await _teachers_page(request, staff, session)
 
 
-@router.post(TEACHERS)
-async def invite_teacher(request: Request, staff: Staff, session: Session) -> Response:
-    form = await checked_form(request)
-    school = school_of(staff)
-    entered = {f: str(form.get(f) or "").strip() for f in ("email", "name", "role")}
+def _invitation(entered: dict[str, str], time_zone: str) -> OrganizationUserCreate | dict[str, str]:
+    """The new teacher the form describes (in the inviter's time zone until they change it),
+    or what is wrong with it, field by field."""
+    errors = {} if entered["language"] in i18n.LANGUAGES else {"language": "invalid_language"}
     try:
         body = OrganizationUserCreate.model_validate(
             {
                 "email": entered["email"],
                 "name": entered["name"] or None,
                 "organizationRole": entered["role"] or "MEMBER",
+                "locale": entered["language"] if not errors else None,
+                "timeZone": time_zone,
             }
         )
-        async with session.begin_nested():  # a refusal leaves nothing half written
-            await service.create(session, staff.principal, school, body)
     except ValidationError as invalid:
         fields = field_problems(invalid)
-        errors = {"role": "invalid_role"} if "organization_role" in fields else {}
+        if "organization_role" in fields:
+            errors["role"] = "invalid_role"
         if "email" in fields or not errors:
             errors["email"] = "invalid_email"
-    except (Conflict, Forbidden) as refused:
-        errors = {"role" if refused.reason == "owner_required" else "email": refused.reason}
+    return errors or body
+
+
+@router.post(TEACHERS)
+async def invite_teacher(request: Request, staff: Staff, session: Session) -> Response:
+    """Add the teacher (the members service's rules) and email them their invitation."""
+    form = await checked_form(request)
+    school = school_of(staff)
+    entered = {f: str(form.get(f) or "").strip() for f in ("email", "name", "role", "language")}
+    entered["language"] = entered["language"] or choose_language(request)
+    invitation = _invitation(entered, staff.user.time_zone)
+    if isinstance(invitation, dict):
+        errors = invitation
     else:
-        return RedirectResponse(f"{TEACHERS}?done=invited", status_code=303)
+        try:
+            async with session.begin_nested():  # a refusal leaves nothing half written
+                user, _, _ = await service.create(session, staff.principal, school, invitation)
+        except (Conflict, Forbidden) as refused:
+            errors = {"role" if refused.reason == "owner_required" else "email": refused.reason}
+        else:
+            link, raw = await sign_in_links.issue(
+                session,
+                user.id,
+                sign_in_links.SIGN_IN,
+                clock.now(),
+                sign_in_links.INVITATION_LIFETIME,
+            )
+            settings = app_settings(request)
+            await send_staff_invitation(session, settings, link, raw, staff.user.id, CHANGE_PATH)
+            return RedirectResponse(f"{TEACHERS}?done=invited", status_code=303)
     return await _teachers_page(
         request, staff, session, status_code=400, errors=errors, entered=entered
     )

@@ -13,6 +13,7 @@ from immersio_booking.dashboard.routing import SIGN_IN_PATH, DashboardRoute, saf
 from immersio_booking.dashboard.signing_in import (
     address_key,
     email_key,
+    email_link,
     email_of,
     minutes_until,
     signed_out_page,
@@ -21,9 +22,7 @@ from immersio_booking.dashboard.signing_in import (
 )
 from immersio_booking.db.dependencies import Session
 from immersio_booking.kit import clock
-from immersio_booking.kit.dependencies import app_settings
 from immersio_booking.models import User
-from immersio_booking.notifications.staff_links import send_staff_link
 
 router = APIRouter(route_class=DashboardRoute, include_in_schema=False)
 
@@ -105,10 +104,7 @@ async def request_link(request: Request, session: Session) -> Response:
     form = await checked_form(request)
     email = email_of(form.get("email"))
     next_path = safe_next(_text(form.get("next")))
-    user = await user_by_email(session, email)
-    if user is not None:
-        link, raw = await sign_in_links.issue(session, user.id, sign_in_links.SIGN_IN, clock.now())
-        await send_staff_link(session, app_settings(request), link, raw, next_path)
+    await email_link(request, session, email, sign_in_links.SIGN_IN, next_path)
     return signed_out_page(
         request, "dashboard/sign_in_email.html", {"next": next_path, "sent": True, "email": email}
     )

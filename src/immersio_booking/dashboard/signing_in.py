@@ -1,5 +1,6 @@
 """What the sign-in pages share: opening a session (always a new one: no session fixation)
-with its cookie, the pages of a visitor not yet signed in, and the lockout's keys."""
+with its cookie, the pages of a visitor not yet signed in, the lockout's keys, and emailing a
+one-time link under the rate limits."""
 
 from __future__ import annotations
 
@@ -12,12 +13,14 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from immersio_booking.auth import staff_sessions
+from immersio_booking.auth import sign_in_links, staff_sessions
 from immersio_booking.dashboard.access import lifetime
 from immersio_booking.dashboard.routing import SCHOOLS_PATH, safe_next
 from immersio_booking.kit import clock
 from immersio_booking.kit.dependencies import app_settings
 from immersio_booking.models import User
+from immersio_booking.notifications.staff_links import send_staff_link
+from immersio_booking.ratelimits import policy
 from immersio_booking.ratelimits.addresses import keyed_hash
 from immersio_booking.ratelimits.policy import address_of
 from immersio_booking.web.rendering import render
@@ -32,6 +35,27 @@ async def user_by_email(session: AsyncSession, email: str) -> User | None:
         return None
     found = await session.execute(select(User).where(User.email == email))
     return found.scalar_one_or_none()
+
+
+async def email_link(
+    request: Request,
+    session: AsyncSession,
+    email: str,
+    purpose: str,
+    next_path: str | None = None,
+) -> None:
+    """Email a one-time ``purpose`` link to the account of ``email``, if there is one.
+
+    A client asking too often is refused (RateLimited: the 429 page with Retry-After). An
+    address asked for too often gets nothing more, and the form answers as usual: the answer
+    never tells a known address from an unknown one, nor a limited one from the others."""
+    await policy.enforce(request, None, *policy.STAFF_LINKS_PER_ADDRESS)
+    if not email or not await policy.allows(request, *policy.staff_links_to(email)):
+        return
+    user = await user_by_email(session, email)
+    if user is not None:
+        link, raw = await sign_in_links.issue(session, user.id, purpose, clock.now())
+        await send_staff_link(session, app_settings(request), link, raw, next_path)
 
 
 def email_key(request: Request, email: str) -> str:

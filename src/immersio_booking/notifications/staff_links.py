@@ -1,4 +1,5 @@
-"""The emails of staff sign-in: a magic sign-in link, a password reset link.
+"""The emails of staff sign-in: a magic sign-in link, a password reset link, and a new
+teacher's invitation (a sign-in link valid for days, answered to whoever invited them).
 
 The job gets the link's row, the token's hash and the token sealed (``SecretBox``): the job
 queue never holds a usable token. It sends nothing when the link was spent, replaced or
@@ -13,7 +14,7 @@ from immersio_booking.config import Settings
 from immersio_booking.jobs import context
 from immersio_booking.jobs.app import defer_in_transaction, job_app
 from immersio_booking.jobs.database import job_session
-from immersio_booking.kit import clock
+from immersio_booking.kit import clock, when
 from immersio_booking.kit.crypto import SecretBox
 from immersio_booking.models import StaffSignInLink, User
 from immersio_booking.notifications import mailer
@@ -44,28 +45,57 @@ async def send_staff_link(
     )
 
 
+async def send_staff_invitation(
+    session: AsyncSession,
+    settings: Settings,
+    link: StaffSignInLink,
+    raw: str,
+    inviter_id: int,
+    next_path: str | None = None,
+) -> None:
+    """Queue the invitation of a new teacher, carrying sign-in ``link``, in the transaction
+    that adds them: from their school, answered to ``inviter_id``."""
+    await defer_in_transaction(
+        session,
+        send_staff_invitation_email,
+        link_id=link.id,
+        token_hash=link.token_hash,
+        sealed_token=SecretBox.of(settings).seal(raw),
+        inviter_id=inviter_id,
+        next_path=next_path,
+    )
+
+
+async def _live_link(
+    session: AsyncSession, link_id: int, token_hash: str
+) -> tuple[StaffSignInLink, User] | None:
+    """The link and its user, unless it was spent, replaced or expired meanwhile."""
+    link = await session.get(StaffSignInLink, link_id)
+    if (
+        link is None
+        or link.token_hash != token_hash
+        or link.used_at is not None
+        or link.expires_at <= clock.now()
+    ):
+        return None
+    user = await session.get(User, link.user_id)
+    return None if user is None else (link, user)
+
+
 @job_app.task(name="send_staff_link_email", retry=3, pass_context=False)
 async def send_staff_link_email(
     link_id: int, token_hash: str, sealed_token: str, next_path: str | None
 ) -> int:
     settings = context.settings()
     async with job_session() as session:
-        link = await session.get(StaffSignInLink, link_id)
-        now = clock.now()
-        if (
-            link is None
-            or link.token_hash != token_hash
-            or link.used_at is not None
-            or link.expires_at <= now
-        ):
+        found = await _live_link(session, link_id, token_hash)
+        if found is None:
             return 0
-        user = await session.get(User, link.user_id)
-        if user is None:
-            return 0
+        link, user = found
         raw = SecretBox.of(settings).open(sealed_token)
         school = await school_of(session, user.organization_id)
         language = language_of(user.locale)
-        minutes = max(1, round((link.expires_at - now).total_seconds() / 60))
+        minutes = max(1, round((link.expires_at - clock.now()).total_seconds() / 60))
         rendered = render(
             TEMPLATES[link.purpose],
             language,
@@ -80,6 +110,41 @@ async def send_staff_link_email(
             sender=school.sender(settings, school.name or SERVICE_NAME),
             to=mailer.mailbox(user.name, user.email),
             reply_to=None,
+            language=language,
+        )
+    await mailer.deliver(settings, message)
+    return 1
+
+
+@job_app.task(name="send_staff_invitation_email", retry=3, pass_context=False)
+async def send_staff_invitation_email(
+    link_id: int, token_hash: str, sealed_token: str, inviter_id: int, next_path: str | None
+) -> int:
+    settings = context.settings()
+    async with job_session() as session:
+        found = await _live_link(session, link_id, token_hash)
+        inviter = await session.get(User, inviter_id)
+        if found is None or inviter is None:
+            return 0
+        link, user = found
+        raw = SecretBox.of(settings).open(sealed_token)
+        school = await school_of(session, user.organization_id)
+        language = language_of(user.locale)
+        rendered = render(
+            "staff_invitation",
+            language,
+            school=school.name or SERVICE_NAME,
+            accent=school.accent,
+            recipient_name=user.name or user.email,
+            inviter=inviter.name or inviter.email,
+            url=sign_in_links.url(settings.public_base_url, link.purpose, raw, next_path, language),
+            expires=when.moment_in(link.expires_at, user.time_zone, language),
+        )
+        message = as_message(
+            rendered,
+            sender=school.sender(settings, school.name or SERVICE_NAME),
+            to=mailer.mailbox(user.name, user.email),
+            reply_to=mailer.mailbox(inviter.name, inviter.email),
             language=language,
         )
     await mailer.deliver(settings, message)

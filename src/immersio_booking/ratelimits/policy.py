@@ -18,7 +18,7 @@ from immersio_booking.kit import clock
 from immersio_booking.kit.dependencies import app_settings
 from immersio_booking.kit.errors import RateLimited
 from immersio_booking.ratelimits.addresses import Network, client_address, keyed_hash
-from immersio_booking.ratelimits.limiter import Limit, hit
+from immersio_booking.ratelimits.limiter import Limit, Verdict, hit
 
 
 @lru_cache(maxsize=8)
@@ -57,10 +57,16 @@ async def enforce_on_staff(request: Request, *subjects: Subject) -> None:
     await _count(request, *subjects)
 
 
-async def _count(request: Request, *subjects: Subject) -> None:
+async def allows(request: Request, *subjects: Subject) -> bool:
+    """Count this request against each subject's limit and say whether all still allow it,
+    without refusing it (the caller answers as usual and does less)."""
+    return not await _refused(request, *subjects)
+
+
+async def _refused(request: Request, *subjects: Subject) -> list[Verdict]:
     settings = app_settings(request)
     if not settings.rate_limits_enabled:
-        return
+        return []
     secret = settings.resolved_secret_key()
     limits = []
     for subject in subjects:
@@ -72,7 +78,11 @@ async def _count(request: Request, *subjects: Subject) -> None:
         digest = keyed_hash(secret, subject.kind, value.lower())
         limits.append(Limit(name, f"{name}:{digest}", count, seconds))
     engine: AsyncEngine = request.app.state.engine
-    refused = [v for v in await hit(engine, limits, clock.now()) if not v.allowed]
+    return [v for v in await hit(engine, limits, clock.now()) if not v.allowed]
+
+
+async def _count(request: Request, *subjects: Subject) -> None:
+    refused = await _refused(request, *subjects)
     if not refused:
         return
     worst = max(refused, key=lambda v: v.retry_after)
@@ -117,3 +127,12 @@ def verification_email(email: str) -> tuple[Subject, ...]:
 
 def staff_messages(user_id: int) -> tuple[Subject, ...]:
     return (Subject("rate_limit_staff_messages_per_user", "user", str(user_id)),)
+
+
+# Sign-in and reset links emailed to staff: the client floods → 429; one address asked for
+# too often → the form answers as usual and sends nothing (``allows``).
+STAFF_LINKS_PER_ADDRESS = (Subject("rate_limit_staff_links_per_address", "address"),)
+
+
+def staff_links_to(email: str) -> tuple[Subject, ...]:
+    return (Subject("rate_limit_staff_links_per_email", "email", email),)
