@@ -126,19 +126,29 @@ async def applicable(
     session: AsyncSession, booking: Booking, triggers: Sequence[str]
 ) -> list[Workflow]:
     """Active workflows with one of ``triggers`` that run on the booking's event type."""
+    return await applicable_on(session, booking.organization_id, booking.event_type_id, triggers)
+
+
+async def applicable_on(
+    session: AsyncSession,
+    organization_id: int,
+    event_type_id: int | None,
+    triggers: Sequence[str],
+) -> list[Workflow]:
+    """Active workflows with one of ``triggers`` that run on event type ``event_type_id``."""
     runs_on_event_type = (
         select(WorkflowEventType.id)
         .where(
-            WorkflowEventType.organization_id == booking.organization_id,
+            WorkflowEventType.organization_id == organization_id,
             WorkflowEventType.workflow_id == Workflow.id,
-            WorkflowEventType.event_type_id == booking.event_type_id,
+            WorkflowEventType.event_type_id == event_type_id,
         )
         .exists()
     )
     rows = await session.execute(
         select(Workflow)
         .where(
-            Workflow.organization_id == booking.organization_id,
+            Workflow.organization_id == organization_id,
             Workflow.active.is_(True),
             Workflow.trigger.in_(triggers),
             or_(Workflow.is_active_on_all.is_(True), runs_on_event_type),
