@@ -19,6 +19,7 @@ from immersio_booking.dashboard import (
     sign_in,
     students,
     today,
+    waitlist,
     workshops,
 )
 
@@ -28,6 +29,7 @@ ROUTERS: tuple[APIRouter, ...] = (
     passwords.router,
     schools.router,
     today.router,
+    waitlist.router,
     bookings.router,
     booking_actions.router,
     workshops.router,
