@@ -21,8 +21,8 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from immersio_booking.bookings import repository as bookings
-from immersio_booking.jobs.app import defer_in_transaction
 from immersio_booking.db.session import settings_of
+from immersio_booking.jobs.app import defer_in_transaction
 from immersio_booking.kit.locks import DEFAULT_LOCK_TIMEOUT_MS, lock, lock_key
 from immersio_booking.models import EventType, SlotReservation
 from immersio_booking.models.waitlist import WaitlistEntry, WaitlistStatus
