@@ -25,6 +25,7 @@ from immersio_booking.webhooks import absences
 from immersio_booking.webhooks import listeners as webhooks
 from immersio_booking.webhooks import waitlist as waitlist_webhooks
 from immersio_booking.workflows import listeners as workflows
+from immersio_booking.workflows import waitlist as waitlist_workflows
 
 
 def wire() -> None:
@@ -41,4 +42,5 @@ def wire() -> None:
     waitlist.subscribe()  # last: a freed seat's offer follows the change's own news
     out_of_office.on_created(absences.absence_recorded)
     waitlist_events.subscribe(waitlist_webhooks.on_waitlist_event)
+    waitlist_events.subscribe(waitlist_workflows.on_waitlist_event)
     events.mark_wired()

@@ -46,6 +46,10 @@ async def test_a_full_session_is_offered_with_its_waitlist_and_joined_without_js
     back = await client.get(joined.headers["location"])
     assert "numéro 1 dans la file" in back.text
     again = await client.post("/waitlist/join", data=form)
-    assert again.status_code == 409
+    assert again.status_code == 303  # back to the page, the refusal beside the form
+    assert "waitlistRefused=already_waiting" in again.headers["location"]
+    refused = await client.get(again.headers["location"])
+    assert "Vous êtes déjà sur la liste d" in refused.text
+    assert 'id="waitlist-error" role="alert">' in refused.text
     forged = await client.post("/waitlist/join", data={**form, "csrf": "forged"})
     assert forged.status_code == 403

@@ -15,6 +15,7 @@ from __future__ import annotations
 import hmac
 import secrets
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import select
@@ -56,11 +57,31 @@ def _needed(email: str, minutes: int) -> BadRequest:
     )
 
 
+@dataclass(frozen=True)
+class Claim:
+    """Someone asking for a workshop with an email: a booking, or joining a session's
+    waitlist (the same code serves both). ``language``: the code email's."""
+
+    lookup: slots.EventTypeLookup
+    email: str
+    code: str | None
+    language: str
+
+
+def claim_of(body: BookingCreate) -> Claim:
+    return Claim(
+        lookup_of(body),
+        str(body.attendee.email).strip().lower(),
+        body.email_verification_code,
+        body.attendee.language,
+    )
+
+
 async def _issue(
     session: AsyncSession,
     settings: Settings,
     et: EventType,
-    body: BookingCreate,
+    language: str,
     email: str,
     now: datetime,
 ) -> None:
@@ -83,7 +104,7 @@ async def _issue(
     code_id = (await session.execute(upsert)).scalar_one()
     # The code travels to the mail job encrypted: the job queue keeps its arguments.
     sealed = SecretBox.of(settings).seal(code)
-    requested = events.BookerCodeRequested(code_id, code_hash, sealed, body.attendee.language)
+    requested = events.BookerCodeRequested(code_id, code_hash, sealed, language)
     await events.publish(session, requested)
 
 
@@ -130,7 +151,7 @@ async def ensure_verified(
     sessionmaker: async_sessionmaker[AsyncSession],
     settings: Settings,
     principal: Principal | None,
-    body: BookingCreate,
+    body: BookingCreate | Claim,
     now: datetime,
     before_sending: Callable[[str], Awaitable[None]],
 ) -> None:
@@ -140,19 +161,18 @@ async def ensure_verified(
     The workshop is read in the request's ``session`` (the booking reads it again from there);
     codes are issued and checked in a transaction of their own (``sessionmaker``), which commits
     even when the booking then fails."""
+    claim = body if isinstance(body, Claim) else claim_of(body)
     outcome: DomainError | None = None
-    et = await slots.find_event_type(session, principal, lookup_of(body))
+    et = await slots.find_event_type(session, principal, claim.lookup)
     keep(session, et)
     if not required(et) or is_staff(principal, et):
         return
     async with transaction(sessionmaker) as own:
-        email = str(body.attendee.email).strip().lower()
-        code = body.email_verification_code
-        if code:
-            outcome = await _verify(own, settings, et, email, code, now)
+        if claim.code:
+            outcome = await _verify(own, settings, et, claim.email, claim.code, now)
         else:
-            await before_sending(email)
-            await _issue(own, settings, et, body, email, now)
-            outcome = _needed(email, settings.booker_code_minutes)
+            await before_sending(claim.email)
+            await _issue(own, settings, et, claim.language, claim.email, now)
+            outcome = _needed(claim.email, settings.booker_code_minutes)
     if outcome is not None:  # raised after the commit: the new code or the wrong guess stays
         raise outcome

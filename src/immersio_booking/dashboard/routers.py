@@ -25,6 +25,7 @@ from immersio_booking.dashboard import (
     sign_in,
     students,
     today,
+    waitlist,
     workshops,
 )
 
@@ -34,6 +35,7 @@ ROUTERS: tuple[APIRouter, ...] = (
     passwords.router,
     schools.router,
     today.router,
+    waitlist.router,
     bookings.router,
     booking_actions.router,
     workshops.router,

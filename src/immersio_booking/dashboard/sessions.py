@@ -15,6 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from immersio_booking.bookings import meeting_links, repository
 from immersio_booking.kit import when
 from immersio_booking.models import Booking, EventType, Payment, User
+from immersio_booking.waitlist import listing
 
 DAYS_SHOWN = 7
 PAYMENT_STATES = ("paid", "offline", "waiting", "refunded", "free")
@@ -54,6 +55,8 @@ class SessionRow:
     started: bool
     host_absent: bool
     seats_taken: int
+    event_type_id: int | None = None
+    waiting: int = 0  # students in the session's waitlist
     seats: list[Seat] = field(default_factory=list)  # one line per attendee (guests too)
 
     @property
@@ -113,6 +116,7 @@ async def sessions_of(
     payments = await repository.payments_of(session, organization_id, ids)
     links = await meeting_links.links_of(session, organization_id, ids)
     workshops, teachers = await _lookups(session, seats)
+    waiting = await listing.waiting_counts(session, organization_id, start, end)
     rows: list[SessionRow] = []
     for (start_time, _, host), group in groupby(
         seats, key=lambda b: (b.start_time, b.event_type_id, b.user_id)
@@ -134,6 +138,8 @@ async def sessions_of(
             started=now >= start_time,
             host_absent=first_seat.no_show_host,
             seats_taken=len(members),
+            event_type_id=first_seat.event_type_id,
+            waiting=waiting.get((first_seat.event_type_id or 0, start_time), 0),
         )
         for booking in members:
             for attendee in people.get(booking.id, []):

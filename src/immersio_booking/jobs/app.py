@@ -41,6 +41,7 @@ TASK_MODULES = [
     "immersio_booking.webhooks.tasks",
     "immersio_booking.webhooks.meetings",
     "immersio_booking.workflows.tasks",
+    "immersio_booking.workflows.waitlist",
     "immersio_booking.immersio.tasks",
     "immersio_booking.video.tasks",
     "immersio_booking.video.notices",

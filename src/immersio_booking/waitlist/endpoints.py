@@ -13,6 +13,7 @@ from fastapi.responses import JSONResponse
 from pydantic import AwareDatetime
 
 from immersio_booking.auth.dependencies import AuthSubject, OptionalAuthSubject
+from immersio_booking.bookings import verification
 from immersio_booking.db.dependencies import Session
 from immersio_booking.idempotency.replay import run_once
 from immersio_booking.kit import clock
@@ -67,6 +68,19 @@ async def join_waitlist(
     settings = app_settings(request)
     email = str(body.attendee.email).strip().lower()
     await policy.enforce(request, principal, *policy.booking(email, str(body.event_type_id)))
+
+    async def before_sending(email: str) -> None:
+        await policy.enforce(request, principal, *policy.verification_email(email))
+
+    await verification.ensure_verified(
+        session,
+        request.app.state.sessionmaker,
+        settings,
+        principal,
+        joining.claim_of(body),
+        clock.now(),
+        before_sending,
+    )
 
     async def work() -> tuple[int, dict[str, Any]]:
         joined = await joining.join(

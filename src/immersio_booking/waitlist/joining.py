@@ -22,7 +22,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from immersio_booking.auth.principal import Principal
-from immersio_booking.bookings import availability, invitations
+from immersio_booking.bookings import availability, invitations, verification
 from immersio_booking.bookings import repository as bookings
 from immersio_booking.bookings.availability import Exclusions
 from immersio_booking.bookings.eligibility import ensure_may_book, is_staff
@@ -49,6 +49,16 @@ def _language(et: EventType, body: WaitlistJoin) -> str:
     """The student's choice, else the workshop's interface language (as a booking's seat)."""
     chosen = "language" in body.attendee.model_fields_set
     return body.attendee.language if chosen else et.options.interface_language or "en"
+
+
+def claim_of(body: WaitlistJoin) -> verification.Claim:
+    """Joining as ``bookings.verification`` reads a booking: the workshop, the email, the code."""
+    return verification.Claim(
+        slots.EventTypeLookup(body.event_type_id, None, None, None, None),
+        str(body.attendee.email).strip().lower(),
+        body.email_verification_code,
+        body.attendee.language,
+    )
 
 
 async def _ensure_full(

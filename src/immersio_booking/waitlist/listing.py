@@ -57,6 +57,24 @@ async def waiting_of(
     return found.scalar_one_or_none()
 
 
+async def waiting_counts(
+    session: AsyncSession, organization_id: int, since: datetime, until: datetime
+) -> dict[tuple[int, datetime], int]:
+    """How many are in line for each session starting in [since, until), by (workshop, start):
+    one query for a page of sessions."""
+    rows = await session.execute(
+        select(WaitlistEntry.event_type_id, WaitlistEntry.start_time, func.count())
+        .where(
+            WaitlistEntry.organization_id == organization_id,
+            WaitlistEntry.start_time >= since,
+            WaitlistEntry.start_time < until,
+            in_line(),
+        )
+        .group_by(WaitlistEntry.event_type_id, WaitlistEntry.start_time)
+    )
+    return {(et, start): int(count) for et, start, count in rows.all()}
+
+
 @dataclass(frozen=True)
 class Ranked:
     entry: WaitlistEntry

@@ -21,6 +21,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from immersio_booking.bookings import repository as bookings
+from immersio_booking.db.session import settings_of
 from immersio_booking.jobs.app import defer_in_transaction
 from immersio_booking.kit.locks import DEFAULT_LOCK_TIMEOUT_MS, lock, lock_key
 from immersio_booking.models import EventType, SlotReservation
@@ -29,6 +30,13 @@ from immersio_booking.waitlist import events
 
 DEFAULT_OFFER_MINUTES = 60
 CLOSES_BEFORE_START = timedelta(hours=2)
+
+
+def lock_timeout(session: AsyncSession) -> int:
+    """How long to wait for a session's lock: ``lock_timeout_ms`` of the settings the session
+    carries (requests and jobs: ``db.session.make_sessionmaker``), as the booking flow waits."""
+    settings = settings_of(session)
+    return settings.lock_timeout_ms if settings is not None else DEFAULT_LOCK_TIMEOUT_MS
 
 
 def session_lock(event_type_id: int, start: datetime) -> int:
@@ -78,7 +86,7 @@ async def refill(
     start: datetime,
     now: datetime,
     host_id: int | None = None,
-    timeout_ms: int = DEFAULT_LOCK_TIMEOUT_MS,
+    timeout_ms: int | None = None,
 ) -> list[WaitlistEntry]:
     """Offer each free seat of the session (``et``, ``start``) to the next WAITING entry, in
     the caller's transaction; returns the entries offered. ``host_id``: the teacher whose
@@ -86,7 +94,8 @@ async def refill(
     if not et.seats_per_time_slot or start - CLOSES_BEFORE_START <= now:
         return []
     await session.flush()  # the freeing change is counted below
-    await lock(session, session_lock(et.id, start), timeout_ms=timeout_ms)
+    waited = timeout_ms if timeout_ms is not None else lock_timeout(session)
+    await lock(session, session_lock(et.id, start), timeout_ms=waited)
     until = offer_until(et, start, now)
     free = await free_seats(session, et, start, now)
     if until is None or free == 0:

@@ -28,6 +28,9 @@ class WaitlistJoin(ApiModel):
     attendee: WaitlistAttendeeIn
     # An invite-only workshop's line is joined with the student's invitation, as booking is.
     invitation_token: str | None = Field(default=None, max_length=200)
+    # A workshop that verifies its bookers' email (requiresBookerEmailVerification) asks the
+    # same code of those who join its waitlist (``bookings.verification``).
+    email_verification_code: str | None = Field(default=None, max_length=16)
 
 
 class WaitlistJoined(ApiModel):

@@ -93,6 +93,7 @@ async def booking_page(
     clock: Annotated[str | None, Query(max_length=2)] = None,
     slot: Annotated[str | None, Query(max_length=40)] = None,
     waitlisted: Annotated[str | None, Query(max_length=6)] = None,
+    waitlist_refused: Annotated[str | None, Query(alias="waitlistRefused", max_length=64)] = None,
 ) -> HTMLResponse:
     await policy.enforce(request, None, *policy.BOOKING_PAGES)
     # Booking pages work whether or not the school publishes a landing page (the embed needs
@@ -191,6 +192,8 @@ async def booking_page(
             "sessions": sessions,
             "full_sessions": full,
             "waitlisted": _position(waitlisted),
+            # Why the no-JS waitlist form was refused (a reason; the page has the words).
+            "waitlist_refused": waitlist_refused,
             "picked": picked,
             "current_start": current_start,
             "current_span": when.span(

@@ -3,7 +3,7 @@ wait for, then a confirm step (a form with a CSRF token) that takes them out of 
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Annotated
 from zoneinfo import ZoneInfo
 
@@ -12,10 +12,11 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import ValidationError
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from immersio_booking.bookings import verification
 from immersio_booking.db.dependencies import Session
 from immersio_booking.kit import clock, when
 from immersio_booking.kit.dependencies import app_settings
-from immersio_booking.kit.errors import BadRequest, NotFound
+from immersio_booking.kit.errors import BadRequest, DomainError, NotFound
 from immersio_booking.models import EventType, Team
 from immersio_booking.models.waitlist import IN_LINE, WaitlistEntry
 from immersio_booking.ratelimits import policy
@@ -82,17 +83,94 @@ async def join_from_page(
     session: Session,
     csrf: Annotated[str, Form(max_length=200)],
     event_type_id: Annotated[int, Form(alias="eventTypeId", ge=1, le=2**63 - 1)],
-    start: Annotated[str, Form(max_length=40)],
-    name: Annotated[str, Form(max_length=255)],
-    email: Annotated[str, Form(max_length=320)],
+    start: Annotated[str | None, Form(max_length=40)] = None,
+    name: Annotated[str, Form(max_length=255)] = "",
+    email: Annotated[str, Form(max_length=320)] = "",
     tz: Annotated[str, Form(max_length=64)] = "UTC",
     lang: Annotated[str, Form(max_length=8)] = "en",
     invitation: Annotated[str | None, Form(max_length=200)] = None,
+    code: Annotated[str | None, Form(alias="emailVerificationCode", max_length=16)] = None,
 ) -> Response:
     """The booking page's waitlist form without JavaScript: the same join as
-    ``POST /v2/waitlist``, then back to the page, which says the place in line."""
+    ``POST /v2/waitlist`` (the same checks, limits and email code), then back to the page,
+    which says the place in line — or why not, next to the form (``?waitlistRefused=``)."""
     settings = app_settings(request)
     security.check_csrf(request, settings.resolved_secret_key(), csrf)
+    et = await session.get(EventType, event_type_id)
+    org = await session.get(Team, et.organization_id) if et else None
+    if et is None or et.hidden or org is None or not org.slug:
+        raise NotFound("This workshop does not exist or is not open for booking")
+    page = f"/{org.slug}/{et.slug}"
+    try:
+        joined = await _join(
+            request, session, event_type_id, start, name, email, tz, lang, invitation, code
+        )
+    except NotFound:
+        raise
+    except DomainError as refused:
+        await session.rollback()  # nothing half-done stays (a wrong code is counted apart)
+        back = address(
+            page,
+            tz=tz,
+            lang=lang,
+            date=_day_of(start, tz),
+            invitation=invitation,
+            name=name.strip()[:255] or None,
+            email=email.strip()[:255] or None,
+            waitlistRefused=refused.reason if refused.reason in REFUSALS else "generic",
+        )
+        return RedirectResponse(f"{back}#waitlist", status_code=303)
+    day = joined.entry.start_time.astimezone(ZoneInfo(joined.entry.time_zone)).date()
+    back = address(
+        page,
+        tz=tz,
+        lang=lang,
+        date=day.isoformat(),
+        invitation=invitation,
+        waitlisted=str(joined.position),
+    )
+    return RedirectResponse(f"{back}#waitlist", status_code=303)
+
+
+# The refusals the booking page words itself (``_waitlist_form.html``); others: "generic".
+REFUSALS = frozenset(
+    {
+        "session_not_full",
+        "already_waiting",
+        "already_booked",
+        "not_whitelisted",
+        "invitation_required",
+        "rate_limited",
+        "email_verification_required",
+        "invalid_email_verification_code",
+        "email_verification_code_expired",
+        "email_verification_attempts_exhausted",
+        "invalid",
+    }
+)
+
+
+def _day_of(start: str | None, zone: str) -> str | None:
+    try:
+        moment = datetime.fromisoformat(start or "")
+        return moment.astimezone(ZoneInfo(zone)).date().isoformat() if moment.tzinfo else None
+    except (ValueError, KeyError):
+        return None
+
+
+async def _join(
+    request: Request,
+    session: AsyncSession,
+    event_type_id: int,
+    start: str | None,
+    name: str,
+    email: str,
+    tz: str,
+    lang: str,
+    invitation: str | None,
+    code: str | None,
+) -> joining.Joined:
+    settings = app_settings(request)
     try:
         body = WaitlistJoin.model_validate(
             {
@@ -100,30 +178,30 @@ async def join_from_page(
                 "start": start,
                 "attendee": {"name": name, "email": email, "timeZone": tz, "language": lang},
                 "invitationToken": invitation,
+                "emailVerificationCode": (code or "").strip() or None,
             }
         )
     except ValidationError as exc:
         raise BadRequest("Check the name, the email and the session", reason="invalid") from exc
-    await policy.enforce(
-        request, None, *policy.booking(str(body.attendee.email).lower(), str(event_type_id))
+    address_email = str(body.attendee.email).lower()
+    await policy.enforce(request, None, *policy.booking(address_email, str(event_type_id)))
+
+    async def before_sending(to: str) -> None:
+        await policy.enforce(request, None, *policy.verification_email(to))
+
+    now = clock.now()
+    await verification.ensure_verified(
+        session,
+        request.app.state.sessionmaker,
+        settings,
+        None,
+        joining.claim_of(body),
+        now,
+        before_sending,
     )
-    joined = await joining.join(
-        session, None, body, clock.now(), settings.resolved_secret_key(), settings.lock_timeout_ms
+    return await joining.join(
+        session, None, body, now, settings.resolved_secret_key(), settings.lock_timeout_ms
     )
-    et = await session.get(EventType, joined.entry.event_type_id)
-    org = await session.get(Team, joined.entry.organization_id)
-    if et is None or org is None:
-        raise NotFound(NOT_FOUND)
-    day = joined.entry.start_time.astimezone(ZoneInfo(body.attendee.time_zone)).date()
-    back = address(
-        f"/{org.slug}/{et.slug}",
-        tz=body.attendee.time_zone,
-        lang=lang,
-        date=day.isoformat(),
-        invitation=invitation,
-        waitlisted=str(joined.position),
-    )
-    return RedirectResponse(f"{back}#waitlist", status_code=303)
 
 
 @router.post("/waitlist/{uid}/leave")

@@ -42,6 +42,9 @@ CalcomTrigger = Literal[
     "afterGuestsCalVideoNoShow",
     "formSubmitted",
     "formSubmittedNoEvent",
+    "waitlistJoined",
+    "waitlistOffered",
+    "waitlistExpired",
 ]
 CalcomAction = Literal[
     "email_host",
@@ -64,6 +67,10 @@ TRIGGERS = {
     "rescheduleEvent": "RESCHEDULE_EVENT",
     "bookingRequested": "BOOKING_REQUESTED",
     "bookingPaid": "BOOKING_PAID",
+    # Ours, not Cal.com's (docs/waitlist.md), in Cal.com's spelling.
+    "waitlistJoined": "WAITLIST_JOINED",
+    "waitlistOffered": "WAITLIST_OFFERED",
+    "waitlistExpired": "WAITLIST_EXPIRED",
 }
 ACTIONS = {"email_host": ("EMAIL_HOST", "const"), "email_attendee": ("EMAIL_ATTENDEE", "attendee")}
 RECIPIENTS = {

@@ -176,10 +176,21 @@ async def applicable(
     session: AsyncSession, booking: Booking, triggers: Sequence[str]
 ) -> list[Workflow]:
     """Active workflows with one of ``triggers`` that run on the booking's event type."""
-    kept = _ACTIVE_ON.get(session, (booking.organization_id, booking.event_type_id))
+    return await applicable_on(session, booking.organization_id, booking.event_type_id, triggers)
+
+
+async def applicable_on(
+    session: AsyncSession,
+    organization_id: int,
+    event_type_id: int | None,
+    triggers: Sequence[str],
+) -> list[Workflow]:
+    """Active workflows with one of ``triggers`` that run on event type ``event_type_id`` (the
+    ones kept for this transaction before a booking's locks, when there are)."""
+    kept = _ACTIVE_ON.get(session, (organization_id, event_type_id))
     if kept is not None:
         return [w for w in kept if w.trigger in triggers]
-    statement = _active_on_query(booking.organization_id, booking.event_type_id, triggers)
+    statement = _active_on_query(organization_id, event_type_id, triggers)
     return list((await session.execute(statement)).scalars())
 
 

@@ -20,6 +20,8 @@ IMMEDIATE_TRIGGERS = (
     "BOOKING_REQUESTED",
     "BOOKING_PAID",
 )
+# Ours (docs/waitlist.md): about a waitlist entry, not a booking; sent at once, by email only.
+WAITLIST_TRIGGERS = ("WAITLIST_JOINED", "WAITLIST_OFFERED", "WAITLIST_EXPIRED")
 EMAIL_ACTIONS = ("EMAIL_HOST", "EMAIL_ATTENDEE", "EMAIL_ADDRESS")
 TEXT_ACTIONS = ("SMS_ATTENDEE", "SMS_NUMBER", "WHATSAPP_ATTENDEE", "WHATSAPP_NUMBER")
 
@@ -31,6 +33,9 @@ Trigger = Literal[
     "RESCHEDULE_EVENT",
     "BOOKING_REQUESTED",
     "BOOKING_PAID",
+    "WAITLIST_JOINED",
+    "WAITLIST_OFFERED",
+    "WAITLIST_EXPIRED",
 ]
 Action = Literal[
     "EMAIL_HOST",

@@ -3,6 +3,8 @@ channel (email through the mailer, SMS and WhatsApp through the text sender)."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from dataclasses import dataclass
 from email.message import EmailMessage
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -14,7 +16,7 @@ from immersio_booking.models import Booking, EventType, User, WorkflowStep
 from immersio_booking.notifications import mailer
 from immersio_booking.notifications.messages import language_of
 from immersio_booking.notifications.rendering import as_message, render
-from immersio_booking.notifications.schools import school_of
+from immersio_booking.notifications.schools import School, school_of
 from immersio_booking.workflows.defaults import default_body, default_reminder
 from immersio_booking.workflows.templates import (
     Occasion,
@@ -37,6 +39,19 @@ def _phone_of(booking: Booking) -> str | None:
         if isinstance(value, str) and value.strip():
             return value.strip()
     return None
+
+
+def host_of(host: User | None) -> Recipient:
+    """The teacher as a recipient (nobody's address when the workshop has no teacher)."""
+    return Recipient(
+        (host.name or host.email) if host else "",
+        host.email if host else None,
+        None,
+        host.time_zone if host else "UTC",
+        language_of(host.locale if host else None),
+        False,
+        host.locale if host else None,
+    )
 
 
 async def occasion_of(
@@ -62,15 +77,7 @@ async def occasion_of(
         )
         for i, a in enumerate(people)
     ]
-    host_recipient = Recipient(
-        host_name,
-        host.email if host else None,
-        None,
-        host.time_zone if host else "UTC",
-        language_of(host.locale if host else None),
-        False,
-        host.locale if host else None,
-    )
+    host_recipient = host_of(host)
     token = access.manage_token(settings.resolved_secret_key(), booking)
     occasion = Occasion(
         booking=booking,
@@ -112,22 +119,56 @@ def recipients_of(
 def compose_email(
     step: WorkflowStep, occasion: Occasion, recipient: Recipient, settings: Settings
 ) -> EmailMessage:
-    """The step's email in the school's layout: its HTML as written (values escaped), its
-    text part read from it with every link written out."""
+    """The step's email about a booking (our default reminder when it has no text)."""
     values = variables(occasion, recipient)
     language = recipient.language
     body = step.reminder_body or default_body(
         language, recipient.is_attendee, with_join=bool(values["MEETING_URL"])
     )
     subject = step.email_subject or default_reminder(language).subject
-    school = occasion.school
+    return layout_email(
+        step,
+        values,
+        Wording(subject, body),
+        Sending(occasion.school, occasion.organizer_name, occasion.organizer_email),
+        recipient,
+        settings,
+    )
+
+
+@dataclass(frozen=True)
+class Wording:
+    subject: str
+    body: str
+
+
+@dataclass(frozen=True)
+class Sending:
+    """Whose name the email goes out in, and who answers it."""
+
+    school: School
+    organizer_name: str
+    organizer_email: str
+
+
+def layout_email(
+    step: WorkflowStep,
+    values: Mapping[str, str],
+    wording: Wording,
+    sending: Sending,
+    recipient: Recipient,
+    settings: Settings,
+) -> EmailMessage:
+    """A step's email in the school's layout: its HTML as written (values escaped), its
+    text part read from it with every link written out."""
+    school = sending.school
     rendered = render(
         "reminder",
-        language,
+        recipient.language,
         school=school.name,
         accent=school.accent,
-        reminder_subject=fill_line(subject, values),
-        reminder_body=fill_html(body, values),
+        reminder_subject=fill_line(wording.subject, values),
+        reminder_body=fill_html(wording.body, values),
         when=values["EVENT_WHEN"],
     )
     return as_message(
@@ -136,11 +177,11 @@ def compose_email(
         to=mailer.mailbox(recipient.name, recipient.email or ""),
         # A student's answer goes to the school (or the teacher); the teacher's to the school.
         reply_to=(
-            school.reply_to(occasion.organizer_name, occasion.organizer_email)
+            school.reply_to(sending.organizer_name, sending.organizer_email)
             if recipient.is_attendee
             else school.contact
         ),
-        language=language,
+        language=recipient.language,
     )
 
 

@@ -12,10 +12,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from immersio_booking.bookings.schemas import E164
 from immersio_booking.kit import clock
 from immersio_booking.kit.errors import BadRequest, NotFound
+from immersio_booking.kit.unsupported import UnsupportedField
 from immersio_booking.models import Workflow, WorkflowStep
 from immersio_booking.workflows import reminders, repository
 from immersio_booking.workflows.schemas import (
     TIMED_TRIGGERS,
+    WAITLIST_TRIGGERS,
     StepIn,
     StepOut,
     WorkflowCreate,
@@ -73,6 +75,31 @@ def _check_steps(steps: Sequence[StepIn]) -> None:
                 reason="reminder_body_required",
                 details=where,
             )
+
+
+def _check_waitlist_steps(trigger: str, steps: Sequence[StepIn | WorkflowStep]) -> None:
+    """A waitlist trigger's steps are emails written by the school: an entry has no phone
+    number (texts are refused, naming the step's action), and our default text is a reminder of
+    a booking, so each step brings its own subject and body."""
+    if trigger not in WAITLIST_TRIGGERS:
+        return
+    ordered = sorted(steps, key=lambda s: s.step_number)
+    texts = [
+        f"steps.{i}.action={s.action} (with trigger {trigger})"
+        for i, s in enumerate(ordered)
+        if not s.action.startswith("EMAIL_")
+    ]
+    if texts:
+        raise UnsupportedField(texts, where="field")
+    for i, step in enumerate(ordered):
+        written = (("reminderBody", step.reminder_body), ("emailSubject", step.email_subject))
+        for field, given in written:
+            if not given:
+                raise BadRequest(
+                    f"steps.{i}.{field} is required with trigger {trigger}",
+                    reason="reminder_body_required",
+                    details={"stepNumber": step.step_number, "field": field},
+                )
 
 
 async def _check_event_types(
@@ -162,6 +189,7 @@ async def get(session: AsyncSession, organization_id: int, workflow_id: int) -> 
 async def create(session: AsyncSession, organization_id: int, body: WorkflowCreate) -> Workflow:
     _check_timing(body.trigger, body.time, body.time_unit)
     _check_steps(body.steps)
+    _check_waitlist_steps(body.trigger, body.steps)
     await _check_event_types(session, organization_id, body.is_active_on_all, body.active_on)
     timed = body.trigger in TIMED_TRIGGERS
     workflow = Workflow(
@@ -194,6 +222,10 @@ async def patch(
     _check_timing(trigger, time, time_unit)
     if body.steps is not None:
         _check_steps(body.steps)
+        _check_waitlist_steps(trigger, body.steps)
+    elif trigger in WAITLIST_TRIGGERS:  # the steps it keeps must suit the new trigger
+        kept = await repository.steps_of(session, organization_id, [workflow.id])
+        _check_waitlist_steps(trigger, kept[workflow.id])
     is_active_on_all = workflow.is_active_on_all
     if body.is_active_on_all is not None:
         is_active_on_all = body.is_active_on_all

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from babel.dates import format_date
@@ -23,7 +24,17 @@ from immersio_booking.models import Booking
 from immersio_booking.notifications.plain_text import text_of
 from immersio_booking.notifications.schools import School
 
-__all__ = ["Occasion", "Recipient", "fill_html", "fill_line", "fill_text", "text_of", "variables"]
+__all__ = [
+    "Occasion",
+    "Recipient",
+    "fill_html",
+    "fill_line",
+    "fill_text",
+    "people_values",
+    "text_of",
+    "time_values",
+    "variables",
+]
 
 NO_SCHOOL = School("", None, None)
 
@@ -67,38 +78,65 @@ def _meeting_url(booking: Booking, meeting: MeetingLink | None) -> str:
     return location if location.startswith(("https://", "http://")) else ""
 
 
-def variables(occasion: Occasion, recipient: Recipient) -> dict[str, str]:
-    booking = occasion.booking
-    zone, language = recipient.time_zone, recipient.language
-    tag = recipient.locale or language
-    start = booking.start_time.astimezone(ZoneInfo(zone))
-    end = booking.end_time.astimezone(ZoneInfo(zone))
-    is_attendee = recipient.is_attendee
-    attendee_name = recipient.name if is_attendee else occasion.attendee_name
-    attendee_email = (recipient.email or "") if is_attendee else occasion.attendee_email
-    # The manage link is the student's key to their booking: only a student receives it.
-    manage = (occasion.manage_url or "") if is_attendee else ""
+def time_values(start: datetime, end: datetime, recipient: Recipient) -> dict[str, str]:
+    """The session's time as every email writes it (kit.when), and its pieces, in the
+    recipient's zone and language."""
+    zone = recipient.time_zone
+    tag = recipient.locale or recipient.language
+    start = start.astimezone(ZoneInfo(zone))
+    end = end.astimezone(ZoneInfo(zone))
     return {
-        "EVENT_NAME": occasion.event_name,
-        # The session's time as every email writes it (kit.when), and its pieces.
         "EVENT_WHEN": when.span(start, end, zone, tag),
         "EVENT_DATE": format_date(start.date(), "full", locale=when.babel_locale(tag)),
         "EVENT_TIME": when.time_of(start, tag),
         "START_TIME": when.time_of(start, tag),
         "EVENT_END_TIME": when.time_of(end, tag),
         "TIMEZONE": when.zone_name(zone, start, tag, joiner=", "),
-        # Never an ``integrations:`` key: the join link, else what the location is called.
-        "LOCATION": meeting_links.where(booking.location, occasion.meeting, language) or "",
-        "MEETING_URL": _meeting_url(booking, occasion.meeting),
-        "ADDITIONAL_NOTES": booking.description or "",
-        "ORGANIZER_NAME": occasion.organizer_name,
-        "ORGANIZER": occasion.organizer_name,
-        "ORGANIZER_EMAIL": occasion.organizer_email,
+    }
+
+
+def people_values(
+    recipient: Recipient,
+    organizer_name: str,
+    organizer_email: str,
+    attendee_name: str,
+    attendee_email: str,
+) -> dict[str, str]:
+    """Who is who: the student's own name and address when the student is the recipient."""
+    if recipient.is_attendee:
+        attendee_name, attendee_email = recipient.name, recipient.email or ""
+    return {
+        "ORGANIZER_NAME": organizer_name,
+        "ORGANIZER": organizer_name,
+        "ORGANIZER_EMAIL": organizer_email,
         "ATTENDEE_NAME": attendee_name,
         "ATTENDEE": attendee_name,
         "ATTENDEE_FIRST_NAME": attendee_name.split(" ")[0] if attendee_name else "",
         "ATTENDEE_EMAIL": attendee_email,
         "RECIPIENT_NAME": recipient.name,
+    }
+
+
+def variables(occasion: Occasion, recipient: Recipient) -> dict[str, str]:
+    booking = occasion.booking
+    # The manage link is the student's key to their booking: only a student receives it.
+    manage = (occasion.manage_url or "") if recipient.is_attendee else ""
+    people = people_values(
+        recipient,
+        occasion.organizer_name,
+        occasion.organizer_email,
+        occasion.attendee_name,
+        occasion.attendee_email,
+    )
+    return {
+        "EVENT_NAME": occasion.event_name,
+        **time_values(booking.start_time, booking.end_time, recipient),
+        # Never an ``integrations:`` key: the join link, else what the location is called.
+        "LOCATION": meeting_links.where(booking.location, occasion.meeting, recipient.language)
+        or "",
+        "MEETING_URL": _meeting_url(booking, occasion.meeting),
+        "ADDITIONAL_NOTES": booking.description or "",
+        **people,
         "BOOKING_UID": booking.uid,
         "MANAGE_URL": manage,
         "CANCEL_URL": f"{manage}&action=cancel" if manage else "",

@@ -53,6 +53,8 @@
       }
     };
     if (data.invitation) body.invitationToken = data.invitation;
+    var code = form.elements.emailVerificationCode;
+    if (code && code.value.trim()) body.emailVerificationCode = code.value.trim();
     button.disabled = true;
     button.textContent = text.working;
     fetch('/v2/waitlist', {
