@@ -73,7 +73,10 @@ GETS: dict[str, Reach] = {
     "/dashboard/settings/payments": Reach.STAFF,
     "/dashboard/settings/immersio": Reach.STAFF,
     "/dashboard/settings/immersio/sync-log": Reach.STAFF,
+    "/dashboard/waitlist": Reach.OWN,
 }
+# Screens whose object is named in the query: the person's workshop and its Monday session.
+QUERIED = {"/dashboard/waitlist": "?eventTypeId={workshop}&start={start}"}
 # Another teacher's or another school's hours are asked for in the query, not the path.
 AVAILABILITY_OF = ("teacher", "schedule")
 # Which object a path parameter names.
@@ -131,7 +134,8 @@ class Own:
             kind = PARAMETERS[match.group(1)]
             return str(getattr(self, kind))
 
-        return PARAMETER.sub(fill, path)
+        query = QUERIED.get(path, "").format(workshop=self.workshop, start=dates.at(MONDAY))
+        return PARAMETER.sub(fill, path) + query
 
 
 def names_school_objects(path: str) -> bool:
@@ -246,7 +250,7 @@ async def test_each_role_reaches_its_screens_and_nothing_else(
     ):
         for path in gets:
             reach = GETS[path]
-            takes_id = PARAMETER.search(path) is not None
+            takes_id = PARAMETER.search(path) is not None or path in QUERIED
             if reach is Reach.PUBLIC:
                 r = await stranger.get(path)
                 if r.status_code == 303 and "/dashboard/sign-in?next=" in r.headers["location"]:
