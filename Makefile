@@ -54,14 +54,20 @@ stop:
 		rm -f .data/localstripe.pid; fi
 	@if [ -x $(BIN)/immersio-booking ]; then $(BIN)/immersio-booking db stop; fi
 
-# The tests choose their database: embedded unless DATABASE_URL is set.
+# The tests choose their database: embedded unless DATABASE_URL is set. They run on
+# TEST_WORKERS processes (pytest-xdist), each with its own data dir, database (its own embedded
+# server, or its own scratch database on DATABASE_URL's server), mail server and localstripe;
+# `--dist loadgroup` keeps an xdist_group's tests on one process, in order. TEST_WORKERS=0 runs
+# them in this process alone.
+TEST_WORKERS ?= 2
+XDIST := -n $(TEST_WORKERS) --dist loadgroup
 test: install
-	$(BIN)/pytest -q
+	$(BIN)/pytest -q $(XDIST)
 
 # The edit loop: everything but the browser tests (e2e) and the tests that race many connections
 # (race), the slowest and the ones a change rarely breaks; `make test` still runs them all.
 test-fast: install
-	$(BIN)/pytest -q -m "not e2e and not race"
+	$(BIN)/pytest -q $(XDIST) -m "not e2e and not race"
 
 # The whole suite on another day: the machine's clock moved to DATE for every process the tests
 # start (libfaketime, `apt-get install faketime`), e.g. make test-any-date DATE='2027-12-31 23:30:00'.
@@ -74,7 +80,7 @@ test-any-date: install
 	@if [ -n "$$DATABASE_URL" ]; then \
 		echo "test-any-date runs on the embedded PostgreSQL: unset DATABASE_URL (its server would keep the real clock)"; \
 		exit 1; fi
-	faketime '$(DATE)' $(BIN)/pytest -q
+	faketime '$(DATE)' $(BIN)/pytest -q $(XDIST)
 
 # The screens docs/pages.md shows, taken again by the browser journeys (tests/e2e/journeys),
 # with the hash of the page sources they show (docs/screens/manifest.json): a test fails when

@@ -50,7 +50,10 @@ def data_dir() -> Iterator[Path]:
     """The run's data directory (embedded server, mail, secrets). Not under pytest's basetemp:
     every pytest run that starts resets /tmp/pytest-of-<user> to mode 0700, which would lock
     the embedded server's own system user out of its files while another run is using them."""
-    path = Path(tempfile.mkdtemp(prefix="immersio-tests-"))
+    # One per test process: under pytest-xdist (make test) each worker has its own data dir,
+    # hence its own embedded server, scratch database, mail folder and secrets.
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
+    path = Path(tempfile.mkdtemp(prefix=f"immersio-tests-{worker}-"))
     yield path
     shutil.rmtree(path, ignore_errors=True)
 

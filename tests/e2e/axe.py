@@ -6,6 +6,7 @@ holding another version (an older pin, or a range that once resolved elsewhere) 
 
 from __future__ import annotations
 
+import fcntl
 import json
 import shutil
 import subprocess
@@ -39,21 +40,26 @@ def axe_source() -> str | None:
         if npm is None:
             return None
         CACHE.mkdir(parents=True, exist_ok=True)
-        subprocess.run(
-            [
-                npm,
-                "install",
-                "--prefix",
-                str(CACHE),
-                "--no-audit",
-                "--no-fund",
-                "--save-exact",
-                f"axe-core@{AXE_VERSION}",
-            ],
-            check=False,
-            capture_output=True,
-            timeout=300,
-        )
+        # The test processes (make test runs several) install one at a time: two npm installs
+        # into one prefix tear each other's node_modules.
+        with (CACHE / ".install.lock").open("w") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            if installed_version() != AXE_VERSION or not AXE.exists():
+                subprocess.run(
+                    [
+                        npm,
+                        "install",
+                        "--prefix",
+                        str(CACHE),
+                        "--no-audit",
+                        "--no-fund",
+                        "--save-exact",
+                        f"axe-core@{AXE_VERSION}",
+                    ],
+                    check=False,
+                    capture_output=True,
+                    timeout=300,
+                )
     if installed_version() != AXE_VERSION or not AXE.exists():
         return None
     return AXE.read_text()
