@@ -34,8 +34,11 @@ def main() -> int:
         print("the journeys failed: no screenshots taken", file=sys.stderr)
         return ran.returncode
     source_hash = screens.page_sources_hash()
-    shutil.rmtree(screens.SCREENS, ignore_errors=True)
-    screens.SCREENS.mkdir(parents=True)
+    # Only the screens this script put there last time go: docs/dashboard.md's are others'.
+    if screens.MANIFEST.exists():
+        for earlier in json.loads(screens.MANIFEST.read_text())["screens"]:
+            (screens.SCREENS / earlier["file"]).unlink(missing_ok=True)
+    screens.SCREENS.mkdir(parents=True, exist_ok=True)
     chosen = []
     for journey, step in screens.CHOSEN:
         taken = screens.ARTIFACTS / journey / f"{step}.png"

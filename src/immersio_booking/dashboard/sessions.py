@@ -128,7 +128,7 @@ async def sessions_of(
         link = next((links[b.id] for b in members if b.id in links), None)
         row = SessionRow(
             uid=first_seat.uid,
-            title=first_seat.title,
+            title=et.title if et else first_seat.title,  # the session, not one seat
             when=when.span(start_time, first_seat.end_time, zone, language),
             start=start_time,
             end=first_seat.end_time,
