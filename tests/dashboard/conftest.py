@@ -1,0 +1,1 @@
+from tests.dashboard.staff import staff  # noqa: F401  (signs staff in)
