@@ -17,6 +17,7 @@ from immersio_booking.config import Settings
 from immersio_booking.dashboard.access import lifetime
 from immersio_booking.db.session import transaction
 from immersio_booking.kit import clock
+from tests.factories import Member, Tenant, make_member
 
 CSRF_FIELD = re.compile(r'name="csrf" value="([^"]+)"')
 
@@ -114,3 +115,9 @@ def staff(
 ) -> Staff:
     """Signs staff in on the test app (a fixture: the dashboard's and the browser tests')."""
     return Staff(client, sessionmaker, settings)
+
+
+@pytest.fixture
+async def teacher(sessionmaker: async_sessionmaker[AsyncSession], tenant: Tenant) -> Member:
+    """A teacher of the school: an accepted member with no admin role."""
+    return await make_member(sessionmaker, tenant)

@@ -5,13 +5,12 @@ from __future__ import annotations
 from datetime import timedelta
 
 import httpx
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from immersio_booking.config import Settings
 from immersio_booking.dashboard.routing import safe_next
 from immersio_booking.kit import clock
 from tests.dashboard.staff import Staff, browser, csrf_at, csrf_of
-from tests.factories import Tenant, make_member
+from tests.factories import Member, Tenant
 
 
 async def test_a_stranger_is_sent_to_sign_in_and_back(client: httpx.AsyncClient) -> None:
@@ -40,11 +39,9 @@ async def test_owner_sees_the_school_and_every_section(
 
 
 async def test_a_teacher_sees_no_school_settings(
-    sessionmaker: async_sessionmaker[AsyncSession],
     staff: Staff,
-    tenant: Tenant,
+    teacher: Member,
 ) -> None:
-    teacher = await make_member(sessionmaker, tenant)
     async with staff.signed_in(teacher.id) as page:
         r = await page.get("/dashboard")
     assert r.status_code == 200

@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from immersio_booking.kit import clock
 from tests.dashboard.staff import Staff, assert_forgeries_refused, assert_nothing_found, csrf_of
-from tests.factories import Tenant, make_member
+from tests.factories import Member, Tenant, make_member
 
 API = {"cal-api-version": "2024-06-11"}
 
@@ -40,11 +40,9 @@ def week(**ranges: list[tuple[str, str]]) -> dict[str, str]:
 
 async def test_a_week_of_several_ranges_a_day_is_saved_through_the_schedules_service(
     client: httpx.AsyncClient,
-    sessionmaker: async_sessionmaker[AsyncSession],
     staff: Staff,
-    tenant: Tenant,
+    teacher: Member,
 ) -> None:
-    teacher = await make_member(sessionmaker, tenant)
     async with staff.signed_in(teacher.id) as page:
         schedule_id, token = await _schedule(page)
         r = await page.post(
@@ -71,11 +69,9 @@ async def test_a_week_of_several_ranges_a_day_is_saved_through_the_schedules_ser
 
 async def test_copy_and_add_range_show_the_form_again_without_saving(
     client: httpx.AsyncClient,
-    sessionmaker: async_sessionmaker[AsyncSession],
     staff: Staff,
-    tenant: Tenant,
+    teacher: Member,
 ) -> None:
-    teacher = await make_member(sessionmaker, tenant)
     async with staff.signed_in(teacher.id) as page:
         schedule_id, token = await _schedule(page)
         fields = week(monday=[("08:00", "11:00")])
@@ -97,11 +93,9 @@ async def test_copy_and_add_range_show_the_form_again_without_saving(
 
 async def test_invalid_ranges_are_shown_beside_the_field_and_nothing_is_written(
     client: httpx.AsyncClient,
-    sessionmaker: async_sessionmaker[AsyncSession],
     staff: Staff,
-    tenant: Tenant,
+    teacher: Member,
 ) -> None:
-    teacher = await make_member(sessionmaker, tenant)
     async with staff.signed_in(teacher.id) as page:
         schedule_id, token = await _schedule(page)
         cases = [
@@ -152,11 +146,9 @@ async def test_invalid_ranges_are_shown_beside_the_field_and_nothing_is_written(
 
 async def test_overrides_and_time_away_change_the_open_times(
     client: httpx.AsyncClient,
-    sessionmaker: async_sessionmaker[AsyncSession],
     staff: Staff,
-    tenant: Tenant,
+    teacher: Member,
 ) -> None:
-    teacher = await make_member(sessionmaker, tenant)
     async with staff.signed_in(teacher.id) as page:
         schedule_id, token = await _schedule(page)
         day = clock.now() + timedelta(days=2)
@@ -192,9 +184,9 @@ async def test_teacher_on_another_teachers_hours_and_school_on_another_school(
     sessionmaker: async_sessionmaker[AsyncSession],
     staff: Staff,
     tenant: Tenant,
+    teacher: Member,
     other_tenant: Tenant,
 ) -> None:
-    teacher = await make_member(sessionmaker, tenant)
     colleague = await make_member(sessionmaker, tenant)
     async with staff.signed_in(colleague.id) as page:
         theirs, _ = await _schedule(page)

@@ -216,9 +216,9 @@ async def test_each_role_reaches_its_screens_and_nothing_else(
     sessionmaker: async_sessionmaker[AsyncSession],
     settings: Any,
     tenant: Tenant,
+    teacher: Member,
     other_tenant: Tenant,
 ) -> None:
-    teacher = await make_member(sessionmaker, tenant)
     colleague = await make_member(sessionmaker, tenant)
     mine = await objects_of(client, teacher, teacher.id)
     theirs = await objects_of(client, colleague, colleague.id)

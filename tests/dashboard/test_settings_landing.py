@@ -15,7 +15,7 @@ from tests.dashboard.staff import (
     csrf_at,
     csrf_of,
 )
-from tests.factories import Tenant, make_member, make_tenant
+from tests.factories import Member, Tenant, make_tenant
 from tests.helpers import data
 
 LANDING = "/dashboard/settings/landing"
@@ -154,8 +154,8 @@ async def test_a_teacher_finds_nothing_and_another_school_edits_its_own(
     sessionmaker: async_sessionmaker[AsyncSession],
     staff: Staff,
     tenant: Tenant,
+    teacher: Member,
 ) -> None:
-    teacher = await make_member(sessionmaker, tenant)
     async with staff.signed_in(teacher.id) as page:
         await assert_nothing_found(
             page,

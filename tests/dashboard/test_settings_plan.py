@@ -14,7 +14,7 @@ from immersio_booking.db.session import transaction
 from immersio_booking.models import SubscriptionStatus, TenantSubscription
 from tests.bookings.helpers import workshop
 from tests.dashboard.staff import Staff, browser
-from tests.factories import Tenant, make_member
+from tests.factories import Member, Tenant, make_member
 from tests.helpers import assert_error
 
 PLAN = "/dashboard/settings/plan"
@@ -66,11 +66,9 @@ async def test_owner_sees_use_against_the_plans_limits(
 
 async def test_a_teacher_finds_nothing(
     client: httpx.AsyncClient,
-    sessionmaker: async_sessionmaker[AsyncSession],
     staff: Staff,
-    tenant: Tenant,
+    teacher: Member,
 ) -> None:
-    teacher = await make_member(sessionmaker, tenant)
     async with staff.signed_in(teacher.id) as page:
         assert (await page.get(PLAN)).status_code == 404
     async with browser(client) as stranger:

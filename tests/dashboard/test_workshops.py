@@ -9,7 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from immersio_booking.models import EventType
 from tests.dashboard.staff import Staff, assert_forgeries_refused, assert_nothing_found, csrf_of
-from tests.factories import Tenant, make_member, unique
+from tests.factories import Member, Tenant, make_member, unique
 
 API = {"cal-api-version": "2024-06-14"}
 
@@ -218,9 +218,9 @@ async def test_a_school_admin_creates_a_workshop_for_a_teacher_within_the_act_as
     sessionmaker: async_sessionmaker[AsyncSession],
     staff: Staff,
     tenant: Tenant,
+    teacher: Member,
     other_tenant: Tenant,
 ) -> None:
-    teacher = await make_member(sessionmaker, tenant)
     admin = await make_member(sessionmaker, tenant, role="ADMIN")
     stranger = await make_member(sessionmaker, other_tenant)
     async with (
