@@ -48,6 +48,19 @@ async def _api_hooks(client: httpx.AsyncClient, tenant: Tenant) -> list[dict[str
     )
 
 
+async def _subscribed_through_the_api(client: httpx.AsyncClient, tenant: Tenant) -> str:
+    """A webhook of the school to http://127.0.0.1:9/x, made through the API: its page."""
+    hook = data(
+        await client.post(
+            f"/v2/organizations/{tenant.id}/webhooks",
+            headers=tenant.headers,
+            json={"subscriberUrl": "http://127.0.0.1:9/x", "triggers": ["BOOKING_CREATED"]},
+        ),
+        201,
+    )
+    return f"{WEBHOOKS}/{hook['id']}"
+
+
 async def test_owner_subscribes_sees_deliveries_and_redelivers(
     client: httpx.AsyncClient,
     staff: Staff,
@@ -147,15 +160,7 @@ async def test_a_teacher_and_another_school_find_nothing(
     staff: Staff,
     tenant: Tenant,
 ) -> None:
-    hook = data(
-        await client.post(
-            f"/v2/organizations/{tenant.id}/webhooks",
-            headers=tenant.headers,
-            json={"subscriberUrl": "http://127.0.0.1:9/x", "triggers": ["BOOKING_CREATED"]},
-        ),
-        201,
-    )
-    own = f"{WEBHOOKS}/{hook['id']}"
+    own = await _subscribed_through_the_api(client, tenant)
     paths = (
         own,
         f"{own}/remove",
@@ -179,15 +184,7 @@ async def test_every_change_needs_the_pages_csrf_token(
     staff: Staff,
     tenant: Tenant,
 ) -> None:
-    hook = data(
-        await client.post(
-            f"/v2/organizations/{tenant.id}/webhooks",
-            headers=tenant.headers,
-            json={"subscriberUrl": "http://127.0.0.1:9/x", "triggers": ["BOOKING_CREATED"]},
-        ),
-        201,
-    )
-    own = f"{WEBHOOKS}/{hook['id']}"
+    own = await _subscribed_through_the_api(client, tenant)
     async with staff.signed_in(tenant.owner_id) as owner:
         await owner.get(WEBHOOKS)
         form = _form("", "http://127.0.0.1:9/forged", "BOOKING_PAID")

@@ -4,6 +4,7 @@ only, the school's own workshops only, CSRF on every change."""
 from __future__ import annotations
 
 import re
+from typing import Any
 
 import httpx
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -23,6 +24,22 @@ def _emails(client_page: str) -> list[str]:
 async def _on_list(client: httpx.AsyncClient, tenant: Tenant, et_id: int) -> list[str]:
     rows = data(await client.get(f"/v2/event-types/{et_id}/whitelist", headers=tenant.headers))
     return [r["email"] for r in rows]
+
+
+async def _kept_on_a_list(
+    client: httpx.AsyncClient, tenant: Tenant
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """A workshop whose list holds kept@example.com (through the API): it and the entry."""
+    et = await workshop(client, tenant)
+    entry = data(
+        await client.post(
+            f"/v2/event-types/{et['id']}/whitelist",
+            headers=tenant.headers,
+            json={"email": "kept@example.com"},
+        ),
+        201,
+    )
+    return et, entry
 
 
 async def test_owner_adds_removes_and_sees_where_each_student_came_from(
@@ -122,15 +139,7 @@ async def test_a_teacher_and_another_school_find_nothing(
     staff: Staff,
     tenant: Tenant,
 ) -> None:
-    et = await workshop(client, tenant)
-    entry = data(
-        await client.post(
-            f"/v2/event-types/{et['id']}/whitelist",
-            headers=tenant.headers,
-            json={"email": "kept@example.com"},
-        ),
-        201,
-    )
+    et, entry = await _kept_on_a_list(client, tenant)
     url = f"/dashboard/students/{et['id']}"
     teacher = await make_member(sessionmaker, tenant)
     other = await make_tenant(sessionmaker)
@@ -162,15 +171,7 @@ async def test_every_change_needs_the_pages_csrf_token(
     staff: Staff,
     tenant: Tenant,
 ) -> None:
-    et = await workshop(client, tenant)
-    entry = data(
-        await client.post(
-            f"/v2/event-types/{et['id']}/whitelist",
-            headers=tenant.headers,
-            json={"email": "kept@example.com"},
-        ),
-        201,
-    )
+    et, entry = await _kept_on_a_list(client, tenant)
     url = f"/dashboard/students/{et['id']}"
     async with staff.signed_in(tenant.owner_id) as owner:
         await owner.get(url)  # the CSRF cookie is set
