@@ -11,15 +11,12 @@ from tests.bookings.helpers import MONDAY
 from tests.dashboard.bookings_setup import seated_session
 from tests.dashboard.staff import Staff
 from tests.e2e.dashboard import photographed, sign_in
+from tests.e2e.shots import at_desktop_and_phone
 from tests.factories import Tenant
-
-WIDTHS = ((1280, 900), (390, 844))
 
 
 async def looked_at(page: Page, name: str) -> None:
-    for width, height in WIDTHS:
-        await page.set_viewport_size({"width": width, "height": height})
-        await photographed(page, f"{name}-{width}")
+    await at_desktop_and_phone(page, name, photographed)
 
 
 async def test_today_and_bookings_screens(
