@@ -4,19 +4,41 @@ and language, and where to book instead."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from fastapi import Request
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from immersio_booking.kit import when
+from immersio_booking.kit import clock, when
+from immersio_booking.kit.dependencies import app_settings
 from immersio_booking.kit.errors import NotFound
 from immersio_booking.models import EventType, Team
 from immersio_booking.models.waitlist import WaitlistEntry
+from immersio_booking.waitlist import listing
 from immersio_booking.web import i18n, visitor
 from immersio_booking.web.carried import address
+
+MayUse = Callable[[str, WaitlistEntry, str | None, datetime], bool]
+
+
+async def signed_entry(
+    session: AsyncSession,
+    request: Request,
+    uid: str,
+    token: str | None,
+    may_use: MayUse,
+    not_found: str,
+) -> WaitlistEntry:
+    """The entry whose signed link this is (``may_use`` checks its token); anyone else gets
+    the same 404 ``not_found`` for "no such entry" and "not your link"."""
+    entry = await listing.by_uid(session, uid)
+    secret = app_settings(request).resolved_secret_key()
+    if entry is None or not may_use(secret, entry, token, clock.now()):
+        raise NotFound(not_found)
+    return entry
 
 
 @dataclass(frozen=True)

@@ -9,21 +9,19 @@ from typing import Annotated
 
 from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from immersio_booking.bookings import access
 from immersio_booking.db.dependencies import Session
 from immersio_booking.kit import clock, when
 from immersio_booking.kit.dependencies import app_settings
-from immersio_booking.kit.errors import NotFound
 from immersio_booking.models.waitlist import WaitlistEntry, WaitlistStatus
 from immersio_booking.ratelimits import policy
 from immersio_booking.waitlist import accepting
 from immersio_booking.web import security
 from immersio_booking.web.carried import address
 from immersio_booking.web.rendering import PageRoute, render
-from immersio_booking.web.waitlist_entry import entry_page
+from immersio_booking.web.waitlist_entry import entry_page, signed_entry
 
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
 
@@ -37,13 +35,7 @@ async def _entry(
     """The entry whose signed accept link this is; anyone else: 404. Rate limited like the
     booking pages (per address)."""
     await policy.enforce(request, None, *policy.BOOKING_PAGES)
-    entry = (
-        await session.execute(select(WaitlistEntry).where(WaitlistEntry.uid == uid))
-    ).scalar_one_or_none()
-    secret = app_settings(request).resolved_secret_key()
-    if entry is None or not accepting.may_accept(secret, entry, token, clock.now()):
-        raise NotFound(NOT_FOUND)
-    return entry
+    return await signed_entry(session, request, uid, token, accepting.may_accept, NOT_FOUND)
 
 
 @router.get("/waitlist/{uid}/accept")

@@ -23,7 +23,7 @@ from immersio_booking.waitlist.schemas import WaitlistJoin
 from immersio_booking.web import security
 from immersio_booking.web.carried import address
 from immersio_booking.web.rendering import PageRoute, render
-from immersio_booking.web.waitlist_entry import entry_page
+from immersio_booking.web.waitlist_entry import entry_page, signed_entry
 
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
 
@@ -36,11 +36,7 @@ async def _entry(
     session: AsyncSession, request: Request, uid: str, token: str | None
 ) -> WaitlistEntry:
     """The entry whose signed leave link this is; anyone else: 404."""
-    entry = await listing.by_uid(session, uid)
-    secret = app_settings(request).resolved_secret_key()
-    if entry is None or not leaving.may_leave(secret, entry, token, clock.now()):
-        raise NotFound(NOT_FOUND)
-    return entry
+    return await signed_entry(session, request, uid, token, leaving.may_leave, NOT_FOUND)
 
 
 @router.get("/waitlist/{uid}/leave")
