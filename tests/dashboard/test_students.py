@@ -9,10 +9,9 @@ from typing import Any
 import httpx
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from immersio_booking.db.session import transaction
-from immersio_booking.models import WorkshopWhitelist
 from tests.bookings.helpers import workshop
 from tests.dashboard.staff import Staff, assert_nothing_found, csrf_at, csrf_of
+from tests.dashboard.students_setup import synced_from_immersio
 from tests.factories import Tenant, make_member, make_tenant, unique
 from tests.helpers import data
 
@@ -49,15 +48,7 @@ async def test_owner_adds_removes_and_sees_where_each_student_came_from(
     tenant: Tenant,
 ) -> None:
     et = await workshop(client, tenant, title="Conversation B1")
-    async with transaction(sessionmaker) as session:
-        session.add(
-            WorkshopWhitelist(
-                organization_id=tenant.id,
-                event_type_id=et["id"],
-                email="synced@example.com",
-                source="immersio",
-            )
-        )
+    await synced_from_immersio(sessionmaker, tenant, et["id"], "synced@example.com")
     url = f"/dashboard/students/{et['id']}"
     async with staff.signed_in(tenant.owner_id) as owner:
         listing = await owner.get("/dashboard/students")

@@ -8,10 +8,9 @@ import httpx
 from playwright.async_api import Page, expect
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from immersio_booking.db.session import transaction
-from immersio_booking.models import WorkshopWhitelist
 from tests.bookings.helpers import workshop
 from tests.dashboard.staff import Staff
+from tests.dashboard.students_setup import synced_from_immersio
 from tests.e2e.dashboard import (
     LANGUAGES,
     SHOTS,
@@ -32,17 +31,9 @@ async def test_owner_manages_a_workshops_students_in_the_browser(
     tenant: Tenant,
 ) -> None:
     et = await workshop(client, tenant, title="Conversation B1")
-    async with transaction(sessionmaker) as session:
-        session.add(
-            WorkshopWhitelist(
-                organization_id=tenant.id,
-                event_type_id=et["id"],
-                email="synced.student@example.com",
-                name="Synced Student",
-                immersio_student_id="stu_42",
-                source="immersio",
-            )
-        )
+    await synced_from_immersio(
+        sessionmaker, tenant, et["id"], "synced.student@example.com", "Synced Student", "stu_42"
+    )
     await sign_in(page, live_url, staff, tenant.owner_id)
 
     await page.goto(f"{live_url}/dashboard/students")
