@@ -14,18 +14,12 @@ async def synced_from_immersio(
     sessionmaker: async_sessionmaker[AsyncSession],
     tenant: Tenant,
     event_type_id: int,
-    email: str,
-    name: str | None = None,
-    immersio_student_id: str | None = None,
+    **entry: str,
 ) -> None:
+    """``entry``: its email, and name and immersio_student_id when given."""
     async with transaction(sessionmaker) as session:
         session.add(
             WorkshopWhitelist(
-                organization_id=tenant.id,
-                event_type_id=event_type_id,
-                email=email,
-                name=name,
-                immersio_student_id=immersio_student_id,
-                source="immersio",
+                organization_id=tenant.id, event_type_id=event_type_id, source="immersio", **entry
             )
         )

@@ -48,7 +48,7 @@ async def test_owner_adds_removes_and_sees_where_each_student_came_from(
     tenant: Tenant,
 ) -> None:
     et = await workshop(client, tenant, title="Conversation B1")
-    await synced_from_immersio(sessionmaker, tenant, et["id"], "synced@example.com")
+    await synced_from_immersio(sessionmaker, tenant, et["id"], email="synced@example.com")
     url = f"/dashboard/students/{et['id']}"
     async with staff.signed_in(tenant.owner_id) as owner:
         listing = await owner.get("/dashboard/students")

@@ -32,7 +32,12 @@ async def test_owner_manages_a_workshops_students_in_the_browser(
 ) -> None:
     et = await workshop(client, tenant, title="Conversation B1")
     await synced_from_immersio(
-        sessionmaker, tenant, et["id"], "synced.student@example.com", "Synced Student", "stu_42"
+        sessionmaker,
+        tenant,
+        et["id"],
+        email="synced.student@example.com",
+        name="Synced Student",
+        immersio_student_id="stu_42",
     )
     await sign_in(page, live_url, staff, tenant.owner_id)
 
