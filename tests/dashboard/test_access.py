@@ -5,13 +5,12 @@ from __future__ import annotations
 from datetime import timedelta
 
 import httpx
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from immersio_booking.config import Settings
 from immersio_booking.dashboard.routing import safe_next
 from immersio_booking.kit import clock
-from tests.dashboard.staff import browser, csrf_of, open_session
-from tests.factories import Tenant, make_member
+from tests.dashboard.staff import Staff, browser, csrf_at, csrf_of
+from tests.factories import Member, Tenant
 
 
 async def test_a_stranger_is_sent_to_sign_in_and_back(client: httpx.AsyncClient) -> None:
@@ -27,13 +26,10 @@ async def test_a_stranger_is_sent_to_sign_in_and_back(client: httpx.AsyncClient)
 
 
 async def test_owner_sees_the_school_and_every_section(
-    client: httpx.AsyncClient,
-    sessionmaker: async_sessionmaker[AsyncSession],
-    settings: Settings,
+    staff: Staff,
     tenant: Tenant,
 ) -> None:
-    cookie = await open_session(sessionmaker, settings, tenant.owner_id)
-    async with browser(client, cookie) as owner:
+    async with staff.signed_in(tenant.owner_id) as owner:
         r = await owner.get("/dashboard")
     assert r.status_code == 200
     assert f"School {tenant.slug}" in r.text
@@ -43,14 +39,10 @@ async def test_owner_sees_the_school_and_every_section(
 
 
 async def test_a_teacher_sees_no_school_settings(
-    client: httpx.AsyncClient,
-    sessionmaker: async_sessionmaker[AsyncSession],
-    settings: Settings,
-    tenant: Tenant,
+    staff: Staff,
+    teacher: Member,
 ) -> None:
-    teacher = await make_member(sessionmaker, tenant)
-    cookie = await open_session(sessionmaker, settings, teacher.id)
-    async with browser(client, cookie) as page:
+    async with staff.signed_in(teacher.id) as page:
         r = await page.get("/dashboard")
     assert r.status_code == 200
     assert 'href="/dashboard/availability"' in r.text
@@ -59,14 +51,12 @@ async def test_a_teacher_sees_no_school_settings(
 
 
 async def test_sessions_end_when_idle_and_at_their_absolute_expiry(
-    client: httpx.AsyncClient,
-    sessionmaker: async_sessionmaker[AsyncSession],
     settings: Settings,
+    staff: Staff,
     tenant: Tenant,
 ) -> None:
-    cookie = await open_session(sessionmaker, settings, tenant.owner_id)
     idle = timedelta(minutes=settings.staff_session_idle_minutes)
-    async with browser(client, cookie) as owner:
+    async with staff.signed_in(tenant.owner_id) as owner:
         # Active use keeps it open past one idle period...
         for step in range(3):
             with clock.shifted(idle * (step + 1) / 2):
@@ -74,21 +64,19 @@ async def test_sessions_end_when_idle_and_at_their_absolute_expiry(
         # ...but not past the absolute end, however active.
         with clock.shifted(timedelta(hours=settings.staff_session_max_hours)):
             assert (await owner.get("/dashboard")).status_code == 303
-    quiet = await open_session(sessionmaker, settings, tenant.owner_id)
-    async with browser(client, quiet) as owner:
+    async with staff.signed_in(tenant.owner_id) as owner:
         with clock.shifted(idle + timedelta(seconds=1)):
             assert (await owner.get("/dashboard")).status_code == 303
 
 
 async def test_sign_out_needs_the_page_token_and_ends_the_session(
-    client: httpx.AsyncClient,
-    sessionmaker: async_sessionmaker[AsyncSession],
-    settings: Settings,
+    staff: Staff,
     tenant: Tenant,
 ) -> None:
-    cookie = await open_session(sessionmaker, settings, tenant.owner_id)
-    elsewhere = await open_session(sessionmaker, settings, tenant.owner_id)
-    async with browser(client, cookie) as owner, browser(client, elsewhere) as other:
+    async with (
+        staff.signed_in(tenant.owner_id) as owner,
+        staff.signed_in(tenant.owner_id) as other,
+    ):
         page = await owner.get("/dashboard")
         forged = await owner.post("/dashboard/sign-out", data={"csrf": "nope"})
         assert forged.status_code == 403
@@ -102,15 +90,12 @@ async def test_sign_out_needs_the_page_token_and_ends_the_session(
 
 
 async def test_a_member_cannot_switch_to_another_school(
-    client: httpx.AsyncClient,
-    sessionmaker: async_sessionmaker[AsyncSession],
-    settings: Settings,
+    staff: Staff,
     tenant: Tenant,
     other_tenant: Tenant,
 ) -> None:
-    cookie = await open_session(sessionmaker, settings, tenant.owner_id)
-    async with browser(client, cookie) as owner:
-        token = csrf_of((await owner.get("/dashboard")).text)
+    async with staff.signed_in(tenant.owner_id) as owner:
+        token = await csrf_at(owner)
         r = await owner.post(
             "/dashboard/school", data={"csrf": token, "organization_id": str(other_tenant.id)}
         )

@@ -9,10 +9,9 @@ from datetime import timedelta
 import httpx
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from immersio_booking.config import Settings
 from immersio_booking.kit import clock
-from tests.dashboard.staff import browser, csrf_of, open_session
-from tests.factories import Tenant, make_member
+from tests.dashboard.staff import Staff, assert_forgeries_refused, assert_nothing_found, csrf_of
+from tests.factories import Member, Tenant, make_member
 
 API = {"cal-api-version": "2024-06-11"}
 
@@ -41,12 +40,10 @@ def week(**ranges: list[tuple[str, str]]) -> dict[str, str]:
 
 async def test_a_week_of_several_ranges_a_day_is_saved_through_the_schedules_service(
     client: httpx.AsyncClient,
-    sessionmaker: async_sessionmaker[AsyncSession],
-    settings: Settings,
-    tenant: Tenant,
+    staff: Staff,
+    teacher: Member,
 ) -> None:
-    teacher = await make_member(sessionmaker, tenant)
-    async with browser(client, await open_session(sessionmaker, settings, teacher.id)) as page:
+    async with staff.signed_in(teacher.id) as page:
         schedule_id, token = await _schedule(page)
         r = await page.post(
             f"/dashboard/availability/{schedule_id}/hours",
@@ -72,12 +69,10 @@ async def test_a_week_of_several_ranges_a_day_is_saved_through_the_schedules_ser
 
 async def test_copy_and_add_range_show_the_form_again_without_saving(
     client: httpx.AsyncClient,
-    sessionmaker: async_sessionmaker[AsyncSession],
-    settings: Settings,
-    tenant: Tenant,
+    staff: Staff,
+    teacher: Member,
 ) -> None:
-    teacher = await make_member(sessionmaker, tenant)
-    async with browser(client, await open_session(sessionmaker, settings, teacher.id)) as page:
+    async with staff.signed_in(teacher.id) as page:
         schedule_id, token = await _schedule(page)
         fields = week(monday=[("08:00", "11:00")])
         fields.update({"action": "copy:Monday", "copy-monday-wednesday": "1"})
@@ -98,12 +93,10 @@ async def test_copy_and_add_range_show_the_form_again_without_saving(
 
 async def test_invalid_ranges_are_shown_beside_the_field_and_nothing_is_written(
     client: httpx.AsyncClient,
-    sessionmaker: async_sessionmaker[AsyncSession],
-    settings: Settings,
-    tenant: Tenant,
+    staff: Staff,
+    teacher: Member,
 ) -> None:
-    teacher = await make_member(sessionmaker, tenant)
-    async with browser(client, await open_session(sessionmaker, settings, teacher.id)) as page:
+    async with staff.signed_in(teacher.id) as page:
         schedule_id, token = await _schedule(page)
         cases = [
             (week(monday=[("12:00", "09:00")]), "monday-0-end", "The end must be after the start."),
@@ -153,12 +146,10 @@ async def test_invalid_ranges_are_shown_beside_the_field_and_nothing_is_written(
 
 async def test_overrides_and_time_away_change_the_open_times(
     client: httpx.AsyncClient,
-    sessionmaker: async_sessionmaker[AsyncSession],
-    settings: Settings,
-    tenant: Tenant,
+    staff: Staff,
+    teacher: Member,
 ) -> None:
-    teacher = await make_member(sessionmaker, tenant)
-    async with browser(client, await open_session(sessionmaker, settings, teacher.id)) as page:
+    async with staff.signed_in(teacher.id) as page:
         schedule_id, token = await _schedule(page)
         day = clock.now() + timedelta(days=2)
         r = await page.post(
@@ -191,21 +182,17 @@ async def test_overrides_and_time_away_change_the_open_times(
 async def test_teacher_on_another_teachers_hours_and_school_on_another_school(
     client: httpx.AsyncClient,
     sessionmaker: async_sessionmaker[AsyncSession],
-    settings: Settings,
+    staff: Staff,
     tenant: Tenant,
+    teacher: Member,
     other_tenant: Tenant,
 ) -> None:
-    teacher = await make_member(sessionmaker, tenant)
     colleague = await make_member(sessionmaker, tenant)
-    async with browser(client, await open_session(sessionmaker, settings, colleague.id)) as page:
+    async with staff.signed_in(colleague.id) as page:
         theirs, _ = await _schedule(page)
-    async with browser(
-        client, await open_session(sessionmaker, settings, other_tenant.owner_id)
-    ) as page:
+    async with staff.signed_in(other_tenant.owner_id) as page:
         foreign, _ = await _schedule(page)
-    async with browser(
-        client, await open_session(sessionmaker, settings, tenant.owner_id)
-    ) as owner:
+    async with staff.signed_in(tenant.owner_id) as owner:
         # The owner picks a teacher and edits their hours.
         mine, token = await _schedule(owner, teacher=teacher.id)
         r = await owner.post(
@@ -222,42 +209,39 @@ async def test_teacher_on_another_teachers_hours_and_school_on_another_school(
             data={"csrf": token, **week(monday=[("10:00", "11:00")])},
         )
         assert r.status_code == 404
-    async with browser(client, await open_session(sessionmaker, settings, teacher.id)) as page:
-        first = await page.get("/dashboard/availability")
-        token = csrf_of(first.text)
-        assert (
-            await page.get(f"/dashboard/availability?teacher={colleague.id}")
-        ).status_code == 404
-        assert (await page.get(f"/dashboard/availability?schedule={theirs}")).status_code == 404
-        for path, data in (
-            (f"/dashboard/availability/{theirs}/hours", week(monday=[("01:00", "02:00")])),
-            (
-                f"/dashboard/availability/{theirs}/overrides",
-                {"override_date": "2030-01-01", "day_off": "1"},
+    async with staff.signed_in(teacher.id) as page:
+        await page.get("/dashboard/availability")
+        await assert_nothing_found(
+            page,
+            gets=(
+                f"/dashboard/availability?teacher={colleague.id}",
+                f"/dashboard/availability?schedule={theirs}",
             ),
-            (
-                "/dashboard/availability/away",
-                {
-                    "teacher": str(colleague.id),
-                    "away_start": "2030-01-01",
-                    "away_end": "2030-01-02",
-                },
+            posts=(
+                (f"/dashboard/availability/{theirs}/hours", week(monday=[("01:00", "02:00")])),
+                (
+                    f"/dashboard/availability/{theirs}/overrides",
+                    {"override_date": "2030-01-01", "day_off": "1"},
+                ),
+                (
+                    "/dashboard/availability/away",
+                    {
+                        "teacher": str(colleague.id),
+                        "away_start": "2030-01-01",
+                        "away_end": "2030-01-02",
+                    },
+                ),
+                ("/dashboard/availability/schedules", {"teacher": str(colleague.id)}),
             ),
-            ("/dashboard/availability/schedules", {"teacher": str(colleague.id)}),
-        ):
-            r = await page.post(path, data={"csrf": token, **data})
-            assert r.status_code == 404, path
+        )
         # Forged or missing CSRF token: refused before anything is read.
-        for data in ({"csrf": "forged"}, {}):
-            r = await page.post(f"/dashboard/availability/{mine}/hours", data={**data, **week()})
-            assert r.status_code == 403
-            r = await page.post(
-                "/dashboard/availability/away", data={**data, "away_start": "2030-01-01"}
-            )
-            assert r.status_code == 403
-            r = await page.post(
-                "/dashboard/availability/calendars/1/disconnect", data={**data, "kind": "caldav"}
-            )
-            assert r.status_code == 403
+        await assert_forgeries_refused(
+            page,
+            (
+                (f"/dashboard/availability/{mine}/hours", week()),
+                ("/dashboard/availability/away", {"away_start": "2030-01-01"}),
+                ("/dashboard/availability/calendars/1/disconnect", {"kind": "caldav"}),
+            ),
+        )
     api = await client.get(f"/v2/schedules/{theirs}", headers={**colleague.headers, **API})
     assert api.json()["data"]["availability"][0]["startTime"] == "09:00"

@@ -8,10 +8,9 @@ import httpx
 import pytest
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from immersio_booking.config import Settings
 from tests.bookings.helpers import booking_state, cancel_as_school, cancellation_history
 from tests.dashboard.bookings_setup import seated_session
-from tests.dashboard.staff import browser, csrf_of, open_session
+from tests.dashboard.staff import Staff, csrf_at, csrf_of
 from tests.factories import Tenant, make_member
 
 ACTIONS = ("cancel", "confirm", "decline", "mark-paid", "reschedule")
@@ -20,14 +19,13 @@ ACTIONS = ("cancel", "confirm", "decline", "mark-paid", "reschedule")
 async def test_a_teacher_reaches_no_other_teachers_booking(
     client: httpx.AsyncClient,
     sessionmaker: async_sessionmaker[AsyncSession],
-    settings: Settings,
+    staff: Staff,
     tenant: Tenant,
 ) -> None:
     _, [seat, _] = await seated_session(client, tenant)
     teacher = await make_member(sessionmaker, tenant)
-    cookie = await open_session(sessionmaker, settings, teacher.id, tenant.id)
-    async with browser(client, cookie) as page:
-        token = csrf_of((await page.get("/dashboard")).text)
+    async with staff.signed_in(teacher.id, tenant.id) as page:
+        token = await csrf_at(page)
         assert seat["uid"] not in (await page.get("/dashboard")).text
         assert (await page.get(f"/dashboard/bookings/{seat['uid']}")).status_code == 404
         assert (await page.get(f"/dashboard/bookings/{seat['uid']}/reschedule")).status_code == 404
@@ -49,15 +47,13 @@ async def test_a_teacher_reaches_no_other_teachers_booking(
 
 async def test_one_schools_owner_reaches_no_booking_of_another(
     client: httpx.AsyncClient,
-    sessionmaker: async_sessionmaker[AsyncSession],
-    settings: Settings,
+    staff: Staff,
     tenant: Tenant,
     other_tenant: Tenant,
 ) -> None:
     _, [seat, _] = await seated_session(client, other_tenant)
-    cookie = await open_session(sessionmaker, settings, tenant.owner_id, tenant.id)
-    async with browser(client, cookie) as owner:
-        token = csrf_of((await owner.get("/dashboard")).text)
+    async with staff.signed_in(tenant.owner_id, tenant.id) as owner:
+        token = await csrf_at(owner)
         assert (await owner.get(f"/dashboard/bookings/{seat['uid']}")).status_code == 404
         for action in ACTIONS:
             r = await owner.post(
@@ -75,15 +71,13 @@ async def test_one_schools_owner_reaches_no_booking_of_another(
 @pytest.mark.parametrize("forged", [None, "x" * 40])
 async def test_every_post_needs_the_pages_csrf_token(
     client: httpx.AsyncClient,
-    sessionmaker: async_sessionmaker[AsyncSession],
-    settings: Settings,
+    staff: Staff,
     tenant: Tenant,
     forged: str | None,
 ) -> None:
     _, [seat, _] = await seated_session(client, tenant)
-    cookie = await open_session(sessionmaker, settings, tenant.owner_id, tenant.id)
     form = {"subject": "Hi", "message": "Hello", **({"csrf": forged} if forged else {})}
-    async with browser(client, cookie) as owner:
+    async with staff.signed_in(tenant.owner_id, tenant.id) as owner:
         await owner.get("/dashboard")  # the CSRF cookie is set, the token not sent
         paths = [f"/dashboard/bookings/{seat['uid']}/{a}" for a in ACTIONS] + [
             f"/dashboard/sessions/{seat['uid']}/{a}" for a in ("attendance", "message")
@@ -95,15 +89,13 @@ async def test_every_post_needs_the_pages_csrf_token(
 
 async def test_actions_on_a_cancelled_booking_show_why_and_write_nothing(
     client: httpx.AsyncClient,
-    sessionmaker: async_sessionmaker[AsyncSession],
-    settings: Settings,
+    staff: Staff,
     tenant: Tenant,
 ) -> None:
     _, [seat, _] = await seated_session(client, tenant)
     await cancel_as_school(client, tenant, seat)
     history = await cancellation_history(client, tenant, seat["uid"])
-    cookie = await open_session(sessionmaker, settings, tenant.owner_id, tenant.id)
-    async with browser(client, cookie) as owner:
+    async with staff.signed_in(tenant.owner_id, tenant.id) as owner:
         page = await owner.get(f"/dashboard/bookings/{seat['uid']}")
         assert page.status_code == 200
         token = csrf_of(page.text)

@@ -7,9 +7,7 @@ import csv
 import io
 
 import httpx
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from immersio_booking.config import Settings
 from tests import dates
 from tests.bookings.helpers import (
     MONDAY,
@@ -20,21 +18,19 @@ from tests.bookings.helpers import (
     workshop,
 )
 from tests.dashboard.bookings_setup import seated_session
-from tests.dashboard.staff import browser, csrf_of, open_session
+from tests.dashboard.staff import Staff, csrf_of
 from tests.factories import Tenant
 from tests.helpers import data
 
 
 async def test_the_list_filters_and_the_export_is_safe_in_a_spreadsheet(
     client: httpx.AsyncClient,
-    sessionmaker: async_sessionmaker[AsyncSession],
-    settings: Settings,
+    staff: Staff,
     tenant: Tenant,
 ) -> None:
     et, seats = await seated_session(client, tenant, name='=HYPERLINK("http://evil")')
-    cookie = await open_session(sessionmaker, settings, tenant.owner_id, tenant.id)
     email = seats[1]["attendees"][0]["email"]
-    async with browser(client, cookie) as owner:
+    async with staff.signed_in(tenant.owner_id, tenant.id) as owner:
         everything = await owner.get("/dashboard/bookings")
         assert everything.status_code == 200
         assert all(s["uid"] in everything.text for s in seats)
@@ -65,13 +61,11 @@ async def test_the_list_filters_and_the_export_is_safe_in_a_spreadsheet(
 
 async def test_a_page_of_its_own_for_each_twenty_five(
     client: httpx.AsyncClient,
-    sessionmaker: async_sessionmaker[AsyncSession],
-    settings: Settings,
+    staff: Staff,
     tenant: Tenant,
 ) -> None:
     await seated_session(client, tenant, seats=3)
-    cookie = await open_session(sessionmaker, settings, tenant.owner_id, tenant.id)
-    async with browser(client, cookie) as owner:
+    async with staff.signed_in(tenant.owner_id, tenant.id) as owner:
         first = await owner.get("/dashboard/bookings")
         assert "3 bookings" in first.text and "Next page" not in first.text
         beyond = await owner.get("/dashboard/bookings", params={"page": "2"})
@@ -80,13 +74,11 @@ async def test_a_page_of_its_own_for_each_twenty_five(
 
 async def test_cancel_shows_the_refund_then_writes_the_history(
     client: httpx.AsyncClient,
-    sessionmaker: async_sessionmaker[AsyncSession],
-    settings: Settings,
+    staff: Staff,
     tenant: Tenant,
 ) -> None:
     _, [seat] = await seated_session(client, tenant, seats=1)
-    cookie = await open_session(sessionmaker, settings, tenant.owner_id, tenant.id)
-    async with browser(client, cookie) as owner:
+    async with staff.signed_in(tenant.owner_id, tenant.id) as owner:
         page = await owner.get(f"/dashboard/bookings/{seat['uid']}")
         assert "Cancelling now refunds nothing: nothing was paid online." in page.text
         r = await owner.post(
@@ -103,13 +95,11 @@ async def test_cancel_shows_the_refund_then_writes_the_history(
 
 async def test_reschedule_to_a_free_time_keeps_the_chain(
     client: httpx.AsyncClient,
-    sessionmaker: async_sessionmaker[AsyncSession],
-    settings: Settings,
+    staff: Staff,
     tenant: Tenant,
 ) -> None:
     _, [seat] = await seated_session(client, tenant, seats=1)
-    cookie = await open_session(sessionmaker, settings, tenant.owner_id, tenant.id)
-    async with browser(client, cookie) as owner:
+    async with staff.signed_in(tenant.owner_id, tenant.id) as owner:
         choose = await owner.get(
             f"/dashboard/bookings/{seat['uid']}/reschedule", params={"from": MONDAY.isoformat()}
         )
@@ -134,8 +124,7 @@ async def test_reschedule_to_a_free_time_keeps_the_chain(
 
 async def test_a_request_waiting_for_its_payment_is_marked_paid_then_confirmed(
     client: httpx.AsyncClient,
-    sessionmaker: async_sessionmaker[AsyncSession],
-    settings: Settings,
+    staff: Staff,
     tenant: Tenant,
 ) -> None:
     await teacher_hours(client, tenant)
@@ -144,9 +133,8 @@ async def test_a_request_waiting_for_its_payment_is_marked_paid_then_confirmed(
     )
     request = data(await book(client, et["id"], dates.at(MONDAY, "11:00")), 201)
     other = data(await book(client, et["id"], dates.at(MONDAY, "13:00")), 201)
-    cookie = await open_session(sessionmaker, settings, tenant.owner_id, tenant.id)
     path = f"/dashboard/bookings/{request['uid']}"
-    async with browser(client, cookie) as owner:
+    async with staff.signed_in(tenant.owner_id, tenant.id) as owner:
         page = await owner.get(path)
         token = csrf_of(page.text)
         assert "Waiting for payment" in page.text and "Mark as paid" in page.text

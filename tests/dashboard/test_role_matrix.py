@@ -24,7 +24,7 @@ from immersio_booking.db.session import transaction
 from immersio_booking.models import User
 from tests import dates
 from tests.bookings.helpers import MONDAY, book, seating, student
-from tests.dashboard.staff import browser, csrf_of, open_session
+from tests.dashboard.staff import Staff, browser, csrf_at, open_session
 from tests.factories import Member, Tenant, make_member, make_tenant, unique
 from tests.helpers import data
 from tests.workflows.helpers import create_workflow
@@ -220,9 +220,9 @@ async def test_each_role_reaches_its_screens_and_nothing_else(
     sessionmaker: async_sessionmaker[AsyncSession],
     settings: Any,
     tenant: Tenant,
+    teacher: Member,
     other_tenant: Tenant,
 ) -> None:
-    teacher = await make_member(sessionmaker, tenant)
     colleague = await make_member(sessionmaker, tenant)
     mine = await objects_of(client, teacher, teacher.id)
     theirs = await objects_of(client, colleague, colleague.id)
@@ -356,7 +356,7 @@ def aimed_at(path: str, own: Own) -> str:
 async def test_forms_on_someone_elses_ids_are_not_found(
     client: httpx.AsyncClient,
     sessionmaker: async_sessionmaker[AsyncSession],
-    settings: Any,
+    staff: Staff,
     tenant: Tenant,
     other_tenant: Tenant,
 ) -> None:
@@ -380,9 +380,8 @@ async def test_forms_on_someone_elses_ids_are_not_found(
         ("teacher", teacher.id, theirs),
         ("owner of A", tenant.owner_id, school_b),
     ):
-        cookie = await open_session(sessionmaker, settings, user_id)
-        async with browser(client, cookie) as agent:
-            token = csrf_of((await agent.get("/dashboard")).text)
+        async with staff.signed_in(user_id) as agent:
+            token = await csrf_at(agent)
             for path in forms:
                 r = await agent.post(aimed_at(path, target), data={"csrf": token})
                 if r.status_code != 404:

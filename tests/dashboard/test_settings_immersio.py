@@ -12,8 +12,13 @@ import httpx
 import pytest
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from immersio_booking.config import Settings
-from tests.dashboard.staff import browser, csrf_of, open_session
+from tests.dashboard.staff import (
+    Staff,
+    assert_forgeries_refused,
+    assert_nothing_found,
+    csrf_at,
+    csrf_of,
+)
 from tests.factories import Tenant, make_member, make_tenant
 from tests.helpers import data
 from tests.immersio.conftest import (
@@ -50,14 +55,12 @@ async def _integration(client: httpx.AsyncClient, tenant: Tenant) -> httpx.Respo
 @pytest.mark.usefixtures("jobs_env")
 async def test_owner_connects_syncs_now_and_follows_the_log(
     client: httpx.AsyncClient,
-    sessionmaker: async_sessionmaker[AsyncSession],
-    settings: Settings,
+    staff: Staff,
     tenant: Tenant,
     fake_immersio: FakeImmersio,  # noqa: F811
     database_url: str,
 ) -> None:
-    cookie = await open_session(sessionmaker, settings, tenant.owner_id)
-    async with browser(client, cookie) as owner:
+    async with staff.signed_in(tenant.owner_id) as owner:
         empty = await owner.get(IMMERSIO)
         assert "Not connected" in empty.text
         csrf = csrf_of(empty.text)
@@ -99,13 +102,11 @@ async def test_owner_connects_syncs_now_and_follows_the_log(
 
 async def test_refused_fields_are_shown_and_the_key_never_sent_back(
     client: httpx.AsyncClient,
-    sessionmaker: async_sessionmaker[AsyncSession],
-    settings: Settings,
+    staff: Staff,
     tenant: Tenant,
 ) -> None:
-    cookie = await open_session(sessionmaker, settings, tenant.owner_id)
-    async with browser(client, cookie) as owner:
-        csrf = csrf_of((await owner.get(IMMERSIO)).text)
+    async with staff.signed_in(tenant.owner_id) as owner:
+        csrf = await csrf_at(owner, IMMERSIO)
         for changes, field in (
             ({"base_url": "not a url"}, "base_url"),
             ({"immersio_org_id": "spaces are not ids"}, "immersio_org_id"),
@@ -127,29 +128,26 @@ async def test_refused_fields_are_shown_and_the_key_never_sent_back(
 async def test_a_teacher_and_another_school_find_nothing_and_csrf_is_checked(
     client: httpx.AsyncClient,
     sessionmaker: async_sessionmaker[AsyncSession],
-    settings: Settings,
+    staff: Staff,
     tenant: Tenant,
 ) -> None:
-    owner_cookie = await open_session(sessionmaker, settings, tenant.owner_id)
     posts = (IMMERSIO, f"{IMMERSIO}/test", f"{IMMERSIO}/sync", f"{IMMERSIO}/disconnect")
-    async with browser(client, owner_cookie) as owner:
-        csrf = csrf_of((await owner.get(IMMERSIO)).text)
+    async with staff.signed_in(tenant.owner_id) as owner:
+        csrf = await csrf_at(owner, IMMERSIO)
         made = await owner.post(IMMERSIO, data=_form(csrf, "http://127.0.0.1:9"))
         assert made.status_code == 201
-        for token in ("", "forged"):
-            for path in posts:
-                form = _form(token, "http://127.0.0.1:9/forged")
-                assert (await owner.post(path, data=form)).status_code == 403, path
+        forged = _form("", "http://127.0.0.1:9/forged")
+        await assert_forgeries_refused(owner, [(path, forged) for path in posts])
     teacher = await make_member(sessionmaker, tenant)
-    async with browser(client, await open_session(sessionmaker, settings, teacher.id)) as page:
-        csrf = csrf_of((await page.get("/dashboard")).text)
-        for path in (IMMERSIO, f"{IMMERSIO}/sync-log"):
-            assert (await page.get(path)).status_code == 404, path
-        for path in posts:
-            form = _form(csrf, "http://127.0.0.1:9/teacher")
-            assert (await page.post(path, data=form)).status_code == 404, path
+    async with staff.signed_in(teacher.id) as page:
+        taken = _form("", "http://127.0.0.1:9/teacher")
+        await assert_nothing_found(
+            page,
+            gets=(IMMERSIO, f"{IMMERSIO}/sync-log"),
+            posts=[(path, taken) for path in posts],
+        )
     other = await make_tenant(sessionmaker)
-    async with browser(client, await open_session(sessionmaker, settings, other.owner_id)) as page:
-        csrf = csrf_of((await page.get(IMMERSIO)).text)
+    async with staff.signed_in(other.owner_id) as page:
+        csrf = await csrf_at(page, IMMERSIO)
         assert (await page.post(f"{IMMERSIO}/disconnect", data={"csrf": csrf})).status_code == 404
     assert data(await _integration(client, tenant))["baseUrl"] == "http://127.0.0.1:9"

@@ -8,9 +8,14 @@ from __future__ import annotations
 import httpx
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from immersio_booking.config import Settings
-from tests.dashboard.staff import browser, csrf_of, open_session
-from tests.factories import Tenant, make_member, make_tenant
+from tests.dashboard.staff import (
+    Staff,
+    assert_forgeries_refused,
+    assert_nothing_found,
+    csrf_at,
+    csrf_of,
+)
+from tests.factories import Member, Tenant, make_tenant
 from tests.helpers import data
 
 LANDING = "/dashboard/settings/landing"
@@ -44,13 +49,11 @@ def _form(csrf: str, **changes: str) -> dict[str, str]:
 
 async def test_owner_edits_every_field_and_the_api_reads_them(
     client: httpx.AsyncClient,
-    sessionmaker: async_sessionmaker[AsyncSession],
-    settings: Settings,
+    staff: Staff,
     tenant: Tenant,
 ) -> None:
     api = f"/v2/organizations/{tenant.id}/landing-page"
-    cookie = await open_session(sessionmaker, settings, tenant.owner_id)
-    async with browser(client, cookie) as owner:
+    async with staff.signed_in(tenant.owner_id) as owner:
         shown = await owner.get(LANDING)
         assert shown.status_code == 200
         assert "frame-src 'self'" in shown.headers["content-security-policy"]
@@ -76,14 +79,12 @@ async def test_owner_edits_every_field_and_the_api_reads_them(
 
 async def test_refused_fields_are_shown_beside_them_and_nothing_is_written(
     client: httpx.AsyncClient,
-    sessionmaker: async_sessionmaker[AsyncSession],
-    settings: Settings,
+    staff: Staff,
     tenant: Tenant,
 ) -> None:
     api = f"/v2/organizations/{tenant.id}/landing-page"
-    cookie = await open_session(sessionmaker, settings, tenant.owner_id)
-    async with browser(client, cookie) as owner:
-        csrf = csrf_of((await owner.get(LANDING)).text)
+    async with staff.signed_in(tenant.owner_id) as owner:
+        csrf = await csrf_at(owner, LANDING)
         bad = await owner.post(
             LANDING,
             data=_form(
@@ -105,13 +106,11 @@ async def test_refused_fields_are_shown_beside_them_and_nothing_is_written(
 
 async def test_the_contrast_warning_of_the_api_is_shown(
     client: httpx.AsyncClient,
-    sessionmaker: async_sessionmaker[AsyncSession],
-    settings: Settings,
+    staff: Staff,
     tenant: Tenant,
 ) -> None:
-    cookie = await open_session(sessionmaker, settings, tenant.owner_id)
-    async with browser(client, cookie) as owner:
-        csrf = csrf_of((await owner.get(LANDING)).text)
+    async with staff.signed_in(tenant.owner_id) as owner:
+        csrf = await csrf_at(owner, LANDING)
         await owner.post(LANDING, data=_form(csrf, primary_color="#ffff00"))
         shown = await owner.get(LANDING)
     api = data(
@@ -125,13 +124,11 @@ async def test_the_contrast_warning_of_the_api_is_shown(
 
 async def test_the_preview_shows_each_template_and_unsaved_changes_framed_by_us_only(
     client: httpx.AsyncClient,
-    sessionmaker: async_sessionmaker[AsyncSession],
-    settings: Settings,
+    staff: Staff,
     tenant: Tenant,
 ) -> None:
     api = f"/v2/organizations/{tenant.id}/landing-page"
-    cookie = await open_session(sessionmaker, settings, tenant.owner_id)
-    async with browser(client, cookie) as owner:
+    async with staff.signed_in(tenant.owner_id) as owner:
         for template in TEMPLATES:
             shown = await owner.get(PREVIEW, params={"template": template})
             assert shown.status_code == 200, template
@@ -140,7 +137,7 @@ async def test_the_preview_shows_each_template_and_unsaved_changes_framed_by_us_
             assert f'class="landing t-{template}"' in shown.text
             assert shown.headers["x-robots-tag"] == "noindex"
         assert (await owner.get(PREVIEW, params={"template": "nope"})).status_code == 400
-        csrf = csrf_of((await owner.get(LANDING)).text)
+        csrf = await csrf_at(owner, LANDING)
         unsaved = await owner.post(
             PREVIEW, data=_form(csrf, page_title="Not saved yet", primary_color="#12")
         )
@@ -155,19 +152,19 @@ async def test_the_preview_shows_each_template_and_unsaved_changes_framed_by_us_
 async def test_a_teacher_finds_nothing_and_another_school_edits_its_own(
     client: httpx.AsyncClient,
     sessionmaker: async_sessionmaker[AsyncSession],
-    settings: Settings,
+    staff: Staff,
     tenant: Tenant,
+    teacher: Member,
 ) -> None:
-    teacher = await make_member(sessionmaker, tenant)
-    async with browser(client, await open_session(sessionmaker, settings, teacher.id)) as page:
-        csrf = csrf_of((await page.get("/dashboard")).text)
-        for path in (LANDING, PREVIEW, f"{PREVIEW}?template=kids_1"):
-            assert (await page.get(path)).status_code == 404, path
-        for path in (LANDING, PREVIEW):
-            assert (await page.post(path, data=_form(csrf))).status_code == 404, path
+    async with staff.signed_in(teacher.id) as page:
+        await assert_nothing_found(
+            page,
+            gets=(LANDING, PREVIEW, f"{PREVIEW}?template=kids_1"),
+            posts=[(LANDING, _form("")), (PREVIEW, _form(""))],
+        )
     other = await make_tenant(sessionmaker)
-    async with browser(client, await open_session(sessionmaker, settings, other.owner_id)) as page:
-        csrf = csrf_of((await page.get(LANDING)).text)
+    async with staff.signed_in(other.owner_id) as page:
+        csrf = await csrf_at(page, LANDING)
         assert (await page.post(LANDING, data=_form(csrf))).status_code == 303
     mine = data(
         await client.get(f"/v2/organizations/{tenant.id}/landing-page", headers=tenant.headers)
@@ -178,17 +175,12 @@ async def test_a_teacher_finds_nothing_and_another_school_edits_its_own(
 
 async def test_every_change_needs_the_pages_csrf_token(
     client: httpx.AsyncClient,
-    sessionmaker: async_sessionmaker[AsyncSession],
-    settings: Settings,
+    staff: Staff,
     tenant: Tenant,
 ) -> None:
-    cookie = await open_session(sessionmaker, settings, tenant.owner_id)
-    async with browser(client, cookie) as owner:
+    async with staff.signed_in(tenant.owner_id) as owner:
         await owner.get(LANDING)
-        for token in ("", "forged"):
-            for path in (LANDING, PREVIEW):
-                posted = await owner.post(path, data=_form(token))
-                assert posted.status_code == 403, path
+        await assert_forgeries_refused(owner, [(LANDING, _form("")), (PREVIEW, _form(""))])
     page = data(
         await client.get(f"/v2/organizations/{tenant.id}/landing-page", headers=tenant.headers)
     )

@@ -11,10 +11,15 @@ import httpx
 import pytest
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from immersio_booking.config import Settings
 from tests import dates
 from tests.bookings.helpers import MONDAY, cancel_as_school
-from tests.dashboard.staff import browser, csrf_of, open_session
+from tests.dashboard.staff import (
+    Staff,
+    assert_forgeries_refused,
+    assert_nothing_found,
+    csrf_at,
+    csrf_of,
+)
 from tests.dates import DAY
 from tests.factories import Tenant, make_member, make_tenant
 from tests.payments.helpers import (
@@ -47,14 +52,12 @@ async def _stripe(client: httpx.AsyncClient, tenant: Tenant) -> httpx.Response:
 @pytest.mark.usefixtures("jobs")
 async def test_owner_connects_stripe_sees_payments_and_refunds_and_disconnects(
     client: httpx.AsyncClient,
-    sessionmaker: async_sessionmaker[AsyncSession],
-    settings: Settings,
+    staff: Staff,
     tenant: Tenant,
     localstripe: str,
     database_url: str,
 ) -> None:
-    cookie = await open_session(sessionmaker, settings, tenant.owner_id)
-    async with browser(client, cookie) as owner:
+    async with staff.signed_in(tenant.owner_id) as owner:
         empty = await owner.get(PAYMENTS)
         assert "Not connected" in empty.text
         csrf = csrf_of(empty.text)
@@ -81,13 +84,11 @@ async def test_owner_connects_stripe_sees_payments_and_refunds_and_disconnects(
 
 async def test_bad_keys_are_refused_and_nothing_is_stored(
     client: httpx.AsyncClient,
-    sessionmaker: async_sessionmaker[AsyncSession],
-    settings: Settings,
+    staff: Staff,
     tenant: Tenant,
 ) -> None:
-    cookie = await open_session(sessionmaker, settings, tenant.owner_id)
-    async with browser(client, cookie) as owner:
-        csrf = csrf_of((await owner.get(PAYMENTS)).text)
+    async with staff.signed_in(tenant.owner_id) as owner:
+        csrf = await csrf_at(owner, PAYMENTS)
         refused = await owner.post(
             f"{PAYMENTS}/stripe",
             data=_keys(csrf, secret_key="sk_nope_1234", webhook_secret="plain-secret"),
@@ -102,25 +103,22 @@ async def test_bad_keys_are_refused_and_nothing_is_stored(
 async def test_a_teacher_and_another_school_find_nothing_and_csrf_is_checked(
     client: httpx.AsyncClient,
     sessionmaker: async_sessionmaker[AsyncSession],
-    settings: Settings,
+    staff: Staff,
     tenant: Tenant,
 ) -> None:
-    owner_cookie = await open_session(sessionmaker, settings, tenant.owner_id)
-    async with browser(client, owner_cookie) as owner:
-        csrf = csrf_of((await owner.get(PAYMENTS)).text)
+    async with staff.signed_in(tenant.owner_id) as owner:
+        csrf = await csrf_at(owner, PAYMENTS)
         assert (await owner.post(f"{PAYMENTS}/stripe", data=_keys(csrf))).status_code == 303
-        for token in ("", "forged"):
-            for path in (f"{PAYMENTS}/stripe", f"{PAYMENTS}/stripe/disconnect"):
-                assert (await owner.post(path, data=_keys(token))).status_code == 403, path
+        changes = [
+            (path, _keys("")) for path in (f"{PAYMENTS}/stripe", f"{PAYMENTS}/stripe/disconnect")
+        ]
+        await assert_forgeries_refused(owner, changes)
     teacher = await make_member(sessionmaker, tenant)
-    async with browser(client, await open_session(sessionmaker, settings, teacher.id)) as page:
-        csrf = csrf_of((await page.get("/dashboard")).text)
-        assert (await page.get(PAYMENTS)).status_code == 404
-        for path in (f"{PAYMENTS}/stripe", f"{PAYMENTS}/stripe/disconnect"):
-            assert (await page.post(path, data=_keys(csrf))).status_code == 404, path
+    async with staff.signed_in(teacher.id) as page:
+        await assert_nothing_found(page, gets=[PAYMENTS], posts=changes)
     # Another school's owner acts on their own school only: ours stays connected.
     other = await make_tenant(sessionmaker)
-    async with browser(client, await open_session(sessionmaker, settings, other.owner_id)) as page:
-        csrf = csrf_of((await page.get(PAYMENTS)).text)
+    async with staff.signed_in(other.owner_id) as page:
+        csrf = await csrf_at(page, PAYMENTS)
         await page.post(f"{PAYMENTS}/stripe/disconnect", data={"csrf": csrf})
     assert (await _stripe(client, tenant)).status_code == 200

@@ -10,12 +10,11 @@ import httpx
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from immersio_booking.config import Settings
 from immersio_booking.db.session import transaction
 from immersio_booking.models import SubscriptionStatus, TenantSubscription
 from tests.bookings.helpers import workshop
-from tests.dashboard.staff import browser, open_session
-from tests.factories import Tenant, make_member
+from tests.dashboard.staff import Staff, browser
+from tests.factories import Member, Tenant, make_member
 from tests.helpers import assert_error
 
 PLAN = "/dashboard/settings/plan"
@@ -30,11 +29,10 @@ def _row(html: str, name: str) -> list[str]:
 async def test_owner_sees_use_against_the_plans_limits(
     client: httpx.AsyncClient,
     sessionmaker: async_sessionmaker[AsyncSession],
-    settings: Settings,
+    staff: Staff,
     tenant: Tenant,
 ) -> None:
-    cookie = await open_session(sessionmaker, settings, tenant.owner_id)
-    async with browser(client, cookie) as owner:
+    async with staff.signed_in(tenant.owner_id) as owner:
         growth = (await owner.get(PLAN)).text
         assert "Plan Growth, active" in growth
         assert _row(growth, "Teachers") == ["1", "10"]
@@ -68,12 +66,10 @@ async def test_owner_sees_use_against_the_plans_limits(
 
 async def test_a_teacher_finds_nothing(
     client: httpx.AsyncClient,
-    sessionmaker: async_sessionmaker[AsyncSession],
-    settings: Settings,
-    tenant: Tenant,
+    staff: Staff,
+    teacher: Member,
 ) -> None:
-    teacher = await make_member(sessionmaker, tenant)
-    async with browser(client, await open_session(sessionmaker, settings, teacher.id)) as page:
+    async with staff.signed_in(teacher.id) as page:
         assert (await page.get(PLAN)).status_code == 404
     async with browser(client) as stranger:
         assert (await stranger.get(PLAN)).status_code == 303

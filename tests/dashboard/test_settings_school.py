@@ -9,8 +9,13 @@ import re
 import httpx
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from immersio_booking.config import Settings
-from tests.dashboard.staff import browser, csrf_of, open_session
+from tests.dashboard.staff import (
+    Staff,
+    assert_forgeries_refused,
+    assert_nothing_found,
+    csrf_at,
+    csrf_of,
+)
 from tests.factories import Tenant, auth, make_member, make_tenant
 from tests.helpers import data
 
@@ -20,13 +25,11 @@ API_KEYS = "/dashboard/settings/api-keys"
 
 async def test_owner_changes_the_organization_and_its_rules(
     client: httpx.AsyncClient,
-    sessionmaker: async_sessionmaker[AsyncSession],
-    settings: Settings,
+    staff: Staff,
     tenant: Tenant,
 ) -> None:
-    cookie = await open_session(sessionmaker, settings, tenant.owner_id)
     org_url = f"/v2/organizations/{tenant.id}"
-    async with browser(client, cookie) as owner:
+    async with staff.signed_in(tenant.owner_id) as owner:
         shown = await owner.get(ORGANIZATION)
         assert shown.status_code == 200 and f'value="School {tenant.slug}"' in shown.text
         csrf = csrf_of(shown.text)
@@ -72,12 +75,10 @@ async def test_owner_changes_the_organization_and_its_rules(
 
 async def test_owner_creates_a_key_seen_once_and_revokes_it(
     client: httpx.AsyncClient,
-    sessionmaker: async_sessionmaker[AsyncSession],
-    settings: Settings,
+    staff: Staff,
     tenant: Tenant,
 ) -> None:
-    cookie = await open_session(sessionmaker, settings, tenant.owner_id)
-    async with browser(client, cookie) as owner:
+    async with staff.signed_in(tenant.owner_id) as owner:
         shown = await owner.get(API_KEYS)
         csrf = csrf_of(shown.text)
         created = await owner.post(
@@ -107,26 +108,24 @@ async def test_owner_creates_a_key_seen_once_and_revokes_it(
 async def test_a_teacher_and_another_school_find_nothing(
     client: httpx.AsyncClient,
     sessionmaker: async_sessionmaker[AsyncSession],
-    settings: Settings,
+    staff: Staff,
     tenant: Tenant,
 ) -> None:
     owner_key_id = data(await client.get("/v2/api-keys", headers=tenant.headers))[0]["id"]
     teacher = await make_member(sessionmaker, tenant)
     other = await make_tenant(sessionmaker)
-    teacher_cookie = await open_session(sessionmaker, settings, teacher.id)
-    async with browser(client, teacher_cookie) as page:
-        csrf = csrf_of((await page.get("/dashboard")).text)
-        for path in (ORGANIZATION, API_KEYS):
-            assert (await page.get(path)).status_code == 404
-        for path, form in (
-            (ORGANIZATION, {"name": "Taken over"}),
-            (API_KEYS, {"lifetime": "30"}),
-            (f"{API_KEYS}/{owner_key_id}/revoke", {}),
-        ):
-            assert (await page.post(path, data={"csrf": csrf, **form})).status_code == 404
-    other_cookie = await open_session(sessionmaker, settings, other.owner_id)
-    async with browser(client, other_cookie) as page:
-        csrf = csrf_of((await page.get(API_KEYS)).text)
+    async with staff.signed_in(teacher.id) as page:
+        await assert_nothing_found(
+            page,
+            gets=(ORGANIZATION, API_KEYS),
+            posts=(
+                (ORGANIZATION, {"name": "Taken over"}),
+                (API_KEYS, {"lifetime": "30"}),
+                (f"{API_KEYS}/{owner_key_id}/revoke", {}),
+            ),
+        )
+    async with staff.signed_in(other.owner_id) as page:
+        csrf = await csrf_at(page, API_KEYS)
         revoke = await page.post(f"{API_KEYS}/{owner_key_id}/revoke", data={"csrf": csrf})
         assert revoke.status_code == 404
     assert data(await client.get("/v2/me", headers=tenant.headers))["id"] == tenant.owner_id
@@ -137,21 +136,20 @@ async def test_a_teacher_and_another_school_find_nothing(
 
 async def test_every_change_needs_the_pages_csrf_token(
     client: httpx.AsyncClient,
-    sessionmaker: async_sessionmaker[AsyncSession],
-    settings: Settings,
+    staff: Staff,
     tenant: Tenant,
 ) -> None:
     key_id = data(await client.get("/v2/api-keys", headers=tenant.headers))[0]["id"]
-    cookie = await open_session(sessionmaker, settings, tenant.owner_id)
-    async with browser(client, cookie) as owner:
+    async with staff.signed_in(tenant.owner_id) as owner:
         await owner.get(API_KEYS)
-        for token in ({}, {"csrf": "forged"}):
-            for path, form in (
+        await assert_forgeries_refused(
+            owner,
+            (
                 (ORGANIZATION, {"name": "Forged"}),
                 (API_KEYS, {"lifetime": "30"}),
                 (f"{API_KEYS}/{key_id}/revoke", {}),
-            ):
-                assert (await owner.post(path, data={**token, **form})).status_code == 403
+            ),
+        )
     assert (
         data(await client.get(f"/v2/organizations/{tenant.id}", headers=tenant.headers))["name"]
         != "Forged"

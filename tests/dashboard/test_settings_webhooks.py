@@ -14,7 +14,14 @@ from immersio_booking.app import create_app
 from immersio_booking.config import Settings
 from tests import dates
 from tests.bookings.helpers import MONDAY, one_booking
-from tests.dashboard.staff import browser, csrf_of, open_session
+from tests.dashboard.staff import (
+    Staff,
+    assert_forgeries_refused,
+    assert_nothing_found,
+    browser,
+    csrf_at,
+    open_session,
+)
 from tests.factories import Tenant, make_member, make_tenant
 from tests.helpers import data
 from tests.jobs import run_jobs
@@ -41,17 +48,28 @@ async def _api_hooks(client: httpx.AsyncClient, tenant: Tenant) -> list[dict[str
     )
 
 
+async def _subscribed_through_the_api(client: httpx.AsyncClient, tenant: Tenant) -> str:
+    """A webhook of the school to http://127.0.0.1:9/x, made through the API: its page."""
+    hook = data(
+        await client.post(
+            f"/v2/organizations/{tenant.id}/webhooks",
+            headers=tenant.headers,
+            json={"subscriberUrl": "http://127.0.0.1:9/x", "triggers": ["BOOKING_CREATED"]},
+        ),
+        201,
+    )
+    return f"{WEBHOOKS}/{hook['id']}"
+
+
 async def test_owner_subscribes_sees_deliveries_and_redelivers(
     client: httpx.AsyncClient,
-    sessionmaker: async_sessionmaker[AsyncSession],
-    settings: Settings,
+    staff: Staff,
     tenant: Tenant,
     hooks: Receiver,
     database_url: str,
 ) -> None:
-    cookie = await open_session(sessionmaker, settings, tenant.owner_id)
-    async with browser(client, cookie) as owner:
-        csrf = csrf_of((await owner.get(WEBHOOKS)).text)
+    async with staff.signed_in(tenant.owner_id) as owner:
+        csrf = await csrf_at(owner, WEBHOOKS)
         created = await owner.post(
             WEBHOOKS, data=_form(csrf, hooks.base + "/dash", "BOOKING_CREATED")
         )
@@ -111,7 +129,7 @@ async def test_refusals_are_shown_beside_the_field_and_nothing_is_written(
 ) -> None:
     cookie = await open_session(sessionmaker, settings, tenant.owner_id)
     async with browser(client, cookie) as owner:
-        csrf = csrf_of((await owner.get(WEBHOOKS)).text)
+        csrf = await csrf_at(owner, WEBHOOKS)
         for form, field in (
             (_form(csrf, "ftp://example.com/x", "BOOKING_CREATED"), "subscriber_url"),
             (_form(csrf, "http://127.0.0.1:9/x"), "triggers"),
@@ -127,7 +145,7 @@ async def test_refusals_are_shown_beside_the_field_and_nothing_is_written(
         transport=httpx.ASGITransport(app=create_app(strict, engine=engine)), base_url="http://t"
     ) as strict_client:
         async with browser(strict_client, cookie) as owner:
-            csrf = csrf_of((await owner.get(WEBHOOKS)).text)
+            csrf = await csrf_at(owner, WEBHOOKS)
             for target in ("http://169.254.169.254/latest/meta-data", "http://10.0.0.5/x"):
                 refused = await owner.post(WEBHOOKS, data=_form(csrf, target, "BOOKING_PAID"))
                 assert refused.status_code == 400
@@ -139,18 +157,10 @@ async def test_refusals_are_shown_beside_the_field_and_nothing_is_written(
 async def test_a_teacher_and_another_school_find_nothing(
     client: httpx.AsyncClient,
     sessionmaker: async_sessionmaker[AsyncSession],
-    settings: Settings,
+    staff: Staff,
     tenant: Tenant,
 ) -> None:
-    hook = data(
-        await client.post(
-            f"/v2/organizations/{tenant.id}/webhooks",
-            headers=tenant.headers,
-            json={"subscriberUrl": "http://127.0.0.1:9/x", "triggers": ["BOOKING_CREATED"]},
-        ),
-        201,
-    )
-    own = f"{WEBHOOKS}/{hook['id']}"
+    own = await _subscribed_through_the_api(client, tenant)
     paths = (
         own,
         f"{own}/remove",
@@ -158,19 +168,12 @@ async def test_a_teacher_and_another_school_find_nothing(
     )
     teacher = await make_member(sessionmaker, tenant)
     other = await make_tenant(sessionmaker)
-    for user_id in (teacher.id, other.owner_id):
-        async with browser(client, await open_session(sessionmaker, settings, user_id)) as page:
-            csrf = csrf_of((await page.get("/dashboard")).text)
-            if user_id == teacher.id:
-                assert (await page.get(WEBHOOKS)).status_code == 404
-                posted = await page.post(
-                    WEBHOOKS, data=_form(csrf, "http://127.0.0.1:9/t", "BOOKING_PAID")
-                )
-                assert posted.status_code == 404
-            assert (await page.get(own)).status_code == 404
-            for path in paths:
-                form = _form(csrf, "http://127.0.0.1:9/taken", "BOOKING_PAID")
-                assert (await page.post(path, data=form)).status_code == 404, path
+    taken = [(path, _form("", "http://127.0.0.1:9/taken", "BOOKING_PAID")) for path in paths]
+    async with staff.signed_in(teacher.id) as page:
+        made = (WEBHOOKS, _form("", "http://127.0.0.1:9/t", "BOOKING_PAID"))
+        await assert_nothing_found(page, gets=(WEBHOOKS, own), posts=[made, *taken])
+    async with staff.signed_in(other.owner_id) as page:
+        await assert_nothing_found(page, gets=[own], posts=taken)
     [still] = await _api_hooks(client, tenant)
     assert still["subscriberUrl"] == "http://127.0.0.1:9/x"
     assert await _api_hooks(client, other) == []
@@ -178,30 +181,24 @@ async def test_a_teacher_and_another_school_find_nothing(
 
 async def test_every_change_needs_the_pages_csrf_token(
     client: httpx.AsyncClient,
-    sessionmaker: async_sessionmaker[AsyncSession],
-    settings: Settings,
+    staff: Staff,
     tenant: Tenant,
 ) -> None:
-    hook = data(
-        await client.post(
-            f"/v2/organizations/{tenant.id}/webhooks",
-            headers=tenant.headers,
-            json={"subscriberUrl": "http://127.0.0.1:9/x", "triggers": ["BOOKING_CREATED"]},
-        ),
-        201,
-    )
-    own = f"{WEBHOOKS}/{hook['id']}"
-    cookie = await open_session(sessionmaker, settings, tenant.owner_id)
-    async with browser(client, cookie) as owner:
+    own = await _subscribed_through_the_api(client, tenant)
+    async with staff.signed_in(tenant.owner_id) as owner:
         await owner.get(WEBHOOKS)
-        for token in ("", "forged"):
-            for path in (
-                WEBHOOKS,
-                own,
-                f"{own}/remove",
-                f"{own}/deliveries/00000000-0000-0000-0000-000000000000/redeliver",
-            ):
-                form = _form(token, "http://127.0.0.1:9/forged", "BOOKING_PAID")
-                assert (await owner.post(path, data=form)).status_code == 403, path
+        form = _form("", "http://127.0.0.1:9/forged", "BOOKING_PAID")
+        await assert_forgeries_refused(
+            owner,
+            [
+                (path, form)
+                for path in (
+                    WEBHOOKS,
+                    own,
+                    f"{own}/remove",
+                    f"{own}/deliveries/00000000-0000-0000-0000-000000000000/redeliver",
+                )
+            ],
+        )
     [still] = await _api_hooks(client, tenant)
     assert still["subscriberUrl"] == "http://127.0.0.1:9/x"

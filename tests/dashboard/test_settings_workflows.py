@@ -8,9 +8,14 @@ from __future__ import annotations
 import httpx
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from immersio_booking.config import Settings
 from tests.bookings.helpers import workshop
-from tests.dashboard.staff import browser, csrf_of, open_session
+from tests.dashboard.staff import (
+    Staff,
+    assert_forgeries_refused,
+    assert_nothing_found,
+    csrf_at,
+    csrf_of,
+)
 from tests.factories import Tenant, make_member, make_tenant
 from tests.helpers import data
 
@@ -46,13 +51,11 @@ async def _api(client: httpx.AsyncClient, tenant: Tenant) -> list[dict[str, obje
 
 async def test_owner_creates_edits_and_deletes_a_reminder(
     client: httpx.AsyncClient,
-    sessionmaker: async_sessionmaker[AsyncSession],
-    settings: Settings,
+    staff: Staff,
     tenant: Tenant,
 ) -> None:
     et = await workshop(client, tenant, title="Conversation B1")
-    cookie = await open_session(sessionmaker, settings, tenant.owner_id)
-    async with browser(client, cookie) as owner:
+    async with staff.signed_in(tenant.owner_id) as owner:
         blank = await owner.get(f"{REMINDERS}/new")
         assert blank.status_code == 200 and "Conversation B1" in blank.text
         csrf = csrf_of(blank.text)
@@ -101,13 +104,11 @@ async def test_owner_creates_edits_and_deletes_a_reminder(
 
 async def test_refusals_are_shown_beside_the_field_and_nothing_is_written(
     client: httpx.AsyncClient,
-    sessionmaker: async_sessionmaker[AsyncSession],
-    settings: Settings,
+    staff: Staff,
     tenant: Tenant,
 ) -> None:
-    cookie = await open_session(sessionmaker, settings, tenant.owner_id)
-    async with browser(client, cookie) as owner:
-        csrf = csrf_of((await owner.get(f"{REMINDERS}/new")).text)
+    async with staff.signed_in(tenant.owner_id) as owner:
+        csrf = await csrf_at(owner, f"{REMINDERS}/new")
         for changes, field in (
             ({"name": ""}, "name"),
             ({"time": ""}, "time"),
@@ -130,29 +131,25 @@ async def test_refusals_are_shown_beside_the_field_and_nothing_is_written(
 async def test_a_teacher_and_another_school_find_nothing(
     client: httpx.AsyncClient,
     sessionmaker: async_sessionmaker[AsyncSession],
-    settings: Settings,
+    staff: Staff,
     tenant: Tenant,
 ) -> None:
-    cookie = await open_session(sessionmaker, settings, tenant.owner_id)
-    async with browser(client, cookie) as owner:
-        csrf = csrf_of((await owner.get(f"{REMINDERS}/new")).text)
+    async with staff.signed_in(tenant.owner_id) as owner:
+        csrf = await csrf_at(owner, f"{REMINDERS}/new")
         await owner.post(f"{REMINDERS}/new", data=_form(csrf))
     [made] = await _api(client, tenant)
     own = f"{REMINDERS}/{made['id']}"
     teacher = await make_member(sessionmaker, tenant)
     other = await make_tenant(sessionmaker)
-    for user_id in (teacher.id, other.owner_id):
-        async with browser(client, await open_session(sessionmaker, settings, user_id)) as page:
-            csrf = csrf_of((await page.get("/dashboard")).text)
-            if user_id == teacher.id:
-                for path in (REMINDERS, f"{REMINDERS}/new"):
-                    assert (await page.get(path)).status_code == 404, path
-                taken = await page.post(f"{REMINDERS}/new", data=_form(csrf))
-                assert taken.status_code == 404
-            assert (await page.get(own)).status_code == 404
-            for path in (own, f"{own}/delete"):
-                form = _form(csrf, name="Taken over")
-                assert (await page.post(path, data=form)).status_code == 404, path
+    taken = [(path, _form("", name="Taken over")) for path in (own, f"{own}/delete")]
+    async with staff.signed_in(teacher.id) as page:
+        await assert_nothing_found(
+            page,
+            gets=(REMINDERS, f"{REMINDERS}/new", own),
+            posts=[(f"{REMINDERS}/new", _form("")), *taken],
+        )
+    async with staff.signed_in(other.owner_id) as page:
+        await assert_nothing_found(page, gets=[own], posts=taken)
     [still] = await _api(client, tenant)
     assert still["name"] == "A day before"
     assert await _api(client, other) == []
@@ -160,19 +157,17 @@ async def test_a_teacher_and_another_school_find_nothing(
 
 async def test_every_change_needs_the_pages_csrf_token(
     client: httpx.AsyncClient,
-    sessionmaker: async_sessionmaker[AsyncSession],
-    settings: Settings,
+    staff: Staff,
     tenant: Tenant,
 ) -> None:
-    cookie = await open_session(sessionmaker, settings, tenant.owner_id)
-    async with browser(client, cookie) as owner:
-        csrf = csrf_of((await owner.get(f"{REMINDERS}/new")).text)
+    async with staff.signed_in(tenant.owner_id) as owner:
+        csrf = await csrf_at(owner, f"{REMINDERS}/new")
         await owner.post(f"{REMINDERS}/new", data=_form(csrf))
         [made] = await _api(client, tenant)
         own = f"{REMINDERS}/{made['id']}"
-        for token in ("", "forged"):
-            for path in (f"{REMINDERS}/new", own, f"{own}/delete"):
-                form = _form(token, name="Forged")
-                assert (await owner.post(path, data=form)).status_code == 403, path
+        forged = _form("", name="Forged")
+        await assert_forgeries_refused(
+            owner, [(path, forged) for path in (f"{REMINDERS}/new", own, f"{own}/delete")]
+        )
     [still] = await _api(client, tenant)
     assert still["name"] == "A day before"

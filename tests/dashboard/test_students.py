@@ -4,15 +4,14 @@ only, the school's own workshops only, CSRF on every change."""
 from __future__ import annotations
 
 import re
+from typing import Any
 
 import httpx
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from immersio_booking.config import Settings
-from immersio_booking.db.session import transaction
-from immersio_booking.models import WorkshopWhitelist
 from tests.bookings.helpers import workshop
-from tests.dashboard.staff import browser, csrf_of, open_session
+from tests.dashboard.staff import Staff, assert_nothing_found, csrf_at, csrf_of
+from tests.dashboard.students_setup import synced_from_immersio
 from tests.factories import Tenant, make_member, make_tenant, unique
 from tests.helpers import data
 
@@ -26,25 +25,32 @@ async def _on_list(client: httpx.AsyncClient, tenant: Tenant, et_id: int) -> lis
     return [r["email"] for r in rows]
 
 
+async def _kept_on_a_list(
+    client: httpx.AsyncClient, tenant: Tenant
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """A workshop whose list holds kept@example.com (through the API): it and the entry."""
+    et = await workshop(client, tenant)
+    entry = data(
+        await client.post(
+            f"/v2/event-types/{et['id']}/whitelist",
+            headers=tenant.headers,
+            json={"email": "kept@example.com"},
+        ),
+        201,
+    )
+    return et, entry
+
+
 async def test_owner_adds_removes_and_sees_where_each_student_came_from(
     client: httpx.AsyncClient,
     sessionmaker: async_sessionmaker[AsyncSession],
-    settings: Settings,
+    staff: Staff,
     tenant: Tenant,
 ) -> None:
     et = await workshop(client, tenant, title="Conversation B1")
-    async with transaction(sessionmaker) as session:
-        session.add(
-            WorkshopWhitelist(
-                organization_id=tenant.id,
-                event_type_id=et["id"],
-                email="synced@example.com",
-                source="immersio",
-            )
-        )
-    cookie = await open_session(sessionmaker, settings, tenant.owner_id)
+    await synced_from_immersio(sessionmaker, tenant, et["id"], email="synced@example.com")
     url = f"/dashboard/students/{et['id']}"
-    async with browser(client, cookie) as owner:
+    async with staff.signed_in(tenant.owner_id) as owner:
         listing = await owner.get("/dashboard/students")
         assert listing.status_code == 200
         assert f'href="{url}"' in listing.text and "Conversation B1" in listing.text
@@ -77,12 +83,10 @@ async def test_owner_adds_removes_and_sees_where_each_student_came_from(
 
 async def test_import_shows_each_refused_row_and_export_is_safe_in_a_spreadsheet(
     client: httpx.AsyncClient,
-    sessionmaker: async_sessionmaker[AsyncSession],
-    settings: Settings,
+    staff: Staff,
     tenant: Tenant,
 ) -> None:
     et = await workshop(client, tenant)
-    cookie = await open_session(sessionmaker, settings, tenant.owner_id)
     url = f"/dashboard/students/{et['id']}"
     csv_file = (
         b"email,name,immersio_student_id\n"
@@ -91,8 +95,8 @@ async def test_import_shows_each_refused_row_and_export_is_safe_in_a_spreadsheet
         b"ana@example.com,Ana again,\n"
         b"ben@example.com,@SUM(A1),-2\n"
     )
-    async with browser(client, cookie) as owner:
-        csrf = csrf_of((await owner.get(url)).text)
+    async with staff.signed_in(tenant.owner_id) as owner:
+        csrf = await csrf_at(owner, url)
         result = await owner.post(
             f"{url}/import", data={"csrf": csrf}, files={"file": ("list.csv", csv_file, "text/csv")}
         )
@@ -123,32 +127,24 @@ async def test_import_shows_each_refused_row_and_export_is_safe_in_a_spreadsheet
 async def test_a_teacher_and_another_school_find_nothing(
     client: httpx.AsyncClient,
     sessionmaker: async_sessionmaker[AsyncSession],
-    settings: Settings,
+    staff: Staff,
     tenant: Tenant,
 ) -> None:
-    et = await workshop(client, tenant)
-    entry = data(
-        await client.post(
-            f"/v2/event-types/{et['id']}/whitelist",
-            headers=tenant.headers,
-            json={"email": "kept@example.com"},
-        ),
-        201,
-    )
+    et, entry = await _kept_on_a_list(client, tenant)
     url = f"/dashboard/students/{et['id']}"
     teacher = await make_member(sessionmaker, tenant)
     other = await make_tenant(sessionmaker)
     for user_id in (teacher.id, other.owner_id):
-        cookie = await open_session(sessionmaker, settings, user_id)
-        async with browser(client, cookie) as attacker:
-            csrf = csrf_of((await attacker.get("/dashboard")).text)
-            for path in (url, f"{url}/export"):
-                assert (await attacker.get(path)).status_code == 404, path
-            for path, form in (
-                (url, {"email": "intruder@example.com"}),
-                (f"{url}/entries/{entry['id']}/remove", {}),
-            ):
-                assert (await attacker.post(path, data={"csrf": csrf, **form})).status_code == 404
+        async with staff.signed_in(user_id) as attacker:
+            await assert_nothing_found(
+                attacker,
+                gets=(url, f"{url}/export"),
+                posts=(
+                    (url, {"email": "intruder@example.com"}),
+                    (f"{url}/entries/{entry['id']}/remove", {}),
+                ),
+            )
+            csrf = await csrf_at(attacker)
             imported = await attacker.post(
                 f"{url}/import",
                 data={"csrf": csrf},
@@ -163,22 +159,12 @@ async def test_a_teacher_and_another_school_find_nothing(
 
 async def test_every_change_needs_the_pages_csrf_token(
     client: httpx.AsyncClient,
-    sessionmaker: async_sessionmaker[AsyncSession],
-    settings: Settings,
+    staff: Staff,
     tenant: Tenant,
 ) -> None:
-    et = await workshop(client, tenant)
-    entry = data(
-        await client.post(
-            f"/v2/event-types/{et['id']}/whitelist",
-            headers=tenant.headers,
-            json={"email": "kept@example.com"},
-        ),
-        201,
-    )
+    et, entry = await _kept_on_a_list(client, tenant)
     url = f"/dashboard/students/{et['id']}"
-    cookie = await open_session(sessionmaker, settings, tenant.owner_id)
-    async with browser(client, cookie) as owner:
+    async with staff.signed_in(tenant.owner_id) as owner:
         await owner.get(url)  # the CSRF cookie is set
         for token in ({}, {"csrf": "forged"}):
             for path, form, upload in (

@@ -7,10 +7,9 @@ import httpx
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from immersio_booking.config import Settings
 from immersio_booking.models import EventType
-from tests.dashboard.staff import browser, csrf_of, open_session
-from tests.factories import Tenant, make_member, unique
+from tests.dashboard.staff import Staff, assert_forgeries_refused, assert_nothing_found, csrf_of
+from tests.factories import Member, Tenant, make_member, unique
 
 API = {"cal-api-version": "2024-06-14"}
 
@@ -54,14 +53,21 @@ async def _create(page: httpx.AsyncClient, **changes: str) -> int:
     return int(r.headers["location"].split("/")[-1].split("?")[0])
 
 
+def _changes_of(*workshop_ids: int) -> list[tuple[str, dict[str, object]]]:
+    """Every change of these workshops (edit, duplicate, hide), each hiding it if let through."""
+    return [
+        (f"/dashboard/workshops/{workshop_id}{action}", {"hidden": "1", **workshop_fields()})
+        for workshop_id in workshop_ids
+        for action in ("", "/duplicate", "/visibility")
+    ]
+
+
 async def test_owner_creates_and_edits_every_field_through_the_api_rules(
     client: httpx.AsyncClient,
-    sessionmaker: async_sessionmaker[AsyncSession],
-    settings: Settings,
+    staff: Staff,
     tenant: Tenant,
 ) -> None:
-    cookie = await open_session(sessionmaker, settings, tenant.owner_id)
-    async with browser(client, cookie) as owner:
+    async with staff.signed_in(tenant.owner_id) as owner:
         workshop_id = await _create(owner)
         api = await client.get(f"/v2/event-types/{workshop_id}", headers={**tenant.headers, **API})
         data = api.json()["data"]
@@ -106,11 +112,10 @@ async def test_owner_creates_and_edits_every_field_through_the_api_rules(
 async def test_invalid_fields_show_the_form_again_and_write_nothing(
     client: httpx.AsyncClient,
     sessionmaker: async_sessionmaker[AsyncSession],
-    settings: Settings,
+    staff: Staff,
     tenant: Tenant,
 ) -> None:
-    cookie = await open_session(sessionmaker, settings, tenant.owner_id)
-    async with browser(client, cookie) as owner:
+    async with staff.signed_in(tenant.owner_id) as owner:
         workshop_id = await _create(owner)
         page = await owner.get(f"/dashboard/workshops/{workshop_id}")
         token = csrf_of(page.text)
@@ -137,13 +142,11 @@ async def test_invalid_fields_show_the_form_again_and_write_nothing(
 
 
 async def test_duplicate_and_hide(
-    client: httpx.AsyncClient,
     sessionmaker: async_sessionmaker[AsyncSession],
-    settings: Settings,
+    staff: Staff,
     tenant: Tenant,
 ) -> None:
-    cookie = await open_session(sessionmaker, settings, tenant.owner_id)
-    async with browser(client, cookie) as owner:
+    async with staff.signed_in(tenant.owner_id) as owner:
         workshop_id = await _create(owner)
         listing = await owner.get("/dashboard/workshops")
         token = csrf_of(listing.text)
@@ -165,88 +168,65 @@ async def test_duplicate_and_hide(
 
 
 async def test_teacher_reaches_only_their_own_workshops(
-    client: httpx.AsyncClient,
     sessionmaker: async_sessionmaker[AsyncSession],
-    settings: Settings,
+    staff: Staff,
     tenant: Tenant,
 ) -> None:
-    owner_cookie = await open_session(sessionmaker, settings, tenant.owner_id)
-    async with browser(client, owner_cookie) as owner:
+    async with staff.signed_in(tenant.owner_id) as owner:
         school_workshop = await _create(owner)
     teacher = await make_member(sessionmaker, tenant)
     other = await make_member(sessionmaker, tenant)
-    async with browser(client, await open_session(sessionmaker, settings, other.id)) as page:
+    async with staff.signed_in(other.id) as page:
         others = await _create(page)
-    async with browser(client, await open_session(sessionmaker, settings, teacher.id)) as page:
+    async with staff.signed_in(teacher.id) as page:
         own = await _create(page)
         listing = await page.get("/dashboard/workshops")
         assert f"/dashboard/workshops/{own}" in listing.text
         assert f"/dashboard/workshops/{others}" not in listing.text
-        token = csrf_of(listing.text)
-        for workshop_id in (school_workshop, others):
-            assert (await page.get(f"/dashboard/workshops/{workshop_id}")).status_code == 404
-            for action in ("", "/duplicate", "/visibility"):
-                r = await page.post(
-                    f"/dashboard/workshops/{workshop_id}{action}",
-                    data={"csrf": token, "hidden": "1", **workshop_fields()},
-                )
-                assert r.status_code == 404
+        await assert_nothing_found(
+            page,
+            gets=[f"/dashboard/workshops/{id_}" for id_ in (school_workshop, others)],
+            posts=_changes_of(school_workshop, others),
+        )
     async with sessionmaker() as session:
         et = await session.get(EventType, others)
         assert et is not None and not et.hidden and et.title == "Conversation club"
 
 
 async def test_another_school_and_forged_csrf(
-    client: httpx.AsyncClient,
     sessionmaker: async_sessionmaker[AsyncSession],
-    settings: Settings,
+    staff: Staff,
     tenant: Tenant,
     other_tenant: Tenant,
 ) -> None:
-    async with browser(
-        client, await open_session(sessionmaker, settings, other_tenant.owner_id)
-    ) as b:
+    async with staff.signed_in(other_tenant.owner_id) as b:
         theirs = await _create(b)
-    async with browser(
-        client, await open_session(sessionmaker, settings, tenant.owner_id)
-    ) as owner:
-        listing = await owner.get("/dashboard/workshops")
-        token = csrf_of(listing.text)
-        assert (await owner.get(f"/dashboard/workshops/{theirs}")).status_code == 404
-        for action in ("", "/duplicate", "/visibility"):
-            r = await owner.post(
-                f"/dashboard/workshops/{theirs}{action}",
-                data={"csrf": token, "hidden": "1", **workshop_fields()},
-            )
-            assert r.status_code == 404
+    async with staff.signed_in(tenant.owner_id) as owner:
+        await owner.get("/dashboard/workshops")
+        await assert_nothing_found(
+            owner, gets=[f"/dashboard/workshops/{theirs}"], posts=_changes_of(theirs)
+        )
         mine = await _create(owner)
-        for token_sent in ("forged", None):
-            data = {"hidden": "1", **workshop_fields()}
-            if token_sent:
-                data["csrf"] = token_sent
-            for action in ("", "/duplicate", "/visibility"):
-                r = await owner.post(f"/dashboard/workshops/{mine}{action}", data=data)
-                assert r.status_code == 403
-            r = await owner.post("/dashboard/workshops/new", data=data)
-            assert r.status_code == 403
+        new = ("/dashboard/workshops/new", {"hidden": "1", **workshop_fields()})
+        await assert_forgeries_refused(owner, [*_changes_of(mine), new])
     async with sessionmaker() as session:
         et = await session.get(EventType, theirs)
         assert et is not None and not et.hidden
 
 
 async def test_a_school_admin_creates_a_workshop_for_a_teacher_within_the_act_as_rule(
-    client: httpx.AsyncClient,
     sessionmaker: async_sessionmaker[AsyncSession],
-    settings: Settings,
+    staff: Staff,
     tenant: Tenant,
+    teacher: Member,
     other_tenant: Tenant,
 ) -> None:
-    teacher = await make_member(sessionmaker, tenant)
     admin = await make_member(sessionmaker, tenant, role="ADMIN")
     stranger = await make_member(sessionmaker, other_tenant)
-    owner_cookie = await open_session(sessionmaker, settings, tenant.owner_id)
-    admin_cookie = await open_session(sessionmaker, settings, admin.id)
-    async with browser(client, owner_cookie) as owner, browser(client, admin_cookie) as staff:
+    async with (
+        staff.signed_in(tenant.owner_id) as owner,
+        staff.signed_in(admin.id) as admin_page,
+    ):
         assert f'<option value="{teacher.id}"' in (await owner.get("/dashboard/workshops/new")).text
         made = await _create(owner, teacher=str(teacher.id))
         async with sessionmaker() as session:
@@ -254,7 +234,7 @@ async def test_a_school_admin_creates_a_workshop_for_a_teacher_within_the_act_as
             assert et is not None and et.user_id == teacher.id
         # Another school's member, and an owner (an ADMIN may not act as a higher role): the
         # form again with the field marked, nothing written.
-        for refused, page in ((stranger.id, owner), (tenant.owner_id, staff)):
+        for refused, page in ((stranger.id, owner), (tenant.owner_id, admin_page)):
             form = await page.get("/dashboard/workshops/new")
             slug = unique("refused")
             r = await page.post(
@@ -270,6 +250,5 @@ async def test_a_school_admin_creates_a_workshop_for_a_teacher_within_the_act_as
                 assert (
                     await session.execute(select(EventType).where(EventType.slug == slug))
                 ).first() is None
-    teacher_cookie = await open_session(sessionmaker, settings, teacher.id)
-    async with browser(client, teacher_cookie) as page:
+    async with staff.signed_in(teacher.id) as page:
         assert 'name="teacher"' not in (await page.get("/dashboard/workshops/new")).text

@@ -17,6 +17,7 @@ from playwright.async_api import Browser, Dialog, Page, async_playwright
 
 from immersio_booking.app import create_app
 from immersio_booking.config import Settings
+from tests.dashboard.staff import staff  # noqa: F401  (signs staff in)
 from tests.served import free_port, in_thread
 
 CHROMIUM = Path("/usr/bin/chromium")

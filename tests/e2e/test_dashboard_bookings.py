@@ -4,48 +4,30 @@ test-artifacts/dashboard/."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import httpx
 from playwright.async_api import Page
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from immersio_booking.auth import staff_sessions
-from immersio_booking.config import Settings
 from tests.bookings.helpers import MONDAY
 from tests.dashboard.bookings_setup import seated_session
-from tests.dashboard.staff import open_session
-from tests.e2e.axe import axe_source, serious_violations
-from tests.e2e.conftest import ARTIFACTS
+from tests.dashboard.staff import Staff
+from tests.e2e.dashboard import photographed, sign_in
+from tests.e2e.shots import at_desktop_and_phone
 from tests.factories import Tenant
-
-SHOTS: Path = ARTIFACTS / "dashboard"
-WIDTHS = ((1280, 900), (390, 844))
 
 
 async def looked_at(page: Page, name: str) -> None:
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    source = axe_source()
-    for width, height in WIDTHS:
-        await page.set_viewport_size({"width": width, "height": height})
-        await page.screenshot(path=str(SHOTS / f"{name}-{width}.png"), full_page=True)
-        if source is not None:
-            assert await serious_violations(page, source) == [], (name, width)
+    await at_desktop_and_phone(page, name, photographed)
 
 
 async def test_today_and_bookings_screens(
     page: Page,
     live_url: str,
     client: httpx.AsyncClient,
-    sessionmaker: async_sessionmaker[AsyncSession],
-    settings: Settings,
+    staff: Staff,
     tenant: Tenant,
 ) -> None:
     _, seats = await seated_session(client, tenant)
-    cookie = await open_session(sessionmaker, settings, tenant.owner_id, tenant.id)
-    await page.context.add_cookies(
-        [{"name": staff_sessions.COOKIE, "value": cookie, "url": f"{live_url}/dashboard"}]
-    )
+    await sign_in(page, live_url, staff, tenant.owner_id, tenant.id)
     await page.goto(f"{live_url}/dashboard?day={MONDAY.isoformat()}")
     await page.get_by_text("Email the attendees of this session").first.click()
     await looked_at(page, "today")

@@ -5,16 +5,10 @@ from __future__ import annotations
 
 import pytest
 from playwright.async_api import Browser, BrowserContext, expect
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from immersio_booking.auth import staff_sessions
-from immersio_booking.config import Settings
-from tests.dashboard.staff import open_session
-from tests.e2e.axe import axe_source, serious_violations
-from tests.e2e.conftest import ARTIFACTS
+from tests.dashboard.staff import Staff
+from tests.e2e.dashboard import LANGUAGES, WIDTHS, let_in, photographed
 from tests.factories import Tenant, unique
-
-SHOTS = ARTIFACTS / "dashboard"
 
 
 async def _signed_in(
@@ -23,9 +17,7 @@ async def _signed_in(
     context = await browser.new_context(
         viewport={"width": width, "height": 900}, java_script_enabled=javascript, locale="en-GB"
     )
-    await context.add_cookies(
-        [{"name": staff_sessions.COOKIE, "value": cookie, "url": f"{live_url}/dashboard"}]
-    )
+    await let_in(context, live_url, cookie)
     return context
 
 
@@ -43,46 +35,40 @@ async def _new_workshop(context: BrowserContext, live_url: str) -> str:
     return url
 
 
-@pytest.mark.parametrize("width", [1280, 390])
+@pytest.mark.parametrize("width", WIDTHS)
 async def test_screens_are_accessible_in_both_languages(
     browser: Browser,
     live_url: str,
-    sessionmaker: async_sessionmaker[AsyncSession],
-    settings: Settings,
+    staff: Staff,
     tenant: Tenant,
     width: int,
 ) -> None:
-    cookie = await open_session(sessionmaker, settings, tenant.owner_id)
+    cookie = await staff.cookie(tenant.owner_id)
     context = await _signed_in(browser, live_url, cookie, width=width)
     workshop = await _new_workshop(context, live_url)
     page = await context.new_page()
     await page.goto(f"{live_url}/dashboard/availability")
     await page.get_by_role("button", name="Create a schedule").click()
     await expect(page.get_by_role("heading", name="Weekly hours")).to_be_visible()
-    source = axe_source()
-    SHOTS.mkdir(parents=True, exist_ok=True)
     for name, path in (
         ("workshops", "/dashboard/workshops"),
         ("workshop", workshop.removeprefix(live_url)),
         ("availability", "/dashboard/availability"),
     ):
-        for lang in ("en", "fr"):
+        for lang in LANGUAGES:
             await page.goto(f"{live_url}{path}?lang={lang}")
             await expect(page.locator("html")).to_have_attribute("lang", lang)
-            await page.screenshot(path=str(SHOTS / f"{name}-{lang}-{width}.png"), full_page=True)
-            if source is not None:
-                assert await serious_violations(page, source) == [], (name, lang)
+            await photographed(page, f"{name}-{lang}-{width}")
     await context.close()
 
 
 async def test_weekly_editor_with_and_without_javascript(
     browser: Browser,
     live_url: str,
-    sessionmaker: async_sessionmaker[AsyncSession],
-    settings: Settings,
+    staff: Staff,
     tenant: Tenant,
 ) -> None:
-    cookie = await open_session(sessionmaker, settings, tenant.owner_id)
+    cookie = await staff.cookie(tenant.owner_id)
     for javascript in (True, False):
         context = await _signed_in(browser, live_url, cookie, javascript=javascript)
         page = await context.new_page()

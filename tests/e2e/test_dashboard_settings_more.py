@@ -11,15 +11,19 @@ from playwright.async_api import Browser, Page, expect
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from immersio_booking.auth.staff_sessions import COOKIE
-from immersio_booking.config import Settings
 from immersio_booking.db.session import transaction
 from immersio_booking.kit import clock
 from immersio_booking.models import DeliveryStatus, Webhook, WebhookDelivery
 from tests.bookings.helpers import workshop
-from tests.dashboard.staff import open_session
-from tests.e2e.axe import axe_source, serious_violations
-from tests.e2e.conftest import ARTIFACTS
+from tests.dashboard.staff import Staff
+from tests.e2e.dashboard import (
+    LANGUAGES,
+    WIDTHS,
+    let_in,
+    photographed,
+    photographed_everywhere,
+    sign_in,
+)
 from tests.factories import Tenant
 from tests.immersio.conftest import (
     API_KEY,
@@ -28,27 +32,15 @@ from tests.immersio.conftest import (
     fake_immersio,  # noqa: F401  (fixture)
 )
 
-SHOTS = ARTIFACTS / "dashboard"
-
-
-async def _check(page: Page, name: str, source: str | None) -> None:
-    if source is not None:
-        assert await serious_violations(page, source) == [], name
-    await page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
-
 
 async def test_landing_editor_previews_changes_live_and_without_javascript(
     page: Page,
     browser: Browser,
     live_url: str,
-    sessionmaker: async_sessionmaker[AsyncSession],
-    settings: Settings,
+    staff: Staff,
     tenant: Tenant,
 ) -> None:
-    cookie = await open_session(sessionmaker, settings, tenant.owner_id)
-    await page.context.add_cookies([{"name": COOKIE, "value": cookie, "url": live_url}])
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    source = axe_source()
+    cookie = await sign_in(page, live_url, staff, tenant.owner_id)
     await page.goto(f"{live_url}/dashboard/settings")
     await page.get_by_role("link", name="Landing page").click()
     preview = page.frame_locator("iframe[name=landing-preview]")
@@ -60,16 +52,16 @@ async def test_landing_editor_previews_changes_live_and_without_javascript(
     await page.get_by_label("Main colour").fill("#ffff00")
     await page.get_by_role("button", name="Save").click()
     await expect(page.get_by_text("#ffff00 is hard to read")).to_be_visible()
-    await _check(page, "settings-landing-warning-1280", source)
-    for lang in ("en", "fr"):
-        for width in (1280, 390):
+    await photographed(page, "settings-landing-warning-1280")
+    for lang in LANGUAGES:
+        for width in WIDTHS:
             await page.set_viewport_size({"width": width, "height": 900})
             await page.goto(f"{live_url}/dashboard/settings/landing?lang={lang}")
             await expect(preview.locator("body.t-kids_2")).to_be_visible()
-            await _check(page, f"settings-landing-{lang}-{width}", source)
+            await photographed(page, f"settings-landing-{lang}-{width}")
 
     plain = await browser.new_context(java_script_enabled=False, locale="en-GB")
-    await plain.add_cookies([{"name": COOKIE, "value": cookie, "url": live_url}])
+    await let_in(plain, live_url, cookie)
     no_js = await plain.new_page()
     await no_js.goto(f"{live_url}/dashboard/settings/landing")
     await no_js.get_by_label("Subtitle").fill("Seen without JavaScript")
@@ -87,24 +79,21 @@ async def test_owner_adds_a_webhook_and_sees_its_deliveries(
     page: Page,
     live_url: str,
     sessionmaker: async_sessionmaker[AsyncSession],
-    settings: Settings,
+    staff: Staff,
     tenant: Tenant,
 ) -> None:
-    cookie = await open_session(sessionmaker, settings, tenant.owner_id)
-    await page.context.add_cookies([{"name": COOKIE, "value": cookie, "url": live_url}])
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    source = axe_source()
+    await sign_in(page, live_url, staff, tenant.owner_id)
     await page.goto(f"{live_url}/dashboard/settings")
     await page.get_by_role("link", name="Webhooks").click()
     await page.get_by_label("Address to call").fill("http://127.0.0.1:9/school-hook")
     await page.get_by_label("BOOKING_CREATED").uncheck()
     await page.get_by_role("button", name="Add the webhook").click()
     await expect(page.locator("#triggers-error")).to_be_visible()
-    await _check(page, "settings-webhooks-refused-1280", source)
+    await photographed(page, "settings-webhooks-refused-1280")
     await page.get_by_label("BOOKING_CANCELLED").check()
     await page.get_by_role("button", name="Add the webhook").click()
     await expect(page.locator("[data-new-secret]")).to_contain_text("whsec_")
-    await _check(page, "settings-webhooks-created-1280", source)
+    await photographed(page, "settings-webhooks-created-1280")
     async with transaction(sessionmaker) as session:
         hook = (
             await session.execute(select(Webhook).where(Webhook.organization_id == tenant.id))
@@ -130,13 +119,12 @@ async def test_owner_adds_a_webhook_and_sees_its_deliveries(
                 )
             )
         uid = hook.uid
-    for lang in ("en", "fr"):
-        for width in (1280, 390):
-            await page.set_viewport_size({"width": width, "height": 900})
-            await page.goto(f"{live_url}/dashboard/settings/webhooks?lang={lang}")
-            await _check(page, f"settings-webhooks-{lang}-{width}", source)
-            await page.goto(f"{live_url}/dashboard/settings/webhooks/{uid}?lang={lang}")
-            await _check(page, f"settings-webhook-{lang}-{width}", source)
+    await photographed_everywhere(
+        page, f"{live_url}/dashboard/settings/webhooks", "settings-webhooks"
+    )
+    await photographed_everywhere(
+        page, f"{live_url}/dashboard/settings/webhooks/{uid}", "settings-webhook"
+    )
     await page.set_viewport_size({"width": 1280, "height": 900})
     await page.goto(f"{live_url}/dashboard/settings/webhooks/{uid}")
     await page.get_by_role("button", name="Redeliver").first.click()
@@ -147,15 +135,11 @@ async def test_owner_writes_a_reminder(
     page: Page,
     live_url: str,
     client: httpx.AsyncClient,
-    sessionmaker: async_sessionmaker[AsyncSession],
-    settings: Settings,
+    staff: Staff,
     tenant: Tenant,
 ) -> None:
     await workshop(client, tenant, title="Conversation B1")
-    cookie = await open_session(sessionmaker, settings, tenant.owner_id)
-    await page.context.add_cookies([{"name": COOKIE, "value": cookie, "url": live_url}])
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    source = axe_source()
+    await sign_in(page, live_url, staff, tenant.owner_id)
     await page.goto(f"{live_url}/dashboard/settings")
     await page.get_by_role("link", name="Reminders").click()
     await page.get_by_role("link", name="New reminder").click()
@@ -163,99 +147,76 @@ async def test_owner_writes_a_reminder(
     await page.locator("#step-2-action").select_option("EMAIL_ADDRESS")
     await page.get_by_role("button", name="Save").click()
     await expect(page.locator("#step-2-send_to-error")).to_be_visible()
-    await _check(page, "settings-reminder-refused-1280", source)
+    await photographed(page, "settings-reminder-refused-1280")
     await page.locator("#step-2-send_to").fill("office@school.example")
     await page.get_by_role("button", name="Save").click()
     await expect(page.get_by_role("status")).to_contain_text("The reminder was saved.")
     edit_url = page.url.split("?")[0]
-    for lang in ("en", "fr"):
-        for width in (1280, 390):
-            await page.set_viewport_size({"width": width, "height": 900})
-            await page.goto(f"{live_url}/dashboard/settings/reminders?lang={lang}")
-            await _check(page, f"settings-reminders-{lang}-{width}", source)
-            await page.goto(f"{edit_url}?lang={lang}")
-            await _check(page, f"settings-reminder-{lang}-{width}", source)
+    await photographed_everywhere(
+        page, f"{live_url}/dashboard/settings/reminders", "settings-reminders"
+    )
+    await photographed_everywhere(page, edit_url, "settings-reminder")
 
 
 async def test_owner_sees_the_plan(
     page: Page,
     live_url: str,
-    sessionmaker: async_sessionmaker[AsyncSession],
-    settings: Settings,
+    staff: Staff,
     tenant: Tenant,
 ) -> None:
-    cookie = await open_session(sessionmaker, settings, tenant.owner_id)
-    await page.context.add_cookies([{"name": COOKIE, "value": cookie, "url": live_url}])
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    source = axe_source()
+    await sign_in(page, live_url, staff, tenant.owner_id)
     await page.goto(f"{live_url}/dashboard/settings")
     await page.get_by_role("link", name="Plan", exact=True).click()
     await expect(page.get_by_role("row", name="Teachers")).to_contain_text("10")
-    for lang in ("en", "fr"):
-        for width in (1280, 390):
-            await page.set_viewport_size({"width": width, "height": 900})
-            await page.goto(f"{live_url}/dashboard/settings/plan?lang={lang}")
-            await _check(page, f"settings-plan-{lang}-{width}", source)
+    await photographed_everywhere(page, f"{live_url}/dashboard/settings/plan", "settings-plan")
 
 
 async def test_owner_connects_stripe_in_the_browser(
     page: Page,
     live_url: str,
-    sessionmaker: async_sessionmaker[AsyncSession],
-    settings: Settings,
+    staff: Staff,
     tenant: Tenant,
 ) -> None:
-    cookie = await open_session(sessionmaker, settings, tenant.owner_id)
-    await page.context.add_cookies([{"name": COOKIE, "value": cookie, "url": live_url}])
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    source = axe_source()
+    await sign_in(page, live_url, staff, tenant.owner_id)
     await page.goto(f"{live_url}/dashboard/settings")
     await page.get_by_role("link", name="Payments").click()
     await page.get_by_label("Secret key").fill("sk_nope")
     await page.get_by_role("button", name="Save the keys").click()
     await expect(page.locator("#secret_key-error")).to_be_visible()
-    await _check(page, "settings-payments-refused-1280", source)
+    await photographed(page, "settings-payments-refused-1280")
     await page.get_by_label("Secret key").fill("sk_test_dashboard123")
     await page.get_by_label("Publishable key").fill("pk_test_abc123")
     await page.get_by_label("Webhook signing secret").fill("whsec_dashboard123")
     await page.get_by_role("button", name="Save the keys").click()
     await expect(page.get_by_role("status")).to_contain_text("The Stripe account is connected.")
-    for lang in ("en", "fr"):
-        for width in (1280, 390):
-            await page.set_viewport_size({"width": width, "height": 900})
-            await page.goto(f"{live_url}/dashboard/settings/payments?lang={lang}")
-            await _check(page, f"settings-payments-{lang}-{width}", source)
+    await photographed_everywhere(
+        page, f"{live_url}/dashboard/settings/payments", "settings-payments"
+    )
 
 
 async def test_owner_connects_immersio_and_syncs(
     page: Page,
     live_url: str,
-    sessionmaker: async_sessionmaker[AsyncSession],
-    settings: Settings,
+    staff: Staff,
     tenant: Tenant,
     fake_immersio: FakeImmersio,  # noqa: F811
 ) -> None:
-    cookie = await open_session(sessionmaker, settings, tenant.owner_id)
-    await page.context.add_cookies([{"name": COOKIE, "value": cookie, "url": live_url}])
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    source = axe_source()
+    await sign_in(page, live_url, staff, tenant.owner_id)
     await page.goto(f"{live_url}/dashboard/settings")
     await page.get_by_role("link", name="Immersio", exact=True).click()
     await page.get_by_label("Immersio organization id").fill(IMMERSIO_ORG)
     await page.get_by_label("Immersio API address").fill("nope")
     await page.get_by_role("button", name="Save the connection").click()
     await expect(page.locator("#base_url-error")).to_be_visible()
-    await _check(page, "settings-immersio-refused-1280", source)
+    await photographed(page, "settings-immersio-refused-1280")
     await page.get_by_label("Immersio API address").fill(fake_immersio.url)
     await page.get_by_label("API key").fill(API_KEY)
     await page.get_by_role("button", name="Save the connection").click()
     await expect(page.locator("[data-new-secret]")).to_contain_text("whsec_")
-    await _check(page, "settings-immersio-connected-1280", source)
+    await photographed(page, "settings-immersio-connected-1280")
     await page.get_by_role("button", name="Sync now").click()
     # No worker runs here: the sync stays "running", the log offers its reload link.
     await expect(page.get_by_role("link", name="Reload to see its progress")).to_be_visible()
-    for lang in ("en", "fr"):
-        for width in (1280, 390):
-            await page.set_viewport_size({"width": width, "height": 900})
-            await page.goto(f"{live_url}/dashboard/settings/immersio?lang={lang}")
-            await _check(page, f"settings-immersio-{lang}-{width}", source)
+    await photographed_everywhere(
+        page, f"{live_url}/dashboard/settings/immersio", "settings-immersio"
+    )

@@ -15,6 +15,7 @@ from tests import dates
 from tests.bookings.helpers import MONDAY, book, student, teacher_hours, token_of, workshop
 from tests.e2e.axe import axe_source, serious_violations
 from tests.e2e.conftest import ARTIFACTS
+from tests.e2e.shots import at_desktop_and_phone
 from tests.factories import Tenant
 from tests.helpers import data
 from tests.jobs import run_jobs
@@ -22,13 +23,6 @@ from tests.mail import Inbox
 from tests.meeting_links.helpers import add_meeting, html_of
 
 START = dates.instant(MONDAY, "10:00")
-
-
-async def _shots(page: Page, name: str) -> None:
-    ARTIFACTS.mkdir(exist_ok=True)
-    for width, height in ((1280, 900), (390, 844)):
-        await page.set_viewport_size({"width": width, "height": height})
-        await page.screenshot(path=str(ARTIFACTS / f"{name}-{width}.png"), full_page=True)
 
 
 async def test_the_join_button_appears_at_its_time_without_a_reload(
@@ -49,14 +43,14 @@ async def test_the_join_button_appears_at_its_time_without_a_reload(
         await page.goto(manage)
         await expect(page.locator("#join-later")).to_contain_text("at 10:50 (Paris, UTC+1)")
         await expect(page.locator("#join-button")).to_have_count(0)
-        await _shots(page, "manage-join-soon")
+        await at_desktop_and_phone(page, "manage-join-soon")
     await page.evaluate("window.sameDocument = true")
     with clock.frozen(START - timedelta(minutes=10)):
         await page.clock.run_for("02:01")  # the page's timer fires: it asks the server again
         button = page.locator("#join-button")
         await expect(button).to_have_attribute("href", url)
     assert await page.evaluate("window.sameDocument") is True  # no reload
-    await _shots(page, "manage-join-open")
+    await at_desktop_and_phone(page, "manage-join-open")
     source = axe_source()
     if source is not None:
         assert await serious_violations(page, source) == []
@@ -86,4 +80,4 @@ async def test_the_confirmation_email_as_a_student_sees_it(
     await page.set_content(html_of(message))
     button = page.get_by_role("link", name="Join the video call")
     await expect(button).to_have_attribute("href", url)
-    await _shots(page, "email-confirmation-join")
+    await at_desktop_and_phone(page, "email-confirmation-join")

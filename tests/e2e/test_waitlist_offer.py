@@ -17,19 +17,12 @@ from immersio_booking.models.waitlist import WaitlistStatus
 from immersio_booking.waitlist import expiry
 from tests.bookings.helpers import cancel_as_school
 from tests.e2e.axe import axe_source, serious_violations
-from tests.e2e.conftest import ARTIFACTS
+from tests.e2e.shots import at_desktop_and_phone
 from tests.factories import Tenant
 from tests.jobs import run_jobs
 from tests.mail import Inbox
 from tests.meeting_links.helpers import html_of
 from tests.waitlist.offer_helpers import accept_url, entries, full_session, line_up
-
-
-async def _shots(page: Page, name: str) -> None:
-    ARTIFACTS.mkdir(exist_ok=True)
-    for width, height in ((1280, 900), (390, 844)):
-        await page.set_viewport_size({"width": width, "height": height})
-        await page.screenshot(path=str(ARTIFACTS / f"{name}-{width}.png"), full_page=True)
 
 
 async def test_the_offered_student_takes_the_seat_in_the_browser(
@@ -50,17 +43,17 @@ async def test_the_offered_student_takes_the_seat_in_the_browser(
     (message,) = inbox.to(entry.email)
     await page.set_content(html_of(message))
     await expect(page.get_by_role("link", name="Take the seat")).to_be_visible()
-    await _shots(page, "email-waitlist-offer")
+    await at_desktop_and_phone(page, "email-waitlist-offer")
 
     await page.goto(live_url + await accept_url(sessionmaker, settings, uid))
     await expect(page.locator("#until")).to_be_visible()
-    await _shots(page, "waitlist-offer")
+    await at_desktop_and_phone(page, "waitlist-offer")
     source = axe_source()
     if source is not None:
         assert await serious_violations(page, source) == []
     await page.locator("#accept-button").click()
     await expect(page).to_have_url(re.compile(r"/booking/[^/?]+\?token="))
-    await _shots(page, "waitlist-offer-booked")
+    await at_desktop_and_phone(page, "waitlist-offer-booked")
     (entry,) = await entries(sessionmaker, [uid])
     assert entry.status == WaitlistStatus.BOOKED
 
@@ -84,4 +77,4 @@ async def test_an_offer_that_ran_out_says_so_in_french(
         await page.goto(live_url + url.replace("lang=en", "lang=fr"))
         await expect(page.locator("#ran-out-note")).to_contain_text("Cette offre a expiré")
         await expect(page.locator("#accept-button")).to_have_count(0)
-        await _shots(page, "waitlist-offer-ran-out-fr")
+        await at_desktop_and_phone(page, "waitlist-offer-ran-out-fr")

@@ -40,6 +40,7 @@ from immersio_booking.models import Schedule, User
 from immersio_booking.out_of_office import repository as ooo_repository
 from immersio_booking.out_of_office import service as out_of_office
 from immersio_booking.out_of_office.schemas import OutOfOfficeCreate
+from immersio_booking.out_of_office.service import Owner
 from immersio_booking.schedules import repository as schedules_repository
 from immersio_booking.schedules import service as schedules
 from immersio_booking.schedules.schemas import (
@@ -316,10 +317,11 @@ def _day_start(text: str, zone: str, plus_days: int = 0) -> datetime | None:
     return datetime.combine(day + timedelta(days=plus_days), time(0), ZoneInfo(zone))
 
 
-@router.post(PATH + "/away")
-async def add_time_away(request: Request, staff: Staff, session: Session) -> Response:
-    """Time away of the teacher, whole days in their zone (first and last day included)."""
-    form = await checked_form(request)
+async def _away_of(
+    session: AsyncSession, staff: StaffContext, form: FormData
+) -> tuple[User, Owner]:
+    """The teacher the form names (the staff member by default) and whose time away it
+    changes, as the out-of-office service checks it."""
     raw_teacher = form.get("teacher")
     teacher = await _teacher(
         session, staff, _int(raw_teacher if isinstance(raw_teacher, str) else None)
@@ -327,6 +329,20 @@ async def add_time_away(request: Request, staff: Staff, session: Session) -> Res
     owner = await out_of_office.member_of(
         session, staff.principal, staff.organization_id, teacher.id
     )
+    return teacher, owner
+
+
+def _saved(staff: StaffContext, teacher: User) -> RedirectResponse:
+    """Back to the hours, saying so, of the teacher whose time away changed."""
+    query = "" if teacher.id == staff.user.id else f"&teacher={teacher.id}"
+    return RedirectResponse(f"{PATH}?done=saved{query}", status_code=303)
+
+
+@router.post(PATH + "/away")
+async def add_time_away(request: Request, staff: Staff, session: Session) -> Response:
+    """Time away of the teacher, whole days in their zone (first and last day included)."""
+    form = await checked_form(request)
+    teacher, owner = await _away_of(session, staff, form)
     zone = teacher.time_zone or "UTC"
     values = {
         k: str(form.get(k) or "")
@@ -350,8 +366,7 @@ async def add_time_away(request: Request, staff: Staff, session: Session) -> Res
         errors = {field: FieldError(refused.reason, refused.message)}
     if errors:
         return await _render(request, staff, session, teacher, None, errors=errors, values=values)
-    query = "" if teacher.id == staff.user.id else f"&teacher={teacher.id}"
-    return RedirectResponse(f"{PATH}?done=saved{query}", status_code=303)
+    return _saved(staff, teacher)
 
 
 @router.post(PATH + "/away/{entry_id}/delete")
@@ -359,16 +374,9 @@ async def remove_time_away(
     request: Request, entry_id: ResourceId, staff: Staff, session: Session
 ) -> Response:
     form = await checked_form(request)
-    raw_teacher = form.get("teacher")
-    teacher = await _teacher(
-        session, staff, _int(raw_teacher if isinstance(raw_teacher, str) else None)
-    )
-    owner = await out_of_office.member_of(
-        session, staff.principal, staff.organization_id, teacher.id
-    )
+    teacher, owner = await _away_of(session, staff, form)
     await out_of_office.delete(session, owner, entry_id)
-    query = "" if teacher.id == staff.user.id else f"&teacher={teacher.id}"
-    return RedirectResponse(f"{PATH}?done=saved{query}", status_code=303)
+    return _saved(staff, teacher)
 
 
 @router.post(PATH + "/calendars/{credential_id}/disconnect")

@@ -165,19 +165,7 @@ async def choose_time(request: Request, uid: str, staff: Staff, session: Session
         found = await slots.available_slots(
             session,
             staff.principal,
-            SlotsRequest(
-                event_type_id=booking.event_type_id,
-                event_type_slug=None,
-                username=None,
-                team_slug=None,
-                organization_slug=None,
-                window_start=window[0],
-                window_end=window[1],
-                time_zone=zone,
-                duration=None,
-                with_end=False,
-                reschedule_uid=booking.uid,
-            ),
+            SlotsRequest.of_workshop(booking.event_type_id, window, zone, booking.uid),
             clock.now(),
         )
         for day, items in found.items():

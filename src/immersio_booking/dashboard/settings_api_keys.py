@@ -17,9 +17,8 @@ from immersio_booking.auth.schemas import ApiKeyCreate
 from immersio_booking.dashboard.access import Staff, StaffContext
 from immersio_booking.dashboard.dates import day_of
 from immersio_booking.dashboard.forms import checked_form
-from immersio_booking.dashboard.rendering import page
 from immersio_booking.dashboard.routing import DashboardRoute
-from immersio_booking.dashboard.school_settings import SETTINGS, school_of
+from immersio_booking.dashboard.school_settings import SETTINGS, school_of, settings_page
 from immersio_booking.db.dependencies import Session
 from immersio_booking.kit import clock
 from immersio_booking.kit.schemas import ResourceId
@@ -51,7 +50,7 @@ async def _keys_page(
         }
         for k in await repository.keys_of_user(session, staff.user.id)
     ]
-    response = page(
+    return settings_page(
         request,
         staff,
         "dashboard/settings_api_keys.html",
@@ -60,14 +59,11 @@ async def _keys_page(
             "lifetimes": LIFETIMES,
             "errors": {},
             "created": None,
-            "done": request.query_params.get("done"),
             **context,
         },
-        section="settings",
         status_code=status_code,
+        shows_a_secret=True,
     )
-    response.headers["Cache-Control"] = "no-store"  # a new key is on this page once
-    return response
 
 
 @router.get(API_KEYS, response_class=HTMLResponse)

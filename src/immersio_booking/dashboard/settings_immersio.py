@@ -16,9 +16,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from immersio_booking.dashboard.access import Staff, StaffContext
 from immersio_booking.dashboard.dates import moment_of
 from immersio_booking.dashboard.forms import checked_form, field_problems
-from immersio_booking.dashboard.rendering import page
 from immersio_booking.dashboard.routing import DashboardRoute
-from immersio_booking.dashboard.school_settings import SETTINGS, school_of
+from immersio_booking.dashboard.school_settings import SETTINGS, school_of, settings_page
 from immersio_booking.db.dependencies import Session
 from immersio_booking.immersio import repository, service
 from immersio_booking.immersio.schemas import ALL_SYNC_TYPES, IntegrationIn
@@ -80,7 +79,7 @@ async def _immersio_page(
             "sync_interval_minutes": str(shown.sync_interval_minutes if shown else 60),
             "sync_enabled": shown.sync_enabled if shown else False,
         }
-    response = page(
+    return settings_page(
         request,
         staff,
         "dashboard/settings_immersio.html",
@@ -89,16 +88,13 @@ async def _immersio_page(
             "last_sync": moment_of(request, staff, shown.last_sync_at) if shown else "",
             "entered": entered,
             "errors": errors or {},
-            "done": request.query_params.get("done"),
             "htmx": static_url(HTMX) if (STATIC / HTMX).exists() else None,
             **await _log(request, staff, session),
             **context,
         },
-        section="settings",
         status_code=status_code,
+        shows_a_secret=True,
     )
-    response.headers["Cache-Control"] = "no-store"  # a new webhook secret is shown once
-    return response
 
 
 @router.get(IMMERSIO, response_class=HTMLResponse)
@@ -109,12 +105,11 @@ async def immersio(request: Request, staff: Staff, session: Session) -> HTMLResp
 @router.get(SYNC_LOG, response_class=HTMLResponse)
 async def sync_log(request: Request, staff: Staff, session: Session) -> HTMLResponse:
     """The sync log alone, for the page's polling while a sync runs."""
-    return page(
+    return settings_page(
         request,
         staff,
         "dashboard/_immersio_sync_log.html",
         await _log(request, staff, session),
-        section="settings",
     )
 
 

@@ -22,9 +22,8 @@ from immersio_booking.dashboard.form_errors import (
     from_validation,
 )
 from immersio_booking.dashboard.forms import checked_form
-from immersio_booking.dashboard.rendering import page
 from immersio_booking.dashboard.routing import DashboardRoute
-from immersio_booking.dashboard.school_settings import SETTINGS, school_of
+from immersio_booking.dashboard.school_settings import SETTINGS, school_of, settings_page
 from immersio_booking.db.dependencies import Session
 from immersio_booking.kit import clock
 from immersio_booking.kit.dependencies import app_settings
@@ -140,7 +139,7 @@ async def _editor(
         school, row, settings.public_base_url, settings.resolved_secret_key(), clock.now()
     )
     shown = _transient(school, _previewable(entered))
-    return page(
+    return settings_page(
         request,
         staff,
         "dashboard/settings_landing.html",
@@ -157,9 +156,7 @@ async def _editor(
             "public_url": summary.public_url,
             "zone": staff.user.time_zone,
             "published": row is not None and row.is_published,
-            "done": request.query_params.get("done"),
         },
-        section="settings",
         status_code=status_code,
         frames_self=True,
     )

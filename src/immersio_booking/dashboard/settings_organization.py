@@ -14,9 +14,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from immersio_booking.dashboard.access import Staff, StaffContext
 from immersio_booking.dashboard.forms import checked_form, field_problems
-from immersio_booking.dashboard.rendering import page
 from immersio_booking.dashboard.routing import DashboardRoute
-from immersio_booking.dashboard.school_settings import SETTINGS, school_of
+from immersio_booking.dashboard.school_settings import SETTINGS, school_of, settings_page
 from immersio_booking.db.dependencies import Session
 from immersio_booking.organizations import service
 from immersio_booking.organizations.schemas import OrganizationPatch, OrganizationSettingsPatch
@@ -49,16 +48,14 @@ async def _organization_page(
             "org_auto_accept_email": switches.org_auto_accept_email or "",
             **{s: getattr(switches, s) for s in SWITCHES},
         }
-    return page(
+    return settings_page(
         request,
         staff,
         "dashboard/settings_organization.html",
         {
             "entered": entered,
             "errors": errors or {},
-            "done": request.query_params.get("done"),
         },
-        section="settings",
         status_code=status_code,
     )
 

@@ -15,9 +15,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from immersio_booking.dashboard.access import Staff, StaffContext
 from immersio_booking.dashboard.dates import moment_of
 from immersio_booking.dashboard.forms import checked_form, field_problems
-from immersio_booking.dashboard.rendering import page
 from immersio_booking.dashboard.routing import DashboardRoute
-from immersio_booking.dashboard.school_settings import SETTINGS, school_of
+from immersio_booking.dashboard.school_settings import SETTINGS, school_of, settings_page
 from immersio_booking.db.dependencies import Session
 from immersio_booking.kit.crypto import SecretBox
 from immersio_booking.kit.dependencies import app_settings
@@ -57,7 +56,7 @@ async def _payments_page(
     def at(moment: datetime) -> str:
         return moment_of(request, staff, moment)
 
-    return page(
+    return settings_page(
         request,
         staff,
         "dashboard/settings_payments.html",
@@ -73,9 +72,7 @@ async def _payments_page(
             ],
             "errors": errors or {},
             "entered": entered or {"publishable_key": ""},
-            "done": request.query_params.get("done"),
         },
-        section="settings",
         status_code=status_code,
     )
 

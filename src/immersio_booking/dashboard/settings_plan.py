@@ -13,9 +13,8 @@ from fastapi.responses import HTMLResponse
 from immersio_booking.bookings import eligibility
 from immersio_booking.dashboard.access import Staff
 from immersio_booking.dashboard.dates import day_of
-from immersio_booking.dashboard.rendering import page
 from immersio_booking.dashboard.routing import DashboardRoute
-from immersio_booking.dashboard.school_settings import SETTINGS, school_of
+from immersio_booking.dashboard.school_settings import SETTINGS, school_of, settings_page
 from immersio_booking.db.dependencies import Session
 from immersio_booking.event_types import repository as event_types
 from immersio_booking.kit import clock
@@ -55,7 +54,7 @@ async def plan(request: Request, staff: Staff, session: Session) -> HTMLResponse
             row.max_bookings_per_month,
         ),
     ]
-    return page(
+    return settings_page(
         request,
         staff,
         "dashboard/settings_plan.html",
@@ -67,5 +66,4 @@ async def plan(request: Request, staff: Staff, session: Session) -> HTMLResponse
             "period_end": day_of(request, staff, subscription.current_period_end),
             "inactive": row.status in service.INACTIVE_STATUSES,
         },
-        section="settings",
     )

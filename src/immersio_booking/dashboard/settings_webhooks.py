@@ -24,9 +24,8 @@ from immersio_booking.dashboard.form_errors import (
     from_validation,
 )
 from immersio_booking.dashboard.forms import checked_form
-from immersio_booking.dashboard.rendering import page
 from immersio_booking.dashboard.routing import DashboardRoute
-from immersio_booking.dashboard.school_settings import SETTINGS, school_of
+from immersio_booking.dashboard.school_settings import SETTINGS, school_of, settings_page
 from immersio_booking.db.dependencies import Session
 from immersio_booking.kit.dependencies import app_settings
 from immersio_booking.kit.http import UnsafeTarget
@@ -101,7 +100,7 @@ async def _list_page(
     created: Any = None,
 ) -> HTMLResponse:
     owner = _owner(staff)
-    response = page(
+    return settings_page(
         request,
         staff,
         "dashboard/settings_webhooks.html",
@@ -111,13 +110,10 @@ async def _list_page(
             "entered": entered or {"triggers": ["BOOKING_CREATED"], "active": True},
             "errors": errors or {},
             "created": created,
-            "done": request.query_params.get("done"),
         },
-        section="settings",
         status_code=status_code,
+        shows_a_secret=True,
     )
-    response.headers["Cache-Control"] = "no-store"  # a new secret is on this page once
-    return response
 
 
 @router.get(WEBHOOKS, response_class=HTMLResponse)
@@ -171,7 +167,7 @@ async def _webhook_page(
         }
         for d in await service.deliveries(session, owner, uid, SHOWN_DELIVERIES, 0)
     ]
-    return page(
+    return settings_page(
         request,
         staff,
         "dashboard/settings_webhook.html",
@@ -181,9 +177,7 @@ async def _webhook_page(
             "entered": entered,
             "errors": errors or {},
             "deliveries": deliveries,
-            "done": request.query_params.get("done"),
         },
-        section="settings",
         status_code=status_code,
     )
 

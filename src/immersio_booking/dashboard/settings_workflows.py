@@ -16,9 +16,8 @@ from immersio_booking.dashboard import reminder_form
 from immersio_booking.dashboard.access import Staff, StaffContext
 from immersio_booking.dashboard.form_errors import FieldErrors, all_or_nothing, from_validation
 from immersio_booking.dashboard.forms import checked_form
-from immersio_booking.dashboard.rendering import page
 from immersio_booking.dashboard.routing import DashboardRoute
-from immersio_booking.dashboard.school_settings import SETTINGS, school_of
+from immersio_booking.dashboard.school_settings import SETTINGS, school_of, settings_page
 from immersio_booking.db.dependencies import Session
 from immersio_booking.event_types import repository as event_types
 from immersio_booking.kit.errors import BadRequest, NotFound
@@ -48,7 +47,7 @@ async def workflows(request: Request, staff: Staff, session: Session) -> HTMLRes
     school_id = _school_id(staff)
     rows, _ = await repository.page_of(session, school_id, MOST_SHOWN, 0)
     titles = {et.id: et.title for et in await event_types.of_organization(session, school_id)}
-    return page(
+    return settings_page(
         request,
         staff,
         "dashboard/settings_workflows.html",
@@ -56,9 +55,7 @@ async def workflows(request: Request, staff: Staff, session: Session) -> HTMLRes
             "workflows": await service.out(session, rows),
             "titles": titles,
             "timed": TIMED_TRIGGERS,
-            "done": request.query_params.get("done"),
         },
-        section="settings",
     )
 
 
@@ -71,7 +68,7 @@ async def _form_page(
     errors: FieldErrors | None = None,
 ) -> HTMLResponse:
     school_id = _school_id(staff)
-    return page(
+    return settings_page(
         request,
         staff,
         "dashboard/settings_workflow.html",
@@ -80,9 +77,7 @@ async def _form_page(
             "entered": entered,
             "errors": errors or {},
             "workshops": await event_types.of_organization(session, school_id),
-            "done": request.query_params.get("done"),
         },
-        section="settings",
         status_code=400 if errors else 200,
     )
 

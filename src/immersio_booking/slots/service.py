@@ -41,6 +41,30 @@ class SlotsRequest(EventTypeLookup):
     with_end: bool
     reschedule_uid: str | None
 
+    @classmethod
+    def of_workshop(
+        cls,
+        event_type_id: int,
+        window: tuple[datetime, datetime],
+        time_zone: str | None,
+        reschedule_uid: str | None = None,
+    ) -> SlotsRequest:
+        """The free starts of one workshop, named by id, in ``window`` as ``time_zone`` sees
+        them (``reschedule_uid``'s own seat counted as free)."""
+        return cls(
+            event_type_id=event_type_id,
+            event_type_slug=None,
+            username=None,
+            team_slug=None,
+            organization_slug=None,
+            window_start=window[0],
+            window_end=window[1],
+            time_zone=time_zone,
+            duration=None,
+            with_end=False,
+            reschedule_uid=reschedule_uid,
+        )
+
 
 async def find_event_type(
     session: AsyncSession, principal: Principal | None, request: EventTypeLookup

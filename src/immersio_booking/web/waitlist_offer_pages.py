@@ -5,26 +5,23 @@ is held until paid on its payment page. An offer that ran out books nothing and 
 
 from __future__ import annotations
 
-from datetime import timedelta
 from typing import Annotated
 
 from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from immersio_booking.bookings import access
 from immersio_booking.db.dependencies import Session
 from immersio_booking.kit import clock, when
 from immersio_booking.kit.dependencies import app_settings
-from immersio_booking.kit.errors import NotFound
-from immersio_booking.models import EventType, Team
 from immersio_booking.models.waitlist import WaitlistEntry, WaitlistStatus
 from immersio_booking.ratelimits import policy
 from immersio_booking.waitlist import accepting
-from immersio_booking.web import i18n, security, visitor
+from immersio_booking.web import security
 from immersio_booking.web.carried import address
 from immersio_booking.web.rendering import PageRoute, render
+from immersio_booking.web.waitlist_entry import entry_page, signed_entry
 
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
 
@@ -38,13 +35,7 @@ async def _entry(
     """The entry whose signed accept link this is; anyone else: 404. Rate limited like the
     booking pages (per address)."""
     await policy.enforce(request, None, *policy.BOOKING_PAGES)
-    entry = (
-        await session.execute(select(WaitlistEntry).where(WaitlistEntry.uid == uid))
-    ).scalar_one_or_none()
-    secret = app_settings(request).resolved_secret_key()
-    if entry is None or not accepting.may_accept(secret, entry, token, clock.now()):
-        raise NotFound(NOT_FOUND)
-    return entry
+    return await signed_entry(session, request, uid, token, accepting.may_accept, NOT_FOUND)
 
 
 @router.get("/waitlist/{uid}/accept")
@@ -52,13 +43,7 @@ async def offer_page(
     uid: str, request: Request, session: Session, token: Token = None
 ) -> HTMLResponse:
     entry = await _entry(session, request, uid, token)
-    et = await session.get(EventType, entry.event_type_id)
-    org = await session.get(Team, entry.organization_id)
-    if et is None or org is None:
-        raise NotFound(NOT_FOUND)
-    lang = i18n.choose_language(request, entry.language)
-    tag = visitor.locale_tag(request, lang)
-    end = entry.start_time + timedelta(minutes=et.length)
+    page = await entry_page(session, request, entry, token, NOT_FOUND)
     now = clock.now()
     until = entry.offer_expires_at
     live = entry.status == WaitlistStatus.OFFERED and until is not None and until > now
@@ -69,18 +54,11 @@ async def offer_page(
         request,
         "waitlist_offer.html",
         {
-            "lang": lang,
-            "org": org,
-            "title": et.title,
-            "start": entry.start_time,
-            "span": when.span(entry.start_time, end, entry.time_zone, tag),
-            "until": when.moment_in(until, entry.time_zone, tag) if until else None,
-            "entry": entry,
+            **page.context,
+            "until": when.moment_in(until, entry.time_zone, page.tag) if until else None,
             "live": live,
             "ran_out": ran_out,
-            "priced": bool(et.price),
-            "token": token,
-            "book_url": address(f"/{org.slug}/{et.slug}", lang=lang) if org.slug else None,
+            "priced": bool(page.workshop.price),
         },
         robots="noindex",
         with_csrf=True,

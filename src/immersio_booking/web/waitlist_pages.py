@@ -3,7 +3,7 @@ wait for, then a confirm step (a form with a CSRF token) that takes them out of 
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Annotated
 from zoneinfo import ZoneInfo
 
@@ -14,7 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from immersio_booking.bookings import verification
 from immersio_booking.db.dependencies import Session
-from immersio_booking.kit import clock, when
+from immersio_booking.kit import clock
 from immersio_booking.kit.dependencies import app_settings
 from immersio_booking.kit.errors import BadRequest, DomainError, NotFound
 from immersio_booking.models import EventType, Team
@@ -22,9 +22,10 @@ from immersio_booking.models.waitlist import IN_LINE, WaitlistEntry
 from immersio_booking.ratelimits import policy
 from immersio_booking.waitlist import joining, leaving, listing
 from immersio_booking.waitlist.schemas import WaitlistJoin
-from immersio_booking.web import i18n, security, visitor
+from immersio_booking.web import security
 from immersio_booking.web.carried import address
 from immersio_booking.web.rendering import PageRoute, render
+from immersio_booking.web.waitlist_entry import entry_page, signed_entry
 
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
 
@@ -37,11 +38,7 @@ async def _entry(
     session: AsyncSession, request: Request, uid: str, token: str | None
 ) -> WaitlistEntry:
     """The entry whose signed leave link this is; anyone else: 404."""
-    entry = await listing.by_uid(session, uid)
-    secret = app_settings(request).resolved_secret_key()
-    if entry is None or not leaving.may_leave(secret, entry, token, clock.now()):
-        raise NotFound(NOT_FOUND)
-    return entry
+    return await signed_entry(session, request, uid, token, leaving.may_leave, NOT_FOUND)
 
 
 @router.get("/waitlist/{uid}/leave")
@@ -49,28 +46,15 @@ async def leave_page(
     uid: str, request: Request, session: Session, token: Token = None
 ) -> HTMLResponse:
     entry = await _entry(session, request, uid, token)
-    et = await session.get(EventType, entry.event_type_id)
-    org = await session.get(Team, entry.organization_id)
-    if et is None or org is None:
-        raise NotFound(NOT_FOUND)
-    lang = i18n.choose_language(request, entry.language)
-    tag = visitor.locale_tag(request, lang)
-    end = entry.start_time + timedelta(minutes=et.length)
+    page = await entry_page(session, request, entry, token, NOT_FOUND)
     return render(
         request,
         "waitlist_leave.html",
         {
-            "lang": lang,
-            "org": org,
-            "title": et.title,
-            "start": entry.start_time,
-            "span": when.span(entry.start_time, end, entry.time_zone, tag),
-            "entry": entry,
+            **page.context,
             "in_line": entry.status in IN_LINE,
             "position": await listing.position_of(session, entry),
-            "token": token,
             "done": request.query_params.get("done") == "left",
-            "book_url": address(f"/{org.slug}/{et.slug}", lang=lang) if org.slug else None,
         },
         robots="noindex",
         with_csrf=True,

@@ -116,19 +116,7 @@ async def free_sessions(
     found = await slots.available_slots(
         session,
         None,
-        SlotsRequest(
-            event_type_id=et.id,
-            event_type_slug=None,
-            username=None,
-            team_slug=None,
-            organization_slug=None,
-            window_start=window[0],
-            window_end=window[1],
-            time_zone=zone,
-            duration=None,
-            with_end=False,
-            reschedule_uid=reschedule_uid,
-        ),
+        SlotsRequest.of_workshop(et.id, window, zone, reschedule_uid),
         now,
     )
     return {

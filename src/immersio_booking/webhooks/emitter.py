@@ -146,14 +146,28 @@ async def subscriptions_for(session: AsyncSession, booking: Booking, trigger: st
     kept = _OF_WORKSHOP.get(session, (booking.organization_id, booking.event_type_id))
     if kept is not None:
         return [w for w in kept if _concerns(w, booking) and trigger in (w.event_triggers or [])]
+    return await subscribed(
+        session, booking.organization_id, booking.event_type_id, booking.user_id, trigger
+    )
+
+
+async def subscribed(
+    session: AsyncSession,
+    organization_id: int,
+    event_type_id: int | None,
+    user_id: int | None,
+    trigger: str,
+) -> list[Webhook]:
+    """The school's active webhooks of ``trigger`` that concern a workshop: the school's own,
+    the workshop's, and its teacher's personal ones."""
     rows = await session.execute(
         select(Webhook).where(
-            Webhook.organization_id == booking.organization_id,
+            Webhook.organization_id == organization_id,
             Webhook.active.is_(True),
             or_(
-                (Webhook.team_id == booking.organization_id) & Webhook.event_type_id.is_(None),
-                Webhook.event_type_id == booking.event_type_id,
-                (Webhook.user_id == booking.user_id)
+                (Webhook.team_id == organization_id) & Webhook.event_type_id.is_(None),
+                Webhook.event_type_id == event_type_id,
+                (Webhook.user_id == user_id)
                 & Webhook.team_id.is_(None)
                 & Webhook.event_type_id.is_(None),
             ),

@@ -7,7 +7,6 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from immersio_booking.kit import clock
@@ -15,7 +14,7 @@ from immersio_booking.models import EventType, Webhook
 from immersio_booking.models.waitlist import WaitlistEntry
 from immersio_booking.waitlist import events
 from immersio_booking.webhooks import destinations
-from immersio_booking.webhooks.emitter import deliver, iso
+from immersio_booking.webhooks.emitter import deliver, iso, subscribed
 
 
 def entry_payload(entry: WaitlistEntry, et: EventType) -> dict[str, Any]:
@@ -41,20 +40,7 @@ def entry_payload(entry: WaitlistEntry, et: EventType) -> dict[str, Any]:
 
 
 async def subscriptions_for(session: AsyncSession, et: EventType, trigger: str) -> list[Webhook]:
-    rows = await session.execute(
-        select(Webhook).where(
-            Webhook.organization_id == et.organization_id,
-            Webhook.active.is_(True),
-            or_(
-                (Webhook.team_id == et.organization_id) & Webhook.event_type_id.is_(None),
-                Webhook.event_type_id == et.id,
-                (Webhook.user_id == et.user_id)
-                & Webhook.team_id.is_(None)
-                & Webhook.event_type_id.is_(None),
-            ),
-        )
-    )
-    return [w for w in rows.scalars() if trigger in (w.event_triggers or [])]
+    return await subscribed(session, et.organization_id, et.id, et.user_id, trigger)
 
 
 async def on_waitlist_event(session: AsyncSession, event: events.WaitlistEvent) -> None:

@@ -1,0 +1,1 @@
+from tests.dashboard.staff import staff, teacher  # noqa: F401  (signs staff in; a teacher)
