@@ -43,7 +43,7 @@ async def test_owner_manages_a_workshops_students_in_the_browser(
 
     await page.goto(f"{live_url}/dashboard/students")
     await page.get_by_role("link", name="Conversation B1").click()
-    await page.get_by_label("Email").fill("ana.browser@example.com")
+    await page.get_by_label("Email", exact=True).fill("ana.browser@example.com")
     await page.get_by_label("Name (optional)").fill("Ana")
     await page.get_by_role("button", name="Add", exact=True).click()
     await expect(page.get_by_role("status")).to_contain_text("The student was added.")
@@ -92,7 +92,7 @@ async def test_owner_sees_settings_and_teachers_in_the_browser(
     await sign_in(page, live_url, staff, tenant.owner_id)
     await page.goto(f"{live_url}/dashboard/settings")
     await page.get_by_role("link", name="Teachers").click()
-    await page.get_by_label("Email").fill(tenant.owner_email)
+    await page.get_by_label("Email", exact=True).fill(tenant.owner_email)
     await page.get_by_role("button", name="Invite", exact=True).click()
     await expect(page.locator("#t-email-error")).to_be_visible()
     await photographed(page, "settings-teachers-refused-1280")
