@@ -73,6 +73,10 @@ class Settings(BaseSettings):
     max_upload_bytes: int = Field(default=2_000_000, ge=1024)
     payment_hold_minutes: int = Field(default=15, ge=1, le=24 * 60)
     lock_timeout_ms: int = Field(default=5000, ge=100, le=60000)
+    # Bookings a process works on at once (kit/admission.py); the others wait their turn before
+    # opening their transaction, so a session's lock is not held while the event loop serves
+    # dozens of other bookings between its statements.
+    bookings_in_flight_per_process: int = Field(default=4, ge=1, le=256)
     # Invite-only workshops: how long a personal invitation link books, and how many
     # invitations one request may send.
     invitation_validity_days: int = Field(default=14, ge=1, le=365)

@@ -33,7 +33,7 @@ from immersio_booking.bookings.schemas import (
 )
 from immersio_booking.db.dependencies import Session
 from immersio_booking.idempotency.replay import run_once
-from immersio_booking.kit import api_versions, clock
+from immersio_booking.kit import admission, api_versions, clock
 from immersio_booking.kit.api_versions import V2024_08_13
 from immersio_booking.kit.dependencies import app_settings
 from immersio_booking.kit.schemas import ApiModel, Envelope
@@ -121,7 +121,8 @@ async def create_booking(
         many = len(created) > 1 or created[0].recurring_event_id is not None
         return 201, output.envelope(items, many)
 
-    return await run_once(session, request, _who(principal), work, settings.lock_timeout_ms)
+    async with admission.admitted(request, "bookings", settings.bookings_in_flight_per_process):
+        return await run_once(session, request, _who(principal), work, settings.lock_timeout_ms)
 
 
 @router.get("")
