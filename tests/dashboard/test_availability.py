@@ -13,6 +13,12 @@ from immersio_booking.kit import clock
 from tests.dashboard.staff import Staff, assert_forgeries_refused, assert_nothing_found, csrf_of
 from tests.factories import Member, Tenant, make_member
 
+
+def _days_ahead(days: int) -> str:
+    """A date some days from the clock's today (ISO), for forms that must be refused anyway."""
+    return (clock.now() + timedelta(days=days)).date().isoformat()
+
+
 API = {"cal-api-version": "2024-06-11"}
 
 
@@ -221,14 +227,14 @@ async def test_teacher_on_another_teachers_hours_and_school_on_another_school(
                 (f"/dashboard/availability/{theirs}/hours", week(monday=[("01:00", "02:00")])),
                 (
                     f"/dashboard/availability/{theirs}/overrides",
-                    {"override_date": "2030-01-01", "day_off": "1"},
+                    {"override_date": _days_ahead(30), "day_off": "1"},
                 ),
                 (
                     "/dashboard/availability/away",
                     {
                         "teacher": str(colleague.id),
-                        "away_start": "2030-01-01",
-                        "away_end": "2030-01-02",
+                        "away_start": _days_ahead(30),
+                        "away_end": _days_ahead(31),
                     },
                 ),
                 ("/dashboard/availability/schedules", {"teacher": str(colleague.id)}),
@@ -239,7 +245,7 @@ async def test_teacher_on_another_teachers_hours_and_school_on_another_school(
             page,
             (
                 (f"/dashboard/availability/{mine}/hours", week()),
-                ("/dashboard/availability/away", {"away_start": "2030-01-01"}),
+                ("/dashboard/availability/away", {"away_start": _days_ahead(30)}),
                 ("/dashboard/availability/calendars/1/disconnect", {"kind": "caldav"}),
             ),
         )
