@@ -129,7 +129,7 @@ async def due_immersio_integrations(session: AsyncSession, now: datetime) -> lis
 _CLAIM_DELIVERIES = """
 WITH own AS (
     SELECT id FROM webhook_deliveries
-    WHERE id = :own AND status = 'pending'
+    WHERE id = :own AND status = 'pending'{own_due}
     FOR UPDATE {own_lock}
 ), others AS (
     SELECT id FROM webhook_deliveries
@@ -152,7 +152,8 @@ async def claim_webhook_deliveries(
 ) -> Sequence[Row[Any]]:
     """Delivery ``own`` when pending, and up to ``size - 1`` other pending deliveries due by
     ``now`` of any tenant, row-locked (``SKIP LOCKED``: rows another worker holds are left to
-    it; ``wait_for_own`` waits for ``own`` instead), each with its subscription's URL, sealed
+    it; ``wait_for_own`` waits for ``own`` instead, and takes it only if still due), each with
+    its subscription's URL, sealed
     secret, payload template and active flag.
 
     Safe because the caller is the ``deliver_webhook`` job (``own`` is its argument, which only
@@ -160,7 +161,15 @@ async def claim_webhook_deliveries(
     tenant. The subscription is joined on the delivery's own tenant, and each delivery is then
     handled inside its ``organization_id``.
     """
-    statement = text(_CLAIM_DELIVERIES.format(own_lock="" if wait_for_own else "SKIP LOCKED"))
+    # Waiting for ``own``: the batch that held it either rolled back (``own`` still due: send
+    # it) or made its attempt (a failure moved ``next_attempt_at`` on: its retry job is queued,
+    # sending now would be a second attempt at once).
+    statement = text(
+        _CLAIM_DELIVERIES.format(
+            own_lock="" if wait_for_own else "SKIP LOCKED",
+            own_due=" AND next_attempt_at <= :now" if wait_for_own else "",
+        )
+    )
     rows = await session.execute(statement, {"own": own, "now": now, "others": size - 1})
     return rows.all()
 

@@ -3,14 +3,18 @@ integration's webhook secret; a delivered event marks the booking synced."""
 
 from __future__ import annotations
 
+import asyncio
 import json
+import secrets
+from datetime import timedelta
 
 import httpx
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, text
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from standardwebhooks import Webhook as StandardWebhook
 
+from immersio_booking.kit import clock
 from immersio_booking.models import Booking, WebhookDelivery
 from immersio_booking.webhooks.tasks import deliver_webhook
 from tests import dates
@@ -140,3 +144,49 @@ async def test_no_push_without_an_endpoint_url(
     await run_jobs(database_url)
     assert await immersio_deliveries(sessionmaker, tenant) == []
     assert immersio.received == []
+
+
+async def test_a_job_that_waited_for_its_delivery_does_not_send_it_a_second_time(
+    client: httpx.AsyncClient,
+    tenant: Tenant,
+    immersio: Receiver,
+    sessionmaker: async_sessionmaker[AsyncSession],
+) -> None:
+    """Another worker's batch holds the delivery and records a failed attempt (its retry is
+    queued for later): the delivery's own job, which waited for the row, must not send it again
+    at once — only a batch that rolled back leaves it due."""
+    path = f"/held-{secrets.token_hex(3)}"
+    await connect_immersio(client, tenant, immersio.base + path)
+    await one_booking(client, tenant, dates.at(MONDAY + 4 * WEEK + 2 * DAY, "10:00"))
+    [delivery] = await immersio_deliveries(sessionmaker, tenant)
+    async with sessionmaker() as holder, holder.begin():
+        held = (
+            await holder.execute(
+                select(WebhookDelivery).where(WebhookDelivery.id == delivery.id).with_for_update()
+            )
+        ).scalar_one()
+        held.attempts, held.last_status_code = 1, 503
+        held.next_attempt_at = clock.now() + timedelta(minutes=5)
+        await holder.flush()
+        waiting = asyncio.create_task(deliver_webhook(delivery.id))
+        await _until_a_backend_waits_for_a_lock(sessionmaker)
+        assert not waiting.done()
+    assert await waiting == "done"
+    assert immersio.at(path) == []
+
+
+async def _until_a_backend_waits_for_a_lock(
+    sessionmaker: async_sessionmaker[AsyncSession],
+) -> None:
+    for _ in range(200):
+        async with sessionmaker() as session:
+            waiting = await session.scalar(
+                text(
+                    "SELECT count(*) FROM pg_stat_activity"
+                    " WHERE wait_event_type = 'Lock' AND datname = current_database()"
+                )
+            )
+        if waiting:
+            return
+        await asyncio.sleep(0.05)
+    raise AssertionError("the job never waited for the held delivery")
