@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import secrets
+from pathlib import Path
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -51,3 +53,14 @@ async def queue_deliveries(
             await session.flush()
             await queue_delivery(session, delivery.id)
     return {f"{prefix}_{n}" for n in range(count)}
+
+
+def worker_env(database_url: str, data_dir: Path, log_level: str) -> dict[str, str]:
+    """The environment of a worker process the test starts on the run's database."""
+    return {
+        **os.environ,
+        "DATABASE_URL": database_url,
+        "IMMERSIO_DATA_DIR": str(data_dir),
+        "IMMERSIO_ALLOW_PRIVATE_NETWORK_TARGETS": "true",
+        "IMMERSIO_LOG_LEVEL": log_level,
+    }

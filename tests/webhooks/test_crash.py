@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 import asyncio
-import os
 import signal
 import subprocess
 import sys
@@ -19,7 +18,7 @@ from immersio_booking.jobs.app import bound_to
 from immersio_booking.jobs.maintenance import recover_stalled_jobs
 from tests.factories import Tenant
 from tests.jobs import job_environment, run_jobs
-from tests.webhooks.queued import queue_deliveries
+from tests.webhooks.queued import queue_deliveries, worker_env
 from tests.webhooks.receiver import receiver
 
 DELIVERIES = 1000
@@ -38,13 +37,7 @@ async def test_every_delivery_arrives_after_a_worker_is_killed(
             sessionmaker, settings, tenant, hooks.base + "/crash", DELIVERIES, "msg_crash"
         )
 
-        env = {
-            **os.environ,
-            "DATABASE_URL": database_url,
-            "IMMERSIO_DATA_DIR": str(data_dir),
-            "IMMERSIO_ALLOW_PRIVATE_NETWORK_TARGETS": "true",
-            "IMMERSIO_LOG_LEVEL": "WARNING",
-        }
+        env = worker_env(database_url, data_dir, "WARNING")
         worker = subprocess.Popen(
             [sys.executable, "-m", "immersio_booking.cli", "worker", "--concurrency", "8"],
             env=env,

@@ -20,7 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from immersio_booking.config import Settings
 from tests.factories import Tenant
-from tests.webhooks.queued import queue_deliveries
+from tests.webhooks.queued import queue_deliveries, worker_env
 from tests.webhooks.receiver import receiver
 
 DELIVERIES = 800
@@ -63,13 +63,7 @@ async def test_two_worker_processes_share_deliveries_and_survive_a_kill(
         expected = await queue_deliveries(
             sessionmaker, settings, tenant, hooks.base + "/pool", DELIVERIES, "msg_pool"
         )
-        env = {
-            **os.environ,
-            "DATABASE_URL": database_url,
-            "IMMERSIO_DATA_DIR": str(data_dir),
-            "IMMERSIO_ALLOW_PRIVATE_NETWORK_TARGETS": "true",
-            "IMMERSIO_LOG_LEVEL": "INFO",
-        }
+        env = worker_env(database_url, data_dir, "INFO")
         command = [sys.executable, "-m", "immersio_booking.cli", "worker"]
         supervisor = subprocess.Popen(
             [*command, "--processes", "2", "--concurrency", "2"],
