@@ -24,3 +24,13 @@ def data(response: httpx.Response, status: int = 200) -> Any:
     body = response.json()
     assert body["status"] == "success"
     return body["data"]
+
+
+def tampered(token: str) -> str:
+    """``token`` with one character in the middle of its signature (after the last ``.``)
+    changed: never equal to it, and never a change that base64 would decode to the same bytes
+    (as flipping the unused low bits of a final character can)."""
+    head, dot, signature = token.rpartition(".")
+    middle = len(signature) // 2
+    swapped = "B" if signature[middle] == "A" else "A"
+    return f"{head}{dot}{signature[:middle]}{swapped}{signature[middle + 1 :]}"

@@ -13,7 +13,7 @@ from immersio_booking.kit import clock
 from tests import dates
 from tests.bookings.helpers import book, seating, student, teacher_hours, workshop
 from tests.factories import Tenant
-from tests.helpers import assert_error, data
+from tests.helpers import assert_error, data, tampered
 from tests.jobs import run_jobs
 from tests.mail import Inbox
 
@@ -97,7 +97,7 @@ async def test_an_invitation_works_only_for_its_student_its_workshop_and_its_tim
         "another student's invitation": ("mallory@example.com", ada),
         "an invitation to another workshop": ("bob@example.com", elsewhere),
         "a longer expiry": ("ada@example.com", f"{int(expiry) + 86400 * 365}.{signature}"),
-        "a forged signature": ("ada@example.com", f"{expiry}.{signature[:-2]}AA"),
+        "a forged signature": ("ada@example.com", tampered(ada)),
         "no signature": ("ada@example.com", f"{expiry}."),
         "garbage": ("ada@example.com", "x" * 43),
     }
