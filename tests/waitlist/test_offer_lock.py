@@ -10,6 +10,7 @@ from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
+from immersio_booking.bookings import availability
 from immersio_booking.config import Settings
 from immersio_booking.db.session import make_sessionmaker
 from immersio_booking.kit import clock
@@ -31,7 +32,7 @@ async def test_the_offer_waits_for_the_lock_as_the_settings_say(
     full = await full_session(client, tenant, seats=1)
     impatient = make_sessionmaker(engine, settings.model_copy(update={"lock_timeout_ms": 200}))
     start = moment(START)
-    key = offers.session_lock(full.et["id"], start)
+    key = availability.session_key(full.et["id"], start)
     async with sessionmaker() as plain:
         assert offers.lock_timeout(plain) == DEFAULT_LOCK_TIMEOUT_MS  # no settings carried
     async with sessionmaker() as holder, holder.begin():

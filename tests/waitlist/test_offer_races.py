@@ -4,20 +4,25 @@ and a freed seat is never both offered and sold, with real concurrent connection
 from __future__ import annotations
 
 import asyncio
+from datetime import timedelta
 
 import httpx
 import pytest
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from immersio_booking.models import Booking, BookingStatus
 from immersio_booking.models.waitlist import WaitlistStatus
 from tests.bookings.helpers import book, student
 from tests.factories import Tenant
+from tests.helpers import data
 from tests.waitlist.offer_helpers import (
     START,
     email,
     entries,
     full_session,
     line_up,
+    moment,
     seat_count,
 )
 
@@ -78,3 +83,44 @@ async def test_cancellations_racing_public_bookings_never_oversell(
         assert all(e.status != WaitlistStatus.WAITING for e in found)
     else:
         assert booked + held == seats
+
+
+async def test_reschedules_crossing_between_two_sessions_all_go_through(
+    client: httpx.AsyncClient, tenant: Tenant, sessionmaker: async_sessionmaker[AsyncSession]
+) -> None:
+    """Students swapping sessions A ↔ B at once: each move locks both sessions (the new one
+    for its seat, the old one to offer the freed seat), in one sorted call, so two moves in
+    opposite directions never wait for each other in a cycle (no deadlock, no 409)."""
+    full = await full_session(client, tenant, seats=6)
+    later = (moment(START) + timedelta(hours=2)).isoformat().replace("+00:00", "Z")
+    there = [
+        data(await book(client, full.et["id"], later, attendee=student(email("b"))), 201)
+        for _ in range(6)
+    ]
+    for seat in full.seats[:3] + there[:3]:  # three free seats on each side
+        assert await _cancel(client, tenant, seat["uid"]) == 200
+
+    async def move(uid: str, to: str) -> httpx.Response:
+        return await client.post(
+            f"/v2/bookings/{uid}/reschedule",
+            headers={**tenant.headers, "cal-api-version": "2024-08-13"},
+            json={"start": to},
+        )
+
+    moves = await asyncio.gather(
+        *(move(s["uid"], later) for s in full.seats[3:]),
+        *(move(s["uid"], START) for s in there[3:]),
+    )
+
+    assert [r.status_code for r in moves] == [201] * 6, [r.text for r in moves]
+    async with sessionmaker() as session:
+        rows = await session.execute(
+            select(Booking.start_time, func.count())
+            .where(
+                Booking.event_type_id == full.et["id"],
+                Booking.status.in_((BookingStatus.ACCEPTED, BookingStatus.PENDING)),
+            )
+            .group_by(Booking.start_time)
+        )
+        per_session = [count for _, count in rows]
+    assert per_session == [3, 3], per_session

@@ -111,6 +111,12 @@ def ensure_on_grid(
             )
 
 
+def session_key(event_type_id: int, start: datetime) -> int:
+    """The lock on one session's seats: every booking, reschedule and waitlist offer of the
+    session takes it."""
+    return lock_key("session", event_type_id, int(start.timestamp()))
+
+
 async def lock_for(
     session: AsyncSession,
     workshop: Workshop,
@@ -120,7 +126,7 @@ async def lock_for(
 ) -> None:
     """Advisory locks on what the booking consumes: each host's time, each session's seats."""
     keys = [lock_key("host-time", h.id) for h in workshop.people]
-    keys += [lock_key("session", workshop.et.id, int(s.timestamp())) for s in starts]
+    keys += [session_key(workshop.et.id, s) for s in starts]
     await lock(session, *keys, *extra, timeout_ms=timeout_ms)
 
 

@@ -94,6 +94,7 @@ async def place(
     if unpaid_hold:
         plan_keys += holds.lock_keys(placement.caps, et.organization_id, seat.email)
     plan_keys += workshop_limits.lock_keys(et, seat.email)
+    plan_keys += placement.also_locks
     await availability.lock_for(session, workshop, placement.starts, timeout_ms, plan_keys)
     chosen: list[tuple[datetime, tuple[int, ...]]] = []
     slots_taken = []

@@ -42,3 +42,6 @@ class Placement:
     created_by: int | None = None
     workshop: availability.Workshop | None = None  # when the caller loaded it already
     caps: HoldCaps | None = None  # an anonymous booker's caps on open unpaid holds
+    # Taken with the booking's own locks, in the same sorted call: a reschedule's old session,
+    # which the same transaction frees (and offers to its waitlist) after placing the new one.
+    also_locks: tuple[int, ...] = ()

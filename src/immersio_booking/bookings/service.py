@@ -18,6 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from immersio_booking.auth.principal import Principal
 from immersio_booking.bookings import (
+    availability,
     busy_check,
     cancellation,
     checkout,
@@ -301,6 +302,9 @@ async def _reschedule(
             principal=principal,
             exclusions=Exclusions(booking_uid=booking.uid),
             created_by=actor.user_id,
+            # Both sessions locked at once, in key order: two moves crossing A ↔ B would
+            # otherwise each hold one session and wait for the other (a deadlock).
+            also_locks=(availability.session_key(et.id, booking.start_time),),
         ),
         now,
         limits.hold_minutes,

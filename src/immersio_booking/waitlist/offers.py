@@ -20,10 +20,11 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from immersio_booking.bookings import availability
 from immersio_booking.bookings import repository as bookings
 from immersio_booking.db.session import settings_of
 from immersio_booking.jobs.app import defer_in_transaction
-from immersio_booking.kit.locks import DEFAULT_LOCK_TIMEOUT_MS, lock, lock_key
+from immersio_booking.kit.locks import DEFAULT_LOCK_TIMEOUT_MS, lock
 from immersio_booking.models import EventType, SlotReservation
 from immersio_booking.models.waitlist import WaitlistEntry, WaitlistStatus
 from immersio_booking.waitlist import events
@@ -37,11 +38,6 @@ def lock_timeout(session: AsyncSession) -> int:
     carries (requests and jobs: ``db.session.make_sessionmaker``), as the booking flow waits."""
     settings = settings_of(session)
     return settings.lock_timeout_ms if settings is not None else DEFAULT_LOCK_TIMEOUT_MS
-
-
-def session_lock(event_type_id: int, start: datetime) -> int:
-    """The booking flow's key for one session's seats (``availability.lock_for``)."""
-    return lock_key("session", event_type_id, int(start.timestamp()))
 
 
 def offer_until(et: EventType, start: datetime, now: datetime) -> datetime | None:
@@ -95,7 +91,7 @@ async def refill(
         return []
     await session.flush()  # the freeing change is counted below
     waited = timeout_ms if timeout_ms is not None else lock_timeout(session)
-    await lock(session, session_lock(et.id, start), timeout_ms=waited)
+    await lock(session, availability.session_key(et.id, start), timeout_ms=waited)
     until = offer_until(et, start, now)
     free = await free_seats(session, et, start, now)
     if until is None or free == 0:
