@@ -10,12 +10,16 @@ from typing import Any
 
 import httpx
 import orjson
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
+from immersio_booking.app import create_app
+from immersio_booking.config import Settings
 from immersio_booking.web import workshops
+from tests import versions
 from tests.bookings.helpers import MONDAY, book, cancel_as_school, seating, student, workshop
 from tests.factories import Tenant, make_member
 from tests.helpers import assert_error, data
+from tests.scaleout.test_read_replica import grew, reads
 from tests.waitlist.offer_helpers import (
     START,
     email,
@@ -275,3 +279,36 @@ async def test_the_booking_page_and_the_api_agree_on_a_window(
     linked = re.findall(r"date=(\d{4}-\d{2}-\d{2})#sessions", page.text)
     assert sorted(set(linked)) == sorted(answer), (linked, list(answer))
     assert all(date.fromisoformat(d).month == month.month for d in answer)
+
+
+async def test_an_anonymous_read_of_full_sessions_is_the_replicas(
+    client: httpx.AsyncClient,
+    tenant: Tenant,
+    settings: Settings,
+    engine: AsyncEngine,
+    sessionmaker: async_sessionmaker[AsyncSession],
+) -> None:
+    """The whole read, counts included, runs in the replica's read-only transaction (here the
+    test database opened read-only; tests/scaleout has the real standby), a keyed one on the
+    primary."""
+    full = await full_session(client, tenant, seats=1)
+    await line_up(sessionmaker, full.et, 2)
+    app = create_app(
+        settings.model_copy(update={"read_replica_url": settings.database_url}), engine=engine
+    )
+    async with (
+        app.router.lifespan_context(app),
+        httpx.AsyncClient(
+            transport=httpx.ASGITransport(app=app),
+            base_url="http://testserver",
+            event_hooks=versions.HOOKS,
+        ) as replicated,
+    ):
+        before = await reads(replicated)
+        answer = data(await ask(replicated, full.et["id"], includeFull="true"))
+        assert at(answer[DAY], START)["waitlistCount"] == 2
+        after = await reads(replicated)
+        assert grew(before, after, "replica") and not grew(before, after, "primary_fallback")
+        keyed = data(await ask(replicated, full.et["id"], tenant.headers, includeFull="true"))
+        assert at(keyed[DAY], START)["waitlistCount"] == 2
+        assert await reads(replicated) == after  # the school's read: the primary, not counted
