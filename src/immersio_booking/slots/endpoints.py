@@ -113,7 +113,24 @@ def parse_request(params: dict[str, str], max_days: int) -> service.SlotsRequest
     )
 
 
-@router.get("/v2/slots", response_model=Envelope[dict[str, list[dict[str, Any]]]])
+# The route reads its query itself; the one parameter of ours is declared for the document.
+INCLUDE_FULL_PARAMETER = {
+    "name": "includeFull",
+    "in": "query",
+    "required": False,
+    "schema": {"type": "string", "enum": ["true", "false"], "default": "false"},
+    "description": "Ours, not Cal.com's. true: a seated workshop's full sessions are listed"
+    " too (seatsRemaining 0, full true), and every slot says full and waitlistCount (students"
+    " waiting or offered a seat; counts only). A workshop without seats: 400"
+    " include_full_not_seated. docs/waitlist.md.",
+}
+
+
+@router.get(
+    "/v2/slots",
+    response_model=Envelope[dict[str, list[dict[str, Any]]]],
+    openapi_extra={"parameters": [INCLUDE_FULL_PARAMETER]},
+)
 @checks_own_query
 async def get_slots(
     request: Request, principal: OptionalAuthSubject, session: Session, settings: AppSettings
