@@ -101,6 +101,10 @@ async def test_full_sessions_come_with_their_line_and_the_default_answer_is_unch
     assert (await ask(client, full.et["id"])).content == expected
     assert (await ask(client, full.et["id"], includeFull="false")).content == expected
 
+    # A window that opens at the full session's very start includes it (start <= s < end).
+    edge = data(await ask(client, full.et["id"], includeFull="true", start=START))[DAY]
+    assert edge[0]["start"] == iso(START) and edge[0]["full"] is True
+
     # A range answer gives the full session its end too.
     ranged = data(await ask(client, full.et["id"], includeFull="true", format="range"))[DAY]
     end = instant(START) + timedelta(minutes=60)
