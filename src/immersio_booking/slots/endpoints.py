@@ -42,6 +42,7 @@ ALLOWED = frozenset(
         "teamSlug",
         "organizationSlug",
         "usernames",
+        "includeFull",  # ours: full sessions of a seated workshop, with waitlist counts
     }
 )
 
@@ -55,6 +56,17 @@ def _int(params: dict[str, str], name: str, low: int, high: int) -> int | None:
             f"{name} must be an integer from {low} to {high}", reason="validation_failed"
         )
     return int(raw)
+
+
+def _flag(params: dict[str, str], name: str) -> bool:
+    raw = params.get(name)
+    if raw is None or raw == "false":
+        return False
+    if raw == "true":
+        return True
+    raise BadRequest(
+        f"{name} must be true or false", reason="validation_failed", details={"fields": [name]}
+    )
 
 
 def parse_request(params: dict[str, str], max_days: int) -> service.SlotsRequest:
@@ -97,10 +109,28 @@ def parse_request(params: dict[str, str], max_days: int) -> service.SlotsRequest
         duration=_int(params, "duration", 1, 1440),
         with_end=fmt == "range",
         reschedule_uid=params.get("bookingUidToReschedule"),
+        include_full=_flag(params, "includeFull"),
     )
 
 
-@router.get("/v2/slots", response_model=Envelope[dict[str, list[dict[str, Any]]]])
+# The route reads its query itself; the one parameter of ours is declared for the document.
+INCLUDE_FULL_PARAMETER = {
+    "name": "includeFull",
+    "in": "query",
+    "required": False,
+    "schema": {"type": "string", "enum": ["true", "false"], "default": "false"},
+    "description": "Ours, not Cal.com's. true: a seated workshop's full sessions are listed"
+    " too (seatsRemaining 0, full true), and every slot says full and waitlistCount (students"
+    " waiting or offered a seat; counts only). A workshop without seats: 400"
+    " include_full_not_seated. docs/waitlist.md.",
+}
+
+
+@router.get(
+    "/v2/slots",
+    response_model=Envelope[dict[str, list[dict[str, Any]]]],
+    openapi_extra={"parameters": [INCLUDE_FULL_PARAMETER]},
+)
 @checks_own_query
 async def get_slots(
     request: Request, principal: OptionalAuthSubject, session: Session, settings: AppSettings
@@ -114,6 +144,11 @@ async def get_slots(
     ``timeZone``, ``duration``, ``format`` (time|range), ``bookingUidToReschedule``. Without a
     key of the workshop's school at most ``public_slots_max_count`` slots come back (else 400
     ``too_many_slots``) and sessions carry no ``bookingUid``. Rules: docs/slots.md.
+
+    ``includeFull=true`` (ours, seated workshops only, else 400 ``include_full_not_seated``):
+    full sessions are listed too (``seatsRemaining: 0``, ``full: true``), and every slot says
+    ``full`` and ``waitlistCount``, the number of students in its waitlist (waiting or
+    offered a seat). Counts only, never who. docs/waitlist.md.
     """
     await policy.enforce(request, principal, *policy.SLOT_READS)
     slots_request = parse_request(dict(request.query_params), settings.slots_max_range_days)

@@ -15,7 +15,13 @@ from immersio_booking.event_types import repository as event_types
 from immersio_booking.kit.errors import BadRequest, NotFound
 from immersio_booking.models import EventType, User
 from immersio_booking.organizations import repository as organizations
-from immersio_booking.slots import limits, out_of_office, repository, schedule_rules
+from immersio_booking.slots import (
+    full_sessions,
+    limits,
+    out_of_office,
+    repository,
+    schedule_rules,
+)
 from immersio_booking.slots.engine import group_by_local_date
 from immersio_booking.slots.model import EventRules, HostCalendar, Slot, SlotQuery
 from immersio_booking.teams import repository as teams
@@ -40,6 +46,8 @@ class SlotsRequest(EventTypeLookup):
     duration: int | None
     with_end: bool
     reschedule_uid: str | None
+    # Ours: a seated workshop's full sessions listed too, every slot with its waitlistCount.
+    include_full: bool = False
 
     @classmethod
     def of_workshop(
@@ -251,8 +259,12 @@ async def available_slots(
 ) -> dict[str, list[dict[str, Any]]]:
     """The free slots; a caller without a key of the workshop's school gets no booking uids
     and at most ``public_max_slots`` slots (else 400 ``too_many_slots``; ``None``: the caller
-    bounds the window itself, as the booking page does with one month)."""
+    bounds the window itself, as the booking page does with one month). With
+    ``include_full``, the full sessions too and every slot's waitlist count
+    (``full_sessions.py``)."""
     et = await find_event_type(session, principal, request)
+    if request.include_full:
+        full_sessions.ensure_seated(et)
     staff = principal is not None and principal.can_see_organization(et.organization_id)
     duration = duration_for(et, request.duration)
     hosts = await repository.hosts(session, await host_ids(session, et))
@@ -282,6 +294,10 @@ async def available_slots(
     slots = await within_limits(session, et, slots, found[0].time_zone, now, request.reschedule_uid)
     if et.options.only_show_first_available_slot:
         slots = limits.first_of_each_day(slots, zone)
+    lines = None
+    if request.include_full and et.seats_per_time_slot:
+        lines = await full_sessions.lines_of(session, et, window, now)
+        slots = full_sessions.with_full(slots, lines, et.seats_per_time_slot, duration or et.length)
     if not staff and public_max_slots is not None and len(slots) > public_max_slots:
         raise BadRequest(
             f"This query gives more than {public_max_slots} slots, the most a public query may"
@@ -290,6 +306,8 @@ async def available_slots(
             details={"limit": "public_slots_max_count", "max": public_max_slots},
         )
     grouped = group_by_local_date(slots, zone, request.with_end)
+    if lines is not None:
+        full_sessions.mark(grouped, lines)
     hidden: tuple[str, ...] = ()
     if et.seats_per_time_slot and not et.seats_show_availability_count:
         # The workshop hides how full it is: full slots are still left out, counts are not shown.

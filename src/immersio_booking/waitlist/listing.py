@@ -58,19 +58,24 @@ async def waiting_of(
 
 
 async def waiting_counts(
-    session: AsyncSession, organization_id: int, since: datetime, until: datetime
+    session: AsyncSession,
+    organization_id: int,
+    since: datetime,
+    until: datetime,
+    event_type_id: int | None = None,
 ) -> dict[tuple[int, datetime], int]:
     """How many are in line for each session starting in [since, until), by (workshop, start):
-    one query for a page of sessions."""
+    one query for a page of sessions (of one workshop with ``event_type_id``)."""
+    query = select(WaitlistEntry.event_type_id, WaitlistEntry.start_time, func.count()).where(
+        WaitlistEntry.organization_id == organization_id,
+        WaitlistEntry.start_time >= since,
+        WaitlistEntry.start_time < until,
+        in_line(),
+    )
+    if event_type_id is not None:
+        query = query.where(WaitlistEntry.event_type_id == event_type_id)
     rows = await session.execute(
-        select(WaitlistEntry.event_type_id, WaitlistEntry.start_time, func.count())
-        .where(
-            WaitlistEntry.organization_id == organization_id,
-            WaitlistEntry.start_time >= since,
-            WaitlistEntry.start_time < until,
-            in_line(),
-        )
-        .group_by(WaitlistEntry.event_type_id, WaitlistEntry.start_time)
+        query.group_by(WaitlistEntry.event_type_id, WaitlistEntry.start_time)
     )
     return {(et, start): int(count) for et, start, count in rows.all()}
 

@@ -165,7 +165,8 @@ async def with_full_sessions(
     now: datetime,
 ) -> dict[date, list[FreeSession]]:
     """``free`` with the full sessions of a seated workshop added (``full``), in time order:
-    the booking page offers their waitlist. Only this page's data; ``/v2/slots`` is unchanged."""
+    the booking page offers their waitlist. ``/v2/slots?includeFull=true`` lists the same
+    full sessions (``waitlist/sessions.full_starts``)."""
     starts = await waitlist_sessions.full_starts(session, et, window, now)
     if not starts:
         return free
