@@ -14,7 +14,6 @@ from starlette.datastructures import FormData
 
 from immersio_booking.dashboard.form_errors import (
     FieldError,
-    FieldErrors,
     FormInvalid,
     by_prefix,
     from_validation,
@@ -202,14 +201,16 @@ def submitted(form: FormData) -> WorkshopForm:
 
 
 def _minor_units(text: str, currency: str) -> int:
+    """The price typed, in the currency's minor units; ``FormInvalid`` on the price field."""
     digits = _digits(currency) if len(currency) == 3 else 2
     try:
         amount = Decimal(text.replace(",", ".") or "0")
     except InvalidOperation as exc:
-        raise ValueError("not a number") from exc
+        raise FormInvalid({"price": FieldError("number", "not a number")}) from exc
     minor = amount.scaleb(digits)
     if not amount.is_finite() or minor != minor.to_integral_value():
-        raise ValueError(f"at most {digits} decimals")
+        decimals = FieldError("decimals", f"at most {digits} decimals", {"limit": digits})
+        raise FormInvalid({"price": decimals})
     return int(minor)
 
 
@@ -230,14 +231,7 @@ def body(
     ``hosts`` of a team workshop; raises ``FormInvalid`` for what only the form knows (the
     price's decimals)."""
     values = form.values
-    errors: FieldErrors = {}
-    try:
-        price = _minor_units(values["price"], values["currency"])
-    except ValueError as exc:
-        errors["price"] = FieldError("invalid", str(exc))
-        price = 0
-    if errors:
-        raise FormInvalid(errors)
+    price = _minor_units(values["price"], values["currency"])
     locations: list[dict[str, Any]] = []
     if values["video"] != "none":
         locations.append({"type": "integration", "integration": values["video"]})
