@@ -19,7 +19,7 @@ FORM = "form"  # an error of the whole form, shown above it
 
 @dataclass(frozen=True)
 class FieldError:
-    """``code`` is translated by the page (dashboard/_field_error.html), with ``params`` (a
+    """``code`` is translated by the page (``error`` in dashboard/_fields.html), with ``params`` (a
     limit, a number of decimals) in its placeholders; ``detail`` is the API's English message,
     kept for the logs and the tests, and shown (marked English) only beside a ``invalid`` the
     page has no better words for."""
