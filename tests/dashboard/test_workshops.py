@@ -3,6 +3,8 @@ their own only, another school's ids are not found, every change carries the CSR
 
 from __future__ import annotations
 
+import re
+
 import httpx
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -252,3 +254,41 @@ async def test_a_school_admin_creates_a_workshop_for_a_teacher_within_the_act_as
                 ).first() is None
     async with staff.signed_in(teacher.id) as page:
         assert 'name="teacher"' not in (await page.get("/dashboard/workshops/new")).text
+
+
+async def test_errors_are_said_in_the_pages_language_with_their_limits(
+    staff: Staff,
+    tenant: Tenant,
+) -> None:
+    """The schema's English message is not shown beside the French words; what it said that
+    matters (the limit) is said in French."""
+    french = {"Accept-Language": "fr"}
+    async with staff.signed_in(tenant.owner_id) as owner:
+        form = await owner.get("/dashboard/workshops/new", headers=french)
+        bad = workshop_fields(
+            length="2000", before_buffer="x", currency="euro", slug="Not A Slug", title=""
+        )
+        r = await owner.post(
+            "/dashboard/workshops/new",
+            headers=french,
+            data={"csrf": csrf_of(form.text), **bad},
+        )
+        assert r.status_code == 400
+        said = {
+            field: re.search(rf'id="{field}-error">(.*?)</p>', r.text, re.S)
+            for field in ("length", "before_buffer", "currency", "slug", "title")
+        }
+        assert all(said.values()), said
+        text = {field: m.group(1).strip() for field, m in said.items() if m}
+        assert text["length"] == "Vérifiez cette valeur : au plus 1440."
+        assert text["before_buffer"] == "Vérifiez cette valeur : donnez un nombre entier."
+        assert text["currency"].startswith("Vérifiez cette valeur : un code de devise")
+        assert text["slug"].startswith("Vérifiez cette valeur : de 1 à 64 lettres")
+        assert text["title"] == "Ce champ est obligatoire."
+        assert '<span lang="en">' not in r.text and "Input should" not in r.text
+        r = await owner.post(
+            "/dashboard/workshops/new",
+            headers=french,
+            data={"csrf": csrf_of(form.text), **workshop_fields(price="1.234")},
+        )
+        assert "Vérifiez cette valeur : au plus 2 décimales." in r.text

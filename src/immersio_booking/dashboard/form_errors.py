@@ -4,23 +4,29 @@ service call runs in a savepoint that is rolled back (``all_or_nothing``)."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Mapping
 from contextlib import asynccontextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from pydantic import ValidationError
+from pydantic_core import ErrorDetails
 from sqlalchemy.ext.asyncio import AsyncSession
+
+from immersio_booking.kit import validation as kit_validation
 
 FORM = "form"  # an error of the whole form, shown above it
 
 
 @dataclass(frozen=True)
 class FieldError:
-    """``code`` is translated by the page (dashboard/_field_error.html); ``detail`` is the
-    API's English message, shown beside the generic ``invalid``."""
+    """``code`` is translated by the page (``error`` in dashboard/_fields.html), with ``params`` (a
+    limit, a number of decimals) in its placeholders; ``detail`` is the API's English message,
+    kept for the logs and the tests, and shown (marked English) only beside a ``invalid`` the
+    page has no better words for."""
 
     code: str
     detail: str = ""
+    params: Mapping[str, object] = field(default_factory=dict)
 
 
 FieldErrors = dict[str, FieldError]
@@ -32,15 +38,54 @@ class FormInvalid(Exception):
         self.errors = errors
 
 
+# pydantic's error types the pages have words for, and the context value each one's words
+# need (the limit the English message names), under the name ``limit``.
+PYDANTIC_CODES: dict[str, tuple[str, str | None]] = {
+    "missing": ("required", None),
+    "greater_than_equal": ("at_least", "ge"),
+    "greater_than": ("more_than", "gt"),
+    "less_than_equal": ("at_most", "le"),
+    "less_than": ("less_than", "lt"),
+    "int_parsing": ("whole_number", None),
+    "int_from_float": ("whole_number", None),
+    "int_type": ("whole_number", None),
+    "float_parsing": ("number", None),
+    "decimal_parsing": ("number", None),
+    "string_too_short": ("too_short", "min_length"),
+    "string_too_long": ("too_long", "max_length"),
+    "too_long": ("too_many", "max_length"),
+    "literal_error": ("one_of_the_choices", None),
+    "enum": ("one_of_the_choices", None),
+    "bool_parsing": ("yes_or_no", None),
+    "bool_type": ("yes_or_no", None),
+    "url_parsing": ("http_url", None),
+}
+
+
+def _field_error(item: ErrorDetails) -> FieldError:
+    message = str(item["msg"]).removeprefix("Value error, ")
+    kind = item["type"]
+    context = item.get("ctx") or {}
+    if kind == "string_too_short" and context.get("min_length") == 1:
+        return FieldError("required", message)
+    if kind in PYDANTIC_CODES:
+        code, limit = PYDANTIC_CODES[kind]
+        params = {"limit": context[limit]} if limit and limit in context else {}
+        return FieldError(code, message, params)
+    if kind in kit_validation.ERROR_TYPES:  # our own validators' (kit/validation.py)
+        return FieldError(kind, message)
+    return FieldError("invalid", message)
+
+
 def from_validation(
     exc: ValidationError, field_of: Callable[[tuple[str, ...]], str]
 ) -> FieldErrors:
-    """Each error of the schema under the form field its location names (the first one wins)."""
+    """Each error of the schema under the form field its location names (the first one wins),
+    as a code the page translates."""
     errors: FieldErrors = {}
     for item in exc.errors():
         loc = tuple(str(part) for part in item["loc"])
-        message = str(item["msg"]).removeprefix("Value error, ")
-        errors.setdefault(field_of(loc), FieldError("invalid", message))
+        errors.setdefault(field_of(loc), _field_error(item))
     return errors
 
 

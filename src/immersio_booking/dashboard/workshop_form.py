@@ -3,17 +3,17 @@ body ``/v2/event-types`` takes, validated by the same schemas (event_types/schem
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any, TypeVar
 
 from babel.numbers import get_currency_precision
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 from starlette.datastructures import FormData
 
 from immersio_booking.dashboard.form_errors import (
     FieldError,
-    FieldErrors,
     FormInvalid,
     by_prefix,
     from_validation,
@@ -22,12 +22,16 @@ from immersio_booking.event_types.fields import INTEGRATIONS
 from immersio_booking.event_types.schemas import (
     EventTypeCreate,
     EventTypePatch,
+    Host,
+    TeamEventTypeCreate,
     TeamEventTypePatch,
 )
 from immersio_booking.models import EventType
 from immersio_booking.models.metadata import REGISTRATION_MODES as REGISTRATION_MODES
 
-Schema = TypeVar("Schema", EventTypeCreate, EventTypePatch)
+Schema = TypeVar("Schema", bound=BaseModel)
+# The "teacher" choice of a school admin that makes a team workshop of the school's teachers.
+TEAM = "team"
 WINDOW_KINDS = ("none", "calendarDays", "businessDays")
 SCHEDULING = ("COLLECTIVE", "ROUND_ROBIN")
 VIDEO_CHOICES = ("none", *INTEGRATIONS)
@@ -177,6 +181,7 @@ def blank() -> WorkshopForm:
             "refund_hours": "24",
             "cancel_hours": "0",
             "video": "cal-video",
+            "scheduling": "COLLECTIVE",
         },
         {"show_seats_left"},
     )
@@ -196,14 +201,16 @@ def submitted(form: FormData) -> WorkshopForm:
 
 
 def _minor_units(text: str, currency: str) -> int:
+    """The price typed, in the currency's minor units; ``FormInvalid`` on the price field."""
     digits = _digits(currency) if len(currency) == 3 else 2
     try:
         amount = Decimal(text.replace(",", ".") or "0")
     except InvalidOperation as exc:
-        raise ValueError("not a number") from exc
+        raise FormInvalid({"price": FieldError("number", "not a number")}) from exc
     minor = amount.scaleb(digits)
     if not amount.is_finite() or minor != minor.to_integral_value():
-        raise ValueError(f"at most {digits} decimals")
+        decimals = FieldError("decimals", f"at most {digits} decimals", {"limit": digits})
+        raise FormInvalid({"price": decimals})
     return int(minor)
 
 
@@ -211,18 +218,20 @@ def _optional(text: str) -> str | None:
     return text or None
 
 
-def body(form: WorkshopForm, metadata: dict[str, Any], *, team: bool) -> dict[str, Any]:
-    """The ``/v2/event-types`` body of the form (camelCase); raises ``FormInvalid`` for what
-    only the form knows (the price's decimals)."""
+def hosts_of(chosen: set[int], current: Mapping[int, Host]) -> list[Host]:
+    """The hosts ticked: whoever hosts already keeps their priority and "mandatory", a new host
+    gets the API's defaults (the API replaces the whole list with what it is sent)."""
+    return [current.get(user_id) or Host(user_id=user_id) for user_id in sorted(chosen)]
+
+
+def body(
+    form: WorkshopForm, metadata: dict[str, Any], hosts: Sequence[Host] | None = None
+) -> dict[str, Any]:
+    """The ``/v2/event-types`` body of the form (camelCase), with the scheduling type and
+    ``hosts`` of a team workshop; raises ``FormInvalid`` for what only the form knows (the
+    price's decimals)."""
     values = form.values
-    errors: FieldErrors = {}
-    try:
-        price = _minor_units(values["price"], values["currency"])
-    except ValueError as exc:
-        errors["price"] = FieldError("invalid", str(exc))
-        price = 0
-    if errors:
-        raise FormInvalid(errors)
+    price = _minor_units(values["price"], values["currency"])
     locations: list[dict[str, Any]] = []
     if values["video"] != "none":
         locations.append({"type": "integration", "integration": values["video"]})
@@ -264,20 +273,29 @@ def body(form: WorkshopForm, metadata: dict[str, Any], *, team: bool) -> dict[st
     }
     if not locations:
         raise FormInvalid({"video": FieldError("location_required")})
-    if team:
+    if hosts is not None:
         payload["schedulingType"] = values["scheduling"] or None
-        payload["hosts"] = [{"userId": host} for host in sorted(form.hosts)]
+        payload["hosts"] = [host.model_dump(by_alias=True) for host in hosts]
     return payload
 
 
 def create_body(form: WorkshopForm) -> EventTypeCreate:
-    return _validated(EventTypeCreate, body(form, {}, team=False))
+    if form.hosts:
+        raise FormInvalid({"hosts": FieldError("hosts_need_team")})
+    return _validated(EventTypeCreate, body(form, {}))
 
 
-def patch_body(form: WorkshopForm, et: EventType) -> EventTypePatch:
-    team = et.team_id is not None
-    schema = TeamEventTypePatch if team else EventTypePatch
-    return _validated(schema, body(form, dict(et.metadata_ or {}), team=team))
+def team_create_body(form: WorkshopForm, current: Mapping[int, Host]) -> TeamEventTypeCreate:
+    """A new team workshop; ``current``: the hosts it copies (a duplicate), else none."""
+    return _validated(TeamEventTypeCreate, body(form, {}, hosts_of(form.hosts, current)))
+
+
+def patch_body(form: WorkshopForm, et: EventType, current: Mapping[int, Host]) -> EventTypePatch:
+    """``current``: the hosts of a team workshop as stored (priority, mandatory), by user."""
+    if et.team_id is None:
+        return _validated(EventTypePatch, body(form, dict(et.metadata_ or {})))
+    hosts = hosts_of(form.hosts, current)
+    return _validated(TeamEventTypePatch, body(form, dict(et.metadata_ or {}), hosts))
 
 
 def _validated(schema: type[Schema], payload: dict[str, Any]) -> Schema:

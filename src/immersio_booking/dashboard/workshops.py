@@ -30,7 +30,7 @@ from immersio_booking.dashboard.teachers import school_teachers
 from immersio_booking.dashboard.workshop_form import WorkshopForm
 from immersio_booking.db.dependencies import Session
 from immersio_booking.event_types import repository, service
-from immersio_booking.event_types.schemas import EventTypePatch, Host, TeamEventTypeCreate
+from immersio_booking.event_types.schemas import EventTypePatch, Host
 from immersio_booking.kit import clock, when
 from immersio_booking.kit.errors import BadRequest, Forbidden, NotFound
 from immersio_booking.kit.schemas import ResourceId
@@ -90,8 +90,16 @@ async def _team_members(session: AsyncSession, et: EventType) -> list[User]:
     return list(rows.scalars())
 
 
-async def _host_ids(session: AsyncSession, et: EventType) -> set[int]:
-    return {h.user_id for h, _ in await repository.hosts(session, et.organization_id, [et.id])}
+async def _hosts(session: AsyncSession, et: EventType) -> dict[int, Host]:
+    """A team workshop's hosts as stored, by user: what the form does not show (priority,
+    mandatory) is kept when the hosts are saved again."""
+    rows = await repository.hosts(session, et.organization_id, [et.id])
+    return {
+        host.user_id: Host.model_validate(
+            {"user_id": host.user_id, "mandatory": host.mandatory, "priority": host.priority}
+        )
+        for host, _ in rows
+    }
 
 
 @router.get("/dashboard/workshops", response_class=HTMLResponse)
@@ -127,6 +135,7 @@ async def _form_page(
     errors: FieldErrors | None = None,
 ) -> HTMLResponse:
     preview = None
+    teachers = await school_teachers(session, staff) if et is None else []
     if et is not None and not et.hidden and not errors:
         zone = staff.user.time_zone or "UTC"
         now = clock.now()
@@ -149,9 +158,10 @@ async def _form_page(
             "form": form,
             "errors": errors or {},
             "may_edit": await _may_edit(session, staff, et),
-            "members": await _team_members(session, et) if et is not None else [],
-            # A new workshop is the signed-in person's, or, from a school admin, a teacher's.
-            "teachers": await school_teachers(session, staff) if et is None else [],
+            "members": await _team_members(session, et) if et is not None else teachers,
+            # A new workshop is the signed-in person's, or, from a school admin, a teacher's
+            # or a team workshop of the school's teachers (the hosts ticked).
+            "teachers": teachers,
             "preview": preview,
             "preview_days": PREVIEW_DAYS,
             "zone": staff.user.time_zone or "UTC",
@@ -182,10 +192,23 @@ async def create_workshop(request: Request, staff: Staff, session: Session) -> R
     chosen = submitted.get("teacher")
     if isinstance(chosen, str):
         form.values["teacher"] = chosen.strip()
+    team = form.values.get("teacher") == workshop_form.TEAM
+    if team:
+        # The form offers team workshops to the school's OWNER/ADMIN only; a teacher's forged
+        # choice finds nothing, as the school's other staff-only pages.
+        staff.require_school_admin()
     try:
         async with all_or_nothing(session):
-            owner = await _owner(session, staff, form.values.get("teacher"))
-            et = await service.create_personal(session, owner, workshop_form.create_body(form))
+            if team:
+                et = await service.create_for_team(
+                    session,
+                    staff.principal,
+                    staff.chosen_school(),
+                    workshop_form.team_create_body(form, {}),
+                )
+            else:
+                owner = await _owner(session, staff, form.values.get("teacher"))
+                et = await service.create_personal(session, owner, workshop_form.create_body(form))
     except FormInvalid as invalid:
         return await _form_page(request, staff, session, None, form, invalid.errors)
     except BadRequest as refused:
@@ -212,7 +235,7 @@ async def workshop(
     request: Request, workshop_id: ResourceId, staff: Staff, session: Session
 ) -> HTMLResponse:
     et = await _workshop(session, staff, workshop_id)
-    form = workshop_form.of_event_type(et, await _host_ids(session, et))
+    form = workshop_form.of_event_type(et, set(await _hosts(session, et)))
     return await _form_page(request, staff, session, et, form)
 
 
@@ -224,7 +247,8 @@ async def save_workshop(
     et = await _workshop(session, staff, workshop_id)
     try:
         async with all_or_nothing(session):
-            await service.patch(session, staff.principal, et, workshop_form.patch_body(form, et))
+            changes = workshop_form.patch_body(form, et, await _hosts(session, et))
+            await service.patch(session, staff.principal, et, changes)
     except FormInvalid as invalid:
         await session.refresh(et)
         return await _form_page(request, staff, session, et, form, invalid.errors)
@@ -263,26 +287,22 @@ async def duplicate_workshop(
     does not show (booking questions, recurrence, rules) is copied as stored."""
     await checked_form(request)
     original = await _workshop(session, staff, workshop_id)
-    hosts = await _host_ids(session, original)
-    form = workshop_form.of_event_type(original, hosts)
+    hosts = await _hosts(session, original)
+    form = workshop_form.of_event_type(original, set(hosts))
     form.values["title"] = f"{original.title} (copy)"[:255]
     form.values["slug"] = await _free_slug(session, original.organization_id, original.slug)
     form.flags.add("hidden")
-    body = workshop_form.create_body(form)
     if original.team_id is None:
+        body = workshop_form.create_body(form)
         copy = await service.create_personal(session, staff.principal, body)
         copy.user_id = original.user_id  # an admin's copy of a teacher's workshop stays theirs
-        copy.schedule_id = original.schedule_id
     else:
         team = await session.get(Team, original.team_id)
         assert team is not None
-        team_body = TeamEventTypeCreate(
-            **body.model_dump(exclude_unset=True),
-            scheduling_type=original.scheduling_type or "COLLECTIVE",
-            hosts=[Host(user_id=host) for host in sorted(hosts)],
-        )
+        form.values["scheduling"] = original.scheduling_type or "COLLECTIVE"
+        team_body = workshop_form.team_create_body(form, hosts)
         copy = await service.create_for_team(session, staff.principal, team, team_body)
-        copy.schedule_id = original.schedule_id
+    copy.schedule_id = original.schedule_id
     copy.booking_fields = list(original.booking_fields or [])
     copy.options = original.options
     copy.recurring_event = original.recurring_event

@@ -11,7 +11,7 @@ from pydantic import Field, field_validator, model_validator
 from immersio_booking.event_types.fields import BookingField, Location
 from immersio_booking.kit.i18n import LANGUAGES
 from immersio_booking.kit.schemas import ApiModel, StrictApiModel
-from immersio_booking.kit.validation import HttpUrlText, MetadataCaps, ShortText, Slug
+from immersio_booking.kit.validation import HttpUrlText, MetadataCaps, ShortText, Slug, refusal
 from immersio_booking.models.metadata import EventTypeMetadata
 
 CURRENCY_RE = re.compile(r"^[A-Za-z]{3}$")
@@ -245,7 +245,7 @@ class _EventTypeFields(ApiModel):
         if value is None:
             return None
         if not CURRENCY_RE.match(value):
-            raise ValueError("must be an ISO 4217 currency code like usd or eur")
+            raise refusal("currency_code", "must be an ISO 4217 currency code like usd or eur")
         return value.lower()
 
     @field_validator("length_in_minutes_options")

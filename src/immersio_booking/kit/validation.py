@@ -10,6 +10,7 @@ from typing import Annotated, Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 from pydantic import AfterValidator, BeforeValidator, Field
+from pydantic_core import PydanticCustomError
 
 # Caps of free text (characters), as Cal.com and Stripe set them.
 NAME_MAX_LENGTH = 200
@@ -55,11 +56,23 @@ RESERVED_SLUGS = frozenset(
 )
 
 
+# Refusals of our validators with a type of their own (instead of pydantic's "value_error"),
+# which the dashboard's forms translate; the API's message is the same English text.
+ERROR_TYPES = frozenset({"slug_format", "colour_format", "http_url", "currency_code"})
+
+
+def refusal(kind: str, message: str) -> PydanticCustomError:
+    """A validator's refusal of type ``kind`` (one of ``ERROR_TYPES``); a ``ValueError``."""
+    assert kind in ERROR_TYPES, kind
+    return PydanticCustomError(kind, message)
+
+
 def _slug(value: str) -> str:
     value = value.strip().lower()
     if not SLUG_RE.match(value):
-        raise ValueError(
-            "must be 1-64 lowercase letters, digits or hyphens, not starting or ending with '-'"
+        raise refusal(
+            "slug_format",
+            "must be 1-64 lowercase letters, digits or hyphens, not starting or ending with '-'",
         )
     return value
 
@@ -73,7 +86,7 @@ def _org_slug(value: str) -> str:
 
 def _color(value: str) -> str:
     if not COLOR_RE.match(value):
-        raise ValueError("must be a colour like #RGB or #RRGGBB")
+        raise refusal("colour_format", "must be a colour like #RGB or #RRGGBB")
     return value.lower()
 
 
@@ -96,7 +109,7 @@ def validate_time_zone(value: str) -> str:
 def _http_url(value: str) -> str:
     lowered = value.lower()
     if not (lowered.startswith("https://") or lowered.startswith("http://")) or len(value) > 2048:
-        raise ValueError("must be an http(s) URL")
+        raise refusal("http_url", "must be an http(s) URL")
     return value
 
 
