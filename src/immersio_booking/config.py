@@ -120,6 +120,12 @@ class Settings(BaseSettings):
     # then goes without the link (saying it will come before the start). 0 waits not at all.
     meeting_link_wait_seconds: int = Field(default=120, ge=0, le=3600)
     meeting_link_retry_seconds: int = Field(default=10, ge=1, le=600)
+    # Job worker processes (docs/architecture.md, "The worker"): one that cannot open its
+    # database connections within start timeout seconds exits (psycopg's own wait is 30 s);
+    # under a supervisor (`serve`, `worker --processes N`) a child that ran healthy run seconds
+    # was healthy, and its next crash counts as the first in a row again.
+    worker_start_timeout_seconds: float = Field(default=30.0, gt=0, le=600)
+    worker_healthy_run_seconds: float = Field(default=60.0, gt=0, le=24 * 3600)
     # Video meetings of live sessions (docs/video.md). Jitsi: rooms on this server; with an app
     # id and secret (a self-hosted Jitsi with token auth), links carry signed room tokens.
     jitsi_base_url: str = "https://meet.jit.si"

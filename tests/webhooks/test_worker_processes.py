@@ -4,15 +4,10 @@ webhook-id); SIGTERM stops the supervisor and its children cleanly."""
 
 from __future__ import annotations
 
-import asyncio
 import os
-import re
 import signal
 import subprocess
 import sys
-import threading
-import time
-from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -22,34 +17,10 @@ from immersio_booking.config import Settings
 from tests.factories import Tenant
 from tests.webhooks.queued import queue_deliveries, worker_env
 from tests.webhooks.receiver import receiver
+from tests.webhooks.supervised import Lines, until
 
 DELIVERIES = 800
-STARTED = re.compile(r"job worker process (\d+) started")
-JOB_LINE = re.compile(r"\[(\d+)\] .*deliver_webhook")
 pytestmark = pytest.mark.race
-
-
-class Lines:
-    """The supervisor's stderr (its children's too), collected as it comes."""
-
-    def __init__(self, process: subprocess.Popen[str]) -> None:
-        self.all: list[str] = []
-        assert process.stderr is not None
-        stream = process.stderr
-        self._thread = threading.Thread(target=lambda: self.all.extend(stream), daemon=True)
-        self._thread.start()
-
-    def started(self) -> list[int]:
-        return [int(m[1]) for line in list(self.all) if (m := STARTED.search(line))]
-
-    def job_pids(self) -> set[int]:
-        return {int(m[1]) for line in list(self.all) if (m := JOB_LINE.search(line))}
-
-
-async def until(condition: Callable[[], bool], seconds: float = 120) -> None:
-    deadline = time.monotonic() + seconds
-    while not condition() and time.monotonic() < deadline:
-        await asyncio.sleep(0.05)
 
 
 async def test_two_worker_processes_share_deliveries_and_survive_a_kill(

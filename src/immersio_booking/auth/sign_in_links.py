@@ -21,6 +21,8 @@ LIFETIME = timedelta(minutes=15)
 INVITATION_LIFETIME = timedelta(days=7)
 # Where each kind of link opens (dashboard pages); the email and the CLI build it from here.
 PATHS = {SIGN_IN: "/dashboard/sign-in/link", RESET: "/dashboard/password/new"}
+# The password page, where an invitation's link leads once it has signed the new teacher in.
+PASSWORD_PAGE = "/dashboard/password"
 
 
 def url(

@@ -81,7 +81,15 @@ def serve(
         _demo_zoom(settings.zoom_api_base, settings.zoom_oauth_base),
         _demo_calendar_feed(url),
     ]
-    job_worker = None if no_worker else WorkerProcess(worker_concurrency, dict(os.environ))
+    job_worker = (
+        None
+        if no_worker
+        else WorkerProcess(
+            worker_concurrency,
+            dict(os.environ),
+            healthy_run_seconds=settings.worker_healthy_run_seconds,
+        )
+    )
     if job_worker is not None:
         job_worker.start()
     previous = {sig: signal.signal(sig, _note_signal) for sig in (signal.SIGINT, signal.SIGTERM)}
@@ -220,7 +228,13 @@ def worker(
 
         # The children attach to exactly this database (no embedded server of their own).
         env = {**os.environ, "DATABASE_URL": url}
-        code = supervise(processes, concurrency, env, WORKER_STOP_SECONDS)
+        code = supervise(
+            processes,
+            concurrency,
+            env,
+            WORKER_STOP_SECONDS,
+            healthy_run_seconds=settings.worker_healthy_run_seconds,
+        )
         if code:
             raise typer.Exit(code)
         return

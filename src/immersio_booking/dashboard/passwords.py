@@ -26,7 +26,7 @@ router = APIRouter(route_class=DashboardRoute, include_in_schema=False)
 
 RESET_PATH = "/dashboard/password/reset"
 NEW_PATH = sign_in_links.PATHS[sign_in_links.RESET]
-CHANGE_PATH = "/dashboard/password"
+CHANGE_PATH = sign_in_links.PASSWORD_PAGE
 
 
 def _text(value: object) -> str:

@@ -14,21 +14,17 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import ValidationError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from immersio_booking.auth import sign_in_links
 from immersio_booking.dashboard.access import Staff, StaffContext
 from immersio_booking.dashboard.forms import checked_form, field_problems
-from immersio_booking.dashboard.passwords import CHANGE_PATH
 from immersio_booking.dashboard.rendering import page
 from immersio_booking.dashboard.routing import DashboardRoute
 from immersio_booking.dashboard.school_settings import SETTINGS, school_of
 from immersio_booking.db.dependencies import Session
-from immersio_booking.kit import clock, i18n
-from immersio_booking.kit.dependencies import app_settings
+from immersio_booking.kit import i18n
 from immersio_booking.kit.errors import Conflict, Forbidden
 from immersio_booking.kit.schemas import ResourceId
 from immersio_booking.members import repository, service
 from immersio_booking.members.schemas import OrganizationUserCreate, OrganizationUserPatch
-from immersio_booking.notifications.staff_links import send_staff_invitation
 from immersio_booking.web.i18n import choose_language
 
 TEACHERS = SETTINGS + "/teachers"
@@ -107,20 +103,13 @@ async def invite_teacher(request: Request, staff: Staff, session: Session) -> Re
         errors = invitation
     else:
         try:
-            async with session.begin_nested():  # a refusal leaves nothing half written
-                user, _, _ = await service.create(session, staff.principal, school, invitation)
+            # A refusal leaves nothing half written; the invitation is queued by the members
+            # service, as for the API (``members.arrivals``).
+            async with session.begin_nested():
+                await service.create(session, staff.principal, school, invitation)
         except (Conflict, Forbidden) as refused:
             errors = {"role" if refused.reason == "owner_required" else "email": refused.reason}
         else:
-            link, raw = await sign_in_links.issue(
-                session,
-                user.id,
-                sign_in_links.SIGN_IN,
-                clock.now(),
-                sign_in_links.INVITATION_LIFETIME,
-            )
-            settings = app_settings(request)
-            await send_staff_invitation(session, settings, link, raw, staff.user.id, CHANGE_PATH)
             return RedirectResponse(f"{TEACHERS}?done=invited", status_code=303)
     return await _teachers_page(
         request, staff, session, status_code=400, errors=errors, entered=entered

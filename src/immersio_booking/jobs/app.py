@@ -8,6 +8,7 @@ start first, and importing this module must not start it. ``bound_to`` binds an 
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager, contextmanager
@@ -72,9 +73,27 @@ job_app = procrastinate.App(
 )
 
 
+class _PoolOpeningWithin(psycopg_pool.AsyncConnectionPool):
+    """A pool whose opening gives up after ``within`` seconds: procrastinate opens its pool
+    with ``open(wait=True)`` and no timeout of its own."""
+
+    def __init__(self, *args: Any, within: float, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._within = within
+
+    async def open(self, wait: bool = False, timeout: float | None = None) -> None:
+        await super().open(wait, self._within if timeout is None else timeout)
+
+
 @contextmanager
-def bound_to(database_url: str, **pool_args: Any) -> Iterator[procrastinate.App]:
-    """``job_app`` on the database at ``database_url`` (a SQLAlchemy or libpq URL)."""
+def bound_to(
+    database_url: str, *, start_timeout: float | None = None, **pool_args: Any
+) -> Iterator[procrastinate.App]:
+    """``job_app`` on the database at ``database_url`` (a SQLAlchemy or libpq URL).
+    ``start_timeout``: opening the app waits that long at most for the pool's first
+    connections (else psycopg's 30 s), then fails."""
+    if start_timeout is not None:
+        pool_args["pool_factory"] = functools.partial(_PoolOpeningWithin, within=start_timeout)
     connector = procrastinate.PsycopgConnector(conninfo=libpq_url(database_url), **pool_args)
     with job_app.replace_connector(connector) as app:
         yield app

@@ -19,18 +19,28 @@ from types import FrameType
 
 FIRST_RESTART_DELAY = 1.0
 LONGEST_RESTART_DELAY = 30.0
-# A worker that ran this long was healthy: the next restart starts again from the first delay.
+# A worker that ran this long was healthy (``IMMERSIO_WORKER_HEALTHY_RUN_SECONDS``): the next
+# restart starts again from the first delay, and its next crash is the first in a row again.
 HEALTHY_RUN_SECONDS = 60.0
 # ``worker --processes``: a child that dies this many times in a row without a healthy run
 # means something is wrong that restarts will not mend; the supervisor stops and fails.
-CRASHES_TOLERATED = 3
+CRASHES_IN_A_ROW = 3
 POOL_CHECK_SECONDS = 0.5
 
 
 class WorkerProcess:
     def __init__(
-        self, concurrency: int, env: dict[str, str], crashes_tolerated: int | None = None
+        self,
+        concurrency: int,
+        env: dict[str, str],
+        crashes_in_a_row: int | None = None,
+        *,
+        healthy_run_seconds: float = HEALTHY_RUN_SECONDS,
+        number: int = 1,
     ) -> None:
+        """``crashes_in_a_row``: give up (``gave_up``) when the child died that many times in a
+        row, none of them after a healthy run (None: restart it forever, as ``serve`` does).
+        ``number`` names the child in the log (``worker --processes N``: 1 to N)."""
         self._command = [
             sys.executable,
             "-m",
@@ -41,7 +51,9 @@ class WorkerProcess:
             "--stop-with-parent",
         ]
         self._env = env
-        self._crashes_tolerated = crashes_tolerated
+        self._crashes_in_a_row = crashes_in_a_row
+        self._healthy_run_seconds = healthy_run_seconds
+        self.number = number
         self.gave_up = False
         self._stopping = threading.Event()
         self._lock = threading.Lock()
@@ -56,7 +68,9 @@ class WorkerProcess:
             if self._stopping.is_set():
                 return None
             self._process = subprocess.Popen(self._command, env=self._env, start_new_session=True)
-            sys.stderr.write(f"job worker process {self._process.pid} started\n")
+            sys.stderr.write(
+                f"job worker process {self._process.pid} started as worker {self.number}\n"
+            )
             return self._process
 
     def _keep_running(self) -> None:
@@ -70,11 +84,14 @@ class WorkerProcess:
             code = process.wait()
             if self._stopping.is_set():
                 return
-            if time.monotonic() - started > HEALTHY_RUN_SECONDS:
+            if time.monotonic() - started > self._healthy_run_seconds:
                 delay, crashes = FIRST_RESTART_DELAY, 0
             crashes += 1
-            if self._crashes_tolerated is not None and crashes > self._crashes_tolerated:
-                sys.stderr.write(f"job worker exited with code {code} {crashes} times; giving up\n")
+            if self._crashes_in_a_row is not None and crashes >= self._crashes_in_a_row:
+                sys.stderr.write(
+                    f"job worker {self.number} exited with code {code} {crashes} times in a row,"
+                    f" never running {self._healthy_run_seconds:g} s; giving up\n"
+                )
                 self.gave_up = True
                 return
             sys.stderr.write(
@@ -110,10 +127,17 @@ class WorkerProcess:
         self._thread.join(timeout=5)
 
 
-def supervise(processes: int, concurrency: int, env: dict[str, str], stop_timeout: float) -> int:
+def supervise(
+    processes: int,
+    concurrency: int,
+    env: dict[str, str],
+    stop_timeout: float,
+    healthy_run_seconds: float = HEALTHY_RUN_SECONDS,
+) -> int:
     """``worker --processes N``: run N worker children until SIGTERM or SIGINT (forwarded to
     them: they finish the jobs in hand), restarting any that dies. Returns the exit code: 0,
-    or 1 when a child kept crashing (the others are then stopped too)."""
+    or 1 when a child kept crashing (``CRASHES_IN_A_ROW`` without a run of
+    ``healthy_run_seconds``; the others are then stopped too)."""
     stop = threading.Event()
 
     def on_signal(signum: int, frame: FrameType | None) -> None:
@@ -121,7 +145,16 @@ def supervise(processes: int, concurrency: int, env: dict[str, str], stop_timeou
         stop.set()
 
     previous = {sig: signal.signal(sig, on_signal) for sig in (signal.SIGINT, signal.SIGTERM)}
-    pool = [WorkerProcess(concurrency, env, CRASHES_TOLERATED) for _ in range(processes)]
+    pool = [
+        WorkerProcess(
+            concurrency,
+            env,
+            CRASHES_IN_A_ROW,
+            healthy_run_seconds=healthy_run_seconds,
+            number=number,
+        )
+        for number in range(1, processes + 1)
+    ]
     try:
         for child in pool:
             child.start()

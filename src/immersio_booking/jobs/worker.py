@@ -66,7 +66,12 @@ async def run_worker(
     job_database.size_for(concurrency)
     with (
         context.use(settings),
-        bound_to(url, min_size=1, max_size=concurrency + SPARE_CONNECTIONS) as app,
+        bound_to(
+            url,
+            start_timeout=settings.worker_start_timeout_seconds,
+            min_size=1,
+            max_size=concurrency + SPARE_CONNECTIONS,
+        ) as app,
     ):
         async with app.open_async():
             shift = _Shift(app, concurrency)

@@ -13,10 +13,10 @@ from immersio_booking.kit.pagination import PageParams
 from immersio_booking.kit.schemas import Envelope, ResourceId, ok
 from immersio_booking.members import memberships, repository, service
 from immersio_booking.members.schemas import (
-    MembershipCreate,
     MembershipOut,
     MembershipPatch,
     MembershipUser,
+    OrganizationMembershipCreate,
     OrganizationUserCreate,
     OrganizationUserOut,
     OrganizationUserPatch,
@@ -60,7 +60,9 @@ async def create_user(
     principal: AuthSubject,
     session: Session,
 ) -> Envelope[OrganizationUserOut]:
-    """Add a teacher or staff member (OWNER/ADMIN); the plan's ``max_teachers`` applies."""
+    """Add a teacher or staff member (OWNER/ADMIN); the plan's ``max_teachers`` applies. They
+    are emailed an invitation to the dashboard (a one-time sign-in link valid for 7 days)
+    unless ``sendInvitation`` is false."""
     return ok(service.user_out(await service.create(session, principal, org, body)))
 
 
@@ -108,12 +110,15 @@ async def list_memberships(
 @router.post("/memberships", status_code=status.HTTP_201_CREATED)
 async def create_membership(
     org: ReadableOrganization,
-    body: MembershipCreate,
+    body: OrganizationMembershipCreate,
     principal: AuthSubject,
     session: Session,
 ) -> Envelope[MembershipOut]:
+    """Make a user of the organization a member (OWNER/ADMIN); one without a password yet is
+    emailed the dashboard invitation unless ``sendInvitation`` is false."""
     principal.require_org_admin(org.id)
-    return ok(membership_out(*await memberships.add(session, principal, org, body)))
+    added = await memberships.add(session, principal, org, body, invite=body.send_invitation)
+    return ok(membership_out(*added))
 
 
 async def _org_membership(

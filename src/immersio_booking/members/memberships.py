@@ -14,7 +14,7 @@ from immersio_booking.auth import service as auth_service
 from immersio_booking.auth.principal import Principal
 from immersio_booking.kit.errors import Conflict, Forbidden, NotFound
 from immersio_booking.kit.locks import lock, lock_key
-from immersio_booking.members import repository
+from immersio_booking.members import arrivals, repository
 from immersio_booking.members.schemas import MembershipCreate, MembershipPatch
 from immersio_booking.models import Membership, Team, User
 
@@ -40,8 +40,15 @@ async def _guard_last_owner(session: AsyncSession, team: Team, membership: Membe
 
 
 async def add(
-    session: AsyncSession, principal: Principal, team: Team, body: MembershipCreate
+    session: AsyncSession,
+    principal: Principal,
+    team: Team,
+    body: MembershipCreate,
+    *,
+    invite: bool = True,
 ) -> tuple[Membership, User]:
+    """``body.user_id`` (a user of the organization) joins ``team``; joining the organization
+    itself invites them to the dashboard unless ``invite`` is false (``arrivals``)."""
     org_id = team.organization_id or team.id
     require_owner_for(principal, team, body.role)
     user = await session.get(User, body.user_id)
@@ -60,6 +67,7 @@ async def add(
     session.add(membership)
     await session.flush()
     await session.refresh(membership)
+    await arrivals.joined(session, principal, team, user, invite=invite)
     return membership, user
 
 

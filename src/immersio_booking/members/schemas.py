@@ -47,6 +47,8 @@ class OrganizationUserCreate(ApiModel):
     organization_role: Role = "MEMBER"
     auto_accept: bool = True
     metadata: Annotated[dict[str, Any] | None, MetadataCaps] = None
+    # Ours, not Cal.com's (whose validator drops unknown keys): false = no dashboard invitation.
+    send_invitation: bool = True
 
 
 class OrganizationUserPatch(ApiModel):
@@ -80,6 +82,13 @@ class MembershipCreate(ApiModel):
     role: Role = "MEMBER"
     accepted: bool = False
     disable_impersonation: bool = False
+
+
+class OrganizationMembershipCreate(MembershipCreate):
+    """The school's own membership: joining it invites the person to the dashboard
+    (``members.arrivals``) unless ``sendInvitation`` is false; a sub-team's has no such field."""
+
+    send_invitation: bool = True
 
 
 class MembershipPatch(ApiModel):

@@ -7,7 +7,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from immersio_booking.auth.principal import Principal
 from immersio_booking.kit.errors import Conflict, NotFound
 from immersio_booking.kit.locks import lock, lock_key
-from immersio_booking.members import memberships, repository
+from immersio_booking.members import arrivals, memberships, repository
 from immersio_booking.members.provisioning import provision_member, username_taken
 from immersio_booking.members.repository import UserRow
 from immersio_booking.members.schemas import (
@@ -77,6 +77,7 @@ async def create(
     if body.metadata:
         user.metadata_ = body.metadata
     await session.flush()
+    await arrivals.joined(session, principal, org, user, invite=body.send_invitation)
     return await get(session, org.id, user.id)
 
 

@@ -1,9 +1,11 @@
 """The emails of staff sign-in: a magic sign-in link, a password reset link, and a new
 teacher's invitation (a sign-in link valid for days, answered to whoever invited them).
 
-The job gets the link's row, the token's hash and the token sealed (``SecretBox``): the job
-queue never holds a usable token. It sends nothing when the link was spent, replaced or
-expired meanwhile. The email is in the staff member's language."""
+A link's job gets the link's row, the token's hash and the token sealed (``SecretBox``): the
+job queue never holds a usable token. It sends nothing when the link was spent, replaced or
+expired meanwhile. The invitation's job makes its link itself, and sends nothing to someone
+who left the school or set a password meanwhile. The email is in the staff member's
+language."""
 
 from __future__ import annotations
 
@@ -16,6 +18,8 @@ from immersio_booking.jobs.app import defer_in_transaction, job_app
 from immersio_booking.jobs.database import job_session
 from immersio_booking.kit import clock, when
 from immersio_booking.kit.crypto import SecretBox
+from immersio_booking.members import arrivals
+from immersio_booking.members import repository as members
 from immersio_booking.models import StaffSignInLink, User
 from immersio_booking.notifications import mailer
 from immersio_booking.notifications.messages import language_of
@@ -45,24 +49,15 @@ async def send_staff_link(
     )
 
 
-async def send_staff_invitation(
-    session: AsyncSession,
-    settings: Settings,
-    link: StaffSignInLink,
-    raw: str,
-    inviter_id: int,
-    next_path: str | None = None,
-) -> None:
-    """Queue the invitation of a new teacher, carrying sign-in ``link``, in the transaction
-    that adds them: from their school, answered to ``inviter_id``."""
+async def invite_new_staff(session: AsyncSession, joined: arrivals.Joined) -> None:
+    """Queue the invitation of someone who joined a school's staff (``members.arrivals``: the
+    dashboard's form and the API alike), in the transaction that adds them."""
     await defer_in_transaction(
         session,
         send_staff_invitation_email,
-        link_id=link.id,
-        token_hash=link.token_hash,
-        sealed_token=SecretBox.of(settings).seal(raw),
-        inviter_id=inviter_id,
-        next_path=next_path,
+        user_id=joined.user_id,
+        organization_id=joined.organization_id,
+        inviter_id=joined.inviter_id,
     )
 
 
@@ -116,19 +111,36 @@ async def send_staff_link_email(
     return 1
 
 
+async def _still_to_invite(session: AsyncSession, user: User | None, organization_id: int) -> bool:
+    """Whether ``user`` still waits for this invitation: a member of the school who has set no
+    password meanwhile (removed since, or already in: nothing to send)."""
+    return (
+        user is not None
+        and user.password is None
+        and await members.membership_of_user(session, organization_id, organization_id, user.id)
+        is not None
+    )
+
+
 @job_app.task(name="send_staff_invitation_email", retry=3, pass_context=False)
-async def send_staff_invitation_email(
-    link_id: int, token_hash: str, sealed_token: str, inviter_id: int, next_path: str | None
-) -> int:
+async def send_staff_invitation_email(user_id: int, organization_id: int, inviter_id: int) -> int:
+    """The invitation: its link is made here, in the worker (the queue never holds a token), and
+    stored before the email leaves (a retry after a failed delivery makes a new one)."""
     settings = context.settings()
     async with job_session() as session:
-        found = await _live_link(session, link_id, token_hash)
+        user = await session.get(User, user_id)
         inviter = await session.get(User, inviter_id)
-        if found is None or inviter is None:
+        if inviter is None or not await _still_to_invite(session, user, organization_id):
             return 0
-        link, user = found
-        raw = SecretBox.of(settings).open(sealed_token)
-        school = await school_of(session, user.organization_id)
+        assert user is not None
+        link, raw = await sign_in_links.issue(
+            session,
+            user.id,
+            sign_in_links.SIGN_IN,
+            clock.now(),
+            sign_in_links.INVITATION_LIFETIME,
+        )
+        school = await school_of(session, organization_id)
         language = language_of(user.locale)
         rendered = render(
             "staff_invitation",
@@ -137,7 +149,13 @@ async def send_staff_invitation_email(
             accent=school.accent,
             recipient_name=user.name or user.email,
             inviter=inviter.name or inviter.email,
-            url=sign_in_links.url(settings.public_base_url, link.purpose, raw, next_path, language),
+            url=sign_in_links.url(
+                settings.public_base_url,
+                link.purpose,
+                raw,
+                sign_in_links.PASSWORD_PAGE,
+                language,
+            ),
             expires=when.moment_in(link.expires_at, user.time_zone, language),
         )
         message = as_message(
