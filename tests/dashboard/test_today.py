@@ -10,13 +10,15 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from immersio_booking.config import Settings
 from immersio_booking.kit import clock
-from tests.bookings.helpers import MONDAY, booking_state
+from tests.bookings.helpers import MONDAY, booking_state, cancel_as_school
 from tests.dashboard.bookings_setup import START, seated_session
 from tests.dashboard.staff import browser, csrf_of, open_session
 from tests.factories import Tenant, unique
+from tests.helpers import data
 from tests.jobs import run_jobs
 from tests.mail import Inbox
 from tests.security.limits import limited
+from tests.waitlist.offer_helpers import full_session, line_up
 
 DAY = f"/dashboard?day={MONDAY.isoformat()}"
 
@@ -135,3 +137,41 @@ async def test_messages_are_rate_limited_per_staff_member(
         refused = await owner.post(f"/dashboard/sessions/{seats[0]['uid']}/message", data=form)
     assert refused.status_code == 429
     assert "Too many messages for now" in refused.text
+
+
+async def test_seats_held_by_a_waitlist_offer_or_a_booking_in_progress_are_not_left(
+    client: httpx.AsyncClient,
+    sessionmaker: async_sessionmaker[AsyncSession],
+    settings: Settings,
+    tenant: Tenant,
+) -> None:
+    full = await full_session(client, tenant, seats=3)
+    await line_up(sessionmaker, full.et, 1)
+    for seat in full.seats[:2]:  # the first freed seat is offered to the one in line
+        await cancel_as_school(client, tenant, seat)
+    cookie = await open_session(sessionmaker, settings, tenant.owner_id, tenant.id)
+    async with browser(client, cookie) as owner:
+        page = await owner.get(DAY)
+        assert "1 seat taken, 1 left" in page.text
+        assert "1 seat held for a waitlist offer" in page.text
+        data(
+            await client.post(
+                "/v2/slots/reservations",
+                json={"eventTypeId": full.et["id"], "slotStart": START.isoformat()},
+            ),
+            201,
+        )
+        page = await owner.get(DAY)
+        assert "1 seat taken, 0 left" in page.text
+        assert "1 seat held while a student books" in page.text
+        french = await owner.get(DAY + "&lang=fr")
+        assert "1 place prise, 0 restantes" in french.text
+        assert "1 place retenue pour une offre de la liste d’attente" in french.text
+        assert "1 place retenue pendant une réservation en cours" in french.text
+    with clock.frozen(clock.now() + timedelta(minutes=10)):
+        # The booking in progress let its hold run out: its seat is free again.
+        cookie = await open_session(sessionmaker, settings, tenant.owner_id, tenant.id)
+        async with browser(client, cookie) as owner:
+            page = await owner.get(DAY)
+            assert "1 seat taken, 1 left" in page.text
+            assert "while a student books" not in page.text

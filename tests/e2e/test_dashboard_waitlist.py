@@ -34,7 +34,16 @@ async def test_the_waitlist_screen_without_javascript(
     cookies = [{"name": staff_sessions.COOKIE, "value": cookie, "url": f"{live_url}/dashboard"}]
     await page.context.add_cookies(cookies)  # type: ignore[arg-type]
     await page.goto(f"{live_url}/dashboard?day={MONDAY.isoformat()}")
+    # The offered seat is held, not left: 1 taken, 1 held for the offer, 0 left.
+    assert "1 seat taken, 0 left" in await page.content()
+    assert await page.get_by_text("1 seat held for a waitlist offer").is_visible()
     await looked_at(page, "today-waitlist")
+    await page.goto(f"{live_url}/dashboard?day={MONDAY.isoformat()}&lang=fr")
+    assert await page.get_by_text(
+        "1 place retenue pour une offre de la liste d’attente"
+    ).is_visible()
+    await looked_at(page, "today-waitlist-fr")
+    await page.goto(f"{live_url}/dashboard?day={MONDAY.isoformat()}")
     await page.get_by_role("link", name="3 students on the waitlist").click()
     await page.wait_for_url("**/dashboard/waitlist?**")
     await looked_at(page, "waitlist")

@@ -6,12 +6,12 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Literal
 
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from immersio_booking import global_lookups
-from immersio_booking.auth.principal import ADMIN_ROLES, Principal
-from immersio_booking.bookings import repository
-from immersio_booking.event_types import repository as event_types
+from immersio_booking.auth.principal import Principal
+from immersio_booking.bookings import hosting, repository
 from immersio_booking.kit import signing
 from immersio_booking.kit.errors import Forbidden, NotFound, Unauthorized
 from immersio_booking.models import Booking
@@ -47,6 +47,20 @@ async def _attendee_email(session: AsyncSession, booking: Booking) -> str:
     return people[0].email if people else ""
 
 
+async def _standing(
+    session: AsyncSession, booking: Booking, principal: Principal
+) -> tuple[bool, bool]:
+    """Whether ``principal`` administers and whether they host ``booking`` (``hosting``)."""
+    org_id = booking.organization_id
+    row = await session.execute(
+        select(
+            hosting.administered_by(principal, org_id), hosting.hosted_by(org_id, principal.user_id)
+        ).where(Booking.id == booking.id, Booking.organization_id == org_id)
+    )
+    found = row.one_or_none()
+    return (bool(found[0]), bool(found[1])) if found is not None else (False, False)
+
+
 async def actor_for(
     session: AsyncSession,
     booking: Booking,
@@ -60,18 +74,15 @@ async def actor_for(
         if principal.is_org_admin(org_id):
             return Actor("admin", principal.user_id, principal.email)
         # Host powers (cancel with refund, reschedule...) last only as long as the membership.
+        # The assigned host acts as its host even when also a team admin (``hosting``'s first
+        # case, read from the row already loaded).
         if principal.user_id == booking.user_id and principal.can_see_organization(org_id):
             return Actor("host", principal.user_id, principal.email)
         if principal.can_see_organization(org_id):
-            et = await event_types.event_type(session, org_id, booking.event_type_id or 0)
-            if (
-                et is not None
-                and et.team_id is not None
-                and principal.roles.get(et.team_id) in ADMIN_ROLES
-            ):
+            administers, hosts = await _standing(session, booking, principal)
+            if administers:
                 return Actor("admin", principal.user_id, principal.email)
-            hosts = await event_types.hosts(session, org_id, [et.id]) if et and et.team_id else []
-            if any(h.user_id == principal.user_id for h, _ in hosts):
+            if hosts:
                 return Actor("host", principal.user_id, principal.email)
             raise Forbidden("This booking is not yours", reason="not_your_booking")
     if token is not None:

@@ -11,7 +11,7 @@ from sqlalchemy import and_, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from immersio_booking.auth.principal import Principal
-from immersio_booking.bookings import repository
+from immersio_booking.bookings import hosting, repository
 from immersio_booking.kit.pagination import Page
 from immersio_booking.models import Attendee, Booking, BookingStatus, EventType
 from immersio_booking.slots.repository import blocking
@@ -46,18 +46,22 @@ class ListQuery:
     sort_end: SortOrder | None = None
     sort_created: SortOrder | None = None
     sort_updated_at: SortOrder | None = None
-    # The dashboard's teacher filter (no Cal.com parameter): bookings these users host.
+    # The dashboard's teacher filter (no Cal.com parameter): bookings these users host,
+    # assigned or co-hosted (``hosting.hosted_by``).
     host_ids: tuple[int, ...] = ()
 
 
 @dataclass(frozen=True)
 class Audience:
-    """Whose bookings a caller may list: an organization's, narrowed to what ``member`` hosts
-    or attends (a plain member), and to one team's workshops (a team listing)."""
+    """Whose bookings a caller may list: an organization's, narrowed to what ``member`` may
+    act on as staff (``hosting.staffed_by``) or attends (unless ``attending`` is False: the
+    dashboard's teacher, shown only the sessions they teach), and to one team's workshops (a
+    team listing)."""
 
     organization_id: int
     member: Principal | None = None
     team_id: int | None = None
+    attending: bool = True
 
 
 def audience_of(principal: Principal) -> Audience | None:
@@ -95,9 +99,11 @@ def _filters(audience: Audience, query: ListQuery, now: datetime) -> list[Any]:
     org_id = audience.organization_id
     conditions: list[Any] = []
     if audience.member is not None:
-        as_attendee = _attendees(org_id).where(Attendee.email == audience.member.email)
+        member = audience.member
+        as_attendee = _attendees(org_id).where(Attendee.email == member.email)
+        staffed = hosting.staffed_by(member, org_id)
         conditions.append(
-            or_(Booking.user_id == audience.member.user_id, Booking.id.in_(as_attendee))
+            or_(staffed, Booking.id.in_(as_attendee)) if audience.attending else staffed
         )
     if audience.team_id is not None:
         conditions.append(
@@ -117,7 +123,7 @@ def _filters(audience: Audience, query: ListQuery, now: datetime) -> list[Any]:
     if query.booking_uid:
         conditions.append(Booking.uid == query.booking_uid.strip())
     if query.host_ids:
-        conditions.append(Booking.user_id.in_(query.host_ids))
+        conditions.append(or_(*(hosting.hosted_by(org_id, host) for host in query.host_ids)))
     if query.event_type_id is not None:
         conditions.append(Booking.event_type_id == query.event_type_id)
     if query.event_type_ids:
@@ -139,15 +145,33 @@ def _filters(audience: Audience, query: ListQuery, now: datetime) -> list[Any]:
     return conditions
 
 
-def _order(query: ListQuery) -> list[Any]:
+def _keys(query: ListQuery) -> list[tuple[Any, bool]]:
+    """The listing's order: (column, descending) by the sorts asked (by start when none),
+    then by id, so that every row has a place of its own."""
     sorts = (
         (Booking.start_time, query.sort_start),
         (Booking.end_time, query.sort_end),
         (Booking.created_at, query.sort_created),
         (Booking.updated_at, query.sort_updated_at),
     )
-    order = [column.desc() if way == "desc" else column.asc() for column, way in sorts if way]
-    return [*(order or [Booking.start_time.asc()]), Booking.id]
+    keys = [(column, way == "desc") for column, way in sorts if way]
+    return [*(keys or [(Booking.start_time, False)]), (Booking.id, False)]
+
+
+def _order(query: ListQuery) -> list[Any]:
+    return [column.desc() if descending else column.asc() for column, descending in _keys(query)]
+
+
+def _after(query: ListQuery, last: Booking) -> Any:
+    """The rows that come after ``last`` in the listing's order (a keyset: the key of each
+    row, not its rank, so rows added or removed before it move nothing)."""
+    alternatives = []
+    equal: list[Any] = []
+    for column, descending in _keys(query):
+        value = getattr(last, column.key)
+        alternatives.append(and_(*equal, column < value if descending else column > value))
+        equal.append(column == value)
+    return or_(*alternatives)
 
 
 async def list_for(
@@ -172,3 +196,21 @@ async def list_in(
         statement.order_by(*_order(query)).limit(page.take).offset(page.skip)
     )
     return list(rows.scalars()), total
+
+
+async def list_after(
+    session: AsyncSession,
+    audience: Audience,
+    query: ListQuery,
+    last: Booking | None,
+    take: int,
+    now: datetime,
+) -> list[Booking]:
+    """The next ``take`` of the audience's bookings matching ``query`` after ``last`` (from the
+    first when None), in the listing's order: an export pages through them each row once,
+    however the rows change meanwhile."""
+    statement = repository.listing(audience.organization_id).where(*_filters(audience, query, now))
+    if last is not None:
+        statement = statement.where(_after(query, last))
+    rows = await session.execute(statement.order_by(*_order(query)).limit(take))
+    return list(rows.scalars())

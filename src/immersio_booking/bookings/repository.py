@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import ColumnElement, Select, and_, func, or_, select
@@ -17,6 +18,7 @@ from immersio_booking.models import (
     Payment,
     SlotReservation,
 )
+from immersio_booking.models.waitlist import WaitlistEntry, WaitlistStatus
 from immersio_booking.slots.repository import blocking
 
 
@@ -204,6 +206,13 @@ def listing(organization_id: int) -> Select[Booking]:
     return select(Booking).where(Booking.organization_id == organization_id)
 
 
+def _live_holds(organization_id: int, now: datetime) -> ColumnElement[bool]:
+    """Slot reservations holding a seat now: each holds one until ``expires_at``."""
+    return and_(
+        SlotReservation.organization_id == organization_id, SlotReservation.expires_at > now
+    )
+
+
 async def session_holds(
     session: AsyncSession,
     organization_id: int,
@@ -217,15 +226,51 @@ async def session_holds(
         select(func.count())
         .select_from(SlotReservation)
         .where(
-            SlotReservation.organization_id == organization_id,
+            _live_holds(organization_id, now),
             SlotReservation.event_type_id == event_type_id,
             SlotReservation.start_time == start,
-            SlotReservation.expires_at > now,
         )
     )
     if exclude_uid:
         statement = statement.where(SlotReservation.uid != exclude_uid)
     return int((await session.execute(statement)).scalar_one())
+
+
+@dataclass(frozen=True)
+class Held:
+    """The seats of one session held by slot reservations, as ``session_holds`` counts them,
+    and how many of them are held for a waitlist offer."""
+
+    seats: int
+    offered: int
+
+
+async def holds_between(
+    session: AsyncSession, organization_id: int, since: datetime, until: datetime, now: datetime
+) -> dict[tuple[int, datetime], Held]:
+    """``session_holds`` of every session starting in [since, until), by (workshop, start):
+    one query for a week of sessions."""
+    offer = and_(
+        WaitlistEntry.reservation_uid == SlotReservation.uid,
+        WaitlistEntry.organization_id == organization_id,
+        WaitlistEntry.status == WaitlistStatus.OFFERED,
+    )
+    rows = await session.execute(
+        select(
+            SlotReservation.event_type_id,
+            SlotReservation.start_time,
+            func.count(SlotReservation.id),
+            func.count(WaitlistEntry.id),
+        )
+        .outerjoin(WaitlistEntry, offer)
+        .where(
+            _live_holds(organization_id, now),
+            SlotReservation.start_time >= since,
+            SlotReservation.start_time < until,
+        )
+        .group_by(SlotReservation.event_type_id, SlotReservation.start_time)
+    )
+    return {(et, start): Held(int(held), int(offered)) for et, start, held, offered in rows.all()}
 
 
 def _open_hold(now: datetime) -> ColumnElement[bool]:
@@ -312,19 +357,19 @@ async def sessions_between(
     start: datetime,
     end: datetime,
     now: datetime,
-    host_id: int | None = None,
+    only: ColumnElement[bool] | None = None,
 ) -> list[Booking]:
     """The seats holding time (accepted, paid or still held) that start in ``[start, end)``,
-    by start, workshop and host: the sessions of a day in the staff's dashboard. ``host_id``:
-    only that teacher's."""
+    by start, workshop and host: the sessions of a day in the staff's dashboard. ``only``:
+    those a teacher may act on (``hosting.staffed_by``)."""
     statement = select(Booking).where(
         Booking.organization_id == organization_id,
         Booking.start_time >= start,
         Booking.start_time < end,
         blocking(now),
     )
-    if host_id is not None:
-        statement = statement.where(Booking.user_id == host_id)
+    if only is not None:
+        statement = statement.where(only)
     rows = await session.execute(
         statement.order_by(Booking.start_time, Booking.event_type_id, Booking.user_id, Booking.id)
     )

@@ -74,11 +74,9 @@ def read(params: QueryParams, staff: StaffContext) -> Filters:
     first, last = _day(values, "from", problems), _day(values, "to", problems)
     page_number = _id(values, "page", problems) or 1
     student = values["student"]
-    hosts: tuple[int, ...] = ()
-    if not sees_all(staff):
-        hosts = (staff.user.id,)
-    elif teacher is not None:
-        hosts = (teacher,)
+    # A teacher's list is narrowed by ``audience`` already: the teacher filter narrows it
+    # further (the sessions they teach with that colleague), never widens it.
+    hosts = (teacher,) if teacher is not None else ()
     query = ListQuery(
         statuses=(status,) if status and "status" not in problems else (),
         event_type_id=workshop,
@@ -93,5 +91,9 @@ def read(params: QueryParams, staff: StaffContext) -> Filters:
 
 
 def audience(staff: StaffContext) -> Audience:
-    """The school's bookings; a teacher's narrowed by ``host_ids`` to the sessions they teach."""
-    return Audience(staff.organization_id)
+    """The school's bookings; a teacher's narrowed to those the API lets them act on as staff
+    (``hosting.staffed_by``: assigned, co-hosted, or of a team they administer), not those
+    they attend as a student (their page would be "not found")."""
+    if sees_all(staff):
+        return Audience(staff.organization_id)
+    return Audience(staff.organization_id, member=staff.principal, attending=False)

@@ -24,7 +24,6 @@ from immersio_booking.event_types import repository as event_types
 from immersio_booking.kit import clock
 from immersio_booking.kit.dependencies import app_settings
 from immersio_booking.kit.errors import BadRequest
-from immersio_booking.kit.pagination import Page
 from immersio_booking.kit.spreadsheet import safe_cell
 from immersio_booking.members import repository as members
 from immersio_booking.models import Booking
@@ -92,9 +91,12 @@ async def _csv_lines(
     audience: Audience,
     query: ListQuery,
     zone: str,
+    batch_size: int = CSV_BATCH,
 ) -> AsyncIterator[str]:
     """The export, a batch of rows at a time, in a session of its own (the request's is closed
-    once the response starts)."""
+    once the response starts). Each batch starts after the last row of the one before
+    (``listing.list_after``): a booking made or cancelled meanwhile shifts no row, so none
+    comes twice and none is skipped."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
 
@@ -107,12 +109,13 @@ async def _csv_lines(
     writer.writerow(CSV_HEADER)
     yield flush()
     now = clock.now()
-    skip = 0
+    last: Booking | None = None
     async with sessionmaker() as session:
         while True:
-            batch, _ = await listing.list_in(session, audience, query, Page(CSV_BATCH, skip), now)
+            batch = await listing.list_after(session, audience, query, last, batch_size, now)
             if not batch:
                 break
+            last = batch[-1]
             for row in await rows_of(session, audience.organization_id, batch, zone, "en"):
                 writer.writerow(
                     [
@@ -134,7 +137,6 @@ async def _csv_lines(
                     ]
                 )
             yield flush()
-            skip += CSV_BATCH
             session.expunge_all()
 
 

@@ -10,6 +10,7 @@ from itertools import groupby
 from zoneinfo import ZoneInfo
 
 from babel.dates import format_date
+from sqlalchemy import ColumnElement
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from immersio_booking.bookings import meeting_links, repository
@@ -18,6 +19,7 @@ from immersio_booking.models import Booking, EventType, Payment, User
 from immersio_booking.waitlist import listing
 
 DAYS_SHOWN = 7
+NOT_HELD = repository.Held(seats=0, offered=0)
 PAYMENT_STATES = ("paid", "offline", "waiting", "refunded", "free")
 
 
@@ -57,11 +59,20 @@ class SessionRow:
     seats_taken: int
     event_type_id: int | None = None
     waiting: int = 0  # students in the session's waitlist
+    # Seats held by slot reservations (``repository.session_holds``): counted as the booking
+    # flow counts them, so "left" is what a student can still book.
+    seats_held: int = 0
+    seats_offered: int = 0  # of the held seats, those held for a waitlist offer
     seats: list[Seat] = field(default_factory=list)  # one line per attendee (guests too)
 
     @property
     def seats_left(self) -> int:
-        return max(0, self.seats_total - self.seats_taken)
+        return max(0, self.seats_total - self.seats_taken - self.seats_held)
+
+    @property
+    def seats_held_booking(self) -> int:
+        """Held seats that are not waitlist offers: a student's booking in progress."""
+        return self.seats_held - self.seats_offered
 
 
 @dataclass
@@ -103,20 +114,22 @@ async def sessions_of(
     organization_id: int,
     first: date,
     viewer: User,
-    host_id: int | None,
+    only: ColumnElement[bool] | None,
     language: str,
     now: datetime,
 ) -> list[Day]:
-    """``DAYS_SHOWN`` days from ``first`` in the viewer's zone; ``host_id``: one teacher's."""
+    """``DAYS_SHOWN`` days from ``first`` in the viewer's zone; ``only``: the bookings a
+    teacher may act on (``hosting.staffed_by``)."""
     zone = viewer.time_zone
     start, end = day_bounds(first, zone, DAYS_SHOWN)
-    seats = await repository.sessions_between(session, organization_id, start, end, now, host_id)
+    seats = await repository.sessions_between(session, organization_id, start, end, now, only)
     ids = [b.id for b in seats]
     people = await repository.attendees_of(session, organization_id, ids)
     payments = await repository.payments_of(session, organization_id, ids)
     links = await meeting_links.links_of(session, organization_id, ids)
     workshops, teachers = await _lookups(session, seats)
     waiting = await listing.waiting_counts(session, organization_id, start, end)
+    holds = await repository.holds_between(session, organization_id, start, end, now)
     rows: list[SessionRow] = []
     for (start_time, _, host), group in groupby(
         seats, key=lambda b: (b.start_time, b.event_type_id, b.user_id)
@@ -126,6 +139,8 @@ async def sessions_of(
         et = workshops.get(first_seat.event_type_id or 0)
         teacher = teachers.get(host or 0)
         link = next((links[b.id] for b in members if b.id in links), None)
+        held = holds.get((first_seat.event_type_id or 0, start_time), NOT_HELD)
+        seated = bool(et and et.seats_per_time_slot)
         row = SessionRow(
             uid=first_seat.uid,
             title=et.title if et else first_seat.title,  # the session, not one seat
@@ -140,6 +155,8 @@ async def sessions_of(
             seats_taken=len(members),
             event_type_id=first_seat.event_type_id,
             waiting=waiting.get((first_seat.event_type_id or 0, start_time), 0),
+            seats_held=held.seats if seated else 0,
+            seats_offered=held.offered if seated else 0,
         )
         for booking in members:
             for attendee in people.get(booking.id, []):

@@ -13,7 +13,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from immersio_booking.bookings import attendance, repository
+from immersio_booking.bookings import attendance, hosting, repository
 from immersio_booking.bookings.schemas import AbsentAttendeeIn, MarkAbsentInput
 from immersio_booking.dashboard.access import Staff, StaffContext
 from immersio_booking.dashboard.booking_access import booking_of, sees_all
@@ -54,14 +54,14 @@ async def _today(
     status_code: int = 200,
     language: str | None = None,
 ) -> HTMLResponse:
-    host = None if sees_all(staff) else staff.user.id
+    only = None if sees_all(staff) else hosting.staffed_by(staff.principal, staff.organization_id)
     language = language or choose_language(request)
     days = await sessions_of(
         session,
         staff.organization_id,
         first,
         staff.user,
-        host,
+        only,
         language,
         clock.now(),
     )
