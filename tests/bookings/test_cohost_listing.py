@@ -41,16 +41,20 @@ async def test_hosts_and_team_admins_list_what_they_may_open_and_no_one_else(
     assert await listed(client, admin.bystander) == {admin.booking["uid"]}
 
 
-async def test_a_round_robin_host_lists_the_sessions_a_colleague_was_given(
+async def test_a_round_robin_host_neither_lists_nor_opens_a_colleague_s_session(
     client: httpx.AsyncClient, sessionmaker: async_sessionmaker[AsyncSession], tenant: Tenant
 ) -> None:
-    """The rule's round-robin case: every host of the workshop acts on its bookings (the API
-    gives them host powers), so each lists them, whoever was assigned."""
+    """A round robin gives each session to one host: only that host lists and opens it (a
+    colleague who hosts the same workshop gets 403), as in Cal.com."""
     first, second, outsider = [await make_member(sessionmaker, tenant) for _ in range(3)]
     for teacher in (first, second):
         await hours(client, teacher, "09:00", "17:00")
     et = await team_workshop(client, tenant, "roundRobin", [first, second])
     booking = data(await book(client, et["id"], dates.at(MONDAY, "11:00"), attendee=student()), 201)
-    for host in (first, second):
-        assert booking["uid"] in await listed(client, host)
-    assert await listed(client, outsider) == set()
+    assigned = first if booking["hosts"][0]["id"] == first.id else second
+    colleague = second if assigned is first else first
+    assert booking["uid"] in await listed(client, assigned)
+    for other in (colleague, outsider):
+        assert await listed(client, other) == set()
+        opened = await client.get(f"/v2/bookings/{booking['uid']}", headers=other.headers)
+        assert_error(opened, 403, "not_your_booking")
