@@ -144,7 +144,10 @@ async def test_reminder_is_sent_at_its_moment_in_the_attendees_zone_and_only_onc
 
     # the same job running again sends nothing more
     async with transaction(sessionmaker) as session:
-        assert await deliver(session, done.id, get_settings(), LoggingTextSender()) == "sent"
+        assert (
+            await deliver(session, done.id, get_settings(), LoggingTextSender(), job_id=done.job_id)
+            == "sent"
+        )
     assert len(reminders_in(inbox, "ada@example.com", "Tomorrow")) == 1
 
 
@@ -171,8 +174,16 @@ async def test_no_reminder_ever_for_a_cancelled_booking(
     await when_due(sessionmaker, database_url, planned.job_id)
     later = dates.instant(MONDAY, "09:00")
     async with transaction(sessionmaker) as session:
-        assert await deliver(session, planned.id, get_settings(), LoggingTextSender(), later) == (
-            "cancelled"
+        assert (
+            await deliver(
+                session,
+                planned.id,
+                get_settings(),
+                LoggingTextSender(),
+                later,
+                job_id=planned.job_id,
+            )
+            == "cancelled"
         )
     assert not reminders_in(inbox, "gone@example.com", "Tomorrow")
 
