@@ -9,7 +9,7 @@ from sqlalchemy import select, text
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from immersio_booking.models import Booking
-from immersio_booking.notifications import email_log
+from immersio_booking.notifications import email_records
 from tests.dashboard.staff import Staff, csrf_at
 from tests.factories import Tenant, make_member
 from tests.jobs import run_jobs
@@ -65,7 +65,7 @@ async def test_staff_messages_are_recorded_and_the_page_lists_them_to_whom_may_s
         [booking_id] = (
             await session.execute(select(Booking.id).where(Booking.uid == booking["uid"]))
         ).scalars()
-        assert await email_log.of_booking(session, other_tenant.id, booking_id) == []
+        assert await email_records.of_booking(session, other_tenant.id, booking_id) == []
 
     # The teacher of the session sees its emails.
     async with sessionmaker() as session:

@@ -11,7 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from immersio_booking.models import Booking, EmailDelivery
-from immersio_booking.notifications import email_log
+from immersio_booking.notifications import email_records
 from tests import dates
 from tests.bookings.helpers import MONDAY, book, student, teacher_hours, workshop
 from tests.factories import Tenant
@@ -37,4 +37,4 @@ async def emails_of(
                 select(Booking.id).where(Booking.organization_id == tenant.id, Booking.uid == uid)
             )
         ).scalar_one()
-        return await email_log.of_booking(session, tenant.id, booking_id)
+        return await email_records.of_booking(session, tenant.id, booking_id)

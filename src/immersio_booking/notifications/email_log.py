@@ -12,25 +12,20 @@ longer emails the student twice).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass
 from email.message import EmailMessage
 from email.utils import make_msgid
 
 import aiosmtplib
-from sqlalchemy import select, update
-from sqlalchemy.dialects.postgresql import insert
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from immersio_booking.config import Settings
 from immersio_booking.jobs.database import job_session
 from immersio_booking.kit import clock
-from immersio_booking.models import EmailDelivery, EmailStatus
-from immersio_booking.notifications import mailer
+from immersio_booking.models import EmailStatus
+from immersio_booking.notifications import email_records, mailer
 
 SUBJECT_MAX = 255
 ERROR_MAX = 255
-HISTORY_MAX = 50
 
 
 @dataclass(frozen=True)
@@ -77,58 +72,18 @@ def short_error(exc: Exception) -> str:
 
 
 async def _queued(about: BookingEmail, recipient: str, subject: str) -> int | None:
-    """The row of this (job, recipient), new or counted one attempt more; None when it was
-    already sent."""
-    statement = (
-        insert(EmailDelivery)
-        .values(
-            organization_id=about.organization_id,
-            booking_id=about.booking_id,
-            job_id=about.job_id,
-            kind=about.kind,
-            recipient=recipient,
-            subject=subject,
-            status=EmailStatus.QUEUED,
-            attempts=1,
-        )
-        .on_conflict_do_update(
-            index_elements=["organization_id", "job_id", "recipient"],
-            set_={
-                "status": EmailStatus.QUEUED,
-                "attempts": EmailDelivery.attempts + 1,
-                "subject": subject,
-            },
-            where=EmailDelivery.status != EmailStatus.SENT,
-        )
-        .returning(EmailDelivery.id)
-    )
     async with job_session() as session:
-        return (await session.execute(statement)).scalar_one_or_none()
+        return await email_records.queued(
+            session,
+            about.organization_id,
+            about.booking_id,
+            about.job_id,
+            about.kind,
+            recipient,
+            subject,
+        )
 
 
 async def _finish(about: BookingEmail, row_id: int, **values: object) -> None:
     async with job_session() as session:
-        await session.execute(
-            update(EmailDelivery)
-            .where(
-                EmailDelivery.organization_id == about.organization_id,
-                EmailDelivery.id == row_id,
-            )
-            .values(**values)
-        )
-
-
-async def of_booking(
-    session: AsyncSession, organization_id: int, booking_id: int, limit: int = HISTORY_MAX
-) -> Sequence[EmailDelivery]:
-    """The school's emails about one booking, newest first: the booking page's history."""
-    rows = await session.execute(
-        select(EmailDelivery)
-        .where(
-            EmailDelivery.organization_id == organization_id,
-            EmailDelivery.booking_id == booking_id,
-        )
-        .order_by(EmailDelivery.created_at.desc(), EmailDelivery.id.desc())
-        .limit(limit)
-    )
-    return rows.scalars().all()
+        await email_records.finished(session, about.organization_id, row_id, **values)
