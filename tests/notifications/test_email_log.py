@@ -5,6 +5,7 @@ them is tested in ``tests/dashboard/test_booking_emails.py``."""
 from __future__ import annotations
 
 import httpx
+from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from tests.factories import Tenant
@@ -31,6 +32,15 @@ async def test_a_booking_records_its_confirmations_as_sent(
     assert row.subject == str(to_student["Subject"])
     assert row.message_id == str(to_student["Message-ID"])
     assert row.sent_at is not None and row.job_id == rows[tenant.owner_email.lower()].job_id
+
+    # Retention follows the booking's: its emails go with it (and with the school).
+    async with sessionmaker() as session:
+        await session.execute(
+            text("DELETE FROM bookings WHERE uid = :uid"), {"uid": booking["uid"]}
+        )
+        await session.commit()
+        left = text("SELECT count(*) FROM email_deliveries WHERE booking_id = :id")
+        assert (await session.execute(left, {"id": row.booking_id})).scalar_one() == 0
 
 
 async def test_a_refused_email_is_recorded_failed_and_its_retry_sends_on_the_same_row(
