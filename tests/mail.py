@@ -40,9 +40,33 @@ class Inbox:
         # Each message's SMTP envelope recipients (RCPT TO), in the order received.
         self.envelopes: list[list[str]] = []
         self.port = 0  # where it listens (a test may point another job environment at it)
+        # A server that refuses: its answer, to whom (None: anyone), how many more times
+        # (None: until told otherwise). Refused messages are not kept.
+        self.refusal: str | None = None
+        self.refusal_to: str | None = None
+        self.refusals_left: int | None = None
+
+    def refuse(self, answer: str, to: str | None = None, times: int | None = None) -> None:
+        self.refusal, self.refusal_to, self.refusals_left = answer, to, times
+
+    def accept(self) -> None:
+        self.refusal = None
+
+    def _refuses(self, recipients: list[str]) -> str | None:
+        if self.refusal is None or (self.refusal_to and self.refusal_to not in recipients):
+            return None
+        answer = self.refusal
+        if self.refusals_left is not None:
+            self.refusals_left -= 1
+            if self.refusals_left <= 0:
+                self.refusal = None
+        return answer
 
     async def handle_DATA(self, server: object, session: object, envelope: object) -> str:  # noqa: N802
         del server, session
+        refused = self._refuses(list(envelope.rcpt_tos))  # type: ignore[attr-defined]
+        if refused is not None:
+            return refused
         self.messages.append(email.message_from_bytes(envelope.content, policy=default))  # type: ignore[attr-defined]
         self.envelopes.append(list(envelope.rcpt_tos))  # type: ignore[attr-defined]
         return "250 OK"

@@ -50,6 +50,7 @@ QUERY_HELPERS = (
     "immersio_booking.calendars.events_out_queries",
     "immersio_booking.calendars.destination",
     "immersio_booking.calendars.google_oauth",
+    "immersio_booking.notifications.email_records",
 )
 
 # Calls that build a query: ``select(...)``, ``update(...)``, ``session.get(...)``, ...

@@ -40,6 +40,7 @@ from tests.factories import Tenant
 from tests.helpers import data
 from tests.jobs import run_jobs
 from tests.mail import Inbox
+from tests.notifications.email_helpers import emails_of
 from tests.workflows.helpers import create_workflow, reminders_of, step, when_due
 
 START = dates.at(MONDAY, "10:00")  # a Monday: 11:00 in Paris
@@ -141,10 +142,18 @@ async def test_reminder_is_sent_at_its_moment_in_the_attendees_zone_and_only_onc
     assert reminder["Reply-To"].addresses[0].addr_spec == tenant.owner_email
     [done] = await reminders_of(sessionmaker, booking["uid"])
     assert (done.status, done.job_status) == ("sent", "succeeded")
+    recorded = {
+        (e.kind, e.recipient, e.status)
+        for e in await emails_of(sessionmaker, tenant, booking["uid"])
+    }
+    assert ("workflow_before_event", "ada@example.com", "sent") in recorded
 
     # the same job running again sends nothing more
     async with transaction(sessionmaker) as session:
-        assert await deliver(session, done.id, get_settings(), LoggingTextSender()) == "sent"
+        assert (
+            await deliver(session, done.id, get_settings(), LoggingTextSender(), job_id=done.job_id)
+            == "sent"
+        )
     assert len(reminders_in(inbox, "ada@example.com", "Tomorrow")) == 1
 
 
@@ -171,8 +180,16 @@ async def test_no_reminder_ever_for_a_cancelled_booking(
     await when_due(sessionmaker, database_url, planned.job_id)
     later = dates.instant(MONDAY, "09:00")
     async with transaction(sessionmaker) as session:
-        assert await deliver(session, planned.id, get_settings(), LoggingTextSender(), later) == (
-            "cancelled"
+        assert (
+            await deliver(
+                session,
+                planned.id,
+                get_settings(),
+                LoggingTextSender(),
+                later,
+                job_id=planned.job_id,
+            )
+            == "cancelled"
         )
     assert not reminders_in(inbox, "gone@example.com", "Tomorrow")
 

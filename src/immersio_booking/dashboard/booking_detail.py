@@ -1,6 +1,6 @@
 """One booking's page: what it is, who comes, its payment, its history (cancellations and
-refunds, the chain of reschedules, the webhook deliveries about it) and the actions staff may
-take, each one through ``bookings.service`` or ``payments.offline``."""
+refunds, the chain of reschedules, the emails and the webhook deliveries about it) and the
+actions staff may take, each one through ``bookings.service`` or ``payments.offline``."""
 
 from __future__ import annotations
 
@@ -21,6 +21,7 @@ from immersio_booking.dashboard.booking_rows import rows_of
 from immersio_booking.dashboard.rendering import page
 from immersio_booking.kit import clock, when
 from immersio_booking.models import Booking, BookingStatus, User
+from immersio_booking.notifications import email_records
 from immersio_booking.web.i18n import choose_language
 from immersio_booking.webhooks import service as webhooks
 
@@ -66,6 +67,7 @@ async def detail_page(
         "payment": payment,
         "history": [(h, cancelled_by.get(h.cancelled_by or 0)) for h in history],
         "chain": [(b, when.span(b.start_time, b.end_time, zone, language)) for b in chain],
+        "emails": await email_records.of_booking(session, org_id, booking.id),
         "deliveries": await webhooks.deliveries_of_booking(session, org_id, booking.uid),
         "join_url": link.url if link else None,
         "moment": lambda m: _moment(m, zone, language),

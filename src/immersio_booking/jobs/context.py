@@ -15,6 +15,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 
+from procrastinate import JobContext
+
 from immersio_booking.config import Settings
 
 # The settings of the worker(s) of this process, innermost last (a test may nest them).
@@ -44,3 +46,11 @@ def use(settings: Settings) -> Iterator[Settings]:
     finally:
         # This block's own entry (not an equal one of another block).
         del _installed[max(i for i, one in enumerate(_installed) if one is settings)]
+
+
+def job_id(job: JobContext) -> int:
+    """The id of the running job: the same on each of its retries (Procrastinate's automatic
+    ones and an operator's), so what a job records can be found again by its retry."""
+    if job.job.id is None:
+        raise RuntimeError("a running job without an id")
+    return job.job.id

@@ -27,7 +27,12 @@ from immersio_booking.models.calendars import (
     OutOfOfficeEntry,
     SelectedCalendar,
 )
-from immersio_booking.models.deliveries import DeliveryStatus, WebhookDelivery
+from immersio_booking.models.deliveries import (
+    DeliveryStatus,
+    EmailDelivery,
+    EmailStatus,
+    WebhookDelivery,
+)
 from immersio_booking.models.immersio import (
     ImmersioCourseMapping,
     ImmersioIntegration,
@@ -66,6 +71,8 @@ __all__ = [
     "ConfirmationPolicyOption",
     "Credential",
     "DeliveryStatus",
+    "EmailDelivery",
+    "EmailStatus",
     "DestinationCalendar",
     "EventType",
     "EventTypeHost",

@@ -77,3 +77,54 @@ class WebhookDelivery(OrganizationScoped, IdMixin, CreatedAtMixin, Base):
             name="subscription_has_webhook",
         ),
     )
+
+
+class EmailStatus(StrEnum):
+    """An email about a booking: handed to the job that sends it, accepted by the mail server
+    (or written to the ``.eml`` folder), or refused on its latest attempt."""
+
+    QUEUED = "queued"
+    SENT = "sent"
+    FAILED = "failed"
+
+
+class EmailDelivery(OrganizationScoped, IdMixin, CreatedAtMixin, Base):
+    """One email to one recipient about one booking, written by ``notifications.email_log``.
+    No body is kept (it is the student's correspondence); the recipient is the school's data
+    already (an attendee or a teacher of the booking)."""
+
+    __tablename__ = "email_deliveries"
+
+    booking_id: Mapped[int | None] = mapped_column(
+        BigInteger, ForeignKey("bookings.id", ondelete="CASCADE")
+    )
+    # The job that sends it: its retries (automatic or an operator's) keep the id, so they
+    # update this row instead of adding one.
+    job_id: Mapped[int] = mapped_column(BigInteger, nullable=False)
+    kind: Mapped[str] = mapped_column(String(64), nullable=False)
+    recipient: Mapped[str] = mapped_column(String(320), nullable=False)
+    subject: Mapped[str] = mapped_column(String(255), nullable=False)
+    status: Mapped[EmailStatus] = mapped_column(
+        EnumText(EmailStatus, 16), default=EmailStatus.QUEUED, nullable=False
+    )
+    attempts: Mapped[int] = mapped_column(Integer, default=1, nullable=False)
+    last_error: Mapped[str | None] = mapped_column(String(255))
+    message_id: Mapped[str | None] = mapped_column(String(255))
+    sent_at: Mapped[datetime | None]
+
+    __table_args__ = (
+        Index(
+            "ix_email_deliveries_org_booking_created",
+            "organization_id",
+            "booking_id",
+            "created_at",
+        ),
+        Index(
+            "uq_email_deliveries_job_recipient",
+            "organization_id",
+            "job_id",
+            "recipient",
+            unique=True,
+        ),
+        one_of("status", EmailStatus, "status"),
+    )

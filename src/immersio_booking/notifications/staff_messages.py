@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from procrastinate import JobContext
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from immersio_booking.jobs import context
@@ -13,11 +14,12 @@ from immersio_booking.jobs.app import defer_in_transaction, job_app
 from immersio_booking.jobs.database import job_session
 from immersio_booking.kit import when
 from immersio_booking.models import Attendee, Booking, User
-from immersio_booking.notifications import mailer
+from immersio_booking.notifications import email_log, mailer
 from immersio_booking.notifications.messages import language_of
 from immersio_booking.notifications.rendering import as_message, render
 from immersio_booking.notifications.schools import school_of
 
+KIND = "staff_message"
 SUBJECT_MAX = 200
 MESSAGE_MAX = 5000
 
@@ -40,8 +42,10 @@ async def send_to_attendees(
     return queued
 
 
-@job_app.task(name="send_staff_message", retry=5, pass_context=False)
-async def send_staff_message(attendee_id: int, subject: str, text: str, sender_id: int) -> int:
+@job_app.task(name="send_staff_message", retry=5, pass_context=True)
+async def send_staff_message(
+    job: JobContext, attendee_id: int, subject: str, text: str, sender_id: int
+) -> int:
     """Email the message to the attendee; returns the number sent (0 when the seat is gone)."""
     settings = context.settings()
     async with job_session() as session:
@@ -53,7 +57,7 @@ async def send_staff_message(attendee_id: int, subject: str, text: str, sender_i
         school = await school_of(session, booking.organization_id)
         language = language_of(attendee.locale)
         rendered = render(
-            "staff_message",
+            KIND,
             language,
             school=school.name,
             accent=school.accent,
@@ -71,5 +75,6 @@ async def send_staff_message(attendee_id: int, subject: str, text: str, sender_i
             reply_to=mailer.mailbox(teacher.name, teacher.email),
             language=language,
         )
-    await mailer.deliver(settings, message)
+    about = email_log.BookingEmail(booking.organization_id, booking.id, KIND, context.job_id(job))
+    await email_log.deliver(settings, message, about)
     return 1

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from procrastinate import JobContext
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -22,7 +23,7 @@ from immersio_booking.models import (
     EventType,
     User,
 )
-from immersio_booking.notifications import ics, mailer
+from immersio_booking.notifications import email_log, ics
 from immersio_booking.notifications.messages import (
     STUDENT_ONLY,
     Place,
@@ -45,8 +46,9 @@ MANAGED = frozenset(
 )
 
 
-@job_app.task(name="send_booking_email", retry=5, pass_context=False)
+@job_app.task(name="send_booking_email", retry=5, pass_context=True)
 async def send_booking_email(
+    job: JobContext,
     booking_id: int,
     kind: str,
     waited: int = 0,
@@ -58,7 +60,9 @@ async def send_booking_email(
     email has already waited for the session's join link; ``note``: the reason staff gave."""
     settings = context.settings()
     async with job_session() as session:
-        return await _send(session, booking_id, kind, settings, waited, only, note)
+        return await _send(
+            session, context.job_id(job), booking_id, kind, settings, waited, only, note
+        )
 
 
 async def _again(
@@ -117,6 +121,7 @@ async def _join_link_due(
 
 async def _send(
     session: AsyncSession,
+    job_id: int,
     booking_id: int,
     kind: str,
     settings: Any,
@@ -201,7 +206,8 @@ async def _send(
             invites=invites,
             place=place,
         )
-        await mailer.deliver(settings, message)
+        about = email_log.BookingEmail(booking.organization_id, booking.id, kind, job_id)
+        await email_log.deliver(settings, message, about)
     return len(recipients)
 
 

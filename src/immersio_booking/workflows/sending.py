@@ -13,7 +13,7 @@ from immersio_booking.bookings import access, meeting_links
 from immersio_booking.bookings import repository as bookings
 from immersio_booking.config import Settings
 from immersio_booking.models import Booking, EventType, User, WorkflowStep
-from immersio_booking.notifications import mailer
+from immersio_booking.notifications import email_log, mailer
 from immersio_booking.notifications.messages import language_of
 from immersio_booking.notifications.rendering import as_message, render
 from immersio_booking.notifications.schools import School, school_of
@@ -198,15 +198,18 @@ async def send_step(
     booking: Booking,
     settings: Settings,
     texts: TextSender,
+    about: email_log.BookingEmail,
 ) -> str:
-    """Send the step's message to each of its recipients; returns what happened."""
+    """Send the step's message to each of its recipients; returns what happened. ``about``:
+    how its emails are recorded (the booking, the kind, the sending job)."""
     occasion, attendees, host = await occasion_of(session, booking, settings)
     sent = 0
     for recipient in recipients_of(step, attendees, host):
         if step.action.startswith("EMAIL_"):
             if not recipient.email:
                 continue
-            await mailer.deliver(settings, compose_email(step, occasion, recipient, settings))
+            message = compose_email(step, occasion, recipient, settings)
+            await email_log.deliver(settings, message, about)
         else:
             if not recipient.phone:
                 continue

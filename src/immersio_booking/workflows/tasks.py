@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from procrastinate import JobContext
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from immersio_booking.config import Settings
@@ -25,6 +26,7 @@ from immersio_booking.models import (
     WorkflowReminder,
     WorkflowStep,
 )
+from immersio_booking.notifications import email_log
 from immersio_booking.workflows import repository
 from immersio_booking.workflows.reminders import SEND_REMINDER, still_worth_sending
 from immersio_booking.workflows.schemas import TIMED_TRIGGERS
@@ -58,8 +60,11 @@ async def deliver(
     settings: Settings,
     texts: TextSender,
     now: datetime | None = None,
+    *,
+    job_id: int,
 ) -> str:
-    """Send reminder ``reminder_id`` if it still should be; returns its status afterwards."""
+    """Send reminder ``reminder_id`` if it still should be; returns its status afterwards.
+    ``job_id``: the job sending it (its emails are recorded under it, ``email_log``)."""
     moment = now or clock.now()
     reminder = await session.get(WorkflowReminder, reminder_id, with_for_update=True)
     if reminder is None:
@@ -76,7 +81,9 @@ async def deliver(
         reminder.status = ReminderStatus.CANCELLED
         reminder.outcome = stale
         return ReminderStatus.CANCELLED
-    reminder.outcome = await send_step(session, step, booking, settings, texts)
+    kind = f"workflow_{reminder.trigger.lower()}"
+    about = email_log.BookingEmail(booking.organization_id, booking.id, kind, job_id)
+    reminder.outcome = await send_step(session, step, booking, settings, texts, about)
     reminder.status = (
         ReminderStatus.SKIPPED if reminder.outcome == "no recipient" else ReminderStatus.SENT
     )
@@ -84,8 +91,10 @@ async def deliver(
     return reminder.status
 
 
-@job_app.task(name=SEND_REMINDER, retry=5, pass_context=False)
-async def send_workflow_reminder(reminder_id: int) -> str:
+@job_app.task(name=SEND_REMINDER, retry=5, pass_context=True)
+async def send_workflow_reminder(job: JobContext, reminder_id: int) -> str:
     settings = context.settings()
     async with job_session() as session:
-        return await deliver(session, reminder_id, settings, text_sender(settings))
+        return await deliver(
+            session, reminder_id, settings, text_sender(settings), job_id=context.job_id(job)
+        )
