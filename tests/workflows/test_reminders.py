@@ -21,6 +21,7 @@ from structlog.testing import capture_logs
 from immersio_booking.config import get_settings
 from immersio_booking.db.session import transaction
 from immersio_booking.kit import clock
+from immersio_booking.models import Booking, Workflow, WorkflowStep
 from immersio_booking.workflows import reminders, repository
 from immersio_booking.workflows.tasks import deliver
 from immersio_booking.workflows.texting import LoggingTextSender
@@ -484,3 +485,33 @@ async def test_two_transactions_planning_the_same_reminder_leave_one(
     await asyncio.gather(plan(), plan())
     planned = await reminders_of(sessionmaker, booking["uid"])
     assert [(r.status, r.job_status) for r in planned] == [("scheduled", "todo")]
+
+
+async def test_planning_reminders_survives_the_statement_being_prepared(
+    client: httpx.AsyncClient, tenant: Tenant, sessionmaker: async_sessionmaker[AsyncSession]
+) -> None:
+    """psycopg prepares a statement after its 5th run on a connection, and PostgreSQL then
+    plans it generically after 5 more: the ON CONFLICT's partial-index predicate must be
+    literal SQL, or a generic plan cannot match the index and the insert fails. So the same
+    connection plans 15 reminders."""
+    booking = await _booked_with_day_before_reminder(client, tenant, "ada@example.com")
+    async with transaction(sessionmaker) as session:
+        row = (
+            await session.execute(
+                text(
+                    "SELECT r.booking_id, r.workflow_step_id, s.workflow_id"
+                    " FROM workflow_reminders r JOIN workflow_steps s ON s.id = r.workflow_step_id"
+                    " JOIN bookings b ON b.id = r.booking_id WHERE b.uid = :uid"
+                ),
+                {"uid": booking["uid"]},
+            )
+        ).one()
+        booked = await session.get(Booking, row.booking_id)
+        step_row = await session.get(WorkflowStep, row.workflow_step_id)
+        flow = await session.get(Workflow, row.workflow_id)
+        assert booked is not None and step_row is not None and flow is not None
+        now = clock.now()
+        for hour in range(15):
+            wanted = reminders.Wanted(booked, flow, step_row, now + timedelta(hours=hour + 1))
+            await reminders._add(session, wanted, "BEFORE_EVENT", now)
+    assert len(await reminders_of(sessionmaker, booking["uid"])) == 16

@@ -36,6 +36,12 @@ class ReminderStatus(StrEnum):
     SKIPPED = "skipped"
 
 
+# The predicate of the partial unique index on reminders, as literal SQL: an ON CONFLICT that
+# names it with a bound parameter instead cannot match the index once PostgreSQL plans the
+# prepared statement generically (psycopg prepares after 5 runs on a connection).
+LIVE_REMINDERS = text(f"status <> '{ReminderStatus.CANCELLED}'")
+
+
 class Webhook(OrganizationScoped, IdMixin, CreatedAtMixin, Base):
     """A subscription: by a user, a team (organization-wide) or one event type."""
 
@@ -157,7 +163,7 @@ class WorkflowReminder(OrganizationScoped, IdMixin, TimestampMixin, Base):
             "scheduled_for",
             "event_start",
             unique=True,
-            postgresql_where=text(f"status <> '{ReminderStatus.CANCELLED}'"),
+            postgresql_where=LIVE_REMINDERS,
         ),
         one_of("status", ReminderStatus, "status"),
     )

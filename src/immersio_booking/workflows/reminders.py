@@ -27,6 +27,7 @@ from immersio_booking.models import (
     WorkflowReminder,
     WorkflowStep,
 )
+from immersio_booking.models.automation import LIVE_REMINDERS
 from immersio_booking.workflows import repository
 from immersio_booking.workflows.schemas import TIMED_TRIGGERS
 
@@ -80,9 +81,7 @@ async def _add(session: AsyncSession, wanted: Wanted, trigger: str, now: datetim
             event_start=booking.start_time,
             status=ReminderStatus.SCHEDULED,
         )
-        .on_conflict_do_nothing(
-            index_elements=ONCE, index_where=WorkflowReminder.status != ReminderStatus.CANCELLED
-        )
+        .on_conflict_do_nothing(index_elements=ONCE, index_where=LIVE_REMINDERS)
         .returning(WorkflowReminder.id)
     )
     reminder_id = inserted.scalar_one_or_none()
