@@ -22,9 +22,7 @@ from tests.security.test_roles import membership_id
 HOSTILE_HOST = {"Host": "evil.example", "X-Forwarded-Host": "evil.example"}
 
 
-async def _links(
-    sessionmaker: async_sessionmaker[AsyncSession], user_id: int
-) -> dict[str, str]:
+async def _links(sessionmaker: async_sessionmaker[AsyncSession], user_id: int) -> dict[str, str]:
     """A sign-in link and a reset link of ``user_id``, both unspent: their addresses."""
     async with transaction(sessionmaker) as session:
         made = {}
@@ -41,7 +39,6 @@ async def _usable(client: httpx.AsyncClient, link: str) -> bool:
 async def test_a_new_password_kills_every_link_sent_before_it(
     client: httpx.AsyncClient,
     sessionmaker: async_sessionmaker[AsyncSession],
-    settings: Settings,
     tenant: Tenant,
 ) -> None:
     """Someone who read the mailbox keeps no way in once the owner sets a new password: not a
