@@ -83,6 +83,16 @@ async def spend(session: AsyncSession, raw: str | None, purpose: str, now: datet
     return spent.scalar_one_or_none()
 
 
+async def spend_all(session: AsyncSession, user_id: int, now: datetime) -> None:
+    """Spend every unused link of ``user_id`` (a new password: a link read from their mailbox
+    before it no longer signs anyone in)."""
+    await session.execute(
+        update(StaffSignInLink)
+        .where(StaffSignInLink.user_id == user_id, StaffSignInLink.used_at.is_(None))
+        .values(used_at=now)
+    )
+
+
 async def usable(session: AsyncSession, raw: str | None, purpose: str, now: datetime) -> bool:
     """Whether ``raw`` would be spent now (the page that asks to confirm shows its form)."""
     if not raw or len(raw) > 100:

@@ -86,6 +86,7 @@ async def set_new_password(request: Request, session: Session) -> Response:
         return _new_password_page(request, "", False)
     user.password = passwords.hash_password(password)
     await staff_sessions.close_all(session, user.id, now)
+    await sign_in_links.spend_all(session, user.id, now)
     await lockout.clear(session, email_key(request, user.email))
     return await start_session(request, session, user, None)
 
@@ -115,8 +116,8 @@ async def change_password(request: Request, staff: Staff, session: Session) -> R
     form = await checked_form(request)
     password = _text(form.get("password"))
     problem = new_password_problem(password, _text(form.get("password_again")))
+    now = clock.now()
     if problem is None and staff.user.password:
-        now = clock.now()
         account = email_key(request, staff.user.email)
         if await lockout.locked_until(session, (account,), now) is not None:
             problem = "locked"
@@ -128,5 +129,6 @@ async def change_password(request: Request, staff: Staff, session: Session) -> R
     user = await session.get(User, staff.user.id)
     assert user is not None  # the session's own user
     user.password = passwords.hash_password(password)
-    await staff_sessions.close_others(session, user.id, staff.session_id, clock.now())
+    await staff_sessions.close_others(session, user.id, staff.session_id, now)
+    await sign_in_links.spend_all(session, user.id, now)
     return RedirectResponse(f"{CHANGE_PATH}?saved=1", status_code=303)

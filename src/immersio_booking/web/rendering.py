@@ -117,7 +117,13 @@ def render(
         frames_self=frames_self,
     )
     response.headers["X-Content-Type-Options"] = "nosniff"
-    response.headers["Referrer-Policy"] = "strict-origin-when-cross-origin"
+    if "token" in request.query_params:
+        # The address is a secret (a one-time link, a manage or waitlist link): kept by no
+        # cache, and sent as Referer to no one, not even our own assets' logs.
+        response.headers["Cache-Control"] = "no-store"
+        response.headers["Referrer-Policy"] = "no-referrer"
+    else:
+        response.headers["Referrer-Policy"] = "strict-origin-when-cross-origin"
     response.headers["Content-Language"] = language
     if robots:
         response.headers["X-Robots-Tag"] = robots
