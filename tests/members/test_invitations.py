@@ -167,3 +167,111 @@ async def test_nobody_invites_into_a_school_not_theirs(
     )
     await run_jobs(database_url)
     assert inbox.to(email) == [] and inbox.to(removed.email) == []
+
+
+async def test_a_waiting_membership_is_invited_when_accepted_and_only_then(
+    client: httpx.AsyncClient,
+    sessionmaker: async_sessionmaker[AsyncSession],
+    database_url: str,
+    inbox: Inbox,
+    tenant: Tenant,
+    other_tenant: Tenant,
+) -> None:
+    r = await client.patch(
+        f"/v2/organizations/{tenant.id}/settings",
+        headers=tenant.headers,
+        json={"orgAutoAcceptEmail": "school.example.org"},
+    )
+    assert r.status_code == 200, r.text
+    inside, outside, quiet = (
+        f"{unique(name)}@{domain}"
+        for name, domain in (
+            ("inside", "school.example.org"),
+            ("outside", "example.com"),
+            ("quiet", "example.com"),
+        )
+    )
+    added = {
+        email: data(
+            await client.post(users_of(tenant), headers=tenant.headers, json={"email": email}),
+            201,
+        )
+        for email in (inside, outside, quiet)
+    }
+    assert [added[e]["accepted"] for e in (inside, outside, quiet)] == [True, False, False]
+    # Re-added by its membership after leaving, still waiting: nobody to invite yet either.
+    back = await make_member(sessionmaker, tenant)
+    ids = {
+        m["userId"]: m["id"]
+        for m in data(await client.get(memberships_of(tenant), headers=tenant.headers))
+    }
+    r = await client.delete(f"{memberships_of(tenant)}/{ids[back.id]}", headers=tenant.headers)
+    assert r.status_code == 200, r.text
+    waiting = data(
+        await client.post(
+            memberships_of(tenant),
+            headers=tenant.headers,
+            json={"userId": back.id, "accepted": False},
+        ),
+        201,
+    )
+    await run_jobs(database_url)
+    assert inbox.to(inside) != []
+    assert inbox.to(outside) == [] and inbox.to(quiet) == [] and inbox.to(back.email) == []
+
+    ids = {
+        m["userId"]: m["id"]
+        for m in data(await client.get(memberships_of(tenant), headers=tenant.headers))
+    }
+    teacher = await make_member(sessionmaker, tenant)
+    # Nobody but the school's OWNER/ADMIN accepts: a stranger, a teacher, another school.
+    accept = {"accepted": True}
+    target = f"{memberships_of(tenant)}/{ids[added[outside]['id']]}"
+    assert (await client.patch(target, json=accept)).status_code == 401
+    assert_error(
+        await client.patch(target, headers=auth(teacher.key), json=accept), 403, "role_required"
+    )
+    assert_error(
+        await client.patch(target, headers=other_tenant.headers, json=accept), 404, "not_found"
+    )
+    await run_jobs(database_url)
+    assert inbox.to(outside) == []
+
+    for membership_id, body in (
+        (ids[added[outside]["id"]], accept),
+        (waiting["id"], accept),
+        (ids[added[quiet]["id"]], {"accepted": True, "sendInvitation": False}),
+    ):
+        r = await client.patch(
+            f"{memberships_of(tenant)}/{membership_id}", headers=tenant.headers, json=body
+        )
+        assert r.status_code == 200, r.text
+        assert data(r)["accepted"] is True
+    # Accepted again, a role change: not a second acceptance, not a second email.
+    for body in (accept, {"role": "ADMIN"}, {"accepted": True, "role": "MEMBER"}):
+        r = await client.patch(target, headers=tenant.headers, json=body)
+        assert r.status_code == 200, r.text
+    await run_jobs(database_url)
+    [message] = inbox.to(outside)
+    assert tenant.owner_email in str(message["Reply-To"])
+    assert link_in(message).startswith("/dashboard/sign-in/link?token=")
+    assert len(inbox.to(back.email)) == 1
+    assert inbox.to(quiet) == [] and len(inbox.to(inside)) == 1
+
+
+async def test_a_membership_set_waiting_again_before_the_job_gets_no_email(
+    client: httpx.AsyncClient, database_url: str, inbox: Inbox, tenant: Tenant
+) -> None:
+    email = f"{unique('withdrawn')}@example.com"
+    added = data(
+        await client.post(users_of(tenant), headers=tenant.headers, json={"email": email}), 201
+    )
+    ids = {
+        m["userId"]: m["id"]
+        for m in data(await client.get(memberships_of(tenant), headers=tenant.headers))
+    }
+    url = f"{memberships_of(tenant)}/{ids[added['id']]}"
+    r = await client.patch(url, headers=tenant.headers, json={"accepted": False})
+    assert r.status_code == 200, r.text
+    await run_jobs(database_url)  # queued at the add, sent to nobody: no longer accepted
+    assert inbox.to(email) == []

@@ -300,7 +300,7 @@ async def change_overrides(
                     }
                 ),
             )
-            if any("endTime must not be before" in e.detail for e in errors.values()):
+            if any(e.code == "end_before_start" for e in errors.values()):
                 errors = {"override_start": FieldError("end_before_start")}
             return await _render(
                 request, staff, session, teacher, out, errors=errors, values=values

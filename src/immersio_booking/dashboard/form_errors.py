@@ -59,10 +59,23 @@ PYDANTIC_CODES: dict[str, tuple[str, str | None]] = {
     "bool_parsing": ("yes_or_no", None),
     "bool_type": ("yes_or_no", None),
     "url_parsing": ("http_url", None),
+    "url_scheme": ("http_url", None),
+    "url_type": ("http_url", None),
+    "date_parsing": ("date", None),
+    "date_from_datetime_parsing": ("date", None),
+    "date_from_datetime_inexact": ("date", None),
+    "date_type": ("date", None),
+    "datetime_parsing": ("date", None),
+    "datetime_from_date_parsing": ("date", None),
+    "datetime_type": ("date", None),
+    "string_pattern_mismatch": ("pattern", None),
+    "extra_forbidden": ("not_offered", None),
 }
 
 
-def _field_error(item: ErrorDetails) -> FieldError:
+def field_error(item: ErrorDetails) -> FieldError:
+    """One pydantic error as the code the page translates, with its placeholders: a limit of
+    pydantic's (``limit``), or the context of our own validators' refusal (``value``)."""
     message = str(item["msg"]).removeprefix("Value error, ")
     kind = item["type"]
     context = item.get("ctx") or {}
@@ -73,7 +86,7 @@ def _field_error(item: ErrorDetails) -> FieldError:
         params = {"limit": context[limit]} if limit and limit in context else {}
         return FieldError(code, message, params)
     if kind in kit_validation.ERROR_TYPES:  # our own validators' (kit/validation.py)
-        return FieldError(kind, message)
+        return FieldError(kind, message, {k: str(v) for k, v in context.items()})
     return FieldError("invalid", message)
 
 
@@ -85,7 +98,7 @@ def from_validation(
     errors: FieldErrors = {}
     for item in exc.errors():
         loc = tuple(str(part) for part in item["loc"])
-        errors.setdefault(field_of(loc), _field_error(item))
+        errors.setdefault(field_of(loc), field_error(item))
     return errors
 
 

@@ -10,7 +10,12 @@ from typing import Any
 from pydantic import ValidationError
 from starlette.datastructures import FormData
 
-from immersio_booking.dashboard.form_errors import FieldError, FieldErrors, FormInvalid
+from immersio_booking.dashboard.form_errors import (
+    FieldError,
+    FieldErrors,
+    FormInvalid,
+    field_error,
+)
 from immersio_booking.schedules.schemas import (
     WEEK_DAYS,
     SchedulePatch,
@@ -115,9 +120,7 @@ def availability(week: Week) -> list[WeeklyAvailability]:
             if len(loc) >= 2 and loc[0] == "availability" and isinstance(loc[1], int):
                 day, index = places[loc[1]]
                 part = "start" if "startTime" in loc else "end"
-                message = str(problem["msg"])
-                code = "end_before_start" if "after startTime" in message else "invalid"
-                errors.setdefault(field_name(day, index, part), FieldError(code, message))
+                errors.setdefault(field_name(day, index, part), field_error(problem))
         raise FormInvalid(errors) from exc
     for day in WEEK_DAYS:
         placed = sorted(

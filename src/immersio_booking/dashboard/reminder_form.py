@@ -124,4 +124,4 @@ def refusal(error: DomainError) -> FieldErrors:
         field = f"step-{number}-{field}"
     elif number is not None:
         field = FORM
-    return {field: FieldError("invalid", error.message)}
+    return {field: FieldError(error.reason, error.message)}

@@ -175,7 +175,7 @@ async def _form_page(
 
 def _refusal(error: BadRequest) -> FieldErrors:
     field = workshop_form.REASON_FIELDS.get(error.reason, FORM)
-    return {field: FieldError(error.reason if field != FORM else "invalid", error.message)}
+    return {field: FieldError(error.reason, error.message)}
 
 
 @router.get("/dashboard/workshops/new", response_class=HTMLResponse)

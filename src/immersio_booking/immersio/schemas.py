@@ -8,6 +8,7 @@ from typing import Annotated, Any, Literal
 from pydantic import AnyHttpUrl, Field, field_validator
 
 from immersio_booking.kit.schemas import ApiModel
+from immersio_booking.kit.validation import refusal
 
 SyncType = Literal["courses", "students", "teachers"]
 ALL_SYNC_TYPES: list[SyncType] = ["courses", "students", "teachers"]
@@ -28,7 +29,7 @@ class IntegrationIn(ApiModel):
     @classmethod
     def _no_path_query(cls, value: AnyHttpUrl) -> AnyHttpUrl:
         if value.query or value.fragment:
-            raise ValueError("the base URL takes no query or fragment")
+            raise refusal("url_query", "the base URL takes no query or fragment")
         return value
 
 

@@ -19,6 +19,7 @@ from immersio_booking.kit.errors import DomainError, exception_name, reason_phra
 from immersio_booking.kit.outage import RETRY_AFTER_SECONDS, database_unavailable
 from immersio_booking.kit.schemas import BRANCH
 from immersio_booking.kit.unsupported import UnsupportedField
+from immersio_booking.kit.validation import ERROR_TYPES
 
 
 def _log() -> Any:
@@ -78,6 +79,12 @@ def error_response(
     return JSONResponse(body, status_code=status, headers=headers)
 
 
+def _constraint(kind: object) -> str:
+    """The constraint's name: our validators' own refusal types (for the dashboard's words)
+    are answered as the ``value_error`` they always were."""
+    return "value_error" if kind in ERROR_TYPES else str(kind or "invalid")
+
+
 def _validation_errors(exc: RequestValidationError) -> tuple[str, list[dict[str, Any]]]:
     items: list[dict[str, Any]] = []
     messages: list[str] = []
@@ -98,7 +105,7 @@ def _validation_errors(exc: RequestValidationError) -> tuple[str, list[dict[str,
             {
                 "property": prop,
                 "value": value if isinstance(value, str | int | float | bool | None) else None,
-                "constraints": {str(error.get("type", "invalid")): f"{prop}: {message}"},
+                "constraints": {_constraint(error.get("type")): f"{prop}: {message}"},
                 "children": [],
             }
         )

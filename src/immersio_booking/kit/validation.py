@@ -57,14 +57,34 @@ RESERVED_SLUGS = frozenset(
 
 
 # Refusals of our validators with a type of their own (instead of pydantic's "value_error"),
-# which the dashboard's forms translate; the API's message is the same English text.
-ERROR_TYPES = frozenset({"slug_format", "colour_format", "http_url", "currency_code"})
+# which the dashboard's forms translate with the refusal's context as placeholders (the
+# reserved slug, the unknown triggers); the API's message is the same English text, and its
+# ``constraints`` still say "value_error" (kit/error_handlers.py).
+ERROR_TYPES = frozenset(
+    {
+        "slug_format",
+        "slug_reserved",
+        "colour_format",
+        "http_url",
+        "currency_code",
+        "zone_unknown",
+        "time_format",
+        "end_before_start",
+        "days_repeat",
+        "one_line",
+        "not_blank",
+        "control_characters",
+        "unknown_trigger",
+        "url_query",
+    }
+)
 
 
-def refusal(kind: str, message: str) -> PydanticCustomError:
-    """A validator's refusal of type ``kind`` (one of ``ERROR_TYPES``); a ``ValueError``."""
+def refusal(kind: str, message: str, **context: str) -> PydanticCustomError:
+    """A validator's refusal of type ``kind`` (one of ``ERROR_TYPES``); a ``ValueError``.
+    ``message`` may name ``context``'s values in braces (``"'{value}' is reserved"``)."""
     assert kind in ERROR_TYPES, kind
-    return PydanticCustomError(kind, message)
+    return PydanticCustomError(kind, message, context or None)
 
 
 def _slug(value: str) -> str:
@@ -80,7 +100,7 @@ def _slug(value: str) -> str:
 def _org_slug(value: str) -> str:
     value = _slug(value)
     if value in RESERVED_SLUGS:
-        raise ValueError(f"'{value}' is reserved")
+        raise refusal("slug_reserved", "'{value}' is reserved", value=value)
     return value
 
 
@@ -97,12 +117,13 @@ def validate_time_zone(value: str) -> str:
     global _ZONES
     if _ZONES is None:
         _ZONES = frozenset(available_timezones())
+    unknown = refusal("zone_unknown", "'{value}' is not a known IANA time zone", value=value)
     if value not in _ZONES and value != "UTC":
-        raise ValueError(f"'{value}' is not a known IANA time zone")
+        raise unknown
     try:
         ZoneInfo(value)
     except (ZoneInfoNotFoundError, ValueError) as exc:
-        raise ValueError(f"'{value}' is not a known IANA time zone") from exc
+        raise unknown from exc
     return value
 
 
@@ -128,16 +149,16 @@ def is_one_line(value: str) -> bool:
 def _one_line(value: str) -> str:
     """Names end up in email headers, invites and page titles: no line breaks, no controls."""
     if not is_one_line(value):
-        raise ValueError("must be one line without control characters")
+        raise refusal("one_line", "must be one line without control characters")
     if not value.strip():
-        raise ValueError("must not be blank")
+        raise refusal("not_blank", "must not be blank")
     return value
 
 
 def _text(value: str) -> str:
     """Multi-line text: line breaks and tabs, but no other control characters (NUL...)."""
     if any(unicodedata.category(c) == "Cc" and c not in "\n\r\t" for c in value):
-        raise ValueError("must not contain control characters")
+        raise refusal("control_characters", "must not contain control characters")
     return value
 
 

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from immersio_booking.auth.principal import Principal
-from immersio_booking.models import Team, User
+from immersio_booking.models import Membership, Team, User
 
 
 @dataclass(frozen=True)
@@ -40,11 +40,29 @@ def on_joined(listener: Listener) -> None:
 
 
 async def joined(
-    session: AsyncSession, principal: Principal, school: Team, user: User, *, invite: bool
+    session: AsyncSession,
+    principal: Principal,
+    school: Team,
+    user: User,
+    membership: Membership,
+    *,
+    invite: bool,
 ) -> None:
-    """``user`` was just made a member of ``school`` by ``principal``: tell the listeners when
-    they are to be invited (the rule above)."""
-    if not invite or not school.is_organization or user.password is not None:
+    """``user`` was just made a member of ``school`` by ``principal`` (``membership``): tell the
+    listeners when they are to be invited now (the rule above); a membership waiting for
+    acceptance is invited by ``accepted``."""
+    if invite and membership.accepted:
+        await _tell(session, principal, school, user)
+
+
+async def accepted(session: AsyncSession, principal: Principal, school: Team, user: User) -> None:
+    """``principal`` accepted ``user``'s membership of ``school``, which was waiting: now is
+    the time of its invitation (the rule above)."""
+    await _tell(session, principal, school, user)
+
+
+async def _tell(session: AsyncSession, principal: Principal, school: Team, user: User) -> None:
+    if not school.is_organization or user.password is not None:
         return
     # Whoever acts (an OWNER acting as someone through X-Act-As-User is the one inviting).
     event = Joined(user.id, school.id, principal.actor_user_id or principal.user_id)

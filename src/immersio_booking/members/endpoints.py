@@ -14,9 +14,9 @@ from immersio_booking.kit.schemas import Envelope, ResourceId, ok
 from immersio_booking.members import memberships, repository, service
 from immersio_booking.members.schemas import (
     MembershipOut,
-    MembershipPatch,
     MembershipUser,
     OrganizationMembershipCreate,
+    OrganizationMembershipPatch,
     OrganizationUserCreate,
     OrganizationUserOut,
     OrganizationUserPatch,
@@ -143,14 +143,17 @@ async def get_membership(
 async def patch_membership(
     org: ReadableOrganization,
     membershipId: ResourceId,  # noqa: N803
-    body: MembershipPatch,
+    body: OrganizationMembershipPatch,
     principal: AuthSubject,
     session: Session,
 ) -> Envelope[MembershipOut]:
-    """Role, acceptance, impersonation switch (OWNER/ADMIN; the last OWNER stays)."""
+    """Role, acceptance, impersonation switch (OWNER/ADMIN; the last OWNER stays); accepting
+    a waiting membership emails the dashboard invitation unless ``sendInvitation`` is false."""
     principal.require_org_admin(org.id)
     membership, user = await _org_membership(session, org.id, membershipId)
-    membership = await memberships.change(session, principal, org, membership, body)
+    membership = await memberships.change(
+        session, principal, org, membership, body, invite=body.send_invitation
+    )
     return ok(membership_out(membership, user))
 
 

@@ -67,7 +67,7 @@ async def add(
     session.add(membership)
     await session.flush()
     await session.refresh(membership)
-    await arrivals.joined(session, principal, team, user, invite=invite)
+    await arrivals.joined(session, principal, team, user, membership, invite=invite)
     return membership, user
 
 
@@ -77,7 +77,12 @@ async def change(
     team: Team,
     membership: Membership,
     body: MembershipPatch,
+    *,
+    invite: bool = True,
 ) -> Membership:
+    """Role, acceptance, impersonation switch; accepting a waiting membership of the school
+    sends its invitation now, unless ``invite`` is false (``arrivals``)."""
+    waiting = not membership.accepted
     changes = body.model_dump(exclude_unset=True, exclude_none=True)
     if membership.role == "OWNER" and changes and not _is_owner(principal, team):
         raise Forbidden("Only an OWNER may change an OWNER's membership", reason="owner_required")
@@ -92,6 +97,10 @@ async def change(
     for field, value in changes.items():
         setattr(membership, field, value)
     await session.flush()
+    if invite and waiting and membership.accepted:
+        user = await session.get(User, membership.user_id)
+        assert user is not None  # a membership's user (ON DELETE CASCADE)
+        await arrivals.accepted(session, principal, team, user)
     return membership
 
 

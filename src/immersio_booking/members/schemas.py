@@ -95,3 +95,10 @@ class MembershipPatch(ApiModel):
     role: Role | None = None
     accepted: bool | None = None
     disable_impersonation: bool | None = None
+
+
+class OrganizationMembershipPatch(MembershipPatch):
+    """The school's own membership: accepting one that waited invites the person to the
+    dashboard (``members.arrivals``) unless ``sendInvitation`` is false."""
+
+    send_invitation: bool = True

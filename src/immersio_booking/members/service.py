@@ -61,7 +61,7 @@ async def create(
     )
     settings = await tenancy_repository.settings_of(session, org.id)
     email = str(body.email).lower()
-    user, _, _ = await provision_member(
+    user, _, membership = await provision_member(
         session,
         org,
         email=email,
@@ -77,7 +77,7 @@ async def create(
     if body.metadata:
         user.metadata_ = body.metadata
     await session.flush()
-    await arrivals.joined(session, principal, org, user, invite=body.send_invitation)
+    await arrivals.joined(session, principal, org, user, membership, invite=body.send_invitation)
     return await get(session, org.id, user.id)
 
 

@@ -112,14 +112,15 @@ async def send_staff_link_email(
 
 
 async def _still_to_invite(session: AsyncSession, user: User | None, organization_id: int) -> bool:
-    """Whether ``user`` still waits for this invitation: a member of the school who has set no
-    password meanwhile (removed since, or already in: nothing to send)."""
-    return (
-        user is not None
-        and user.password is None
-        and await members.membership_of_user(session, organization_id, organization_id, user.id)
-        is not None
+    """Whether ``user`` still waits for this invitation: an accepted member of the school who
+    has set no password meanwhile (removed or set waiting again since, or already in: nothing
+    to send)."""
+    if user is None or user.password is not None:
+        return False
+    membership = await members.membership_of_user(
+        session, organization_id, organization_id, user.id
     )
+    return membership is not None and membership.accepted
 
 
 @job_app.task(name="send_staff_invitation_email", retry=3, pass_context=False)

@@ -9,7 +9,7 @@ from typing import Literal
 from pydantic import Field, field_validator, model_validator
 
 from immersio_booking.kit.schemas import ApiModel
-from immersio_booking.kit.validation import ShortText, TimeZoneName
+from immersio_booking.kit.validation import ShortText, TimeZoneName, refusal
 
 WeekDay = Literal["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
 WEEK_DAYS: tuple[WeekDay, ...] = (
@@ -26,7 +26,7 @@ HHMM = re.compile(r"^(?:[01]\d|2[0-3]):[0-5]\d$|^24:00$")
 
 def _hhmm(value: str) -> str:
     if not HHMM.match(value):
-        raise ValueError("must be a valid time format HH:MM (00:00–23:59, or 24:00)")
+        raise refusal("time_format", "must be a valid time format HH:MM (00:00–23:59, or 24:00)")
     return value
 
 
@@ -49,9 +49,9 @@ class WeeklyAvailability(_TimeRange):
     @model_validator(mode="after")
     def _ordered(self) -> WeeklyAvailability:
         if minutes_of(self.end_time) <= minutes_of(self.start_time):
-            raise ValueError("endTime must be after startTime")
+            raise refusal("end_before_start", "endTime must be after startTime")
         if len(set(self.days)) != len(self.days):
-            raise ValueError("days must not repeat")
+            raise refusal("days_repeat", "days must not repeat")
         return self
 
 
@@ -62,7 +62,7 @@ class DateOverrideIn(_TimeRange):
     def _ordered(self) -> DateOverrideIn:
         # startTime == endTime is allowed: it makes the day unavailable.
         if minutes_of(self.end_time) < minutes_of(self.start_time):
-            raise ValueError("endTime must not be before startTime")
+            raise refusal("end_before_start", "endTime must not be before startTime")
         return self
 
 

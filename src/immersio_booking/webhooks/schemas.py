@@ -7,7 +7,7 @@ from datetime import datetime
 from pydantic import Field, field_validator
 
 from immersio_booking.kit.schemas import ApiModel
-from immersio_booking.kit.validation import HttpUrlText
+from immersio_booking.kit.validation import HttpUrlText, refusal
 
 # Cal.com's trigger list (documented values and the rest of its enum).
 TRIGGERS = (
@@ -41,9 +41,11 @@ def _triggers(value: list[str] | None) -> list[str] | None:
         return None
     unknown = sorted(set(value) - set(TRIGGERS))
     if unknown:
-        raise ValueError(
-            f"unknown trigger(s) {', '.join(unknown)}; each value in triggers must be one of "
-            + ", ".join(TRIGGERS)
+        raise refusal(
+            "unknown_trigger",
+            "unknown trigger(s) {unknown}; each value in triggers must be one of {known}",
+            unknown=", ".join(unknown),
+            known=", ".join(TRIGGERS),
         )
     return list(dict.fromkeys(value))  # duplicates collapsed, order kept
 
