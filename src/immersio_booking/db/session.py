@@ -15,6 +15,7 @@ from sqlalchemy.ext.asyncio import (
 )
 
 from immersio_booking.config import Settings
+from immersio_booking.db.liveness import IDLE_PING_SECONDS, ping_when_idle
 
 
 def resolve_database_url(settings: Settings) -> str:
@@ -27,10 +28,16 @@ def resolve_database_url(settings: Settings) -> str:
 
 
 def make_engine(
-    url: str, *, pool_size: int = 10, max_overflow: int = 10, read_only: bool = False
+    url: str,
+    *,
+    pool_size: int = 10,
+    max_overflow: int = 10,
+    read_only: bool = False,
+    ping_after_idle: float = IDLE_PING_SECONDS,
 ) -> AsyncEngine:
     """``read_only``: every transaction is read-only (a read replica's engine), and a server
-    that does not answer is given up on after a few seconds (reads then go to the primary)."""
+    that does not answer is given up on after a few seconds (reads then go to the primary).
+    ``ping_after_idle``: a pooled connection idle this many seconds is pinged before use."""
     connect_args: dict[str, object] = {"application_name": "immersio-booking"}
     if read_only:
         connect_args |= {
@@ -38,16 +45,18 @@ def make_engine(
             "options": "-c default_transaction_read_only=on",
             "connect_timeout": 3,
         }
-    return create_async_engine(
+    engine = create_async_engine(
         url,
         pool_size=pool_size,
         max_overflow=max_overflow,
-        pool_pre_ping=True,
         connect_args=connect_args,
         # An error's text never carries the statement's values (emails, tokens, secrets),
         # wherever it is logged: requests, jobs, the CLI.
         hide_parameters=True,
     )
+    # Not ``pool_pre_ping``: a round trip on every checkout. Only idle connections are pinged.
+    ping_when_idle(engine, ping_after_idle)
+    return engine
 
 
 def make_sessionmaker(
