@@ -191,10 +191,8 @@ def compute_slots(
                 free_at.setdefault(s, set()).add(view.host_id)
         found = [(s, tuple(sorted(free_at[s]))) for s in sorted(free_at)]
     if total is None:
-        fromtimestamp = datetime.fromtimestamp
-        return [
-            Slot(fromtimestamp(s, UTC), fromtimestamp(s + length, UTC), ids) for s, ids in found
-        ]
+        fromtimestamp, span = datetime.fromtimestamp, timedelta(seconds=length)
+        return [Slot(start := fromtimestamp(s, UTC), start + span, ids) for s, ids in found]
     return _seated(found, views, total, length, chosen_first=not collective)
 
 
@@ -210,14 +208,21 @@ def _seated(
     their own sessions, and the host of the chosen one is listed first: bookings go to
     ``host_ids[0]``. A collective booking is busy time of every host, so it counts once."""
     by_id = {v.host_id: v for v in views}
+    fromtimestamp, span = datetime.fromtimestamp, timedelta(seconds=length)
     out: list[Slot] = []
     for s, ids in found:
-        sessions = [(by_id[h].seats.get(s, 0), by_id[h].uids.get(s), h) for h in ids]
-        booked, uid, chosen = min(sessions, key=lambda o: (-o[0], o[1] is None, o[1] or "", o[2]))
-        if chosen_first and len(ids) > 1:
-            ids = (chosen, *(h for h in ids if h != chosen))
-        start = datetime.fromtimestamp(s, UTC)
-        out.append(Slot(start, datetime.fromtimestamp(s + length, UTC), ids, booked, total, uid))
+        if len(ids) == 1:  # one host: its session, no choice to make
+            view = by_id[ids[0]]
+            booked, uid = view.seats.get(s, 0), view.uids.get(s)
+        else:
+            sessions = [(by_id[h].seats.get(s, 0), by_id[h].uids.get(s), h) for h in ids]
+            booked, uid, chosen = min(
+                sessions, key=lambda o: (-o[0], o[1] is None, o[1] or "", o[2])
+            )
+            if chosen_first:
+                ids = (chosen, *(h for h in ids if h != chosen))
+        start = fromtimestamp(s, UTC)
+        out.append(Slot(start, start + span, ids, booked, total, uid))
     return out
 
 
