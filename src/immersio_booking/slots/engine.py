@@ -226,6 +226,14 @@ def _seated(
     return out
 
 
+# An instant's text in a zone, kept across requests: the same starts are asked for again and
+# again (a month of a workshop, by every visitor), and writing them is most of the cost of an
+# answer. It never needs invalidating: the text depends on the instant and the zone's rules
+# alone, and those are loaded once per process (``zone``). Bounded: emptied when full.
+_WRITTEN: dict[tuple[str, datetime], str] = {}
+WRITTEN_MAX = 16384
+
+
 def group_by_local_date(
     slots: Sequence[Slot], time_zone: str, with_end: bool
 ) -> dict[str, list[dict[str, Any]]]:
@@ -236,8 +244,8 @@ def group_by_local_date(
     """
     tz = zone(time_zone)
     utc = time_zone in UTC_NAMES
-    # isoformat() is most of the cost of a month of slots: each date's text and each
-    # (wall time, offset)'s text is written once and reused.
+    # An instant not written before: isoformat() is its cost, so each date's text and each
+    # (wall time, offset)'s text is written once per call and reused.
     dates: dict[int, str] = {}
     times: dict[tuple[int, int, int, int, timedelta | None], str] = {}
 
@@ -252,14 +260,18 @@ def group_by_local_date(
         date_text = dates.get(day)
         if date_text is None:
             date_text = dates[day] = local.date().isoformat()
-        return date_text + clock_text
+        if len(_WRITTEN) >= WRITTEN_MAX:
+            _WRITTEN.clear()
+        written = _WRITTEN[time_zone, moment] = date_text + clock_text
+        return written
 
+    known = _WRITTEN.get
     grouped: dict[str, list[dict[str, Any]]] = {}
     for slot in sorted(slots, key=attrgetter("start")):
-        start = iso(slot.start)
+        start = known((time_zone, slot.start)) or iso(slot.start)
         item: dict[str, Any] = {"start": start}
         if with_end:
-            item["end"] = iso(slot.end)
+            item["end"] = known((time_zone, slot.end)) or iso(slot.end)
         if slot.seats_total is not None:
             booked = slot.seats_booked or 0
             item["seatsBooked"] = booked
