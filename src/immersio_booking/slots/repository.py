@@ -19,7 +19,7 @@ from sqlalchemy import (
     union_all,
 )
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.sql.elements import ColumnElement
+from sqlalchemy.sql.elements import BindParameter, ColumnElement
 from sqlalchemy.sql.selectable import CompoundSelect
 
 from immersio_booking.models import (
@@ -168,9 +168,11 @@ def _busy_statement(
     """The statement of ``busy_times``, built once per process for each of its four shapes:
     building it per request cost more CPU than running it (bound parameters carry the rest)."""
     # Untyped: each takes the type of the column it is compared with, as a plain value would.
-    organization_id = bindparam("organization_id")
-    host_ids = bindparam("host_ids", expanding=True)
-    lower, upper, now = bindparam("lower"), bindparam("upper"), bindparam("now")
+    organization_id: BindParameter[int] = bindparam("organization_id")
+    host_ids: BindParameter[list[int]] = bindparam("host_ids", expanding=True)
+    lower: BindParameter[datetime] = bindparam("lower")
+    upper: BindParameter[datetime] = bindparam("upper")
+    now: BindParameter[datetime] = bindparam("now")
     no_text = literal(None, String)
     no_number = literal(None, BigInteger)
     shape = (
