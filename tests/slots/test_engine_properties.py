@@ -7,9 +7,11 @@ from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from immersio_booking.slots import engine
 from immersio_booking.slots.engine import compute_slots
 from immersio_booking.slots.model import (
     BusyInterval,
@@ -269,3 +271,52 @@ def test_collective_slots_are_free_for_every_host(
         for host in hosts:
             check_free_and_inside(event, host, slot)
     assert compute_slots(collective_event, rng.sample(hosts, len(hosts)), query) == collective
+
+
+def written(moment: datetime, zone_name: str) -> str:
+    """The text of an instant in a zone, independently: ISO-8601 with milliseconds, Z for UTC."""
+    text = moment.astimezone(ZoneInfo(zone_name)).isoformat(timespec="milliseconds")
+    return text[:-6] + "Z" if zone_name == "UTC" else text
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    st.sampled_from([*ZONES, "Europe/London"]),
+    st.lists(st.integers(1_780_000_000_000, 1_900_000_000_000), min_size=1, max_size=40),
+    st.sampled_from(["UTC", "Asia/Tokyo"]),
+)
+def test_times_are_written_in_the_zone_whether_written_before_or_not(
+    zone_name: str, millis: list[int], carried_in: str
+) -> None:
+    """The texts of instants are kept across calls (engine._WRITTEN): a kept text is the one the
+    zone gives that instant, whatever zone the instant arrived in, and London's +00:00 in winter
+    is never UTC's Z."""
+    starts = sorted({datetime.fromtimestamp(m / 1000, UTC) for m in millis})
+    slots = [Slot(s.astimezone(ZoneInfo(carried_in)), s + timedelta(minutes=45)) for s in starts]
+    expected: dict[str, list[dict[str, str]]] = {}
+    for s in starts:
+        text = written(s, zone_name)
+        item = {"start": text, "end": written(s + timedelta(minutes=45), zone_name)}
+        expected.setdefault(text[:10], []).append(item)
+    engine._WRITTEN.clear()
+    assert engine.group_by_local_date(slots, zone_name, True) == expected  # written now
+    assert engine.group_by_local_date(slots, zone_name, True) == expected  # kept from before
+    other = "UTC" if zone_name != "UTC" else "Europe/London"
+    assert [
+        s["start"] for day in engine.group_by_local_date(slots, other, False).values() for s in day
+    ] == [written(s, other) for s in starts]
+
+
+def test_kept_texts_are_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(engine, "WRITTEN_MAX", 5)
+    engine._WRITTEN.clear()
+    first = datetime(2027, 3, 28, 0, 0, tzinfo=UTC)  # Berlin moves to summer time at 01:00Z
+    slots = [Slot(first + timedelta(minutes=30 * n), first) for n in range(12)]
+    for _ in range(2):
+        grouped = engine.group_by_local_date(slots, "Europe/Berlin", False)
+        assert [s["start"][11:] for s in grouped["2027-03-28"]] == [
+            "01:00:00.000+01:00",
+            "01:30:00.000+01:00",
+            *(f"{h:02d}:{m:02d}:00.000+02:00" for h in range(3, 8) for m in (0, 30)),
+        ]
+        assert len(engine._WRITTEN) <= 5

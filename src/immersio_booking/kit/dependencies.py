@@ -22,5 +22,11 @@ def app_settings(request: Request) -> Settings:
     return settings
 
 
-AppSettings = Annotated[Settings, Depends(app_settings)]
+async def _request_settings(request: Request) -> Settings:
+    # A coroutine, so FastAPI calls it on the loop: a plain function would cost every request a
+    # round trip through the thread pool for one attribute read.
+    return app_settings(request)
+
+
+AppSettings = Annotated[Settings, Depends(_request_settings)]
 """The app's settings, as a FastAPI dependency."""

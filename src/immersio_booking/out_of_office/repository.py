@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Literal
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from immersio_booking.models import Membership, OutOfOfficeEntry, User
@@ -78,6 +78,19 @@ async def overlapping(
     return (await session.execute(statement.limit(1))).scalar_one_or_none()
 
 
+# Built once: every slots request runs it (the values are bound parameters).
+_AWAY_NEAR = (
+    select(OutOfOfficeEntry)
+    .where(
+        OutOfOfficeEntry.organization_id == bindparam("organization_id"),
+        OutOfOfficeEntry.user_id.in_(bindparam("user_ids", expanding=True)),
+        OutOfOfficeEntry.start_time < bindparam("end"),
+        OutOfOfficeEntry.end_time > bindparam("start"),
+    )
+    .order_by(OutOfOfficeEntry.start_time, OutOfOfficeEntry.id)
+)
+
+
 async def away_near(
     session: AsyncSession,
     organization_id: int,
@@ -89,14 +102,13 @@ async def away_near(
     if not user_ids:
         return []
     rows = await session.execute(
-        select(OutOfOfficeEntry)
-        .where(
-            OutOfOfficeEntry.organization_id == organization_id,
-            OutOfOfficeEntry.user_id.in_(user_ids),
-            OutOfOfficeEntry.start_time < end,
-            OutOfOfficeEntry.end_time > start,
-        )
-        .order_by(OutOfOfficeEntry.start_time, OutOfOfficeEntry.id)
+        _AWAY_NEAR,
+        {
+            "organization_id": organization_id,
+            "user_ids": list(user_ids),
+            "start": start,
+            "end": end,
+        },
     )
     return list(rows.scalars())
 

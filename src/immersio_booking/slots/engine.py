@@ -191,10 +191,8 @@ def compute_slots(
                 free_at.setdefault(s, set()).add(view.host_id)
         found = [(s, tuple(sorted(free_at[s]))) for s in sorted(free_at)]
     if total is None:
-        fromtimestamp = datetime.fromtimestamp
-        return [
-            Slot(fromtimestamp(s, UTC), fromtimestamp(s + length, UTC), ids) for s, ids in found
-        ]
+        fromtimestamp, span = datetime.fromtimestamp, timedelta(seconds=length)
+        return [Slot(start := fromtimestamp(s, UTC), start + span, ids) for s, ids in found]
     return _seated(found, views, total, length, chosen_first=not collective)
 
 
@@ -210,15 +208,30 @@ def _seated(
     their own sessions, and the host of the chosen one is listed first: bookings go to
     ``host_ids[0]``. A collective booking is busy time of every host, so it counts once."""
     by_id = {v.host_id: v for v in views}
+    fromtimestamp, span = datetime.fromtimestamp, timedelta(seconds=length)
     out: list[Slot] = []
     for s, ids in found:
-        sessions = [(by_id[h].seats.get(s, 0), by_id[h].uids.get(s), h) for h in ids]
-        booked, uid, chosen = min(sessions, key=lambda o: (-o[0], o[1] is None, o[1] or "", o[2]))
-        if chosen_first and len(ids) > 1:
-            ids = (chosen, *(h for h in ids if h != chosen))
-        start = datetime.fromtimestamp(s, UTC)
-        out.append(Slot(start, datetime.fromtimestamp(s + length, UTC), ids, booked, total, uid))
+        if len(ids) == 1:  # one host: its session, no choice to make
+            view = by_id[ids[0]]
+            booked, uid = view.seats.get(s, 0), view.uids.get(s)
+        else:
+            sessions = [(by_id[h].seats.get(s, 0), by_id[h].uids.get(s), h) for h in ids]
+            booked, uid, chosen = min(
+                sessions, key=lambda o: (-o[0], o[1] is None, o[1] or "", o[2])
+            )
+            if chosen_first:
+                ids = (chosen, *(h for h in ids if h != chosen))
+        start = fromtimestamp(s, UTC)
+        out.append(Slot(start, start + span, ids, booked, total, uid))
     return out
+
+
+# An instant's text in a zone, kept across requests: the same starts are asked for again and
+# again (a month of a workshop, by every visitor), and writing them is most of the cost of an
+# answer. It never needs invalidating: the text depends on the instant and the zone's rules
+# alone, and those are loaded once per process (``zone``). Bounded: emptied when full.
+_WRITTEN: dict[tuple[str, datetime], str] = {}
+WRITTEN_MAX = 16384
 
 
 def group_by_local_date(
@@ -231,8 +244,8 @@ def group_by_local_date(
     """
     tz = zone(time_zone)
     utc = time_zone in UTC_NAMES
-    # isoformat() is most of the cost of a month of slots: each date's text and each
-    # (wall time, offset)'s text is written once and reused.
+    # An instant not written before: isoformat() is its cost, so each date's text and each
+    # (wall time, offset)'s text is written once per call and reused.
     dates: dict[int, str] = {}
     times: dict[tuple[int, int, int, int, timedelta | None], str] = {}
 
@@ -247,14 +260,18 @@ def group_by_local_date(
         date_text = dates.get(day)
         if date_text is None:
             date_text = dates[day] = local.date().isoformat()
-        return date_text + clock_text
+        if len(_WRITTEN) >= WRITTEN_MAX:
+            _WRITTEN.clear()
+        written = _WRITTEN[time_zone, moment] = date_text + clock_text
+        return written
 
+    known = _WRITTEN.get
     grouped: dict[str, list[dict[str, Any]]] = {}
     for slot in sorted(slots, key=attrgetter("start")):
-        start = iso(slot.start)
+        start = known((time_zone, slot.start)) or iso(slot.start)
         item: dict[str, Any] = {"start": start}
         if with_end:
-            item["end"] = iso(slot.end)
+            item["end"] = known((time_zone, slot.end)) or iso(slot.end)
         if slot.seats_total is not None:
             booked = slot.seats_booked or 0
             item["seatsBooked"] = booked

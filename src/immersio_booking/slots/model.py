@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Literal
+from typing import Literal, NamedTuple
 
 MINUTES_PER_DAY = 1440
 
@@ -95,8 +95,11 @@ class SlotQuery:
     booker_time_zone: str = "UTC"
 
 
-@dataclass(frozen=True)
-class Slot:
+class Slot(NamedTuple):
+    """A free start. A named tuple rather than a frozen dataclass: a month of a busy teacher
+    is hundreds of slots per request, and a frozen dataclass costs about twice as much to
+    build (``object.__setattr__`` per field)."""
+
     start: datetime
     end: datetime
     host_ids: tuple[int, ...] = ()

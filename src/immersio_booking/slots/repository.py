@@ -4,11 +4,22 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime, timedelta
+from functools import cache
 from typing import Any
 
-from sqlalchemy import BigInteger, String, and_, func, literal, or_, select, union_all
+from sqlalchemy import (
+    BigInteger,
+    String,
+    and_,
+    bindparam,
+    func,
+    literal,
+    or_,
+    select,
+    union_all,
+)
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.sql.elements import ColumnElement
+from sqlalchemy.sql.elements import BindParameter, ColumnElement
 from sqlalchemy.sql.selectable import CompoundSelect
 
 from immersio_booking.models import (
@@ -34,8 +45,35 @@ REACH = timedelta(days=3)
 async def hosts(session: AsyncSession, user_ids: Sequence[int]) -> list[User]:
     if not user_ids:  # most slot queries have no stand-in to load: no round trip for them
         return []
-    rows = await session.execute(select(User).where(User.id.in_(user_ids)).order_by(User.id))
+    rows = await session.execute(_HOSTS, {"user_ids": list(user_ids)})
     return list(rows.scalars())
+
+
+# Built once: every slots request runs these, and building a statement costs more CPU than
+# running a cached one (the values are bound parameters).
+_HOSTS = select(User).where(User.id.in_(bindparam("user_ids", expanding=True))).order_by(User.id)
+_SCHEDULES = (
+    select(
+        Schedule.id,
+        Schedule.time_zone,
+        Availability.days,
+        Availability.start_time,
+        Availability.end_time,
+        Availability.date,
+    )
+    .outerjoin(
+        Availability,
+        and_(
+            Availability.schedule_id == Schedule.id,
+            Availability.organization_id == bindparam("organization_id"),
+        ),
+    )
+    .where(
+        Schedule.organization_id == bindparam("organization_id"),
+        Schedule.id.in_(bindparam("schedule_ids", expanding=True)),
+    )
+    .order_by(Schedule.id, Availability.id)
+)
 
 
 async def schedules(
@@ -46,23 +84,7 @@ async def schedules(
     if not schedule_ids:
         return {}
     rows = await session.execute(
-        select(
-            Schedule.id,
-            Schedule.time_zone,
-            Availability.days,
-            Availability.start_time,
-            Availability.end_time,
-            Availability.date,
-        )
-        .outerjoin(
-            Availability,
-            and_(
-                Availability.schedule_id == Schedule.id,
-                Availability.organization_id == organization_id,
-            ),
-        )
-        .where(Schedule.organization_id == organization_id, Schedule.id.in_(schedule_ids))
-        .order_by(Schedule.id, Availability.id)
+        _SCHEDULES, {"organization_id": organization_id, "schedule_ids": list(schedule_ids)}
     )
     out: dict[int, tuple[str, list[schedule_rules.Rule]]] = {}
     for schedule_id, time_zone, days, start, end, day in rows:
@@ -102,7 +124,55 @@ async def busy_times(
     """
     if not host_ids:
         return {}
-    lower, upper = window_start - REACH, window_end + REACH
+    emails = [e.lower() for e in host_emails]
+    values: dict[str, Any] = {
+        "organization_id": organization_id,
+        "host_ids": list(host_ids),
+        "emails": emails,
+        "lower": window_start - REACH,
+        "upper": window_end + REACH,
+        "now": now,
+    }
+    if exclude_booking_uid:
+        values["exclude_booking_uid"] = exclude_booking_uid
+    if exclude_reservation_uid:
+        values["exclude_reservation_uid"] = exclude_reservation_uid
+    rows = await session.execute(
+        _busy_statement(bool(exclude_booking_uid), bool(exclude_reservation_uid)), values
+    )
+    by_email = dict(zip(emails, host_ids, strict=True))
+    found: dict[int, list[BusyInterval]] = {host_id: [] for host_id in host_ids}
+    from_calendars: dict[int, list[BusyInterval]] = {}
+    for kind, user_id, email, start, end, event_type_id, before, after, seats, uid in rows:
+        if kind == CALENDAR:
+            from_calendars.setdefault(user_id, []).append(BusyInterval(start, end))
+            continue
+        if kind == AS_ATTENDEE:
+            host_id = by_email[email]
+            if user_id == host_id:
+                continue  # already counted as that host's own booking
+        else:
+            host_id = user_id
+        found[host_id].append(
+            BusyInterval(start, end, before or 0, after or 0, event_type_id, seats, uid)
+        )
+    for host_id, intervals in from_calendars.items():
+        found[host_id] = calendar_busy.merged(found[host_id], intervals)
+    return found
+
+
+@cache
+def _busy_statement(
+    exclude_booking: bool, exclude_reservation: bool
+) -> CompoundSelect[*tuple[Any, ...]]:
+    """The statement of ``busy_times``, built once per process for each of its four shapes:
+    building it per request cost more CPU than running it (bound parameters carry the rest)."""
+    # Untyped: each takes the type of the column it is compared with, as a plain value would.
+    organization_id: BindParameter[int] = bindparam("organization_id")
+    host_ids: BindParameter[list[int]] = bindparam("host_ids", expanding=True)
+    lower: BindParameter[datetime] = bindparam("lower")
+    upper: BindParameter[datetime] = bindparam("upper")
+    now: BindParameter[datetime] = bindparam("now")
     no_text = literal(None, String)
     no_number = literal(None, BigInteger)
     shape = (
@@ -113,8 +183,8 @@ async def busy_times(
         EventType.after_event_buffer,
     )
     in_window = [blocking(now), Booking.start_time >= lower, Booking.start_time < upper]
-    if exclude_booking_uid:
-        in_window.append(Booking.uid != exclude_booking_uid)
+    if exclude_booking:
+        in_window.append(Booking.uid != bindparam("exclude_booking_uid"))
     as_host = (
         select(
             literal(AS_HOST),
@@ -130,7 +200,6 @@ async def busy_times(
         )
         .group_by(Booking.user_id, *shape)
     )
-    emails = [e.lower() for e in host_emails]
     as_attendee = (
         select(
             literal(AS_ATTENDEE),
@@ -145,7 +214,7 @@ async def busy_times(
         .where(
             Booking.organization_id == organization_id,
             Attendee.organization_id == organization_id,
-            Attendee.email.in_(emails),
+            Attendee.email.in_(bindparam("emails", expanding=True)),
             *in_window,
         )
         .group_by(Attendee.email, Booking.user_id, *shape)
@@ -172,8 +241,8 @@ async def busy_times(
             SlotReservation.start_time < upper,
         )
     )
-    if exclude_reservation_uid:
-        reserved = reserved.where(SlotReservation.uid != exclude_reservation_uid)
+    if exclude_reservation:
+        reserved = reserved.where(SlotReservation.uid != bindparam("exclude_reservation_uid"))
     # A calendar period only needs to come near the window: the engine pads the candidate.
     calendars = (
         select(
@@ -196,32 +265,10 @@ async def busy_times(
         )
         .distinct()
     )
-    statement: CompoundSelect[*tuple[Any, ...]] = union_all(
-        as_host, as_attendee, reserved, calendars
-    )
-    rows = await session.execute(statement)
-    by_email = dict(zip(emails, host_ids, strict=True))
-    found: dict[int, list[BusyInterval]] = {host_id: [] for host_id in host_ids}
-    from_calendars: dict[int, list[BusyInterval]] = {}
-    for kind, user_id, email, start, end, event_type_id, before, after, seats, uid in rows:
-        if kind == CALENDAR:
-            from_calendars.setdefault(user_id, []).append(BusyInterval(start, end))
-            continue
-        if kind == AS_ATTENDEE:
-            host_id = by_email[email]
-            if user_id == host_id:
-                continue  # already counted as that host's own booking
-        else:
-            host_id = user_id
-        found[host_id].append(
-            BusyInterval(start, end, before or 0, after or 0, event_type_id, seats, uid)
-        )
-    for host_id, intervals in from_calendars.items():
-        found[host_id] = calendar_busy.merged(found[host_id], intervals)
-    return found
+    return union_all(as_host, as_attendee, reserved, calendars)
 
 
-def blocking(now: datetime) -> ColumnElement[bool]:
+def blocking(now: datetime | ColumnElement[Any]) -> ColumnElement[bool]:
     """Bookings that hold time or a seat at ``now``."""
     return or_(
         Booking.status == BookingStatus.ACCEPTED,
