@@ -34,3 +34,10 @@ def tampered(token: str) -> str:
     middle = len(signature) // 2
     swapped = "B" if signature[middle] == "A" else "A"
     return f"{head}{dot}{signature[:middle]}{swapped}{signature[middle + 1 :]}"
+
+
+def exported_uid(cell: str) -> str:
+    """A uid as read back from an exported CSV: cells are written formula-safe
+    (``kit.spreadsheet``), so a uid starting with ``-`` carries a leading apostrophe there.
+    Uids never start with an apostrophe themselves (URL-safe base64)."""
+    return cell.removeprefix("'")

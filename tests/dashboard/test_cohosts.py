@@ -15,6 +15,7 @@ from tests.bookings.helpers import MONDAY, booking_state
 from tests.dashboard.cohost_setup import cohosted
 from tests.dashboard.staff import Staff, csrf_at
 from tests.factories import Tenant
+from tests.helpers import exported_uid
 
 DAY = f"/dashboard?day={MONDAY.isoformat()}"
 ACTIONS = ("cancel", "confirm", "decline", "mark-paid", "reschedule")
@@ -22,7 +23,7 @@ ACTIONS = ("cancel", "confirm", "decline", "mark-paid", "reschedule")
 
 def exported_uids(response: httpx.Response) -> set[str]:
     assert response.status_code == 200, response.text
-    return {row["uid"] for row in csv.DictReader(io.StringIO(response.text))}
+    return {exported_uid(row["uid"]) for row in csv.DictReader(io.StringIO(response.text))}
 
 
 async def test_a_cohost_sees_the_session_everywhere_and_nothing_of_a_colleague(

@@ -4,6 +4,8 @@ screenshots kept in ``test-artifacts/dashboard/``."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import httpx
 from playwright.async_api import Page, expect
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -13,7 +15,6 @@ from tests.dashboard.staff import Staff
 from tests.dashboard.students_setup import synced_from_immersio
 from tests.e2e.dashboard import (
     LANGUAGES,
-    SHOTS,
     WIDTHS,
     photographed,
     photographed_everywhere,
@@ -29,6 +30,7 @@ async def test_owner_manages_a_workshops_students_in_the_browser(
     sessionmaker: async_sessionmaker[AsyncSession],
     staff: Staff,
     tenant: Tenant,
+    tmp_path: Path,
 ) -> None:
     et = await workshop(client, tenant, title="Conversation B1")
     await synced_from_immersio(
@@ -51,8 +53,7 @@ async def test_owner_manages_a_workshops_students_in_the_browser(
         page.get_by_role("cell", name="ana.browser@example.com", exact=True)
     ).to_be_visible()
 
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    upload = SHOTS / "students-upload.csv"
+    upload = tmp_path / "students-upload.csv"  # not beside the screenshots: runs share those
     upload.write_text("email,name\nben@example.com,Ben\nnot-an-email,Bad\n")
     await page.get_by_label("CSV file").set_input_files(str(upload))
     await page.get_by_role("button", name="Import", exact=True).click()
@@ -76,7 +77,6 @@ async def test_owner_manages_a_workshops_students_in_the_browser(
     await page.get_by_label("CSV file").set_input_files(str(upload))
     await page.get_by_role("button", name="Import", exact=True).click()
     await expect(page.locator("#s-file-error")).to_contain_text("must name the columns")
-    upload.unlink()
     await photographed(page, "student-list-refused-file-1280")
 
 
