@@ -23,20 +23,15 @@ from immersio_booking.video.meetings import (
 listeners = events.Listeners()
 
 
-async def changed(session: AsyncSession, bookings: Sequence[Booking], *, new: bool = False) -> None:
+async def changed(session: AsyncSession, bookings: Sequence[Booking]) -> None:
     """Settle the sessions of ``bookings`` now where no network is needed (Jitsi rooms,
-    copies of an existing meeting); queue the job for the rest. ``new``: the bookings were
-    just made, so a session that only bookings not moved from elsewhere join has no meeting
-    to take along (what it was rescheduled from is not read)."""
+    copies of an existing meeting); queue the job for the rest."""
     by_organization: dict[int, list[Booking]] = defaultdict(list)
     for booking in bookings:
         by_organization[booking.organization_id].append(booking)
     for organization_id, group in by_organization.items():
         concerned = await _with_video(session, organization_id, group)
-        keys = keys_of(concerned)
-        moved = keys_of([b for b in concerned if b.from_reschedule is not None])
-        unmoved = [k for k in keys if new and k not in moved]
-        await _settle(session, organization_id, keys, unmoved)
+        await _settle(session, organization_id, keys_of(concerned))
 
 
 async def _with_video(
@@ -59,19 +54,14 @@ async def _with_video(
     return [b for b in bookings if b.id in chosen]
 
 
-async def _settle(
-    session: AsyncSession,
-    organization_id: int,
-    keys: list[SessionKey],
-    unmoved: list[SessionKey],
-) -> None:
+async def _settle(session: AsyncSession, organization_id: int, keys: list[SessionKey]) -> None:
     if not keys:
         return
     settings = settings_of(session)
     if settings is None:  # a session made without settings (a script): the worker has them
         await tasks.queue(session, organization_id, keys, shared=False)
         return
-    everything, origins = await origins_to_settle(session, organization_id, keys, unmoved)
+    everything, origins = await origins_to_settle(session, organization_id, keys)
     if not await try_locks(session, organization_id, everything):
         # A job is at work on one of these sessions: a job of our own settles after it.
         await tasks.queue(session, organization_id, keys, shared=False)
@@ -86,7 +76,7 @@ def _accepted(bookings: Sequence[Booking]) -> list[Booking]:
 
 @listeners.on(events.Booked)
 async def _booked(session: AsyncSession, event: events.Booked) -> None:
-    await changed(session, event.accepted, new=True)
+    await changed(session, event.accepted)
 
 
 @listeners.on(events.Confirmed)

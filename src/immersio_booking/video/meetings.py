@@ -17,7 +17,7 @@ copies are made there; what needs a provider's API is left to the ``video_meetin
 
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -122,17 +122,12 @@ Origins = dict[SessionKey, list[SessionKey]]
 
 
 async def _origins(
-    session: AsyncSession,
-    organization_id: int,
-    keys: Sequence[SessionKey],
-    unmoved: Collection[SessionKey] = (),
+    session: AsyncSession, organization_id: int, keys: Sequence[SessionKey]
 ) -> Origins:
     """For each of ``keys``, the sessions its accepted seats were rescheduled from (their
-    meeting may move); none, without reading, for the sessions in ``unmoved``."""
-    previous_ids: dict[SessionKey, list[int]] = {key: [] for key in keys if key in unmoved}
+    meeting may move)."""
+    previous_ids: dict[SessionKey, list[int]] = {}
     for key in keys:
-        if key in unmoved:
-            continue
         previous_ids[key] = await repository.rescheduled_from(
             session, organization_id, key.event_type_id, key.start
         )
@@ -357,24 +352,7 @@ class Settler:
         left = {r.booking_id for r, accepted in rows if not accepted and not r.deleted}
         return _Session(key, seats, [r for r, _ in rows], left)
 
-    async def _copied(self, key: SessionKey) -> bool:
-        """Outside a job, for a session no seat was rescheduled into: when all it needs is a
-        copy of its meeting for the seats joining it, write the copies in one statement (the
-        hot path of a seated session: one statement under its lock). False when there is more
-        to do; then the session is read (``_joining``)."""
-        if self.in_job or self.origins.get(key) != []:
-            return False
-        copies = await repository.copy_the_meeting(
-            self.session, self.organization_id, key.event_type_id, key.start
-        )
-        if not copies:
-            return False
-        meeting_links.written(self.session, copies)
-        return True
-
     async def settle_one(self, key: SessionKey) -> None:
-        if await self._copied(key):
-            return
         state = await self._joining(key) or await _read(self.session, self.organization_id, key)
         accepted, live = state.accepted, state.live
         if accepted and await self._move_here(state):
@@ -414,19 +392,11 @@ async def sessions_to_settle(
 
 
 async def origins_to_settle(
-    session: AsyncSession,
-    organization_id: int,
-    keys: Sequence[SessionKey],
-    unmoved: Collection[SessionKey] = (),
+    session: AsyncSession, organization_id: int, keys: Sequence[SessionKey]
 ) -> tuple[list[SessionKey], Origins]:
     """``sessions_to_settle``, and the origins of each of ``keys`` read on the way (``settle``
-    outside a job takes them: the booking's locks keep them as they are).
-
-    ``unmoved``: sessions taken to have no origin, unread: those only new seats join that were
-    not moved from another session. A seat that was moved into one of them took its old
-    session's meeting along when it was moved (``Rescheduled``), or left that to a job, which
-    settles with the full reading."""
-    origins = await _origins(session, organization_id, keys, unmoved)
+    outside a job takes them: the booking's locks keep them as they are)."""
+    origins = await _origins(session, organization_id, keys)
     found: list[SessionKey] = []
     for key in keys:
         found += [k for k in origins[key] if k not in found and k not in keys]

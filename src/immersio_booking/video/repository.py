@@ -6,9 +6,8 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Exists, Subquery, false, insert, or_, select, true
+from sqlalchemy import or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import aliased
 
 from immersio_booking.bookings import meeting_links
 from immersio_booking.models import (
@@ -123,19 +122,21 @@ async def organization_name(session: AsyncSession, organization_id: int) -> str:
     return team.name if team else f"organization {organization_id}"
 
 
-def _of_session(
-    organization_id: int, event_type_id: int, start: datetime, seat: Any = Booking
-) -> list[Any]:
+def _of_session(organization_id: int, event_type_id: int, start: datetime) -> list[Any]:
     return [
-        seat.organization_id == organization_id,
-        seat.event_type_id == event_type_id,
-        seat.start_time == start,
+        Booking.organization_id == organization_id,
+        Booking.event_type_id == event_type_id,
+        Booking.start_time == start,
     ]
 
 
-def _the_meeting(organization_id: int, event_type_id: int, start: datetime) -> Subquery:
-    """The session's meeting: its oldest live video reference (at most one row)."""
-    return (
+async def seats_without_the_meeting(
+    session: AsyncSession, organization_id: int, event_type_id: int, start: datetime
+) -> tuple[Sequence[Booking], int | None]:
+    """The session's accepted seats that lack its meeting (its oldest live video reference),
+    oldest first, and that reference's id (None: the session has no meeting; then every
+    accepted seat). In a full session only the seats joining now are loaded."""
+    live = (
         select(BookingReference)
         .join(Booking, Booking.id == BookingReference.booking_id)
         .where(
@@ -148,36 +149,18 @@ def _the_meeting(organization_id: int, event_type_id: int, start: datetime) -> S
         .limit(1)
         .subquery()
     )
-
-
-def _holds(organization_id: int, seat: Any, meeting_uid: ColumnElement[Any]) -> Exists:
-    """Whether ``seat`` (a bookings entity of the enclosing query) has a live video reference
-    to the meeting ``meeting_uid``."""
-    ref = aliased(BookingReference)
-    return (
-        select(ref.id)
+    meeting_id = select(live.c.id).scalar_subquery()
+    has_it = (
+        select(BookingReference.id)
         .where(
-            ref.organization_id == organization_id,
-            ref.booking_id == seat.id,
-            ref.type.endswith(meeting_links.VIDEO_SUFFIX, autoescape=True),
-            ref.deleted.is_(False),
-            ref.uid == meeting_uid,
+            BookingReference.organization_id == organization_id,
+            BookingReference.booking_id == Booking.id,
+            meeting_links.IS_VIDEO,
+            BookingReference.deleted.is_(False),
+            BookingReference.uid == select(live.c.uid).scalar_subquery(),
         )
-        # ``meeting_uid`` may come from a query further out than the enclosing one.
-        .correlate_except(ref)
         .exists()
     )
-
-
-async def seats_without_the_meeting(
-    session: AsyncSession, organization_id: int, event_type_id: int, start: datetime
-) -> tuple[Sequence[Booking], int | None]:
-    """The session's accepted seats that lack its meeting (its oldest live video reference),
-    oldest first, and that reference's id (None: the session has no meeting; then every
-    accepted seat). In a full session only the seats joining now are loaded."""
-    live = _the_meeting(organization_id, event_type_id, start)
-    meeting_id = select(live.c.id).scalar_subquery()
-    has_it = _holds(organization_id, Booking, select(live.c.uid).scalar_subquery())
     rows = (
         await session.execute(
             select(Booking, meeting_id)
@@ -193,87 +176,6 @@ async def seats_without_the_meeting(
         found = await session.scalar(select(meeting_id))
         return [], found
     return [row[0] for row in rows], rows[0][1]
-
-
-async def copy_the_meeting(
-    session: AsyncSession, organization_id: int, event_type_id: int, start: datetime
-) -> Sequence[BookingReference]:
-    """In one statement, when that is all the session needs: give each accepted seat lacking
-    the session's meeting a copy of its reference (the rows written, oldest seat first).
-
-    Nothing is written (an empty answer: read the session, ``seats_without_the_meeting``) when
-    there is more to do: no meeting yet, a seat no longer accepted still holding a live
-    reference, or a seat lacking the meeting that has an older row of the meeting's type (that
-    row is reused, not doubled: one row per seat and type)."""
-    meeting = _the_meeting(organization_id, event_type_id, start)
-    seat, ref = aliased(Booking), aliased(BookingReference)
-    leaver = (
-        select(ref.id)
-        .join(seat, seat.id == ref.booking_id)
-        .where(
-            ref.organization_id == organization_id,
-            *_of_session(organization_id, event_type_id, start, seat),
-            ref.type.endswith(meeting_links.VIDEO_SUFFIX, autoescape=True),
-            ref.deleted.is_(False),
-            seat.status != BookingStatus.ACCEPTED,
-        )
-        .exists()
-    )
-    other, row = aliased(Booking), aliased(BookingReference)
-    older_row = (
-        select(row.id)
-        .join(other, other.id == row.booking_id)
-        .where(
-            row.organization_id == organization_id,
-            *_of_session(organization_id, event_type_id, start, other),
-            other.status == BookingStatus.ACCEPTED,
-            row.type == meeting.c.type,
-            ~_holds(organization_id, other, meeting.c.uid),
-        )
-        .exists()
-    )
-    copies = (
-        select(
-            Booking.organization_id,
-            Booking.id,
-            meeting.c.type,
-            meeting.c.uid,
-            meeting.c.meeting_id,
-            meeting.c.meeting_password,
-            meeting.c.meeting_url,
-            meeting.c.credential_id,
-            false(),
-        )
-        .select_from(Booking)
-        .join(meeting, true())  # one meeting row, or no copy at all
-        .where(
-            *_of_session(organization_id, event_type_id, start),
-            Booking.status == BookingStatus.ACCEPTED,
-            ~_holds(organization_id, Booking, meeting.c.uid),
-            ~leaver,
-            ~older_row,
-        )
-        .order_by(Booking.id)
-    )
-    written = await session.scalars(
-        insert(BookingReference)
-        .from_select(
-            [
-                "organization_id",
-                "booking_id",
-                "type",
-                "uid",
-                "meeting_id",
-                "meeting_password",
-                "meeting_url",
-                "credential_id",
-                "deleted",
-            ],
-            copies,
-        )
-        .returning(BookingReference)
-    )
-    return written.all()
 
 
 async def meeting_and_leavers(
