@@ -50,9 +50,11 @@ async def test_staff_messages_are_recorded_and_the_page_lists_them_to_whom_may_s
     async with staff.signed_in(tenant.owner_id, tenant.id) as owner:
         html = (await owner.get(page)).text
         french = (await owner.get(f"{page}?lang=fr")).text
-    assert "<code>staff_message</code>" in html and "maelle@example.com" in html
+    assert "Message from the school" in html and "maelle@example.com" in html
+    assert "Booking confirmation" in html and "staff_message" not in html  # named, not coded
     assert f"Failed ({REFUSAL})" in html and html.count(">Sent<") == 2
     assert "Destinataire" in french and "Échec" in french
+    assert "Message de l’école" in french and "Confirmation de réservation" in french
 
     # A teacher who does not teach it, another school's owner: not found, nothing shown.
     teacher = await make_member(sessionmaker, tenant)
@@ -76,4 +78,4 @@ async def test_staff_messages_are_recorded_and_the_page_lists_them_to_whom_may_s
         await session.commit()
     async with staff.signed_in(teacher.id, tenant.id) as own:
         shown = await own.get(page)
-    assert shown.status_code == 200 and "<code>staff_message</code>" in shown.text
+    assert shown.status_code == 200 and "Message from the school" in shown.text
