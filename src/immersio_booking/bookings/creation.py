@@ -17,6 +17,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from sqlalchemy import delete
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from immersio_booking.auth.principal import Principal
@@ -230,8 +231,6 @@ async def _insert(
             )
         created.append(booking)
     if placement.exclusions.reservation_uid:
-        from sqlalchemy import delete
-
         await session.execute(
             delete(SlotReservation).where(
                 SlotReservation.uid == placement.exclusions.reservation_uid,
